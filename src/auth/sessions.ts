@@ -1,0 +1,76 @@
+import { and, eq, gt, lt } from 'drizzle-orm';
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db } from '../db/client.js';
+import { staffSessions, staffUsers, type StaffUser } from '../db/schema.js';
+import { TooManyRequests, Unauthorized } from '../errors.js';
+import { burnPasswordCheck, verifyPassword } from './password.js';
+
+export type StaffRole = StaffUser['role'];
+
+/** What the rest of the app knows about the signed-in person. */
+export interface StaffPrincipal {
+  id: number;
+  email: string;
+  name: string;
+  role: StaffRole;
+  departmentId: number | null;
+}
+
+/** Roles that work every department's cases; the rest see only their own department. */
+export const CROSS_DEPARTMENT_ROLES: readonly StaffRole[] = ['admin', 'coordinador', 'operador'];
+
+const MAX_FAILED_LOGINS = 5;
+const LOCK_MS = 15 * 60_000;
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+
+function toPrincipal(user: StaffUser): StaffPrincipal {
+  return { id: user.id, email: user.email, name: user.name, role: user.role, departmentId: user.departmentId };
+}
+
+export async function login(db: Db, email: string, password: string, ttlMs: number, now = new Date()) {
+  const [user] = await db.select().from(staffUsers).where(eq(staffUsers.email, email.trim().toLowerCase())).limit(1);
+  if (!user || !user.active) {
+    await burnPasswordCheck(password);
+    throw new Unauthorized('error.bad_credentials');
+  }
+  if (user.lockedUntil && user.lockedUntil > now) throw new TooManyRequests('error.account_locked');
+  if (!(await verifyPassword(password, user.passwordHash))) {
+    const failed = user.failedLogins + 1;
+    await db
+      .update(staffUsers)
+      .set({ failedLogins: failed >= MAX_FAILED_LOGINS ? 0 : failed, lockedUntil: failed >= MAX_FAILED_LOGINS ? new Date(now.getTime() + LOCK_MS) : user.lockedUntil })
+      .where(eq(staffUsers.id, user.id));
+    throw new Unauthorized('error.bad_credentials');
+  }
+  if (user.failedLogins > 0 || user.lockedUntil) {
+    await db.update(staffUsers).set({ failedLogins: 0, lockedUntil: null }).where(eq(staffUsers.id, user.id));
+  }
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(now.getTime() + ttlMs);
+  await db.insert(staffSessions).values({ tokenHash: sha256(token), userId: user.id, expiresAt });
+  // Expired sessions are dead weight; sweeping them at login keeps the table small without a job.
+  await db.delete(staffSessions).where(and(eq(staffSessions.userId, user.id), lt(staffSessions.expiresAt, now)));
+  return { token, expiresAt, user: toPrincipal(user) };
+}
+
+export async function authenticate(db: Db, token: string | undefined, now = new Date()): Promise<StaffPrincipal> {
+  if (!token) throw new Unauthorized();
+  const [row] = await db
+    .select({ user: staffUsers })
+    .from(staffSessions)
+    .innerJoin(staffUsers, eq(staffUsers.id, staffSessions.userId))
+    .where(and(eq(staffSessions.tokenHash, sha256(token)), gt(staffSessions.expiresAt, now), eq(staffUsers.active, true)))
+    .limit(1);
+  if (!row) throw new Unauthorized();
+  return toPrincipal(row.user);
+}
+
+export async function logout(db: Db, token: string): Promise<void> {
+  await db.delete(staffSessions).where(eq(staffSessions.tokenHash, sha256(token)));
+}
+
+/** Department staff may only see their own department's cases. */
+export function canSeeDepartment(principal: StaffPrincipal, departmentId: number): boolean {
+  return CROSS_DEPARTMENT_ROLES.includes(principal.role) || principal.departmentId === departmentId;
+}

@@ -1,0 +1,12 @@
+import type { CaseType } from './case-type.js';
+
+/** What a classifier says about one message. Confidences are in [0, 1]. */
+export interface Classification {
+  type: CaseType;
+  typeConfidence: number;
+  /** A category code from the municipality's configuration (e.g. `baches-pavimento`), `otros` when nothing fits. */
+  category: string;
+  categoryConfidence: number;
+  /** The lower of the two: what the dialog compares against its threshold. */
+  confidence: number;
+}

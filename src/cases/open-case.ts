@@ -1,0 +1,120 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Executor } from '../db/client.js';
+import { attachments, cases, categories, departments, messages, type Case } from '../db/schema.js';
+import type { CaseType } from './case-type.js';
+import { recordCaseEvent, type Actor } from './events.js';
+import { formatFolio, localYear, takeNextFolioSeq } from './folio.js';
+
+export interface OpenCaseInput {
+  type: CaseType;
+  category: string;
+  description: string;
+  address?: string | undefined;
+  latitude?: number | undefined;
+  longitude?: number | undefined;
+  confidence?: number | undefined;
+  citizenId: number;
+  channel: string;
+  conversationId?: string | undefined;
+  actor: Actor;
+}
+
+export interface CaseSettings {
+  folioPrefix: string;
+  defaultDueDays: number;
+  timeZone: string;
+}
+
+export interface OpenedCase {
+  case: Case;
+  categoryName: string;
+  departmentName: string;
+}
+
+const DAY_MS = 86_400_000;
+const FALLBACK_CATEGORY = 'otros';
+
+/**
+ * Opens a case inside the caller's transaction: folio, routing to the category's department,
+ * due date, the photos the citizen sent in this conversation, and the `case.opened` event.
+ */
+export async function openCase(tx: Executor, input: OpenCaseInput, settings: CaseSettings, now: Date): Promise<OpenedCase> {
+  const category = (await findCategory(tx, input.category)) ?? (await findCategory(tx, FALLBACK_CATEGORY));
+  if (!category) throw new Error(`no category "${input.category}" and no fallback "${FALLBACK_CATEGORY}" is configured`);
+
+  const year = localYear(now, settings.timeZone);
+  const seq = await takeNextFolioSeq(tx, year);
+  const folio = formatFolio(settings.folioPrefix, year, seq);
+  const dueAt = new Date(now.getTime() + (category.dueDays ?? settings.defaultDueDays) * DAY_MS);
+
+  const [row] = await tx
+    .insert(cases)
+    .values({
+      folio,
+      folioYear: year,
+      folioSeq: seq,
+      type: input.type,
+      categoryId: category.id,
+      departmentId: category.departmentId,
+      citizenId: input.citizenId,
+      conversationId: input.conversationId ?? null,
+      channel: input.channel,
+      description: input.description,
+      address: input.address ?? null,
+      latitude: input.latitude ?? null,
+      longitude: input.longitude ?? null,
+      classificationConfidence: input.confidence ?? null,
+      dueAt,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning();
+  const opened = row!;
+
+  await recordCaseEvent(tx, opened.id, 'case.opened', input.actor, {
+    folio,
+    type: input.type,
+    category: category.code,
+    department: category.departmentCode,
+    channel: input.channel,
+    dueAt: dueAt.toISOString(),
+    confidence: input.confidence ?? null,
+  });
+
+  if (input.conversationId) {
+    const linked = await linkConversationAttachments(tx, input.conversationId, opened.id);
+    if (linked > 0) await recordCaseEvent(tx, opened.id, 'case.attachment_added', input.actor, { count: linked });
+  }
+  return { case: opened, categoryName: category.name, departmentName: category.departmentName };
+}
+
+async function findCategory(ex: Executor, code: string) {
+  const [row] = await ex
+    .select({
+      id: categories.id,
+      code: categories.code,
+      name: categories.name,
+      dueDays: categories.dueDays,
+      departmentId: categories.departmentId,
+      departmentCode: departments.code,
+      departmentName: departments.name,
+    })
+    .from(categories)
+    .innerJoin(departments, eq(departments.id, categories.departmentId))
+    .where(and(eq(categories.code, code), eq(categories.active, true)))
+    .limit(1);
+  return row ?? null;
+}
+
+/** Photos sent while the case was being described belong to it. */
+async function linkConversationAttachments(tx: Executor, conversationId: string, caseId: number): Promise<number> {
+  const pending = await tx
+    .select({ id: attachments.id })
+    .from(attachments)
+    .innerJoin(messages, eq(messages.id, attachments.messageId))
+    .where(and(eq(messages.conversationId, conversationId), isNull(attachments.caseId)));
+  for (const { id } of pending) {
+    await tx.update(attachments).set({ caseId }).where(eq(attachments.id, id));
+  }
+  return pending.length;
+}

@@ -1,0 +1,31 @@
+import { and, eq } from 'drizzle-orm';
+import type { Executor } from '../db/client.js';
+import { citizenIdentities, citizens, type Citizen } from '../db/schema.js';
+
+/** One citizen per channel identity; the same person on two channels is linked later by staff. */
+export async function findOrCreateCitizen(ex: Executor, channel: string, channelUserId: string): Promise<Citizen> {
+  const existing = await ex
+    .select({ citizen: citizens })
+    .from(citizenIdentities)
+    .innerJoin(citizens, eq(citizens.id, citizenIdentities.citizenId))
+    .where(and(eq(citizenIdentities.channel, channel), eq(citizenIdentities.channelUserId, channelUserId)))
+    .limit(1);
+  if (existing[0]) return existing[0].citizen;
+  const [citizen] = await ex.insert(citizens).values({}).returning();
+  await ex.insert(citizenIdentities).values({ citizenId: citizen!.id, channel, channelUserId });
+  return citizen!;
+}
+
+/** Only what the citizen gave us; blanks never erase what we had. */
+export async function updateCitizenContact(
+  ex: Executor,
+  citizenId: number,
+  data: { name?: string | undefined; phone?: string | undefined; email?: string | undefined },
+): Promise<void> {
+  const values = Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined && v !== ''));
+  if (Object.keys(values).length === 0) return;
+  await ex
+    .update(citizens)
+    .set({ ...values, updatedAt: new Date() })
+    .where(eq(citizens.id, citizenId));
+}

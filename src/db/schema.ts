@@ -1,0 +1,302 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  customType,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  real,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => new Uint8Array(value),
+});
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+export const departments = pgTable('departments', {
+  id: serial('id').primaryKey(),
+  code: text('code').notNull().unique(),
+  name: text('name').notNull(),
+  /** The department's liaison (enlace): follow-ups go here. */
+  liaisonEmail: text('liaison_email'),
+  active: boolean('active').notNull().default(true),
+  createdAt: createdAt(),
+});
+export type Department = typeof departments.$inferSelect;
+
+export const categories = pgTable('categories', {
+  id: serial('id').primaryKey(),
+  code: text('code').notNull().unique(),
+  name: text('name').notNull(),
+  departmentId: integer('department_id')
+    .notNull()
+    .references(() => departments.id),
+  /** Overrides the default answer term when set. */
+  dueDays: integer('due_days'),
+  active: boolean('active').notNull().default(true),
+  createdAt: createdAt(),
+});
+export type Category = typeof categories.$inferSelect;
+
+export const staffUsers = pgTable('staff_users', {
+  id: serial('id').primaryKey(),
+  email: text('email').notNull().unique(),
+  name: text('name').notNull(),
+  passwordHash: text('password_hash').notNull(),
+  role: text('role', { enum: ['admin', 'coordinador', 'operador', 'responsable', 'encargado', 'experto'] }).notNull(),
+  departmentId: integer('department_id').references(() => departments.id),
+  active: boolean('active').notNull().default(true),
+  failedLogins: integer('failed_logins').notNull().default(0),
+  lockedUntil: timestamp('locked_until', { withTimezone: true }),
+  createdAt: createdAt(),
+});
+export type StaffUser = typeof staffUsers.$inferSelect;
+
+export const staffSessions = pgTable(
+  'staff_sessions',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    /** SHA-256 of the bearer token: a leaked table does not leak sessions. */
+    tokenHash: text('token_hash').notNull().unique(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => staffUsers.id),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('staff_sessions_user_idx').on(t.userId)],
+);
+
+export const citizens = pgTable('citizens', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  name: text('name'),
+  phone: text('phone'),
+  email: text('email'),
+  createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+export type Citizen = typeof citizens.$inferSelect;
+
+export const citizenIdentities = pgTable(
+  'citizen_identities',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    citizenId: bigint('citizen_id', { mode: 'number' })
+      .notNull()
+      .references(() => citizens.id),
+    channel: text('channel').notNull(),
+    channelUserId: text('channel_user_id').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('citizen_identities_channel_user_uq').on(t.channel, t.channelUserId)],
+);
+
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    channel: text('channel').notNull(),
+    conversationKey: text('conversation_key').notNull(),
+    channelUserId: text('channel_user_id').notNull(),
+    citizenId: bigint('citizen_id', { mode: 'number' })
+      .notNull()
+      .references(() => citizens.id),
+    /** Handoff is a status: the bot answers only while it is `bot`. */
+    status: text('status', { enum: ['bot', 'waiting_agent', 'agent', 'closed'] })
+      .notNull()
+      .default('bot'),
+    dialogState: jsonb('dialog_state').notNull(),
+    /** Web chat only: SHA-256 of the conversation's bearer token. */
+    tokenHash: text('token_hash'),
+    locale: text('locale').notNull().default('es'),
+    lastInboundAt: timestamp('last_inbound_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('conversations_channel_key_uq').on(t.channel, t.conversationKey),
+    index('conversations_status_idx').on(t.status),
+  ],
+);
+export type Conversation = typeof conversations.$inferSelect;
+
+export const cases = pgTable(
+  'cases',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    folio: text('folio').notNull().unique(),
+    folioYear: integer('folio_year').notNull(),
+    folioSeq: integer('folio_seq').notNull(),
+    type: text('type', { enum: ['queja', 'solicitud_informacion', 'sugerencia', 'reporte'] }).notNull(),
+    categoryId: integer('category_id')
+      .notNull()
+      .references(() => categories.id),
+    departmentId: integer('department_id')
+      .notNull()
+      .references(() => departments.id),
+    status: text('status', {
+      enum: ['nuevo', 'recepcionado', 'en_seguimiento', 'escalado', 'cerrado', 'no_procede'],
+    })
+      .notNull()
+      .default('nuevo'),
+    citizenId: bigint('citizen_id', { mode: 'number' })
+      .notNull()
+      .references(() => citizens.id),
+    conversationId: uuid('conversation_id').references(() => conversations.id),
+    channel: text('channel').notNull(),
+    description: text('description').notNull(),
+    address: text('address'),
+    latitude: doublePrecision('latitude'),
+    longitude: doublePrecision('longitude'),
+    classificationConfidence: real('classification_confidence'),
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('cases_folio_year_seq_uq').on(t.folioYear, t.folioSeq),
+    index('cases_department_status_idx').on(t.departmentId, t.status),
+    index('cases_citizen_idx').on(t.citizenId),
+  ],
+);
+export type Case = typeof cases.$inferSelect;
+
+/** One row a year; the row lock makes folio numbers gapless and collision-free. */
+export const folioCounters = pgTable('folio_counters', {
+  year: integer('year').primaryKey(),
+  lastSeq: integer('last_seq').notNull(),
+});
+
+/** Append-only history of a case. Nothing updates or deletes these rows. */
+export const caseEvents = pgTable(
+  'case_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    caseId: bigint('case_id', { mode: 'number' })
+      .notNull()
+      .references(() => cases.id),
+    type: text('type').notNull(),
+    actorKind: text('actor_kind', { enum: ['citizen', 'bot', 'staff', 'system'] }).notNull(),
+    actorId: text('actor_id'),
+    data: jsonb('data').notNull().default(sql`'{}'::jsonb`),
+    createdAt: createdAt(),
+  },
+  (t) => [index('case_events_case_idx').on(t.caseId, t.id)],
+);
+export type CaseEvent = typeof caseEvents.$inferSelect;
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
+    direction: text('direction', { enum: ['in', 'out'] }).notNull(),
+    channel: text('channel').notNull(),
+    /** The platform's id: for inbound the delivery id (retries share it), for outbound what the platform returned. */
+    externalId: text('external_id'),
+    author: text('author', { enum: ['citizen', 'bot', 'staff', 'system'] }).notNull(),
+    text: text('text').notNull().default(''),
+    /** The structured prompt of an outbound message, or location/contact/choice of an inbound one. */
+    payload: jsonb('payload').notNull().default(sql`'{}'::jsonb`),
+    /** Outbound replies point at the inbound message that produced them, so a retried delivery gets the same replies. */
+    inReplyTo: bigint('in_reply_to', { mode: 'number' }),
+    caseId: bigint('case_id', { mode: 'number' }).references(() => cases.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('messages_inbound_external_uq')
+      .on(t.channel, t.externalId)
+      .where(sql`${t.direction} = 'in'`),
+    index('messages_conversation_idx').on(t.conversationId, t.id),
+    index('messages_in_reply_to_idx').on(t.inReplyTo),
+  ],
+);
+export type Message = typeof messages.$inferSelect;
+
+export const attachments = pgTable(
+  'attachments',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    messageId: bigint('message_id', { mode: 'number' })
+      .notNull()
+      .references(() => messages.id),
+    caseId: bigint('case_id', { mode: 'number' }).references(() => cases.id),
+    kind: text('kind').notNull(),
+    contentType: text('content_type').notNull(),
+    filename: text('filename'),
+    sizeBytes: integer('size_bytes').notNull(),
+    data: bytea('data').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('attachments_case_idx').on(t.caseId), index('attachments_message_idx').on(t.messageId)],
+);
+
+/** Delivery jobs for outbound messages, written in the same transaction as the message. */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    messageId: bigint('message_id', { mode: 'number' })
+      .notNull()
+      .unique()
+      .references(() => messages.id),
+    /** A conversation's messages leave in order: only the oldest pending one of each is sendable. */
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
+    channel: text('channel').notNull(),
+    status: text('status', { enum: ['pending', 'sent', 'failed'] })
+      .notNull()
+      .default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    lastError: text('last_error'),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('outbox_pending_idx').on(t.status, t.nextAttemptAt), index('outbox_conversation_pending_idx').on(t.conversationId, t.id).where(sql`${t.status} = 'pending'`)],
+);
+
+/** Who looked at or changed citizens' personal data, and when. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    staffUserId: integer('staff_user_id').references(() => staffUsers.id),
+    action: text('action').notNull(),
+    subjectType: text('subject_type').notNull(),
+    subjectId: text('subject_id').notNull(),
+    ip: text('ip'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('audit_log_subject_idx').on(t.subjectType, t.subjectId)],
+);
+
+/** Handoffs and other things that happen to a conversation rather than to a case. */
+export const conversationEvents = pgTable(
+  'conversation_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
+    type: text('type').notNull(),
+    data: jsonb('data').notNull().default(sql`'{}'::jsonb`),
+    createdAt: createdAt(),
+  },
+  (t) => [index('conversation_events_conversation_idx').on(t.conversationId, t.id)],
+);

@@ -1,0 +1,589 @@
+import type { CaseType } from '../cases/case-type.js';
+import type { Classification } from '../cases/classification.js';
+import { interpolate } from '../i18n/index.js';
+import type { Location } from '../messages/inbound.js';
+import type { Prompt, PromptOption } from '../messages/outbound.js';
+import {
+  extractAddress,
+  extractEmail,
+  extractFolio,
+  extractName,
+  extractPhone,
+  looksLikeAddress,
+  matchesAny,
+  parseChoice,
+  parseYesNo,
+} from './parsers.js';
+import type { DialogScript, FieldId, ScriptField } from './script-schema.js';
+import { initialState, type DialogState, type Slots } from './state.js';
+
+/** What the engine needs to know about the world; passed in so `step` stays pure and testable. */
+export interface StepContext {
+  classify(text: string): Classification;
+  categories: ReadonlyArray<{ code: string; name: string }>;
+  withinBusinessHours: boolean;
+  conversationStatus: 'bot' | 'waiting_agent' | 'agent' | 'closed';
+  folioPrefix: string;
+  /** Values for placeholders every message may use: {municipio}, {horario}, {ejemplo}. */
+  vars: { municipio: string; horario: string; ejemplo: string };
+}
+
+/** The part of an inbound message the dialog looks at; bytes stay with the channel and storage. */
+export interface DialogInput {
+  text: string;
+  choice?: string | undefined;
+  location?: Location | undefined;
+  contact?: { name?: string | undefined; phone?: string | undefined; email?: string | undefined } | undefined;
+  photos: number;
+  otherAttachments: number;
+}
+
+export interface CaseDraft {
+  type: CaseType;
+  category: string;
+  description: string;
+  confidence: number;
+  address?: string | undefined;
+  latitude?: number | undefined;
+  longitude?: number | undefined;
+  name?: string | undefined;
+  phone?: string | undefined;
+  email?: string | undefined;
+}
+
+export type DialogEffect =
+  | { kind: 'open_case'; draft: CaseDraft }
+  | { kind: 'lookup_status'; folio: string }
+  | { kind: 'escalate'; reason: 'requested' | 'not_understood' }
+  | { kind: 'return_to_bot' };
+
+/** A bot line; `prompt` says what it asks so each channel can render buttons. */
+export interface Reply {
+  text: string;
+  prompt?: Prompt;
+}
+
+export interface StepResult {
+  replies: Reply[];
+  state: DialogState;
+  effects: DialogEffect[];
+}
+
+type MessageKey = keyof DialogScript['messages'];
+
+/** Collects one turn's output. */
+class Turn {
+  readonly replies: Reply[] = [];
+  readonly effects: DialogEffect[] = [];
+  constructor(
+    readonly script: DialogScript,
+    readonly ctx: StepContext,
+    public state: DialogState,
+  ) {}
+
+  say(key: MessageKey, vars: Record<string, string | number> = {}, prompt?: Prompt): void {
+    this.sayText(interpolate(this.script.messages[key], { ...this.ctx.vars, ...vars }), prompt);
+  }
+
+  sayText(text: string, prompt?: Prompt): void {
+    this.replies.push(prompt ? { text, prompt } : { text });
+  }
+
+  result(): StepResult {
+    return { replies: this.replies, state: this.state, effects: this.effects };
+  }
+}
+
+export function startConversation(script: DialogScript, ctx: StepContext): StepResult {
+  const turn = new Turn(script, ctx, initialState());
+  turn.say('greeting');
+  ask(turn, 'description');
+  return turn.result();
+}
+
+export function step(script: DialogScript, state: DialogState, input: DialogInput, ctx: StepContext): StepResult {
+  const turn = new Turn(script, ctx, structuredClone(state));
+  const text = input.text.trim();
+
+  if (ctx.conversationStatus !== 'bot') return handOverTurn(turn, text);
+
+  const hasContent = text.length > 0 || input.photos > 0 || input.location !== undefined || input.contact !== undefined;
+  if (!hasContent) {
+    if (input.otherAttachments > 0) {
+      turn.say('unsupportedAttachment');
+      reask(turn);
+    }
+    return turn.result();
+  }
+
+  if (input.photos > 0) {
+    turn.state.slots.photos += input.photos;
+    if (turn.state.awaiting === 'photo' && turn.state.phase === 'collecting') {
+      turn.say('photoReceived');
+      turn.state.retries = 0;
+      return advance(turn).result();
+    }
+    turn.say('photoReceived');
+    if (!text && !input.location) {
+      reask(turn);
+      return turn.result();
+    }
+  }
+
+  if (text && !input.choice && globalIntent(turn, text)) return turn.result();
+
+  switch (turn.state.phase) {
+    case 'idle':
+      return takeDescription(turn, text, input).result();
+    case 'collecting':
+      return turn.state.awaiting === 'description' || !turn.state.awaiting
+        ? takeDescription(turn, text, input).result()
+        : takeField(turn, turn.state.awaiting, text, input).result();
+    case 'confirming':
+      return takeConfirmation(turn, text, input).result();
+    case 'fixing':
+      return takeCorrection(turn, text, input).result();
+    case 'awaiting_folio':
+      return takeFolio(turn, text).result();
+  }
+}
+
+/** While a person has the conversation the bot keeps quiet, except to hand it back on "cancelar". */
+function handOverTurn(turn: Turn, text: string): StepResult {
+  const { script, ctx } = turn;
+  if (text && matchesAny(text, script.intents.cancel)) {
+    turn.effects.push({ kind: 'return_to_bot' });
+    turn.state = { ...initialState(), lastFolio: turn.state.lastFolio };
+    turn.say('backToBot');
+    ask(turn, 'description');
+    return turn.result();
+  }
+  if (ctx.conversationStatus === 'waiting_agent' && !turn.state.handoffNoticeSent) {
+    turn.state.handoffNoticeSent = true;
+    turn.say('waitingForPerson');
+  }
+  return turn.result();
+}
+
+const wordCount = (text: string) => text.split(/\s+/).filter(Boolean).length;
+
+function isFresh(state: DialogState): boolean {
+  return state.phase === 'idle' || (state.phase === 'collecting' && state.awaiting === 'description' && !state.slots.description);
+}
+
+/** Intents that work from any step. Returns true when the turn is fully handled. */
+function globalIntent(turn: Turn, text: string): boolean {
+  const { script, ctx, state } = turn;
+  const words = wordCount(text);
+  const folio = extractFolio(text, ctx.folioPrefix);
+  const asksStatus = matchesAny(text, script.intents.status);
+
+  if (folio && (asksStatus || words <= 3)) {
+    turn.effects.push({ kind: 'lookup_status', folio });
+    if (state.phase === 'awaiting_folio') restoreAfterFolio(turn);
+    return true;
+  }
+  if (asksStatus && words <= 4) {
+    if (state.lastFolio) {
+      turn.effects.push({ kind: 'lookup_status', folio: state.lastFolio });
+      return true;
+    }
+    if (state.phase !== 'awaiting_folio') {
+      state.resume = { phase: state.phase, awaiting: state.awaiting };
+      state.phase = 'awaiting_folio';
+    }
+    turn.say('statusAskFolio');
+    return true;
+  }
+  if (matchesAny(text, script.intents.human)) {
+    turn.effects.push({ kind: 'escalate', reason: 'requested' });
+    state.handoffNoticeSent = true;
+    turn.say(ctx.withinBusinessHours ? 'humanInHours' : 'humanAfterHours');
+    return true;
+  }
+  if (matchesAny(text, script.intents.cancel) && words <= 5) {
+    if (isFresh(state) && state.phase !== 'awaiting_folio') {
+      turn.say('nothingToCancel');
+    } else {
+      turn.state = { ...initialState(), lastFolio: state.lastFolio };
+      turn.say('cancelled');
+    }
+    return true;
+  }
+  if (isFresh(state) && matchesAny(text, script.intents.thanks) && words <= 4) {
+    turn.say('thanks');
+    return true;
+  }
+  if (matchesAny(text, script.intents.greeting) && words <= 4) {
+    if (isFresh(state)) {
+      turn.say('greeting');
+      ask(turn, 'description');
+    } else {
+      turn.say('greetingAgain');
+      reask(turn);
+    }
+    return true;
+  }
+  if (matchesAny(text, script.intents.help) && words <= 5) {
+    turn.say('help');
+    reask(turn);
+    return true;
+  }
+  return false;
+}
+
+function takeFolio(turn: Turn, text: string): Turn {
+  const folio = extractFolio(text, turn.ctx.folioPrefix);
+  if (folio) {
+    turn.effects.push({ kind: 'lookup_status', folio });
+    restoreAfterFolio(turn);
+    return turn;
+  }
+  turn.state.retries += 1;
+  if (turn.state.retries >= turn.script.maxRetries) {
+    restoreAfterFolio(turn);
+    reask(turn);
+    return turn;
+  }
+  turn.say('statusAskFolio');
+  return turn;
+}
+
+function restoreAfterFolio(turn: Turn): void {
+  const resume = turn.state.resume ?? { phase: 'collecting' as const, awaiting: 'description' as const };
+  turn.state.phase = resume.phase;
+  turn.state.awaiting = resume.awaiting;
+  turn.state.resume = undefined;
+  turn.state.retries = 0;
+}
+
+function takeDescription(turn: Turn, text: string, input: DialogInput): Turn {
+  const slots = turn.state.slots;
+  takeLocation(slots, input.location);
+  takeContact(slots, text, input);
+  if (!/\p{L}{2,}/u.test(text)) {
+    // A bare location or photo before any words: keep it and ask what happened.
+    if (input.location || input.photos > 0) {
+      ask(turn, 'description');
+      return turn;
+    }
+    return failed(turn, 'description');
+  }
+  slots.description = text;
+  const c = turn.ctx.classify(text);
+  slots.type = c.type;
+  slots.typeConfidence = c.typeConfidence;
+  slots.category = c.category;
+  slots.categoryConfidence = c.categoryConfidence;
+  slots.address ??= extractAddress(text);
+  slots.name ??= extractName(text);
+  turn.state.retries = 0;
+
+  if (!needsAsking(turn, 'type') && !needsAsking(turn, 'category')) {
+    const vars = { tipo: typeLabel(turn, slots.type), categoria: categoryName(turn, slots.category) };
+    if (slots.address) turn.say('understoodWithPlace', { ...vars, lugar: slots.address });
+    else turn.say('understood', vars);
+  }
+  return advance(turn);
+}
+
+function takeField(turn: Turn, field: FieldId, text: string, input: DialogInput): Turn {
+  const { script, state } = turn;
+  const slots = state.slots;
+  let accepted = false;
+  switch (field) {
+    case 'description':
+      return takeDescription(turn, text, input);
+    case 'type': {
+      const id = parseChoice(text, typeOptions(turn), input.choice);
+      if (id) {
+        slots.type = id as CaseType;
+        slots.typeChosen = true;
+        accepted = true;
+      }
+      break;
+    }
+    case 'category': {
+      const id = parseChoice(text, categoryOptions(turn), input.choice);
+      if (id) {
+        slots.category = id;
+        slots.categoryChosen = true;
+        accepted = true;
+      }
+      break;
+    }
+    case 'address': {
+      if (takeLocation(slots, input.location)) {
+        accepted = true;
+      } else if (text && parseYesNo(text) === undefined && (looksLikeAddress(text) || wordCount(text) >= 2)) {
+        // The whole answer is the place: "Av. Juárez 45, colonia Centro, frente al mercado" keeps its references.
+        slots.address = text.slice(0, 300);
+        accepted = true;
+      }
+      break;
+    }
+    case 'name': {
+      if (matchesAny(text, script.intents.anonymous)) {
+        slots.anonymous = true;
+        slots.name = undefined;
+        turn.say('anonymousNoted');
+        accepted = true;
+      } else {
+        const name = extractName(text, { wholeAnswer: true });
+        if (name) {
+          slots.name = name;
+          slots.anonymous = false;
+          accepted = true;
+        }
+      }
+      takeContact(slots, text, input);
+      break;
+    }
+    case 'contact':
+      accepted = takeContact(slots, text, input);
+      break;
+    case 'photo':
+      if (input.choice === 'skip' || matchesAny(text, script.intents.skip)) {
+        slots.photoSkipped = true;
+        accepted = true;
+      }
+      break;
+  }
+  if (!accepted) return failed(turn, field);
+  state.retries = 0;
+  return advance(turn);
+}
+
+function takeLocation(slots: Slots, location: Location | undefined): boolean {
+  if (!location) return false;
+  slots.latitude = location.latitude;
+  slots.longitude = location.longitude;
+  slots.address = location.label ?? slots.address;
+  return true;
+}
+
+/** Phones and emails are picked up from any message, so nobody is asked twice. */
+function takeContact(slots: Slots, text: string, input: DialogInput): boolean {
+  const phone = input.contact?.phone ?? extractPhone(text);
+  const email = input.contact?.email ?? extractEmail(text);
+  if (phone) slots.phone = phone;
+  if (email) slots.email = email;
+  if (input.contact?.name && !slots.name) slots.name = input.contact.name;
+  return Boolean(phone || email);
+}
+
+function failed(turn: Turn, field: FieldId): Turn {
+  turn.state.retries += 1;
+  if (turn.state.retries >= turn.script.maxRetries) {
+    turn.state.retries = 0;
+    turn.state.handoffNoticeSent = true;
+    turn.effects.push({ kind: 'escalate', reason: 'not_understood' });
+    turn.say('notUnderstoodHandoff');
+    return turn;
+  }
+  ask(turn, field, true);
+  return turn;
+}
+
+function takeConfirmation(turn: Turn, text: string, input: DialogInput): Turn {
+  const answer = input.choice === 'yes' ? true : input.choice === 'no' ? false : parseYesNo(text);
+  if (answer === true) {
+    const draft = toDraft(turn);
+    turn.effects.push({ kind: 'open_case', draft });
+    turn.state = { ...initialState(), phase: 'idle', awaiting: undefined };
+    return turn;
+  }
+  if (answer === false) {
+    turn.state.phase = 'fixing';
+    turn.state.retries = 0;
+    turn.say('fixWhich', {}, { field: 'fix', kind: 'choice', options: fixOptions(turn), optional: false });
+    return turn;
+  }
+  turn.state.retries += 1;
+  if (turn.state.retries >= turn.script.maxRetries) return failed(turn, 'description');
+  turn.say('confirmReprompt', {}, yesNoPrompt(turn));
+  return turn;
+}
+
+function takeCorrection(turn: Turn, text: string, input: DialogInput): Turn {
+  const id = parseChoice(text, fixOptions(turn), input.choice) as FieldId | undefined;
+  if (!id) {
+    turn.state.retries += 1;
+    turn.say('fixWhich', {}, { field: 'fix', kind: 'choice', options: fixOptions(turn), optional: false });
+    return turn;
+  }
+  const slots = turn.state.slots;
+  if (id === 'photo') {
+    slots.photoSkipped = false;
+  } else if (id === 'address') {
+    slots.address = slots.latitude = slots.longitude = undefined;
+  } else if (id === 'contact') {
+    slots.phone = slots.email = undefined;
+  } else if (id === 'name') {
+    slots.name = undefined;
+    slots.anonymous = false;
+  }
+  turn.state.phase = 'collecting';
+  turn.state.returnToConfirm = true;
+  turn.state.retries = 0;
+  ask(turn, id);
+  return turn;
+}
+
+function applies(turn: Turn, field: ScriptField): boolean {
+  const type = turn.state.slots.type;
+  return !field.onlyFor || (type !== undefined && field.onlyFor.includes(type));
+}
+
+function needsAsking(turn: Turn, id: FieldId): boolean {
+  const field = turn.script.fields.find((f) => f.id === id);
+  if (!field || !applies(turn, field)) return false;
+  const s = turn.state.slots;
+  const threshold = turn.script.lowConfidenceThreshold;
+  switch (id) {
+    case 'description':
+      return !s.description;
+    case 'type':
+      return !s.typeChosen && (field.askWhen === 'always' || !s.type || (s.typeConfidence ?? 0) < threshold);
+    case 'category':
+      return !s.categoryChosen && (field.askWhen === 'always' || !s.category || (s.categoryConfidence ?? 0) < threshold);
+    case 'address':
+      return !s.address && s.latitude === undefined;
+    case 'name':
+      return !s.name && !s.anonymous;
+    case 'contact':
+      return !s.phone && !s.email;
+    case 'photo':
+      return s.photos === 0 && !s.photoSkipped;
+  }
+}
+
+/** Asks the next missing field, or shows the summary when nothing is missing. */
+function advance(turn: Turn): Turn {
+  const next = turn.script.fields.find((f) => needsAsking(turn, f.id));
+  if (next) {
+    turn.state.phase = 'collecting';
+    ask(turn, next.id);
+    return turn;
+  }
+  turn.state.phase = 'confirming';
+  turn.state.awaiting = undefined;
+  turn.state.returnToConfirm = false;
+  turn.say('confirm', { resumen: summary(turn) }, yesNoPrompt(turn));
+  return turn;
+}
+
+function ask(turn: Turn, id: FieldId, again = false): void {
+  const field = turn.script.fields.find((f) => f.id === id);
+  if (!field) throw new Error(`the dialog script has no field "${id}"`);
+  turn.state.awaiting = id;
+  if (turn.state.phase !== 'collecting') turn.state.phase = 'collecting';
+  turn.sayText(again ? field.reprompt : field.prompt, promptFor(turn, field));
+}
+
+/** Repeats whatever the conversation was waiting for. */
+function reask(turn: Turn): void {
+  const { phase, awaiting } = turn.state;
+  if (phase === 'confirming') turn.say('confirm', { resumen: summary(turn) }, yesNoPrompt(turn));
+  else if (phase === 'fixing') turn.say('fixWhich', {}, { field: 'fix', kind: 'choice', options: fixOptions(turn), optional: false });
+  else if (phase === 'awaiting_folio') turn.say('statusAskFolio');
+  else ask(turn, awaiting ?? 'description');
+}
+
+function promptFor(turn: Turn, field: ScriptField): Prompt {
+  switch (field.id) {
+    case 'description':
+    case 'name':
+      return { field: field.id, kind: 'text', options: [], optional: field.optional };
+    case 'type':
+      return { field: field.id, kind: 'choice', options: typeOptions(turn), optional: false };
+    case 'category':
+      return { field: field.id, kind: 'choice', options: categoryOptions(turn), optional: false };
+    case 'address':
+      return { field: field.id, kind: 'location', options: [], optional: field.optional };
+    case 'contact':
+      return { field: field.id, kind: 'phone', options: [], optional: field.optional };
+    case 'photo':
+      return { field: field.id, kind: 'photo', options: [{ id: 'skip', label: turn.script.buttons.skip }], optional: true };
+  }
+}
+
+function yesNoPrompt(turn: Turn): Prompt {
+  const { yes, no } = turn.script.buttons;
+  return { field: 'confirm', kind: 'yes_no', options: [{ id: 'yes', label: yes }, { id: 'no', label: no }], optional: false };
+}
+
+/** Reports first: they are what most citizens come for. */
+const TYPE_ORDER: readonly CaseType[] = ['reporte', 'queja', 'solicitud_informacion', 'sugerencia'];
+
+function typeOptions(turn: Turn): PromptOption[] {
+  return TYPE_ORDER.map((id) => ({ id, label: turn.script.typeLabels[id] }));
+}
+
+function categoryOptions(turn: Turn): PromptOption[] {
+  return turn.ctx.categories.slice(0, 10).map((c) => ({ id: c.code, label: c.name }));
+}
+
+function fixOptions(turn: Turn): PromptOption[] {
+  return turn.script.fields.filter((f) => applies(turn, f)).map((f) => ({ id: f.id, label: f.label }));
+}
+
+function typeLabel(turn: Turn, type: CaseType | undefined): string {
+  return type ? turn.script.typeLabels[type] : '';
+}
+
+function categoryName(turn: Turn, code: string | undefined): string {
+  return turn.ctx.categories.find((c) => c.code === code)?.name ?? code ?? '';
+}
+
+function summary(turn: Turn): string {
+  const s = turn.state.slots;
+  const lines: string[] = [];
+  for (const field of turn.script.fields) {
+    if (!applies(turn, field)) continue;
+    const value = summaryValue(turn, field.id, s);
+    if (value) lines.push(`• ${field.label}: ${value}`);
+  }
+  return lines.join('\n');
+}
+
+function summaryValue(turn: Turn, id: FieldId, s: Slots): string | undefined {
+  switch (id) {
+    case 'description':
+      return s.description && s.description.length > 280 ? s.description.slice(0, 277) + '…' : s.description;
+    case 'type':
+      return typeLabel(turn, s.type);
+    case 'category':
+      return categoryName(turn, s.category);
+    case 'address':
+      if (s.address) return s.address;
+      return s.latitude !== undefined ? `📍 ${s.latitude.toFixed(5)}, ${s.longitude?.toFixed(5)}` : undefined;
+    case 'name':
+      return s.anonymous ? '—' : s.name;
+    case 'contact':
+      return [s.phone, s.email].filter(Boolean).join(' · ') || undefined;
+    case 'photo':
+      return s.photos > 0 ? String(s.photos) : '—';
+  }
+}
+
+function toDraft(turn: Turn): CaseDraft {
+  const s = turn.state.slots;
+  if (!s.description || !s.type || !s.category) throw new Error('confirmed a case without description, type or category');
+  const confidence = Math.min(
+    s.typeChosen ? 1 : (s.typeConfidence ?? 0),
+    s.categoryChosen ? 1 : (s.categoryConfidence ?? 0),
+  );
+  return {
+    type: s.type,
+    category: s.category,
+    description: s.description,
+    confidence,
+    address: s.address,
+    latitude: s.latitude,
+    longitude: s.longitude,
+    name: s.anonymous ? undefined : s.name,
+    phone: s.phone,
+    email: s.email,
+  };
+}

@@ -1,0 +1,51 @@
+import type { CaseType } from '../cases/case-type.js';
+import { interpolate } from '../i18n/index.js';
+import type { OutboundMessageInput } from '../messages/outbound.js';
+import type { StepContext } from './engine.js';
+import type { DialogScript } from './script-schema.js';
+
+/** What the dialog says about a case; filled by whoever opened or looked it up. */
+export interface CaseFacts {
+  folio: string;
+  type: CaseType;
+  status: string;
+  categoryName: string;
+  departmentName: string;
+  dueAt: Date;
+}
+
+export interface ReplyContext {
+  vars: StepContext['vars'];
+  withinBusinessHours: boolean;
+  timeZone: string;
+}
+
+function formatDate(date: Date, locale: string, timeZone: string): string {
+  return new Intl.DateTimeFormat(locale === 'es' ? 'es-MX' : 'en-US', { dateStyle: 'long', timeZone }).format(date);
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+function caseVars(script: DialogScript, ctx: ReplyContext, facts: CaseFacts): Record<string, string> {
+  return {
+    ...ctx.vars,
+    folio: facts.folio,
+    tipo: lowerFirst(script.typeLabels[facts.type]),
+    categoria: facts.categoryName,
+    dependencia: facts.departmentName,
+    estado: script.statusLabels[facts.status] ?? facts.status,
+    fechaLimite: formatDate(facts.dueAt, script.locale, ctx.timeZone),
+  };
+}
+
+export function caseOpenedReply(script: DialogScript, ctx: ReplyContext, facts: CaseFacts): OutboundMessageInput {
+  const template = ctx.withinBusinessHours ? script.messages.caseOpenedInHours : script.messages.caseOpenedAfterHours;
+  return { text: interpolate(template, caseVars(script, ctx, facts)) };
+}
+
+export function statusReply(script: DialogScript, ctx: ReplyContext, folio: string, facts: CaseFacts | null): OutboundMessageInput {
+  if (!facts) return { text: interpolate(script.messages.statusNotFound, { ...ctx.vars, folio }) };
+  return { text: interpolate(script.messages.statusFound, caseVars(script, ctx, facts)) };
+}

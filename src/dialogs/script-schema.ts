@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { CaseType } from '../cases/case-type.js';
+import { sourceAsset } from '../paths.js';
+
+/** Fields the engine knows how to fill; a script orders them, words them and decides when each applies. */
+export const FieldId = z.enum(['description', 'type', 'category', 'address', 'name', 'contact', 'photo']);
+export type FieldId = z.infer<typeof FieldId>;
+
+const Text = z.string().min(1).max(2000);
+const Phrases = z.array(z.string().min(1).max(100)).min(1);
+
+export const ScriptField = z.object({
+  id: FieldId,
+  prompt: Text,
+  /** Said instead of `prompt` after an answer the engine could not use. */
+  reprompt: Text,
+  /** Only ask it for these case types (e.g. an address for reports and complaints only). */
+  onlyFor: z.array(CaseType).optional(),
+  /** `type` and `category` are asked only when the classifier is unsure. */
+  askWhen: z.enum(['always', 'lowConfidence']).default('always'),
+  optional: z.boolean().default(false),
+  /** The label used for this field in the confirmation summary and the "what to correct" menu. */
+  label: z.string().min(1).max(60),
+});
+export type ScriptField = z.infer<typeof ScriptField>;
+
+const ScriptV1 = z.object({
+  version: z.literal(1),
+  locale: z.enum(['es', 'en']),
+  /** Below this classifier confidence the citizen picks the type (or category) from buttons. */
+  lowConfidenceThreshold: z.number().min(0).max(1).default(0.55),
+  /** Unusable answers in a row before the conversation is handed to a person. */
+  maxRetries: z.number().int().min(1).max(10).default(2),
+  intents: z.object({
+    greeting: Phrases,
+    help: Phrases,
+    human: Phrases,
+    cancel: Phrases,
+    status: Phrases,
+    thanks: Phrases,
+    skip: Phrases,
+    anonymous: Phrases,
+  }),
+  fields: z.array(ScriptField).min(1),
+  typeLabels: z.record(CaseType, z.string().min(1).max(60)),
+  statusLabels: z.record(z.string(), z.string().min(1).max(60)),
+  /** Labels of the buttons the engine adds by itself (confirmation, skipping the photo). */
+  buttons: z.object({ yes: z.string().min(1).max(20), no: z.string().min(1).max(20), skip: z.string().min(1).max(20) }),
+  messages: z.object({
+    greeting: Text,
+    greetingAgain: Text,
+    help: Text,
+    understood: Text,
+    understoodWithPlace: Text,
+    photoReceived: Text,
+    confirm: Text,
+    confirmReprompt: Text,
+    fixWhich: Text,
+    caseOpenedInHours: Text,
+    caseOpenedAfterHours: Text,
+    cancelled: Text,
+    nothingToCancel: Text,
+    humanInHours: Text,
+    humanAfterHours: Text,
+    notUnderstoodHandoff: Text,
+    waitingForPerson: Text,
+    backToBot: Text,
+    statusFound: Text,
+    statusNotFound: Text,
+    statusAskFolio: Text,
+    thanks: Text,
+    anonymousNoted: Text,
+    unsupportedAttachment: Text,
+  }),
+});
+
+/** Scripts are versioned documents; older versions are migrated forward here as the format evolves. */
+export const DialogScript = z.discriminatedUnion('version', [ScriptV1]).superRefine((script, ctx) => {
+  const ids = script.fields.map((f) => f.id);
+  if (ids[0] !== 'description') ctx.addIssue({ code: 'custom', path: ['fields', 0, 'id'], message: 'the first field must be "description"' });
+  const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (duplicate) ctx.addIssue({ code: 'custom', path: ['fields'], message: `field "${duplicate}" appears twice` });
+});
+export type DialogScript = z.infer<typeof DialogScript>;
+
+export class ScriptError extends Error {
+  override name = 'ScriptError';
+}
+
+export function parseDialogScript(json: unknown, origin: string): DialogScript {
+  const parsed = DialogScript.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n');
+    throw new ScriptError(`dialog script ${origin} is not valid:\n${issues}`);
+  }
+  return parsed.data;
+}
+
+export function loadDialogScript(path?: string, locale: 'es' | 'en' = 'es'): DialogScript {
+  const file = path ?? sourceAsset('dialogs', 'scripts', `default.${locale}.json`);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ScriptError(`dialog script ${file} could not be read: ${(error as Error).message}`);
+  }
+  return parseDialogScript(json, file);
+}

@@ -1,0 +1,66 @@
+import { classify } from './cases/classify.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { openDatabase } from './db/client.js';
+import { loadDialogScript } from './dialogs/script-schema.js';
+import { t } from './i18n/index.js';
+import { seedDefaults, loadDefaultMunicipality } from './seed/seed.js';
+import { buildApp } from './server/app.js';
+import { version } from './version.js';
+
+async function main(): Promise<void> {
+  let config: Readonly<Config>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(t('es', 'config.invalid'));
+    for (const issue of error.issues) console.error('  ' + issue);
+    process.exit(1);
+  }
+  const say = (line: string) => console.log(line);
+
+  const script = loadDialogScript(config.dialogScriptPath, config.locale);
+  const municipality = loadDefaultMunicipality();
+  const database = await openDatabase(config.database);
+  await database.migrate();
+  const seeded = await seedDefaults(database.db, { adminEmail: config.adminEmail, adminPassword: config.adminPassword, config: municipality });
+
+  const ventanilla = await buildApp({
+    config,
+    database,
+    script,
+    classify,
+    municipalityName: config.municipalityName ?? municipality.municipality,
+    version,
+  });
+  const address = await ventanilla.app.listen({ port: config.port, host: config.host });
+  ventanilla.outbox.start();
+
+  const url = config.publicUrl ?? address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+  say(t(config.locale, 'start.listening', { url: address }));
+  say(
+    config.database.kind === 'pglite'
+      ? t(config.locale, 'start.database_embedded', { dir: config.database.dataDir ?? '(memoria)' })
+      : t(config.locale, 'start.database_server', { host: new URL(config.database.url).host }),
+  );
+  say(t(config.locale, 'start.chat_at', { url }));
+  say(t(config.locale, 'start.widget_at', { url }));
+  if (seeded.adminCreated?.generated) say(t(config.locale, 'start.admin_created', { email: seeded.adminCreated.email, password: seeded.adminCreated.password }));
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    ventanilla.app.log.info({ signal }, 'shutting down');
+    await ventanilla.app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exit(1);
+});

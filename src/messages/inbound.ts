@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+/** Every channel Ventanilla knows. Staff-entered channels (phone, in person…) arrive with the console. */
+export const Channel = z.enum(['web', 'telegram', 'whatsapp', 'email', 'telefono', 'presencial', 'visita', 'redes']);
+export type Channel = z.infer<typeof Channel>;
+
+export const MAX_TEXT_LENGTH = 4000;
+
+export const Attachment = z.object({
+  kind: z.enum(['photo', 'document', 'audio', 'video', 'other']),
+  contentType: z.string().min(1).max(200),
+  filename: z.string().max(255).optional(),
+  /** Raw bytes; adapters download platform media before handing the message on. */
+  data: z.instanceof(Uint8Array),
+});
+export type Attachment = z.infer<typeof Attachment>;
+
+export const Location = z.object({
+  latitude: z.number().min(-90).max(90),
+  longitude: z.number().min(-180).max(180),
+  /** A venue name or a street address when the platform provides one. */
+  label: z.string().max(500).optional(),
+});
+export type Location = z.infer<typeof Location>;
+
+export const Contact = z.object({
+  name: z.string().max(200).optional(),
+  phone: z.string().max(40).optional(),
+  email: z.string().max(254).optional(),
+});
+export type Contact = z.infer<typeof Contact>;
+
+/**
+ * The one shape every channel adapter produces. `externalId` is the platform's id for the
+ * delivery (Telegram update id, WhatsApp message id, Message-ID, web client id): unique per
+ * channel, so a retried delivery is recognized and stored once.
+ */
+export const InboundMessage = z.object({
+  channel: Channel,
+  channelUserId: z.string().min(1).max(200),
+  /** Identifies the conversation within the channel (chat id, thread, web conversation id). */
+  conversationKey: z.string().min(1).max(200),
+  externalId: z.string().min(1).max(300),
+  text: z.string().max(MAX_TEXT_LENGTH).default(''),
+  attachments: z.array(Attachment).max(10).default([]),
+  location: Location.optional(),
+  contact: Contact.optional(),
+  /** A choice picked from a structured prompt (button id), when the channel knows it. */
+  choice: z.string().max(200).optional(),
+  receivedAt: z.date(),
+});
+export type InboundMessage = z.infer<typeof InboundMessage>;
+export type InboundMessageInput = z.input<typeof InboundMessage>;

@@ -1,0 +1,84 @@
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Classification } from '../cases/classification.js';
+import { WebChatHub } from '../channels/web/hub.js';
+import { createWebSender } from '../channels/web/outbound.js';
+import type { Config } from '../config.js';
+import { createConversationService, type ConversationService } from '../conversations/service.js';
+import type { Database } from '../db/client.js';
+import type { DialogScript } from '../dialogs/script-schema.js';
+import type { ChannelSender } from '../outbox/delivery.js';
+import { OutboxWorker } from '../outbox/worker.js';
+import { installErrorHandling } from './errors.js';
+import { healthPlugin } from './plugins/health.js';
+import { staffApiPlugin } from './plugins/staff-api.js';
+import { webChatPlugin } from './plugins/webchat.js';
+
+export interface AppDeps {
+  config: Readonly<Config>;
+  database: Database;
+  script: DialogScript;
+  classify(text: string): Classification;
+  municipalityName: string;
+  version: string;
+  now?: () => Date;
+  /** Extra channel senders (tests add stand-ins; later channels register here). */
+  senders?: ReadonlyMap<string, ChannelSender>;
+}
+
+export interface Ventanilla {
+  app: FastifyInstance;
+  outbox: OutboxWorker;
+  hub: WebChatHub;
+  conversations: ConversationService;
+}
+
+/** Builds the whole application without listening, so tests can `inject()` or listen on port 0. */
+export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
+  const { config, database } = deps;
+  const app = Fastify({
+    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    trustProxy: true,
+    // Citizens' messages are small; bigger bodies (photos) raise this per route.
+    bodyLimit: 64 * 1024,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app, config.locale);
+
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer');
+    if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+  });
+
+  const hub = new WebChatHub();
+  const senders = new Map<string, ChannelSender>([['web', createWebSender(hub)], ...(deps.senders ?? [])]);
+  const outbox = new OutboxWorker({ db: database.db, senders, logger: app.log, pollMs: config.outboxPollMs });
+  const conversations = createConversationService({
+    db: database.db,
+    script: deps.script,
+    classify: deps.classify,
+    now: deps.now,
+    onEnqueued: () => outbox.wake(),
+    settings: {
+      folioPrefix: config.folioPrefix,
+      defaultDueDays: config.caseDueDays,
+      timeZone: config.timeZone,
+      businessHours: config.businessHours,
+      municipalityName: deps.municipalityName,
+      locale: config.locale,
+    },
+  });
+
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(healthPlugin, { database, version: deps.version });
+  await app.register(webChatPlugin, { db: database.db, conversations, hub, locale: config.locale, municipalityName: deps.municipalityName });
+  await app.register(staffApiPlugin, { db: database.db, sessionTtlMs: config.sessionTtlMs });
+  app.get('/', async (_request, reply) => reply.redirect('/chat'));
+
+  app.addHook('onClose', async () => {
+    await outbox.stop();
+  });
+  return { app, outbox, hub, conversations };
+}

@@ -1,0 +1,68 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { authenticate, canSeeDepartment, CROSS_DEPARTMENT_ROLES, login, logout, type StaffPrincipal } from '../../auth/sessions.js';
+import { getCaseDetail, listCases } from '../../cases/queries.js';
+import { bearerToken } from '../../channels/web/verify.js';
+import type { Db } from '../../db/client.js';
+import { auditLog } from '../../db/schema.js';
+import { NotFound } from '../../errors.js';
+
+export interface StaffApiOptions {
+  db: Db;
+  sessionTtlMs: number;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    staff?: StaffPrincipal;
+  }
+}
+
+const LoginBody = z.object({ email: z.string().trim().min(3).max(254), password: z.string().min(1).max(1000) });
+
+/** Staff endpoints. Authentication lives only inside this plugin; the citizen-facing routes are its siblings. */
+export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin, { db, sessionTtlMs }) => {
+  const app = plugin.withTypeProvider<ZodTypeProvider>();
+
+  app.post('/api/auth/login', { bodyLimit: 4096, schema: { body: LoginBody } }, async (request) => {
+    const session = await login(db, request.body.email, request.body.password, sessionTtlMs);
+    return { token: session.token, expiresAt: session.expiresAt.toISOString(), user: session.user };
+  });
+
+  app.register(async (authed) => {
+    authed.decorateRequest('staff', undefined);
+    authed.addHook('onRequest', async (request) => {
+      request.staff = await authenticate(db, bearerToken(request.headers.authorization));
+    });
+    const routes = authed.withTypeProvider<ZodTypeProvider>();
+    const staffOf = (request: FastifyRequest) => request.staff!;
+
+    routes.post('/api/auth/logout', async (request, reply) => {
+      await logout(db, bearerToken(request.headers.authorization)!);
+      return reply.status(204).send();
+    });
+
+    routes.get('/api/auth/me', async (request) => ({ user: staffOf(request) }));
+
+    routes.get(
+      '/api/cases',
+      { schema: { querystring: z.object({ folio: z.string().trim().toUpperCase().max(40).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }) } },
+      async (request) => {
+        const staff = staffOf(request);
+        const departmentId = CROSS_DEPARTMENT_ROLES.includes(staff.role) ? undefined : (staff.departmentId ?? -1);
+        const rows = await listCases(db, { folio: request.query.folio, departmentId, limit: request.query.limit });
+        return { cases: rows };
+      },
+    );
+
+    routes.get('/api/cases/:id', { schema: { params: z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) }) } }, async (request) => {
+      const staff = staffOf(request);
+      const detail = await getCaseDetail(db, request.params.id);
+      // Another department's case answers exactly like a missing one: folios are not enumerable.
+      if (!detail || !canSeeDepartment(staff, detail.departmentId)) throw new NotFound('error.case_not_found');
+      await db.insert(auditLog).values({ staffUserId: staff.id, action: 'case.viewed', subjectType: 'case', subjectId: String(detail.id), ip: request.ip });
+      return { case: detail };
+    });
+  });
+};

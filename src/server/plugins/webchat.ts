@@ -1,0 +1,164 @@
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { WebChatHub } from '../../channels/web/hub.js';
+import { MAX_PHOTO_BYTES, PHOTO_TYPES, WebChatMessageBody, webMessageToInbound, webPhotoToInbound } from '../../channels/web/inbound.js';
+import { bearerToken, issueConversationToken, tokenMatches } from '../../channels/web/verify.js';
+import type { ConversationService } from '../../conversations/service.js';
+import { InvalidInput, NotFound, Unauthorized } from '../../errors.js';
+import { catalogue, type Locale } from '../../i18n/index.js';
+import { MAX_TEXT_LENGTH } from '../../messages/inbound.js';
+import { markDeliveredInline } from '../../outbox/worker.js';
+import type { Db } from '../../db/client.js';
+import { sourceAsset } from '../../paths.js';
+
+export interface WebChatOptions {
+  db: Db;
+  conversations: ConversationService;
+  hub: WebChatHub;
+  locale: Locale;
+  municipalityName: string;
+}
+
+const MESSAGE_BODY_LIMIT = 16 * 1024;
+const AUTH_TIMEOUT_MS = 10_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The chat page may be framed by any municipality site (the widget); nothing else may. */
+const CHAT_CSP =
+  "default-src 'self'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; style-src 'self'; script-src 'self'; frame-ancestors *; base-uri 'none'; form-action 'none'";
+
+const ASSETS: Record<string, { file: string; type: string }> = {
+  '/chat.js': { file: 'chat.js', type: 'text/javascript; charset=utf-8' },
+  '/chat.css': { file: 'chat.css', type: 'text/css; charset=utf-8' },
+  '/widget.js': { file: 'widget.js', type: 'text/javascript; charset=utf-8' },
+};
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+export const webChatPlugin: FastifyPluginAsync<WebChatOptions> = async (plugin, options) => {
+  const app = plugin.withTypeProvider<ZodTypeProvider>();
+  const { conversations, hub, db } = options;
+  const assetCache = new Map<string, string>();
+
+  async function asset(file: string): Promise<string> {
+    let text = assetCache.get(file);
+    if (text === undefined) {
+      text = await readFile(sourceAsset('channels', 'web', 'assets', file), 'utf8');
+      assetCache.set(file, text);
+    }
+    return text;
+  }
+
+  async function renderChatPage(): Promise<string> {
+    const strings = Object.fromEntries(Object.entries(catalogue(options.locale)).filter(([key]) => key.startsWith('chat.')));
+    const json = JSON.stringify(strings).replace(/</g, '\\u003c');
+    return (await asset('chat.html')).replace(/\{\{([\w.]+)\}\}/g, (whole, key: string) => {
+      if (key === 'locale') return options.locale;
+      if (key === 'municipality') return escapeHtml(options.municipalityName);
+      if (key === 'i18nJson') return json;
+      return key in strings ? escapeHtml(strings[key]!) : whole;
+    });
+  }
+
+  app.get('/chat', async (_request, reply) => {
+    reply.header('content-security-policy', CHAT_CSP).header('cache-control', 'no-cache').type('text/html; charset=utf-8');
+    return renderChatPage();
+  });
+
+  for (const [path, { file, type }] of Object.entries(ASSETS)) {
+    app.get(path, async (_request, reply) => {
+      reply.header('cache-control', 'public, max-age=300').header('access-control-allow-origin', '*').type(type);
+      return asset(file);
+    });
+  }
+
+  /** The conversation named in the URL, if the bearer token is its own. */
+  async function authorizedConversation(id: string, token: string | undefined) {
+    const conversation = UUID.test(id) ? await conversations.find(id) : null;
+    if (!conversation || conversation.channel !== 'web') throw new NotFound('error.conversation_not_found');
+    if (!tokenMatches(token, conversation.tokenHash)) throw new Unauthorized();
+    return conversation;
+  }
+
+  /** Replies go back in the response itself, so the outbox need not push them again. */
+  async function answer(reply: FastifyReply, replies: { id: string }[]) {
+    await markDeliveredInline(db, replies.map((r) => Number(r.id)));
+    return reply.send({ messages: replies });
+  }
+
+  app.post('/api/webchat/conversations', { bodyLimit: 1024 }, async (_request, reply) => {
+    const id = crypto.randomUUID();
+    const { token, tokenHash } = issueConversationToken();
+    const started = await conversations.start({ id, channel: 'web', conversationKey: id, channelUserId: id, tokenHash });
+    await markDeliveredInline(db, started.replies.map((r) => Number(r.id)));
+    return reply.status(201).send({ conversationId: id, token, messages: started.replies });
+  });
+
+  app.post(
+    '/api/webchat/conversations/:id/messages',
+    { bodyLimit: MESSAGE_BODY_LIMIT, schema: { params: z.object({ id: z.string() }), body: WebChatMessageBody } },
+    async (request, reply) => {
+      const conversation = await authorizedConversation(request.params.id, bearerToken(request.headers.authorization));
+      const body = request.body;
+      if ((body.text?.length ?? 0) > MAX_TEXT_LENGTH) throw new InvalidInput('error.message_too_long', { max: MAX_TEXT_LENGTH });
+      if (!body.text?.trim() && !body.choice && !body.location) throw new InvalidInput('error.empty_message');
+      const result = await conversations.receive(webMessageToInbound(conversation.id, body, new Date()));
+      return answer(reply, result.replies);
+    },
+  );
+
+  app.register(async (photos) => {
+    photos.addContentTypeParser([...PHOTO_TYPES], { parseAs: 'buffer', bodyLimit: MAX_PHOTO_BYTES }, (_request, body, done) => done(null, body));
+    photos.withTypeProvider<ZodTypeProvider>().post(
+      '/api/webchat/conversations/:id/photos',
+      {
+        bodyLimit: MAX_PHOTO_BYTES,
+        schema: {
+          params: z.object({ id: z.string() }),
+          headers: z.object({ 'x-client-message-id': z.string().regex(/^[A-Za-z0-9_-]{8,100}$/) }).passthrough(),
+        },
+      },
+      async (request, reply) => {
+        const conversation = await authorizedConversation(request.params.id, bearerToken(request.headers.authorization));
+        const contentType = String(request.headers['content-type'] ?? '').split(';')[0]!.trim();
+        const data = request.body as Buffer;
+        if (!data?.byteLength) throw new InvalidInput('error.empty_message');
+        const inbound = webPhotoToInbound(conversation.id, request.headers['x-client-message-id'], contentType, new Uint8Array(data), new Date());
+        const result = await conversations.receive(inbound);
+        return answer(reply, result.replies);
+      },
+    );
+  });
+
+  app.get('/api/webchat/conversations/:id/messages', { schema: { params: z.object({ id: z.string() }) } }, async (request) => {
+    const conversation = await authorizedConversation(request.params.id, bearerToken(request.headers.authorization));
+    return { messages: await conversations.history(conversation.id) };
+  });
+
+  // Browsers cannot set headers on a WebSocket, so the token travels in the first frame instead of the URL (and the logs).
+  app.get('/api/webchat/conversations/:id/ws', { websocket: true }, (socket, request) => {
+    const params = request.params as { id: string };
+    let detach: (() => void) | undefined;
+    const timer = setTimeout(() => socket.close(4401, 'auth timeout'), AUTH_TIMEOUT_MS);
+    socket.once('message', async (raw: Buffer) => {
+      clearTimeout(timer);
+      try {
+        const frame = JSON.parse(raw.toString('utf8')) as { type?: string; token?: string };
+        if (frame.type !== 'auth' || typeof frame.token !== 'string') throw new Unauthorized();
+        await authorizedConversation(params.id, frame.token);
+        if (socket.readyState !== socket.OPEN) return;
+        detach = hub.add(params.id, socket);
+        socket.send(JSON.stringify({ type: 'ready' }));
+      } catch {
+        socket.close(4401, 'unauthorized');
+      }
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      detach?.();
+    });
+  });
+};

@@ -1,0 +1,43 @@
+import { classify } from '../../src/cases/classify.js';
+import { loadConfig } from '../../src/config.js';
+import type { Database } from '../../src/db/client.js';
+import { loadDialogScript } from '../../src/dialogs/script-schema.js';
+import type { ChannelSender } from '../../src/outbox/delivery.js';
+import { seedDefaults } from '../../src/seed/seed.js';
+import { buildApp, type Ventanilla } from '../../src/server/app.js';
+import { createTestDatabase } from './database.js';
+
+export const ADMIN = { email: 'admin@ventanilla.test', password: 'contraseña-de-prueba-123' };
+
+/** A Tuesday at 10:00 in Mexico City: inside the default office hours. */
+export const OFFICE_HOURS_NOW = new Date('2026-03-10T16:00:00Z');
+
+export interface TestApp extends Ventanilla {
+  database: Database;
+  close(): Promise<void>;
+}
+
+export async function createTestApp(options: { env?: Record<string, string>; now?: () => Date; senders?: Map<string, ChannelSender>; database?: Database } = {}): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase());
+  const config = loadConfig({ LOG_LEVEL: 'silent', OUTBOX_POLL_MS: '60000', ...options.env });
+  await seedDefaults(database.db, { adminEmail: ADMIN.email, adminPassword: ADMIN.password });
+  const ventanilla = await buildApp({
+    config,
+    database,
+    script: loadDialogScript(undefined, 'es'),
+    classify,
+    municipalityName: 'Municipio de Prueba',
+    version: 'test',
+    now: options.now ?? (() => OFFICE_HOURS_NOW),
+    senders: options.senders,
+  });
+  await ventanilla.app.ready();
+  return {
+    ...ventanilla,
+    database,
+    close: async () => {
+      await ventanilla.app.close();
+      if (!options.database) await database.close();
+    },
+  };
+}
