@@ -12,8 +12,15 @@ export async function findOrCreateCitizen(ex: Executor, channel: string, channel
     .limit(1);
   if (existing[0]) return existing[0].citizen;
   const [citizen] = await ex.insert(citizens).values({}).returning();
-  await ex.insert(citizenIdentities).values({ citizenId: citizen!.id, channel, channelUserId });
-  return citizen!;
+  const linked = await ex
+    .insert(citizenIdentities)
+    .values({ citizenId: citizen!.id, channel, channelUserId })
+    .onConflictDoNothing()
+    .returning({ id: citizenIdentities.id });
+  if (linked.length > 0) return citizen!;
+  // Another transaction created the identity meanwhile (the insert waited for it to commit): use theirs.
+  await ex.delete(citizens).where(eq(citizens.id, citizen!.id));
+  return findOrCreateCitizen(ex, channel, channelUserId);
 }
 
 /** Only what the citizen gave us; blanks never erase what we had. */

@@ -205,8 +205,12 @@ export function createConversationService(deps: ConversationServiceDeps) {
     return startConversation(script, ctx).replies[0]!.text;
   }
 
-  /** Serializes turns of one conversation: the row lock makes concurrent deliveries queue. */
+  /**
+   * Serializes turns of one conversation, its creation included: concurrent deliveries (a retry
+   * racing the original) queue on a transaction-scoped advisory lock keyed by the conversation.
+   */
   async function lockConversation(tx: Tx, inbound: InboundMessage): Promise<{ conversation: Conversation; created: boolean }> {
+    await tx.execute(sql`select pg_advisory_xact_lock(${CONVERSATION_LOCK_CLASS}, hashtext(${inbound.channel} || ':' || ${inbound.conversationKey}))`);
     const find = () =>
       tx
         .select()
@@ -334,6 +338,9 @@ export function createConversationService(deps: ConversationServiceDeps) {
 }
 
 export type ConversationService = ReturnType<typeof createConversationService>;
+
+/** Namespace of the advisory locks taken per conversation (any constant unique within Ventanilla). */
+const CONVERSATION_LOCK_CLASS = 7301;
 
 async function recordConversationEvent(tx: Executor, conversationId: string, type: string, data: Record<string, unknown>) {
   await tx.insert(conversationEvents).values({ conversationId, type, data });

@@ -280,7 +280,7 @@ function takeDescription(turn: Turn, text: string, input: DialogInput): Turn {
   turn.state.retries = 0;
 
   if (!needsAsking(turn, 'type') && !needsAsking(turn, 'category')) {
-    const vars = { tipo: typeLabel(turn, slots.type), categoria: categoryName(turn, slots.category) };
+    const vars = { tipo: lowerFirst(typeLabel(turn, slots.type)), categoria: lowerFirst(categoryName(turn, slots.category)) };
     if (slots.address) turn.say('understoodWithPlace', { ...vars, lugar: slots.address });
     else turn.say('understood', vars);
   }
@@ -527,6 +527,8 @@ function categoryOptions(turn: Turn): PromptOption[] {
 function fixOptions(turn: Turn): PromptOption[] {
   return turn.script.fields.filter((f) => applies(turn, f)).map((f) => ({ id: f.id, label: f.label }));
 }
+
+const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
 
 function typeLabel(turn: Turn, type: CaseType | undefined): string {
   return type ? turn.script.typeLabels[type] : '';

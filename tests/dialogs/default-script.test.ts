@@ -54,7 +54,7 @@ describe('the default Spanish script', () => {
     // The address came with the description, so it is never asked for.
     const asked = results.flatMap((r) => r.replies.map((m) => m.prompt?.field)).filter(Boolean);
     expect(asked).toEqual(['name', 'contact', 'photo', 'confirm']);
-    expect(texts(results[0]!)).toContain('Baches y pavimento');
+    expect(texts(results[0]!)).toContain('baches y pavimento');
     expect(texts(results[0]!)).toContain('calle Hidalgo 123');
     expect(texts(results[3]!)).toContain('Juan Pérez');
     expect(last.effects).toEqual([
