@@ -43,4 +43,6 @@ export const en: Record<MessageKey, string> = {
   'chat.location_denied': 'Could not get your location. Please type the address.',
   'chat.photo_sent': '[Photo sent]',
   'chat.location_sent': '[Location sent]',
+  'chat.staff': 'Municipal staff',
+  'chat.confirm_new': 'Start a new conversation? The current one will no longer be shown on this device.',
 };

@@ -42,6 +42,8 @@ export const es = {
   'chat.location_denied': 'No se pudo obtener tu ubicación. Escribe la dirección, por favor.',
   'chat.photo_sent': '[Foto enviada]',
   'chat.location_sent': '[Ubicación enviada]',
+  'chat.staff': 'Personal municipal',
+  'chat.confirm_new': '¿Empezar una nueva conversación? La actual dejará de mostrarse en este dispositivo.',
 } as const;
 
 export type MessageKey = keyof typeof es;

@@ -29,7 +29,7 @@
   var PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/gif'];
 
   /* Used only when the server's catalogue lacks a key (or the page is opened without placeholders
-   * replaced). chat.staff and chat.confirm_new are not in the server catalogue yet. */
+   * replaced), so the chat never shows a raw key. */
   var FALLBACK = {
     es: {
       'chat.title': 'Atención ciudadana',
