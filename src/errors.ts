@@ -52,6 +52,12 @@ export class PayloadTooLarge extends AppError {
   }
 }
 
+export class UnsupportedMediaType extends AppError {
+  constructor(params: Record<string, string | number>) {
+    super('error.unsupported_media_type', 415, params);
+  }
+}
+
 export class TooManyRequests extends AppError {
   constructor(code: MessageKey = 'error.too_many_requests') {
     super(code, 429);

@@ -1,3 +1,4 @@
+import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -8,6 +9,7 @@ import type { Config } from '../config.js';
 import { createConversationService, type ConversationService } from '../conversations/service.js';
 import type { Database } from '../db/client.js';
 import type { DialogScript } from '../dialogs/script-schema.js';
+import { TooManyRequests } from '../errors.js';
 import type { ChannelSender } from '../outbox/delivery.js';
 import { OutboxWorker } from '../outbox/worker.js';
 import { installErrorHandling } from './errors.js';
@@ -71,9 +73,11 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
     },
   });
 
+  // Limits are per instance (in memory) and opt-in per route; they blunt floods, not determined attackers.
+  await app.register(rateLimit, { global: false, errorResponseBuilder: () => new TooManyRequests() });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(healthPlugin, { database, version: deps.version });
-  await app.register(webChatPlugin, { db: database.db, conversations, hub, locale: config.locale, municipalityName: deps.municipalityName });
+  await app.register(webChatPlugin, { db: database.db, conversations, hub, locale: config.locale, municipalityName: deps.municipalityName, rateLimits: config.rateLimits });
   await app.register(staffApiPlugin, { db: database.db, sessionTtlMs: config.sessionTtlMs });
   app.get('/', async (_request, reply) => reply.redirect('/chat'));
 

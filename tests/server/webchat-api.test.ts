@@ -108,11 +108,20 @@ describe(`web chat API on ${databaseKind}`, () => {
     const conv = await openConversation();
     const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 74, 70, 73, 70]);
     const url = `/api/webchat/conversations/${conv.conversationId}/photos`;
-    const ok = await app.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${conv.token}`, 'content-type': 'image/jpeg', 'x-client-message-id': id() }, payload: jpeg });
+    const photoId = id();
+    const ok = await app.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${conv.token}`, 'content-type': 'image/jpeg', 'x-client-message-id': photoId }, payload: jpeg });
     expect(ok.statusCode).toBe(200);
     expect(ok.json().messages[0].text).toContain('foto');
+    const before = await storedCount(conv.conversationId);
+    const retried = await app.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${conv.token}`, 'content-type': 'image/jpeg', 'x-client-message-id': photoId }, payload: jpeg });
+    expect(retried.json().messages).toEqual(ok.json().messages);
+    expect(await storedCount(conv.conversationId)).toBe(before);
     const pdf = await app.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${conv.token}`, 'content-type': 'application/pdf', 'x-client-message-id': id() }, payload: Buffer.from('%PDF-1.4') });
     expect(pdf.statusCode).toBe(415);
+    // A file that only claims to be a photo is refused by what its bytes say.
+    const disguised = await app.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${conv.token}`, 'content-type': 'image/png', 'x-client-message-id': id() }, payload: Buffer.from('<script>alert(1)</script>') });
+    expect(disguised.statusCode).toBe(415);
+    expect(disguised.json().error.message).toContain('image/png');
   });
 
   it('returns the history to the conversation’s own token', async () => {

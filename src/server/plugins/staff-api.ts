@@ -25,7 +25,8 @@ const LoginBody = z.object({ email: z.string().trim().min(3).max(254), password:
 export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin, { db, sessionTtlMs }) => {
   const app = plugin.withTypeProvider<ZodTypeProvider>();
 
-  app.post('/api/auth/login', { bodyLimit: 4096, schema: { body: LoginBody } }, async (request) => {
+  // Accounts also lock after five failures; this limit keeps one address from trying many accounts.
+  app.post('/api/auth/login', { bodyLimit: 4096, config: { rateLimit: { max: 30, timeWindow: 60_000 } }, schema: { body: LoginBody } }, async (request) => {
     const session = await login(db, request.body.email, request.body.password, sessionTtlMs);
     return { token: session.token, expiresAt: session.expiresAt.toISOString(), user: session.user };
   });

@@ -6,7 +6,8 @@ import { WebChatHub } from '../../channels/web/hub.js';
 import { MAX_PHOTO_BYTES, PHOTO_TYPES, WebChatMessageBody, webMessageToInbound, webPhotoToInbound } from '../../channels/web/inbound.js';
 import { bearerToken, issueConversationToken, tokenMatches } from '../../channels/web/verify.js';
 import type { ConversationService } from '../../conversations/service.js';
-import { InvalidInput, NotFound, Unauthorized } from '../../errors.js';
+import { InvalidInput, NotFound, Unauthorized, UnsupportedMediaType } from '../../errors.js';
+import { sniffImageType } from '../../messages/image-type.js';
 import { catalogue, type Locale } from '../../i18n/index.js';
 import { MAX_TEXT_LENGTH } from '../../messages/inbound.js';
 import { markDeliveredInline } from '../../outbox/worker.js';
@@ -19,6 +20,7 @@ export interface WebChatOptions {
   hub: WebChatHub;
   locale: Locale;
   municipalityName: string;
+  rateLimits: { newConversationsPerMinute: number; messagesPerMinute: number };
 }
 
 const MESSAGE_BODY_LIMIT = 16 * 1024;
@@ -89,7 +91,13 @@ export const webChatPlugin: FastifyPluginAsync<WebChatOptions> = async (plugin, 
     return reply.send({ messages: replies });
   }
 
-  app.post('/api/webchat/conversations', { bodyLimit: 1024 }, async (_request, reply) => {
+  // Per IP for new conversations; per conversation for messages, so citizens behind one carrier NAT do not share a quota.
+  const perIp = { rateLimit: { max: options.rateLimits.newConversationsPerMinute, timeWindow: 60_000 } };
+  const perConversation = {
+    rateLimit: { max: options.rateLimits.messagesPerMinute, timeWindow: 60_000, keyGenerator: (request: { params: unknown; ip: string }) => `conversation:${(request.params as { id?: string }).id ?? request.ip}` },
+  };
+
+  app.post('/api/webchat/conversations', { bodyLimit: 1024, config: perIp }, async (_request, reply) => {
     const id = crypto.randomUUID();
     const { token, tokenHash } = issueConversationToken();
     const started = await conversations.start({ id, channel: 'web', conversationKey: id, channelUserId: id, tokenHash });
@@ -99,7 +107,7 @@ export const webChatPlugin: FastifyPluginAsync<WebChatOptions> = async (plugin, 
 
   app.post(
     '/api/webchat/conversations/:id/messages',
-    { bodyLimit: MESSAGE_BODY_LIMIT, schema: { params: z.object({ id: z.string() }), body: WebChatMessageBody } },
+    { bodyLimit: MESSAGE_BODY_LIMIT, config: perConversation, schema: { params: z.object({ id: z.string() }), body: WebChatMessageBody } },
     async (request, reply) => {
       const conversation = await authorizedConversation(request.params.id, bearerToken(request.headers.authorization));
       const body = request.body;
@@ -116,6 +124,7 @@ export const webChatPlugin: FastifyPluginAsync<WebChatOptions> = async (plugin, 
       '/api/webchat/conversations/:id/photos',
       {
         bodyLimit: MAX_PHOTO_BYTES,
+        config: perConversation,
         schema: {
           params: z.object({ id: z.string() }),
           headers: z.object({ 'x-client-message-id': z.string().regex(/^[A-Za-z0-9_-]{8,100}$/) }).passthrough(),
@@ -123,9 +132,10 @@ export const webChatPlugin: FastifyPluginAsync<WebChatOptions> = async (plugin, 
       },
       async (request, reply) => {
         const conversation = await authorizedConversation(request.params.id, bearerToken(request.headers.authorization));
-        const contentType = String(request.headers['content-type'] ?? '').split(';')[0]!.trim();
         const data = request.body as Buffer;
         if (!data?.byteLength) throw new InvalidInput('error.empty_message');
+        const contentType = sniffImageType(data);
+        if (!contentType) throw new UnsupportedMediaType({ type: String(request.headers['content-type'] ?? '') });
         const inbound = webPhotoToInbound(conversation.id, request.headers['x-client-message-id'], contentType, new Uint8Array(data), new Date());
         const result = await conversations.receive(inbound);
         return answer(reply, result.replies);
