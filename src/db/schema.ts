@@ -190,7 +190,7 @@ export const caseEvents = pgTable(
     type: text('type').notNull(),
     actorKind: text('actor_kind', { enum: ['citizen', 'bot', 'staff', 'system'] }).notNull(),
     actorId: text('actor_id'),
-    data: jsonb('data').notNull().default(sql`'{}'::jsonb`),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
     createdAt: createdAt(),
   },
   (t) => [index('case_events_case_idx').on(t.caseId, t.id)],

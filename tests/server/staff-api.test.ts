@@ -49,6 +49,9 @@ describe(`staff API on ${databaseKind}`, () => {
     const found = res.json().cases as Array<{ id: number; folio: string; department: { code: string } }>;
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ folio, department: { code: 'obras-publicas' } });
+    // The list is for finding cases: no personal data and no internal links in it.
+    expect(Object.keys(found[0]!)).not.toContain('citizenId');
+    expect(JSON.stringify(found[0])).not.toContain('5512345678');
     caseId = found[0]!.id;
   });
 

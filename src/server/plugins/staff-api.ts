@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { authenticate, canSeeDepartment, CROSS_DEPARTMENT_ROLES, login, logout, type StaffPrincipal } from '../../auth/sessions.js';
 import { getCaseDetail, listCases } from '../../cases/queries.js';
+import { CaseDetailView, CaseSummaryView } from '../../cases/views.js';
 import { bearerToken } from '../../channels/web/verify.js';
 import type { Db } from '../../db/client.js';
 import { auditLog } from '../../db/schema.js';
@@ -48,7 +49,12 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
 
     routes.get(
       '/api/cases',
-      { schema: { querystring: z.object({ folio: z.string().trim().toUpperCase().max(40).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }) } },
+      {
+        schema: {
+          querystring: z.object({ folio: z.string().trim().toUpperCase().max(40).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+          response: { 200: z.object({ cases: z.array(CaseSummaryView) }) },
+        },
+      },
       async (request) => {
         const staff = staffOf(request);
         const departmentId = CROSS_DEPARTMENT_ROLES.includes(staff.role) ? undefined : (staff.departmentId ?? -1);
@@ -57,13 +63,17 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
       },
     );
 
-    routes.get('/api/cases/:id', { schema: { params: z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) }) } }, async (request) => {
+    routes.get(
+      '/api/cases/:id',
+      { schema: { params: z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) }), response: { 200: z.object({ case: CaseDetailView }) } } },
+      async (request) => {
       const staff = staffOf(request);
       const detail = await getCaseDetail(db, request.params.id);
       // Another department's case answers exactly like a missing one: folios are not enumerable.
       if (!detail || !canSeeDepartment(staff, detail.departmentId)) throw new NotFound('error.case_not_found');
       await db.insert(auditLog).values({ staffUserId: staff.id, action: 'case.viewed', subjectType: 'case', subjectId: String(detail.id), ip: request.ip });
       return { case: detail };
-    });
+    },
+    );
   });
 };
