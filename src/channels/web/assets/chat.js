@@ -28,55 +28,6 @@
   /* Sent as they are when small enough; anything else is re-encoded to JPEG when the browser can decode it. */
   var PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/gif'];
 
-  /* Used only when the server's catalogue lacks a key (or the page is opened without placeholders
-   * replaced), so the chat never shows a raw key. */
-  var FALLBACK = {
-    es: {
-      'chat.title': 'Atención ciudadana',
-      'chat.subtitle': 'Escríbenos: reportes, quejas, sugerencias y preguntas',
-      'chat.placeholder': 'Escribe tu mensaje…',
-      'chat.send': 'Enviar',
-      'chat.share_location': 'Compartir mi ubicación',
-      'chat.attach_photo': 'Adjuntar foto',
-      'chat.skip': 'Omitir',
-      'chat.yes': 'Sí',
-      'chat.no': 'No',
-      'chat.connecting': 'Conectando…',
-      'chat.offline': 'Sin conexión. Reintentando…',
-      'chat.error': 'No se pudo enviar. Toca para reintentar.',
-      'chat.new_conversation': 'Nueva conversación',
-      'chat.open': 'Abrir chat de atención ciudadana',
-      'chat.close': 'Cerrar chat',
-      'chat.location_denied': 'No se pudo obtener tu ubicación. Escribe la dirección, por favor.',
-      'chat.photo_sent': '[Foto enviada]',
-      'chat.location_sent': '[Ubicación enviada]',
-      'chat.staff': 'Personal municipal',
-      'chat.confirm_new': '¿Empezar una nueva conversación? La actual dejará de mostrarse en este dispositivo.'
-    },
-    en: {
-      'chat.title': 'Citizen services',
-      'chat.subtitle': 'Write to us: reports, complaints, suggestions and questions',
-      'chat.placeholder': 'Type your message…',
-      'chat.send': 'Send',
-      'chat.share_location': 'Share my location',
-      'chat.attach_photo': 'Attach photo',
-      'chat.skip': 'Skip',
-      'chat.yes': 'Yes',
-      'chat.no': 'No',
-      'chat.connecting': 'Connecting…',
-      'chat.offline': 'Offline. Retrying…',
-      'chat.error': 'Could not send. Tap to retry.',
-      'chat.new_conversation': 'New conversation',
-      'chat.open': 'Open the citizen services chat',
-      'chat.close': 'Close chat',
-      'chat.location_denied': 'Could not get your location. Please type the address.',
-      'chat.photo_sent': '[Photo sent]',
-      'chat.location_sent': '[Location sent]',
-      'chat.staff': 'Municipal staff',
-      'chat.confirm_new': 'Start a new conversation? The current one will no longer be shown on this device.'
-    }
-  };
-
   var locale = 'es';
   var strings = {};
 
@@ -140,28 +91,18 @@
   // Strings
   // =====================================================================
 
+  /* Every string comes from the server's i18n catalogue (src/i18n), injected into the page. */
   function loadStrings() {
     var lang = (root.getAttribute('lang') || '').toLowerCase();
     if (lang.indexOf('{{') !== -1 || !lang) lang = 'es';
     locale = lang;
-    var base = FALLBACK[lang.slice(0, 2)] || FALLBACK.es;
-    var fromServer = {};
-    var node = byId('i18n');
-    if (node) {
-      try {
-        flatten(JSON.parse(node.textContent || '{}'), '', fromServer);
-      } catch (e) {
-        fromServer = {};
-      }
-    }
     strings = {};
-    var k;
-    for (k in base) strings[k] = base[k];
-    for (k in fromServer) {
-      if (typeof fromServer[k] !== 'string' || !fromServer[k]) continue;
-      strings[k] = fromServer[k];
-      // Accept both {"chat.send": "…"} and {"send": "…"} shapes.
-      if (k.indexOf('chat.') !== 0 && !('chat.' + k in fromServer)) strings['chat.' + k] = fromServer[k];
+    var node = byId('i18n');
+    if (!node) return;
+    try {
+      flatten(JSON.parse(node.textContent || '{}'), '', strings);
+    } catch (e) {
+      strings = {};
     }
   }
 
