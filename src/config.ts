@@ -54,6 +54,19 @@ const EnvSchema = z.object({
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ),
   OUTBOX_POLL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(50).max(60_000).default(1000)),
+  /** Who may set X-Forwarded-For: `false` (default: nobody), `true`, a hop count, or proxy addresses/CIDRs separated by commas. */
+  TRUST_PROXY: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default('false')
+      .transform((value): boolean | number | string[] => {
+        if (value === 'false') return false;
+        if (value === 'true') return true;
+        if (/^\d+$/.test(value)) return Number(value);
+        return value.split(',').map((part) => part.trim()).filter(Boolean);
+      }),
+  ),
   WEBCHAT_NEW_CONVERSATIONS_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100_000).default(30)),
   WEBCHAT_MESSAGES_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100_000).default(40)),
 });
@@ -86,6 +99,7 @@ export interface Config {
   logLevel: string;
   outboxPollMs: number;
   rateLimits: { newConversationsPerMinute: number; messagesPerMinute: number };
+  trustProxy: boolean | number | string[];
 }
 
 export class ConfigError extends Error {
@@ -125,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
     logLevel: e.LOG_LEVEL,
     outboxPollMs: e.OUTBOX_POLL_MS,
+    trustProxy: e.TRUST_PROXY,
     rateLimits: { newConversationsPerMinute: e.WEBCHAT_NEW_CONVERSATIONS_PER_MINUTE, messagesPerMinute: e.WEBCHAT_MESSAGES_PER_MINUTE },
   } satisfies Config);
 }

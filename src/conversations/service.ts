@@ -156,6 +156,12 @@ export function createConversationService(deps: ConversationServiceDeps) {
         });
       }
 
+      // A citizen writing again after staff closed the conversation starts over with the bot.
+      if (conversation.status === 'closed') {
+        conversation.status = 'bot';
+        conversation.dialogState = initialState();
+        await recordConversationEvent(tx, conversation.id, 'conversation.reopened', { messageId: stored.id });
+      }
       const ctx = await stepContext(tx, conversation.status, at);
       const state = parseDialogState(conversation.dialogState);
       const photos = inbound.attachments.filter((a) => a.kind === 'photo').length;

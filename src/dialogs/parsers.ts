@@ -118,6 +118,8 @@ const YES_NO_PHRASES: Phrase[] = [
       'si', 'sip', 'sii', 'claro', 'claro que si', 'correcto', 'ok', 'okay', 'okey', 'oki', 'dale', 'va', 'vale',
       'andale', 'aja', 'de acuerdo', 'deacuerdo', 'afirmativo', 'simon', 'asi es', 'eso es', 'esta bien', 'todo bien',
       'confirmo', 'confirmado', 'exacto', 'perfecto', 'por supuesto', 'no hay problema', 'sin problema', 'yes',
+      // English, for the English script and for citizens who answer in English anyway.
+      'yeah', 'yep', 'yup', 'sure', 'that is correct', 'thats correct', 'that is right', 'thats right', 'right',
     ],
     true,
   ),
@@ -125,6 +127,7 @@ const YES_NO_PHRASES: Phrase[] = [
     [
       'no', 'nop', 'nope', 'nel', 'negativo', 'incorrecto', 'corregir', 'cambiar', 'claro que no',
       'por supuesto que no', 'para nada', 'esta mal', 'equivocado', 'equivocada',
+      'not correct', 'that is wrong', 'thats wrong', 'wrong', 'fix it',
     ],
     false,
   ),

@@ -41,7 +41,8 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   const { config, database } = deps;
   const app = Fastify({
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
-    trustProxy: true,
+    // Client addresses feed the rate limits; a forwarded header is believed only from configured proxies.
+    trustProxy: typeof config.trustProxy === 'number' ? hopsTrusted(config.trustProxy) : config.trustProxy,
     // Citizens' messages are small; bigger bodies (photos) raise this per route.
     bodyLimit: 64 * 1024,
   });
@@ -85,4 +86,8 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
     await outbox.stop();
   });
   return { app, outbox, hub, conversations };
+}
+
+function hopsTrusted(hops: number) {
+  return (_address: string, hop: number) => hop < hops;
 }

@@ -25,6 +25,8 @@ export interface WebChatOptions {
 
 const MESSAGE_BODY_LIMIT = 16 * 1024;
 const AUTH_TIMEOUT_MS = 10_000;
+/** Proxies and phone networks drop idle connections after about a minute; a ping keeps them open. */
+const PING_INTERVAL_MS = 25_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The chat page may be framed by any municipality site (the widget); nothing else may. */
@@ -161,6 +163,8 @@ export const webChatPlugin: FastifyPluginAsync<WebChatOptions> = async (plugin, 
         await authorizedConversation(params.id, frame.token);
         if (socket.readyState !== socket.OPEN) return;
         detach = hub.add(params.id, socket);
+        const ping = setInterval(() => socket.ping(), PING_INTERVAL_MS);
+        socket.once('close', () => clearInterval(ping));
         socket.send(JSON.stringify({ type: 'ready' }));
       } catch {
         socket.close(4401, 'unauthorized');
