@@ -91,6 +91,15 @@ describe(`conversation pipeline on ${databaseKind}`, () => {
     expect(stored.filter((m) => m.direction === 'in').map((m) => m.text)).toEqual(['quiero hablar con una persona', 'hola?', 'sigo aquí']);
   });
 
+  it('reopens a conversation staff closed when the citizen writes again, back with the bot', async () => {
+    await app.conversations.receive(inbound('closed-1', 'quiero hablar con una persona'));
+    await app.database.db.update(conversations).set({ status: 'closed' }).where(eq(conversations.conversationKey, 'closed-1'));
+    const again = await app.conversations.receive(inbound('closed-1', 'Hay una fuga de agua en la calle Morelos 45'));
+    expect(again.replies.at(-1)!.prompt?.field).toBe('name');
+    const [conversation] = await app.database.db.select().from(conversations).where(eq(conversations.conversationKey, 'closed-1'));
+    expect(conversation!.status).toBe('bot');
+  });
+
   it('links photos sent during the conversation to the case', async () => {
     const key = 'photo-1';
     const photo = { kind: 'photo' as const, contentType: 'image/jpeg', filename: 'foto.jpg', data: new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]) };
