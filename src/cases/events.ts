@@ -4,7 +4,7 @@ import { caseEvents } from '../db/schema.js';
 export type Actor = { kind: 'citizen' | 'bot' | 'system'; id?: string } | { kind: 'staff'; id: string };
 
 /** Past-tense names: what happened, never what should happen. */
-export type CaseEventType = 'case.opened' | 'case.attachment_added' | 'case.viewed';
+export type CaseEventType = 'case.opened' | 'case.attachment_added';
 
 export async function recordCaseEvent(
   ex: Executor,

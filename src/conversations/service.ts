@@ -7,7 +7,7 @@ import { findCaseByFolio } from '../cases/queries.js';
 import { findOrCreateCitizen, updateCitizenContact } from '../citizens/queries.js';
 import type { Db, Executor, Tx } from '../db/client.js';
 import { attachments, categories, conversationEvents, conversations, messages, type Conversation, type Message } from '../db/schema.js';
-import { startConversation, step, type DialogEffect, type StepContext, type StepResult } from '../dialogs/engine.js';
+import { startConversation, step, type StepContext, type StepResult } from '../dialogs/engine.js';
 import { caseOpenedReply, statusReply, type ReplyContext } from '../dialogs/replies.js';
 import type { DialogScript } from '../dialogs/script-schema.js';
 import { initialState, parseDialogState } from '../dialogs/state.js';
@@ -57,7 +57,7 @@ export function toReplyView(message: Message): ReplyView {
   return {
     id: String(message.id),
     text: message.text,
-    author: message.author === 'citizen' ? 'bot' : message.author,
+    author: message.author as ReplyView['author'],
     ...(prompt ? { prompt } : {}),
     createdAt: message.createdAt.toISOString(),
   };
@@ -351,5 +351,3 @@ const CONVERSATION_LOCK_CLASS = 7301;
 async function recordConversationEvent(tx: Executor, conversationId: string, type: string, data: Record<string, unknown>) {
   await tx.insert(conversationEvents).values({ conversationId, type, data });
 }
-
-export type { DialogEffect };

@@ -477,7 +477,7 @@ function ask(turn: Turn, id: FieldId, again = false): void {
   const field = turn.script.fields.find((f) => f.id === id);
   if (!field) throw new Error(`the dialog script has no field "${id}"`);
   turn.state.awaiting = id;
-  if (turn.state.phase !== 'collecting') turn.state.phase = 'collecting';
+  turn.state.phase = 'collecting';
   turn.sayText(again ? field.reprompt : field.prompt, promptFor(turn, field));
 }
 
