@@ -1,45 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { classify } from '../../src/cases/classify.js';
-import { startConversation, step, type DialogInput, type StepContext, type StepResult } from '../../src/dialogs/engine.js';
+import { startConversation, step, type DialogInput, type StepContext } from '../../src/dialogs/engine.js';
 import { parseYesNo } from '../../src/dialogs/parsers.js';
 import { caseOpenedReply, statusReply, type CaseFacts } from '../../src/dialogs/replies.js';
+import { converse as play, dialogContext, input, texts } from '../helpers/dialog.js';
 import { loadDialogScript } from '../../src/dialogs/script-schema.js';
-import { DialogState, type DialogState as State } from '../../src/dialogs/state.js';
-import { loadDefaultMunicipality } from '../../src/seed/seed.js';
 
 const script = loadDialogScript(undefined, 'en');
 const spanish = loadDialogScript(undefined, 'es');
-const municipality = loadDefaultMunicipality();
 
 const vars = { municipio: 'Example Town', horario: 'Monday to Friday, 8:00 to 15:00', ejemplo: 'AC-2026-000123' };
 
-function context(overrides: Partial<StepContext> = {}): StepContext {
-  return {
-    classify,
-    categories: municipality.categories.map((c) => ({ code: c.code, name: c.name })),
-    withinBusinessHours: true,
-    conversationStatus: 'bot',
-    folioPrefix: 'AC',
-    vars,
-    ...overrides,
-  };
-}
-
-const input = (text: string, extra: Partial<DialogInput> = {}): DialogInput => ({ text, photos: 0, otherAttachments: 0, ...extra });
-
-/** Plays a conversation turn by turn, checking after every turn that the state survives a JSON round trip (the database). */
-function converse(turns: Array<string | DialogInput>, ctx = context()) {
-  let state: State = startConversation(script, ctx).state;
-  const results: StepResult[] = [];
-  for (const turn of turns) {
-    const result = step(script, state, typeof turn === 'string' ? input(turn) : turn, ctx);
-    state = DialogState.parse(JSON.parse(JSON.stringify(result.state)));
-    results.push(result);
-  }
-  return { results, state, last: results[results.length - 1]! };
-}
-
-const texts = (result: StepResult) => result.replies.map((r) => r.text).join('\n');
+const context = (overrides: Partial<StepContext> = {}) => dialogContext(vars, overrides);
+const converse = (turns: Array<string | DialogInput>, ctx = context()) => play(script, turns, ctx);
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
 const EXAMPLE = 'There is a huge pothole in front of the school on calle Hidalgo 123';

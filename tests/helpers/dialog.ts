@@ -1,0 +1,36 @@
+import { classify } from '../../src/cases/classify.js';
+import { startConversation, step, type DialogInput, type StepContext, type StepResult } from '../../src/dialogs/engine.js';
+import type { DialogScript } from '../../src/dialogs/script-schema.js';
+import { DialogState, type DialogState as State } from '../../src/dialogs/state.js';
+import { loadDefaultMunicipality } from '../../src/seed/seed.js';
+
+const municipality = loadDefaultMunicipality();
+
+/** The engine's view of the world in tests: the real classifier and the default categories. */
+export function dialogContext(vars: StepContext['vars'], overrides: Partial<StepContext> = {}): StepContext {
+  return {
+    classify,
+    categories: municipality.categories.map((c) => ({ code: c.code, name: c.name })),
+    withinBusinessHours: true,
+    conversationStatus: 'bot',
+    folioPrefix: 'AC',
+    vars,
+    ...overrides,
+  };
+}
+
+export const input = (text: string, extra: Partial<DialogInput> = {}): DialogInput => ({ text, photos: 0, otherAttachments: 0, ...extra });
+
+/** Plays a conversation turn by turn, checking after every turn that the state survives a JSON round trip (the database). */
+export function converse(script: DialogScript, turns: Array<string | DialogInput>, ctx: StepContext) {
+  let state: State = startConversation(script, ctx).state;
+  const results: StepResult[] = [];
+  for (const turn of turns) {
+    const result = step(script, state, typeof turn === 'string' ? input(turn) : turn, ctx);
+    state = DialogState.parse(JSON.parse(JSON.stringify(result.state)));
+    results.push(result);
+  }
+  return { results, state, last: results[results.length - 1]! };
+}
+
+export const texts = (result: StepResult) => result.replies.map((r) => r.text).join('\n');
