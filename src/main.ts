@@ -6,6 +6,7 @@ import { t } from './i18n/index.js';
 import { seedDefaults, loadDefaultMunicipality } from './seed/seed.js';
 import { buildApp } from './server/app.js';
 import { version } from './version.js';
+import { configuredChannels } from './channels/registry.js';
 
 async function main(): Promise<void> {
   let config: Readonly<Config>;
@@ -32,9 +33,10 @@ async function main(): Promise<void> {
     classify,
     municipalityName: config.municipalityName ?? municipality.municipality,
     version,
+    channels: configuredChannels,
   });
   const address = await ventanilla.app.listen({ port: config.port, host: config.host });
-  ventanilla.outbox.start();
+  await ventanilla.start();
 
   const url = config.publicUrl ?? address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
   say(t(config.locale, 'start.listening', { url: address }));

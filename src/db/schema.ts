@@ -9,6 +9,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   real,
   serial,
   text,
@@ -215,9 +216,17 @@ export const messages = pgTable(
     /** Outbound replies point at the inbound message that produced them, so a retried delivery gets the same replies. */
     inReplyTo: bigint('in_reply_to', { mode: 'number' }),
     caseId: bigint('case_id', { mode: 'number' }).references(() => cases.id),
+    /** Outbound only: what the platform last reported (WhatsApp statuses, mail bounces). */
+    deliveryStatus: text('delivery_status', { enum: ['sent', 'delivered', 'read', 'failed'] }),
+    deliveryStatusAt: timestamp('delivery_status_at', { withTimezone: true }),
+    deliveryError: text('delivery_error'),
     createdAt: createdAt(),
   },
   (t) => [
+    // Status reports and mail replies name an outbound message by the platform's id.
+    index('messages_outbound_external_idx')
+      .on(t.channel, t.externalId)
+      .where(sql`${t.direction} = 'out'`),
     uniqueIndex('messages_inbound_external_uq')
       .on(t.channel, t.externalId)
       .where(sql`${t.direction} = 'in'`),
@@ -284,6 +293,18 @@ export const auditLog = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index('audit_log_subject_idx').on(t.subjectType, t.subjectId)],
+);
+
+/** Small durable state a channel keeps between runs: Telegram's update offset, a mailbox's last UID. */
+export const channelState = pgTable(
+  'channel_state',
+  {
+    channel: text('channel').notNull(),
+    key: text('key').notNull(),
+    value: jsonb('value').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.channel, t.key] })],
 );
 
 /** Handoffs and other things that happen to a conversation rather than to a case. */

@@ -11,6 +11,7 @@ import type { Database } from '../db/client.js';
 import type { DialogScript } from '../dialogs/script-schema.js';
 import { TooManyRequests } from '../errors.js';
 import type { ChannelSender } from '../outbox/delivery.js';
+import type { ChannelContext, ChannelFactory, ChannelModule } from '../channels/channel.js';
 import { OutboxWorker } from '../outbox/worker.js';
 import { installErrorHandling } from './errors.js';
 import { healthPlugin } from './plugins/health.js';
@@ -25,8 +26,10 @@ export interface AppDeps {
   municipalityName: string;
   version: string;
   now?: () => Date;
-  /** Extra channel senders (tests add stand-ins; later channels register here). */
+  /** Extra channel senders (tests add stand-ins). */
   senders?: ReadonlyMap<string, ChannelSender>;
+  /** Channels besides the web chat, each built once the pipeline exists (see `src/channels/channel.ts`). */
+  channels?: readonly ChannelFactory[];
 }
 
 export interface Ventanilla {
@@ -34,6 +37,9 @@ export interface Ventanilla {
   outbox: OutboxWorker;
   hub: WebChatHub;
   conversations: ConversationService;
+  channels: readonly ChannelModule[];
+  /** Starts the outbox and every channel's background work; call after `listen`. */
+  start(): Promise<void>;
 }
 
 /** Builds the whole application without listening, so tests can `inject()` or listen on port 0. */
@@ -56,14 +62,14 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   });
 
   const hub = new WebChatHub();
-  const senders = new Map<string, ChannelSender>([['web', createWebSender(hub)], ...(deps.senders ?? [])]);
-  const outbox = new OutboxWorker({ db: database.db, senders, logger: app.log, pollMs: config.outboxPollMs });
+  // The outbox is made after the channels (it needs their senders); the pipeline only wakes it.
+  let outbox: OutboxWorker | undefined;
   const conversations = createConversationService({
     db: database.db,
     script: deps.script,
     classify: deps.classify,
     now: deps.now,
-    onEnqueued: () => outbox.wake(),
+    onEnqueued: () => outbox?.wake(),
     settings: {
       folioPrefix: config.folioPrefix,
       defaultDueDays: config.caseDueDays,
@@ -74,18 +80,43 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
     },
   });
 
+  const now = deps.now ?? (() => new Date());
+  const context: ChannelContext = { config, db: database.db, conversations, logger: app.log, now };
+  const channels = (deps.channels ?? []).map((factory) => factory(context)).filter((channel): channel is ChannelModule => channel !== null);
+  const senders = new Map<string, ChannelSender>([['web', createWebSender(hub)]]);
+  for (const channel of channels) if (channel.sender) senders.set(channel.name, channel.sender);
+  for (const [name, sender] of deps.senders ?? []) senders.set(name, sender);
+  const worker = new OutboxWorker({ db: database.db, senders, logger: app.log, pollMs: config.outboxPollMs });
+  outbox = worker;
+
   // Limits are per instance (in memory) and opt-in per route; they blunt floods, not determined attackers.
   await app.register(rateLimit, { global: false, errorResponseBuilder: () => new TooManyRequests() });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(healthPlugin, { database, version: deps.version });
   await app.register(webChatPlugin, { db: database.db, conversations, hub, locale: config.locale, municipalityName: deps.municipalityName, rateLimits: config.rateLimits });
   await app.register(staffApiPlugin, { db: database.db, sessionTtlMs: config.sessionTtlMs });
+  for (const channel of channels) {
+    if (channel.routes) await app.register(async (scope) => channel.routes!(scope));
+  }
   app.get('/', async (_request, reply) => reply.redirect('/chat'));
 
+  let started = false;
   app.addHook('onClose', async () => {
-    await outbox.stop();
+    if (started) await Promise.allSettled(channels.map((channel) => channel.stop?.()));
+    await worker.stop();
   });
-  return { app, outbox, hub, conversations };
+  async function start() {
+    worker.start();
+    started = true;
+    for (const channel of channels) {
+      try {
+        await channel.start?.();
+      } catch (error) {
+        app.log.error({ err: error, channel: channel.name }, 'channel failed to start; the rest of Ventanilla goes on');
+      }
+    }
+  }
+  return { app, outbox: worker, hub, conversations, channels, start };
 }
 
 function hopsTrusted(hops: number) {

@@ -2,6 +2,7 @@ import { classify } from '../../src/cases/classify.js';
 import { loadConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
 import { loadDialogScript } from '../../src/dialogs/script-schema.js';
+import type { ChannelFactory } from '../../src/channels/channel.js';
 import type { ChannelSender } from '../../src/outbox/delivery.js';
 import { seedDefaults } from '../../src/seed/seed.js';
 import { buildApp, type Ventanilla } from '../../src/server/app.js';
@@ -17,7 +18,7 @@ export interface TestApp extends Ventanilla {
   close(): Promise<void>;
 }
 
-export async function createTestApp(options: { env?: Record<string, string>; now?: () => Date; senders?: Map<string, ChannelSender>; database?: Database } = {}): Promise<TestApp> {
+export async function createTestApp(options: { env?: Record<string, string>; now?: () => Date; senders?: Map<string, ChannelSender>; channels?: ChannelFactory[]; database?: Database } = {}): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
   const config = loadConfig({ LOG_LEVEL: 'silent', OUTBOX_POLL_MS: '60000', ...options.env });
   await seedDefaults(database.db, { adminEmail: ADMIN.email, adminPassword: ADMIN.password });
@@ -30,6 +31,7 @@ export async function createTestApp(options: { env?: Record<string, string>; now
     version: 'test',
     now: options.now ?? (() => OFFICE_HOURS_NOW),
     senders: options.senders,
+    channels: options.channels,
   });
   await ventanilla.app.ready();
   return {

@@ -1,0 +1,7 @@
+import type { ChannelFactory } from './channel.js';
+
+/**
+ * Every channel besides the web chat (which the server always serves). Each factory returns
+ * `null` when its settings are absent, so an install runs only the channels it configured.
+ */
+export const configuredChannels: readonly ChannelFactory[] = [];

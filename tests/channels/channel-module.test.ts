@@ -1,0 +1,57 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ChannelFactory } from '../../src/channels/channel.js';
+import { readChannelState, writeChannelState } from '../../src/db/channel-state.js';
+import type { Delivery } from '../../src/outbox/delivery.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+
+let app: TestApp | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+describe('a channel module', () => {
+  it('receives through its routes, sends through the outbox, and starts and stops with the server', async () => {
+    const sent: Delivery[] = [];
+    const lifecycle: string[] = [];
+    const echo: ChannelFactory = ({ conversations }) => ({
+      name: 'echo',
+      sender: { send: async (delivery) => (sent.push(delivery), { externalId: `echo-${delivery.messageId}` }) },
+      routes: async (scope) => {
+        scope.post('/webhooks/echo', async (request) => {
+          const { id, from, text } = request.body as { id: string; from: string; text: string };
+          const result = await conversations.receive({ channel: 'echo', channelUserId: from, conversationKey: from, externalId: id, text, attachments: [], receivedAt: new Date() });
+          return { duplicate: result.duplicate };
+        });
+      },
+      start: async () => void lifecycle.push('start'),
+      stop: async () => void lifecycle.push('stop'),
+    });
+    const unconfigured: ChannelFactory = () => null;
+    app = await createTestApp({ channels: [echo, unconfigured] });
+    expect(app.channels.map((channel) => channel.name)).toEqual(['echo']);
+
+    const first = await app.app.inject({ method: 'POST', url: '/webhooks/echo', payload: { id: 'm1', from: 'u1', text: 'hola' } });
+    const retry = await app.app.inject({ method: 'POST', url: '/webhooks/echo', payload: { id: 'm1', from: 'u1', text: 'hola' } });
+    expect(first.json()).toEqual({ duplicate: false });
+    expect(retry.json()).toEqual({ duplicate: true });
+
+    await app.start();
+    await app.outbox.drain();
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.every((delivery) => delivery.channel === 'echo' && delivery.channelUserId === 'u1')).toBe(true);
+    await app.close();
+    app = undefined;
+    expect(lifecycle).toEqual(['start', 'stop']);
+  });
+
+  it('keeps its small state across reads and overwrites', async () => {
+    app = await createTestApp();
+    const db = app.database.db;
+    expect(await readChannelState(db, 'echo', 'offset')).toBeNull();
+    await writeChannelState(db, 'echo', 'offset', { updateId: 41 });
+    await writeChannelState(db, 'echo', 'offset', { updateId: 42 });
+    await writeChannelState(db, 'other', 'offset', { updateId: 7 });
+    expect(await readChannelState(db, 'echo', 'offset')).toEqual({ updateId: 42 });
+  });
+});
