@@ -167,6 +167,7 @@ export class TelegramStandIn {
         const wake = () => {
           clearTimeout(timer);
           this.waiters.delete(wake);
+          req.socket.off('close', wake);
           resolve();
         };
         const timer = setTimeout(wake, timeoutMs);
