@@ -40,7 +40,8 @@ export function createUpdateHandler(deps: { client: TelegramClient; conversation
     // The spinner stops and the buttons go away, as the web chat's do once used; neither is worth a retry.
     try {
       await client.call('answerCallbackQuery', { callback_query_id: callbackQueryId });
-      if (clear) await client.call('editMessageReplyMarkup', { chat_id: clear.chatId, message_id: clear.messageId, reply_markup: { inline_keyboard: [] } });
+      // Without reply_markup the message keeps its text and loses its buttons.
+      if (clear) await client.call('editMessageReplyMarkup', { chat_id: clear.chatId, message_id: clear.messageId });
     } catch (error) {
       if (!(error instanceof TelegramRefused || error instanceof TelegramUnreachable)) throw error;
       logger.debug({ err: error }, 'Telegram button answer failed');
