@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Unauthorized } from '../../errors.js';
 import { t, type Locale } from '../../i18n/index.js';
 import type { ChannelFactory } from '../channel.js';
-import { createTelegramClient, type TelegramClient } from './client.js';
+import { createTelegramClient } from './client.js';
 import { createUpdateHandler } from './handler.js';
 import { createTelegramSender } from './outbound.js';
 import { startPolling } from './polling.js';
@@ -134,5 +134,3 @@ async function retrying(
     }
   }
 }
-
-export type { TelegramClient };

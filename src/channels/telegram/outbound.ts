@@ -8,6 +8,8 @@ import type { SendLimiter } from './rate-limit.js';
 /** Telegram's limit for one message's text. */
 export const MAX_MESSAGE_LENGTH = 4096;
 const MAX_CALLBACK_DATA_BYTES = 64;
+/** A 429 asking for at most this long is waited out in the sender; longer ones go back to the outbox. */
+const RETRY_INLINE_MS = 10_000;
 
 type InlineKeyboard = { inline_keyboard: Array<Array<{ text: string; callback_data: string }>> };
 type ReplyKeyboard = {
@@ -110,7 +112,7 @@ export function createTelegramSender(deps: { client: TelegramClient; limiter: Se
   };
 
   async function sendPart(chatId: string, params: SendMessageParams): Promise<number> {
-    for (;;) {
+    for (let attempt = 1; ; attempt++) {
       await limiter.acquire(chatId);
       try {
         const sent = await client.call<{ message_id: number }>('sendMessage', { chat_id: chatIdParam(chatId), ...params });
@@ -121,7 +123,7 @@ export function createTelegramSender(deps: { client: TelegramClient; limiter: Se
           const wait = error.retryAfterMs ?? 1000;
           limiter.pause(chatId, wait);
           // Within the limiter's patience the wait happens here; beyond it the outbox retries later.
-          if (wait <= TELEGRAM_RETRY_INLINE_MS) continue;
+          if (wait <= RETRY_INLINE_MS && attempt < 3) continue;
           throw new DeliveryFailed(error.message, wait);
         }
         // A wrong token is fixed by configuration; the messages wait for it.
@@ -151,8 +153,6 @@ export function createTelegramSender(deps: { client: TelegramClient; limiter: Se
     },
   };
 }
-
-const TELEGRAM_RETRY_INLINE_MS = 10_000;
 
 /** Chat ids are numbers on the wire; usernames (@channel) stay strings. */
 export function chatIdParam(chatId: string): number | string {
