@@ -60,7 +60,7 @@ export function mapCommand(text: string): { text: string; referral?: string } {
   const argument = match[2]?.trim() ?? '';
   const word = COMMAND_WORDS[name] ?? 'ayuda';
   if (name === 'start') return argument ? { text: word, referral: argument.slice(0, 200) } : { text: word };
-  return { text: COMMAND_WORDS[name] && COMMANDS_WITH_ARGUMENT.has(word) && argument ? `${word} ${argument}` : word };
+  return { text: COMMANDS_WITH_ARGUMENT.has(word) && argument ? `${word} ${argument}`.slice(0, MAX_TEXT_LENGTH) : word };
 }
 
 /** Maps one update to what Ventanilla stores; pure, so every Telegram shape is testable without a network. */
