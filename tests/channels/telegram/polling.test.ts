@@ -57,6 +57,8 @@ describe(`Telegram by long polling on ${databaseKind}`, () => {
     await eventually(() => telegram.callsOf('getUpdates').length > 0);
     expect(telegram.callsOf('deleteWebhook').length).toBeGreaterThan(0);
     expect(telegram.webhook).toBeUndefined();
+    // Without webhook mode there is no webhook to forge.
+    expect((await app.app.inject({ method: 'POST', url: '/webhooks/telegram', payload: {} })).statusCode).toBe(404);
     expect(telegram.callsOf('setMyCommands')[0]!.params.commands.map((c: { command: string }) => c.command)).toEqual(['estado', 'operador', 'ayuda', 'cancelar']);
   });
 

@@ -5,7 +5,7 @@ import { attachments, cases, messages, outbox } from '../../../src/db/schema.js'
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 import { databaseKind } from '../../helpers/database.js';
 import { BOT_TOKEN, TelegramStandIn, TelegramUser, type SentMessage } from '../../helpers/telegram-stand-in.js';
-import { JPEG, JumpingClock } from './helpers.js';
+import { eventually, JPEG, JumpingClock } from './helpers.js';
 
 const SECRET = 'webhook-secret_for-tests-0123456789';
 const clock = new JumpingClock();
@@ -300,5 +300,28 @@ describe(`Telegram by webhook on ${databaseKind}`, () => {
     await say(leo, leo.text('hola'));
     const failed = await app.database.db.select().from(outbox).where(eq(outbox.status, 'failed'));
     expect(failed.some((job) => /blocked/.test(job.lastError ?? ''))).toBe(true);
+  });
+});
+
+describe('Telegram webhook registration', () => {
+  it('starts while Telegram is unreachable and registers the webhook once it answers', async () => {
+    const offline = await new TelegramStandIn().start();
+    offline.down = true;
+    const other = await createTestApp({
+      channels: [telegramChannel({ clock: new JumpingClock(), retryBaseMs: 20 })],
+      env: { TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_MODE: 'webhook', TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: offline.apiRoot, PUBLIC_URL: 'https://atencion.example.gob/' },
+    });
+    try {
+      await other.start();
+      expect((await other.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(offline.webhook).toBeUndefined();
+      offline.down = false;
+      await eventually(() => offline.webhook);
+      expect(offline.webhook).toEqual({ url: `https://atencion.example.gob${WEBHOOK_PATH}`, secret_token: SECRET });
+    } finally {
+      await other.close();
+      await offline.close();
+    }
   });
 });
