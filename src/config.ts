@@ -69,6 +69,11 @@ const EnvSchema = z.object({
   ),
   WEBCHAT_NEW_CONVERSATIONS_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100_000).default(30)),
   WEBCHAT_MESSAGES_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100_000).default(40)),
+  // Telegram channel (src/channels/telegram): off unless a bot token is set.
+  TELEGRAM_BOT_TOKEN: z.preprocess(emptyToUndefined, z.string().regex(/^\d{1,20}:[A-Za-z0-9_-]{20,100}$/, 'el token que da @BotFather, como 123456789:AAH…').optional()),
+  TELEGRAM_MODE: z.preprocess(emptyToUndefined, z.enum(['polling', 'webhook']).default('polling')),
+  TELEGRAM_WEBHOOK_SECRET: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'de 1 a 256 caracteres: letras, dígitos, - o _').optional()),
+  TELEGRAM_API_ROOT: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).default('https://api.telegram.org')),
 });
 
 function isTimeZone(zone: string): boolean {
@@ -100,6 +105,15 @@ export interface Config {
   outboxPollMs: number;
   rateLimits: { newConversationsPerMinute: number; messagesPerMinute: number };
   trustProxy: boolean | number | string[];
+  /** Present when TELEGRAM_BOT_TOKEN is set. */
+  telegram: TelegramConfig | undefined;
+}
+
+export interface TelegramConfig {
+  botToken: string;
+  mode: 'polling' | 'webhook';
+  webhookSecret: string | undefined;
+  apiRoot: string;
 }
 
 export class ConfigError extends Error {
@@ -118,6 +132,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     );
   }
   const e = parsed.data;
+  if (e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_MODE === 'webhook' && !e.TELEGRAM_WEBHOOK_SECRET) {
+    throw new ConfigError(['TELEGRAM_WEBHOOK_SECRET="": obligatorio con TELEGRAM_MODE=webhook (Telegram lo envía en cada llamada y así se rechazan las falsas)']);
+  }
   const dataDir = resolve(e.DATA_DIR);
   return Object.freeze({
     port: e.PORT,
@@ -141,5 +158,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     outboxPollMs: e.OUTBOX_POLL_MS,
     trustProxy: e.TRUST_PROXY,
     rateLimits: { newConversationsPerMinute: e.WEBCHAT_NEW_CONVERSATIONS_PER_MINUTE, messagesPerMinute: e.WEBCHAT_MESSAGES_PER_MINUTE },
+    telegram: e.TELEGRAM_BOT_TOKEN
+      ? { botToken: e.TELEGRAM_BOT_TOKEN, mode: e.TELEGRAM_MODE, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, '') }
+      : undefined,
   } satisfies Config);
 }

@@ -136,6 +136,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
             ...(inbound.location ? { location: inbound.location } : {}),
             ...(inbound.contact ? { contact: inbound.contact } : {}),
             ...(inbound.choice ? { choice: inbound.choice } : {}),
+            ...(inbound.referral ? { referral: inbound.referral } : {}),
           },
           createdAt: inbound.receivedAt,
         })

@@ -45,4 +45,13 @@ export const en: Record<MessageKey, string> = {
   'chat.location_sent': '[Location sent]',
   'chat.staff': 'Municipal staff',
   'chat.confirm_new': 'Start a new conversation? The current one will no longer be shown on this device.',
+  'telegram.share_location': '📍 Share my location',
+  'telegram.share_phone': '📞 Share my phone number',
+  'telegram.skip': 'Skip',
+  'telegram.staff': 'Municipal staff',
+  'telegram.command.start': 'Start',
+  'telegram.command.help': 'What I can do',
+  'telegram.command.status': 'Check a case: /status AC-2026-000123',
+  'telegram.command.human': 'Talk to a person',
+  'telegram.command.cancel': 'Cancel and start over',
 };

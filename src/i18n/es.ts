@@ -44,6 +44,15 @@ export const es = {
   'chat.location_sent': '[Ubicación enviada]',
   'chat.staff': 'Personal municipal',
   'chat.confirm_new': '¿Empezar una nueva conversación? La actual dejará de mostrarse en este dispositivo.',
+  'telegram.share_location': '📍 Compartir mi ubicación',
+  'telegram.share_phone': '📞 Compartir mi número',
+  'telegram.skip': 'Omitir',
+  'telegram.staff': 'Personal municipal',
+  'telegram.command.start': 'Empezar',
+  'telegram.command.help': 'Qué puedo hacer',
+  'telegram.command.status': 'Consultar un folio: /estado AC-2026-000123',
+  'telegram.command.human': 'Hablar con una persona',
+  'telegram.command.cancel': 'Cancelar y empezar de nuevo',
 } as const;
 
 export type MessageKey = keyof typeof es;

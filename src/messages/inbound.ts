@@ -47,6 +47,8 @@ export const InboundMessage = z.object({
   contact: Contact.optional(),
   /** A choice picked from a structured prompt (button id), when the channel knows it. */
   choice: z.string().max(200).optional(),
+  /** Where the citizen came from, when the platform says (a Telegram deep-link `/start` payload). */
+  referral: z.string().max(200).optional(),
   receivedAt: z.date(),
 });
 export type InboundMessage = z.infer<typeof InboundMessage>;
