@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { DatabaseTarget } from './db/client.js';
 import { LOCALES } from './i18n/index.js';
 import { parseBusinessHours, type BusinessHours } from './business-hours.js';
+import { parseWhatsAppTemplates, type WhatsAppTemplates } from './channels/whatsapp/templates.js';
 
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
@@ -69,6 +70,31 @@ const EnvSchema = z.object({
   ),
   WEBCHAT_NEW_CONVERSATIONS_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100_000).default(30)),
   WEBCHAT_MESSAGES_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100_000).default(40)),
+  // --- WhatsApp (src/channels/whatsapp) ---
+  WHATSAPP_MODE: z.preprocess(emptyToUndefined, z.enum(['off', 'cloud', 'web']).default('off')),
+  WHATSAPP_VERIFY_TOKEN: optionalString,
+  WHATSAPP_APP_SECRET: optionalString,
+  WHATSAPP_ACCESS_TOKEN: optionalString,
+  WHATSAPP_PHONE_NUMBER_ID: z.preprocess(emptyToUndefined, z.string().regex(/^\d{5,30}$/, 'el identificador numérico del número (Phone number ID)').optional()),
+  WHATSAPP_GRAPH_ROOT: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).default('https://graph.facebook.com')),
+  WHATSAPP_GRAPH_VERSION: z.preprocess(emptyToUndefined, z.string().regex(/^v\d+\.\d+$/, 'p. ej. v21.0').default('v21.0')),
+  /** Templates for messages outside the 24-hour window: JSON, or a path to a JSON file (see src/channels/whatsapp/templates.ts). */
+  WHATSAPP_TEMPLATES: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        try {
+          return parseWhatsAppTemplates(value);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
+  ),
+  WHATSAPP_WEB_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1000).max(600_000).default(60_000)),
+  CHROMIUM_PATH: z.preprocess(emptyToUndefined, z.string().default('/usr/bin/chromium')),
 });
 
 function isTimeZone(zone: string): boolean {
@@ -100,6 +126,27 @@ export interface Config {
   outboxPollMs: number;
   rateLimits: { newConversationsPerMinute: number; messagesPerMinute: number };
   trustProxy: boolean | number | string[];
+  whatsapp: WhatsAppConfig;
+}
+
+export interface WhatsAppConfig {
+  mode: 'off' | 'cloud' | 'web';
+  verifyToken: string | undefined;
+  appSecret: string | undefined;
+  accessToken: string | undefined;
+  phoneNumberId: string | undefined;
+  graphRoot: string;
+  graphVersion: string;
+  templates: WhatsAppTemplates;
+  webTimeoutMs: number;
+  chromiumPath: string;
+}
+
+/** Cloud mode cannot run with half its credentials; say which ones are missing. */
+function whatsAppIssues(e: z.infer<typeof EnvSchema>): string[] {
+  if (e.WHATSAPP_MODE !== 'cloud') return [];
+  const required = ['WHATSAPP_VERIFY_TOKEN', 'WHATSAPP_APP_SECRET', 'WHATSAPP_ACCESS_TOKEN', 'WHATSAPP_PHONE_NUMBER_ID'] as const;
+  return required.filter((name) => !e[name]).map((name) => `${name}="": obligatorio con WHATSAPP_MODE=cloud`);
 }
 
 export class ConfigError extends Error {
@@ -118,6 +165,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     );
   }
   const e = parsed.data;
+  const missing = whatsAppIssues(e);
+  if (missing.length > 0) throw new ConfigError(missing);
   const dataDir = resolve(e.DATA_DIR);
   return Object.freeze({
     port: e.PORT,
@@ -141,5 +190,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     outboxPollMs: e.OUTBOX_POLL_MS,
     trustProxy: e.TRUST_PROXY,
     rateLimits: { newConversationsPerMinute: e.WEBCHAT_NEW_CONVERSATIONS_PER_MINUTE, messagesPerMinute: e.WEBCHAT_MESSAGES_PER_MINUTE },
+    whatsapp: {
+      mode: e.WHATSAPP_MODE,
+      verifyToken: e.WHATSAPP_VERIFY_TOKEN,
+      appSecret: e.WHATSAPP_APP_SECRET,
+      accessToken: e.WHATSAPP_ACCESS_TOKEN,
+      phoneNumberId: e.WHATSAPP_PHONE_NUMBER_ID,
+      graphRoot: e.WHATSAPP_GRAPH_ROOT.replace(/\/+$/, ''),
+      graphVersion: e.WHATSAPP_GRAPH_VERSION,
+      templates: e.WHATSAPP_TEMPLATES,
+      webTimeoutMs: e.WHATSAPP_WEB_TIMEOUT_MS,
+      chromiumPath: e.CHROMIUM_PATH,
+    },
   } satisfies Config);
 }

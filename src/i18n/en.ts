@@ -45,4 +45,10 @@ export const en: Record<MessageKey, string> = {
   'chat.location_sent': '[Location sent]',
   'chat.staff': 'Municipal staff',
   'chat.confirm_new': 'Start a new conversation? The current one will no longer be shown on this device.',
+  // WhatsApp (src/channels/whatsapp)
+  'whatsapp.list_button': 'See options',
+  'whatsapp.choose_option': 'Choose an option:',
+  'whatsapp.answer_with_number': 'Reply with the number of your choice.',
+  'whatsapp.share_location': 'You can send your location (📎 › Location) or type the address.',
+  'whatsapp.skip_hint': 'Type “{skip}” to go on without it.',
 };

@@ -44,6 +44,12 @@ export const es = {
   'chat.location_sent': '[Ubicación enviada]',
   'chat.staff': 'Personal municipal',
   'chat.confirm_new': '¿Empezar una nueva conversación? La actual dejará de mostrarse en este dispositivo.',
+  // WhatsApp (src/channels/whatsapp)
+  'whatsapp.list_button': 'Ver opciones',
+  'whatsapp.choose_option': 'Elige una opción:',
+  'whatsapp.answer_with_number': 'Responde con el número de tu opción.',
+  'whatsapp.share_location': 'Puedes enviar tu ubicación (📎 › Ubicación) o escribir la dirección.',
+  'whatsapp.skip_hint': 'Escribe «{skip}» para continuar sin ella.',
 } as const;
 
 export type MessageKey = keyof typeof es;
