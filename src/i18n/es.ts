@@ -48,8 +48,10 @@ export const es = {
   'whatsapp.list_button': 'Ver opciones',
   'whatsapp.choose_option': 'Elige una opción:',
   'whatsapp.answer_with_number': 'Responde con el número de tu opción.',
+  'whatsapp.answer_with': 'Responde: {options}',
   'whatsapp.share_location': 'Puedes enviar tu ubicación (📎 › Ubicación) o escribir la dirección.',
   'whatsapp.skip_hint': 'Escribe «{skip}» para continuar sin ella.',
+  'whatsapp.scan_qr': 'WhatsApp Web: escanea este código con el teléfono de la oficina (WhatsApp › Dispositivos vinculados › Vincular un dispositivo):',
 } as const;
 
 export type MessageKey = keyof typeof es;

@@ -1,5 +1,6 @@
 import type { ChannelFactory } from '../channel.js';
 import { createCloudChannel } from './cloud.js';
+import { createWebChannel } from './web/web.js';
 
 /**
  * WhatsApp, in the mode WHATSAPP_MODE chooses: `cloud` (Meta's official Cloud API) or `web`
@@ -17,5 +18,6 @@ export const whatsappChannel: ChannelFactory = (context) => {
       phoneNumberId: settings.phoneNumberId!,
     });
   }
+  if (settings.mode === 'web') return createWebChannel(context);
   return null;
 };
