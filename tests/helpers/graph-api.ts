@@ -23,6 +23,7 @@ export async function startGraphApi(options: { accessToken: string; version: str
   const sent: SentMessage[] = [];
   const media = new Map<string, { mimeType: string; data: Buffer }>();
   const failures: GraphError[] = [];
+  const mediaFailures: number[] = [];
   let url = '';
 
   const server = createServer((request, response) => {
@@ -47,6 +48,8 @@ export async function startGraphApi(options: { accessToken: string; version: str
       return json(response, 200, { messaging_product: 'whatsapp', contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id: wamid }] });
     }
     const mediaInfo = new RegExp(`^/${options.version}/([^/]+)$`).exec(path);
+    const mediaFailure = request.method === 'GET' && mediaInfo ? mediaFailures.shift() : undefined;
+    if (mediaFailure) return json(response, mediaFailure, { error: { message: 'An unexpected error has occurred. Please retry your request later.', type: 'OAuthException', code: 2, is_transient: true } });
     if (request.method === 'GET' && mediaInfo && media.has(decodeURIComponent(mediaInfo[1]!))) {
       const id = decodeURIComponent(mediaInfo[1]!);
       const file = media.get(id)!;
@@ -70,6 +73,10 @@ export async function startGraphApi(options: { accessToken: string; version: str
     /** Makes the next message sends answer with these errors, in order. */
     failNext(...errors: GraphError[]) {
       failures.push(...errors);
+    },
+    /** Makes the next media look-ups answer with these HTTP statuses (e.g. 503), in order. */
+    failNextMedia(...statuses: number[]) {
+      mediaFailures.push(...statuses);
     },
     addMedia(id: string, mimeType: string, data: Buffer) {
       media.set(id, { mimeType, data });

@@ -3,7 +3,7 @@ import { InvalidInput, Unauthorized } from '../../errors.js';
 import { t } from '../../i18n/index.js';
 import { recordDeliveryStatus } from '../../outbox/delivery-status.js';
 import type { ChannelContext, ChannelModule } from '../channel.js';
-import { GraphClient, MediaTooLarge } from './client.js';
+import { GraphApiError, GraphClient, MediaTooLarge } from './client.js';
 import { createCloudSender } from './cloud-sender.js';
 import { CloudWebhook, cloudMessageToInbound, cloudStatusToReport, mediaOf, webhookContents, type CloudMessage, type DownloadedMedia } from './inbound.js';
 import type { RenderLabels } from './outbound.js';
@@ -11,6 +11,10 @@ import { handshakeChallenge, hasValidSignature } from './verify.js';
 
 /** Meta's payloads are small; a megabyte leaves room for a bundle of many messages and statuses. */
 const WEBHOOK_BODY_LIMIT = 1024 * 1024;
+
+function isPermanentMediaError(error: GraphApiError): boolean {
+  return error.httpStatus >= 400 && error.httpStatus < 500 && error.httpStatus !== 401 && error.httpStatus !== 429 && error.code !== 190;
+}
 
 export interface CloudCredentials {
   verifyToken: string;
@@ -41,9 +45,10 @@ export function createCloudChannel(context: ChannelContext, credentials: CloudCr
     try {
       return await client.downloadMedia(ref.id);
     } catch (error) {
-      // Too big to keep: the message still counts, without its file. Anything else is retried by Meta.
-      if (error instanceof MediaTooLarge) {
-        log.warn({ err: error, wamid: message.id }, 'WhatsApp media too large; stored the message without it');
+      // Too big to keep, or gone for good (expired, deleted): the message still counts, without its file.
+      // A network failure, an outage or a bad token is thrown, so Meta delivers the webhook again later.
+      if (error instanceof MediaTooLarge || (error instanceof GraphApiError && isPermanentMediaError(error))) {
+        log.warn({ err: error, wamid: message.id }, 'WhatsApp media not fetched; stored the message without it');
         return null;
       }
       throw error;

@@ -166,6 +166,27 @@ describe(`WhatsApp Cloud API channel on ${databaseKind}`, () => {
     expect(Buffer.from(files[0]!.data).equals(jpeg)).toBe(true);
   });
 
+  it('answers 500 when a photo cannot be fetched for now, so Meta delivers again, and keeps a message whose file is gone', async () => {
+    const from = '5215587650000';
+    graph.addMedia('2203919873049210', 'image/png', Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+    graph.failNextMedia(503);
+    const payload = wa.messagesFrom(from, [wa.text('Hay un árbol caído en la calle Zaragoza 8', clock), wa.image('2203919873049210', clock)]);
+    const first = await post(app, payload);
+    expect(first.statusCode).toBe(500);
+    // The text before the photo is stored; the photo is not, until Meta tries again.
+    expect(await inboundCount(from)).toBe(1);
+    const again = await post(app, payload);
+    expect(again.statusCode).toBe(200);
+    expect(await inboundCount(from)).toBe(2);
+    const stored = await app.database.db.select().from(attachments).innerJoin(messages, eq(messages.id, attachments.messageId)).innerJoin(conversations, eq(conversations.id, messages.conversationId)).where(eq(conversations.channelUserId, from));
+    expect(stored).toHaveLength(1);
+
+    // Media Meta no longer has (expired): the message is kept without it rather than retried for days.
+    const expired = await post(app, wa.messagesFrom(from, [wa.image('media-que-ya-no-existe', clock, 'la foto')]));
+    expect(expired.statusCode).toBe(200);
+    expect(await inboundCount(from)).toBe(3);
+  });
+
   it('stores every message and status of one bundled delivery, and a delivery sent again only once', async () => {
     const a = '5215511110001';
     const b = '5215511110002';
