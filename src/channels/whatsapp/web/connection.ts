@@ -27,6 +27,19 @@ export interface WebConnectionOptions {
   /** Shows the linking QR to whoever watches the terminal. */
   showQr(qr: string): Promise<void>;
   backoff?: { initialMs: number; maxMs: number };
+  /** How whatsapp-web.js is loaded; tests hand in a stand-in with the same Client/LocalAuth surface. */
+  loadLibrary?: () => Promise<WebLibrary>;
+}
+
+export interface WebLibrary {
+  Client: typeof import('whatsapp-web.js').Client;
+  LocalAuth: typeof import('whatsapp-web.js').LocalAuth;
+}
+
+/** Loaded only in web mode: it brings puppeteer, which the Cloud API never needs. */
+async function loadWhatsAppWebJs(): Promise<WebLibrary> {
+  const lib = (await import('whatsapp-web.js')) as typeof import('whatsapp-web.js') & { default?: typeof import('whatsapp-web.js') };
+  return lib.default ?? lib;
 }
 
 /** The Chromium flags for a server: no sandbox (it runs as a service user or root), no GPU, no background traffic. */
@@ -86,9 +99,7 @@ export class WhatsAppWebConnection {
     log.info({ chromium: this.options.chromiumPath }, 'WhatsApp Web: starting Chromium');
     let client: Client;
     try {
-      // Loaded only in web mode: it brings puppeteer, which the Cloud API never needs.
-      const lib = (await import('whatsapp-web.js')) as typeof import('whatsapp-web.js') & { default?: typeof import('whatsapp-web.js') };
-      const { Client: WebClient, LocalAuth } = lib.default ?? lib;
+      const { Client: WebClient, LocalAuth } = await (this.options.loadLibrary ?? loadWhatsAppWebJs)();
       client = new WebClient({
         authStrategy: new LocalAuth({ dataPath: join(this.options.dataDir, 'whatsapp-session') }),
         webVersionCache: { type: 'local', path: join(this.options.dataDir, 'whatsapp-web-cache') },

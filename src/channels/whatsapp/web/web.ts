@@ -8,14 +8,14 @@ import { recordDeliveryStatus } from '../../../outbox/delivery-status.js';
 import { DeliveryFailed, DeliveryRefused, type ChannelSender } from '../../../outbox/delivery.js';
 import type { ChannelContext, ChannelModule } from '../../channel.js';
 import { bearerToken } from '../../web/verify.js';
-import { WhatsAppWebConnection } from './connection.js';
+import { WhatsAppWebConnection, type WebConnectionOptions } from './connection.js';
 import { ignoreReason, wantsMedia, webAckToReport, webChatId, webMessageToInbound, type WebMediaLike } from './inbound.js';
 import { renderWebText, type WebRenderLabels } from './outbound.js';
 
 /** Files bigger than this are not downloaded from the phone (attachments live in the database). */
 const MAX_MEDIA_BYTES = 16 * 1024 * 1024;
 
-export interface WebChannelOptions {
+export interface WebChannelOptions extends Pick<WebConnectionOptions, 'backoff' | 'loadLibrary'> {
   /** Where the terminal QR goes; standard output by default. */
   print?: (text: string) => void;
 }
@@ -63,6 +63,8 @@ export function createWebChannel(context: ChannelContext, options: WebChannelOpt
     logger: log,
     onMessage,
     onAck,
+    backoff: options.backoff,
+    loadLibrary: options.loadLibrary,
     showQr: async (qr) => print(`\n${t(config.locale, 'whatsapp.scan_qr')}\n${await QRCode.toString(qr, { type: 'terminal', small: true })}\n`),
   });
 
