@@ -120,9 +120,13 @@ describe(`WhatsApp Web link lifecycle on ${databaseKind}`, () => {
       if (!conversation) await new Promise((resolve) => setTimeout(resolve, 10));
     }
     expect(conversation).toBeDefined();
-    await app.outbox.drain();
-    const replies = current().sent.filter((m) => m.chatId === '5215512345678@c.us');
-    expect(replies.length).toBeGreaterThan(0);
+    // The running worker sends the replies as soon as they are stored.
+    let replies: StandInClient['sent'] = [];
+    for (let i = 0; i < 300 && !replies.some((m) => /nombre/i.test(m.text)); i++) {
+      await app.outbox.drain();
+      replies = current().sent.filter((m) => m.chatId === '5215512345678@c.us');
+      if (!replies.some((m) => /nombre/i.test(m.text))) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     expect(replies.at(-1)!.text).toMatch(/nombre/i);
 
     current().emit('message_ack', { id: { _serialized: replies.at(-1)!.id } }, 3);
