@@ -39,6 +39,14 @@ class StandInClient extends EventEmitter {
   async destroy() {
     this.destroyed = true;
   }
+  /** What waited unread while Ventanilla was down. */
+  unread: Array<Record<string, unknown>> = [];
+  async getChats() {
+    return [
+      { isGroup: true, unreadCount: 3, fetchMessages: async () => [] },
+      { isGroup: false, unreadCount: this.unread.length, fetchMessages: async ({ limit }: { limit: number }) => this.unread.slice(-limit) },
+    ];
+  }
 }
 class StandInLocalAuth {
   constructor(readonly options: { dataPath: string }) {}
@@ -83,6 +91,7 @@ async function until(check: (s: Status) => boolean): Promise<Status> {
   throw new Error(`status never matched; last: ${JSON.stringify(await status())}`);
 }
 const current = () => StandInClient.made.at(-1)!;
+const webText = (id: string, from: string, body: string) => ({ id: { _serialized: id }, from, fromMe: false, type: 'chat', body, timestamp: 1773158400, hasMedia: false, isStatus: false, broadcast: false });
 
 describe(`WhatsApp Web link lifecycle on ${databaseKind}`, () => {
   it('starts the client with Debian’s Chromium and the session under DATA_DIR, and shows the QR in the terminal and to admins', async () => {
@@ -99,21 +108,12 @@ describe(`WhatsApp Web link lifecycle on ${databaseKind}`, () => {
 
   it('once linked, stores what citizens write and answers them as text, recording acknowledgements', async () => {
     current().emit('authenticated');
+    current().unread = [webText('false_5215599990000@c.us_3EB0OFF1', '5215599990000@c.us', 'Hola, escribí cuando no había conexión')];
     current().emit('ready');
     const ready = await until((s) => s.state === 'ready');
     expect(ready).toMatchObject({ account: '5213110000000', qr: null, lastError: null });
 
-    current().emit('message', {
-      id: { _serialized: 'false_5215512345678@c.us_3EB0AAA' },
-      from: '5215512345678@c.us',
-      fromMe: false,
-      type: 'chat',
-      body: 'Hay una fuga de agua en la calle Morelos 45',
-      timestamp: 1773158400,
-      hasMedia: false,
-      isStatus: false,
-      broadcast: false,
-    });
+    current().emit('message', webText('false_5215512345678@c.us_3EB0AAA', '5215512345678@c.us', 'Hay una fuga de agua en la calle Morelos 45'));
     let conversation: typeof conversations.$inferSelect | undefined;
     for (let i = 0; i < 200 && !conversation; i++) {
       [conversation] = await app.database.db.select().from(conversations).where(and(eq(conversations.channel, 'whatsapp'), eq(conversations.channelUserId, '5215512345678')));
@@ -136,6 +136,17 @@ describe(`WhatsApp Web link lifecycle on ${databaseKind}`, () => {
       if (row?.deliveryStatus !== 'read') await new Promise((resolve) => setTimeout(resolve, 10));
     }
     expect(row).toMatchObject({ direction: 'out', deliveryStatus: 'read' });
+  });
+
+  it('picks up what arrived while it was disconnected, once', async () => {
+    const offline = () => app.database.db.select().from(messages).where(and(eq(messages.externalId, 'false_5215599990000@c.us_3EB0OFF1'), eq(messages.direction, 'in')));
+    for (let i = 0; i < 200 && (await offline()).length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await offline()).toHaveLength(1);
+    // A later reconnection finds the same unread message and stores nothing new.
+    const client = current();
+    client.emit('ready');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await offline()).toHaveLength(1);
   });
 
   it('after a disconnection closes the client and reconnects, waiting twice as long each time up to the cap', async () => {

@@ -24,6 +24,8 @@ export interface WebConnectionOptions {
   logger: FastifyBaseLogger;
   onMessage(message: Message): Promise<void>;
   onAck(message: Message, ack: number): Promise<void>;
+  /** Called each time the link becomes ready, e.g. to pick up what arrived while it was down. */
+  onReady?(client: Client): Promise<void>;
   /** Shows the linking QR to whoever watches the terminal. */
   showQr(qr: string): Promise<void>;
   backoff?: { initialMs: number; maxMs: number };
@@ -169,6 +171,7 @@ export class WhatsAppWebConnection {
       const account = client.info?.wid?.user ?? null;
       this.setState('ready', { account, lastError: null });
       log.info({ account }, 'WhatsApp Web: ready');
+      this.options.onReady?.(client).catch((error: unknown) => log.warn({ err: error }, 'WhatsApp Web: could not catch up on unread messages'));
     });
     client.on('auth_failure', (message: string) => {
       if (this.client !== client) return;

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import QRCode from 'qrcode';
-import type { Message } from 'whatsapp-web.js';
+import type { Client, Message } from 'whatsapp-web.js';
 import { authenticate } from '../../../auth/sessions.js';
 import { Forbidden } from '../../../errors.js';
 import { t } from '../../../i18n/index.js';
@@ -56,6 +56,23 @@ export function createWebChannel(context: ChannelContext, options: WebChannelOpt
     if (report) await recordDeliveryStatus(db, report);
   }
 
+  /**
+   * WhatsApp Web only announces messages that arrive while it is connected; what came in while
+   * Ventanilla was down waits as unread chats. Storing is idempotent by message id, so reading
+   * them again after a reconnection stores nothing twice.
+   */
+  async function catchUp(client: Client): Promise<void> {
+    let stored = 0;
+    for (const chat of await client.getChats()) {
+      if (chat.isGroup || chat.unreadCount <= 0) continue;
+      for (const message of await chat.fetchMessages({ limit: Math.min(chat.unreadCount, 50) })) {
+        await onMessage(message);
+        stored += 1;
+      }
+    }
+    if (stored > 0) log.info({ messages: stored }, 'WhatsApp Web: picked up messages that arrived while disconnected');
+  }
+
   const connection = new WhatsAppWebConnection({
     dataDir: config.dataDir,
     chromiumPath: config.whatsapp.chromiumPath,
@@ -63,6 +80,7 @@ export function createWebChannel(context: ChannelContext, options: WebChannelOpt
     logger: log,
     onMessage,
     onAck,
+    onReady: catchUp,
     backoff: options.backoff,
     loadLibrary: options.loadLibrary,
     showQr: async (qr) => print(`\n${t(config.locale, 'whatsapp.scan_qr')}\n${await QRCode.toString(qr, { type: 'terminal', small: true })}\n`),
