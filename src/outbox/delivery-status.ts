@@ -1,6 +1,6 @@
-import { and, eq, inArray, isNull, or } from 'drizzle-orm';
+import { and, eq, inArray, isNull, like, lt, or } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
-import { messages } from '../db/schema.js';
+import { channelState, messages } from '../db/schema.js';
 
 export type DeliveryStatus = 'sent' | 'delivered' | 'read' | 'failed';
 
@@ -51,3 +51,54 @@ export async function recordDeliveryStatus(ex: Executor, report: DeliveryStatusR
 export async function recordDeliveryError(ex: Executor, messageId: number, error: string, at: Date): Promise<void> {
   await ex.update(messages).set({ deliveryStatus: 'failed', deliveryStatusAt: at, deliveryError: error.slice(0, 1000) }).where(eq(messages.id, messageId));
 }
+
+/** Held reports older than this belong to messages Ventanilla did not send; they are dropped. */
+const HOLD_MS = 3_600_000;
+const heldKey = (externalId: string) => `held-status:${externalId}`;
+
+/**
+ * Records a report, or holds it when its message is not known yet: a platform may report
+ * "sent" before the sender's HTTP call has returned the id. Whoever comes second applies it —
+ * this side re-checks after holding, `markSent` checks after storing the id.
+ */
+export async function recordOrHoldDeliveryStatus(ex: Executor, report: DeliveryStatusReport, now: Date): Promise<boolean> {
+  if (await recordDeliveryStatus(ex, report)) return true;
+  await ex.delete(channelState).where(and(eq(channelState.channel, report.channel), like(channelState.key, 'held-status:%'), lt(channelState.updatedAt, new Date(now.getTime() - HOLD_MS))));
+  const held = await ex
+    .select({ value: channelState.value })
+    .from(channelState)
+    .where(and(eq(channelState.channel, report.channel), eq(channelState.key, heldKey(report.externalId))));
+  const reports = [...((held[0]?.value as SerializedReport[] | undefined) ?? []), serialize(report)];
+  await ex
+    .insert(channelState)
+    .values({ channel: report.channel, key: heldKey(report.externalId), value: reports, updatedAt: now })
+    .onConflictDoUpdate({ target: [channelState.channel, channelState.key], set: { value: reports, updatedAt: now } });
+  return applyHeldDeliveryStatuses(ex, report.channel, report.externalId);
+}
+
+/**
+ * Stores the platform's id on a message as soon as the sender has it, then applies any report
+ * that arrived first. (The outbox worker stores the id again afterwards; that is harmless.)
+ */
+export async function markSent(ex: Executor, channel: string, messageId: number, externalId: string): Promise<void> {
+  await ex.update(messages).set({ externalId }).where(eq(messages.id, messageId));
+  await applyHeldDeliveryStatuses(ex, channel, externalId);
+}
+
+async function applyHeldDeliveryStatuses(ex: Executor, channel: string, externalId: string): Promise<boolean> {
+  const where = and(eq(channelState.channel, channel), eq(channelState.key, heldKey(externalId)));
+  const [held] = await ex.select({ value: channelState.value }).from(channelState).where(where);
+  if (!held) return false;
+  const known = await ex
+    .select({ id: messages.id })
+    .from(messages)
+    .where(and(eq(messages.channel, channel), eq(messages.externalId, externalId), eq(messages.direction, 'out')))
+    .limit(1);
+  if (known.length === 0) return false;
+  for (const report of held.value as SerializedReport[]) await recordDeliveryStatus(ex, { ...report, at: new Date(report.at) });
+  await ex.delete(channelState).where(where);
+  return true;
+}
+
+type SerializedReport = Omit<DeliveryStatusReport, 'at'> & { at: string };
+const serialize = (report: DeliveryStatusReport): SerializedReport => ({ ...report, at: report.at.toISOString() });

@@ -24,6 +24,7 @@ export async function startGraphApi(options: { accessToken: string; version: str
   const media = new Map<string, { mimeType: string; data: Buffer }>();
   const failures: GraphError[] = [];
   const mediaFailures: number[] = [];
+  const wamids: string[] = [];
   let url = '';
 
   const server = createServer((request, response) => {
@@ -43,7 +44,7 @@ export async function startGraphApi(options: { accessToken: string; version: str
       }
       const failure = failures.shift();
       if (failure) return json(response, failure.status, { error: { message: failure.message, type: 'OAuthException', code: failure.code, error_data: { messaging_product: 'whatsapp', details: failure.message } } });
-      const wamid = `wamid.${randomBytes(12).toString('base64url')}`;
+      const wamid = wamids.shift() ?? `wamid.${randomBytes(12).toString('base64url')}`;
       sent.push({ phoneNumberId: send[1]!, body, wamid });
       return json(response, 200, { messaging_product: 'whatsapp', contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id: wamid }] });
     }
@@ -73,6 +74,10 @@ export async function startGraphApi(options: { accessToken: string; version: str
     /** Makes the next message sends answer with these errors, in order. */
     failNext(...errors: GraphError[]) {
       failures.push(...errors);
+    },
+    /** The ids the next accepted messages get (random otherwise). */
+    useWamids(...ids: string[]) {
+      wamids.push(...ids);
     },
     /** Makes the next media look-ups answer with these HTTP statuses (e.g. 503), in order. */
     failNextMedia(...statuses: number[]) {

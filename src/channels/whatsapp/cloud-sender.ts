@@ -15,6 +15,8 @@ export interface CloudSenderOptions {
   templates: WhatsAppTemplates;
   labels: RenderLabels;
   now: () => Date;
+  /** Told the platform's id as soon as a message is accepted, before statuses about it can be matched. */
+  onSent?: (messageId: number, wamid: string) => Promise<void>;
 }
 
 /**
@@ -22,7 +24,7 @@ export interface CloudSenderOptions {
  * as it is (buttons, lists); outside it, the configured template carries it, or it is refused
  * with a reason the outbox keeps.
  */
-export function createCloudSender({ client, templates, labels, now }: CloudSenderOptions): ChannelSender {
+export function createCloudSender({ client, templates, labels, now, onSent }: CloudSenderOptions): ChannelSender {
   async function sendAll(to: string, parts: GraphMessage[]): Promise<string> {
     let last = '';
     for (const part of parts) last = await client.sendMessage(to, part);
@@ -39,24 +41,32 @@ export function createCloudSender({ client, templates, labels, now }: CloudSende
     return client.sendMessage(delivery.channelUserId, renderTemplate(delivery.message, template));
   }
 
+  async function sendOne(delivery: Delivery): Promise<string> {
+    if (!withinServiceWindow(delivery.lastInboundAt, now())) {
+      return sendAsTemplate(delivery, 'the citizen last wrote more than 24 hours ago');
+    }
+    try {
+      return await sendAll(delivery.channelUserId, renderCloudMessages(delivery.message, labels));
+    } catch (error) {
+      // Meta's clock decides the window; when it says closed, the template still may go.
+      if (error instanceof GraphApiError && error.code === GRAPH_CODES.reEngagement) {
+        return sendAsTemplate(delivery, 'WhatsApp reports the 24-hour window closed (131047)');
+      }
+      throw error;
+    }
+  }
+
   return {
     async send(delivery) {
+      let externalId: string;
       try {
-        if (!withinServiceWindow(delivery.lastInboundAt, now())) {
-          return { externalId: await sendAsTemplate(delivery, 'the citizen last wrote more than 24 hours ago') };
-        }
-        try {
-          return { externalId: await sendAll(delivery.channelUserId, renderCloudMessages(delivery.message, labels)) };
-        } catch (error) {
-          // Meta's clock decides the window; when it says closed, the template still may go.
-          if (error instanceof GraphApiError && error.code === GRAPH_CODES.reEngagement) {
-            return { externalId: await sendAsTemplate(delivery, 'WhatsApp reports the 24-hour window closed (131047)') };
-          }
-          throw error;
-        }
+        externalId = await sendOne(delivery);
       } catch (error) {
         throw classify(error);
       }
+      // The message is out: a failure to note its id early must not make the outbox send it twice.
+      await onSent?.(delivery.messageId, externalId).catch(() => undefined);
+      return { externalId };
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { InvalidInput, Unauthorized } from '../../errors.js';
 import { t } from '../../i18n/index.js';
-import { recordDeliveryStatus } from '../../outbox/delivery-status.js';
+import { markSent, recordOrHoldDeliveryStatus } from '../../outbox/delivery-status.js';
 import type { ChannelContext, ChannelModule } from '../channel.js';
 import { GraphApiError, GraphClient, MediaTooLarge } from './client.js';
 import { createCloudSender } from './cloud-sender.js';
@@ -97,9 +97,9 @@ export function createCloudChannel(context: ChannelContext, credentials: CloudCr
       for (const status of statuses) {
         const report = cloudStatusToReport(status);
         if (!report) continue;
-        const changed = await recordDeliveryStatus(db, report);
+        const changed = await recordOrHoldDeliveryStatus(db, report, now());
         if (report.status === 'failed') log.warn({ wamid: report.externalId, error: report.error }, 'WhatsApp reports an outbound message failed');
-        if (!changed) log.debug({ wamid: report.externalId, status: report.status }, 'WhatsApp status for an unknown or newer message ignored');
+        if (!changed) log.debug({ wamid: report.externalId, status: report.status }, 'WhatsApp status held for a message not yet known, or older than what is recorded');
       }
       return reply.status(200).send({ ok: true });
     });
@@ -107,7 +107,7 @@ export function createCloudChannel(context: ChannelContext, credentials: CloudCr
 
   return {
     name: 'whatsapp',
-    sender: createCloudSender({ client, templates: config.whatsapp.templates, labels, now }),
+    sender: createCloudSender({ client, templates: config.whatsapp.templates, labels, now, onSent: (messageId, wamid) => markSent(db, 'whatsapp', messageId, wamid) }),
     routes,
   };
 }

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { whatsappChannel } from '../../../src/channels/whatsapp/index.js';
-import { attachments, cases, conversations, messages, outbox } from '../../../src/db/schema.js';
+import { attachments, cases, channelState, conversations, messages, outbox } from '../../../src/db/schema.js';
 import { enqueueOutbound } from '../../../src/outbox/enqueue.js';
 import { createTestApp, OFFICE_HOURS_NOW, type TestApp } from '../../helpers/app.js';
 import { databaseKind } from '../../helpers/database.js';
@@ -228,6 +228,23 @@ describe(`WhatsApp Cloud API channel on ${databaseKind}`, () => {
     expect(await statusOf(other)).toMatchObject({ deliveryStatus: 'failed', deliveryError: expect.stringContaining('131026') });
     // A status for a message that is not ours changes nothing and is still acknowledged.
     expect((await post(app, wa.envelope({ statuses: [wa.status('wamid.unknown', 'read', clock, from)] }))).statusCode).toBe(200);
+  });
+
+  it('keeps a status that arrives before the send has returned, and applies it once the message id is known', async () => {
+    const from = '5215522224444';
+    await citizenSays(from, wa.text('hola', clock));
+    const [conversation] = await app.database.db.select().from(conversations).where(eq(conversations.channelUserId, from));
+    const early = 'wamid.HBgLNTIxNTUyMjIyNDQ0NBUCABEYEkVBUkxZMDAwMDAwMDAwMDAA';
+    const res = await post(app, wa.envelope({ statuses: [wa.status(early, 'delivered', clock, from)] }));
+    expect(res.statusCode).toBe(200);
+    expect(await app.database.db.select().from(channelState).where(eq(channelState.key, `held-status:${early}`))).toHaveLength(1);
+
+    graph.useWamids(early);
+    const reply = await app.database.db.transaction((tx) => enqueueOutbound(tx, { conversationId: conversation!.id, channel: 'whatsapp', message: { text: 'Respuesta del personal', author: 'staff' } }));
+    await app.outbox.drain();
+    const [stored] = await app.database.db.select().from(messages).where(eq(messages.id, reply.id));
+    expect(stored).toMatchObject({ externalId: early, deliveryStatus: 'delivered' });
+    expect(await app.database.db.select().from(channelState).where(eq(channelState.key, `held-status:${early}`))).toHaveLength(0);
   });
 
   it('sends a follow-up notice as text inside the 24-hour window and as the template outside it', async () => {
