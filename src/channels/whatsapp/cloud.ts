@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { InvalidInput, Unauthorized } from '../../errors.js';
+import { InboundMessage } from '../../messages/inbound.js';
 import { t } from '../../i18n/index.js';
 import { markSent, recordOrHoldDeliveryStatus } from '../../outbox/delivery-status.js';
 import type { ChannelContext, ChannelModule } from '../channel.js';
@@ -90,8 +91,13 @@ export function createCloudChannel(context: ChannelContext, credentials: CloudCr
       const { messages, statuses } = webhookContents(parsed.data, credentials.phoneNumberId);
       // Stored before answering: if anything fails the 500 makes Meta deliver again, and what was stored is recognised by its wamid.
       for (const message of messages) {
-        const inbound = cloudMessageToInbound(message, await fetchMedia(message));
-        const result = await conversations.receive(inbound);
+        const inbound = InboundMessage.safeParse(cloudMessageToInbound(message, await fetchMedia(message)));
+        if (!inbound.success) {
+          // Retrying cannot fix it, so it is not worth a 500 that would hold back the rest.
+          log.error({ wamid: message.id, type: message.type, issues: inbound.error.issues.slice(0, 3) }, 'WhatsApp message could not be mapped; skipped');
+          continue;
+        }
+        const result = await conversations.receive(inbound.data);
         if (result.duplicate) log.info({ wamid: message.id }, 'WhatsApp message delivered again; already stored');
       }
       for (const status of statuses) {

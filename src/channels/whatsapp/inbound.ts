@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InboundMessage, MAX_TEXT_LENGTH, type Attachment } from '../../messages/inbound.js';
+import { MAX_TEXT_LENGTH, type Attachment, type InboundMessageInput } from '../../messages/inbound.js';
 import type { DeliveryStatusReport } from '../../outbox/delivery-status.js';
 
 /**
@@ -109,8 +109,8 @@ export interface DownloadedMedia {
   data: Uint8Array<ArrayBuffer>;
 }
 
-/** One Cloud API message → the normalized message; `media` is the file already fetched, if any. */
-export function cloudMessageToInbound(message: CloudMessage, media: DownloadedMedia | null): InboundMessage {
+/** One Cloud API message → the normalized message, still to be validated; `media` is the file already fetched, if any. */
+export function cloudMessageToInbound(message: CloudMessage, media: DownloadedMedia | null): InboundMessageInput {
   const ref = mediaOf(message);
   const attachments: Attachment[] =
     ref && media
@@ -118,7 +118,7 @@ export function cloudMessageToInbound(message: CloudMessage, media: DownloadedMe
       : [];
   const caption = message[ref?.type ?? 'image']?.caption;
   const contact = message.type === 'contacts' ? message.contacts?.[0] : undefined;
-  return InboundMessage.parse({
+  return {
     channel: 'whatsapp',
     channelUserId: message.from,
     conversationKey: message.from,
@@ -129,7 +129,7 @@ export function cloudMessageToInbound(message: CloudMessage, media: DownloadedMe
     location: message.type === 'location' && message.location ? locationOf(message.location) : undefined,
     contact: contact ? { name: contact.name?.formatted_name?.slice(0, 200), phone: contact.phones?.[0]?.phone?.slice(0, 40) } : undefined,
     receivedAt: new Date(Number(message.timestamp) * 1000),
-  });
+  };
 }
 
 function textOf(message: CloudMessage): string | undefined {

@@ -205,6 +205,14 @@ describe(`WhatsApp Cloud API channel on ${databaseKind}`, () => {
     expect((await app.database.db.select().from(outbox)).length).toBe(jobsBefore);
   });
 
+  it('skips a message that cannot be mapped without holding back the rest of the delivery', async () => {
+    const from = '5215511112222';
+    const payload = wa.messagesFrom(from, [wa.location(200, -104.8946, clock), wa.text('hay un poste caído en la calle Allende 3', clock)]);
+    const res = await post(app, payload);
+    expect(res.statusCode).toBe(200);
+    expect(await inboundCount(from)).toBe(1);
+  });
+
   it('records sent, delivered, read and failed statuses on the outbound message, never moving back', async () => {
     const from = '5215522223333';
     const replies = await citizenSays(from, wa.text('hola', clock));

@@ -163,7 +163,10 @@ export class WhatsAppWebConnection {
       this.options.showQr(qr).catch((error: unknown) => log.warn({ err: error }, 'WhatsApp Web: could not print the QR code'));
     });
     client.on('authenticated', () => {
-      if (this.client === client) log.info('WhatsApp Web: session authenticated');
+      if (this.client !== client) return;
+      // The QR has done its job; WhatsApp Web now loads the account's chats.
+      if (this.current.state === 'qr') this.setState('starting', {});
+      log.info('WhatsApp Web: session authenticated');
     });
     client.on('ready', () => {
       if (this.client !== client) return;
