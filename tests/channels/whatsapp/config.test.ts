@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -30,9 +30,14 @@ describe('WhatsApp settings', () => {
   it('read templates from JSON or from a file, and say what is wrong with them', () => {
     const inline = loadConfig({ WHATSAPP_TEMPLATES: '{"notice":{"name":"aviso_folio","language":"es_MX"}}' });
     expect(inline.whatsapp.templates).toEqual({ notice: { name: 'aviso_folio', language: 'es_MX', parameters: ['text'] } });
-    const file = join(mkdtempSync(join(tmpdir(), 'ventanilla-wa-')), 'plantillas.json');
-    writeFileSync(file, JSON.stringify({ reply: { name: 'respuesta', language: 'es', parameters: [] } }));
-    expect(loadConfig({ WHATSAPP_TEMPLATES: file }).whatsapp.templates).toEqual({ reply: { name: 'respuesta', language: 'es', parameters: [] } });
+    const dir = mkdtempSync(join(tmpdir(), 'ventanilla-wa-'));
+    try {
+      const file = join(dir, 'plantillas.json');
+      writeFileSync(file, JSON.stringify({ reply: { name: 'respuesta', language: 'es', parameters: [] } }));
+      expect(loadConfig({ WHATSAPP_TEMPLATES: file }).whatsapp.templates).toEqual({ reply: { name: 'respuesta', language: 'es', parameters: [] } });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
 
     expect(errorOf({ WHATSAPP_TEMPLATES: '{"notice":{"name":"Aviso Folio","language":"es_MX"}}' })).toMatch(/WHATSAPP_TEMPLATES=.*notice\.name/);
     expect(errorOf({ WHATSAPP_TEMPLATES: '{"aviso":{}}' })).toMatch(/WHATSAPP_TEMPLATES/);

@@ -98,7 +98,9 @@ describe(`WhatsApp Web mode on ${databaseKind}`, () => {
   );
 
   it('shows the link status to admins only', async () => {
-    const app = await createTestApp({ channels: [whatsappChannel], env: { WHATSAPP_MODE: 'web', DATA_DIR: mkdtempSync(join(tmpdir(), 'ventanilla-wa-web-')) } });
+    const dataDir = mkdtempSync(join(tmpdir(), 'ventanilla-wa-web-'));
+    dataDirs.push(dataDir);
+    const app = await createTestApp({ channels: [whatsappChannel], env: { WHATSAPP_MODE: 'web', DATA_DIR: dataDir } });
     try {
       await app.database.db.insert(staffUsers).values({ email: 'operador@ventanilla.test', name: 'Operador', passwordHash: await hashPassword(ADMIN.password), role: 'operador' });
       const login = async (email: string) => (await app.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password: ADMIN.password } })).json().token as string;
