@@ -325,6 +325,9 @@ STEP_PG="tests on PostgreSQL"
 STEP_NAMES=("$STEP_TYPECHECK" "$STEP_PGLITE" "$STEP_PG")
 for name in "${STEP_NAMES[@]}"; do STEP_RESULT[$name]="not run"; done
 
+# WhatsApp Web mode's start-up test drives Debian's Chromium (nothing downloads a browser).
+ensure_debian_packages chromium
+
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
   log "test-all: TEST_DATABASE_URL is set: using that server, not starting a local one"
   PG_URL="$TEST_DATABASE_URL"

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { DatabaseTarget } from './db/client.js';
 import { LOCALES } from './i18n/index.js';
 import { parseBusinessHours, type BusinessHours } from './business-hours.js';
+import { parseWhatsAppTemplates, type WhatsAppTemplates } from './channels/whatsapp/templates.js';
 
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
@@ -74,6 +75,31 @@ const EnvSchema = z.object({
   TELEGRAM_MODE: z.preprocess(emptyToUndefined, z.enum(['polling', 'webhook']).default('polling')),
   TELEGRAM_WEBHOOK_SECRET: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'de 1 a 256 caracteres: letras, dígitos, - o _').optional()),
   TELEGRAM_API_ROOT: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).default('https://api.telegram.org')),
+  // --- WhatsApp (src/channels/whatsapp) ---
+  WHATSAPP_MODE: z.preprocess(emptyToUndefined, z.enum(['off', 'cloud', 'web']).default('off')),
+  WHATSAPP_VERIFY_TOKEN: optionalString,
+  WHATSAPP_APP_SECRET: optionalString,
+  WHATSAPP_ACCESS_TOKEN: optionalString,
+  WHATSAPP_PHONE_NUMBER_ID: z.preprocess(emptyToUndefined, z.string().regex(/^\d{5,30}$/, 'el identificador numérico del número (Phone number ID)').optional()),
+  WHATSAPP_GRAPH_ROOT: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).default('https://graph.facebook.com')),
+  WHATSAPP_GRAPH_VERSION: z.preprocess(emptyToUndefined, z.string().regex(/^v\d+\.\d+$/, 'p. ej. v21.0').default('v21.0')),
+  /** Templates for messages outside the 24-hour window: JSON, or a path to a JSON file (see src/channels/whatsapp/templates.ts). */
+  WHATSAPP_TEMPLATES: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        try {
+          return parseWhatsAppTemplates(value);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
+  ),
+  WHATSAPP_WEB_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1000).max(600_000).default(60_000)),
+  CHROMIUM_PATH: z.preprocess(emptyToUndefined, z.string().default('/usr/bin/chromium')),
 });
 
 function isTimeZone(zone: string): boolean {
@@ -107,6 +133,7 @@ export interface Config {
   trustProxy: boolean | number | string[];
   /** Present when TELEGRAM_BOT_TOKEN is set. */
   telegram: TelegramConfig | undefined;
+  whatsapp: WhatsAppConfig;
 }
 
 export interface TelegramConfig {
@@ -114,6 +141,26 @@ export interface TelegramConfig {
   mode: 'polling' | 'webhook';
   webhookSecret: string | undefined;
   apiRoot: string;
+}
+
+export interface WhatsAppConfig {
+  mode: 'off' | 'cloud' | 'web';
+  verifyToken: string | undefined;
+  appSecret: string | undefined;
+  accessToken: string | undefined;
+  phoneNumberId: string | undefined;
+  graphRoot: string;
+  graphVersion: string;
+  templates: WhatsAppTemplates;
+  webTimeoutMs: number;
+  chromiumPath: string;
+}
+
+/** Cloud mode cannot run with half its credentials; say which ones are missing. */
+function whatsAppIssues(e: z.infer<typeof EnvSchema>): string[] {
+  if (e.WHATSAPP_MODE !== 'cloud') return [];
+  const required = ['WHATSAPP_VERIFY_TOKEN', 'WHATSAPP_APP_SECRET', 'WHATSAPP_ACCESS_TOKEN', 'WHATSAPP_PHONE_NUMBER_ID'] as const;
+  return required.filter((name) => !e[name]).map((name) => `${name}="": obligatorio con WHATSAPP_MODE=cloud`);
 }
 
 export class ConfigError extends Error {
@@ -135,6 +182,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   if (e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_MODE === 'webhook' && !e.TELEGRAM_WEBHOOK_SECRET) {
     throw new ConfigError(['TELEGRAM_WEBHOOK_SECRET="": obligatorio con TELEGRAM_MODE=webhook (Telegram lo envía en cada llamada y así se rechazan las falsas)']);
   }
+  const missing = whatsAppIssues(e);
+  if (missing.length > 0) throw new ConfigError(missing);
   const dataDir = resolve(e.DATA_DIR);
   return Object.freeze({
     port: e.PORT,
@@ -161,5 +210,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     telegram: e.TELEGRAM_BOT_TOKEN
       ? { botToken: e.TELEGRAM_BOT_TOKEN, mode: e.TELEGRAM_MODE, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, '') }
       : undefined,
+    whatsapp: {
+      mode: e.WHATSAPP_MODE,
+      verifyToken: e.WHATSAPP_VERIFY_TOKEN,
+      appSecret: e.WHATSAPP_APP_SECRET,
+      accessToken: e.WHATSAPP_ACCESS_TOKEN,
+      phoneNumberId: e.WHATSAPP_PHONE_NUMBER_ID,
+      graphRoot: e.WHATSAPP_GRAPH_ROOT.replace(/\/+$/, ''),
+      graphVersion: e.WHATSAPP_GRAPH_VERSION,
+      templates: e.WHATSAPP_TEMPLATES,
+      webTimeoutMs: e.WHATSAPP_WEB_TIMEOUT_MS,
+      chromiumPath: e.CHROMIUM_PATH,
+    },
   } satisfies Config);
 }

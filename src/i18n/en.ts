@@ -54,4 +54,12 @@ export const en: Record<MessageKey, string> = {
   'telegram.command.status': 'Check a case: /status AC-2026-000123',
   'telegram.command.human': 'Talk to a person',
   'telegram.command.cancel': 'Cancel and start over',
+  // WhatsApp (src/channels/whatsapp)
+  'whatsapp.list_button': 'See options',
+  'whatsapp.choose_option': 'Choose an option:',
+  'whatsapp.answer_with_number': 'Reply with the number of your choice.',
+  'whatsapp.answer_with': 'Reply: {options}',
+  'whatsapp.share_location': 'You can send your location (📎 › Location) or type the address.',
+  'whatsapp.skip_hint': 'Type “{skip}” to go on without it.',
+  'whatsapp.scan_qr': 'WhatsApp Web: scan this code with the office phone (WhatsApp › Linked devices › Link a device):',
 };

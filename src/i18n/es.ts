@@ -53,6 +53,14 @@ export const es = {
   'telegram.command.status': 'Consultar un folio: /estado AC-2026-000123',
   'telegram.command.human': 'Hablar con una persona',
   'telegram.command.cancel': 'Cancelar y empezar de nuevo',
+  // WhatsApp (src/channels/whatsapp)
+  'whatsapp.list_button': 'Ver opciones',
+  'whatsapp.choose_option': 'Elige una opción:',
+  'whatsapp.answer_with_number': 'Responde con el número de tu opción.',
+  'whatsapp.answer_with': 'Responde: {options}',
+  'whatsapp.share_location': 'Puedes enviar tu ubicación (📎 › Ubicación) o escribir la dirección.',
+  'whatsapp.skip_hint': 'Escribe «{skip}» para continuar sin ella.',
+  'whatsapp.scan_qr': 'WhatsApp Web: escanea este código con el teléfono de la oficina (WhatsApp › Dispositivos vinculados › Vincular un dispositivo):',
 } as const;
 
 export type MessageKey = keyof typeof es;

@@ -13,6 +13,8 @@ export interface Delivery {
   channelUserId: string;
   message: OutboundMessage;
   createdAt: Date;
+  /** When the citizen last wrote in this conversation: WhatsApp only allows free-form messages within 24 hours of it. */
+  lastInboundAt: Date | null;
 }
 
 export interface DeliveryResult {

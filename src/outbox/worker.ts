@@ -2,6 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../db/client.js';
 import { conversations, messages, outbox } from '../db/schema.js';
 import { OutboundMessage } from '../messages/outbound.js';
+import { recordDeliveryError } from './delivery-status.js';
 import { DeliveryFailed, DeliveryRefused, type ChannelSender, type Delivery } from './delivery.js';
 
 export interface OutboxLogger {
@@ -138,6 +139,7 @@ export class OutboxWorker {
         channelUserId: conversation.channelUserId,
         message: OutboundMessage.parse({ text: message.text, author: message.author, ...(prompt ? { prompt } : {}) }),
         createdAt: message.createdAt,
+        lastInboundAt: conversation.lastInboundAt,
       };
     });
   }
@@ -165,6 +167,8 @@ export class OutboxWorker {
           nextAttemptAt: new Date(Date.now() + retryAfter),
         })
         .where(eq(outbox.id, job.outboxId));
+      // The message itself says it never went out, so whoever reads the conversation sees why.
+      if (giveUp) await recordDeliveryError(db, job.messageId, String((error as Error).message ?? error), new Date());
       (giveUp ? logger.error : logger.warn).call(
         logger,
         { outboxId: job.outboxId, channel: job.channel, attempt: job.attempt, err: error },

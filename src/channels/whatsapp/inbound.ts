@@ -1,0 +1,165 @@
+import { z } from 'zod';
+import { MAX_TEXT_LENGTH, type Attachment, type InboundMessageInput } from '../../messages/inbound.js';
+import type { DeliveryStatusReport } from '../../outbox/delivery-status.js';
+
+/**
+ * The parts of Meta's webhook payload Ventanilla reads
+ * (https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples).
+ * Unknown fields pass through untouched, so Meta adding one breaks nothing.
+ */
+const MediaRef = z.object({ id: z.string().min(1), mime_type: z.string().optional(), caption: z.string().optional(), filename: z.string().optional() });
+
+export const CloudMessage = z.object({
+  from: z.string().min(1).max(40),
+  id: z.string().min(1).max(300),
+  timestamp: z.string().regex(/^\d+$/),
+  type: z.string(),
+  text: z.object({ body: z.string() }).optional(),
+  interactive: z
+    .object({
+      type: z.string(),
+      button_reply: z.object({ id: z.string(), title: z.string() }).optional(),
+      list_reply: z.object({ id: z.string(), title: z.string(), description: z.string().optional() }).optional(),
+    })
+    .optional(),
+  /** A quick-reply button of a template message. */
+  button: z.object({ payload: z.string().optional(), text: z.string() }).optional(),
+  location: z.object({ latitude: z.number(), longitude: z.number(), name: z.string().optional(), address: z.string().optional() }).optional(),
+  image: MediaRef.optional(),
+  document: MediaRef.optional(),
+  audio: MediaRef.optional(),
+  video: MediaRef.optional(),
+  sticker: MediaRef.optional(),
+  contacts: z.array(z.object({ phones: z.array(z.object({ phone: z.string().optional() })).optional(), name: z.object({ formatted_name: z.string().optional() }).optional() })).optional(),
+});
+export type CloudMessage = z.infer<typeof CloudMessage>;
+
+const CloudStatus = z.object({
+  id: z.string().min(1),
+  status: z.string(),
+  timestamp: z.string().regex(/^\d+$/),
+  recipient_id: z.string().optional(),
+  errors: z.array(z.object({ code: z.number().optional(), title: z.string().optional(), message: z.string().optional(), error_data: z.object({ details: z.string().optional() }).optional() })).optional(),
+});
+export type CloudStatus = z.infer<typeof CloudStatus>;
+
+export const CloudWebhook = z.object({
+  object: z.string(),
+  entry: z.array(
+    z.object({
+      id: z.string().optional(),
+      changes: z.array(
+        z.object({
+          field: z.string(),
+          value: z.object({
+            metadata: z.object({ phone_number_id: z.string().optional() }).optional(),
+            contacts: z.array(z.object({ wa_id: z.string(), profile: z.object({ name: z.string().optional() }).optional() })).optional(),
+            messages: z.array(CloudMessage).optional(),
+            statuses: z.array(CloudStatus).optional(),
+          }),
+        }),
+      ),
+    }),
+  ),
+});
+export type CloudWebhook = z.infer<typeof CloudWebhook>;
+
+/** Message types that carry a file to fetch from the Graph API. */
+const MEDIA_KINDS = { image: 'photo', document: 'document', audio: 'audio', video: 'video', sticker: 'other' } as const;
+type MediaType = keyof typeof MEDIA_KINDS;
+
+/** Types that are not something the citizen said (a reaction, a "message deleted"): nothing to store. */
+const IGNORED_TYPES = new Set(['reaction', 'system', 'ephemeral', 'request_welcome']);
+
+export interface WebhookContents {
+  messages: CloudMessage[];
+  statuses: CloudStatus[];
+}
+
+/**
+ * Everything one delivery carries, in order. One POST may bundle several messages and statuses,
+ * across entries and changes; only the `messages` field concerns Ventanilla.
+ */
+export function webhookContents(payload: CloudWebhook, phoneNumberId: string): WebhookContents {
+  const contents: WebhookContents = { messages: [], statuses: [] };
+  for (const entry of payload.entry) {
+    for (const change of entry.changes) {
+      if (change.field !== 'messages') continue;
+      const target = change.value.metadata?.phone_number_id;
+      // A business account may own several numbers; the others are not this install's.
+      if (target !== undefined && target !== phoneNumberId) continue;
+      contents.messages.push(...(change.value.messages ?? []).filter((m) => !IGNORED_TYPES.has(m.type)));
+      contents.statuses.push(...(change.value.statuses ?? []));
+    }
+  }
+  return contents;
+}
+
+/** The media a message refers to, if it is a media message. */
+export function mediaOf(message: CloudMessage): { type: MediaType; id: string; mimeType: string | undefined; filename: string | undefined } | null {
+  for (const type of Object.keys(MEDIA_KINDS) as MediaType[]) {
+    const ref = message[type];
+    if (message.type === type && ref) return { type, id: ref.id, mimeType: ref.mime_type, filename: ref.filename };
+  }
+  return null;
+}
+
+export interface DownloadedMedia {
+  contentType: string;
+  data: Uint8Array<ArrayBuffer>;
+}
+
+/** One Cloud API message → the normalized message, still to be validated; `media` is the file already fetched, if any. */
+export function cloudMessageToInbound(message: CloudMessage, media: DownloadedMedia | null): InboundMessageInput {
+  const ref = mediaOf(message);
+  const attachments: Attachment[] =
+    ref && media
+      ? [{ kind: MEDIA_KINDS[ref.type], contentType: media.contentType, data: media.data, ...(ref.filename ? { filename: ref.filename.slice(0, 255) } : {}) }]
+      : [];
+  const caption = message[ref?.type ?? 'image']?.caption;
+  const contact = message.type === 'contacts' ? message.contacts?.[0] : undefined;
+  return {
+    channel: 'whatsapp',
+    channelUserId: message.from,
+    conversationKey: message.from,
+    externalId: message.id,
+    text: (textOf(message) ?? caption ?? '').trim().slice(0, MAX_TEXT_LENGTH),
+    attachments,
+    choice: choiceOf(message),
+    location: message.type === 'location' && message.location ? locationOf(message.location) : undefined,
+    contact: contact ? { name: contact.name?.formatted_name?.slice(0, 200), phone: contact.phones?.[0]?.phone?.slice(0, 40) } : undefined,
+    receivedAt: new Date(Number(message.timestamp) * 1000),
+  };
+}
+
+function textOf(message: CloudMessage): string | undefined {
+  if (message.type === 'text') return message.text?.body;
+  if (message.type === 'interactive') return message.interactive?.button_reply?.title ?? message.interactive?.list_reply?.title;
+  if (message.type === 'button') return message.button?.text;
+  return undefined;
+}
+
+function choiceOf(message: CloudMessage): string | undefined {
+  const id = message.interactive?.button_reply?.id ?? message.interactive?.list_reply?.id ?? message.button?.payload;
+  return id ? id.slice(0, 200) : undefined;
+}
+
+function locationOf(location: NonNullable<CloudMessage['location']>) {
+  const label = [location.name, location.address].filter(Boolean).join(', ');
+  return { latitude: location.latitude, longitude: location.longitude, ...(label ? { label: label.slice(0, 500) } : {}) };
+}
+
+const KNOWN_STATUSES = new Set(['sent', 'delivered', 'read', 'failed']);
+
+/** A status notification → the report the outbox records; null for kinds Ventanilla does not track (e.g. "deleted"). */
+export function cloudStatusToReport(status: CloudStatus): DeliveryStatusReport | null {
+  if (!KNOWN_STATUSES.has(status.status)) return null;
+  const error = status.errors?.[0];
+  return {
+    channel: 'whatsapp',
+    externalId: status.id,
+    status: status.status as DeliveryStatusReport['status'],
+    at: new Date(Number(status.timestamp) * 1000),
+    error: error ? [error.code, error.title, error.error_data?.details ?? error.message].filter(Boolean).join(': ') : undefined,
+  };
+}
