@@ -1,7 +1,8 @@
 import type { ChannelFactory } from './channel.js';
+import { emailChannel } from './email/index.js';
 
 /**
  * Every channel besides the web chat (which the server always serves). Each factory returns
  * `null` when its settings are absent, so an install runs only the channels it configured.
  */
-export const configuredChannels: readonly ChannelFactory[] = [];
+export const configuredChannels: readonly ChannelFactory[] = [emailChannel];

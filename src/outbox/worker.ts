@@ -3,6 +3,7 @@ import { queryRows, type Db } from '../db/client.js';
 import { conversations, messages, outbox } from '../db/schema.js';
 import { OutboundMessage } from '../messages/outbound.js';
 import { DeliveryFailed, DeliveryRefused, type ChannelSender, type Delivery } from './delivery.js';
+import { recordDeliveryFailure } from './delivery-failure.js';
 
 export interface OutboxLogger {
   info(obj: object, msg: string): void;
@@ -170,6 +171,11 @@ export class OutboxWorker {
         { outboxId: job.outboxId, channel: job.channel, attempt: job.attempt, err: error },
         giveUp ? 'outbound message failed for good' : 'outbound message will be retried',
       );
+      if (giveUp) {
+        await recordDeliveryFailure(db, job.messageId, String((error as Error).message ?? error)).catch((failure: unknown) =>
+          logger.error({ err: failure, messageId: job.messageId }, 'could not record the delivery failure'),
+        );
+      }
     }
   }
 }

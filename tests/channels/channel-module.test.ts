@@ -11,16 +11,16 @@ afterEach(async () => {
 });
 
 describe('a channel module', () => {
-  it('receives through its routes, sends through the outbox, and starts and stops with the server', async () => {
+  it('receives through its routes (a stand-in named like a real channel), sends through the outbox, and starts and stops with the server', async () => {
     const sent: Delivery[] = [];
     const lifecycle: string[] = [];
-    const echo: ChannelFactory = ({ conversations }) => ({
-      name: 'echo',
-      sender: { send: async (delivery) => (sent.push(delivery), { externalId: `echo-${delivery.messageId}` }) },
+    const standIn: ChannelFactory = ({ conversations }) => ({
+      name: 'telegram',
+      sender: { send: async (delivery) => (sent.push(delivery), { externalId: `stand-in-${delivery.messageId}` }) },
       routes: async (scope) => {
-        scope.post('/webhooks/echo', async (request) => {
+        scope.post('/webhooks/stand-in', async (request) => {
           const { id, from, text } = request.body as { id: string; from: string; text: string };
-          const result = await conversations.receive({ channel: 'echo', channelUserId: from, conversationKey: from, externalId: id, text, attachments: [], receivedAt: new Date() });
+          const result = await conversations.receive({ channel: 'telegram', channelUserId: from, conversationKey: from, externalId: id, text, attachments: [], receivedAt: new Date() });
           return { duplicate: result.duplicate };
         });
       },
@@ -28,18 +28,18 @@ describe('a channel module', () => {
       stop: async () => void lifecycle.push('stop'),
     });
     const unconfigured: ChannelFactory = () => null;
-    app = await createTestApp({ channels: [echo, unconfigured] });
-    expect(app.channels.map((channel) => channel.name)).toEqual(['echo']);
+    app = await createTestApp({ channels: [standIn, unconfigured] });
+    expect(app.channels.map((channel) => channel.name)).toEqual(['telegram']);
 
-    const first = await app.app.inject({ method: 'POST', url: '/webhooks/echo', payload: { id: 'm1', from: 'u1', text: 'hola' } });
-    const retry = await app.app.inject({ method: 'POST', url: '/webhooks/echo', payload: { id: 'm1', from: 'u1', text: 'hola' } });
+    const first = await app.app.inject({ method: 'POST', url: '/webhooks/stand-in', payload: { id: 'm1', from: 'u1', text: 'hola' } });
+    const retry = await app.app.inject({ method: 'POST', url: '/webhooks/stand-in', payload: { id: 'm1', from: 'u1', text: 'hola' } });
     expect(first.json()).toEqual({ duplicate: false });
     expect(retry.json()).toEqual({ duplicate: true });
 
     await app.start();
     await app.outbox.drain();
     expect(sent.length).toBeGreaterThan(0);
-    expect(sent.every((delivery) => delivery.channel === 'echo' && delivery.channelUserId === 'u1')).toBe(true);
+    expect(sent.every((delivery) => delivery.channel === 'telegram' && delivery.channelUserId === 'u1')).toBe(true);
     await app.close();
     app = undefined;
     expect(lifecycle).toEqual(['start', 'stop']);

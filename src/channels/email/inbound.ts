@@ -1,0 +1,193 @@
+import { ImapFlow } from 'imapflow';
+import type { MailServer } from '../../config.js';
+
+/** Where the watcher stands in a mailbox; UIDs mean nothing once UIDVALIDITY changes. */
+export interface MailboxPosition {
+  uidValidity: string;
+  lastUid: number;
+}
+
+export interface MailboxLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface MailboxWatcherOptions {
+  server: MailServer;
+  folder: string;
+  folderDone: string;
+  pollMs: number;
+  logger: MailboxLogger;
+  loadPosition(): Promise<MailboxPosition | null>;
+  /**
+   * Commits one message (raw source) and the new position in the database; resolves only after
+   * the commit. The watcher marks the message processed on the server only then.
+   */
+  commit(raw: Buffer, position: MailboxPosition): Promise<void>;
+  /** Reconnect back-off: starts here, doubles, stops growing at `maxBackoffMs`. */
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+/** Set on every message Ventanilla committed, so a re-scan (new UIDVALIDITY) can skip it. */
+export const PROCESSED_FLAG = '$Ventanilla';
+/** A message that failed this many times in a row is skipped (left in the inbox) rather than block the rest. */
+const MAX_ATTEMPTS_PER_MESSAGE = 3;
+
+/**
+ * Watches one IMAP folder: IDLE while connected (imapflow falls back to NOOP polling on servers
+ * without it), a full check every `pollMs` anyway, and a reconnect with capped exponential
+ * back-off whenever the connection drops. Each new message is committed to the database before
+ * it is flagged and moved to `folderDone`, so a crash at any point repeats at most the flagging:
+ * the commit itself is recognised as a duplicate by its Message-ID.
+ */
+export class MailboxWatcher {
+  private client: ImapFlow | undefined;
+  private loop: Promise<void> | undefined;
+  private stopped = true;
+  private wake: (() => void) | undefined;
+  /** New mail was announced while we were busy: check again without waiting. */
+  private pending = false;
+  private readonly failures = new Map<number, number>();
+  /** Resolves each time a pass over the mailbox ends; tests and callers can wait on it. */
+  passes = 0;
+
+  constructor(private readonly options: MailboxWatcherOptions) {}
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    this.client?.close();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const { logger } = this.options;
+    const minBackoff = this.options.minBackoffMs ?? 1_000;
+    const maxBackoff = this.options.maxBackoffMs ?? 300_000;
+    let backoff = minBackoff;
+    while (!this.stopped) {
+      try {
+        await this.session(() => (backoff = minBackoff));
+      } catch (error) {
+        if (this.stopped) break;
+        logger.warn({ err: error, retryInMs: backoff }, 'IMAP connection lost or refused; reconnecting');
+      }
+      if (this.stopped) break;
+      await this.sleep(backoff);
+      backoff = Math.min(maxBackoff, backoff * 2);
+    }
+  }
+
+  /** One connection's life: connect, then check and wait in turns until it drops or we stop. */
+  private async session(connected: () => void): Promise<void> {
+    const { server, folder, folderDone } = this.options;
+    const client = new ImapFlow({
+      host: server.host,
+      port: server.port,
+      secure: server.secure,
+      auth: { user: server.user ?? '', pass: server.password ?? '' },
+      logger: false,
+      disableAutoIdle: true,
+      connectionTimeout: 30_000,
+      greetingTimeout: 15_000,
+      socketTimeout: 5 * 60_000,
+    });
+    this.client = client;
+    // A dropped connection surfaces as an 'error' and a 'close'; without a listener 'error' would crash the process.
+    client.on('error', () => undefined);
+    client.on('close', () => this.wake?.());
+    client.on('exists', () => {
+      this.pending = true;
+      this.wake?.();
+    });
+    try {
+      await client.connect();
+      connected();
+      this.options.logger.info({ host: server.host, folder }, 'IMAP connected');
+      await this.ensureFolder(client, folderDone);
+      const lock = await client.getMailboxLock(folder);
+      try {
+        while (!this.stopped && client.usable) {
+          await this.checkMailbox(client);
+          this.passes++;
+          if (this.stopped || !client.usable) break;
+          const idle = client.idle().catch(() => undefined);
+          await this.sleep(this.options.pollMs, true);
+          if (client.usable) await client.noop().catch(() => undefined);
+          await idle;
+        }
+      } finally {
+        lock.release();
+      }
+    } finally {
+      this.client = undefined;
+      client.close();
+    }
+    if (!this.stopped) throw new Error('IMAP connection closed');
+  }
+
+  private async ensureFolder(client: ImapFlow, path: string): Promise<void> {
+    const folders = await client.list();
+    if (folders.some((f) => f.path === path)) return;
+    await client.mailboxCreate(path);
+  }
+
+  private async checkMailbox(client: ImapFlow): Promise<void> {
+    const mailbox = client.mailbox;
+    if (!mailbox) throw new Error('no mailbox selected');
+    this.pending = false;
+    const uidValidity = String(mailbox.uidValidity);
+    const saved = await this.options.loadPosition();
+    let uids: number[];
+    if (saved && saved.uidValidity === uidValidity) {
+      uids = ((await client.search({ uid: `${saved.lastUid + 1}:*` }, { uid: true })) || []).filter((uid) => uid > saved.lastUid);
+    } else {
+      // First run, or the server renumbered the folder: whatever we have not marked is new to us.
+      // Duplicates are still caught by Message-ID, so re-reading a processed message is harmless.
+      if (saved) this.options.logger.warn({ was: saved.uidValidity, now: uidValidity }, 'IMAP UIDVALIDITY changed; re-scanning unprocessed mail');
+      uids = (await client.search({ unKeyword: PROCESSED_FLAG }, { uid: true })) || [];
+    }
+    let last = saved && saved.uidValidity === uidValidity ? saved.lastUid : 0;
+    for (const uid of uids.sort((a, b) => a - b)) {
+      if (this.stopped || !client.usable) return;
+      const message = await client.fetchOne(String(uid), { source: true, uid: true }, { uid: true });
+      if (!message || !message.source) continue;
+      const position = { uidValidity, lastUid: Math.max(last, uid) };
+      try {
+        await this.options.commit(message.source, position);
+      } catch (error) {
+        const attempts = (this.failures.get(uid) ?? 0) + 1;
+        this.failures.set(uid, attempts);
+        if (attempts < MAX_ATTEMPTS_PER_MESSAGE) throw error;
+        this.options.logger.error({ err: error, uid }, 'email could not be processed after several attempts; left in the inbox and skipped');
+        continue;
+      }
+      this.failures.delete(uid);
+      last = position.lastUid;
+      await client.messageFlagsAdd(String(uid), ['\\Seen', PROCESSED_FLAG], { uid: true });
+      await client.messageMove(String(uid), this.options.folderDone, { uid: true });
+    }
+  }
+
+  private sleep(ms: number, untilNewMail = false): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.stopped || (untilNewMail && this.pending)) return resolve();
+      const timer = setTimeout(done, ms);
+      timer.unref();
+      const wake = (this.wake = done);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      void wake;
+    });
+  }
+}
