@@ -61,11 +61,16 @@ export class MailboxWatcher {
     this.loop = this.run();
   }
 
-  async stop(): Promise<void> {
+  /** Lets the message in hand finish (commit and mark), then logs out; forces the connection shut after `graceMs`. */
+  async stop(graceMs = 5_000): Promise<void> {
     this.stopped = true;
     this.wake?.();
-    this.client?.close();
-    await this.loop;
+    const loop = this.loop ?? Promise.resolve();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), graceMs)));
+    if ((await Promise.race([loop.then(() => 'done' as const), late])) === 'late') this.client?.close();
+    clearTimeout(timer);
+    await loop;
   }
 
   private async run(): Promise<void> {
@@ -115,8 +120,10 @@ export class MailboxWatcher {
       await this.ensureFolder(client, folderDone);
       const lock = await client.getMailboxLock(folder);
       try {
+        let sweep = true;
         while (!this.stopped && client.usable) {
-          await this.checkMailbox(client);
+          await this.checkMailbox(client, sweep);
+          sweep = false;
           this.passes++;
           if (this.stopped || !client.usable) break;
           const idle = client.idle().catch(() => undefined);
@@ -140,19 +147,24 @@ export class MailboxWatcher {
     await client.mailboxCreate(path);
   }
 
-  private async checkMailbox(client: ImapFlow): Promise<void> {
+  /**
+   * Commits and marks every new message. With `sweep` (once per connection) it also takes up
+   * messages below the saved position that were never marked, which is what a crash between
+   * saving the position and moving the message leaves behind.
+   */
+  private async checkMailbox(client: ImapFlow, sweep: boolean): Promise<void> {
     const mailbox = client.mailbox;
     if (!mailbox) throw new Error('no mailbox selected');
     this.pending = false;
     const uidValidity = String(mailbox.uidValidity);
     const saved = await this.options.loadPosition();
     let uids: number[];
-    if (saved && saved.uidValidity === uidValidity) {
+    if (saved && saved.uidValidity === uidValidity && !sweep) {
       uids = ((await client.search({ uid: `${saved.lastUid + 1}:*` }, { uid: true })) || []).filter((uid) => uid > saved.lastUid);
     } else {
-      // First run, or the server renumbered the folder: whatever we have not marked is new to us.
+      // First run, a new connection, or the server renumbered the folder: whatever we have not marked is new to us.
       // Duplicates are still caught by Message-ID, so re-reading a processed message is harmless.
-      if (saved) this.options.logger.warn({ was: saved.uidValidity, now: uidValidity }, 'IMAP UIDVALIDITY changed; re-scanning unprocessed mail');
+      if (saved && saved.uidValidity !== uidValidity) this.options.logger.warn({ was: saved.uidValidity, now: uidValidity }, 'IMAP UIDVALIDITY changed; re-scanning unprocessed mail');
       uids = (await client.search({ unKeyword: PROCESSED_FLAG }, { uid: true })) || [];
     }
     let last = saved && saved.uidValidity === uidValidity ? saved.lastUid : 0;

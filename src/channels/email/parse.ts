@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { htmlToText } from 'html-to-text';
 import { simpleParser, type AddressObject, type HeaderValue } from 'mailparser';
 import { sniffImageType } from '../../messages/image-type.js';
 import { cleanEmailText } from './clean-text.js';
@@ -50,7 +51,8 @@ export interface ParsedEmail {
 const MAX_ID_LENGTH = 300;
 
 export async function parseEmail(raw: Buffer, options: { ownAddress: string; attachments: AttachmentPolicy }): Promise<ParsedEmail> {
-  const mail = await simpleParser(raw, { skipImageLinks: true, skipTextLinks: true, skipHtmlToText: false });
+  // HTML is converted here rather than by mailparser, to keep paragraphs unwrapped and leave quotes out.
+  const mail = await simpleParser(raw, { skipImageLinks: true, skipTextLinks: true, skipHtmlToText: true });
   const from = firstAddress(mail.from);
   const messageId = normalizeId(mail.messageId);
   const references = (Array.isArray(mail.references) ? mail.references : mail.references ? [mail.references] : [])
@@ -62,7 +64,10 @@ export async function parseEmail(raw: Buffer, options: { ownAddress: string; att
   const headerText = headerBlock(raw);
   const externalId = messageId && messageId.length <= MAX_ID_LENGTH ? messageId : `sha256:${createHash('sha256').update(headerText).digest('hex')}`;
 
-  const fullText = (mail.text ?? '').trim();
+  const plain = (mail.text ?? '').trim();
+  const html = plain === '' && typeof mail.html === 'string' ? mail.html : undefined;
+  const fullText = html ? readableHtml(html, true) : plain;
+  const written = html ? readableHtml(html, false) : plain;
   const headers = new Map<string, string>();
   for (const [name, value] of mail.headers) headers.set(name.toLowerCase(), headerString(value));
   const returnPath = /^return-path:\s*(.*)$/im.exec(headerText)?.[1];
@@ -90,13 +95,37 @@ export async function parseEmail(raw: Buffer, options: { ownAddress: string; att
     subject: (mail.subject ?? '').replace(/\s+/g, ' ').trim(),
     from,
     date: mail.date,
-    text: cleanEmailText(fullText),
+    text: cleanEmailText(written),
     fullText,
     attachments,
     rejected,
     noAnswer,
     bouncedIds: noAnswer === 'bounce' || noAnswer === 'mailer_daemon' || noAnswer === 'null_sender' ? quotedMessageIds(raw, messageId) : [],
   };
+}
+
+const HTML_LIMIT = 2_000_000;
+
+/** HTML-only mail as text a person (and the classifier) reads: no wrapping, links without URLs, quotes optional. */
+function readableHtml(html: string, withQuotes: boolean): string {
+  if (html.length > HTML_LIMIT) return '';
+  try {
+    return htmlToText(html, {
+      wordwrap: false,
+      selectors: [
+        { selector: 'a', options: { ignoreHref: true } },
+        { selector: 'img', format: 'skip' },
+        { selector: 'h1', options: { uppercase: false } },
+        { selector: 'h2', options: { uppercase: false } },
+        { selector: 'h3', options: { uppercase: false } },
+        { selector: 'table', format: 'dataTable' },
+        // Gmail, Apple Mail and Thunderbird put the quoted history in a blockquote.
+        ...(withQuotes ? [] : [{ selector: 'blockquote', format: 'skip' }, { selector: '.gmail_quote', format: 'skip' }, { selector: '#divRplyFwdMsg', format: 'skip' }]),
+      ],
+    }).trim();
+  } catch {
+    return '';
+  }
 }
 
 function firstAddress(value: AddressObject | AddressObject[] | undefined): ParsedEmail['from'] {

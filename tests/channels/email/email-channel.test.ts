@@ -1,8 +1,9 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { emailChannel } from '../../../src/channels/email/index.js';
 import type { Database } from '../../../src/db/client.js';
-import { attachments, caseEvents, cases, citizens, messages } from '../../../src/db/schema.js';
+import { attachments, caseEvents, cases, citizens, conversations, messages } from '../../../src/db/schema.js';
+import { enqueueOutbound } from '../../../src/outbox/enqueue.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 import { createTestDatabase } from '../../helpers/database.js';
 import { dovecotAvailable, startDovecot, type Dovecot } from '../../helpers/dovecot.js';
@@ -93,5 +94,308 @@ describe('the email channel', () => {
     expect((await mailbox.list('Procesados'))[0]!.flags).toEqual(expect.arrayContaining(['\\Seen', '$Ventanilla']));
     const [out] = await db().select().from(messages).where(eq(messages.direction, 'out'));
     expect(out!.externalId).toBe(reply!.parsed.messageId);
+  });
+
+  it('reads an ISO-8859-1 quoted-printable email', async () => {
+    await startApp();
+    const raw = rawMail(
+      {
+        From: '=?ISO-8859-1?Q?Jos=E9_Mu=F1oz?= <jose.munoz@vecinos.example>',
+        To: OUR_ADDRESS,
+        Subject: '=?ISO-8859-1?Q?Basura_sin_recoger_en_la_colonia_Jard=EDn?=',
+        'Message-ID': messageId(),
+        'MIME-Version': '1.0',
+        'Content-Type': 'text/plain; charset=ISO-8859-1',
+        'Content-Transfer-Encoding': 'quoted-printable',
+      },
+      'Se=F1ores del municipio:\n\nHace una semana que el cami=F3n no pasa a recoger la basura en la calle Ca=F1ada 45, colonia Jard=EDn. Los perros rompen las bolsas.\n',
+    );
+    await mailbox.deliverBytes(Buffer.from(raw, 'latin1'));
+    const [opened] = await waitUntil(() => caseCount(1), 'the case');
+    expect(opened!.description).toContain('Hace una semana que el camión no pasa a recoger la basura');
+    expect(opened!.address).toBe('calle Cañada 45, colonia Jardín');
+    const [reply] = await smtp.waitFor(1);
+    expect(reply!.parsed.subject).toBe(`Re: Basura sin recoger en la colonia Jardín [${opened!.folio}]`);
+    expect(reply!.parsed.text).toContain('Buen día, José Muñoz:');
+    expect(reply!.parsed.text).not.toContain('dirección o el lugar exacto');
+  });
+
+  it('turns an HTML-only email into readable text', async () => {
+    await startApp();
+    const raw = rawMail(
+      { From: 'Ana Ruiz <ana@vecinos.example>', To: OUR_ADDRESS, Subject: 'Luminaria apagada', 'Message-ID': messageId(), 'MIME-Version': '1.0', 'Content-Type': 'text/html; charset=utf-8' },
+      '<html><head><style>p { color: red }</style></head><body><div><p>Buenas noches:</p><p>La <b>luminaria</b> de la esquina de Av. Juárez y Morelos está apagada desde hace <i>tres</i> días &amp; está muy oscuro.</p><blockquote>cita vieja</blockquote></div></body></html>',
+    );
+    await mailbox.deliver(raw);
+    const [opened] = await waitUntil(() => caseCount(1), 'the case');
+    expect(opened!.description).toContain('La luminaria de la esquina de Av. Juárez y Morelos está apagada desde hace tres días & está muy oscuro.');
+    expect(opened!.description).not.toMatch(/<|color: red|cita vieja/);
+    expect(opened!.type).toBe('reporte');
+    const [stored] = await inboundMessages();
+    expect((stored!.payload as { email: { fullText: string } }).email.fullText).toContain('cita vieja');
+  });
+
+  it('stores an image attachment with the case and names the files it refused', async () => {
+    await startApp();
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+    const boundary = 'limite-123';
+    const raw = rawMail(
+      { From: 'Luis Pérez <luis@vecinos.example>', To: OUR_ADDRESS, Subject: 'Fuga de agua', 'Message-ID': messageId(), 'MIME-Version': '1.0', 'Content-Type': `multipart/mixed; boundary="${boundary}"` },
+      [
+        `--${boundary}`,
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        'Hay una fuga de agua potable en la calle Allende 12, colonia Centro. Adjunto foto.',
+        `--${boundary}`,
+        'Content-Type: image/png; name="fuga.png"',
+        'Content-Disposition: attachment; filename="fuga.png"',
+        'Content-Transfer-Encoding: base64',
+        '',
+        png.toString('base64'),
+        `--${boundary}`,
+        'Content-Type: application/octet-stream; name="programa.exe"',
+        'Content-Disposition: attachment; filename="programa.exe"',
+        'Content-Transfer-Encoding: base64',
+        '',
+        Buffer.from('MZ\x90\x00 no es una foto').toString('base64'),
+        `--${boundary}--`,
+        '',
+      ].join('\n'),
+    );
+    await mailbox.deliver(raw);
+    const [opened] = await waitUntil(() => caseCount(1), 'the case');
+    const files = await db().select().from(attachments);
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatchObject({ caseId: opened!.id, kind: 'photo', contentType: 'image/png', filename: 'fuga.png', sizeBytes: png.byteLength });
+    expect(Buffer.from(files[0]!.data).equals(png)).toBe(true);
+    const [reply] = await smtp.waitFor(1);
+    expect(reply!.parsed.text).toContain('No pudimos guardar estos archivos adjuntos: programa.exe.');
+    expect(reply!.parsed.text).not.toContain('una foto del problema');
+  });
+
+  it('adds a reply threaded by In-Reply-To, and one with the folio in the subject, to the same case', async () => {
+    await startApp();
+    await mailbox.deliver(plainMail({ subject: 'Bache', body: 'Hay un bache enorme frente a mi casa.' }));
+    const [opened] = await waitUntil(() => caseCount(1), 'the case');
+    const [answer] = await smtp.waitFor(1);
+
+    await mailbox.deliver(
+      plainMail({
+        subject: `Re: Bache [${opened!.folio}]`.replace(`[${opened!.folio}]`, ''),
+        body: `Es en la calle Hidalgo 123, colonia Centro.\n\nEl mar, 10 mar 2026 a las 10:00, Atención Ciudadana <${OUR_ADDRESS}> escribió:\n> Recibimos su correo`,
+        extra: { 'In-Reply-To': answer!.parsed.messageId!, References: `${answer!.parsed.inReplyTo} ${answer!.parsed.messageId}` },
+      }),
+    );
+    await smtp.waitFor(2);
+    await mailbox.deliver(plainMail({ subject: `Otra cosa sobre mi reporte [${opened!.folio}]`, body: 'Ya son dos coches dañados.' }));
+    await smtp.waitFor(3);
+
+    expect(await allCases()).toHaveLength(1);
+    const [updated] = await allCases();
+    expect(updated!.address).toBe('calle Hidalgo 123, colonia Centro');
+    const inbound = await inboundMessages();
+    expect(inbound.map((m) => m.caseId)).toEqual([opened!.id, opened!.id, opened!.id]);
+    expect(inbound[1]!.text).toBe('Es en la calle Hidalgo 123, colonia Centro.');
+    expect(new Set(inbound.map((m) => m.conversationId)).size).toBe(1);
+    const events = await db().select().from(caseEvents).where(eq(caseEvents.caseId, opened!.id)).orderBy(asc(caseEvents.id));
+    expect(events.map((e) => e.type)).toEqual(['case.opened', 'case.message_added', 'case.address_added', 'case.message_added']);
+
+    const followUps = smtp.mails.slice(1);
+    expect(followUps.map((m) => m.parsed.subject)).toEqual([`Re: Bache [${opened!.folio}]`, `Re: Otra cosa sobre mi reporte [${opened!.folio}]`]);
+    expect(followUps[0]!.parsed.text).toContain(`Agregamos su mensaje al folio ${opened!.folio}`);
+    expect(followUps[0]!.parsed.references).toContain(answer!.parsed.messageId);
+  });
+
+  it('does not let a stranger join a case by quoting its folio', async () => {
+    await startApp();
+    await mailbox.deliver(plainMail({ subject: 'Bache', body: 'Hay un bache enorme en la calle Hidalgo 5.' }));
+    const [opened] = await waitUntil(() => caseCount(1), 'the case');
+    await smtp.waitFor(1);
+    await mailbox.deliver(plainMail({ from: 'otra.persona@ejemplo.example', subject: `Sobre [${opened!.folio}]`, body: 'Quiero saber qué pasó con esto, hay basura tirada.' }));
+    await waitUntil(() => caseCount(2), 'a second case');
+    const [, reply] = await smtp.waitFor(2);
+    expect(reply!.to).toEqual(['otra.persona@ejemplo.example']);
+    expect((await inboundMessages())[1]!.caseId).not.toBe(opened!.id);
+  });
+
+  it('stores an auto-reply and a bounce without answering them; the bounce marks our mail failed on its case', async () => {
+    const app = await startApp();
+    await mailbox.deliver(plainMail({ subject: 'Bache', body: 'Hay un bache enorme en la calle Hidalgo 5.' }));
+    const [opened] = await waitUntil(() => caseCount(1), 'the case');
+    const [answer] = await smtp.waitFor(1);
+
+    const autoReply = plainMail({ subject: `Fuera de la oficina: Re: Bache [${opened!.folio}]`, body: 'Estoy de vacaciones hasta el lunes.', extra: { 'Auto-Submitted': 'auto-replied', 'In-Reply-To': answer!.parsed.messageId! } });
+    const boundary = 'rebote';
+    const bounce = rawMail(
+      {
+        'Return-Path': '<>',
+        From: 'Mail Delivery System <MAILER-DAEMON@mx.vecinos.example>',
+        To: OUR_ADDRESS,
+        Subject: 'Undelivered Mail Returned to Sender',
+        'Message-ID': messageId(),
+        'MIME-Version': '1.0',
+        'Content-Type': `multipart/report; report-type=delivery-status; boundary="${boundary}"`,
+      },
+      [
+        `--${boundary}`,
+        'Content-Type: text/plain; charset=us-ascii',
+        '',
+        'This is the mail system. Your message could not be delivered: mailbox full.',
+        `--${boundary}`,
+        'Content-Type: message/delivery-status',
+        '',
+        'Reporting-MTA: dns; mx.vecinos.example',
+        '',
+        'Final-Recipient: rfc822; maria.lopez@vecinos.example',
+        'Action: failed',
+        'Status: 5.2.2',
+        `--${boundary}`,
+        'Content-Type: text/rfc822-headers',
+        '',
+        `From: ${OUR_ADDRESS}`,
+        'To: maria.lopez@vecinos.example',
+        `Subject: ${answer!.parsed.subject}`,
+        `Message-ID: ${answer!.parsed.messageId}`,
+        `--${boundary}--`,
+        '',
+      ].join('\n'),
+    );
+    const ownLoop = plainMail({ from: OUR_ADDRESS, subject: 'Re: algo', body: 'Nuestro propio correo de vuelta.' });
+    const bulk = plainMail({ from: 'boletin@tienda.example', subject: 'Ofertas', body: 'Grandes ofertas en baches.', extra: { Precedence: 'bulk' } });
+    await mailbox.deliver(autoReply, bounce, ownLoop, bulk);
+    await waitUntil(async () => (await inboundMessages()).length === 5 || undefined, 'all five stored');
+    await app.outbox.drain();
+    await new Promise((r) => setTimeout(r, 300));
+
+    expect(smtp.mails).toHaveLength(1);
+    expect(await allCases()).toHaveLength(1);
+    const [out] = await db().select().from(messages).where(eq(messages.direction, 'out'));
+    expect(out).toMatchObject({ deliveryStatus: 'failed' });
+    const events = await db().select().from(caseEvents).where(and(eq(caseEvents.caseId, opened!.id), eq(caseEvents.type, 'delivery.failed')));
+    expect(events).toHaveLength(1);
+    expect(events[0]!.data).toMatchObject({ reason: 'bounce' });
+  });
+
+  it('answers a sender at most EMAIL_ANSWERS_PER_SENDER_PER_HOUR times, but opens every case', async () => {
+    await startApp({ EMAIL_ANSWERS_PER_SENDER_PER_HOUR: '2' });
+    await mailbox.deliver(
+      plainMail({ subject: 'Uno', body: 'Hay un bache en la calle Hidalgo 1.' }),
+      plainMail({ subject: 'Dos', body: 'Hay un bache en la calle Hidalgo 2.' }),
+      plainMail({ subject: 'Tres', body: 'Hay un bache en la calle Hidalgo 3.' }),
+    );
+    await waitUntil(() => caseCount(3), 'three cases');
+    await smtp.waitFor(2);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(smtp.mails).toHaveLength(2);
+  });
+
+  it('neither loses nor repeats mail when stopped in the middle of a batch and started again', async () => {
+    const total = 6;
+    await mailbox.deliver(...Array.from({ length: total }, (_, i) => plainMail({ subject: `Reporte ${i + 1}`, body: `Hay un bache en la calle Hidalgo ${i + 1}.`, from: `vecino${i}@vecinos.example` })));
+    const first = await startApp();
+    await waitUntil(() => caseCount(2), 'the first cases');
+    await first.close();
+    apps.splice(apps.indexOf(first), 1);
+    const done = (await allCases()).length;
+    expect(done).toBeLessThan(total);
+
+    await startApp();
+    await waitUntil(() => caseCount(total), 'every case');
+    await waitUntil(async () => (await mailbox.list('INBOX')).length === 0, 'an empty inbox');
+    await smtp.waitFor(total);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await allCases()).toHaveLength(total);
+    expect(new Set((await allCases()).map((c) => c.description)).size).toBe(total);
+    expect(smtp.mails).toHaveLength(total);
+  });
+
+  it('recognises a message it committed but could not mark (a crash before the move) and does not open it twice', async () => {
+    await startApp();
+    await mailbox.deliver(plainMail({ subject: 'Bache', body: 'Hay un bache en la calle Hidalgo 5.' }));
+    await waitUntil(() => caseCount(1), 'the case');
+    await smtp.waitFor(1);
+    const [processed] = await waitUntil(async () => {
+      const list = await mailbox.list('Procesados');
+      return list.length === 1 ? list : undefined;
+    }, 'the move');
+    for (const app of apps.splice(0)) await app.close();
+
+    // What a crash right after the commit leaves: the mail unmarked in the inbox (with or without the position saved).
+    await mailbox.putBack('Procesados', processed!.uid);
+    await startApp();
+    await waitUntil(async () => (await mailbox.list('INBOX')).length === 0, 'the inbox emptied again');
+    for (const app of apps.splice(0)) await app.close();
+    const [again] = await mailbox.list('Procesados');
+    await mailbox.putBack('Procesados', again!.uid);
+    await database.db.execute(sql`delete from channel_state where channel = 'email'`);
+    await startApp();
+    await waitUntil(async () => (await mailbox.list('INBOX')).length === 0, 'the inbox emptied again');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await allCases()).toHaveLength(1);
+    expect(await inboundMessages()).toHaveLength(1);
+    expect(smtp.mails).toHaveLength(1);
+  });
+
+  it('reconnects when the IMAP server goes away and comes back', async () => {
+    await startApp();
+    await mailbox.deliver(plainMail({ subject: 'Antes', body: 'Hay un bache en la calle Hidalgo 1.' }));
+    await waitUntil(() => caseCount(1), 'the first case');
+    await dovecot.stop();
+    await new Promise((r) => setTimeout(r, 500));
+    await dovecot.start();
+    await mailbox.deliver(plainMail({ subject: 'Después', body: 'Hay otro bache en la calle Hidalgo 2.' }));
+    const all = await waitUntil(() => caseCount(2), 'the case after the outage', 30_000);
+    expect(all.map((c) => c.description)).toEqual(['Hay un bache en la calle Hidalgo 1.', 'Hay otro bache en la calle Hidalgo 2.']);
+  });
+
+  it('shows on the case an answer the SMTP server refused for good (5xx)', async () => {
+    smtp.refuse.add('maria.lopez@vecinos.example');
+    await startApp();
+    await mailbox.deliver(plainMail({ subject: 'Bache', body: 'Hay un bache en la calle Hidalgo 5.' }));
+    const [opened] = await waitUntil(() => caseCount(1), 'the case');
+    const [out] = await waitUntil(async () => {
+      const rows = await db().select().from(messages).where(and(eq(messages.direction, 'out'), eq(messages.deliveryStatus, 'failed')));
+      return rows.length ? rows : undefined;
+    }, 'the failure');
+    expect(out!.deliveryError).toMatch(/550/);
+    const events = await db().select().from(caseEvents).where(and(eq(caseEvents.caseId, opened!.id), eq(caseEvents.type, 'delivery.failed')));
+    expect(events).toHaveLength(1);
+    expect(smtp.mails).toHaveLength(0);
+  });
+
+  it('delivers an answer later when the SMTP server was down', async () => {
+    await smtp.stop();
+    try {
+      await startApp();
+      await mailbox.deliver(plainMail({ subject: 'Bache', body: 'Hay un bache en la calle Hidalgo 5.' }));
+      await waitUntil(() => caseCount(1), 'the case');
+      await waitUntil(async () => {
+        const rows = await database.db.execute(sql`select 1 from outbox where attempts >= 1 and last_error is not null and status = 'pending'`);
+        return ((rows as unknown as { rows?: unknown[] }).rows ?? (rows as unknown as unknown[])).length > 0 || undefined;
+      }, 'a failed attempt');
+    } finally {
+      await smtp.start();
+    }
+    const [reply] = await smtp.waitFor(1, 30_000);
+    expect(reply!.parsed.subject).toMatch(/^Re: Bache \[AC-2026-\d{6}\]$/);
+  });
+});
+
+describe('the email channel with SMTP only', () => {
+  it('is a sender without an inbox, for mail Ventanilla starts itself', async () => {
+    const app = await createTestApp({ env: { SMTP_URL: smtp.url, EMAIL_FROM: OUR_ADDRESS, OUTBOX_POLL_MS: '100' }, channels: [emailChannel], database });
+    apps.push(app);
+    expect(app.channels.map((c) => c.name)).toEqual(['email']);
+    await app.start();
+    const [conversation] = await database.db
+      .insert(conversations)
+      .values({ channel: 'email', conversationKey: 'enlace@municipio.example hoja', channelUserId: 'enlace@municipio.example', citizenId: (await database.db.insert(citizens).values({}).returning())[0]!.id, dialogState: {} })
+      .returning();
+    await database.db.transaction((tx) => enqueueOutbound(tx, { conversationId: conversation!.id, channel: 'email', message: { text: 'Hoja de ruta adjunta.', author: 'staff' } }));
+    app.outbox.wake();
+    const [mail] = await smtp.waitFor(1);
+    expect(mail!.to).toEqual(['enlace@municipio.example']);
+    expect(mail!.parsed.subject).toBe('Su solicitud');
+    expect(mail!.parsed.headers.get('auto-submitted')).toBeUndefined();
   });
 });
