@@ -184,6 +184,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     );
   }
   const e = parsed.data;
+  if (e.IMAP_URL && !(e.SMTP_URL && e.EMAIL_FROM)) {
+    throw new ConfigError([`IMAP_URL: el canal de correo necesita también SMTP_URL y EMAIL_FROM para responder`]);
+  }
   const dataDir = resolve(e.DATA_DIR);
   return Object.freeze({
     port: e.PORT,

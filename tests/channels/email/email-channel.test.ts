@@ -1,6 +1,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { emailChannel } from '../../../src/channels/email/index.js';
+import { readChannelState, writeChannelState } from '../../../src/db/channel-state.js';
 import type { Database } from '../../../src/db/client.js';
 import { attachments, caseEvents, cases, citizens, conversations, messages } from '../../../src/db/schema.js';
 import { enqueueOutbound } from '../../../src/outbox/enqueue.js';
@@ -334,6 +335,19 @@ describe('the email channel', () => {
     expect(await allCases()).toHaveLength(1);
     expect(await inboundMessages()).toHaveLength(1);
     expect(smtp.mails).toHaveLength(1);
+  });
+
+  it('re-scans the inbox when the server renumbered it (a new UIDVALIDITY), losing nothing', async () => {
+    // A position from before the renumbering: UIDs far above anything the folder now holds.
+    await writeChannelState(database.db, 'email', `imap:${dovecot.user}@127.0.0.1/INBOX`, { uidValidity: '1', lastUid: 999_999 });
+    await mailbox.deliver(plainMail({ subject: 'Bache', body: 'Hay un bache en la calle Hidalgo 5.' }));
+    await startApp();
+    await waitUntil(() => caseCount(1), 'the case');
+    const position = await waitUntil(async () => {
+      const saved = await readChannelState<{ uidValidity: string; lastUid: number }>(database.db, 'email', `imap:${dovecot.user}@127.0.0.1/INBOX`);
+      return saved && saved.uidValidity !== '1' ? saved : undefined;
+    }, 'the new position');
+    expect(position.lastUid).toBeLessThan(999_999);
   });
 
   it('reconnects when the IMAP server goes away and comes back', async () => {
