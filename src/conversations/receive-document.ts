@@ -129,7 +129,7 @@ export function createDocumentReceiver(deps: DocumentReceiverDeps) {
           await tx.execute(sql`update cases set address = ${address}, updated_at = ${at} where id = ${caseId} and address is null`);
           await recordCaseEvent(tx, caseId, 'case.address_added', { kind: 'citizen', id: String(conversation.citizenId) }, { address, messageId: stored.id });
         }
-        lines.push(say('email.message_added', { folio, dependencia: existing.department.name }));
+        lines.push([say('email.message_added', { folio, dependencia: existing.department.name }), ...(address ? [say('email.address_noted', { direccion: address })] : [])].join(' '));
       } else {
         const text = [inbound.subject, inbound.text].filter(Boolean).join('\n\n');
         const classification = deps.classify(text);

@@ -48,7 +48,7 @@ export const en: Record<MessageKey, string> = {
   // --- Email channel ---
   'email.greeting': 'Hello,',
   'email.greeting_named': 'Hello {nombre},',
-  'email.case_opened': 'We received your email and registered your {tipo} under folio {folio}. It is handled by {dependencia}, and we will answer by {fechaLimite} at the latest.',
+  'email.case_opened': 'We received your email and registered your {tipo} under folio {folio}.\nDepartment in charge: {dependencia}. We will answer by {fechaLimite} at the latest.',
   'email.after_hours': 'You wrote outside office hours ({horario}); your case will be reviewed from the next working day.',
   'email.missing_intro': 'To help you better, please reply to this email with:',
   'email.missing_address': '- the exact address or place (street, number and neighbourhood, or a nearby landmark);',
@@ -56,9 +56,9 @@ export const en: Record<MessageKey, string> = {
   'email.missing_photo': '- if you can, a photo of the problem (attached to the email).',
   'email.message_added': 'We added your message to folio {folio}; the department in charge ({dependencia}) will take it into account.',
   'email.attachments_rejected': 'We could not keep these attachments: {lista}. We accept images (JPG, PNG, GIF, WebP, HEIC) and PDF files up to {max} each.',
+  'email.address_noted': 'We noted the place: {direccion}.',
   'email.attachment_unnamed': 'unnamed file',
   'email.keep_folio': 'For your replies to be added to this case, reply to this email or keep "[{folio}]" in the subject.',
   'email.closing': 'Kind regards,\n{municipio}\nCitizen services',
-  'email.automatic_notice': 'This is an automatic message from {municipio}.',
   'email.subject_default': 'Your request',
 };

@@ -47,7 +47,7 @@ export const es = {
   // --- Email channel: the one-turn answer to a citizen's email, and the mail around it ---
   'email.greeting': 'Buen día:',
   'email.greeting_named': 'Buen día, {nombre}:',
-  'email.case_opened': 'Recibimos su correo y registramos su {tipo} con el folio {folio}. El área responsable es {dependencia} y le responderemos a más tardar el {fechaLimite}.',
+  'email.case_opened': 'Recibimos su correo y registramos su {tipo} con el folio {folio}.\nÁrea responsable: {dependencia}. Le responderemos a más tardar el {fechaLimite}.',
   'email.after_hours': 'Nos escribió fuera del horario de atención ({horario}); su caso se revisará a partir del siguiente día hábil.',
   'email.missing_intro': 'Para atenderle mejor, responda a este correo indicando:',
   'email.missing_address': '- la dirección o el lugar exacto (calle, número y colonia, o una referencia cercana);',
@@ -55,10 +55,10 @@ export const es = {
   'email.missing_photo': '- si le es posible, una foto del problema (adjunta al correo).',
   'email.message_added': 'Agregamos su mensaje al folio {folio}; el área responsable ({dependencia}) lo tendrá en cuenta.',
   'email.attachments_rejected': 'No pudimos guardar estos archivos adjuntos: {lista}. Aceptamos imágenes (JPG, PNG, GIF, WebP, HEIC) y PDF de hasta {max} cada uno.',
+  'email.address_noted': 'Anotamos el lugar: {direccion}.',
   'email.attachment_unnamed': 'archivo sin nombre',
   'email.keep_folio': 'Para que sus respuestas se agreguen a este caso, responda a este correo o conserve «[{folio}]» en el asunto.',
   'email.closing': 'Atentamente,\n{municipio}\nAtención ciudadana',
-  'email.automatic_notice': 'Este es un mensaje automático de {municipio}.',
   'email.subject_default': 'Su solicitud',
 } as const;
 

@@ -71,7 +71,6 @@ describe('the email channel', () => {
 
     const [opened] = await waitUntil(() => caseCount(1), 'the case');
     const [reply] = await smtp.waitFor(1);
-    console.log(`---- answer as the citizen receives it ----\n${reply!.raw.split('\r\n\r\n')[0]}\n\n${reply!.parsed.text}\n------------------------------------------`);
 
     expect(opened!.channel).toBe('email');
     expect(opened!.type).toBe('reporte');
@@ -204,6 +203,8 @@ describe('the email channel', () => {
     const followUps = smtp.mails.slice(1);
     expect(followUps.map((m) => m.parsed.subject)).toEqual([`Re: Bache [${opened!.folio}]`, `Re: Otra cosa sobre mi reporte [${opened!.folio}]`]);
     expect(followUps[0]!.parsed.text).toContain(`Agregamos su mensaje al folio ${opened!.folio}`);
+    expect(followUps[0]!.parsed.text).toContain('Anotamos el lugar: calle Hidalgo 123, colonia Centro.');
+    expect(followUps[1]!.parsed.text).not.toContain('Anotamos el lugar');
     expect(followUps[0]!.parsed.references).toContain(answer!.parsed.messageId);
   });
 
