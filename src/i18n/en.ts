@@ -46,6 +46,8 @@ export const en: Record<MessageKey, string> = {
   'chat.staff': 'Municipal staff',
   'chat.confirm_new': 'Start a new conversation? The current one will no longer be shown on this device.',
   // --- Email channel ---
+  'start.email_inbox': 'Email: reading folder {folder} on {imap}, answering through {smtp} as {from}',
+  'start.email_send_only': 'Email: sending only, through {smtp} as {from} (no IMAP_URL, so no mailbox is read)',
   'email.greeting': 'Hello,',
   'email.greeting_named': 'Hello {nombre},',
   'email.case_opened': 'We received your email and registered your {tipo} under folio {folio}.\nDepartment in charge: {dependencia}. We will answer by {fechaLimite} at the latest.',

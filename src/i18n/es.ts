@@ -45,6 +45,8 @@ export const es = {
   'chat.staff': 'Personal municipal',
   'chat.confirm_new': '¿Empezar una nueva conversación? La actual dejará de mostrarse en este dispositivo.',
   // --- Email channel: the one-turn answer to a citizen's email, and the mail around it ---
+  'start.email_inbox': 'Correo: se lee la carpeta {folder} de {imap} y se responde por {smtp} como {from}',
+  'start.email_send_only': 'Correo: solo envío, por {smtp} como {from} (sin IMAP_URL no se lee ningún buzón)',
   'email.greeting': 'Buen día:',
   'email.greeting_named': 'Buen día, {nombre}:',
   'email.case_opened': 'Recibimos su correo y registramos su {tipo} con el folio {folio}.\nÁrea responsable: {dependencia}. Le responderemos a más tardar el {fechaLimite}.',

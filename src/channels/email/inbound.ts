@@ -50,8 +50,6 @@ export class MailboxWatcher {
   /** New mail was announced while we were busy: check again without waiting. */
   private pending = false;
   private readonly failures = new Map<number, number>();
-  /** Resolves each time a pass over the mailbox ends; tests and callers can wait on it. */
-  passes = 0;
 
   constructor(private readonly options: MailboxWatcherOptions) {}
 
@@ -124,7 +122,6 @@ export class MailboxWatcher {
         while (!this.stopped && client.usable) {
           await this.checkMailbox(client, sweep);
           sweep = false;
-          this.passes++;
           if (this.stopped || !client.usable) break;
           const idle = client.idle().catch(() => undefined);
           await this.sleep(this.options.pollMs, true);

@@ -1,0 +1,69 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServerDatabaseUrl, databaseKind } from '../../helpers/database.js';
+import { dovecotAvailable, startDovecot, type Dovecot } from '../../helpers/dovecot.js';
+import { startServer, type ServerProcess } from '../../helpers/server-process.js';
+import { startSmtpReceiver, type SmtpReceiver } from '../../helpers/smtp-receiver.js';
+import { Mailbox, plainMail, waitUntil } from './mailbox.js';
+
+let dovecot: Dovecot;
+let smtp: SmtpReceiver;
+let mailbox: Mailbox;
+let dataDir: string;
+let database: Awaited<ReturnType<typeof createServerDatabaseUrl>>;
+let server: ServerProcess | undefined;
+
+beforeAll(async () => {
+  if (!dovecotAvailable()) throw new Error('Dovecot is not installed (Debian: dovecot-imapd); scripts/test-all.sh installs it');
+  dovecot = await startDovecot();
+  smtp = await startSmtpReceiver();
+  mailbox = new Mailbox(dovecot);
+  dataDir = mkdtempSync(join(tmpdir(), 'ventanilla-email-e2e-'));
+  database = await createServerDatabaseUrl();
+});
+afterAll(async () => {
+  await server?.stop();
+  await smtp?.stop();
+  await dovecot?.destroy();
+  await database?.drop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe(`the email channel in a started server (${databaseKind})`, () => {
+  it('neither loses nor repeats mail when the server is killed in the middle of a batch', async () => {
+    const total = 20;
+    const env = {
+      DATA_DIR: dataDir,
+      ADMIN_PASSWORD: 'una-clave-de-prueba-larga',
+      ...(database.url ? { DATABASE_URL: database.url } : {}),
+      IMAP_URL: dovecot.url,
+      SMTP_URL: smtp.url,
+      EMAIL_FROM: 'atencion@municipio.example',
+      EMAIL_POLL_SECONDS: '0.2',
+      OUTBOX_POLL_MS: '100',
+    };
+    await mailbox.deliver(...Array.from({ length: total }, (_, i) => plainMail({ subject: `Reporte ${i + 1}`, body: `Hay un bache en la calle Hidalgo ${i + 1}.`, from: `vecino${i}@vecinos.example` })));
+
+    server = await startServer(env);
+    expect(server.output()).toContain(`Correo: se lee la carpeta INBOX de 127.0.0.1`);
+    await waitUntil(async () => (await mailbox.list('Procesados')).length >= 3 || undefined, 'the first mails processed');
+    await server.crash();
+    expect((await mailbox.list('INBOX')).length).toBeGreaterThan(0);
+
+    server = await startServer(env);
+    await waitUntil(async () => (await mailbox.list('Procesados')).length === total || undefined, 'every mail processed', 60_000);
+    expect(await mailbox.list('INBOX')).toEqual([]);
+    await smtp.waitFor(total, 30_000);
+    await new Promise((r) => setTimeout(r, 500));
+
+    // One answer per mail, each with its own folio; a crash may resend an answer, but with the same Message-ID.
+    const answers = new Map(smtp.mails.map((m) => [m.parsed.messageId, m]));
+    expect(answers.size).toBe(total);
+    const folios = new Set([...answers.values()].map((m) => /\[(AC-\d{4}-\d{6})\]/.exec(m.parsed.subject ?? '')?.[1]));
+    expect(folios.size).toBe(total);
+    expect(new Set([...answers.values()].map((m) => m.parsed.inReplyTo)).size).toBe(total);
+    expect(new Set([...answers.values()].map((m) => m.to[0])).size).toBe(total);
+  });
+});
