@@ -124,6 +124,8 @@ export function createDocumentReceiver(deps: DocumentReceiverDeps) {
           channel: inbound.channel,
           attachments: inbound.attachments.length,
         });
+        // The answer asked for the place and the name: a reply that brings them completes the case.
+        await updateCitizenContact(tx, conversation.citizenId, { name: extractName(inbound.text), phone: extractPhone(inbound.text) });
         const address = existing.address ? undefined : extractAddress(inbound.text);
         if (address) {
           await tx.execute(sql`update cases set address = ${address}, updated_at = ${at} where id = ${caseId} and address is null`);
@@ -135,14 +137,14 @@ export function createDocumentReceiver(deps: DocumentReceiverDeps) {
         const classification = deps.classify(text);
         const name = inbound.senderName && !inbound.senderName.includes('@') ? inbound.senderName : extractName(inbound.text);
         const phone = extractPhone(inbound.text);
-        const address = extractAddress(inbound.text);
+        const address = extractAddress(inbound.text) ?? extractAddress(inbound.subject);
         await updateCitizenContact(tx, conversation.citizenId, { name, phone, email: inbound.channelUserId });
         const opened = await openCase(
           tx,
           {
             type: classification.type,
             category: classification.category,
-            description: (inbound.text || inbound.subject || '(sin texto)').slice(0, MAX_DESCRIPTION),
+            description: (inbound.text || inbound.subject || say('email.no_text')).slice(0, MAX_DESCRIPTION),
             address,
             confidence: classification.confidence,
             citizenId: conversation.citizenId,

@@ -59,6 +59,7 @@ export const en: Record<MessageKey, string> = {
   'email.message_added': 'We added your message to folio {folio}; the department in charge ({dependencia}) will take it into account.',
   'email.attachments_rejected': 'We could not keep these attachments: {lista}. We accept images (JPG, PNG, GIF, WebP, HEIC) and PDF files up to {max} each.',
   'email.address_noted': 'We noted the place: {direccion}.',
+  'email.no_text': '(email without text)',
   'email.attachment_unnamed': 'unnamed file',
   'email.keep_folio': 'For your replies to be added to this case, reply to this email or keep "[{folio}]" in the subject.',
   'email.closing': 'Kind regards,\n{municipio}\nCitizen services',

@@ -58,6 +58,7 @@ export const es = {
   'email.message_added': 'Agregamos su mensaje al folio {folio}; el área responsable ({dependencia}) lo tendrá en cuenta.',
   'email.attachments_rejected': 'No pudimos guardar estos archivos adjuntos: {lista}. Aceptamos imágenes (JPG, PNG, GIF, WebP, HEIC) y PDF de hasta {max} cada uno.',
   'email.address_noted': 'Anotamos el lugar: {direccion}.',
+  'email.no_text': '(correo sin texto)',
   'email.attachment_unnamed': 'archivo sin nombre',
   'email.keep_folio': 'Para que sus respuestas se agreguen a este caso, responda a este correo o conserve «[{folio}]» en el asunto.',
   'email.closing': 'Atentamente,\n{municipio}\nAtención ciudadana',

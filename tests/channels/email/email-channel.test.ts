@@ -187,12 +187,14 @@ describe('the email channel', () => {
       }),
     );
     await smtp.waitFor(2);
-    await mailbox.deliver(plainMail({ subject: `Otra cosa sobre mi reporte [${opened!.folio}]`, body: 'Ya son dos coches dañados.' }));
+    await mailbox.deliver(plainMail({ subject: `Otra cosa sobre mi reporte [${opened!.folio}]`, body: 'Ya son dos coches dañados. Mi teléfono es 55 1234 5678.' }));
     await smtp.waitFor(3);
 
     expect(await allCases()).toHaveLength(1);
     const [updated] = await allCases();
     expect(updated!.address).toBe('calle Hidalgo 123, colonia Centro');
+    const [citizen] = await db().select().from(citizens).where(eq(citizens.id, updated!.citizenId));
+    expect(citizen!.phone).toBe('5512345678');
     const inbound = await inboundMessages();
     expect(inbound.map((m) => m.caseId)).toEqual([opened!.id, opened!.id, opened!.id]);
     expect(inbound[1]!.text).toBe('Es en la calle Hidalgo 123, colonia Centro.');
