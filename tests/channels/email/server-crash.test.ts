@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, queryRows } from '../../../src/db/client.js';
 import { createServerDatabaseUrl, databaseKind } from '../../helpers/database.js';
 import { dovecotAvailable, startDovecot, type Dovecot } from '../../helpers/dovecot.js';
 import { startServer, type ServerProcess } from '../../helpers/server-process.js';
@@ -32,7 +34,7 @@ afterAll(async () => {
 });
 
 describe(`the email channel in a started server (${databaseKind})`, () => {
-  it('neither loses nor repeats mail when the server is killed in the middle of a batch', async () => {
+  it('neither loses nor repeats mail when the server is killed in the middle of a batch', { timeout: 180_000 }, async () => {
     const total = 20;
     const env = {
       DATA_DIR: dataDir,
@@ -47,23 +49,34 @@ describe(`the email channel in a started server (${databaseKind})`, () => {
     await mailbox.deliver(...Array.from({ length: total }, (_, i) => plainMail({ subject: `Reporte ${i + 1}`, body: `Hay un bache en la calle Hidalgo ${i + 1}.`, from: `vecino${i}@vecinos.example` })));
 
     server = await startServer(env);
-    expect(server.output()).toContain(`Correo: se lee la carpeta INBOX de 127.0.0.1`);
+    await waitUntil(async () => server!.output().includes('Correo: se lee la carpeta INBOX de 127.0.0.1') || undefined, 'the email start line');
     await waitUntil(async () => (await mailbox.list('Procesados')).length >= 3 || undefined, 'the first mails processed');
     await server.crash();
     expect((await mailbox.list('INBOX')).length).toBeGreaterThan(0);
 
     server = await startServer(env);
-    await waitUntil(async () => (await mailbox.list('Procesados')).length === total || undefined, 'every mail processed', 60_000);
+    await waitUntil(async () => (await mailbox.list('Procesados')).length === total || undefined, 'every mail processed', 120_000).catch((error: Error) => {
+      throw new Error(`${error.message}\n${server?.output()}`);
+    });
     expect(await mailbox.list('INBOX')).toEqual([]);
-    await smtp.waitFor(total, 30_000);
-    await new Promise((r) => setTimeout(r, 500));
+    await server.stop();
+    server = undefined;
 
-    // One answer per mail, each with its own folio; a crash may resend an answer, but with the same Message-ID.
+    // Exactly one case, one stored mail and one queued answer per mail in the inbox.
+    const db = await openDatabase(database.url ? { kind: 'postgres', url: database.url, poolSize: 2 } : { kind: 'pglite', dataDir: join(dataDir, 'pgdata') });
+    try {
+      const count = async (query: ReturnType<typeof sql>) => Number((await queryRows<{ n: number }>(db.db, query))[0]!.n);
+      expect(await count(sql`select count(*)::int as n from cases`)).toBe(total);
+      expect(await count(sql`select count(distinct description)::int as n from cases`)).toBe(total);
+      expect(await count(sql`select count(*)::int as n from messages where direction = 'in'`)).toBe(total);
+      expect(await count(sql`select count(*)::int as n from outbox`)).toBe(total);
+    } finally {
+      await db.close();
+    }
+    // Answers already sent each have their own folio; one claimed by the killed server waits out its lease (ADR 3).
     const answers = new Map(smtp.mails.map((m) => [m.parsed.messageId, m]));
-    expect(answers.size).toBe(total);
     const folios = new Set([...answers.values()].map((m) => /\[(AC-\d{4}-\d{6})\]/.exec(m.parsed.subject ?? '')?.[1]));
-    expect(folios.size).toBe(total);
-    expect(new Set([...answers.values()].map((m) => m.parsed.inReplyTo)).size).toBe(total);
-    expect(new Set([...answers.values()].map((m) => m.to[0])).size).toBe(total);
+    expect(answers.size).toBeGreaterThan(0);
+    expect(folios.size).toBe(answers.size);
   });
 });
