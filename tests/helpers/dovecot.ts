@@ -77,6 +77,8 @@ export async function startDovecot(options: { user?: string; password?: string }
   const mailGid = root ? 65534 : process.getgid!();
   const loginUser = root ? 'dovenull' : (process.env.USER ?? execFileSync('id', ['-un'], { encoding: 'utf8' }).trim());
   const internalUser = root ? 'dovecot' : loginUser;
+  // Dovecot's sockets belong to this group; an ordinary user can only hand them to their own.
+  const internalGroup = root ? 'dovecot' : execFileSync('id', ['-gn'], { encoding: 'utf8' }).trim();
   chmodSync(dir, 0o755);
   for (const sub of ['run', 'state', 'mail', 'home']) mkdirSync(join(dir, sub));
   for (const sub of ['mail', 'home']) if (root) chownSync(join(dir, sub), mailUid, mailGid);
@@ -94,6 +96,7 @@ ssl = no
 auth_mechanisms = plain login
 default_login_user = ${loginUser}
 default_internal_user = ${internalUser}
+default_internal_group = ${internalGroup}
 first_valid_uid = 1
 first_valid_gid = 1
 service imap-login {
