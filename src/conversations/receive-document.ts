@@ -184,8 +184,11 @@ export function createDocumentReceiver(deps: DocumentReceiverDeps) {
       }
       if (outcome === 'opened') lines.push(say('email.keep_folio', { folio }));
 
-      if (!(await mayAnswer(tx, inbound))) {
-        await recordConversationEvent(tx, conversation.id, 'message.not_answered', { messageId: stored.id, reason: 'rate_limited' });
+      // Once a person handles the conversation, the robot stops acknowledging replies: staff answer them.
+      const staffHandling = outcome === 'added' && (conversation.status === 'agent' || conversation.status === 'waiting_agent');
+      const silence = staffHandling ? 'staff_handling' : (await mayAnswer(tx, inbound)) ? undefined : 'rate_limited';
+      if (silence) {
+        await recordConversationEvent(tx, conversation.id, 'message.not_answered', { messageId: stored.id, reason: silence });
         return { duplicate: false as const, conversation, message: stored, caseId, outcome, outbound: [] };
       }
       const greeting = inbound.senderName && !inbound.senderName.includes('@') ? say('email.greeting_named', { nombre: inbound.senderName }) : say('email.greeting');

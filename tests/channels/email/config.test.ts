@@ -4,7 +4,8 @@ import { ConfigError, loadConfig } from '../../../src/config.js';
 describe('email settings', () => {
   it('leave the channel off unless SMTP_URL and EMAIL_FROM are set', () => {
     expect(loadConfig({}).email).toBeUndefined();
-    expect(loadConfig({ SMTP_URL: 'smtp://mail.municipio.mx' }).email).toBeUndefined();
+    expect(() => loadConfig({ SMTP_URL: 'smtp://mail.municipio.mx' })).toThrow(/^EMAIL_FROM: SMTP_URL y EMAIL_FROM van juntos/);
+    expect(() => loadConfig({ EMAIL_FROM: 'atencion@municipio.mx' })).toThrow(/^SMTP_URL:/);
   });
 
   it('URL-decode user and password, and default ports and folders', () => {

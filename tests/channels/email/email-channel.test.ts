@@ -210,6 +210,19 @@ describe('the email channel', () => {
     expect(followUps[0]!.parsed.references).toContain(answer!.parsed.messageId);
   });
 
+  it('adds a reply without acknowledging it once a person handles the conversation', async () => {
+    await startApp();
+    await mailbox.deliver(plainMail({ subject: 'Bache', body: 'Hay un bache enorme en la calle Hidalgo 5.' }));
+    const [opened] = await waitUntil(() => caseCount(1), 'the case');
+    await smtp.waitFor(1);
+    await db().update(conversations).set({ status: 'agent' }).where(eq(conversations.id, opened!.conversationId!));
+    await mailbox.deliver(plainMail({ subject: `Re: Bache [${opened!.folio}]`, body: '¿Ya vinieron a revisarlo?' }));
+    await waitUntil(async () => (await inboundMessages()).length === 2 || undefined, 'the reply stored');
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await inboundMessages())[1]!.caseId).toBe(opened!.id);
+    expect(smtp.mails).toHaveLength(1);
+  });
+
   it('does not let a stranger join a case by quoting its folio', async () => {
     await startApp();
     await mailbox.deliver(plainMail({ subject: 'Bache', body: 'Hay un bache enorme en la calle Hidalgo 5.' }));
