@@ -1,7 +1,7 @@
-import nodemailer from 'nodemailer';
 import type { EmailConfig } from '../../config.js';
 import { t, type Locale } from '../../i18n/index.js';
-import { DeliveryFailed, DeliveryRefused, type ChannelSender, type Delivery } from '../../outbox/delivery.js';
+import type { ChannelSender, Delivery } from '../../outbox/delivery.js';
+import { createMailer } from './client.js';
 import type { MailThread } from './thread.js';
 
 export interface EmailSenderOptions {
@@ -39,51 +39,17 @@ export function renderMail(delivery: Delivery, thread: MailThread, fromAddress: 
   };
 }
 
-/** Sends through SMTP_URL. A 5xx answer is final (DeliveryRefused); the rest is retried. */
+/** Answers citizens through the outbox, in their thread. A 5xx answer is final (DeliveryRefused); the rest is retried. */
 export function createEmailSender(options: EmailSenderOptions): ChannelSender & { close(): void } {
-  const { smtp, from } = options.config;
-  const transport = nodemailer.createTransport({
-    host: smtp.host,
-    port: smtp.port,
-    secure: smtp.secure,
-    ...(smtp.user ? { auth: { user: smtp.user, pass: smtp.password ?? '' } } : {}),
-    connectionTimeout: 15_000,
-    greetingTimeout: 15_000,
-    socketTimeout: 60_000,
-  });
+  const mailer = createMailer(options.config);
   return {
     async send(delivery) {
-      const mail = renderMail(delivery, await options.thread(delivery), from.address, options.locale);
-      try {
-        await transport.sendMail({
-          from: from.name ? { name: from.name, address: from.address } : from.address,
-          to: delivery.channelUserId,
-          subject: mail.subject,
-          text: mail.text,
-          html: mail.html,
-          messageId: mail.messageId,
-          ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo } : {}),
-          ...(mail.references.length ? { references: mail.references } : {}),
-          // RFC 3834: tells autoresponders (and ours, at the other end) not to answer this.
-          headers: mail.automatic ? { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All' } : {},
-        });
-      } catch (error) {
-        throw classifySmtpError(error);
-      }
-      return { externalId: mail.messageId };
+      const mail = renderMail(delivery, await options.thread(delivery), options.config.from.address, options.locale);
+      const sent = await mailer.send({ to: delivery.channelUserId, ...mail });
+      return { externalId: sent.messageId };
     },
-    close: () => transport.close(),
+    close: () => mailer.close(),
   };
-}
-
-/** "The server said no for good" versus "try again later", as the outbox needs to know. */
-export function classifySmtpError(error: unknown): Error {
-  const e = error as { responseCode?: number; code?: string; response?: string; message?: string };
-  const detail = (e.response ?? e.message ?? String(error)).slice(0, 500);
-  // A rejected login is our configuration, not the recipient: keep the mail until it is fixed.
-  if (e.code === 'EAUTH') return new DeliveryFailed(`SMTP: ${detail}`);
-  if (typeof e.responseCode === 'number' && e.responseCode >= 500 && e.responseCode < 600) return new DeliveryRefused(`SMTP ${e.responseCode}: ${detail}`);
-  return new DeliveryFailed(`SMTP: ${detail}`);
 }
 
 function escapeHtml(text: string): string {

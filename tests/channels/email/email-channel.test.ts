@@ -5,6 +5,9 @@ import { readChannelState, writeChannelState } from '../../../src/db/channel-sta
 import type { Database } from '../../../src/db/client.js';
 import { attachments, caseEvents, cases, citizens, conversations, messages } from '../../../src/db/schema.js';
 import { enqueueOutbound } from '../../../src/outbox/enqueue.js';
+import { DeliveryRefused } from '../../../src/outbox/delivery.js';
+import { createMailer } from '../../../src/channels/email/client.js';
+import { loadConfig } from '../../../src/config.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
 import { createTestDatabase } from '../../helpers/database.js';
 import { dovecotAvailable, startDovecot, type Dovecot } from '../../helpers/dovecot.js';
@@ -427,5 +430,23 @@ describe('the email channel with SMTP only', () => {
     expect(mail!.to).toEqual(['enlace@municipio.example']);
     expect(mail!.parsed.subject).toBe('Su solicitud');
     expect(mail!.parsed.headers.get('auto-submitted')).toBeUndefined();
+  });
+
+  it('gives the rest of Ventanilla a mailer for mail outside any conversation, attachments included', async () => {
+    const config = loadConfig({ SMTP_URL: smtp.url, EMAIL_FROM: `Atención Ciudadana <${OUR_ADDRESS}>` }).email!;
+    const mailer = createMailer(config);
+    try {
+      const pdf = Buffer.from('%PDF-1.4\nhoja de ruta\n');
+      const sent = await mailer.send({ to: 'enlace@municipio.example', subject: 'Hoja de ruta AC-2026-000001', text: 'Adjunta.', automatic: true, attachments: [{ filename: 'hoja.pdf', contentType: 'application/pdf', content: pdf }] });
+      const [mail] = await smtp.waitFor(1);
+      expect(mail!.parsed.messageId).toBe(sent.messageId);
+      expect(sent.messageId).toMatch(/@municipio\.example>$/);
+      expect(mail!.parsed.headers.get('auto-submitted')).toBe('auto-replied');
+      expect(mail!.parsed.attachments.map((a) => [a.filename, a.contentType, a.content.equals(pdf)])).toEqual([['hoja.pdf', 'application/pdf', true]]);
+      smtp.refuse.add('nadie@municipio.example');
+      await expect(mailer.send({ to: 'nadie@municipio.example', subject: 'x', text: 'x', automatic: false })).rejects.toBeInstanceOf(DeliveryRefused);
+    } finally {
+      mailer.close();
+    }
   });
 });

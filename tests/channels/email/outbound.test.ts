@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifySmtpError, renderMail } from '../../../src/channels/email/outbound.js';
+import { classifySmtpError } from '../../../src/channels/email/client.js';
+import { renderMail } from '../../../src/channels/email/outbound.js';
 import { DeliveryFailed, DeliveryRefused, type Delivery } from '../../../src/outbox/delivery.js';
 
 const delivery = (text: string, author: 'bot' | 'staff' | 'system' = 'bot'): Delivery => ({
