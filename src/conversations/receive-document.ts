@@ -6,7 +6,7 @@ import { openCase } from '../cases/open-case.js';
 import { findCaseById, type CaseSummary } from '../cases/queries.js';
 import { updateCitizenContact } from '../citizens/queries.js';
 import { queryRows, type Db, type Executor, type Tx } from '../db/client.js';
-import { attachments, conversationEvents, conversations, messages, type Conversation, type Message } from '../db/schema.js';
+import { attachments, citizens, conversationEvents, conversations, messages, type Conversation, type Message } from '../db/schema.js';
 import { extractAddress, extractFolio, extractName, extractPhone } from '../dialogs/parsers.js';
 import type { DialogScript } from '../dialogs/script-schema.js';
 import { t } from '../i18n/index.js';
@@ -125,7 +125,9 @@ export function createDocumentReceiver(deps: DocumentReceiverDeps) {
           attachments: inbound.attachments.length,
         });
         // The answer asked for the place and the name: a reply that brings them completes the case.
-        await updateCitizenContact(tx, conversation.citizenId, { name: extractName(inbound.text), phone: extractPhone(inbound.text) });
+        // A name is taken only when we had none: a sentence like "soy vecino…" must not overwrite the From header's.
+        const [citizen] = await tx.select({ name: citizens.name }).from(citizens).where(eq(citizens.id, conversation.citizenId));
+        await updateCitizenContact(tx, conversation.citizenId, { name: citizen?.name ? undefined : extractName(inbound.text), phone: extractPhone(inbound.text) });
         const address = existing.address ? undefined : extractAddress(inbound.text);
         if (address) {
           await tx.execute(sql`update cases set address = ${address}, updated_at = ${at} where id = ${caseId} and address is null`);

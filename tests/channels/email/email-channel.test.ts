@@ -213,6 +213,20 @@ describe('the email channel', () => {
     expect(followUps[0]!.parsed.references).toContain(answer!.parsed.messageId);
   });
 
+  it('asks a sender without a display name for it, and takes it from the reply', async () => {
+    await startApp();
+    await mailbox.deliver(plainMail({ from: 'pramirez@vecinos.example', subject: 'Poda', body: 'Sugiero podar los árboles del parque central, tapan las luminarias.' }));
+    const [opened] = await waitUntil(() => caseCount(1), 'the case');
+    const [answer] = await smtp.waitFor(1);
+    expect(answer!.parsed.text).toMatch(/^Buen día:/);
+    expect(answer!.parsed.text).toContain('- su nombre completo;');
+    await mailbox.deliver(plainMail({ from: 'pramirez@vecinos.example', subject: `Re: Poda [${opened!.folio}]`, body: 'Me llamo Pedro Ramírez.', extra: { 'In-Reply-To': answer!.parsed.messageId! } }));
+    await smtp.waitFor(2);
+    const [citizen] = await db().select().from(citizens).where(eq(citizens.id, opened!.citizenId));
+    expect(citizen!.name).toBe('Pedro Ramírez');
+    expect(await allCases()).toHaveLength(1);
+  });
+
   it('adds a reply without acknowledging it once a person handles the conversation', async () => {
     await startApp();
     await mailbox.deliver(plainMail({ subject: 'Bache', body: 'Hay un bache enorme en la calle Hidalgo 5.' }));
