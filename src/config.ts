@@ -187,6 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   if (e.IMAP_URL && !(e.SMTP_URL && e.EMAIL_FROM)) {
     throw new ConfigError([`IMAP_URL: el canal de correo necesita también SMTP_URL y EMAIL_FROM para responder`]);
   }
+  if (e.IMAP_FOLDER === e.IMAP_FOLDER_DONE) throw new ConfigError([`IMAP_FOLDER_DONE=${JSON.stringify(e.IMAP_FOLDER_DONE)}: debe ser otra carpeta que IMAP_FOLDER`]);
   if (Boolean(e.SMTP_URL) !== Boolean(e.EMAIL_FROM)) {
     throw new ConfigError([`${e.SMTP_URL ? 'EMAIL_FROM' : 'SMTP_URL'}: SMTP_URL y EMAIL_FROM van juntos (el servidor que envía y la dirección que firma)`]);
   }

@@ -176,7 +176,8 @@ export class MailboxWatcher {
         const attempts = (this.failures.get(uid) ?? 0) + 1;
         this.failures.set(uid, attempts);
         if (attempts < MAX_ATTEMPTS_PER_MESSAGE) throw error;
-        this.options.logger.error({ err: error, uid }, 'email could not be processed after several attempts; left in the inbox and skipped');
+        // Said once; the message stays unmarked in the inbox and is tried again on every pass.
+        if (attempts === MAX_ATTEMPTS_PER_MESSAGE) this.options.logger.error({ err: error, uid }, 'email could not be processed after several attempts; left in the inbox and skipped');
         continue;
       }
       this.failures.delete(uid);

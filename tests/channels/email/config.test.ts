@@ -34,5 +34,6 @@ describe('email settings', () => {
     expect(() => loadConfig({ IMAP_URL: 'http://imap.x.mx', SMTP_URL: 'smtp://s.x.mx', EMAIL_FROM: 'a@x.mx' })).toThrow(ConfigError);
     expect(() => loadConfig({ SMTP_URL: 'smtp://s.x.mx', EMAIL_FROM: 'no es un correo' })).toThrow(/EMAIL_FROM/);
     expect(() => loadConfig({ IMAP_URL: 'imap://u:p@imap.x.mx' })).toThrow(/SMTP_URL y EMAIL_FROM/);
+    expect(() => loadConfig({ IMAP_FOLDER_DONE: 'INBOX' })).toThrow(/IMAP_FOLDER_DONE/);
   });
 });
