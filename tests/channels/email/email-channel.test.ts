@@ -240,6 +240,24 @@ describe('the email channel', () => {
     expect(smtp.mails).toHaveLength(1);
   });
 
+  it('sends a later staff message on the case in the same thread, as a person and not a robot', async () => {
+    const app = await startApp();
+    const id = messageId();
+    await mailbox.deliver(plainMail({ id, subject: 'Bache', body: 'Hay un bache enorme en la calle Hidalgo 5.' }));
+    const [opened] = await waitUntil(() => caseCount(1), 'the case');
+    const [answer] = await smtp.waitFor(1);
+    await database.db.transaction((tx) =>
+      enqueueOutbound(tx, { conversationId: opened!.conversationId!, channel: 'email', caseId: opened!.id, message: { text: 'Una cuadrilla irá el jueves.', author: 'staff' } }),
+    );
+    app.outbox.wake();
+    const [, staff] = await smtp.waitFor(2);
+    expect(staff!.parsed.subject).toBe(`Re: Bache [${opened!.folio}]`);
+    expect(staff!.parsed.inReplyTo).toBe(id);
+    expect(staff!.parsed.messageId).not.toBe(answer!.parsed.messageId);
+    expect(staff!.parsed.headers.get('auto-submitted')).toBeUndefined();
+    expect(staff!.parsed.text?.trim()).toBe('Una cuadrilla irá el jueves.');
+  });
+
   it('does not let a stranger join a case by quoting its folio', async () => {
     await startApp();
     await mailbox.deliver(plainMail({ subject: 'Bache', body: 'Hay un bache enorme en la calle Hidalgo 5.' }));
