@@ -85,6 +85,8 @@ export async function startDovecot(options: { user?: string; password?: string }
   writeFileSync(join(dir, 'users'), `${user}:{PLAIN}${password}:${mailUid}:${mailGid}::${join(dir, 'home', user)}::\n`);
   const port = await freePort();
   const [major, minor] = dovecotMajorMinor();
+  // Dovecot 2.4 (Debian 13) renamed much of the configuration; 2.3 is Debian 12's. The global
+  // `listen` is the listener address in both (2.4 has no per-listener `address`).
   const modern = major > 2 || (major === 2 && minor >= 4);
   const common = `
 protocols = imap
@@ -102,7 +104,6 @@ first_valid_gid = 1
 service imap-login {
   chroot =
   inet_listener imap {
-    address = 127.0.0.1
     port = ${port}
   }
   inet_listener imaps {
@@ -131,6 +132,9 @@ dovecot_storage_version = ${major}.${minor}.0
 auth_allow_cleartext = yes
 mail_driver = maildir
 mail_path = ${join(dir, 'mail')}/%{user}
+namespace inbox {
+  inbox = yes
+}
 passdb passwd-file {
   passwd_file_path = ${join(dir, 'users')}
 }
@@ -165,6 +169,8 @@ userdb passwd-file {
     proc.kill('SIGTERM');
     await exited;
   }
+  // A test run that dies must not leave a Dovecot behind.
+  process.once('exit', () => child?.kill('SIGKILL'));
   await start();
   return {
     host: '127.0.0.1',
