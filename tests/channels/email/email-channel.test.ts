@@ -401,6 +401,15 @@ describe('the email channel', () => {
     expect(position.lastUid).toBeLessThan(999_999);
   });
 
+  it('sees new mail at once through IDLE, long before the next full check', async () => {
+    await startApp({ EMAIL_POLL_SECONDS: '120' });
+    await mailbox.deliver(plainMail({ subject: 'Primero', body: 'Hay un bache en la calle Hidalgo 1.' }));
+    await waitUntil(() => caseCount(1), 'the first case', 10_000);
+    await new Promise((r) => setTimeout(r, 300));
+    await mailbox.deliver(plainMail({ subject: 'Segundo', body: 'Hay un bache en la calle Hidalgo 2.' }));
+    await waitUntil(() => caseCount(2), 'the second case, announced by IDLE', 10_000);
+  });
+
   it('reconnects when the IMAP server goes away and comes back', async () => {
     await startApp();
     await mailbox.deliver(plainMail({ subject: 'Antes', body: 'Hay un bache en la calle Hidalgo 1.' }));
