@@ -30,7 +30,7 @@ export interface MailboxWatcherOptions {
   maxBackoffMs?: number;
 }
 
-/** Set on every message Ventanilla committed, so a re-scan (new UIDVALIDITY) can skip it. */
+/** Set on every message Ventanilla committed, so a re-scan knows it needs only its move finished. */
 export const PROCESSED_FLAG = '$Ventanilla';
 /** A message that failed this many times in a row is skipped (left in the inbox) rather than block the rest. */
 const MAX_ATTEMPTS_PER_MESSAGE = 3;
@@ -123,10 +123,7 @@ export class MailboxWatcher {
           await this.checkMailbox(client, sweep);
           sweep = false;
           if (this.stopped || !client.usable) break;
-          const idle = client.idle().catch(() => undefined);
-          await this.sleep(this.options.pollMs, true);
-          if (client.usable) await client.noop().catch(() => undefined);
-          await idle;
+          if (!this.pending) await this.idleUntilNews(client);
         }
       } finally {
         lock.release();
@@ -138,6 +135,27 @@ export class MailboxWatcher {
     if (!this.stopped) throw new Error('IMAP connection closed');
   }
 
+  /**
+   * IDLE until the server announces mail (or a full check is due), then end it with a NOOP. The
+   * NOOP is sent only once IDLE has really begun: a command queued just before would wait behind
+   * IDLE for good, which is how a busy machine used to stall the watcher.
+   */
+  private async idleUntilNews(client: ImapFlow): Promise<void> {
+    let settled = false;
+    const idle = client
+      .idle()
+      .catch(() => undefined)
+      .finally(() => (settled = true));
+    await this.sleep(this.options.pollMs, true);
+    const deadline = Date.now() + 10_000;
+    while (!settled && !client.idling && client.usable && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    if (!settled) {
+      if (client.idling && client.usable) await client.noop().catch(() => undefined);
+      else client.close(); // IDLE never began: start over on a fresh connection rather than wait on it
+    }
+    await idle;
+  }
+
   private async ensureFolder(client: ImapFlow, path: string): Promise<void> {
     const folders = await client.list();
     if (folders.some((f) => f.path === path)) return;
@@ -145,9 +163,9 @@ export class MailboxWatcher {
   }
 
   /**
-   * Commits and marks every new message. With `sweep` (once per connection) it also takes up
-   * messages below the saved position that were never marked, which is what a crash between
-   * saving the position and moving the message leaves behind.
+   * Commits and marks every new message. With `sweep` (once per connection) it looks at every
+   * message left in the folder, also below the saved position: what a crash between the commit
+   * and the move leaves behind (unflagged, or flagged but not moved).
    */
   private async checkMailbox(client: ImapFlow, sweep: boolean): Promise<void> {
     const mailbox = client.mailbox;
@@ -159,17 +177,23 @@ export class MailboxWatcher {
     if (saved && saved.uidValidity === uidValidity && !sweep) {
       uids = ((await client.search({ uid: `${saved.lastUid + 1}:*` }, { uid: true })) || []).filter((uid) => uid > saved.lastUid);
     } else {
-      // First run, a new connection, or the server renumbered the folder: whatever we have not marked is new to us.
-      // Duplicates are still caught by Message-ID, so re-reading a processed message is harmless.
-      if (saved && saved.uidValidity !== uidValidity) this.options.logger.warn({ was: saved.uidValidity, now: uidValidity }, 'IMAP UIDVALIDITY changed; re-scanning unprocessed mail');
-      uids = (await client.search({ unKeyword: PROCESSED_FLAG }, { uid: true })) || [];
+      // First run, a new connection, or the server renumbered the folder: processed mail has been
+      // moved out, so whatever is still here is new to us or was interrupted. Duplicates are caught
+      // by Message-ID, and a message already flagged only needs its move finished.
+      if (saved && saved.uidValidity !== uidValidity) this.options.logger.warn({ was: saved.uidValidity, now: uidValidity }, 'IMAP UIDVALIDITY changed; re-scanning the folder');
+      uids = (await client.search({ all: true }, { uid: true })) || [];
     }
     let last = saved && saved.uidValidity === uidValidity ? saved.lastUid : 0;
     for (const uid of uids.sort((a, b) => a - b)) {
       if (this.stopped || !client.usable) return;
-      const message = await client.fetchOne(String(uid), { source: true, uid: true }, { uid: true });
+      const message = await client.fetchOne(String(uid), { source: true, uid: true, flags: true }, { uid: true });
       if (!message || !message.source) continue;
       const position = { uidValidity, lastUid: Math.max(last, uid) };
+      if (message.flags?.has(PROCESSED_FLAG)) {
+        // Committed and flagged before a crash, never moved: finish the move.
+        await client.messageMove(String(uid), this.options.folderDone, { uid: true });
+        continue;
+      }
       try {
         await this.options.commit(message.source, position);
       } catch (error) {

@@ -382,6 +382,19 @@ describe('the email channel', () => {
     await database.db.execute(sql`delete from channel_state where channel = 'email'`);
     await startApp();
     await waitUntil(async () => (await mailbox.list('INBOX')).length === 0, 'the inbox emptied again');
+    for (const app of apps.splice(0)) await app.close();
+
+    // A crash after the flag but before the move: the mail sits flagged in the inbox.
+    const [flagged] = await mailbox.list('Procesados');
+    await mailbox.putBack('Procesados', flagged!.uid, { keepFlags: true });
+    const [left] = await mailbox.list('INBOX');
+    expect(left!.flags).toContain('$Ventanilla');
+    // …with the position already past it, as it was saved right after the commit.
+    const key = `imap:${dovecot.user}@127.0.0.1/INBOX`;
+    const saved = await readChannelState<{ uidValidity: string; lastUid: number }>(database.db, 'email', key);
+    await writeChannelState(database.db, 'email', key, { ...saved!, lastUid: left!.uid });
+    await startApp();
+    await waitUntil(async () => (await mailbox.list('INBOX')).length === 0, 'the flagged mail moved');
     await new Promise((r) => setTimeout(r, 300));
     expect(await allCases()).toHaveLength(1);
     expect(await inboundMessages()).toHaveLength(1);

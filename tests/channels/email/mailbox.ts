@@ -74,12 +74,12 @@ export class Mailbox {
     });
   }
 
-  /** Puts a processed message back in the inbox, unflagged: the state a crash between commit and move leaves. */
-  async putBack(folder: string, uid: number): Promise<void> {
+  /** Puts a processed message back in the inbox, unflagged or not: the states a crash between commit and move leaves. */
+  async putBack(folder: string, uid: number, options: { keepFlags?: boolean } = {}): Promise<void> {
     await this.with(async (client) => {
       const lock = await client.getMailboxLock(folder);
       try {
-        await client.messageFlagsRemove(String(uid), ['\\Seen', '$Ventanilla'], { uid: true });
+        if (!options.keepFlags) await client.messageFlagsRemove(String(uid), ['\\Seen', '$Ventanilla'], { uid: true });
         await client.messageMove(String(uid), 'INBOX', { uid: true });
       } finally {
         lock.release();

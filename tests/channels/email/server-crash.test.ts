@@ -45,6 +45,7 @@ describe(`the email channel in a started server (${databaseKind})`, () => {
       EMAIL_FROM: 'atencion@municipio.example',
       EMAIL_POLL_SECONDS: '0.2',
       OUTBOX_POLL_MS: '100',
+      LOG_LEVEL: 'info',
     };
     await mailbox.deliver(...Array.from({ length: total }, (_, i) => plainMail({ subject: `Reporte ${i + 1}`, body: `Hay un bache en la calle Hidalgo ${i + 1}.`, from: `vecino${i}@vecinos.example` })));
 
