@@ -1,5 +1,6 @@
 import { benchStartup } from './startup.js';
 import { benchTurns } from './turns.js';
+import { benchEmail } from './email.js';
 
 /**
  * Prints Ventanilla's speed figures. Nothing here passes or fails: targets are read by people.
@@ -13,6 +14,7 @@ const step = async (name: string, run: () => Promise<Record<string, string>>) =>
 
 await step('startup', () => benchStartup());
 await step('turns on PGlite', () => benchTurns({ kind: 'pglite', dataDir: null }));
+await step('email', () => benchEmail());
 if (process.env.BENCH_DATABASE_URL) await step('turns on PostgreSQL', () => benchTurns({ kind: 'postgres', url: process.env.BENCH_DATABASE_URL!, poolSize: 10 }));
 
 const width = Math.max(...Object.keys(figures).map((k) => k.length));

@@ -342,6 +342,9 @@ STEP_PG="tests on $PG_LABEL"
 STEP_NAMES[2]="$STEP_PG"
 STEP_RESULT[$STEP_PG]="not run"
 
+# The email tests run against a real Dovecot IMAP server (tests/helpers/dovecot.ts).
+ensure_debian_packages dovecot-imapd
+
 log ""
 log "== typecheck =="
 run_step "$STEP_TYPECHECK" npm run typecheck

@@ -100,7 +100,50 @@ const EnvSchema = z.object({
   ),
   WHATSAPP_WEB_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1000).max(600_000).default(60_000)),
   CHROMIUM_PATH: z.preprocess(emptyToUndefined, z.string().default('/usr/bin/chromium')),
+  // --- Email channel (active when SMTP_URL and EMAIL_FROM are set; IMAP_URL adds the inbox) ---
+  IMAP_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^imaps?$/, error: 'imap://usuario:contraseña@servidor:puerto o imaps://…' }).transform(mailServer).optional()),
+  SMTP_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^smtps?$/, error: 'smtp://[usuario:contraseña@]servidor:puerto o smtps://…' }).transform(mailServer).optional()),
+  EMAIL_FROM: z.preprocess(emptyToUndefined, z.string().optional().transform((value, ctx) => (value === undefined ? undefined : parseMailbox(value, ctx)))),
+  IMAP_FOLDER: z.preprocess(emptyToUndefined, z.string().default('INBOX')),
+  IMAP_FOLDER_DONE: z.preprocess(emptyToUndefined, z.string().default('Procesados')),
+  /** How often the inbox is checked when the server has no IDLE, and the longest an IDLE is held before re-checking. */
+  EMAIL_POLL_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().min(0.05).max(3600).default(60)),
+  EMAIL_MAX_ATTACHMENT_MB: z.preprocess(emptyToUndefined, z.coerce.number().min(0.01).max(100).default(10)),
+  EMAIL_ATTACHMENT_TYPES: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default('image/jpeg,image/png,image/gif,image/webp,image/heic,application/pdf')
+      .transform((value) => value.split(',').map((part) => part.trim().toLowerCase()).filter(Boolean)),
+  ),
+  /** Automatic answers one sender gets per hour at most; more mail is stored and opens cases, unanswered. */
+  EMAIL_ANSWERS_PER_SENDER_PER_HOUR: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(1000).default(5)),
 });
+
+/** A mail server URL; user and password are URL-encoded in it, so they may hold any character. */
+function mailServer(value: string): MailServer {
+  const url = new URL(value);
+  const secure = url.protocol.endsWith('s:');
+  const imap = url.protocol.startsWith('imap');
+  return {
+    secure,
+    host: url.hostname.replace(/^\[|\]$/g, ''),
+    port: url.port ? Number(url.port) : imap ? (secure ? 993 : 143) : secure ? 465 : 587,
+    user: url.username ? decodeURIComponent(url.username) : undefined,
+    password: url.password ? decodeURIComponent(url.password) : undefined,
+  };
+}
+
+/** `atencion@municipio.gob.mx` or `Atención Ciudadana <atencion@municipio.gob.mx>`. */
+function parseMailbox(value: string, ctx: z.RefinementCtx): { address: string; name: string | undefined } {
+  const match = /^\s*(?:"?([^"<]*?)"?\s*<([^<>\s]+)>|([^<>\s]+))\s*$/.exec(value);
+  const address = (match?.[2] ?? match?.[3])?.toLowerCase();
+  if (!address || !z.email().safeParse(address).success) {
+    ctx.addIssue({ code: 'custom', message: 'una dirección de correo, p. ej. "Atención Ciudadana <atencion@municipio.gob.mx>"' });
+    return z.NEVER;
+  }
+  return { address, name: match?.[1]?.trim() || undefined };
+}
 
 function isTimeZone(zone: string): boolean {
   try {
@@ -134,6 +177,8 @@ export interface Config {
   /** Present when TELEGRAM_BOT_TOKEN is set. */
   telegram: TelegramConfig | undefined;
   whatsapp: WhatsAppConfig;
+  /** Absent unless SMTP_URL and EMAIL_FROM are set. */
+  email: EmailConfig | undefined;
 }
 
 export interface TelegramConfig {
@@ -163,6 +208,27 @@ function whatsAppIssues(e: z.infer<typeof EnvSchema>): string[] {
   return required.filter((name) => !e[name]).map((name) => `${name}="": obligatorio con WHATSAPP_MODE=cloud`);
 }
 
+export interface MailServer {
+  secure: boolean;
+  host: string;
+  port: number;
+  user: string | undefined;
+  password: string | undefined;
+}
+
+export interface EmailConfig {
+  /** Absent: Ventanilla sends mail (answers, routing sheets) but reads no inbox. */
+  imap: MailServer | undefined;
+  smtp: MailServer;
+  from: { address: string; name: string | undefined };
+  folder: string;
+  folderDone: string;
+  pollMs: number;
+  maxAttachmentBytes: number;
+  attachmentTypes: string[];
+  answersPerSenderPerHour: number;
+}
+
 export class ConfigError extends Error {
   constructor(readonly issues: string[]) {
     super(issues.join('\n'));
@@ -184,6 +250,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   }
   const missing = whatsAppIssues(e);
   if (missing.length > 0) throw new ConfigError(missing);
+  if (e.IMAP_URL && !(e.SMTP_URL && e.EMAIL_FROM)) {
+    throw new ConfigError([`IMAP_URL: el canal de correo necesita también SMTP_URL y EMAIL_FROM para responder`]);
+  }
+  if (e.IMAP_FOLDER === e.IMAP_FOLDER_DONE) throw new ConfigError([`IMAP_FOLDER_DONE=${JSON.stringify(e.IMAP_FOLDER_DONE)}: debe ser otra carpeta que IMAP_FOLDER`]);
+  if (Boolean(e.SMTP_URL) !== Boolean(e.EMAIL_FROM)) {
+    throw new ConfigError([`${e.SMTP_URL ? 'EMAIL_FROM' : 'SMTP_URL'}: SMTP_URL y EMAIL_FROM van juntos (el servidor que envía y la dirección que firma)`]);
+  }
   const dataDir = resolve(e.DATA_DIR);
   return Object.freeze({
     port: e.PORT,
@@ -222,5 +295,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       webTimeoutMs: e.WHATSAPP_WEB_TIMEOUT_MS,
       chromiumPath: e.CHROMIUM_PATH,
     },
+    email:
+      e.SMTP_URL && e.EMAIL_FROM
+        ? {
+            imap: e.IMAP_URL,
+            smtp: e.SMTP_URL,
+            from: e.EMAIL_FROM,
+            folder: e.IMAP_FOLDER,
+            folderDone: e.IMAP_FOLDER_DONE,
+            pollMs: Math.round(e.EMAIL_POLL_SECONDS * 1000),
+            maxAttachmentBytes: Math.round(e.EMAIL_MAX_ATTACHMENT_MB * 1024 * 1024),
+            attachmentTypes: e.EMAIL_ATTACHMENT_TYPES,
+            answersPerSenderPerHour: e.EMAIL_ANSWERS_PER_SENDER_PER_HOUR,
+          }
+        : undefined,
   } satisfies Config);
 }

@@ -47,6 +47,12 @@ async function main(): Promise<void> {
   );
   say(t(config.locale, 'start.chat_at', { url }));
   say(t(config.locale, 'start.widget_at', { url }));
+  if (config.email) {
+    const mail = config.email;
+    say(mail.imap
+      ? t(config.locale, 'start.email_inbox', { folder: mail.folder, imap: mail.imap.host, smtp: mail.smtp.host, from: mail.from.address })
+      : t(config.locale, 'start.email_send_only', { smtp: mail.smtp.host, from: mail.from.address }));
+  }
   if (seeded.adminCreated?.generated) say(t(config.locale, 'start.admin_created', { email: seeded.adminCreated.email, password: seeded.adminCreated.password }));
 
   let closing = false;

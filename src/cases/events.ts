@@ -4,7 +4,13 @@ import { caseEvents } from '../db/schema.js';
 export type Actor = { kind: 'citizen' | 'bot' | 'system'; id?: string } | { kind: 'staff'; id: string };
 
 /** Past-tense names: what happened, never what should happen. */
-export type CaseEventType = 'case.opened' | 'case.attachment_added';
+export type CaseEventType =
+  | 'case.opened'
+  | 'case.attachment_added'
+  // Email channel: a citizen's later message joined the case; an address arrived later; a message to the citizen could not be delivered.
+  | 'case.message_added'
+  | 'case.address_added'
+  | 'delivery.failed';
 
 export async function recordCaseEvent(
   ex: Executor,

@@ -14,6 +14,7 @@ import { initialState, parseDialogState } from '../dialogs/state.js';
 import type { InboundMessage } from '../messages/inbound.js';
 import type { OutboundMessageInput, Prompt } from '../messages/outbound.js';
 import { enqueueOutbound } from '../outbox/enqueue.js';
+import { createDocumentReceiver } from './receive-document.js';
 
 export interface ConversationSettings extends CaseSettings {
   businessHours: BusinessHours;
@@ -216,7 +217,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
    * Serializes turns of one conversation, its creation included: concurrent deliveries (a retry
    * racing the original) queue on a transaction-scoped advisory lock keyed by the conversation.
    */
-  async function lockConversation(tx: Tx, inbound: InboundMessage): Promise<{ conversation: Conversation; created: boolean }> {
+  async function lockConversation(tx: Tx, inbound: Pick<InboundMessage, 'channel' | 'conversationKey' | 'channelUserId'>): Promise<{ conversation: Conversation; created: boolean }> {
     await tx.execute(sql`select pg_advisory_xact_lock(${CONVERSATION_LOCK_CLASS}, hashtext(${inbound.channel} || ':' || ${inbound.conversationKey}))`);
     const find = () =>
       tx
@@ -341,7 +342,10 @@ export function createConversationService(deps: ConversationServiceDeps) {
     return row ?? null;
   }
 
-  return { start, receive, history, find };
+  // Email and other whole-message channels: one turn, in its own module (receive-document.ts).
+  const receiveDocument = createDocumentReceiver({ db, script, settings, classify: deps.classify, now, onEnqueued: () => deps.onEnqueued?.(), lockConversation, toReplyView });
+
+  return { start, receive, receiveDocument, history, find };
 }
 
 export type ConversationService = ReturnType<typeof createConversationService>;

@@ -61,6 +61,25 @@ export const es = {
   'whatsapp.share_location': 'Puedes enviar tu ubicación (📎 › Ubicación) o escribir la dirección.',
   'whatsapp.skip_hint': 'Escribe «{skip}» para continuar sin ella.',
   'whatsapp.scan_qr': 'WhatsApp Web: escanea este código con el teléfono de la oficina (WhatsApp › Dispositivos vinculados › Vincular un dispositivo):',
+  // --- Email channel: the one-turn answer to a citizen's email, and the mail around it ---
+  'start.email_inbox': 'Correo: se lee la carpeta {folder} de {imap} y se responde por {smtp} como {from}',
+  'start.email_send_only': 'Correo: solo envío, por {smtp} como {from} (sin IMAP_URL no se lee ningún buzón)',
+  'email.greeting': 'Buen día:',
+  'email.greeting_named': 'Buen día, {nombre}:',
+  'email.case_opened': 'Recibimos su correo y registramos su {tipo} con el folio {folio}.\nÁrea responsable: {dependencia}. Le responderemos a más tardar el {fechaLimite}.',
+  'email.after_hours': 'Nos escribió fuera del horario de atención ({horario}); su caso se revisará a partir del siguiente día hábil.',
+  'email.missing_intro': 'Para atenderle mejor, responda a este correo indicando:',
+  'email.missing_address': '- la dirección o el lugar exacto (calle, número y colonia, o una referencia cercana);',
+  'email.missing_name': '- su nombre completo;',
+  'email.missing_photo': '- si le es posible, una foto del problema (adjunta al correo).',
+  'email.message_added': 'Agregamos su mensaje al folio {folio}; el área responsable ({dependencia}) lo tendrá en cuenta.',
+  'email.attachments_rejected': 'No pudimos guardar estos archivos adjuntos: {lista}. Aceptamos imágenes (JPG, PNG, GIF, WebP, HEIC) y PDF de hasta {max} cada uno.',
+  'email.address_noted': 'Anotamos el lugar: {direccion}.',
+  'email.no_text': '(correo sin texto)',
+  'email.attachment_unnamed': 'archivo sin nombre',
+  'email.keep_folio': 'Para que sus respuestas se agreguen a este caso, responda a este correo o conserve «[{folio}]» en el asunto.',
+  'email.closing': 'Atentamente,\n{municipio}\nAtención ciudadana',
+  'email.subject_default': 'Su solicitud',
 } as const;
 
 export type MessageKey = keyof typeof es;

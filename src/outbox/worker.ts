@@ -4,6 +4,7 @@ import { conversations, messages, outbox } from '../db/schema.js';
 import { OutboundMessage } from '../messages/outbound.js';
 import { recordDeliveryError } from './delivery-status.js';
 import { DeliveryFailed, DeliveryRefused, type ChannelSender, type Delivery } from './delivery.js';
+import { recordDeliveryFailure } from './delivery-failure.js';
 
 export interface OutboxLogger {
   info(obj: object, msg: string): void;
@@ -174,6 +175,11 @@ export class OutboxWorker {
         { outboxId: job.outboxId, channel: job.channel, attempt: job.attempt, err: error },
         giveUp ? 'outbound message failed for good' : 'outbound message will be retried',
       );
+      if (giveUp) {
+        await recordDeliveryFailure(db, job.messageId, String((error as Error).message ?? error)).catch((failure: unknown) =>
+          logger.error({ err: failure, messageId: job.messageId }, 'could not record the delivery failure'),
+        );
+      }
     }
   }
 }
