@@ -45,4 +45,13 @@ export const en: Record<MessageKey, string> = {
   'chat.location_sent': '[Location sent]',
   'chat.staff': 'Municipal staff',
   'chat.confirm_new': 'Start a new conversation? The current one will no longer be shown on this device.',
+  // Staff console (issue 7)
+  'error.case_not_received': 'The case must be received before it is worked.',
+  'error.case_closed': 'The case is already closed.',
+  'error.invalid_derivation': 'That derivation is not possible from the case\'s current level.',
+  'error.conversation_taken': 'Someone else already took this conversation, or it is no longer waiting.',
+  'error.csrf': 'Missing or invalid anti-CSRF token; reload the page.',
+  'error.no_citizen_channel': 'The case has no channel to answer the citizen on.',
+  'case.final_answer': 'Answer to your case {folio}: {answer}',
+  'case.not_admissible': 'Your case {folio} is not admissible: {reason}',
 };

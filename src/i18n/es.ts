@@ -44,6 +44,15 @@ export const es = {
   'chat.location_sent': '[Ubicación enviada]',
   'chat.staff': 'Personal municipal',
   'chat.confirm_new': '¿Empezar una nueva conversación? La actual dejará de mostrarse en este dispositivo.',
+  // Staff console (issue 7): errors, messages to the citizen, and every console string.
+  'error.case_not_received': 'El caso debe recepcionarse antes de trabajarlo.',
+  'error.case_closed': 'El caso ya está cerrado.',
+  'error.invalid_derivation': 'Esa derivación no es posible desde el nivel actual del caso.',
+  'error.conversation_taken': 'Otra persona ya tomó esta conversación o ya no está en espera.',
+  'error.csrf': 'Falta el token anti-CSRF o no es válido; recarga la página.',
+  'error.no_citizen_channel': 'El caso no tiene un canal por el cual responder al ciudadano.',
+  'case.final_answer': 'Respuesta a su caso {folio}: {answer}',
+  'case.not_admissible': 'Su caso {folio} no procede: {reason}',
 } as const;
 
 export type MessageKey = keyof typeof es;
