@@ -314,6 +314,9 @@ STEP_PG="tests on $PG_LABEL"
 STEP_NAMES[2]="$STEP_PG"
 STEP_RESULT[$STEP_PG]="not run"
 
+# Staff console browser tests drive Debian's Chromium (never a downloaded browser); DejaVu makes screenshots readable.
+ensure_debian_packages chromium fonts-dejavu-core
+
 log ""
 log "== typecheck =="
 run_step "$STEP_TYPECHECK" npm run typecheck
