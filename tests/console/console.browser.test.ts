@@ -126,7 +126,7 @@ describe(`the staff console in Chromium (${databaseKind})`, () => {
 
     // A tablet-sized window shows the same page without sideways scrolling.
     await enrique.setViewportSize({ width: 768, height: 1024 });
-    expect(await enrique.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    expect(await enrique.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
   }, 180_000);
 
   it('lets an operator take over an escalated web chat; the citizen gets the reply and the bot stays silent', async () => {
