@@ -439,7 +439,7 @@ async function conversationsView(selected) {
       conversations.length === 0
         ? h('p', { class: 'muted' }, tr('conv.empty'))
         : h('ul', { class: 'conv-list' }, conversations.map((c) =>
-            h('li', {}, h('a', { href: `#/conversaciones/${c.id}`, 'aria-current': c.id === selected ? 'true' : undefined }, c.citizenName ?? tr('author.citizen')), ' ', h('span', { class: c.status === 'waiting_agent' ? 'badge new' : 'badge ok' }, tr('conv.' + c.status)), h('div', { class: 'muted' }, `${tr('channel.' + c.channel)} · ${fmtDate(c.updatedAt)}`), h('div', {}, c.lastText)),
+            h('li', {}, h('a', { href: `#/conversaciones/${c.id}`, 'aria-current': c.id === selected ? 'true' : undefined }, c.citizenName ?? tr('author.citizen')), ' ', h('span', { class: c.status === 'waiting_agent' ? 'badge new' : 'badge ok' }, tr('conv.' + c.status)), h('div', { class: 'muted' }, `${tr('channel.' + c.channel)} · ${fmtDate(c.updatedAt)}${c.reason ? ` · ${tr('conv.reason')}: ${c.reason}` : ''}`), h('div', {}, c.lastText)),
           )),
     );
     if (!selected) return;
@@ -468,7 +468,7 @@ async function conversationsView(selected) {
         messages,
       ),
       c.status === 'waiting_agent' && h('div', { class: 'row' }, h('button', { type: 'button', onclick: () => post('take-over') }, tr('conv.take')), h('button', { type: 'button', class: 'secondary', onclick: () => post('close') }, tr('conv.close'))),
-      c.status === 'agent' && [reply, h('div', { class: 'row' }, h('button', { type: 'button', class: 'secondary', onclick: () => post('hand-back') }, tr('conv.hand_back')), h('button', { type: 'button', class: 'secondary', onclick: () => post('close') }, tr('conv.close')))],
+      c.status === 'agent' && [h('div', { class: 'row' }, h('button', { type: 'button', class: 'secondary', onclick: () => post('hand-back') }, tr('conv.hand_back')), h('button', { type: 'button', class: 'secondary', onclick: () => post('close') }, tr('conv.close'))), reply],
     ));
   };
   await state.refresh();
@@ -519,7 +519,7 @@ async function newCaseView() {
 // ---------- administration ----------
 
 function adminTable(head, rows) {
-  return h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, head.map((k) => h('th', { scope: 'col' }, tr('admin.' + k))))), h('tbody', {}, rows)));
+  return h('div', { class: 'table-wrap' }, h('table', { class: 'admin' }, h('thead', {}, h('tr', {}, head.map((k) => h('th', { scope: 'col' }, tr('admin.' + k))))), h('tbody', {}, rows)));
 }
 
 async function guarded(status, fn) {

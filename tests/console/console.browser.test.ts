@@ -5,7 +5,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/password.js';
 import { departments, staffUsers } from '../../src/db/schema.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import { ADMIN, createTestApp, type TestApp } from '../helpers/app.js';
 import { databaseKind } from '../helpers/database.js';
 
 const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
@@ -150,5 +150,40 @@ describe(`the staff console in Chromium (${databaseKind})`, () => {
     await oscar.screenshot({ path: `${SCREENSHOTS}console-conversations.png` });
     await oscar.getByRole('button', { name: 'Devolver al bot' }).click();
     await oscar.getByText('No hay conversaciones que esperen a una persona.').waitFor();
+  }, 120_000);
+
+  it('works on a tablet: an admin opens a case for a caller and adds a staff member without sideways scrolling', async () => {
+    const admin = await newPage(768, 1024);
+    await admin.goto(`${base}/console`);
+    await admin.getByLabel('Correo electrónico').fill(ADMIN.email);
+    await admin.getByLabel('Contraseña').fill(ADMIN.password);
+    await admin.getByRole('button', { name: 'Entrar' }).click();
+    await admin.getByRole('heading', { name: 'Bandeja de trabajo' }).waitFor();
+    const fitsWidth = async () => expect(await admin.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+    await fitsWidth();
+
+    await admin.getByRole('link', { name: 'Abrir caso' }).click();
+    await admin.getByLabel('Canal').selectOption('telefono');
+    await admin.getByLabel('Categoría').selectOption({ label: 'Alumbrado público' });
+    await admin.getByLabel('Descripción').fill('Llamó: la luminaria de la esquina de Reforma y 5 de Mayo no enciende');
+    await admin.getByLabel('Nombre').fill('Marta Ruiz');
+    await admin.getByLabel('Teléfono', { exact: true }).fill('55 3333 4444');
+    await admin.getByRole('button', { name: 'Abrir caso' }).click();
+    const created = await admin.getByRole('status').filter({ hasText: 'abierto' }).innerText();
+    const folio = /AC-\d{4}-\d{6}/.exec(created)![0];
+    await fitsWidth();
+    await admin.getByRole('link', { name: 'Bandeja' }).click();
+    await admin.locator('tr', { hasText: folio }).getByText('Sin recepcionar').waitFor();
+
+    await admin.getByRole('link', { name: 'Personal' }).click();
+    const form = admin.locator('form', { has: admin.getByRole('heading', { name: 'Agregar' }) });
+    await form.getByLabel('Nombre', { exact: true }).fill('Lucía Operadora');
+    await form.getByLabel('Correo', { exact: true }).fill('lucia@muni.test');
+    await form.getByLabel('Rol').selectOption('operador');
+    await form.getByLabel('Contraseña').fill('una-clave-bastante-larga');
+    await form.getByRole('button', { name: 'Crear' }).click();
+    await admin.locator('td', { hasText: 'lucia@muni.test' }).waitFor();
+    await fitsWidth();
+    await admin.screenshot({ path: `${SCREENSHOTS}console-admin-tablet.png`, fullPage: true });
   }, 120_000);
 });
