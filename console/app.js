@@ -218,6 +218,7 @@ async function trayView(params) {
 function describeEvent(item, ref) {
   const d = item.data ?? {};
   const dept = (id) => ref.departments.find((x) => x.id === id)?.name ?? id;
+  const category = (code) => ref.categories.find((x) => x.code === code)?.name ?? code ?? '';
   switch (item.type) {
     case 'case.derived':
       if (d.toDepartmentId) return `→ ${d.toDepartment ?? dept(d.toDepartmentId)}. ${d.note ?? ''}`;
@@ -225,7 +226,7 @@ function describeEvent(item, ref) {
     case 'case.derived_external':
       return `${d.organism} (${d.sentVia}). ${d.note ?? ''}`;
     case 'case.reclassified':
-      return `${tr('type.' + d.fromType)} → ${tr('type.' + d.toType)}, ${d.toCategory}. ${d.reason ?? ''}`;
+      return `${tr('type.' + d.fromType)} → ${tr('type.' + d.toType)}, ${category(d.toCategory)}. ${d.reason ?? ''}`;
     case 'case.status_changed':
       return `${tr('status.' + d.from)} → ${tr('status.' + d.to)}${d.note ? '. ' + d.note : ''}`;
     case 'case.note_added':
@@ -237,7 +238,7 @@ function describeEvent(item, ref) {
     case 'case.rejected':
       return d.reason;
     case 'case.opened':
-      return `${tr('channel.' + d.channel)} · ${d.category ?? ''}`;
+      return `${tr('channel.' + d.channel)} · ${category(d.category)}`;
     default:
       return '';
   }

@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/password.js';
+import { actOnCase } from '../../src/cases/actions.js';
+import { OpenOnBehalfInput, openCaseOnBehalf } from '../../src/cases/open-on-behalf.js';
 import { departments, staffUsers } from '../../src/db/schema.js';
 import { ADMIN, createTestApp, type TestApp } from '../helpers/app.js';
 import { databaseKind } from '../helpers/database.js';
@@ -88,10 +90,20 @@ describe(`the staff console in Chromium (${databaseKind})`, () => {
     const done = await citizenSays(citizen, 'sí');
     const folio = /AC-\d{4}-\d{6}/.exec(done.messages.map((m) => m.text).join(' '))![0];
 
+    // Older cases share the tray: one opened by phone 40 days ago (overdue), one received 5 days ago.
+    const [rosaRow] = await app.database.db.select().from(staffUsers).where(eq(staffUsers.email, 'responsable@muni.test'));
+    const rosaStaff = { id: rosaRow!.id, email: rosaRow!.email, name: rosaRow!.name, role: rosaRow!.role, departmentId: rosaRow!.departmentId };
+    const settings = { folioPrefix: 'AC', defaultDueDays: 30, timeZone: 'America/Mexico_City' };
+    const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
+    await openCaseOnBehalf(app.database.db, rosaStaff, OpenOnBehalfInput.parse({ channel: 'telefono', type: 'queja', category: 'baches-pavimento', description: 'Banqueta rota en la calle Allende 45', name: 'Luis Gómez', phone: '5522223333' }), settings, daysAgo(40));
+    const received = await openCaseOnBehalf(app.database.db, rosaStaff, OpenOnBehalfInput.parse({ channel: 'presencial', type: 'reporte', category: 'baches-pavimento', description: 'Hundimiento en avenida Juárez', name: 'Carmen Díaz' }), settings, daysAgo(5));
+    await actOnCase(app.database.db, rosaStaff, received.case.id, { kind: 'receive' }, daysAgo(4), 'es');
+
     // Responsable: the case waits, not yet received, in the department's tray.
     const rosa = await staffLogin('responsable@muni.test');
     const row = rosa.locator('tr', { hasText: folio });
     await expect(row.getByText('Sin recepcionar').isVisible()).resolves.toBe(true);
+    await expect(rosa.locator('tr.overdue', { hasText: 'Luis Gómez' }).getByText(/vencido hace 10 d/).isVisible()).resolves.toBe(true);
     await rosa.screenshot({ path: `${SCREENSHOTS}console-tray.png` });
     await row.getByRole('link', { name: folio }).click();
     await rosa.getByRole('button', { name: 'Recepcionar' }).click();
