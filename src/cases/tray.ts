@@ -7,6 +7,7 @@ import { CaseStatus, CaseType } from './case-type.js';
 
 const FINAL_STATUSES = ['cerrado', 'no_procede'] as const;
 
+/** Closed and not-admissible cases are left out unless asked for by status. */
 export const TrayFilter = z.object({
   status: CaseStatus.optional(),
   type: CaseType.optional(),
@@ -17,7 +18,6 @@ export const TrayFilter = z.object({
   to: z.coerce.date().optional(),
   overdue: z.stringbool().optional(),
   notReceived: z.stringbool().optional(),
-  /** Closed cases are hidden unless asked for by status. */
   sort: z.enum(['newest', 'urgent']).default('newest'),
   limit: z.coerce.number().int().min(1).max(500).default(200),
 });

@@ -17,7 +17,8 @@ export const csrfTokenFor = (sessionToken: string) => createHash('sha256').updat
 export function readCookie(header: string | undefined, name: string): string | undefined {
   for (const part of (header ?? '').split(';')) {
     const [key, ...rest] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(rest.join('='));
+    // Session tokens are base64url: anything needing decoding is not ours.
+    if (key === name) return rest.join('=');
   }
   return undefined;
 }
