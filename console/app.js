@@ -175,6 +175,7 @@ async function trayView(params) {
       { class: 'checks' },
       h('label', { class: 'inline' }, h('input', { type: 'checkbox', name: 'overdue', value: 'true', checked: params.get('overdue') === 'true' }), tr('filter.overdue')),
       h('label', { class: 'inline' }, h('input', { type: 'checkbox', name: 'notReceived', value: 'true', checked: params.get('notReceived') === 'true' }), tr('filter.not_received')),
+      h('label', { class: 'inline' }, h('input', { type: 'checkbox', name: 'mine', value: 'true', checked: params.get('mine') === 'true' }), tr('filter.mine')),
     ),
     h('div', { class: 'checks' }, h('button', { type: 'submit' }, tr('filter.apply'))),
   );

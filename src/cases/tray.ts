@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, notInArray, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, notInArray, or, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { canSeeDepartment, CROSS_DEPARTMENT_ROLES, type StaffPrincipal } from '../auth/sessions.js';
 import type { Executor } from '../db/client.js';
@@ -6,6 +6,7 @@ import { attachments, caseEvents, cases, categories, citizens, departments, mess
 import { CaseStatus, CaseType } from './case-type.js';
 
 const FINAL_STATUSES = ['cerrado', 'no_procede'] as const;
+const LEVEL_ROLES = ['responsable', 'encargado', 'experto'] as const;
 
 /** Closed and not-admissible cases are left out unless asked for by status. */
 export const TrayFilter = z.object({
@@ -18,6 +19,8 @@ export const TrayFilter = z.object({
   to: z.coerce.date().optional(),
   overdue: z.stringbool().optional(),
   notReceived: z.stringbool().optional(),
+  /** Only what waits for me: at my level (department staff) and not named to someone else, or named to me. */
+  mine: z.stringbool().optional(),
   sort: z.enum(['newest', 'urgent']).default('newest'),
   limit: z.coerce.number().int().min(1).max(500).default(200),
 });
@@ -37,6 +40,12 @@ export async function listTray(ex: Executor, staff: StaffPrincipal, filter: Tray
   if (filter.to) where.push(lte(cases.createdAt, filter.to));
   if (filter.overdue) where.push(lt(cases.dueAt, now), notInArray(cases.status, [...FINAL_STATUSES]));
   if (filter.notReceived) where.push(isNull(cases.receivedAt));
+  if (filter.mine) {
+    const atMyLevel = (LEVEL_ROLES as readonly string[]).includes(staff.role)
+      ? and(eq(cases.assignedRole, staff.role as (typeof LEVEL_ROLES)[number]), or(isNull(cases.assignedUserId), eq(cases.assignedUserId, staff.id)))
+      : undefined;
+    where.push(atMyLevel ? or(atMyLevel, eq(cases.assignedUserId, staff.id))! : eq(cases.assignedUserId, staff.id));
+  }
   return ex
     .select({
       id: cases.id,

@@ -88,6 +88,7 @@ export const en: Record<MessageKey, string> = {
   'console.filter.from': 'From',
   'console.filter.to': 'To',
   'console.filter.overdue': 'Overdue only',
+  'console.filter.mine': 'Only those waiting for me',
   'console.filter.not_received': 'Not received only',
   'console.filter.sort': 'Order',
   'console.filter.apply': 'Filter',

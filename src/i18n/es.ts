@@ -87,6 +87,7 @@ export const es = {
   'console.filter.from': 'Desde',
   'console.filter.to': 'Hasta',
   'console.filter.overdue': 'Solo vencidos',
+  'console.filter.mine': 'Solo los que me tocan',
   'console.filter.not_received': 'Solo sin recepcionar',
   'console.filter.sort': 'Orden',
   'console.filter.apply': 'Filtrar',

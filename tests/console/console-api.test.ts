@@ -112,6 +112,9 @@ describe(`staff console API on ${databaseKind}`, () => {
     expect((await act(encargado, { kind: 'derive_level', to: 'experto', note: 'aún no' })).statusCode).toBe(403);
     expect((await act(responsable, { kind: 'derive_level', to: 'experto', note: 'salto' })).statusCode).toBe(400);
     expect((await act(responsable, { kind: 'derive_level', to: 'encargado', note: 'Para cuadrilla' })).statusCode).toBe(200);
+    const mine = async (s: Session) => ((await get(s, '/api/staff/tray?mine=true')).json().cases as Array<{ id: number }>).map((c) => c.id);
+    expect(await mine(responsable)).not.toContain(caseId);
+    expect(await mine(encargado)).toContain(caseId);
     expect((await act(encargado, { kind: 'derive_level', to: 'experto', note: 'Dictamen técnico' })).statusCode).toBe(200);
     expect((await act(experto, { kind: 'derive_level', to: 'encargado', note: 'Dictamen listo' })).statusCode).toBe(200);
     expect((await act(encargado, { kind: 'reclassify', type: 'reporte', category: 'baches-pavimento', reason: 'Es un reporte' })).statusCode).toBe(200);
