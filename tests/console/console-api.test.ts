@@ -183,4 +183,29 @@ describe(`staff console API on ${databaseKind}`, () => {
     expect((await post(one, `/api/staff/conversations/${listed.id}/hand-back`)).json().conversation.status).toBe('bot');
     expect((await say('u2', 'hay un bache en la calle Juárez 12')).replies.length).toBeGreaterThan(0);
   });
+
+  it('derives a case to another department, which receives it anew, and to an outside organism, replying to the citizen on the way', async () => {
+    await say('u3', 'Hay un bache enorme en la avenida Reforma 200');
+    await say('u3', 'Pedro 5599998888');
+    await say('u3', 'omitir');
+    await say('u3', 'sí');
+    const responsable = await signIn('responsable@muni.test');
+    const agua = await signIn('agua@muni.test');
+    const [found] = (await get(responsable, '/api/staff/tray?notReceived=true')).json().cases as Array<{ id: number }>;
+    const actOn = (s: Session, payload: unknown) => post(s, `/api/staff/cases/${found!.id}/actions`, payload);
+    await actOn(responsable, { kind: 'receive' });
+    expect((await actOn(responsable, { kind: 'reply', text: 'Lo estamos revisando.' })).json().result.messageId).toBeGreaterThan(0);
+    const [aguaDept] = await app.database.db.select().from(departments).where(eq(departments.code, 'agua-potable'));
+    expect((await actOn(responsable, { kind: 'derive_department', departmentId: aguaDept!.id, note: 'Es una fuga, no un bache' })).statusCode).toBe(200);
+    expect((await get(responsable, `/api/staff/cases/${found!.id}`)).statusCode).toBe(404);
+    const moved = (await get(agua, `/api/staff/cases/${found!.id}`)).json().case;
+    expect(moved).toMatchObject({ department: 'Organismo Operador de Agua Potable y Drenaje', receivedAt: null, assignedRole: 'responsable' });
+    expect((await actOn(agua, { kind: 'derive_external', organism: 'Comisión Estatal del Agua', sentVia: 'oficio 123/2026', note: 'Red estatal' })).json().error.code).toBe('error.case_not_received');
+    await actOn(agua, { kind: 'receive' });
+    expect((await actOn(agua, { kind: 'derive_external', organism: 'Comisión Estatal del Agua', sentVia: 'oficio 123/2026', note: 'Red estatal' })).statusCode).toBe(200);
+    const page = (await get(agua, `/api/staff/cases/${found!.id}`)).json().case;
+    expect(page.status).toBe('en_seguimiento');
+    expect(page.timeline.find((i: { type?: string }) => i.type === 'case.derived_external').data).toMatchObject({ organism: 'Comisión Estatal del Agua', sentVia: 'oficio 123/2026' });
+    expect(page.timeline.some((i: { kind: string; author?: string; text?: string }) => i.kind === 'message' && i.author === 'staff' && i.text === 'Lo estamos revisando.')).toBe(true);
+  });
 });
