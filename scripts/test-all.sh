@@ -27,7 +27,7 @@ now() { date +%s.%N; }
 elapsed_since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
 # --------------------------------------------------------------------------
-# System packages (Debian). Later: Dovecot, Chromium.
+# System packages (Debian): PostgreSQL, Dovecot, Chromium.
 # --------------------------------------------------------------------------
 
 # The Debian package that provides a command this script needs.
@@ -325,8 +325,6 @@ STEP_PG="tests on PostgreSQL"
 STEP_NAMES=("$STEP_TYPECHECK" "$STEP_PGLITE" "$STEP_PG")
 for name in "${STEP_NAMES[@]}"; do STEP_RESULT[$name]="not run"; done
 
-# WhatsApp Web mode's start-up test drives Debian's Chromium (nothing downloads a browser).
-ensure_debian_packages chromium
 
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
   log "test-all: TEST_DATABASE_URL is set: using that server, not starting a local one"
@@ -342,8 +340,10 @@ STEP_PG="tests on $PG_LABEL"
 STEP_NAMES[2]="$STEP_PG"
 STEP_RESULT[$STEP_PG]="not run"
 
-# The email tests run against a real Dovecot IMAP server (tests/helpers/dovecot.ts).
-ensure_debian_packages dovecot-imapd
+# Real servers the tests use: Dovecot IMAP for the email channel (tests/helpers/dovecot.ts);
+# Debian's Chromium (never a downloaded browser) for the console's browser tests and WhatsApp
+# Web's start-up test, with DejaVu fonts so screenshots are readable.
+ensure_debian_packages dovecot-imapd chromium fonts-dejavu-core
 
 log ""
 log "== typecheck =="

@@ -10,7 +10,16 @@ export type CaseEventType =
   // Email channel: a citizen's later message joined the case; an address arrived later; a message to the citizen could not be delivered.
   | 'case.message_added'
   | 'case.address_added'
-  | 'delivery.failed';
+  | 'delivery.failed'
+  | 'case.received'
+  | 'case.derived'
+  | 'case.derived_external'
+  | 'case.reclassified'
+  | 'case.note_added'
+  | 'case.status_changed'
+  | 'case.replied'
+  | 'case.closed'
+  | 'case.rejected';
 
 export async function recordCaseEvent(
   ex: Executor,

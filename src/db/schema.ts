@@ -47,6 +47,8 @@ export const categories = pgTable('categories', {
   dueDays: integer('due_days'),
   active: boolean('active').notNull().default(true),
   createdAt: createdAt(),
+  /** The type staff start from when they open a case of this category by hand. */
+  defaultType: text('default_type', { enum: ['queja', 'solicitud_informacion', 'sugerencia', 'reporte'] }),
 });
 export type Category = typeof categories.$inferSelect;
 
@@ -165,6 +167,12 @@ export const cases = pgTable(
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     closedAt: timestamp('closed_at', { withTimezone: true }),
+    /** Who holds the case now inside its department (console): a role level, and a person when one is named. */
+    assignedRole: text('assigned_role', { enum: ['responsable', 'encargado', 'experto'] }).notNull().default('responsable'),
+    assignedUserId: integer('assigned_user_id').references(() => staffUsers.id),
+    /** Set when someone recepciona the case; the tray lists cases without it as not yet received. */
+    receivedAt: timestamp('received_at', { withTimezone: true }),
+    receivedBy: integer('received_by').references(() => staffUsers.id),
   },
   (t) => [
     uniqueIndex('cases_folio_year_seq_uq').on(t.folioYear, t.folioSeq),

@@ -17,6 +17,9 @@ import { installErrorHandling } from './errors.js';
 import { healthPlugin } from './plugins/health.js';
 import { staffApiPlugin } from './plugins/staff-api.js';
 import { webChatPlugin } from './plugins/webchat.js';
+import { consoleApiPlugin } from './plugins/console/api.js';
+import { LiveUpdates } from './plugins/console/live.js';
+import { consolePagesPlugin } from './plugins/console/pages.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -95,6 +98,20 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   await app.register(healthPlugin, { database, version: deps.version });
   await app.register(webChatPlugin, { db: database.db, conversations, hub, locale: config.locale, municipalityName: deps.municipalityName, rateLimits: config.rateLimits });
   await app.register(staffApiPlugin, { db: database.db, sessionTtlMs: config.sessionTtlMs });
+  // Staff console (issue 7): its API under /api/staff and its pages under /console.
+  const live = new LiveUpdates(database.db, 1500);
+  app.addHook('onClose', async () => live.stop());
+  await app.register(consoleApiPlugin, {
+    db: database.db,
+    sessionTtlMs: config.sessionTtlMs,
+    secureCookies: config.publicUrl?.startsWith('https:') ?? false,
+    locale: config.locale,
+    caseSettings: { folioPrefix: config.folioPrefix, defaultDueDays: config.caseDueDays, timeZone: config.timeZone },
+    live,
+    now,
+    onEnqueued: () => outbox?.wake(),
+  });
+  await app.register(consolePagesPlugin, { locale: config.locale });
   for (const channel of channels) {
     if (channel.routes) await app.register(async (scope) => channel.routes!(scope));
   }

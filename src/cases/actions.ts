@@ -1,0 +1,181 @@
+import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { canSeeDepartment, type StaffPrincipal } from '../auth/sessions.js';
+import type { Db, Tx } from '../db/client.js';
+import { cases, categories, conversations, departments, staffUsers, type Case } from '../db/schema.js';
+import { Conflict, Forbidden, InvalidInput, NotFound } from '../errors.js';
+import { t, type Locale } from '../i18n/index.js';
+import { enqueueOutbound } from '../outbox/enqueue.js';
+import { CaseType } from './case-type.js';
+import { recordCaseEvent, type Actor, type CaseEventType } from './events.js';
+
+/**
+ * What staff do to a case. Every action locks the case row, checks who may do it (department
+ * and role), changes the case, and appends its `case_events` row in one transaction; replies to
+ * the citizen go through the outbox in that same transaction, so they leave only if it commits.
+ */
+
+export const LEVELS = ['responsable', 'encargado', 'experto'] as const;
+export type Level = (typeof LEVELS)[number];
+
+/** The moves between levels inside a department: down the chain, and the expert's answer back up. */
+const LEVEL_MOVES: ReadonlyArray<readonly [Level, Level]> = [
+  ['responsable', 'encargado'],
+  ['encargado', 'experto'],
+  ['experto', 'encargado'],
+];
+
+/** Roles that may act on any level of a case (and the only ones who may declare it not admissible). */
+const SUPERVISORS: readonly StaffPrincipal['role'][] = ['admin', 'coordinador'];
+
+const Text = (max: number) => z.string().trim().min(1).max(max);
+
+export const CaseAction = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('receive') }),
+  z.object({ kind: z.literal('derive_level'), to: z.enum(LEVELS), userId: z.number().int().positive().optional(), note: Text(2000) }),
+  z.object({ kind: z.literal('derive_department'), departmentId: z.number().int().positive(), note: Text(2000) }),
+  z.object({ kind: z.literal('derive_external'), organism: Text(200), sentVia: Text(200), note: Text(2000) }),
+  z.object({ kind: z.literal('reclassify'), type: CaseType, category: Text(80), reason: Text(2000) }),
+  z.object({ kind: z.literal('note'), text: Text(4000) }),
+  z.object({ kind: z.literal('status'), status: z.enum(['en_seguimiento', 'escalado']), note: z.string().trim().max(2000).optional() }),
+  z.object({ kind: z.literal('reply'), text: Text(4000) }),
+  z.object({ kind: z.literal('close'), answer: Text(4000) }),
+  z.object({ kind: z.literal('reject'), reason: Text(2000) }),
+]);
+export type CaseAction = z.infer<typeof CaseAction>;
+
+export interface CaseActionResult {
+  caseId: number;
+  event: CaseEventType;
+  /** Set when a message to the citizen was put in the outbox. */
+  messageId?: number;
+}
+
+const staffActor = (staff: StaffPrincipal): Actor => ({ kind: 'staff', id: String(staff.id) });
+const isSupervisor = (staff: StaffPrincipal) => SUPERVISORS.includes(staff.role);
+const isFinal = (c: Case) => c.status === 'cerrado' || c.status === 'no_procede';
+
+export async function actOnCase(db: Db, staff: StaffPrincipal, caseId: number, action: CaseAction, now: Date, locale: Locale): Promise<CaseActionResult> {
+  return db.transaction(async (tx) => {
+    const [current] = await tx.select().from(cases).where(eq(cases.id, caseId)).for('update').limit(1);
+    // Another department's case answers exactly like a missing one.
+    if (!current || !canSeeDepartment(staff, current.departmentId)) throw new NotFound('error.case_not_found');
+    if (action.kind !== 'note' && isFinal(current)) throw new Conflict('error.case_closed');
+    if (!['receive', 'note'].includes(action.kind) && !current.receivedAt) throw new Conflict('error.case_not_received');
+
+    const actor = staffActor(staff);
+    const update = (values: Partial<Case>) => tx.update(cases).set({ ...values, updatedAt: now }).where(eq(cases.id, caseId));
+    const event = async (type: CaseEventType, data: Record<string, unknown>) => {
+      await recordCaseEvent(tx, caseId, type, actor, { ...data, by: staff.name });
+      return type;
+    };
+
+    switch (action.kind) {
+      case 'receive': {
+        if (current.receivedAt) throw new Conflict();
+        mayWorkLevel(staff, current);
+        await update({ receivedAt: now, receivedBy: staff.id, status: current.status === 'nuevo' ? 'recepcionado' : current.status });
+        return { caseId, event: await event('case.received', {}) };
+      }
+      case 'derive_level': {
+        mayWorkLevel(staff, current);
+        if (!LEVEL_MOVES.some(([from, to]) => from === current.assignedRole && to === action.to)) throw new InvalidInput('error.invalid_derivation');
+        if (action.userId !== undefined) await requireHolder(tx, action.userId, current.departmentId, action.to);
+        await update({ assignedRole: action.to, assignedUserId: action.userId ?? null });
+        return { caseId, event: await event('case.derived', { from: current.assignedRole, to: action.to, userId: action.userId ?? null, note: action.note }) };
+      }
+      case 'derive_department': {
+        if (!isSupervisor(staff) && staff.role !== 'responsable') throw new Forbidden();
+        if (action.departmentId === current.departmentId) throw new InvalidInput('error.invalid_derivation');
+        const [target] = await tx.select().from(departments).where(and(eq(departments.id, action.departmentId), eq(departments.active, true))).limit(1);
+        if (!target) throw new InvalidInput('error.invalid_derivation');
+        // The receiving department receives it anew, at its first level.
+        await update({ departmentId: target.id, assignedRole: 'responsable', assignedUserId: null, receivedAt: null, receivedBy: null });
+        return { caseId, event: await event('case.derived', { fromDepartmentId: current.departmentId, toDepartmentId: target.id, toDepartment: target.name, note: action.note }) };
+      }
+      case 'derive_external': {
+        mayWorkLevel(staff, current);
+        await update({ status: 'en_seguimiento' });
+        return { caseId, event: await event('case.derived_external', { organism: action.organism, sentVia: action.sentVia, note: action.note }) };
+      }
+      case 'reclassify': {
+        mayWorkLevel(staff, current);
+        const [category] = await tx.select().from(categories).where(and(eq(categories.code, action.category), eq(categories.active, true))).limit(1);
+        if (!category) throw new InvalidInput();
+        const moves = category.departmentId !== current.departmentId;
+        await update({
+          type: action.type,
+          categoryId: category.id,
+          ...(moves ? { departmentId: category.departmentId, assignedRole: 'responsable' as const, assignedUserId: null, receivedAt: null, receivedBy: null } : {}),
+        });
+        return {
+          caseId,
+          event: await event('case.reclassified', {
+            fromType: current.type,
+            toType: action.type,
+            fromCategoryId: current.categoryId,
+            toCategory: category.code,
+            reason: action.reason,
+            ...(moves ? { fromDepartmentId: current.departmentId, toDepartmentId: category.departmentId } : {}),
+          }),
+        };
+      }
+      case 'note':
+        await update({});
+        return { caseId, event: await event('case.note_added', { text: action.text }) };
+      case 'status':
+        await update({ status: action.status });
+        return { caseId, event: await event('case.status_changed', { from: current.status, to: action.status, note: action.note ?? null }) };
+      case 'reply': {
+        const messageId = await tellCitizen(tx, current, action.text);
+        await update({});
+        return { caseId, messageId, event: await event('case.replied', { text: action.text, messageId }) };
+      }
+      case 'close': {
+        const messageId = await tellCitizenIfPossible(tx, current, t(locale, 'case.final_answer', { folio: current.folio, answer: action.answer }));
+        await update({ status: 'cerrado', closedAt: now });
+        return { caseId, ...(messageId ? { messageId } : {}), event: await event('case.closed', { answer: action.answer, messageId: messageId ?? null }) };
+      }
+      case 'reject': {
+        if (!isSupervisor(staff)) throw new Forbidden();
+        const messageId = await tellCitizenIfPossible(tx, current, t(locale, 'case.not_admissible', { folio: current.folio, reason: action.reason }));
+        await update({ status: 'no_procede', closedAt: now });
+        return { caseId, ...(messageId ? { messageId } : {}), event: await event('case.rejected', { reason: action.reason, messageId: messageId ?? null }) };
+      }
+    }
+  });
+}
+
+/** Department staff work a case only at their own level; supervisors and operators at any. */
+function mayWorkLevel(staff: StaffPrincipal, current: Case): void {
+  if (['admin', 'coordinador', 'operador'].includes(staff.role)) return;
+  if (staff.role !== current.assignedRole) throw new Forbidden();
+}
+
+async function requireHolder(tx: Tx, userId: number, departmentId: number, level: Level): Promise<void> {
+  const [user] = await tx
+    .select({ id: staffUsers.id })
+    .from(staffUsers)
+    .where(and(eq(staffUsers.id, userId), eq(staffUsers.departmentId, departmentId), eq(staffUsers.role, level), eq(staffUsers.active, true)))
+    .limit(1);
+  if (!user) throw new InvalidInput('error.invalid_derivation');
+}
+
+/** Sends on the channel of the conversation the case came from (the citizen's own channel). */
+async function tellCitizen(tx: Tx, current: Case, text: string): Promise<number> {
+  const id = await tellCitizenIfPossible(tx, current, text);
+  if (id === undefined) throw new Conflict('error.no_citizen_channel');
+  return id;
+}
+
+/**
+ * Cases opened by staff for a phone call or a visit have no conversation: their answer is
+ * recorded in the history and given on the contact the citizen left.
+ */
+async function tellCitizenIfPossible(tx: Tx, current: Case, text: string): Promise<number | undefined> {
+  if (!current.conversationId) return undefined;
+  const [conversation] = await tx.select({ channel: conversations.channel }).from(conversations).where(eq(conversations.id, current.conversationId)).limit(1);
+  if (!conversation) return undefined;
+  const message = await enqueueOutbound(tx, { conversationId: current.conversationId, channel: conversation.channel, caseId: current.id, message: { text, author: 'staff' } });
+  return message.id;
+}

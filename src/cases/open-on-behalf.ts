@@ -1,0 +1,43 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { StaffPrincipal } from '../auth/sessions.js';
+import { findOrCreateCitizen, updateCitizenContact } from '../citizens/queries.js';
+import type { Db } from '../db/client.js';
+import { CaseType } from './case-type.js';
+import { openCase, type CaseSettings, type OpenedCase } from './open-case.js';
+
+/** Channels where the citizen did not write to us: staff type the case in for them. */
+export const OFFLINE_CHANNELS = ['telefono', 'presencial', 'visita', 'redes'] as const;
+
+const Optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+/** The same fields the bot collects. */
+export const OpenOnBehalfInput = z.object({
+  channel: z.enum(OFFLINE_CHANNELS),
+  type: CaseType,
+  category: z.string().trim().min(1).max(80),
+  description: z.string().trim().min(3).max(4000),
+  address: Optional(z.string().trim().max(300)),
+  name: Optional(z.string().trim().max(200)),
+  phone: Optional(z.string().trim().max(40)),
+  email: Optional(z.email().max(254)),
+});
+export type OpenOnBehalfInput = z.infer<typeof OpenOnBehalfInput>;
+
+/**
+ * The citizen is identified on the offline channel by the contact they gave (phone, else email),
+ * so a second call from the same number lands on the same citizen; without one, a fresh identity.
+ */
+export async function openCaseOnBehalf(db: Db, staff: StaffPrincipal, input: OpenOnBehalfInput, settings: CaseSettings, now: Date): Promise<OpenedCase> {
+  return db.transaction(async (tx) => {
+    const identity = input.phone?.replace(/\D/g, '') || input.email?.toLowerCase() || randomUUID();
+    const citizen = await findOrCreateCitizen(tx, input.channel, identity);
+    await updateCitizenContact(tx, citizen.id, { name: input.name, phone: input.phone, email: input.email });
+    return openCase(
+      tx,
+      { type: input.type, category: input.category, description: input.description, address: input.address, citizenId: citizen.id, channel: input.channel, actor: { kind: 'staff', id: String(staff.id) } },
+      settings,
+      now,
+    );
+  });
+}

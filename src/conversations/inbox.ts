@@ -1,0 +1,43 @@
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import type { Executor } from '../db/client.js';
+import { citizens, conversationEvents, conversations, messages } from '../db/schema.js';
+
+/** Conversations a person should look at: escalated ones waiting, and those a person has. */
+export async function listInbox(ex: Executor) {
+  const rows = await ex
+    .select({ id: conversations.id, channel: conversations.channel, status: conversations.status, updatedAt: conversations.updatedAt, citizenName: citizens.name })
+    .from(conversations)
+    .innerJoin(citizens, eq(citizens.id, conversations.citizenId))
+    .where(inArray(conversations.status, ['waiting_agent', 'agent']))
+    .orderBy(asc(conversations.updatedAt))
+    .limit(200);
+  return Promise.all(
+    rows.map(async (row) => {
+      const [last] = await ex.select({ text: messages.text }).from(messages).where(and(eq(messages.conversationId, row.id), eq(messages.direction, 'in'))).orderBy(desc(messages.id)).limit(1);
+      const [why] = await ex
+        .select({ data: conversationEvents.data })
+        .from(conversationEvents)
+        .where(and(eq(conversationEvents.conversationId, row.id), eq(conversationEvents.type, 'conversation.escalated')))
+        .orderBy(desc(conversationEvents.id))
+        .limit(1);
+      return { ...row, lastText: last?.text ?? '', reason: String((why?.data as { reason?: string } | undefined)?.reason ?? '') };
+    }),
+  );
+}
+
+export async function getConversationView(ex: Executor, id: string) {
+  const [conversation] = await ex
+    .select({ id: conversations.id, channel: conversations.channel, status: conversations.status, citizenName: citizens.name })
+    .from(conversations)
+    .innerJoin(citizens, eq(citizens.id, conversations.citizenId))
+    .where(eq(conversations.id, id))
+    .limit(1);
+  if (!conversation) return null;
+  const rows = await ex
+    .select({ id: messages.id, direction: messages.direction, author: messages.author, text: messages.text, createdAt: messages.createdAt })
+    .from(messages)
+    .where(eq(messages.conversationId, id))
+    .orderBy(asc(messages.id))
+    .limit(500);
+  return { ...conversation, messages: rows };
+}

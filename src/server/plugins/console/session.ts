@@ -1,0 +1,54 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { authenticate, type StaffPrincipal } from '../../../auth/sessions.js';
+import { bearerToken } from '../../../channels/web/verify.js';
+import type { Db } from '../../../db/client.js';
+import { AppError } from '../../../errors.js';
+
+export const SESSION_COOKIE = 'ventanilla_staff';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * The anti-CSRF token is derived from the session token: a page can learn it only from our API
+ * (same origin), a forged cross-site request cannot, and nothing extra is stored.
+ */
+export const csrfTokenFor = (sessionToken: string) => createHash('sha256').update(`csrf:${sessionToken}`).digest('base64url');
+
+export function readCookie(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const [key, ...rest] = part.trim().split('=');
+    // Session tokens are base64url: anything needing decoding is not ours.
+    if (key === name) return rest.join('=');
+  }
+  return undefined;
+}
+
+export function setSessionCookie(reply: FastifyReply, token: string, expiresAt: Date, secure: boolean): void {
+  reply.header(
+    'set-cookie',
+    `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict; Expires=${expiresAt.toUTCString()}${secure ? '; Secure' : ''}`,
+  );
+}
+
+export function clearSessionCookie(reply: FastifyReply, secure: boolean): void {
+  reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0${secure ? '; Secure' : ''}`);
+}
+
+/** The session token a request carries: a bearer header (scripts) or the console's cookie. */
+export function sessionTokenOf(request: FastifyRequest): { token: string | undefined; viaCookie: boolean } {
+  const bearer = bearerToken(request.headers.authorization);
+  if (bearer) return { token: bearer, viaCookie: false };
+  return { token: readCookie(request.headers.cookie, SESSION_COOKIE), viaCookie: true };
+}
+
+/** Authenticates, and for a cookie session's mutating request demands the anti-CSRF header. */
+export async function authenticateConsole(db: Db, request: FastifyRequest): Promise<StaffPrincipal> {
+  const { token, viaCookie } = sessionTokenOf(request);
+  const staff = await authenticate(db, token);
+  if (viaCookie && !SAFE_METHODS.has(request.method)) {
+    const sent = Buffer.from(String(request.headers['x-csrf-token'] ?? ''));
+    const expected = Buffer.from(csrfTokenFor(token!));
+    if (sent.length !== expected.length || !timingSafeEqual(sent, expected)) throw new AppError('error.csrf', 403);
+  }
+  return staff;
+}

@@ -1,0 +1,206 @@
+import { eq } from 'drizzle-orm';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../src/auth/password.js';
+import { actOnCase } from '../../src/cases/actions.js';
+import { OpenOnBehalfInput, openCaseOnBehalf } from '../../src/cases/open-on-behalf.js';
+import { departments, staffUsers } from '../../src/db/schema.js';
+import { ADMIN, createTestApp, type TestApp } from '../helpers/app.js';
+import { databaseKind } from '../helpers/database.js';
+
+// The README's pictures are refreshed on request (UPDATE_SCREENSHOTS=1); other runs still take them, in a temporary folder, so a test run leaves the tree clean.
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1'
+  ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
+  : mkdtempSync(join(tmpdir(), 'ventanilla-screenshots-')) + '/';
+const PASSWORD = 'clave-segura-123';
+
+let app: TestApp;
+let browser: Browser;
+let base: string;
+const contexts: BrowserContext[] = [];
+
+async function addStaff(email: string, name: string, role: (typeof staffUsers.$inferInsert)['role'], departmentCode?: string) {
+  const [dept] = departmentCode ? await app.database.db.select().from(departments).where(eq(departments.code, departmentCode)) : [undefined];
+  await app.database.db.insert(staffUsers).values({ email, name, role, departmentId: dept?.id ?? null, passwordHash: await hashPassword(PASSWORD) });
+}
+
+async function newPage(width = 1280, height = 800): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width, height }, locale: 'es-MX' });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  page.on('pageerror', (error) => console.error('page error:', error.message));
+  return page;
+}
+
+/** The citizen's side: the real chat page, one message at a time, waiting for the server's answer. */
+async function citizenSays(page: Page, text: string) {
+  await page.fill('#input', text);
+  const [response] = await Promise.all([page.waitForResponse((r) => r.url().includes('/messages') && r.request().method() === 'POST'), page.click('#send')]);
+  return (await response.json()) as { messages: Array<{ text: string; author: string }> };
+}
+
+async function staffLogin(email: string): Promise<Page> {
+  const page = await newPage();
+  await page.goto(`${base}/console`);
+  await page.getByLabel('Correo electrónico').fill(email);
+  await page.getByLabel('Contraseña').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Entrar' }).click();
+  await page.getByRole('heading', { name: 'Bandeja de trabajo' }).waitFor();
+  return page;
+}
+
+async function runAction(page: Page, summary: string, fill: (form: ReturnType<Page['locator']>) => Promise<void>) {
+  const details = page.locator('details.action', { has: page.locator('summary', { hasText: summary }) });
+  await details.locator('summary').click();
+  const form = details.locator('form');
+  await fill(form);
+  await form.getByRole('button', { name: 'Guardar' }).click();
+  await page.locator('#flash', { hasText: 'Guardado.' }).waitFor();
+}
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  app = await createTestApp({ now: () => new Date() });
+  await addStaff('responsable@muni.test', 'Rosa Responsable', 'responsable', 'obras-publicas');
+  await addStaff('encargado@muni.test', 'Enrique Encargado', 'encargado', 'obras-publicas');
+  await addStaff('experto@muni.test', 'Eva Experta', 'experto', 'obras-publicas');
+  await addStaff('operador@muni.test', 'Óscar Operador', 'operador');
+  base = await app.app.listen({ host: '127.0.0.1', port: 0 });
+  await app.start();
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  for (const context of contexts) await context.close();
+  await browser?.close();
+  await app?.close();
+});
+
+describe(`the staff console in Chromium (${databaseKind})`, () => {
+  it('takes a web chat case from receipt through the department levels to a final answer the citizen reads in the chat', async () => {
+    const citizen = await newPage(420, 800);
+    await citizen.goto(`${base}/chat`);
+    await citizen.locator('#input').waitFor();
+    await citizenSays(citizen, 'Hay un bache enorme frente a la escuela de la calle Hidalgo 123');
+    await citizenSays(citizen, 'Juan Pérez 5512345678');
+    await citizenSays(citizen, 'omitir');
+    const done = await citizenSays(citizen, 'sí');
+    const folio = /AC-\d{4}-\d{6}/.exec(done.messages.map((m) => m.text).join(' '))![0];
+
+    // Older cases share the tray: one opened by phone 40 days ago (overdue), one received 5 days ago.
+    const [rosaRow] = await app.database.db.select().from(staffUsers).where(eq(staffUsers.email, 'responsable@muni.test'));
+    const rosaStaff = { id: rosaRow!.id, email: rosaRow!.email, name: rosaRow!.name, role: rosaRow!.role, departmentId: rosaRow!.departmentId };
+    const settings = { folioPrefix: 'AC', defaultDueDays: 30, timeZone: 'America/Mexico_City' };
+    const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
+    await openCaseOnBehalf(app.database.db, rosaStaff, OpenOnBehalfInput.parse({ channel: 'telefono', type: 'queja', category: 'baches-pavimento', description: 'Banqueta rota en la calle Allende 45', name: 'Luis Gómez', phone: '5522223333' }), settings, daysAgo(40));
+    const received = await openCaseOnBehalf(app.database.db, rosaStaff, OpenOnBehalfInput.parse({ channel: 'presencial', type: 'reporte', category: 'baches-pavimento', description: 'Hundimiento en avenida Juárez', name: 'Carmen Díaz' }), settings, daysAgo(5));
+    await actOnCase(app.database.db, rosaStaff, received.case.id, { kind: 'receive' }, daysAgo(4), 'es');
+
+    // Responsable: the case waits, not yet received, in the department's tray.
+    const rosa = await staffLogin('responsable@muni.test');
+    const row = rosa.locator('tr', { hasText: folio });
+    await expect(row.getByText('Sin recepcionar').isVisible()).resolves.toBe(true);
+    await expect(rosa.locator('tr.overdue', { hasText: 'Luis Gómez' }).getByText(/vencido hace 10 d/).isVisible()).resolves.toBe(true);
+    await rosa.screenshot({ path: `${SCREENSHOTS}console-tray.png` });
+    await row.getByRole('link', { name: folio }).click();
+    await rosa.getByRole('button', { name: 'Recepcionar' }).click();
+    await rosa.locator('summary', { hasText: 'Derivar dentro de la dependencia' }).waitFor();
+    await runAction(rosa, 'Derivar dentro de la dependencia', async (form) => {
+      await form.getByLabel('Persona (opcional)').selectOption({ label: 'Enrique Encargado (Encargado)' });
+      await form.getByLabel('Nota').fill('Para la cuadrilla de bacheo');
+    });
+    const caseUrl = rosa.url();
+
+    const enrique = await staffLogin('encargado@muni.test');
+    await enrique.goto(caseUrl);
+    await runAction(enrique, 'Derivar dentro de la dependencia', async (form) => form.getByLabel('Nota').fill('Necesito dictamen técnico'));
+    const eva = await staffLogin('experto@muni.test');
+    await eva.goto(caseUrl);
+    await runAction(eva, 'Derivar dentro de la dependencia', async (form) => form.getByLabel('Nota').fill('Dictamen: bacheo con mezcla en caliente'));
+    await enrique.reload();
+    await runAction(enrique, 'Reclasificar', async (form) => {
+      await form.getByLabel('Tipo').selectOption('queja');
+      await form.getByLabel('Motivo').fill('El ciudadano se queja de que lleva meses así');
+    });
+    await runAction(enrique, 'Nota interna', async (form) => form.getByLabel('Texto').fill('Programado para el martes'));
+    await enrique.screenshot({ path: `${SCREENSHOTS}console-case.png`, fullPage: true });
+    await runAction(enrique, 'Cerrar con respuesta final', async (form) => form.getByLabel('Respuesta final').fill('El bache quedó reparado el martes. Gracias por avisar.'));
+    await enrique.getByText('Caso cerrado: solo se pueden agregar notas internas.').waitFor();
+
+    const timeline = await enrique.locator('ol.timeline').innerText();
+    for (const step of ['Recepcionado', 'Responsable → Encargado', 'Encargado → Experto', 'Experto → Encargado', 'Reporte → Queja', 'Cerrado con respuesta final']) expect(timeline).toContain(step);
+
+    // The citizen's open chat page receives the answer over its socket.
+    await citizen.locator('#log', { hasText: 'El bache quedó reparado el martes' }).waitFor();
+
+    // A tablet-sized window shows the same page without sideways scrolling.
+    await enrique.setViewportSize({ width: 768, height: 1024 });
+    expect(await enrique.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+  }, 180_000);
+
+  it('lets an operator take over an escalated web chat; the citizen gets the reply and the bot stays silent', async () => {
+    const citizen = await newPage(420, 800);
+    await citizen.goto(`${base}/chat`);
+    await citizen.locator('#input').waitFor();
+    await citizenSays(citizen, 'quiero hablar con una persona');
+
+    const oscar = await staffLogin('operador@muni.test');
+    await oscar.getByRole('link', { name: 'Conversaciones' }).click();
+    await oscar.locator('ul.conv-list a').first().click();
+    await oscar.getByRole('button', { name: 'Tomar la conversación' }).click();
+    await oscar.getByLabel('Respuesta').fill('Buenos días, le atiende Óscar. ¿En qué le ayudo?');
+    await oscar.getByRole('button', { name: 'Enviar' }).click();
+    await citizen.locator('#log', { hasText: 'le atiende Óscar' }).waitFor();
+
+    const answer = await citizenSays(citizen, 'Es por la basura que no pasan a recoger');
+    expect(answer.messages).toEqual([]);
+    // The operator sees the citizen's message arrive without reloading.
+    await oscar.locator('ol.timeline', { hasText: 'la basura que no pasan' }).waitFor();
+    await oscar.screenshot({ path: `${SCREENSHOTS}console-conversations.png` });
+    await oscar.getByRole('button', { name: 'Devolver al bot' }).click();
+    await oscar.getByText('No hay conversaciones que esperen a una persona.').waitFor();
+  }, 120_000);
+
+  it('works on a tablet: an admin opens a case for a caller and adds a staff member without sideways scrolling', async () => {
+    const admin = await newPage(768, 1024);
+    await admin.goto(`${base}/console`);
+    await admin.getByLabel('Correo electrónico').fill(ADMIN.email);
+    await admin.getByLabel('Contraseña').fill(ADMIN.password);
+    await admin.getByRole('button', { name: 'Entrar' }).click();
+    await admin.getByRole('heading', { name: 'Bandeja de trabajo' }).waitFor();
+    const fitsWidth = async () => expect(await admin.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+    await fitsWidth();
+
+    await admin.getByRole('link', { name: 'Abrir caso' }).click();
+    await admin.getByLabel('Canal').selectOption('telefono');
+    await admin.getByLabel('Categoría').selectOption({ label: 'Alumbrado público' });
+    await admin.getByLabel('Descripción').fill('Llamó: la luminaria de la esquina de Reforma y 5 de Mayo no enciende');
+    await admin.getByLabel('Nombre').fill('Marta Ruiz');
+    await admin.getByLabel('Teléfono', { exact: true }).fill('55 3333 4444');
+    await admin.getByRole('button', { name: 'Abrir caso' }).click();
+    const created = await admin.getByRole('status').filter({ hasText: 'abierto' }).innerText();
+    const folio = /AC-\d{4}-\d{6}/.exec(created)![0];
+    await fitsWidth();
+    await admin.getByRole('link', { name: 'Bandeja' }).click();
+    await admin.locator('tr', { hasText: folio }).getByText('Sin recepcionar').waitFor();
+
+    await admin.getByRole('link', { name: 'Personal' }).click();
+    const form = admin.locator('form', { has: admin.getByRole('heading', { name: 'Agregar' }) });
+    await form.getByLabel('Nombre', { exact: true }).fill('Lucía Operadora');
+    await form.getByLabel('Correo', { exact: true }).fill('lucia@muni.test');
+    await form.getByLabel('Rol').selectOption('operador');
+    await form.getByLabel('Contraseña').fill('una-clave-bastante-larga');
+    await form.getByRole('button', { name: 'Crear' }).click();
+    await admin.locator('td', { hasText: 'lucia@muni.test' }).waitFor();
+    await fitsWidth();
+    await admin.screenshot({ path: `${SCREENSHOTS}console-admin-tablet.png`, fullPage: true });
+  }, 120_000);
+});
