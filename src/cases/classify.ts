@@ -4,6 +4,8 @@ import { sourceAsset } from '../paths.js';
 import { CaseType } from './case-type.js';
 import type { Classification } from './classification.js';
 import { tokenize } from './normalize-text.js';
+// A cycle by design: the model's features call back into the lexicon, both only at call time.
+import { getModelClassifier } from '../understanding/classifier-model.js';
 
 /*
  * The baseline classifier: a weighted keyword model read from `classifier-lexicon.json`.
@@ -130,6 +132,48 @@ function occursIn(cue: Cue, segments: readonly string[][]): boolean {
   return false;
 }
 
+/**
+ * Cues by their first word, so a message is checked only against cues that can start on one of
+ * its words: scanning every cue at every position was most of the time spent per message.
+ */
+interface CueIndex {
+  exact: Map<string, Cue[]>;
+  prefix: Map<string, Cue[]>;
+  /** Cues opening with "*" could start anywhere; few enough to always check. */
+  always: Cue[];
+}
+
+function indexCues(classes: ReadonlyArray<ClassCues<string>>): CueIndex {
+  const index: CueIndex = { exact: new Map(), prefix: new Map(), always: [] };
+  for (const { cues } of classes) {
+    for (const cue of cues) {
+      const first = cue.words[0]!;
+      if (first.kind === 'any') index.always.push(cue);
+      else {
+        const map = first.kind === 'exact' ? index.exact : index.prefix;
+        const list = map.get(first.text);
+        if (list) list.push(cue);
+        else map.set(first.text, [cue]);
+      }
+    }
+  }
+  return index;
+}
+
+function candidateCues(index: CueIndex, segments: readonly string[][]): Set<Cue> {
+  const found = new Set<Cue>(index.always);
+  for (const tokens of segments) {
+    for (const token of tokens) {
+      for (const cue of index.exact.get(token) ?? []) found.add(cue);
+      for (let length = 1; length <= token.length; length++) {
+        const cues = index.prefix.get(length === token.length ? token : token.slice(0, length));
+        if (cues) for (const cue of cues) found.add(cue);
+      }
+    }
+  }
+  return found;
+}
+
 /** What the model saw in a message: the cues that fired and the resulting scores. */
 export interface Explanation {
   categoryScores: Record<string, number>;
@@ -208,16 +252,18 @@ export function createClassifier(input: ClassifierLexicon): Classifier {
     compileClass(code, cues, lexicon.categoryPriors[code] ?? 0),
   );
   const types = CaseType.options.map((type) => compileClass(type, lexicon.types[type], lexicon.typePriors[type] ?? 0));
+  const index = indexCues([...categories, ...types]);
 
   function score(text: string): { categoryScores: Map<string, number>; typeScores: Map<CaseType, number>; matched: string[]; signals: Signal[] } {
     const segments = segment(text);
+    const candidates = candidateCues(index, segments);
     const matched: string[] = [];
     const tally = <K extends string>(classes: ClassCues<K>[]): Map<K, number> => {
       const scores = new Map<K, number>();
       for (const { key, prior, cues } of classes) {
         let total = prior;
         for (const cue of cues) {
-          if (!occursIn(cue, segments)) continue;
+          if (!candidates.has(cue) || !occursIn(cue, segments)) continue;
           total += cue.weight;
           matched.push(`${key}: ${cue.source} (${cue.weight})`);
         }
@@ -274,6 +320,15 @@ export function getDefaultClassifier(): Classifier {
   return defaultClassifier;
 }
 
-export function classify(text: string): Classification {
+/** The hand lexicon alone: the baseline the trained model is measured against. */
+export function classifyWithLexicon(text: string): Classification {
   return getDefaultClassifier().classify(text);
+}
+
+/**
+ * What the rest of Ventanilla calls: the trained model (src/understanding/), which uses the
+ * lexicon's verdicts as some of its features. See docs/adr/0002-classifier-model.md.
+ */
+export function classify(text: string): Classification {
+  return getModelClassifier().classify(text);
 }
