@@ -17,6 +17,8 @@ import { installErrorHandling } from './errors.js';
 import { healthPlugin } from './plugins/health.js';
 import { staffApiPlugin } from './plugins/staff-api.js';
 import { webChatPlugin } from './plugins/webchat.js';
+import { createCatalogueSearch, loadCatalogue, type CatalogueSearch } from '../catalogue/catalogue.js';
+import { understandingApiPlugin } from './plugins/understanding-api.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -30,6 +32,8 @@ export interface AppDeps {
   senders?: ReadonlyMap<string, ChannelSender>;
   /** Channels besides the web chat, each built once the pipeline exists (see `src/channels/channel.ts`). */
   channels?: readonly ChannelFactory[];
+  /** The catalogue of procedures; the bundled example when not given. */
+  catalogue?: CatalogueSearch;
 }
 
 export interface Ventanilla {
@@ -70,6 +74,7 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
     classify: deps.classify,
     now: deps.now,
     onEnqueued: () => outbox?.wake(),
+    catalogue: deps.catalogue ?? createCatalogueSearch(loadCatalogue()),
     settings: {
       folioPrefix: config.folioPrefix,
       defaultDueDays: config.caseDueDays,
@@ -95,6 +100,7 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   await app.register(healthPlugin, { database, version: deps.version });
   await app.register(webChatPlugin, { db: database.db, conversations, hub, locale: config.locale, municipalityName: deps.municipalityName, rateLimits: config.rateLimits });
   await app.register(staffApiPlugin, { db: database.db, sessionTtlMs: config.sessionTtlMs });
+  await app.register(understandingApiPlugin, { db: database.db, timeZone: config.timeZone, now });
   for (const channel of channels) {
     if (channel.routes) await app.register(async (scope) => channel.routes!(scope));
   }
