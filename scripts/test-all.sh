@@ -165,9 +165,34 @@ cleanup() {
       log "  ${STEP_RESULT[$name]}  $name"
     done
   fi
-  print_totals
+  print_totals "$rc"
   exit "$rc"
 }
+RESULTS_DIR="$(mktemp -d "${TMPDIR:-/tmp}/ventanilla-results.XXXXXX")"
+pglite_tests() {
+  env -u TEST_DATABASE_URL npx vitest run --reporter=default --reporter=json --outputFile.json="$RESULTS_DIR/pglite.json" "$@"
+}
+postgres_tests() {
+  TEST_DATABASE_URL="$PG_URL" npx vitest run --reporter=default --reporter=json --outputFile.json="$RESULTS_DIR/postgres.json" "$@"
+}
+
+# Adds up both runs into one closing line, "N passed, N failed", the line CI reads.
+print_totals() {
+  [ -n "${RESULTS_DIR:-}" ] && [ -d "$RESULTS_DIR" ] || return 0
+  node -e '
+    const fs = require("fs"), path = require("path");
+    let passed = 0, failed = 0, skipped = 0;
+    for (const f of fs.readdirSync(process.argv[1])) {
+      const r = JSON.parse(fs.readFileSync(path.join(process.argv[1], f), "utf8"));
+      passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + r.numTodoTests;
+    }
+    // A step that failed before any test ran (typecheck) still counts as a failure.
+    if (failed === 0 && Number(process.argv[2]) !== 0) failed = 1;
+    console.log(`${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
+  ' "$RESULTS_DIR" "${1:-0}" || true
+  rm -rf -- "$RESULTS_DIR"
+}
+
 trap cleanup EXIT
 # Turn signals into a normal exit so the EXIT trap cleans up.
 trap 'exit 130' INT
@@ -317,29 +342,6 @@ STEP_RESULT[$STEP_PG]="not run"
 log ""
 log "== typecheck =="
 run_step "$STEP_TYPECHECK" npm run typecheck
-
-RESULTS_DIR="$(mktemp -d "${TMPDIR:-/tmp}/ventanilla-results.XXXXXX")"
-pglite_tests() {
-  env -u TEST_DATABASE_URL npx vitest run --reporter=default --reporter=json --outputFile.json="$RESULTS_DIR/pglite.json" "$@"
-}
-postgres_tests() {
-  TEST_DATABASE_URL="$PG_URL" npx vitest run --reporter=default --reporter=json --outputFile.json="$RESULTS_DIR/postgres.json" "$@"
-}
-
-# Adds up both runs into one closing line, "N passed, N failed", the line CI reads.
-print_totals() {
-  [ -n "${RESULTS_DIR:-}" ] && [ -d "$RESULTS_DIR" ] || return 0
-  node -e '
-    const fs = require("fs"), path = require("path");
-    let passed = 0, failed = 0, skipped = 0;
-    for (const f of fs.readdirSync(process.argv[1])) {
-      const r = JSON.parse(fs.readFileSync(path.join(process.argv[1], f), "utf8"));
-      passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + r.numTodoTests;
-    }
-    console.log(`${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
-  ' "$RESULTS_DIR" || true
-  rm -rf -- "$RESULTS_DIR"
-}
 
 log ""
 log "== tests on PGlite =="

@@ -93,7 +93,7 @@ export interface CatalogueSearch {
 }
 
 /** Below this MiniSearch score a hit is chance overlap ("hora" in an unrelated question). */
-const MIN_SCORE = 4;
+const MIN_SCORE = 6;
 /** At least this share of the question's words must match, so one shared word ("hora") is not enough. */
 const MIN_COVERAGE = 0.5;
 /** The winner must stand out from the runner-up by this factor, or the question is ambiguous. */

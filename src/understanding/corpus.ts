@@ -16,6 +16,10 @@ export interface LabelledText {
  */
 export function readLabelledCsv(path: string): LabelledText[] {
   const rows = parseCsvRecords(readFileSync(path, 'utf8'));
+  const columns = Object.keys(rows[0] ?? {});
+  if (rows.length > 0 && !(columns.includes('text') && (columns.includes('label') || columns.includes('type') || columns.includes('category')))) {
+    throw new Error(`${path}: needs columns text,label or text,type,category (found ${columns.join(',')})`);
+  }
   return rows
     .filter((r) => r.text)
     .map((r, i) => {
