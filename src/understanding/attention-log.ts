@@ -1,4 +1,4 @@
-import { and, count, desc, gte, isNull, lt, sql } from 'drizzle-orm';
+import { and, count, eq, gte, isNull, lt, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../db/client.js';
 import { attentionLog, conversations } from '../db/schema.js';
 
@@ -35,8 +35,8 @@ export interface AttentionCount {
 
 /**
  * Counts by day (in the municipality's time zone), channel, kind and detail. Conversations
- * started in the range that never reached any outcome are counted as `abandoned` on the day
- * they started.
+ * that never reached any outcome (no case, no answer, no lookup, no handoff) are counted as
+ * `abandoned` on the day the citizen last wrote.
  */
 export async function attentionCounts(db: Db, range: { from: Date; to: Date }, timeZone: string): Promise<AttentionCount[]> {
   const day = sql<string>`to_char(${attentionLog.createdAt} at time zone ${timeZone}, 'YYYY-MM-DD')`;
@@ -44,15 +44,15 @@ export async function attentionCounts(db: Db, range: { from: Date; to: Date }, t
     .select({ day, channel: attentionLog.channel, kind: attentionLog.kind, detail: attentionLog.detail, count: count() })
     .from(attentionLog)
     .where(and(gte(attentionLog.createdAt, range.from), lt(attentionLog.createdAt, range.to)))
-    .groupBy(day, attentionLog.channel, attentionLog.kind, attentionLog.detail)
-    .orderBy(desc(day));
-  const startedDay = sql<string>`to_char(${conversations.createdAt} at time zone ${timeZone}, 'YYYY-MM-DD')`;
+    // By position: the day expression's time-zone parameter would be a different bind each time.
+    .groupBy(sql`1`, attentionLog.channel, attentionLog.kind, attentionLog.detail);
+  const lastDay = sql<string>`to_char(${conversations.lastInboundAt} at time zone ${timeZone}, 'YYYY-MM-DD')`;
   const abandoned = await db
-    .select({ day: startedDay, channel: conversations.channel, count: count() })
+    .select({ day: lastDay, channel: conversations.channel, count: count() })
     .from(conversations)
-    .leftJoin(attentionLog, sql`${attentionLog.conversationId} = ${conversations.id}`)
-    .where(and(gte(conversations.createdAt, range.from), lt(conversations.createdAt, range.to), isNull(attentionLog.id)))
-    .groupBy(startedDay, conversations.channel);
+    .leftJoin(attentionLog, eq(attentionLog.conversationId, conversations.id))
+    .where(and(gte(conversations.lastInboundAt, range.from), lt(conversations.lastInboundAt, range.to), isNull(attentionLog.id)))
+    .groupBy(sql`1`, conversations.channel);
   return [
     ...rows.map((r) => ({ ...r, count: Number(r.count) })),
     ...abandoned.map((r) => ({ day: r.day, channel: r.channel, kind: 'abandoned' as const, detail: null, count: Number(r.count) })),
