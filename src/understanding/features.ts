@@ -1,4 +1,4 @@
-import { getDefaultClassifier } from '../cases/classify.js';
+import { getDefaultClassifier } from '../cases/lexicon-classifier.js';
 import { normalizeText } from '../cases/normalize-text.js';
 
 /**

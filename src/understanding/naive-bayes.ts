@@ -3,7 +3,7 @@ import { extractFeatures, isWordFeature, type FeatureBag } from './features.js';
 
 /**
  * Multinomial naive Bayes over weighted features (see `features.ts`). Chosen over the libraries
- * we measured for speed, size and a confidence we can calibrate: see docs/adr/0002.
+ * we measured for speed, size and a confidence we can calibrate: see docs/adr/0009-classifier-model.md.
  */
 export const NaiveBayesModel = z.object({
   classes: z.array(z.string().min(1)).min(2),
