@@ -70,6 +70,11 @@ interface Cue {
   /** Must open a sentence or clause (a leading "^" in the lexicon). */
   anchored: boolean;
   weight: number;
+  /** Position in the lexicon (categories first, then types), which fixes the order of `matched`. */
+  order: number;
+  /** The class it is evidence for, and whether that is a category or a type. */
+  owner: string;
+  section: 'category' | 'type';
 }
 
 interface ClassCues<K extends string> {
@@ -98,7 +103,7 @@ function parseCue(source: string, weight: number): Cue | string {
     words.push({ kind: marker ?? (text.length >= MIN_STEM_LENGTH ? 'prefix' : 'exact'), text });
   }
   if (words.length === 0 || words.every((w) => w.kind === 'any')) return 'a cue needs at least one word';
-  return { source, words, anchored, weight };
+  return { source, words, anchored, weight, order: 0, owner: '', section: 'category' };
 }
 
 function compileClass<K extends string>(key: K, cues: Record<string, number>, prior: number): ClassCues<K> {
@@ -250,27 +255,24 @@ export function createClassifier(input: ClassifierLexicon): Classifier {
     compileClass(code, cues, lexicon.categoryPriors[code] ?? 0),
   );
   const types = CaseType.options.map((type) => compileClass(type, lexicon.types[type], lexicon.typePriors[type] ?? 0));
+  let order = 0;
+  for (const c of categories) for (const cue of c.cues) Object.assign(cue, { order: order++, owner: c.key, section: 'category' });
+  for (const c of types) for (const cue of c.cues) Object.assign(cue, { order: order++, owner: c.key, section: 'type' });
   const index = indexCues([...categories, ...types]);
 
   function score(text: string): { categoryScores: Map<string, number>; typeScores: Map<CaseType, number>; matched: string[]; signals: Signal[] } {
     const segments = segment(text);
-    const candidates = candidateCues(index, segments);
+    // Only the cues that can start on one of the message's words, in lexicon order.
+    const candidates = [...candidateCues(index, segments)].sort((a, b) => a.order - b.order);
     const matched: string[] = [];
-    const tally = <K extends string>(classes: ClassCues<K>[]): Map<K, number> => {
-      const scores = new Map<K, number>();
-      for (const { key, prior, cues } of classes) {
-        let total = prior;
-        for (const cue of cues) {
-          if (!candidates.has(cue) || !occursIn(cue, segments)) continue;
-          total += cue.weight;
-          matched.push(`${key}: ${cue.source} (${cue.weight})`);
-        }
-        scores.set(key, total);
-      }
-      return scores;
-    };
-    const categoryScores = tally(categories);
-    const typeScores = tally(types);
+    const categoryScores = new Map<string, number>(categories.map((c) => [c.key, c.prior]));
+    const typeScores = new Map<CaseType, number>(types.map((c) => [c.key, c.prior]));
+    for (const cue of candidates) {
+      if (!occursIn(cue, segments)) continue;
+      if (cue.section === 'category') categoryScores.set(cue.owner, categoryScores.get(cue.owner)! + cue.weight);
+      else typeScores.set(cue.owner as CaseType, typeScores.get(cue.owner as CaseType)! + cue.weight);
+      matched.push(`${cue.owner}: ${cue.source} (${cue.weight})`);
+    }
     const signals = detectSignals(text);
     for (const signal of signals) {
       for (const [type, weight] of Object.entries(lexicon.signals[signal]) as [CaseType, number][]) {
