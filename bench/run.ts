@@ -1,3 +1,4 @@
+import { benchClassify } from './classify.js';
 import { benchStartup } from './startup.js';
 import { benchTurns } from './turns.js';
 import { benchEmail } from './email.js';
@@ -13,6 +14,7 @@ const step = async (name: string, run: () => Promise<Record<string, string>>) =>
 };
 
 await step('startup', () => benchStartup());
+await step('classify', () => benchClassify());
 await step('turns on PGlite', () => benchTurns({ kind: 'pglite', dataDir: null }));
 await step('email', () => benchEmail());
 if (process.env.BENCH_DATABASE_URL) await step('turns on PostgreSQL', () => benchTurns({ kind: 'postgres', url: process.env.BENCH_DATABASE_URL!, poolSize: 10 }));

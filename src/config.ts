@@ -49,6 +49,8 @@ const EnvSchema = z.object({
       }),
   ),
   DIALOG_SCRIPT: optionalString,
+  /** The municipality's catalogue of procedures (JSON, see src/seed/catalogue.es.json); the bundled example when unset. */
+  CATALOGUE_FILE: optionalString,
   SESSION_TTL_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().min(0.1).max(720).default(12)),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
@@ -169,6 +171,7 @@ export interface Config {
   caseDueDays: number;
   businessHours: BusinessHours;
   dialogScriptPath: string | undefined;
+  cataloguePath: string | undefined;
   sessionTtlMs: number;
   logLevel: string;
   outboxPollMs: number;
@@ -275,6 +278,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     caseDueDays: e.CASE_DUE_DAYS,
     businessHours: e.BUSINESS_HOURS,
     dialogScriptPath: e.DIALOG_SCRIPT ? resolve(e.DIALOG_SCRIPT) : undefined,
+    cataloguePath: e.CATALOGUE_FILE ? resolve(e.CATALOGUE_FILE) : undefined,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
     logLevel: e.LOG_LEVEL,
     outboxPollMs: e.OUTBOX_POLL_MS,

@@ -1,4 +1,5 @@
 import { classify } from './cases/classify.js';
+import { createCatalogueSearch, loadCatalogue } from './catalogue/catalogue.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase } from './db/client.js';
 import { loadDialogScript } from './dialogs/script-schema.js';
@@ -21,6 +22,8 @@ async function main(): Promise<void> {
   const say = (line: string) => console.log(line);
 
   const script = loadDialogScript(config.dialogScriptPath, config.locale);
+  // Read and validated before anything starts: a broken catalogue stops the server with its errors.
+  const catalogue = createCatalogueSearch(loadCatalogue(config.cataloguePath));
   const municipality = loadDefaultMunicipality();
   const database = await openDatabase(config.database);
   await database.migrate();
@@ -34,6 +37,7 @@ async function main(): Promise<void> {
     municipalityName: config.municipalityName ?? municipality.municipality,
     version,
     channels: configuredChannels,
+    catalogue,
   });
   const address = await ventanilla.app.listen({ port: config.port, host: config.host });
   await ventanilla.start();

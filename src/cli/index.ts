@@ -1,10 +1,15 @@
 import { runClassify } from './classify.js';
+import { runEval } from './eval.js';
 
 const USAGE = `Uso: ventanilla <comando>
 
 Comandos:
   classify   Lee un mensaje por línea en la entrada estándar y escribe una línea JSON por mensaje
              con type, category y confidence.
+  eval <archivo.csv>
+             Evalúa el clasificador con un CSV etiquetado (columnas text,label o
+             text,type,category): exactitud, macro-F1, precisión y exhaustividad por clase y
+             matriz de confusión, del tipo y de la categoría.
   help       Muestra esta ayuda.
 
 Para iniciar el servidor: npm start`;
@@ -15,6 +20,15 @@ async function run(argv: string[]): Promise<number> {
     case 'classify':
       await runClassify(process.stdin, process.stdout);
       return 0;
+    case 'eval': {
+      const file = argv[1];
+      if (!file) {
+        console.error(`Falta el archivo CSV.\n\n${USAGE}`);
+        return 2;
+      }
+      runEval(file, (text) => process.stdout.write(text));
+      return 0;
+    }
     case undefined:
     case 'help':
     case '--help':

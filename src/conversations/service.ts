@@ -15,6 +15,9 @@ import type { InboundMessage } from '../messages/inbound.js';
 import type { OutboundMessageInput, Prompt } from '../messages/outbound.js';
 import { enqueueOutbound } from '../outbox/enqueue.js';
 import { createDocumentReceiver } from './receive-document.js';
+import type { CatalogueSearch } from '../catalogue/catalogue.js';
+import { recordAttention } from '../understanding/attention-log.js';
+import { recordLabelledExample } from '../understanding/labelled-examples.js';
 
 export interface ConversationSettings extends CaseSettings {
   businessHours: BusinessHours;
@@ -30,6 +33,8 @@ export interface ConversationServiceDeps {
   now?: () => Date;
   /** Called after a commit that enqueued outbound messages. */
   onEnqueued?: () => void;
+  /** The catalogue of procedures questions are answered from; without it every request becomes a case. */
+  catalogue?: CatalogueSearch;
 }
 
 /** An outbound message as the web chat (and any API client) sees it. */
@@ -90,6 +95,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
         horario: describeBusinessHours(settings.businessHours, settings.locale),
         ejemplo: formatFolio(settings.folioPrefix, localYear(at, settings.timeZone), 123),
       },
+      ...(deps.catalogue ? { findProcedure: (text: string) => deps.catalogue!.find(text)?.procedure } : {}),
     };
   }
 
@@ -261,6 +267,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
     let status = conversation.status;
     let caseId: number | undefined;
     const replyCtx: ReplyContext = { vars: ctx.vars, withinBusinessHours: ctx.withinBusinessHours, timeZone: settings.timeZone };
+    const attention = { conversationId: conversation.id, channel: conversation.channel, at };
     for (const effect of turn.effects) {
       switch (effect.kind) {
         case 'open_case': {
@@ -274,6 +281,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
           );
           caseId = opened.case.id;
           state.lastFolio = opened.case.folio;
+          await recordAttention(tx, { ...attention, kind: 'case_opened', detail: opened.case.type, caseId: opened.case.id });
           replies.push(
             caseOpenedReply(script, replyCtx, {
               folio: opened.case.folio,
@@ -297,13 +305,21 @@ export function createConversationService(deps: ConversationServiceDeps) {
             ),
           );
           if (found) state.lastFolio = found.folio;
+          await recordAttention(tx, { ...attention, kind: 'status_lookup', detail: found ? 'found' : 'not_found', caseId: found?.id });
           break;
         }
         case 'escalate':
           if (status === 'bot') {
             status = 'waiting_agent';
             await recordConversationEvent(tx, conversation.id, 'conversation.escalated', { reason: effect.reason, messageId: inbound.id });
+            await recordAttention(tx, { ...attention, kind: 'handed_to_person', detail: effect.reason });
           }
+          break;
+        case 'catalogue_answered':
+          await recordAttention(tx, { ...attention, kind: 'information_answered', detail: effect.procedureId });
+          break;
+        case 'label_chosen':
+          await recordLabelledExample(tx, { ...effect, conversationId: conversation.id, messageId: inbound.id, channel: conversation.channel, at });
           break;
         case 'return_to_bot':
           status = 'bot';

@@ -329,3 +329,55 @@ export const conversationEvents = pgTable(
   },
   (t) => [index('conversation_events_conversation_idx').on(t.conversationId, t.id)],
 );
+
+/* ---- Understanding citizens (issue 9) ------------------------------------------------------- */
+
+/**
+ * A type or topic the citizen picked from buttons because the classifier was unsure: a labelled
+ * example an admin reviews and, if accepted, exports into the training corpus.
+ */
+export const labelledExamples = pgTable(
+  'labelled_examples',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
+    messageId: bigint('message_id', { mode: 'number' }).references(() => messages.id),
+    channel: text('channel').notNull(),
+    field: text('field', { enum: ['type', 'category'] }).notNull(),
+    text: text('text').notNull(),
+    predicted: text('predicted'),
+    chosen: text('chosen').notNull(),
+    confidence: real('confidence'),
+    review: text('review', { enum: ['pending', 'accepted', 'rejected'] }).notNull().default('pending'),
+    reviewedBy: integer('reviewed_by').references(() => staffUsers.id),
+    reviewedAt: timestamp('reviewed_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('labelled_examples_review_idx').on(t.review, t.id)],
+);
+export type LabelledExample = typeof labelledExamples.$inferSelect;
+
+/**
+ * One row per outcome of a conversation turn (a case opened, a question answered from the
+ * catalogue, a status lookup, a handoff), written in the turn's transaction: what citizens
+ * ask for, including everything that never becomes a case.
+ */
+export const attentionLog = pgTable(
+  'attention_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
+    channel: text('channel').notNull(),
+    kind: text('kind', { enum: ['case_opened', 'information_answered', 'status_lookup', 'handed_to_person'] }).notNull(),
+    /** The case type for `case_opened`, the procedure id for `information_answered`, the reason of a handoff. */
+    detail: text('detail'),
+    caseId: bigint('case_id', { mode: 'number' }).references(() => cases.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index('attention_log_created_idx').on(t.createdAt), index('attention_log_conversation_idx').on(t.conversationId)],
+);
+export type AttentionLogEntry = typeof attentionLog.$inferSelect;

@@ -1,5 +1,7 @@
 import type { CaseType } from '../cases/case-type.js';
+import type { Procedure } from '../catalogue/catalogue.js';
 import type { Classification } from '../cases/classification.js';
+import { normalizeText } from '../cases/normalize-text.js';
 import { interpolate } from '../i18n/index.js';
 import type { Location } from '../messages/inbound.js';
 import type { Prompt, PromptOption } from '../messages/outbound.js';
@@ -26,6 +28,8 @@ export interface StepContext {
   folioPrefix: string;
   /** Values for placeholders every message may use: {municipio}, {horario}, {ejemplo}. */
   vars: { municipio: string; horario: string; ejemplo: string };
+  /** The catalogue procedure that answers a question, if one does (src/catalogue); absent, no answers are given. */
+  findProcedure?(text: string): Procedure | undefined;
 }
 
 /** The part of an inbound message the dialog looks at; bytes stay with the channel and storage. */
@@ -55,7 +59,11 @@ export type DialogEffect =
   | { kind: 'open_case'; draft: CaseDraft }
   | { kind: 'lookup_status'; folio: string }
   | { kind: 'escalate'; reason: 'requested' | 'not_understood' }
-  | { kind: 'return_to_bot' };
+  | { kind: 'return_to_bot' }
+  /** A question was answered on the spot from the catalogue (for the attention log). */
+  | { kind: 'catalogue_answered'; procedureId: string }
+  /** The citizen picked the type or topic from buttons: a labelled example for the classifier. */
+  | { kind: 'label_chosen'; field: 'type' | 'category'; text: string; predicted: string | undefined; chosen: string; confidence: number | undefined };
 
 /** A bot line; `prompt` says what it asks so each channel can render buttons. */
 export interface Reply {
@@ -145,6 +153,8 @@ export function step(script: DialogScript, state: DialogState, input: DialogInpu
       return takeCorrection(turn, text, input).result();
     case 'awaiting_folio':
       return takeFolio(turn, text).result();
+    case 'answered':
+      return takeAnswerFeedback(turn, text, input).result();
   }
 }
 
@@ -168,7 +178,7 @@ function handOverTurn(turn: Turn, text: string): StepResult {
 const wordCount = (text: string) => text.split(/\s+/).filter(Boolean).length;
 
 function isFresh(state: DialogState): boolean {
-  return state.phase === 'idle' || (state.phase === 'collecting' && state.awaiting === 'description' && !state.slots.description);
+  return state.phase === 'idle' || state.phase === 'answered' || (state.phase === 'collecting' && state.awaiting === 'description' && !state.slots.description);
 }
 
 /** Intents that work from any step. Returns true when the turn is fully handled. */
@@ -275,9 +285,10 @@ function takeDescription(turn: Turn, text: string, input: DialogInput): Turn {
   slots.typeConfidence = c.typeConfidence;
   slots.category = c.category;
   slots.categoryConfidence = c.categoryConfidence;
+  turn.state.retries = 0;
+  if (answerFromCatalogue(turn, text, c)) return turn;
   slots.address ??= extractAddress(text);
   slots.name ??= extractName(text);
-  turn.state.retries = 0;
 
   if (!needsAsking(turn, 'type') && !needsAsking(turn, 'category')) {
     const vars = { tipo: lowerFirst(typeLabel(turn, slots.type)), categoria: lowerFirst(categoryName(turn, slots.category)) };
@@ -297,6 +308,7 @@ function takeField(turn: Turn, field: FieldId, text: string, input: DialogInput)
     case 'type': {
       const id = parseChoice(text, typeOptions(turn), input.choice);
       if (id) {
+        turn.effects.push({ kind: 'label_chosen', field: 'type', text: slots.description ?? '', predicted: slots.type, chosen: id, confidence: slots.typeConfidence });
         slots.type = id as CaseType;
         slots.typeChosen = true;
         accepted = true;
@@ -306,6 +318,7 @@ function takeField(turn: Turn, field: FieldId, text: string, input: DialogInput)
     case 'category': {
       const id = parseChoice(text, categoryOptions(turn), input.choice);
       if (id) {
+        turn.effects.push({ kind: 'label_chosen', field: 'category', text: slots.description ?? '', predicted: slots.category, chosen: id, confidence: slots.categoryConfidence });
         slots.category = id;
         slots.categoryChosen = true;
         accepted = true;
@@ -487,6 +500,7 @@ function reask(turn: Turn): void {
   if (phase === 'confirming') turn.say('confirm', { resumen: summary(turn) }, yesNoPrompt(turn));
   else if (phase === 'fixing') turn.say('fixWhich', {}, { field: 'fix', kind: 'choice', options: fixOptions(turn), optional: false });
   else if (phase === 'awaiting_folio') turn.say('statusAskFolio');
+  else if (phase === 'answered' && turn.script.catalogue) turn.sayText(turn.script.catalogue.askHelped, answerPrompt(turn));
   else ask(turn, awaiting ?? 'description');
 }
 
@@ -588,4 +602,94 @@ function toDraft(turn: Turn): CaseDraft {
     phone: s.phone,
     email: s.email,
   };
+}
+
+/* ---- Answers from the catalogue of procedures ------------------------------------------------ */
+
+/** "¿qué necesito para…?", "a qué hora abren": a question even when the citizen types no "?". */
+const QUESTION_OPENING = /^(que|como|donde|cuando|cuanto|cuanta|cuantos|cuantas|cual|cuales|quien|a que|en que|para que|hay que|se puede|puedo|requisitos|horario|necesito saber|quisiera saber|quiero saber|informes|informacion)( |$)/;
+
+function looksLikeQuestion(text: string): boolean {
+  return /[?¿]/.test(text) || QUESTION_OPENING.test(normalizeText(text));
+}
+
+/**
+ * A question the catalogue answers is answered on the spot, with buttons to say it helped, talk
+ * to a person or open a case after all. Complaints are not answered with a procedure sheet.
+ */
+function answerFromCatalogue(turn: Turn, text: string, c: Classification): boolean {
+  const { script, ctx } = turn;
+  if (!script.catalogue || !ctx.findProcedure) return false;
+  if (c.type !== 'solicitud_informacion' && !(looksLikeQuestion(text) && c.type !== 'queja')) return false;
+  const procedure = ctx.findProcedure(text);
+  if (!procedure) return false;
+  turn.effects.push({ kind: 'catalogue_answered', procedureId: procedure.id });
+  turn.sayText(
+    interpolate(script.catalogue.answer, {
+      ...ctx.vars,
+      tramite: procedure.name,
+      resumen: procedure.summary,
+      requisitos: procedure.requirements.map((r) => `• ${r}`).join('\n'),
+      costo: procedure.cost,
+      lugar: procedure.where,
+      horario_tramite: procedure.hours,
+      plazo: procedure.processingTime,
+      fundamento: procedure.legalBasis,
+    }),
+  );
+  turn.sayText(script.catalogue.askHelped, answerPrompt(turn));
+  turn.state.phase = 'answered';
+  turn.state.awaiting = undefined;
+  turn.state.answeredProcedure = procedure.id;
+  return true;
+}
+
+function answerPrompt(turn: Turn): Prompt {
+  const buttons = turn.script.catalogue!.buttons;
+  return {
+    field: 'catalogue',
+    kind: 'choice',
+    options: [
+      { id: 'helped', label: buttons.helped },
+      { id: 'human', label: buttons.human },
+      { id: 'open_case', label: buttons.openCase },
+    ],
+    optional: false,
+  };
+}
+
+function takeAnswerFeedback(turn: Turn, text: string, input: DialogInput): Turn {
+  const { script, ctx } = turn;
+  const catalogue = script.catalogue;
+  const id = catalogue ? parseChoice(text, answerPrompt(turn).options, input.choice) : undefined;
+  if (id === 'helped' || (!input.choice && matchesAny(text, script.intents.thanks))) {
+    turn.state = { ...initialState(), lastFolio: turn.state.lastFolio };
+    turn.sayText(catalogue!.helped);
+    return turn;
+  }
+  if (id === 'human') {
+    turn.effects.push({ kind: 'escalate', reason: 'requested' });
+    turn.state.handoffNoticeSent = true;
+    turn.say(ctx.withinBusinessHours ? 'humanInHours' : 'humanAfterHours');
+    return turn;
+  }
+  if (id === 'open_case') {
+    // The question becomes the case's description; what the classifier made of it stands.
+    const slots = turn.state.slots;
+    if (slots.description) {
+      slots.address ??= extractAddress(slots.description);
+      slots.name ??= extractName(slots.description);
+    }
+    turn.state.answeredProcedure = undefined;
+    turn.state.phase = 'collecting';
+    turn.sayText(catalogue!.openCase);
+    return advance(turn);
+  }
+  if (/\p{L}{2,}/u.test(text)) {
+    // Anything else is a new message: another question, or what they came for in the first place.
+    turn.state = { ...initialState(), lastFolio: turn.state.lastFolio };
+    return takeDescription(turn, text, input);
+  }
+  reask(turn);
+  return turn;
 }

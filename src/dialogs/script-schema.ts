@@ -73,6 +73,17 @@ const ScriptV1 = z.object({
     anonymousNoted: Text,
     unsupportedAttachment: Text,
   }),
+  /** Answers from the catalogue of procedures; a script without this section never answers from it. */
+  catalogue: z
+    .object({
+      /** Placeholders: {tramite} {resumen} {requisitos} {costo} {lugar} {horario_tramite} {plazo} {fundamento}. */
+      answer: Text,
+      askHelped: Text,
+      helped: Text,
+      openCase: Text,
+      buttons: z.object({ helped: z.string().min(1).max(40), human: z.string().min(1).max(40), openCase: z.string().min(1).max(40) }),
+    })
+    .optional(),
 });
 
 /** Scripts are versioned documents; older versions are migrated forward here as the format evolves. */

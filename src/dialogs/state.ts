@@ -30,7 +30,7 @@ export type Slots = z.infer<typeof Slots>;
  */
 export const DialogState = z.object({
   version: z.literal(1),
-  phase: z.enum(['idle', 'collecting', 'confirming', 'fixing', 'awaiting_folio']),
+  phase: z.enum(['idle', 'collecting', 'confirming', 'fixing', 'awaiting_folio', 'answered']),
   awaiting: FieldId.optional(),
   /** After a correction, go straight back to the confirmation. */
   returnToConfirm: z.boolean().default(false),
@@ -38,9 +38,11 @@ export const DialogState = z.object({
   retries: z.number().int().min(0).default(0),
   lastFolio: z.string().optional(),
   /** Where to go back to after asking for a folio in the middle of collecting a case. */
-  resume: z.object({ phase: z.enum(['idle', 'collecting', 'confirming', 'fixing']), awaiting: FieldId.optional() }).optional(),
+  resume: z.object({ phase: z.enum(['idle', 'collecting', 'confirming', 'fixing', 'answered']), awaiting: FieldId.optional() }).optional(),
   /** The "a person will answer you" notice is said once per handoff, not on every message. */
   handoffNoticeSent: z.boolean().default(false),
+  /** The catalogue procedure just given as an answer (phase `answered`), while the citizen says whether it helped. */
+  answeredProcedure: z.string().optional(),
 });
 export type DialogState = z.infer<typeof DialogState>;
 

@@ -20,6 +20,8 @@ import { webChatPlugin } from './plugins/webchat.js';
 import { consoleApiPlugin } from './plugins/console/api.js';
 import { LiveUpdates } from './plugins/console/live.js';
 import { consolePagesPlugin } from './plugins/console/pages.js';
+import { createCatalogueSearch, loadCatalogue, type CatalogueSearch } from '../catalogue/catalogue.js';
+import { understandingApiPlugin } from './plugins/understanding-api.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -33,6 +35,8 @@ export interface AppDeps {
   senders?: ReadonlyMap<string, ChannelSender>;
   /** Channels besides the web chat, each built once the pipeline exists (see `src/channels/channel.ts`). */
   channels?: readonly ChannelFactory[];
+  /** The catalogue of procedures; the bundled example when not given. */
+  catalogue?: CatalogueSearch;
 }
 
 export interface Ventanilla {
@@ -73,6 +77,7 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
     classify: deps.classify,
     now: deps.now,
     onEnqueued: () => outbox?.wake(),
+    catalogue: deps.catalogue ?? createCatalogueSearch(loadCatalogue()),
     settings: {
       folioPrefix: config.folioPrefix,
       defaultDueDays: config.caseDueDays,
@@ -112,6 +117,7 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
     onEnqueued: () => outbox?.wake(),
   });
   await app.register(consolePagesPlugin, { locale: config.locale });
+  await app.register(understandingApiPlugin, { db: database.db, timeZone: config.timeZone, now });
   for (const channel of channels) {
     if (channel.routes) await app.register(async (scope) => channel.routes!(scope));
   }

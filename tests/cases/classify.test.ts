@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { CaseType } from '../../src/cases/case-type.js';
-import { ClassifierLexicon, classify, createClassifier, getDefaultClassifier, loadClassifierLexicon } from '../../src/cases/classify.js';
+import { ClassifierLexicon, classify, classifyWithLexicon, createClassifier, getDefaultClassifier, loadClassifierLexicon } from '../../src/cases/classify.js';
 import { sourceAsset } from '../../src/paths.js';
 
 describe('classify: the required examples', () => {
@@ -68,16 +68,16 @@ describe('classify: the required examples', () => {
   });
 });
 
-describe('classify: messages without cues', () => {
+describe('the lexicon baseline: messages without cues', () => {
   it('a question with no service words is an unsure information request in "otros"', () => {
-    const c = classify('¿me ayudan con algo?');
+    const c = classifyWithLexicon('¿me ayudan con algo?');
     expect(c.type).toBe('solicitud_informacion');
     expect(c.category).toBe('otros');
     expect(c.confidence).toBeLessThan(0.5);
   });
 
   it('a statement with a service word but no type cue defaults to an unsure report', () => {
-    const c = classify('el drenaje de la avenida');
+    const c = classifyWithLexicon('el drenaje de la avenida');
     expect(c.type).toBe('reporte');
     expect(c.category).toBe('agua-drenaje');
     expect(c.typeConfidence).toBeLessThan(0.5);
@@ -85,7 +85,7 @@ describe('classify: messages without cues', () => {
 
   it('empty and emoji-only messages do not throw and are not confident', () => {
     for (const text of ['', '   ', '👍👍', '???']) {
-      const c = classify(text);
+      const c = classifyWithLexicon(text);
       expect(c.category).toBe('otros');
       expect(c.confidence).toBeLessThan(0.5);
       expect(c.confidence).toBeGreaterThanOrEqual(0);
@@ -93,7 +93,7 @@ describe('classify: messages without cues', () => {
   });
 });
 
-describe('classify: matching rules', () => {
+describe('the lexicon baseline: matching rules', () => {
   it('stems match longer words but short words only match exactly', () => {
     const { matched } = getDefaultClassifier().explain('unos bachecitos y haya paz');
     expect(matched).toContain('baches-pavimento: bache (3)');
@@ -101,19 +101,19 @@ describe('classify: matching rules', () => {
   });
 
   it('a kindergarten ("jardín de niños") is not a garden', () => {
-    const c = classify('hay un bache frente al jardín de niños');
+    const c = classifyWithLexicon('hay un bache frente al jardín de niños');
     expect(c.category).toBe('baches-pavimento');
   });
 
   it('accents, stretched letters and chat shorthand do not change the result', () => {
-    const plain = classify('hay un bache en la calle');
-    const messy = classify('HAAAY UN BÁCHEEEE en la calle 😡😡');
+    const plain = classifyWithLexicon('hay un bache en la calle');
+    const messy = classifyWithLexicon('HAAAY UN BÁCHEEEE en la calle 😡😡');
     expect(messy.category).toBe(plain.category);
     expect(messy.type).toBe('reporte');
   });
 
   it('confidences stay within [0, 1] and a tie is never confident', () => {
-    const c = classify('hay basura y un bache');
+    const c = classifyWithLexicon('hay basura y un bache');
     for (const value of [c.typeConfidence, c.categoryConfidence, c.confidence]) {
       expect(value).toBeGreaterThanOrEqual(0);
       expect(value).toBeLessThanOrEqual(1);
@@ -208,7 +208,7 @@ const EXAMPLES: Example[] = [
 
 describe('classify: regional example table', () => {
   const results = EXAMPLES.map(([text, type, category]) => {
-    const c = classify(text);
+    const c = classifyWithLexicon(text);
     const types = Array.isArray(type) ? type : [type];
     return { text, expected: { type, category }, got: { type: c.type, category: c.category }, ok: types.includes(c.type) && c.category === category };
   });

@@ -51,7 +51,7 @@ describe('the default Spanish script', () => {
   });
 
   it('lets the citizen pick the type from buttons when the classifier is unsure', () => {
-    const { results } = converse(['necesito ayuda con algo del municipio por favor']);
+    const { results } = converse(['quiero comentarles algo']);
     const prompt = results[0]!.replies.at(-1)!.prompt!;
     expect(prompt.kind).toBe('choice');
     expect(prompt.field).toBe('type');

@@ -1,12 +1,14 @@
 import { classify } from '../../src/cases/classify.js';
+import { createCatalogueSearch, loadCatalogue } from '../../src/catalogue/catalogue.js';
 import { startConversation, step, type DialogInput, type StepContext, type StepResult } from '../../src/dialogs/engine.js';
 import type { DialogScript } from '../../src/dialogs/script-schema.js';
 import { DialogState, type DialogState as State } from '../../src/dialogs/state.js';
 import { loadDefaultMunicipality } from '../../src/seed/seed.js';
 
 const municipality = loadDefaultMunicipality();
+const catalogue = createCatalogueSearch(loadCatalogue());
 
-/** The engine's view of the world in tests: the real classifier and the default categories. */
+/** The engine's view of the world in tests: the real classifier, the default categories and catalogue. */
 export function dialogContext(vars: StepContext['vars'], overrides: Partial<StepContext> = {}): StepContext {
   return {
     classify,
@@ -15,6 +17,7 @@ export function dialogContext(vars: StepContext['vars'], overrides: Partial<Step
     conversationStatus: 'bot',
     folioPrefix: 'AC',
     vars,
+    findProcedure: (text) => catalogue.find(text)?.procedure,
     ...overrides,
   };
 }
