@@ -118,14 +118,14 @@ describe(`WhatsApp Web link lifecycle on ${databaseKind}`, () => {
 
     current().emit('message', webText('false_5215512345678@c.us_3EB0AAA', '5215512345678@c.us', 'Hay una fuga de agua en la calle Morelos 45'));
     let conversation: typeof conversations.$inferSelect | undefined;
-    for (let i = 0; i < 200 && !conversation; i++) {
+    for (const deadline = Date.now() + 15_000; Date.now() < deadline && !conversation; ) {
       [conversation] = await app.database.db.select().from(conversations).where(and(eq(conversations.channel, 'whatsapp'), eq(conversations.channelUserId, '5215512345678')));
       if (!conversation) await new Promise((resolve) => setTimeout(resolve, 10));
     }
     expect(conversation).toBeDefined();
     // The running worker sends the replies as soon as they are stored.
     let replies: StandInClient['sent'] = [];
-    for (let i = 0; i < 300 && !replies.some((m) => /nombre/i.test(m.text)); i++) {
+    for (const deadline = Date.now() + 15_000; Date.now() < deadline && !replies.some((m) => /nombre/i.test(m.text)); ) {
       await app.outbox.drain();
       replies = current().sent.filter((m) => m.chatId === '5215512345678@c.us');
       if (!replies.some((m) => /nombre/i.test(m.text))) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -134,7 +134,8 @@ describe(`WhatsApp Web link lifecycle on ${databaseKind}`, () => {
 
     current().emit('message_ack', { id: { _serialized: replies.at(-1)!.id } }, 3);
     let row: typeof messages.$inferSelect | undefined;
-    for (let i = 0; i < 200 && row?.deliveryStatus !== 'read'; i++) {
+    // Polled against a deadline, not a count: on a loaded machine the acknowledgement may take seconds to be applied.
+    for (const deadline = Date.now() + 15_000; Date.now() < deadline && row?.deliveryStatus !== 'read'; ) {
       [row] = await app.database.db.select().from(messages).where(eq(messages.externalId, replies.at(-1)!.id));
       if (row?.deliveryStatus !== 'read') await new Promise((resolve) => setTimeout(resolve, 10));
     }

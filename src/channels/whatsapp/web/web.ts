@@ -4,7 +4,7 @@ import type { Client, Message } from 'whatsapp-web.js';
 import { authenticate } from '../../../auth/sessions.js';
 import { Forbidden } from '../../../errors.js';
 import { t } from '../../../i18n/index.js';
-import { recordDeliveryStatus } from '../../../outbox/delivery-status.js';
+import { markSent, recordOrHoldDeliveryStatus } from '../../../outbox/delivery-status.js';
 import { DeliveryFailed, DeliveryRefused, type ChannelSender } from '../../../outbox/delivery.js';
 import type { ChannelContext, ChannelModule } from '../../channel.js';
 import { bearerToken } from '../../web/verify.js';
@@ -53,7 +53,8 @@ export function createWebChannel(context: ChannelContext, options: WebChannelOpt
 
   async function onAck(message: Message, ack: number): Promise<void> {
     const report = webAckToReport(message.id._serialized, ack, now());
-    if (report) await recordDeliveryStatus(db, report);
+    // The phone may acknowledge before the sender has stored the id: hold the report until it has.
+    if (report) await recordOrHoldDeliveryStatus(db, report, now());
   }
 
   /**
@@ -99,6 +100,7 @@ export function createWebChannel(context: ChannelContext, options: WebChannelOpt
         if (error instanceof DeliveryRefused) throw error;
         throw new DeliveryFailed(`WhatsApp Web could not send: ${(error as Error).message ?? error}`);
       }
+      if (last) await markSent(db, 'whatsapp', delivery.messageId, last);
       return { externalId: last };
     },
   };
