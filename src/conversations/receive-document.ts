@@ -8,7 +8,10 @@ import { updateCitizenContact } from '../citizens/queries.js';
 import { queryRows, type Db, type Executor, type Tx } from '../db/client.js';
 import { attachments, citizens, conversationEvents, conversations, messages, type Conversation, type Message } from '../db/schema.js';
 import { extractAddress, extractFolio, extractName, extractPhone } from '../dialogs/parsers.js';
+import { asksForInformation, isOnlyThanks, procedureSheet } from '../dialogs/engine.js';
 import type { DialogScript } from '../dialogs/script-schema.js';
+import type { Procedure } from '../catalogue/catalogue.js';
+import { recordAttention } from '../understanding/attention-log.js';
 import { t } from '../i18n/index.js';
 import type { Attachment, Channel } from '../messages/inbound.js';
 import { enqueueOutbound } from '../outbox/enqueue.js';
@@ -53,8 +56,8 @@ export interface DocumentResult {
   inboundMessageId: number;
   duplicate: boolean;
   caseId: number | undefined;
-  /** `opened` a new case, `added` to an existing one, or `stored` only. */
-  outcome: 'opened' | 'added' | 'stored';
+  /** `opened` a new case, `added` to an existing one, `answered` from the catalogue, or `stored` only. */
+  outcome: 'opened' | 'added' | 'answered' | 'stored';
   replies: ReplyView[];
 }
 
@@ -67,6 +70,8 @@ export interface DocumentReceiverDeps {
   onEnqueued?: () => void;
   lockConversation(tx: Tx, key: { channel: string; conversationKey: string; channelUserId: string }): Promise<{ conversation: Conversation; created: boolean }>;
   toReplyView(message: Message): ReplyView;
+  /** The catalogue procedure that answers a question; absent, every request becomes a case. */
+  findProcedure?: ((text: string) => Procedure | undefined) | undefined;
 }
 
 const MAX_DESCRIPTION = 4000;
@@ -80,7 +85,7 @@ export function createDocumentReceiver(deps: DocumentReceiverDeps) {
     const result = await db.transaction(async (tx) => {
       const target = await findThreadCase(tx, inbound);
       const conversationKey = target?.conversation.conversationKey ?? inbound.threadKey;
-      const { conversation } = await deps.lockConversation(tx, { channel: inbound.channel, conversationKey, channelUserId: inbound.channelUserId });
+      const { conversation, created } = await deps.lockConversation(tx, { channel: inbound.channel, conversationKey, channelUserId: inbound.channelUserId });
       const [stored] = await tx
         .insert(messages)
         .values({
@@ -108,11 +113,30 @@ export function createDocumentReceiver(deps: DocumentReceiverDeps) {
         return { duplicate: false as const, conversation, message: stored, caseId: undefined, outcome: 'stored' as const, outbound: [] };
       }
 
+      const existing = target?.case ?? (await latestCase(tx, conversation.id));
+      const attention = { conversationId: conversation.id, channel: inbound.channel, at };
+
+      // A question the catalogue answers is answered at once, with no case: the citizen replies to have one opened.
+      const question = [inbound.subject, inbound.text].filter(Boolean).join('\n\n');
+      const procedure = created && !existing ? findAnswer(question) : undefined;
+      if (procedure) {
+        const name = inbound.senderName && !inbound.senderName.includes('@') ? inbound.senderName : undefined;
+        await updateCitizenContact(tx, conversation.citizenId, { name, email: inbound.channelUserId });
+        await recordAttention(tx, { ...attention, kind: 'information_answered', detail: procedure.id });
+        const lines = [say('email.catalogue_intro'), procedureSheet(script, procedure, { municipio: settings.municipalityName }), say('email.catalogue_follow_up')];
+        const reply = await answer(tx, inbound, conversation, stored.id, undefined, lines);
+        return { duplicate: false as const, conversation, message: stored, caseId: undefined, outcome: 'answered' as const, outbound: reply ? [reply] : [] };
+      }
+      // "Gracias" to an answer from the catalogue closes nothing and opens nothing.
+      if (!existing && !created && isOnlyThanks(script, inbound.text)) {
+        await recordConversationEvent(tx, conversation.id, 'message.not_answered', { messageId: stored.id, reason: 'thanks' });
+        return { duplicate: false as const, conversation, message: stored, caseId: undefined, outcome: 'stored' as const, outbound: [] };
+      }
+
       const lines: string[] = [];
       let caseId: number;
       let outcome: 'opened' | 'added';
       let folio: string;
-      const existing = target?.case ?? (await latestCase(tx, conversation.id));
       if (existing) {
         caseId = existing.id;
         folio = existing.folio;
@@ -160,6 +184,7 @@ export function createDocumentReceiver(deps: DocumentReceiverDeps) {
         caseId = opened.case.id;
         folio = opened.case.folio;
         outcome = 'opened';
+        await recordAttention(tx, { ...attention, kind: 'case_opened', detail: opened.case.type, caseId });
         await tx.update(messages).set({ caseId }).where(eq(messages.id, stored.id));
         lines.push(
           say('email.case_opened', {
@@ -188,15 +213,9 @@ export function createDocumentReceiver(deps: DocumentReceiverDeps) {
 
       // Once a person handles the conversation, the robot stops acknowledging replies: staff answer them.
       const staffHandling = outcome === 'added' && (conversation.status === 'agent' || conversation.status === 'waiting_agent');
-      const silence = staffHandling ? 'staff_handling' : (await mayAnswer(tx, inbound)) ? undefined : 'rate_limited';
-      if (silence) {
-        await recordConversationEvent(tx, conversation.id, 'message.not_answered', { messageId: stored.id, reason: silence });
-        return { duplicate: false as const, conversation, message: stored, caseId, outcome, outbound: [] };
-      }
-      const greeting = inbound.senderName && !inbound.senderName.includes('@') ? say('email.greeting_named', { nombre: inbound.senderName }) : say('email.greeting');
-      const body = [greeting, ...lines, say('email.closing')].join('\n\n');
-      const reply = await enqueueOutbound(tx, { conversationId: conversation.id, channel: inbound.channel, message: { text: body, author: 'bot' }, inReplyTo: stored.id, caseId });
-      return { duplicate: false as const, conversation, message: stored, caseId, outcome, outbound: [reply] };
+      const reply = staffHandling ? undefined : await answer(tx, inbound, conversation, stored.id, caseId, lines);
+      if (staffHandling) await recordConversationEvent(tx, conversation.id, 'message.not_answered', { messageId: stored.id, reason: 'staff_handling' });
+      return { duplicate: false as const, conversation, message: stored, caseId, outcome, outbound: reply ? [reply] : [] };
     });
 
     if (result.duplicate) {
@@ -224,6 +243,22 @@ export function createDocumentReceiver(deps: DocumentReceiverDeps) {
       replies: result.outbound.map(deps.toReplyView),
     };
   };
+
+  function findAnswer(question: string): Procedure | undefined {
+    if (!deps.findProcedure || !script.catalogue) return undefined;
+    return asksForInformation(question, deps.classify(question)) ? deps.findProcedure(question) : undefined;
+  }
+
+  /** The one automatic answer, unless the sender has had too many this hour. */
+  async function answer(tx: Tx, inbound: DocumentInbound, conversation: Conversation, inboundId: number, caseId: number | undefined, lines: string[]): Promise<Message | undefined> {
+    if (!(await mayAnswer(tx, inbound))) {
+      await recordConversationEvent(tx, conversation.id, 'message.not_answered', { messageId: inboundId, reason: 'rate_limited' });
+      return undefined;
+    }
+    const greeting = inbound.senderName && !inbound.senderName.includes('@') ? say('email.greeting_named', { nombre: inbound.senderName }) : say('email.greeting');
+    const body = [greeting, ...lines, say('email.closing')].join('\n\n');
+    return enqueueOutbound(tx, { conversationId: conversation.id, channel: inbound.channel, message: { text: body, author: 'bot' }, inReplyTo: inboundId, caseId });
+  }
 
   /**
    * The case a reply belongs to: named by a message we sent (In-Reply-To/References) or by the

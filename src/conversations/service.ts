@@ -359,7 +359,17 @@ export function createConversationService(deps: ConversationServiceDeps) {
   }
 
   // Email and other whole-message channels: one turn, in its own module (receive-document.ts).
-  const receiveDocument = createDocumentReceiver({ db, script, settings, classify: deps.classify, now, onEnqueued: () => deps.onEnqueued?.(), lockConversation, toReplyView });
+  const receiveDocument = createDocumentReceiver({
+    db,
+    script,
+    settings,
+    classify: deps.classify,
+    now,
+    onEnqueued: () => deps.onEnqueued?.(),
+    lockConversation,
+    toReplyView,
+    findProcedure: deps.catalogue ? (text) => deps.catalogue!.find(text)?.procedure : undefined,
+  });
 
   return { start, receive, receiveDocument, history, find };
 }

@@ -620,28 +620,41 @@ function looksLikeQuestion(text: string): boolean {
 function answerFromCatalogue(turn: Turn, text: string, c: Classification): boolean {
   const { script, ctx } = turn;
   if (!script.catalogue || !ctx.findProcedure) return false;
-  if (c.type !== 'solicitud_informacion' && !(looksLikeQuestion(text) && c.type !== 'queja')) return false;
+  if (!asksForInformation(text, c)) return false;
   const procedure = ctx.findProcedure(text);
   if (!procedure) return false;
   turn.effects.push({ kind: 'catalogue_answered', procedureId: procedure.id });
-  turn.sayText(
-    interpolate(script.catalogue.answer, {
-      ...ctx.vars,
-      tramite: procedure.name,
-      resumen: procedure.summary,
-      requisitos: procedure.requirements.map((r) => `• ${r}`).join('\n'),
-      costo: procedure.cost,
-      lugar: procedure.where,
-      horario_tramite: procedure.hours,
-      plazo: procedure.processingTime,
-      fundamento: procedure.legalBasis,
-    }),
-  );
+  turn.sayText(procedureSheet(script, procedure, ctx.vars));
   turn.sayText(script.catalogue.askHelped, answerPrompt(turn));
   turn.state.phase = 'answered';
   turn.state.awaiting = undefined;
   turn.state.answeredProcedure = procedure.id;
   return true;
+}
+
+/** Whether the catalogue should try to answer: an information request, or a question that is not a complaint. */
+export function asksForInformation(text: string, c: Classification): boolean {
+  return c.type === 'solicitud_informacion' || (looksLikeQuestion(text) && c.type !== 'queja');
+}
+
+/** A procedure's sheet in the script's wording; channels that answer in one turn (email) use it too. */
+export function procedureSheet(script: DialogScript, procedure: Procedure, vars: Record<string, string>): string {
+  return interpolate(script.catalogue!.answer, {
+    ...vars,
+    tramite: procedure.name,
+    resumen: procedure.summary,
+    requisitos: procedure.requirements.map((r) => `• ${r}`).join('\n'),
+    costo: procedure.cost,
+    lugar: procedure.where,
+    horario_tramite: procedure.hours,
+    plazo: procedure.processingTime,
+    fundamento: procedure.legalBasis,
+  });
+}
+
+/** A short "gracias" and nothing else. */
+export function isOnlyThanks(script: DialogScript, text: string): boolean {
+  return matchesAny(text, script.intents.thanks) && text.trim().split(/\s+/).length <= 6;
 }
 
 function answerPrompt(turn: Turn): Prompt {

@@ -79,6 +79,8 @@ export const en: Record<MessageKey, string> = {
   'email.no_text': '(email without text)',
   'email.attachment_unnamed': 'unnamed file',
   'email.keep_folio': 'For your replies to be added to this case, reply to this email or keep "[{folio}]" in the subject.',
+  'email.catalogue_intro': 'About your question, this is the information on the procedure:',
+  'email.catalogue_follow_up': 'If this does not answer your question, reply to this email saying what you need and we will register your request with a folio number so the responsible department follows it up.',
   'email.closing': 'Kind regards,\n{municipio}\nCitizen services',
   'email.subject_default': 'Your request',
   // Staff console (issue 7)

@@ -78,6 +78,8 @@ export const es = {
   'email.no_text': '(correo sin texto)',
   'email.attachment_unnamed': 'archivo sin nombre',
   'email.keep_folio': 'Para que sus respuestas se agreguen a este caso, responda a este correo o conserve «[{folio}]» en el asunto.',
+  'email.catalogue_intro': 'Sobre su consulta, esta es la información del trámite:',
+  'email.catalogue_follow_up': 'Si esta información no resuelve su consulta, responda a este correo contándonos qué necesita y registraremos su solicitud con un folio para que el área responsable le dé seguimiento.',
   'email.closing': 'Atentamente,\n{municipio}\nAtención ciudadana',
   'email.subject_default': 'Su solicitud',
   // Staff console (issue 7): errors, messages to the citizen, and every console string.

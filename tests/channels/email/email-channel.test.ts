@@ -2,7 +2,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { emailChannel } from '../../../src/channels/email/index.js';
 import { readChannelState, writeChannelState } from '../../../src/db/channel-state.js';
-import type { Database } from '../../../src/db/client.js';
+import { queryRows, type Database } from '../../../src/db/client.js';
 import { attachments, caseEvents, cases, citizens, conversations, messages } from '../../../src/db/schema.js';
 import { enqueueOutbound } from '../../../src/outbox/enqueue.js';
 import { DeliveryRefused } from '../../../src/outbox/delivery.js';
@@ -211,6 +211,31 @@ describe('the email channel', () => {
     expect(followUps[0]!.parsed.text).toContain('Anotamos el lugar: calle Hidalgo 123, colonia Centro.');
     expect(followUps[1]!.parsed.text).not.toContain('Anotamos el lugar');
     expect(followUps[0]!.parsed.references).toContain(answer!.parsed.messageId);
+  });
+
+  it('answers a question from the catalogue without a case; "gracias" opens nothing, a reply asking for more opens one', async () => {
+    await startApp();
+    await mailbox.deliver(plainMail({ subject: 'Predial', body: 'Buenos días, ¿dónde pago el predial y qué necesito llevar?\n\nGracias' }));
+    const [sheet] = await smtp.waitFor(1);
+    expect(sheet!.parsed.text).toContain('Pago del impuesto predial');
+    expect(sheet!.parsed.text).toContain('Requisitos:');
+    expect(sheet!.parsed.text).toContain('responda a este correo');
+    expect(sheet!.parsed.subject).toBe('Re: Predial');
+    expect(await allCases()).toHaveLength(0);
+
+    const inThread = (body: string) =>
+      plainMail({ subject: 'Re: Predial', body, extra: { 'In-Reply-To': sheet!.parsed.messageId!, References: sheet!.parsed.messageId! } });
+    await mailbox.deliver(inThread('Muchas gracias'));
+    await waitUntil(async () => ((await inboundMessages()).length === 2 ? true : undefined), 'the thanks stored');
+    await mailbox.deliver(inThread('No me queda claro: tengo un adeudo de años anteriores y necesito que alguien revise mi caso, mi cel 55 8765 4321.'));
+    const [opened] = await waitUntil(() => caseCount(1), 'the case');
+    const [, folioMail] = await smtp.waitFor(2);
+
+    expect(smtp.mails).toHaveLength(2);
+    expect(folioMail!.parsed.subject).toBe(`Re: Predial [${opened!.folio}]`);
+    expect(new Set((await inboundMessages()).map((m) => m.conversationId)).size).toBe(1);
+    const log = await queryRows<{ kind: string; detail: string | null }>(db(), sql`select kind, detail from attention_log order by id`);
+    expect(log.map((row) => `${row.kind}:${row.detail}`)).toEqual(['information_answered:pago-predial', `case_opened:${opened!.type}`]);
   });
 
   it('asks a sender without a display name for it, and takes it from the reply', async () => {
