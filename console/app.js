@@ -99,7 +99,8 @@ function shell(current, ...content) {
       link('#/bandeja', 'tray'),
       ['admin', 'coordinador', 'operador'].includes(role) && link('#/conversaciones', 'conversations'),
       link('#/nuevo', 'new_case'),
-      role === 'admin' && [link('#/admin/personal', 'users'), link('#/admin/dependencias', 'departments'), link('#/admin/categorias', 'categories')],
+      ['admin', 'coordinador'].includes(role) && link('#/atencion', 'attention'),
+      role === 'admin' && [link('#/admin/personal', 'users'), link('#/admin/dependencias', 'departments'), link('#/admin/categorias', 'categories'), link('#/admin/ejemplos', 'examples')],
     ),
     h(
       'div',
@@ -666,6 +667,99 @@ async function categoriesView() {
   await state.refresh();
 }
 
+// ---------- understanding: labelled examples and the attention log ----------
+
+async function examplesView() {
+  const status = h('div');
+  const table = h('div');
+  const filter = select('review', ['pending', 'accepted', 'rejected'].map((r) => [r, tr('examples.review.' + r)]), 'pending', { 'aria-label': tr('examples.show') });
+  filter.addEventListener('change', () => state.refresh());
+  const downloads = h('p', { class: 'row' },
+    h('a', { href: '/api/understanding/examples.csv?field=type', download: 'labelled-type.csv' }, tr('examples.download_type')),
+    h('a', { href: '/api/understanding/examples.csv?field=category', download: 'labelled-category.csv' }, tr('examples.download_category')));
+  shell('examples', h('h2', {}, tr('examples.title')), h('p', {}, tr('examples.help')), h('div', { class: 'row' }, field(tr('examples.show'), filter)), downloads, status, table);
+  state.refresh = async () => {
+    const { examples } = await api('GET', `/api/understanding/examples?review=${encodeURIComponent(filter.value)}`);
+    const label = (field, value) => (value ? (field === 'type' ? tr('type.' + value) : value) : '—');
+    const decide = (id, decision) => guarded(status, async () => (await api('POST', `/api/understanding/examples/${id}/review`, { decision }), await state.refresh()));
+    table.replaceChildren(
+      examples.length === 0
+        ? h('p', {}, tr('examples.none'))
+        : adminTable(
+            ['ex_text', 'ex_predicted', 'ex_chosen', 'ex_confidence', 'ex_channel', 'ex_date', 'actions'],
+            examples.map((e) =>
+              h('tr', {},
+                h('td', {}, e.text),
+                h('td', {}, label(e.field, e.predicted)),
+                h('td', {}, h('strong', {}, label(e.field, e.chosen))),
+                h('td', {}, e.confidence === null ? '—' : `${Math.round(e.confidence * 100)} %`),
+                h('td', {}, tr('channel.' + e.channel)),
+                h('td', {}, fmtDate(e.createdAt)),
+                h('td', {}, e.review === 'pending'
+                  ? h('div', { class: 'row' },
+                      h('button', { type: 'button', onclick: () => decide(e.id, 'accepted') }, tr('examples.accept')),
+                      h('button', { type: 'button', class: 'secondary', onclick: () => decide(e.id, 'rejected') }, tr('examples.reject')))
+                  : tr('examples.review.' + e.review)),
+              ),
+            ),
+          ),
+    );
+  };
+  await state.refresh();
+}
+
+/** Horizontal bars: coordinators read proportions at a glance, the numbers stay beside them. */
+function barChart(title, entries) {
+  const max = Math.max(1, ...entries.map(([, n]) => n));
+  return h('figure', { class: 'panel chart' },
+    h('figcaption', {}, title),
+    h('ul', { class: 'bars' },
+      entries.map(([label, n]) =>
+        h('li', {},
+          h('span', { class: 'bar-label' }, label),
+          h('span', { class: 'bar-track', 'aria-hidden': 'true' }, h('span', { class: 'bar', style: `width:${(100 * n) / max}%` })),
+          h('span', { class: 'bar-value' }, String(n)),
+        ),
+      ),
+    ),
+  );
+}
+
+async function attentionView(query) {
+  const status = h('div');
+  const body = h('div');
+  const today = new Date().toISOString().slice(0, 10);
+  const monthAgo = new Date(Date.now() - 30 * DAY).toISOString().slice(0, 10);
+  const from = h('input', { type: 'date', name: 'from', value: query.get('from') ?? monthAgo });
+  const to = h('input', { type: 'date', name: 'to', value: query.get('to') ?? today });
+  const form = h('form', { class: 'row', onsubmit: (e) => (e.preventDefault(), state.refresh()) },
+    field(tr('attention.from'), from), field(tr('attention.to'), to), h('button', { type: 'submit' }, tr('attention.show')));
+  shell('attention', h('h2', {}, tr('attention.title')), h('p', {}, tr('attention.help')), form, status, body);
+  state.refresh = async () => {
+    let data;
+    try {
+      data = await api('GET', `/api/understanding/attention?from=${from.value}&to=${to.value}`);
+      status.replaceChildren();
+    } catch (error) {
+      status.replaceChildren(notice('error', error.message));
+      return;
+    }
+    const sorted = (record) => Object.entries(record).sort((a, b) => b[1] - a[1]);
+    const byDetail = {};
+    for (const c of data.counts) if (c.kind === 'information_answered' && c.detail) byDetail[c.detail] = (byDetail[c.detail] ?? 0) + c.count;
+    const total = Object.values(data.totals.byKind).reduce((a, b) => a + b, 0);
+    body.replaceChildren(
+      h('p', {}, tr('attention.total', { n: total })),
+      h('div', { class: 'charts' },
+        barChart(tr('attention.by_kind'), sorted(data.totals.byKind).map(([k, n]) => [tr('attention.kind.' + k), n])),
+        barChart(tr('attention.by_channel'), sorted(data.totals.byChannel).map(([c, n]) => [tr('channel.' + c), n])),
+        Object.keys(byDetail).length > 0 && barChart(tr('attention.top_procedures'), sorted(byDetail).slice(0, 10)),
+      ),
+    );
+  };
+  await state.refresh();
+}
+
 // ---------- routing ----------
 
 async function route() {
@@ -689,6 +783,8 @@ async function route() {
     if (parts[0] === 'admin' && parts[1] === 'personal') return await usersView();
     if (parts[0] === 'admin' && parts[1] === 'dependencias') return await departmentsView();
     if (parts[0] === 'admin' && parts[1] === 'categorias') return await categoriesView();
+    if (parts[0] === 'admin' && parts[1] === 'ejemplos') return await examplesView();
+    if (parts[0] === 'atencion') return await attentionView(new URLSearchParams(query));
     return await trayView(new URLSearchParams(query));
   } catch (error) {
     if (error.status === 401) return;

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/password.js';
 import { actOnCase } from '../../src/cases/actions.js';
 import { OpenOnBehalfInput, openCaseOnBehalf } from '../../src/cases/open-on-behalf.js';
-import { departments, staffUsers } from '../../src/db/schema.js';
+import { departments, labelledExamples, staffUsers } from '../../src/db/schema.js';
 import { ADMIN, createTestApp, type TestApp } from '../helpers/app.js';
 import { databaseKind } from '../helpers/database.js';
 
@@ -202,5 +202,34 @@ describe(`the staff console in Chromium (${databaseKind})`, () => {
     await admin.locator('td', { hasText: 'lucia@muni.test' }).waitFor();
     await fitsWidth();
     await admin.screenshot({ path: `${SCREENSHOTS}console-admin-tablet.png`, fullPage: true });
+  }, 120_000);
+  it('lets an admin review the type a citizen picked when the classifier was unsure, and shows the attention log as charts', async () => {
+    const citizen = await newPage(420, 800);
+    await citizen.goto(`${base}/chat`);
+    await citizen.locator('#input').waitFor();
+    const unsure = await citizenSays(citizen, 'quiero comentarles algo del parque');
+    expect(unsure.messages.at(-1)!.text).toMatch(/tipo|qué/i);
+    await citizen.getByRole('button', { name: 'Sugerencia' }).click();
+
+    const admin = await newPage();
+    await admin.goto(`${base}/console`);
+    await admin.getByLabel('Correo electrónico').fill(ADMIN.email);
+    await admin.getByLabel('Contraseña').fill(ADMIN.password);
+    await admin.getByRole('button', { name: 'Entrar' }).click();
+    await admin.getByRole('heading', { name: 'Bandeja de trabajo' }).waitFor();
+
+    await admin.getByRole('link', { name: 'Ejemplos' }).click();
+    const row = admin.locator('tr', { hasText: 'quiero comentarles algo del parque' });
+    await row.locator('strong', { hasText: 'Sugerencia' }).waitFor();
+    await row.getByRole('button', { name: 'Aceptar' }).click();
+    await admin.getByText('No hay ejemplos en esta lista.').waitFor();
+    const [example] = await app.database.db.select().from(labelledExamples);
+    expect(example).toMatchObject({ chosen: 'sugerencia', review: 'accepted' });
+
+    await admin.getByRole('link', { name: 'Atención' }).click();
+    const byChannel = admin.locator('figure', { hasText: 'Por canal' });
+    await byChannel.getByText('Chat web').waitFor();
+    expect(await admin.locator('figure .bar').count()).toBeGreaterThan(0);
+    await admin.screenshot({ path: `${SCREENSHOTS}console-attention.png`, fullPage: true });
   }, 120_000);
 });

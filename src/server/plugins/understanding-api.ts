@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { authenticate, type StaffPrincipal } from '../../auth/sessions.js';
-import { bearerToken } from '../../channels/web/verify.js';
+import type { StaffPrincipal } from '../../auth/sessions.js';
+import { authenticateConsole } from './console/session.js';
 import type { Db } from '../../db/client.js';
 import { Forbidden, InvalidInput } from '../../errors.js';
 import { attentionCounts } from '../../understanding/attention-log.js';
@@ -44,7 +44,8 @@ export const understandingApiPlugin: FastifyPluginAsync<UnderstandingApiOptions>
   plugin.register(async (authed) => {
     authed.decorateRequest('staff', undefined);
     authed.addHook('onRequest', async (request) => {
-      request.staff = await authenticate(db, bearerToken(request.headers.authorization));
+      // Bearer tokens for scripts, the console's cookie (with its anti-CSRF header) for the console's pages.
+      request.staff = await authenticateConsole(db, request);
     });
     const routes = authed.withTypeProvider<ZodTypeProvider>();
     const requireRole = (request: FastifyRequest, roles: readonly StaffPrincipal['role'][]) => {
