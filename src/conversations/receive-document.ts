@@ -15,6 +15,7 @@ import { recordAttention } from '../understanding/attention-log.js';
 import { t } from '../i18n/index.js';
 import type { Attachment, Channel } from '../messages/inbound.js';
 import { enqueueOutbound } from '../outbox/enqueue.js';
+import { findStoredInbound } from './stored-inbound.js';
 import type { ConversationSettings, ReplyView } from './service.js';
 
 /**
@@ -318,14 +319,8 @@ export function createDocumentReceiver(deps: DocumentReceiverDeps) {
     }
   }
 
-  async function findInbound(ex: Executor, inbound: DocumentInbound): Promise<Message> {
-    const [row] = await ex
-      .select()
-      .from(messages)
-      .where(and(eq(messages.channel, inbound.channel), eq(messages.externalId, inbound.externalId), eq(messages.direction, 'in')))
-      .limit(1);
-    if (!row) throw new Error('duplicate inbound message not found');
-    return row;
+  function findInbound(ex: Executor, inbound: DocumentInbound): Promise<Message> {
+    return findStoredInbound(ex, inbound.channel, inbound.externalId);
   }
 }
 

@@ -14,6 +14,7 @@ import { initialState, parseDialogState } from '../dialogs/state.js';
 import type { InboundMessage } from '../messages/inbound.js';
 import type { OutboundMessageInput, Prompt } from '../messages/outbound.js';
 import { enqueueOutbound } from '../outbox/enqueue.js';
+import { findStoredInbound } from './stored-inbound.js';
 import { createDocumentReceiver } from './receive-document.js';
 import type { CatalogueSearch } from '../catalogue/catalogue.js';
 import { recordAttention } from '../understanding/attention-log.js';
@@ -251,14 +252,8 @@ export function createConversationService(deps: ConversationServiceDeps) {
     return { conversation, created: true };
   }
 
-  async function findInbound(tx: Executor, inbound: InboundMessage): Promise<Message> {
-    const [row] = await tx
-      .select()
-      .from(messages)
-      .where(and(eq(messages.channel, inbound.channel), eq(messages.externalId, inbound.externalId), eq(messages.direction, 'in')))
-      .limit(1);
-    if (!row) throw new Error('duplicate inbound message not found');
-    return row;
+  function findInbound(tx: Executor, inbound: InboundMessage): Promise<Message> {
+    return findStoredInbound(tx, inbound.channel, inbound.externalId);
   }
 
   async function applyEffects(tx: Tx, conversation: Conversation, inbound: Message, turn: StepResult, ctx: StepContext, at: Date) {
