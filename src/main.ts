@@ -51,6 +51,7 @@ async function main(): Promise<void> {
   );
   say(t(config.locale, 'start.chat_at', { url }));
   say(t(config.locale, 'start.widget_at', { url }));
+  say(t(config.locale, 'start.console_at', { url }));
   if (config.email) {
     const mail = config.email;
     say(mail.imap

@@ -20,6 +20,7 @@ export const en: Record<MessageKey, string> = {
   'error.route_not_found': 'Route {method} {url} does not exist.',
   'start.listening': 'Ventanilla listening on {url}',
   'start.chat_at': 'Citizen chat: {url}/chat',
+  'start.console_at': 'Staff console: {url}/console',
   'start.widget_at': 'To embed the chat on the municipality site: <script src="{url}/widget.js" async></script>',
   'start.database_embedded': 'Database: embedded PostgreSQL (PGlite) in {dir}',
   'start.database_server': 'Database: PostgreSQL server {host}',

@@ -19,6 +19,7 @@ export const es = {
   'error.route_not_found': 'La ruta {method} {url} no existe.',
   'start.listening': 'Ventanilla escuchando en {url}',
   'start.chat_at': 'Chat ciudadano: {url}/chat',
+  'start.console_at': 'Consola del personal: {url}/console',
   'start.widget_at': 'Para insertar el chat en el sitio del municipio: <script src="{url}/widget.js" async></script>',
   'start.database_embedded': 'Base de datos: PostgreSQL embebido (PGlite) en {dir}',
   'start.database_server': 'Base de datos: servidor PostgreSQL {host}',
