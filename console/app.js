@@ -242,7 +242,7 @@ function describeEvent(item, ref) {
     case 'case.rejected':
       return d.reason;
     case 'case.answer_pending_contact':
-      return `${d.phone ? tr('call.phone', { phone: d.phone }) : tr('call.no_phone')} · ${tr('call.reason.' + d.reason)}`;
+      return callText(d);
     case 'case.citizen_contacted':
       return d.note;
     case 'case.opened':
@@ -367,6 +367,13 @@ async function caseView(id) {
   await state.refresh();
 }
 
+/** Whom to call, or where to write by hand, and why the answer did not go by itself. */
+function callText(p) {
+  if (p.phone) return `${tr('call.phone', { phone: p.phone })} · ${tr('call.reason.' + p.reason)}`;
+  if (p.email) return `${tr('call.email', { email: p.email })} · ${tr('call.reason.' + p.reason)}`;
+  return tr('call.no_phone');
+}
+
 /** The answer nobody could be written to: the operator reads it to the citizen on the phone. */
 function callPanel(c) {
   const p = c.pendingContact;
@@ -374,7 +381,7 @@ function callPanel(c) {
     'section',
     { class: 'panel call', role: 'alert', 'aria-labelledby': 'call-title' },
     h('h2', { id: 'call-title' }, tr('tray.call')),
-    h('p', {}, p.phone ? tr('call.phone', { phone: p.phone }) : tr('call.no_phone'), ' · ', tr('call.reason.' + p.reason)),
+    h('p', {}, callText(p)),
     h('p', { class: 'muted' }, tr('call.say')),
     h('blockquote', {}, p.text),
   );

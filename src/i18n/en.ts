@@ -304,6 +304,7 @@ export const en: Record<MessageKey, string> = {
   'console.filter.pending_contact': 'Call the citizen',
   'console.call.phone': 'Call {phone}',
   'console.call.no_phone': 'The citizen left no phone or email',
+  'console.call.email': 'Write to {email}',
   'console.call.reason.no_email': 'no email given',
   'console.call.reason.no_email_channel': 'email is not configured',
   'console.call.say': 'Give this answer to the citizen and record the call:',

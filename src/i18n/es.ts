@@ -303,6 +303,7 @@ export const es = {
   'console.filter.pending_contact': 'Avisar por teléfono',
   'console.call.phone': 'Llamar al {phone}',
   'console.call.no_phone': 'El ciudadano no dejó teléfono ni correo',
+  'console.call.email': 'Escribir a {email}',
   'console.call.reason.no_email': 'no dejó correo',
   'console.call.reason.no_email_channel': 'el correo no está configurado',
   'console.call.say': 'Comunique esta respuesta al ciudadano y registre la llamada:',

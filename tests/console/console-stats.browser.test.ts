@@ -76,6 +76,13 @@ describe(`statistics and phone follow-up in the console (Chromium, ${databaseKin
     const byChannel = await page.locator('figure', { has: page.locator('figcaption', { hasText: 'Por canal' }) }).innerText();
     for (const channel of ['Teléfono', 'Presencial', 'Visita', 'Redes sociales']) expect(byChannel).toContain(channel);
     await page.screenshot({ path: `${SCREENSHOTS}console-stats.png`, fullPage: true });
+
+    // On a tablet the page does not spill sideways (a wide table scrolls inside its own box).
+    const tablet = await login('coordinacion@muni.test', 768, 1024);
+    await tablet.goto(`${base}/console#/estadisticas?from=${day(period.from)}&to=${day(period.to)}`);
+    await tablet.getByRole('row', { name: /^Total/ }).waitFor();
+    expect(await tablet.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(768);
+    await tablet.screenshot({ path: join(tmpdir(), 'ventanilla-console-stats-tablet.png'), fullPage: true });
   });
 
   it('marks in the tray and on the case page the answers that must be given by phone, until the call is recorded', async () => {
