@@ -81,7 +81,7 @@ describe(`statistics and phone follow-up in the console (Chromium, ${databaseKin
     const tablet = await login('coordinacion@muni.test', 768, 1024);
     await tablet.goto(`${base}/console#/estadisticas?from=${day(period.from)}&to=${day(period.to)}`);
     await tablet.getByRole('row', { name: /^Total/ }).waitFor();
-    expect(await tablet.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(768);
+    expect(await tablet.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(768);
     await tablet.screenshot({ path: join(tmpdir(), 'ventanilla-console-stats-tablet.png'), fullPage: true });
   });
 
