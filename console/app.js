@@ -358,7 +358,7 @@ async function caseView(id) {
     );
     timeline.replaceChildren(timelineList(c, ref));
     // Forms are rebuilt only when what they offer changes, so live updates do not erase typing.
-    const key = `${c.status}|${c.receivedAt}|${c.assignedRole}|${c.departmentId}|${c.pendingContact?.since ?? ''}`;
+    const key = `${c.status}|${c.receivedAt}|${c.assignedRole}|${c.departmentId}|${c.pendingContact ? 1 : 0}`;
     if (key !== builtFor) {
       builtFor = key;
       actions.replaceChildren(h('div', {}, h('h3', {}, tr('case.actions')), caseActions(c, ref, act)));

@@ -173,10 +173,21 @@ export async function getCaseAttachment(ex: Executor, staff: StaffPrincipal, cas
   return row;
 }
 
-/** The answer staff still have to give by phone: the last pending-contact event, unless a call was recorded after it. */
+/**
+ * What staff still have to tell the citizen by phone: every pending-contact event since the last
+ * recorded call (a reply and then the final answer are both owed), or null when nothing is owed.
+ */
 function pendingContactOf(events: ReadonlyArray<{ id: number; type: string; data: Record<string, unknown>; createdAt: Date }>) {
-  const last = events.findLast((e) => e.type === 'case.answer_pending_contact' || e.type === 'case.citizen_contacted');
-  if (last?.type !== 'case.answer_pending_contact') return null;
-  const data = last.data as { phone?: string | null; email?: string | null; reason?: string; text?: string };
-  return { since: last.createdAt, phone: data.phone ?? null, email: data.email ?? null, reason: data.reason ?? null, text: data.text ?? '' };
+  const lastCall = events.findLastIndex((e) => e.type === 'case.citizen_contacted');
+  const owed = events.slice(lastCall + 1).filter((e) => e.type === 'case.answer_pending_contact');
+  const last = owed.at(-1);
+  if (!last) return null;
+  const data = last.data as { phone?: string | null; email?: string | null; reason?: string };
+  return {
+    since: owed[0]!.createdAt,
+    phone: data.phone ?? null,
+    email: data.email ?? null,
+    reason: data.reason ?? null,
+    text: owed.map((e) => String((e.data as { text?: string }).text ?? '')).join('\n\n'),
+  };
 }

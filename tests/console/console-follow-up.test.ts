@@ -112,6 +112,8 @@ describe(`follow-up of cases opened on behalf of a citizen, on ${databaseKind}`,
     expect(page.status).toBe('cerrado');
     expect(page.pendingContact).toMatchObject({ phone: '55 8765 4321', reason: 'no_email' });
     expect(page.pendingContact.text).toContain(folio);
+    // Both the reply and the final answer are owed to the citizen.
+    expect(page.pendingContact.text).toContain('Mañana pasa la cuadrilla.');
     // Closed, yet in the tray, marked, until someone records the call.
     const tray = (await api.get('/api/staff/tray')).json().cases;
     expect(tray.find((c: { id: number }) => c.id === id)).toMatchObject({ status: 'cerrado', pendingContact: true });
