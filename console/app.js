@@ -100,6 +100,7 @@ function shell(current, ...content) {
       ['admin', 'coordinador', 'operador'].includes(role) && link('#/conversaciones', 'conversations'),
       link('#/nuevo', 'new_case'),
       ['admin', 'coordinador'].includes(role) && link('#/atencion', 'attention'),
+      role !== 'operador' && link('#/estadisticas', 'stats'),
       role === 'admin' && [link('#/admin/personal', 'users'), link('#/admin/dependencias', 'departments'), link('#/admin/categorias', 'categories'), link('#/admin/ejemplos', 'examples')],
     ),
     h(
@@ -177,6 +178,7 @@ async function trayView(params) {
       h('label', { class: 'inline' }, h('input', { type: 'checkbox', name: 'overdue', value: 'true', checked: params.get('overdue') === 'true' }), tr('filter.overdue')),
       h('label', { class: 'inline' }, h('input', { type: 'checkbox', name: 'notReceived', value: 'true', checked: params.get('notReceived') === 'true' }), tr('filter.not_received')),
       h('label', { class: 'inline' }, h('input', { type: 'checkbox', name: 'mine', value: 'true', checked: params.get('mine') === 'true' }), tr('filter.mine')),
+      h('label', { class: 'inline' }, h('input', { type: 'checkbox', name: 'pendingContact', value: 'true', checked: params.get('pendingContact') === 'true' }), tr('filter.pending_contact')),
     ),
     h('div', { class: 'checks' }, h('button', { type: 'submit' }, tr('filter.apply'))),
   );
@@ -196,7 +198,7 @@ async function trayView(params) {
       return h(
         'tr',
         { class: overdue ? 'overdue' : undefined },
-        h('td', {}, h('a', { href: `#/caso/${c.id}` }, c.folio), ' ', !c.receivedAt && h('span', { class: 'badge new' }, tr('tray.not_received'))),
+        h('td', {}, h('a', { href: `#/caso/${c.id}` }, c.folio), ' ', !c.receivedAt && h('span', { class: 'badge new' }, tr('tray.not_received')), ' ', c.pendingContact && h('span', { class: 'badge call' }, tr('tray.call'))),
         h('td', {}, tr('type.' + c.type)),
         h('td', {}, c.category),
         isCross() && h('td', {}, c.department),
@@ -239,6 +241,10 @@ function describeEvent(item, ref) {
       return d.answer;
     case 'case.rejected':
       return d.reason;
+    case 'case.answer_pending_contact':
+      return callText(d);
+    case 'case.citizen_contacted':
+      return d.note;
     case 'case.opened':
       return `${tr('channel.' + d.channel)} · ${category(d.category)}`;
     default:
@@ -311,6 +317,7 @@ async function caseView(id) {
     const overdue = new Date(c.dueAt) < new Date(now) && !['cerrado', 'no_procede'].includes(c.status);
     const holder = ref.holders.find((u) => u.id === c.assignedUserId);
     facts.replaceChildren(
+      c.pendingContact && callPanel(c),
       h(
         'section',
         { class: 'panel' },
@@ -351,7 +358,7 @@ async function caseView(id) {
     );
     timeline.replaceChildren(timelineList(c, ref));
     // Forms are rebuilt only when what they offer changes, so live updates do not erase typing.
-    const key = `${c.status}|${c.receivedAt}|${c.assignedRole}|${c.departmentId}`;
+    const key = `${c.status}|${c.receivedAt}|${c.assignedRole}|${c.departmentId}|${c.pendingContact ? 1 : 0}`;
     if (key !== builtFor) {
       builtFor = key;
       actions.replaceChildren(h('div', {}, h('h3', {}, tr('case.actions')), caseActions(c, ref, act)));
@@ -360,10 +367,31 @@ async function caseView(id) {
   await state.refresh();
 }
 
+/** Whom to call, or where to write by hand, and why the answer did not go by itself. */
+function callText(p) {
+  if (p.phone) return `${tr('call.phone', { phone: p.phone })} · ${tr('call.reason.' + p.reason)}`;
+  if (p.email) return `${tr('call.email', { email: p.email })} · ${tr('call.reason.' + p.reason)}`;
+  return tr('call.no_phone');
+}
+
+/** The answer nobody could be written to: the operator reads it to the citizen on the phone. */
+function callPanel(c) {
+  const p = c.pendingContact;
+  return h(
+    'section',
+    { class: 'panel call', role: 'alert', 'aria-labelledby': 'call-title' },
+    h('h2', { id: 'call-title' }, tr('tray.call')),
+    h('p', {}, callText(p)),
+    h('p', { class: 'muted' }, tr('call.say')),
+    h('blockquote', {}, p.text),
+  );
+}
+
 function caseActions(c, ref, act) {
   const final = ['cerrado', 'no_procede'].includes(c.status);
   const note = actionForm(tr('action.note_add'), field(tr('action.text'), h('textarea', { name: 'text', required: true })), (f) => ({ kind: 'note', text: f.get('text') }), act);
-  if (final) return [notice('warn', tr('case.closed')), note];
+  const contacted = c.pendingContact && actionForm(tr('action.contacted'), field(tr('action.note'), h('textarea', { name: 'note', required: true })), (f) => ({ kind: 'contacted', note: f.get('note') }), act, true);
+  if (final) return [contacted, notice('warn', tr('case.closed')), note];
   if (!c.receivedAt) {
     return [
       notice('warn', tr('case.not_received')),
@@ -374,6 +402,7 @@ function caseActions(c, ref, act) {
   const moves = { responsable: ['encargado'], encargado: ['experto'], experto: ['encargado'] }[c.assignedRole];
   const dept = c.departmentId;
   return [
+    contacted,
     actionForm(
       tr('action.derive_level'),
       [
@@ -760,6 +789,57 @@ async function attentionView(query) {
   await state.refresh();
 }
 
+/** Cases opened in a period, for coordinators (department staff see their own department). */
+async function statsView(query) {
+  const status = h('div');
+  const body = h('div');
+  const today = new Date().toISOString().slice(0, 10);
+  const monthAgo = new Date(Date.now() - 30 * DAY).toISOString().slice(0, 10);
+  const from = h('input', { type: 'date', name: 'from', value: query.get('from') ?? monthAgo });
+  const to = h('input', { type: 'date', name: 'to', value: query.get('to') ?? today });
+  const form = h('form', { class: 'row', onsubmit: (e) => (e.preventDefault(), state.refresh()) },
+    field(tr('attention.from'), from), field(tr('attention.to'), to), h('button', { type: 'submit' }, tr('attention.show')));
+  shell('stats', h('h2', {}, tr('stats.title')), h('p', {}, tr('stats.help')), form, status, body);
+  state.refresh = async () => {
+    let stats;
+    try {
+      // Local days: from the first instant of "from" to the last of "to".
+      const range = new URLSearchParams({ from: new Date(from.value + 'T00:00:00').toISOString(), to: new Date(to.value + 'T23:59:59.999').toISOString() });
+      ({ stats } = await api('GET', '/api/staff/stats?' + range.toString()));
+      status.replaceChildren();
+    } catch (error) {
+      status.replaceChildren(notice('error', error.message));
+      return;
+    }
+    const sorted = (record) => Object.entries(record).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
+    const t = stats.totals;
+    const days = (n) => (n === null ? '—' : tr('stats.days', { n: n.toLocaleString(document.documentElement.lang) }));
+    const cols = ['opened', 'open', 'closed', 'no_procede', 'overdue', 'median'];
+    const cells = (c) => [c.opened, c.open, c.closed, c.noProcede, c.overdueOpen, days(c.medianDaysToClose)];
+    body.replaceChildren(
+      h('ul', { class: 'kpis', 'aria-label': tr('stats.summary') },
+        cols.map((k, i) => h('li', { class: k === 'overdue' && t.overdueOpen > 0 ? 'late' : undefined }, h('span', { class: 'kpi-value' }, String(cells(t)[i])), h('span', { class: 'kpi-label' }, tr('stats.col.' + k))))),
+      h('div', { class: 'charts' },
+        stats.scope === 'all' && barChart(tr('stats.by_department'), stats.byDepartment.filter((d) => d.opened > 0).sort((a, b) => b.opened - a.opened).map((d) => [d.department, d.opened])),
+        barChart(tr('stats.by_type'), sorted(stats.byType).map(([k, n]) => [tr('type.' + k), n])),
+        barChart(tr('stats.by_channel'), sorted(stats.byChannel).map(([k, n]) => [tr('channel.' + k), n])),
+        barChart(tr('stats.by_status'), STATUSES.filter((s) => stats.byStatus[s] > 0).map((s) => [tr('status.' + s), stats.byStatus[s]])),
+      ),
+      h('section', { class: 'panel', 'aria-labelledby': 'per-dept' },
+        h('h3', { id: 'per-dept' }, tr('stats.per_department')),
+        h('div', { class: 'table-wrap' },
+          h('table', { class: 'stats' },
+            h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, tr('col.department')), cols.map((k) => h('th', { scope: 'col', class: 'num' }, tr('stats.col.' + k))))),
+            h('tbody', {}, stats.byDepartment.map((d) => h('tr', {}, h('th', { scope: 'row' }, d.department), cells(d).map((v, i) => h('td', { class: cols[i] === 'overdue' && v > 0 ? 'num due' : 'num' }, String(v)))))),
+            stats.scope === 'all' && h('tfoot', {}, h('tr', {}, h('th', { scope: 'row' }, tr('stats.total')), cells(t).map((v) => h('td', { class: 'num' }, String(v))))),
+          ),
+        ),
+      ),
+    );
+  };
+  await state.refresh();
+}
+
 // ---------- routing ----------
 
 async function route() {
@@ -785,6 +865,7 @@ async function route() {
     if (parts[0] === 'admin' && parts[1] === 'categorias') return await categoriesView();
     if (parts[0] === 'admin' && parts[1] === 'ejemplos') return await examplesView();
     if (parts[0] === 'atencion') return await attentionView(new URLSearchParams(query));
+    if (parts[0] === 'estadisticas') return await statsView(new URLSearchParams(query));
     return await trayView(new URLSearchParams(query));
   } catch (error) {
     if (error.status === 401) return;

@@ -2,12 +2,12 @@ import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { canSeeDepartment, type StaffPrincipal } from '../auth/sessions.js';
 import type { Db, Tx } from '../db/client.js';
-import { cases, categories, conversations, departments, staffUsers, type Case } from '../db/schema.js';
+import { cases, categories, departments, staffUsers, type Case } from '../db/schema.js';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../errors.js';
 import { t, type Locale } from '../i18n/index.js';
-import { enqueueOutbound } from '../outbox/enqueue.js';
 import { CaseType } from './case-type.js';
 import { recordCaseEvent, type Actor, type CaseEventType } from './events.js';
+import { followUpCitizen, type FollowUpChannels } from './follow-up.js';
 
 /**
  * What staff do to a case. Every action locks the case row, checks who may do it (department
@@ -41,6 +41,8 @@ export const CaseAction = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('reply'), text: Text(4000) }),
   z.object({ kind: z.literal('close'), answer: Text(4000) }),
   z.object({ kind: z.literal('reject'), reason: Text(2000) }),
+  /** The operator gave a pending answer by phone (or in person). */
+  z.object({ kind: z.literal('contacted'), note: Text(2000) }),
 ]);
 export type CaseAction = z.infer<typeof CaseAction>;
 
@@ -49,19 +51,30 @@ export interface CaseActionResult {
   event: CaseEventType;
   /** Set when a message to the citizen was put in the outbox. */
   messageId?: number;
+  /** Set when the message could not be written to anyone: staff must call the citizen. */
+  pendingContact?: { phone: string | null };
 }
 
 const staffActor = (staff: StaffPrincipal): Actor => ({ kind: 'staff', id: String(staff.id) });
 const isSupervisor = (staff: StaffPrincipal) => SUPERVISORS.includes(staff.role);
 const isFinal = (c: Case) => c.status === 'cerrado' || c.status === 'no_procede';
 
-export async function actOnCase(db: Db, staff: StaffPrincipal, caseId: number, action: CaseAction, now: Date, locale: Locale): Promise<CaseActionResult> {
+export async function actOnCase(
+  db: Db,
+  staff: StaffPrincipal,
+  caseId: number,
+  action: CaseAction,
+  now: Date,
+  locale: Locale,
+  channels: FollowUpChannels = { email: false },
+): Promise<CaseActionResult> {
   return db.transaction(async (tx) => {
-    const [current] = await tx.select().from(cases).where(eq(cases.id, caseId)).for('update').limit(1);
+    const [found] = await tx.select().from(cases).where(eq(cases.id, caseId)).for('update').limit(1);
     // Another department's case answers exactly like a missing one.
-    if (!current || !canSeeDepartment(staff, current.departmentId)) throw new NotFound('error.case_not_found');
-    if (action.kind !== 'note' && isFinal(current)) throw new Conflict('error.case_closed');
-    if (!['receive', 'note'].includes(action.kind) && !current.receivedAt) throw new Conflict('error.case_not_received');
+    if (!found || !canSeeDepartment(staff, found.departmentId)) throw new NotFound('error.case_not_found');
+    const current: Case = found;
+    if (action.kind !== 'note' && action.kind !== 'contacted' && isFinal(current)) throw new Conflict('error.case_closed');
+    if (!['receive', 'note', 'contacted'].includes(action.kind) && !current.receivedAt) throw new Conflict('error.case_not_received');
 
     const actor = staffActor(staff);
     const update = (values: Partial<Case>) => tx.update(cases).set({ ...values, updatedAt: now }).where(eq(cases.id, caseId));
@@ -70,78 +83,103 @@ export async function actOnCase(db: Db, staff: StaffPrincipal, caseId: number, a
       return type;
     };
 
-    switch (action.kind) {
-      case 'receive': {
-        if (current.receivedAt) throw new Conflict();
-        mayWorkLevel(staff, current);
-        await update({ receivedAt: now, receivedBy: staff.id, status: current.status === 'nuevo' ? 'recepcionado' : current.status });
-        return { caseId, event: await event('case.received', {}) };
+    // The note that staff must call goes after the event that produced the answer, in the history.
+    let pendingContact: Record<string, unknown> | undefined;
+    const result = await perform();
+    if (pendingContact) await event('case.answer_pending_contact', pendingContact);
+    return result;
+
+    async function perform(): Promise<CaseActionResult> {
+      switch (action.kind) {
+        case 'receive': {
+          if (current.receivedAt) throw new Conflict();
+          mayWorkLevel(staff, current);
+          await update({ receivedAt: now, receivedBy: staff.id, status: current.status === 'nuevo' ? 'recepcionado' : current.status });
+          return { caseId, event: await event('case.received', {}) };
+        }
+        case 'derive_level': {
+          mayWorkLevel(staff, current);
+          if (!LEVEL_MOVES.some(([from, to]) => from === current.assignedRole && to === action.to)) throw new InvalidInput('error.invalid_derivation');
+          if (action.userId !== undefined) await requireHolder(tx, action.userId, current.departmentId, action.to);
+          await update({ assignedRole: action.to, assignedUserId: action.userId ?? null });
+          return { caseId, event: await event('case.derived', { from: current.assignedRole, to: action.to, userId: action.userId ?? null, note: action.note }) };
+        }
+        case 'derive_department': {
+          if (!isSupervisor(staff) && staff.role !== 'responsable') throw new Forbidden();
+          if (action.departmentId === current.departmentId) throw new InvalidInput('error.invalid_derivation');
+          const [target] = await tx.select().from(departments).where(and(eq(departments.id, action.departmentId), eq(departments.active, true))).limit(1);
+          if (!target) throw new InvalidInput('error.invalid_derivation');
+          // The receiving department receives it anew, at its first level.
+          await update({ departmentId: target.id, assignedRole: 'responsable', assignedUserId: null, receivedAt: null, receivedBy: null });
+          return { caseId, event: await event('case.derived', { fromDepartmentId: current.departmentId, toDepartmentId: target.id, toDepartment: target.name, note: action.note }) };
+        }
+        case 'derive_external': {
+          mayWorkLevel(staff, current);
+          await update({ status: 'en_seguimiento' });
+          return { caseId, event: await event('case.derived_external', { organism: action.organism, sentVia: action.sentVia, note: action.note }) };
+        }
+        case 'reclassify': {
+          mayWorkLevel(staff, current);
+          const [category] = await tx.select().from(categories).where(and(eq(categories.code, action.category), eq(categories.active, true))).limit(1);
+          if (!category) throw new InvalidInput();
+          const moves = category.departmentId !== current.departmentId;
+          await update({
+            type: action.type,
+            categoryId: category.id,
+            ...(moves ? { departmentId: category.departmentId, assignedRole: 'responsable' as const, assignedUserId: null, receivedAt: null, receivedBy: null } : {}),
+          });
+          return {
+            caseId,
+            event: await event('case.reclassified', {
+              fromType: current.type,
+              toType: action.type,
+              fromCategoryId: current.categoryId,
+              toCategory: category.code,
+              reason: action.reason,
+              ...(moves ? { fromDepartmentId: current.departmentId, toDepartmentId: category.departmentId } : {}),
+            }),
+          };
+        }
+        case 'note':
+          await update({});
+          return { caseId, event: await event('case.note_added', { text: action.text }) };
+        case 'status':
+          await update({ status: action.status });
+          return { caseId, event: await event('case.status_changed', { from: current.status, to: action.status, note: action.note ?? null }) };
+        case 'reply': {
+          const told = await tell(action.text);
+          if (told.kind === 'none') throw new Conflict('error.no_citizen_channel');
+          await update({});
+          return { caseId, ...told.result, event: await event('case.replied', { text: action.text, messageId: told.result.messageId ?? null }) };
+        }
+        case 'close': {
+          const told = await tell(t(locale, 'case.final_answer', { folio: current.folio, answer: action.answer }));
+          await update({ status: 'cerrado', closedAt: now });
+          return { caseId, ...told.result, event: await event('case.closed', { answer: action.answer, messageId: told.result.messageId ?? null }) };
+        }
+        case 'reject': {
+          if (!isSupervisor(staff)) throw new Forbidden();
+          const told = await tell(t(locale, 'case.not_admissible', { folio: current.folio, reason: action.reason }));
+          await update({ status: 'no_procede', closedAt: now });
+          return { caseId, ...told.result, event: await event('case.rejected', { reason: action.reason, messageId: told.result.messageId ?? null }) };
+        }
+        case 'contacted': {
+          await update({});
+          return { caseId, event: await event('case.citizen_contacted', { note: action.note }) };
+        }
       }
-      case 'derive_level': {
-        mayWorkLevel(staff, current);
-        if (!LEVEL_MOVES.some(([from, to]) => from === current.assignedRole && to === action.to)) throw new InvalidInput('error.invalid_derivation');
-        if (action.userId !== undefined) await requireHolder(tx, action.userId, current.departmentId, action.to);
-        await update({ assignedRole: action.to, assignedUserId: action.userId ?? null });
-        return { caseId, event: await event('case.derived', { from: current.assignedRole, to: action.to, userId: action.userId ?? null, note: action.note }) };
-      }
-      case 'derive_department': {
-        if (!isSupervisor(staff) && staff.role !== 'responsable') throw new Forbidden();
-        if (action.departmentId === current.departmentId) throw new InvalidInput('error.invalid_derivation');
-        const [target] = await tx.select().from(departments).where(and(eq(departments.id, action.departmentId), eq(departments.active, true))).limit(1);
-        if (!target) throw new InvalidInput('error.invalid_derivation');
-        // The receiving department receives it anew, at its first level.
-        await update({ departmentId: target.id, assignedRole: 'responsable', assignedUserId: null, receivedAt: null, receivedBy: null });
-        return { caseId, event: await event('case.derived', { fromDepartmentId: current.departmentId, toDepartmentId: target.id, toDepartment: target.name, note: action.note }) };
-      }
-      case 'derive_external': {
-        mayWorkLevel(staff, current);
-        await update({ status: 'en_seguimiento' });
-        return { caseId, event: await event('case.derived_external', { organism: action.organism, sentVia: action.sentVia, note: action.note }) };
-      }
-      case 'reclassify': {
-        mayWorkLevel(staff, current);
-        const [category] = await tx.select().from(categories).where(and(eq(categories.code, action.category), eq(categories.active, true))).limit(1);
-        if (!category) throw new InvalidInput();
-        const moves = category.departmentId !== current.departmentId;
-        await update({
-          type: action.type,
-          categoryId: category.id,
-          ...(moves ? { departmentId: category.departmentId, assignedRole: 'responsable' as const, assignedUserId: null, receivedAt: null, receivedBy: null } : {}),
-        });
-        return {
-          caseId,
-          event: await event('case.reclassified', {
-            fromType: current.type,
-            toType: action.type,
-            fromCategoryId: current.categoryId,
-            toCategory: category.code,
-            reason: action.reason,
-            ...(moves ? { fromDepartmentId: current.departmentId, toDepartmentId: category.departmentId } : {}),
-          }),
-        };
-      }
-      case 'note':
-        await update({});
-        return { caseId, event: await event('case.note_added', { text: action.text }) };
-      case 'status':
-        await update({ status: action.status });
-        return { caseId, event: await event('case.status_changed', { from: current.status, to: action.status, note: action.note ?? null }) };
-      case 'reply': {
-        const messageId = await tellCitizen(tx, current, action.text);
-        await update({});
-        return { caseId, messageId, event: await event('case.replied', { text: action.text, messageId }) };
-      }
-      case 'close': {
-        const messageId = await tellCitizenIfPossible(tx, current, t(locale, 'case.final_answer', { folio: current.folio, answer: action.answer }));
-        await update({ status: 'cerrado', closedAt: now });
-        return { caseId, ...(messageId ? { messageId } : {}), event: await event('case.closed', { answer: action.answer, messageId: messageId ?? null }) };
-      }
-      case 'reject': {
-        if (!isSupervisor(staff)) throw new Forbidden();
-        const messageId = await tellCitizenIfPossible(tx, current, t(locale, 'case.not_admissible', { folio: current.folio, reason: action.reason }));
-        await update({ status: 'no_procede', closedAt: now });
-        return { caseId, ...(messageId ? { messageId } : {}), event: await event('case.rejected', { reason: action.reason, messageId: messageId ?? null }) };
-      }
+    }
+
+    /**
+     * The message goes to the citizen's channel, or to the email they left; when neither can be
+     * written to, the case records that staff must call, with the phone and the text to give.
+     */
+    async function tell(text: string): Promise<{ kind: 'sent' | 'pending' | 'none'; result: Pick<CaseActionResult, 'messageId' | 'pendingContact'> }> {
+      const followUp = await followUpCitizen(tx, current, text, channels);
+      if (followUp.kind === 'sent') return { kind: 'sent', result: { messageId: followUp.messageId } };
+      if (followUp.kind === 'none') return { kind: 'none', result: {} };
+      pendingContact = { phone: followUp.phone, email: followUp.email, reason: followUp.reason, text };
+      return { kind: 'pending', result: { pendingContact: { phone: followUp.phone } } };
     }
   });
 }
@@ -159,23 +197,4 @@ async function requireHolder(tx: Tx, userId: number, departmentId: number, level
     .where(and(eq(staffUsers.id, userId), eq(staffUsers.departmentId, departmentId), eq(staffUsers.role, level), eq(staffUsers.active, true)))
     .limit(1);
   if (!user) throw new InvalidInput('error.invalid_derivation');
-}
-
-/** Sends on the channel of the conversation the case came from (the citizen's own channel). */
-async function tellCitizen(tx: Tx, current: Case, text: string): Promise<number> {
-  const id = await tellCitizenIfPossible(tx, current, text);
-  if (id === undefined) throw new Conflict('error.no_citizen_channel');
-  return id;
-}
-
-/**
- * Cases opened by staff for a phone call or a visit have no conversation: their answer is
- * recorded in the history and given on the contact the citizen left.
- */
-async function tellCitizenIfPossible(tx: Tx, current: Case, text: string): Promise<number | undefined> {
-  if (!current.conversationId) return undefined;
-  const [conversation] = await tx.select({ channel: conversations.channel }).from(conversations).where(eq(conversations.id, current.conversationId)).limit(1);
-  if (!conversation) return undefined;
-  const message = await enqueueOutbound(tx, { conversationId: current.conversationId, channel: conversation.channel, caseId: current.id, message: { text, author: 'staff' } });
-  return message.id;
 }

@@ -19,7 +19,10 @@ export type CaseEventType =
   | 'case.status_changed'
   | 'case.replied'
   | 'case.closed'
-  | 'case.rejected';
+  | 'case.rejected'
+  // A case opened on behalf of a citizen whose answer could not be written to them (no email, or no email channel): staff must call; and the call, once made.
+  | 'case.answer_pending_contact'
+  | 'case.citizen_contacted';
 
 export async function recordCaseEvent(
   ex: Executor,

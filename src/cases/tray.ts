@@ -4,6 +4,7 @@ import { canSeeDepartment, CROSS_DEPARTMENT_ROLES, type StaffPrincipal } from '.
 import type { Executor } from '../db/client.js';
 import { attachments, caseEvents, cases, categories, citizens, departments, messages, staffUsers } from '../db/schema.js';
 import { CaseStatus, CaseType } from './case-type.js';
+import { pendingContactSql } from './follow-up.js';
 
 const FINAL_STATUSES = ['cerrado', 'no_procede'] as const;
 const LEVEL_ROLES = ['responsable', 'encargado', 'experto'] as const;
@@ -21,6 +22,8 @@ export const TrayFilter = z.object({
   notReceived: z.stringbool().optional(),
   /** Only what waits for me: at my level (department staff) and not named to someone else, or named to me. */
   mine: z.stringbool().optional(),
+  /** Only cases whose answer must be given by phone. */
+  pendingContact: z.stringbool().optional(),
   sort: z.enum(['newest', 'urgent']).default('newest'),
   limit: z.coerce.number().int().min(1).max(500).default(200),
 });
@@ -31,7 +34,9 @@ export async function listTray(ex: Executor, staff: StaffPrincipal, filter: Tray
   const where: SQL[] = [];
   if (!CROSS_DEPARTMENT_ROLES.includes(staff.role)) where.push(eq(cases.departmentId, staff.departmentId ?? -1));
   if (filter.status) where.push(eq(cases.status, filter.status));
-  else where.push(notInArray(cases.status, [...FINAL_STATUSES]));
+  // A closed case whose answer must still be phoned stays in the tray until the call is recorded.
+  else where.push(or(notInArray(cases.status, [...FINAL_STATUSES]), pendingContactSql)!);
+  if (filter.pendingContact) where.push(pendingContactSql);
   if (filter.type) where.push(eq(cases.type, filter.type));
   if (filter.category) where.push(eq(categories.code, filter.category));
   if (filter.departmentId) where.push(eq(cases.departmentId, filter.departmentId));
@@ -60,6 +65,7 @@ export async function listTray(ex: Executor, staff: StaffPrincipal, filter: Tray
       category: categories.name,
       department: departments.name,
       citizenName: citizens.name,
+      pendingContact: pendingContactSql,
     })
     .from(cases)
     .innerJoin(categories, eq(categories.id, cases.categoryId))
@@ -151,7 +157,8 @@ export async function getCasePage(ex: Executor, staff: StaffPrincipal, id: numbe
     .where(eq(attachments.caseId, id))
     .orderBy(asc(attachments.id));
   const { citizenId: _c, ...view } = row;
-  return { ...view, citizen: citizen ?? null, timeline, attachments: files };
+  const pendingContact = pendingContactOf(events);
+  return { ...view, citizen: citizen ?? null, pendingContact, timeline, attachments: files };
 }
 
 /** An attachment's bytes, only through a case the person may see. */
@@ -164,4 +171,23 @@ export async function getCaseAttachment(ex: Executor, staff: StaffPrincipal, cas
     .limit(1);
   if (!row || !canSeeDepartment(staff, row.departmentId)) return null;
   return row;
+}
+
+/**
+ * What staff still have to tell the citizen by phone: every pending-contact event since the last
+ * recorded call (a reply and then the final answer are both owed), or null when nothing is owed.
+ */
+function pendingContactOf(events: ReadonlyArray<{ id: number; type: string; data: Record<string, unknown>; createdAt: Date }>) {
+  const lastCall = events.findLastIndex((e) => e.type === 'case.citizen_contacted');
+  const owed = events.slice(lastCall + 1).filter((e) => e.type === 'case.answer_pending_contact');
+  const last = owed.at(-1);
+  if (!last) return null;
+  const data = last.data as { phone?: string | null; email?: string | null; reason?: string };
+  return {
+    since: owed[0]!.createdAt,
+    phone: data.phone ?? null,
+    email: data.email ?? null,
+    reason: data.reason ?? null,
+    text: owed.map((e) => String((e.data as { text?: string }).text ?? '')).join('\n\n'),
+  };
 }

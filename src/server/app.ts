@@ -114,6 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
     caseSettings: { folioPrefix: config.folioPrefix, defaultDueDays: config.caseDueDays, timeZone: config.timeZone },
     live,
     now,
+    followUp: { email: senders.has('email') },
     onEnqueued: () => outbox?.wake(),
   });
   await app.register(consolePagesPlugin, { locale: config.locale });

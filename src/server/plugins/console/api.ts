@@ -5,8 +5,10 @@ import { login, logout, type StaffPrincipal } from '../../../auth/sessions.js';
 import { changeStaffUser, createStaffUser, listStaffUsers, NewStaffUser, StaffUserChange } from '../../../auth/staff-admin.js';
 import { actOnCase, CaseAction } from '../../../cases/actions.js';
 import { CategoryChange, CategoryInput, changeCategory, changeDepartment, createCategory, createDepartment, DepartmentChange, DepartmentInput, listCategories, listDepartments } from '../../../cases/catalog-admin.js';
+import type { FollowUpChannels } from '../../../cases/follow-up.js';
 import { OpenOnBehalfInput, openCaseOnBehalf } from '../../../cases/open-on-behalf.js';
 import type { CaseSettings } from '../../../cases/open-case.js';
+import { caseStats, StatsQuery } from '../../../cases/stats.js';
 import { getCaseAttachment, getCasePage, listTray, TrayFilter } from '../../../cases/tray.js';
 import { closeConversation, handBackConversation, replyInConversation, takeOverConversation } from '../../../conversations/handoff.js';
 import { getConversationView, listInbox } from '../../../conversations/inbox.js';
@@ -25,6 +27,8 @@ export interface ConsoleApiOptions {
   caseSettings: CaseSettings;
   live: LiveUpdates;
   now: () => Date;
+  /** Channels a case opened on behalf of a citizen can be answered on (email when a sender exists). */
+  followUp: FollowUpChannels;
   /** Wakes the outbox after a commit that enqueued a message to a citizen. */
   onEnqueued: () => void;
 }
@@ -94,6 +98,9 @@ export const consoleApiPlugin: FastifyPluginAsync<ConsoleApiOptions> = async (pl
       return { now: at.toISOString(), cases: rows };
     });
 
+    /** Statistics: admins and coordinators, every department; department staff, their own (see caseStats). */
+    routes.get('/api/staff/stats', { schema: { querystring: StatsQuery } }, async (request) => ({ stats: await caseStats(db, staffOf(request), request.query, now()) }));
+
     routes.get('/api/staff/cases/:id', { schema: { params: CaseId } }, async (request) => {
       const staff = staffOf(request);
       const page = await getCasePage(db, staff, request.params.id);
@@ -103,7 +110,7 @@ export const consoleApiPlugin: FastifyPluginAsync<ConsoleApiOptions> = async (pl
     });
 
     routes.post('/api/staff/cases/:id/actions', { schema: { params: CaseId, body: CaseAction } }, async (request) => {
-      const result = await actOnCase(db, staffOf(request), request.params.id, request.body, now(), options.locale);
+      const result = await actOnCase(db, staffOf(request), request.params.id, request.body, now(), options.locale, options.followUp);
       if (result.messageId) options.onEnqueued();
       live.publish({ type: 'case.changed', caseId: result.caseId });
       return { result };

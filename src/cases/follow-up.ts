@@ -1,0 +1,76 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Tx } from '../db/client.js';
+import { cases, citizens, conversations, type Case } from '../db/schema.js';
+import { enqueueOutbound } from '../outbox/enqueue.js';
+import { OFFLINE_CHANNELS } from './open-on-behalf.js';
+
+/** What the running instance can send on, as far as the follow-up of a case needs to know. */
+export interface FollowUpChannels {
+  /** A sender for the 'email' channel exists (SMTP_URL and EMAIL_FROM are set). */
+  email: boolean;
+}
+
+export type FollowUp =
+  | { kind: 'sent'; messageId: number; channel: string }
+  /** Nobody can be written to: staff must call (or visit) the citizen with this message. */
+  | { kind: 'pending_contact'; phone: string | null; email: string | null; reason: 'no_email' | 'no_email_channel' }
+  | { kind: 'none' };
+
+const EMAIL = 'email';
+
+/**
+ * Puts a message to the citizen in the outbox, inside the caller's transaction: on the case's own
+ * conversation when it has one; for a case staff opened on behalf of a citizen (phone, visit…),
+ * by email when the citizen left an address and email can be sent, the case then joining that
+ * email conversation so later answers and the citizen's replies share its thread. Otherwise the
+ * caller records that the answer must be given by phone.
+ */
+export async function followUpCitizen(tx: Tx, current: Case, text: string, channels: FollowUpChannels): Promise<FollowUp> {
+  if (current.conversationId) {
+    const [conversation] = await tx.select({ channel: conversations.channel }).from(conversations).where(eq(conversations.id, current.conversationId)).limit(1);
+    if (!conversation) return { kind: 'none' };
+    const message = await enqueueOutbound(tx, { conversationId: current.conversationId, channel: conversation.channel, caseId: current.id, message: { text, author: 'staff' } });
+    return { kind: 'sent', messageId: message.id, channel: conversation.channel };
+  }
+  if (!(OFFLINE_CHANNELS as readonly string[]).includes(current.channel)) return { kind: 'none' };
+
+  const [citizen] = await tx.select({ phone: citizens.phone, email: citizens.email }).from(citizens).where(eq(citizens.id, current.citizenId)).limit(1);
+  const phone = citizen?.phone ?? null;
+  const email = citizen?.email?.trim().toLowerCase() || null;
+  if (!email) return { kind: 'pending_contact', phone, email: null, reason: 'no_email' };
+  if (!channels.email) return { kind: 'pending_contact', phone, email, reason: 'no_email_channel' };
+
+  const conversationId = await emailConversationFor(tx, current, email);
+  await tx.update(cases).set({ conversationId }).where(eq(cases.id, current.id));
+  const message = await enqueueOutbound(tx, { conversationId, channel: EMAIL, caseId: current.id, message: { text, author: 'staff' } });
+  return { kind: 'sent', messageId: message.id, channel: EMAIL };
+}
+
+/**
+ * One email conversation per case we start by mail, keyed like the channel's own threads
+ * ("address root"), the folio standing in for the thread root; the sender puts the folio in the
+ * subject, so the citizen's reply is recognised as this case's.
+ */
+async function emailConversationFor(tx: Tx, current: Case, address: string): Promise<string> {
+  const conversationKey = `${address} ${current.folio}`.slice(0, 200);
+  await tx
+    .insert(conversations)
+    .values({ channel: EMAIL, conversationKey, channelUserId: address, citizenId: current.citizenId, dialogState: {} })
+    .onConflictDoNothing();
+  const [row] = await tx
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(and(eq(conversations.channel, EMAIL), eq(conversations.conversationKey, conversationKey)))
+    .limit(1);
+  return row!.id;
+}
+
+/**
+ * Cases whose answer still has to be given by phone: a pending-contact event with no
+ * `case.citizen_contacted` after it. Used by the tray (as a column and a filter).
+ */
+export const pendingContactSql = sql<boolean>`exists (
+  select 1 from case_events p
+  where p.case_id = ${cases.id} and p.type = 'case.answer_pending_contact'
+    and not exists (select 1 from case_events c where c.case_id = p.case_id and c.type = 'case.citizen_contacted' and c.id > p.id)
+)`;
