@@ -754,7 +754,11 @@ function barChart(title, entries) {
   );
 }
 
-async function attentionView(query) {
+/**
+ * A page over a period: dates (the last 30 days by default), a "show" button, and a body
+ * drawn from what `load(from, to)` returns; a failed load shows its error and keeps the form.
+ */
+async function periodView(page, query, load, render) {
   const status = h('div');
   const body = h('div');
   const today = new Date().toISOString().slice(0, 10);
@@ -763,60 +767,52 @@ async function attentionView(query) {
   const to = h('input', { type: 'date', name: 'to', value: query.get('to') ?? today });
   const form = h('form', { class: 'row', onsubmit: (e) => (e.preventDefault(), state.refresh()) },
     field(tr('attention.from'), from), field(tr('attention.to'), to), h('button', { type: 'submit' }, tr('attention.show')));
-  shell('attention', h('h2', {}, tr('attention.title')), h('p', {}, tr('attention.help')), form, status, body);
+  shell(page, h('h2', {}, tr(page + '.title')), h('p', {}, tr(page + '.help')), form, status, body);
   state.refresh = async () => {
     let data;
     try {
-      data = await api('GET', `/api/understanding/attention?from=${from.value}&to=${to.value}`);
+      data = await load(from.value, to.value);
       status.replaceChildren();
     } catch (error) {
       status.replaceChildren(notice('error', error.message));
       return;
     }
+    body.replaceChildren(...render(data));
+  };
+  await state.refresh();
+}
+
+function attentionView(query) {
+  return periodView('attention', query, (from, to) => api('GET', `/api/understanding/attention?from=${from}&to=${to}`), (data) => {
     const sorted = (record) => Object.entries(record).sort((a, b) => b[1] - a[1]);
     const byDetail = {};
     for (const c of data.counts) if (c.kind === 'information_answered' && c.detail) byDetail[c.detail] = (byDetail[c.detail] ?? 0) + c.count;
     const total = Object.values(data.totals.byKind).reduce((a, b) => a + b, 0);
-    body.replaceChildren(
+    return [
       h('p', {}, tr('attention.total', { n: total })),
       h('div', { class: 'charts' },
         barChart(tr('attention.by_kind'), sorted(data.totals.byKind).map(([k, n]) => [tr('attention.kind.' + k), n])),
         barChart(tr('attention.by_channel'), sorted(data.totals.byChannel).map(([c, n]) => [tr('channel.' + c), n])),
         Object.keys(byDetail).length > 0 && barChart(tr('attention.top_procedures'), sorted(byDetail).slice(0, 10)),
       ),
-    );
-  };
-  await state.refresh();
+    ];
+  });
 }
 
 /** Cases opened in a period, for coordinators (department staff see their own department). */
-async function statsView(query) {
-  const status = h('div');
-  const body = h('div');
-  const today = new Date().toISOString().slice(0, 10);
-  const monthAgo = new Date(Date.now() - 30 * DAY).toISOString().slice(0, 10);
-  const from = h('input', { type: 'date', name: 'from', value: query.get('from') ?? monthAgo });
-  const to = h('input', { type: 'date', name: 'to', value: query.get('to') ?? today });
-  const form = h('form', { class: 'row', onsubmit: (e) => (e.preventDefault(), state.refresh()) },
-    field(tr('attention.from'), from), field(tr('attention.to'), to), h('button', { type: 'submit' }, tr('attention.show')));
-  shell('stats', h('h2', {}, tr('stats.title')), h('p', {}, tr('stats.help')), form, status, body);
-  state.refresh = async () => {
-    let stats;
-    try {
-      // Local days: from the first instant of "from" to the last of "to".
-      const range = new URLSearchParams({ from: new Date(from.value + 'T00:00:00').toISOString(), to: new Date(to.value + 'T23:59:59.999').toISOString() });
-      ({ stats } = await api('GET', '/api/staff/stats?' + range.toString()));
-      status.replaceChildren();
-    } catch (error) {
-      status.replaceChildren(notice('error', error.message));
-      return;
-    }
+function statsView(query) {
+  // Local days: from the first instant of "from" to the last of "to".
+  const load = async (from, to) => {
+    const range = new URLSearchParams({ from: new Date(from + 'T00:00:00').toISOString(), to: new Date(to + 'T23:59:59.999').toISOString() });
+    return (await api('GET', '/api/staff/stats?' + range.toString())).stats;
+  };
+  return periodView('stats', query, load, (stats) => {
     const sorted = (record) => Object.entries(record).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
     const t = stats.totals;
     const days = (n) => (n === null ? '—' : tr('stats.days', { n: n.toLocaleString(document.documentElement.lang) }));
     const cols = ['opened', 'open', 'closed', 'no_procede', 'overdue', 'median'];
     const cells = (c) => [c.opened, c.open, c.closed, c.noProcede, c.overdueOpen, days(c.medianDaysToClose)];
-    body.replaceChildren(
+    return [
       h('ul', { class: 'kpis', 'aria-label': tr('stats.summary') },
         cols.map((k, i) => h('li', { class: k === 'overdue' && t.overdueOpen > 0 ? 'late' : undefined }, h('span', { class: 'kpi-value' }, String(cells(t)[i])), h('span', { class: 'kpi-label' }, tr('stats.col.' + k))))),
       h('div', { class: 'charts' },
@@ -835,9 +831,8 @@ async function statsView(query) {
           ),
         ),
       ),
-    );
-  };
-  await state.refresh();
+    ];
+  });
 }
 
 // ---------- routing ----------

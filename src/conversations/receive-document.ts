@@ -15,7 +15,7 @@ import { recordAttention } from '../understanding/attention-log.js';
 import { t } from '../i18n/index.js';
 import type { Attachment, Channel } from '../messages/inbound.js';
 import { enqueueOutbound } from '../outbox/enqueue.js';
-import { findStoredInbound } from './stored-inbound.js';
+import { findStoredInbound, insertInboundOnce } from './stored-inbound.js';
 import type { ConversationSettings, ReplyView } from './service.js';
 
 /**
@@ -87,20 +87,14 @@ export function createDocumentReceiver(deps: DocumentReceiverDeps) {
       const target = await findThreadCase(tx, inbound);
       const conversationKey = target?.conversation.conversationKey ?? inbound.threadKey;
       const { conversation, created } = await deps.lockConversation(tx, { channel: inbound.channel, conversationKey, channelUserId: inbound.channelUserId });
-      const [stored] = await tx
-        .insert(messages)
-        .values({
-          conversationId: conversation.id,
-          direction: 'in',
-          channel: inbound.channel,
-          externalId: inbound.externalId,
-          author: 'citizen',
-          text: inbound.text.slice(0, MAX_DESCRIPTION),
-          payload: { ...inbound.payload, subject: inbound.subject },
-          createdAt: inbound.receivedAt,
-        })
-        .onConflictDoNothing({ target: [messages.channel, messages.externalId], where: sql`direction = 'in'` })
-        .returning();
+      const stored = await insertInboundOnce(tx, {
+        conversationId: conversation.id,
+        channel: inbound.channel,
+        externalId: inbound.externalId,
+        text: inbound.text.slice(0, MAX_DESCRIPTION),
+        payload: { ...inbound.payload, subject: inbound.subject },
+        receivedAt: inbound.receivedAt,
+      });
       if (!stored) return { duplicate: true as const, conversation, message: await findInbound(tx, inbound) };
 
       for (const file of inbound.attachments) {

@@ -14,7 +14,7 @@ import { initialState, parseDialogState } from '../dialogs/state.js';
 import type { InboundMessage } from '../messages/inbound.js';
 import type { OutboundMessageInput, Prompt } from '../messages/outbound.js';
 import { enqueueOutbound } from '../outbox/enqueue.js';
-import { findStoredInbound } from './stored-inbound.js';
+import { findStoredInbound, insertInboundOnce } from './stored-inbound.js';
 import { createDocumentReceiver } from './receive-document.js';
 import type { CatalogueSearch } from '../catalogue/catalogue.js';
 import { recordAttention } from '../understanding/attention-log.js';
@@ -131,28 +131,20 @@ export function createConversationService(deps: ConversationServiceDeps) {
     const at = now();
     const result = await db.transaction(async (tx) => {
       const { conversation, created } = await lockConversation(tx, inbound);
-      const inserted = await tx
-        .insert(messages)
-        .values({
-          conversationId: conversation.id,
-          direction: 'in',
-          channel: inbound.channel,
-          externalId: inbound.externalId,
-          author: 'citizen',
-          text: inbound.text,
-          payload: {
-            ...(inbound.location ? { location: inbound.location } : {}),
-            ...(inbound.contact ? { contact: inbound.contact } : {}),
-            ...(inbound.choice ? { choice: inbound.choice } : {}),
-            ...(inbound.referral ? { referral: inbound.referral } : {}),
-          },
-          createdAt: inbound.receivedAt,
-        })
-        .onConflictDoNothing({ target: [messages.channel, messages.externalId], where: sql`direction = 'in'` })
-        .returning();
-
-      if (!inserted[0]) return { duplicate: true as const, conversation, inbound: await findInbound(tx, inbound) };
-      const stored = inserted[0];
+      const stored = await insertInboundOnce(tx, {
+        conversationId: conversation.id,
+        channel: inbound.channel,
+        externalId: inbound.externalId,
+        text: inbound.text,
+        payload: {
+          ...(inbound.location ? { location: inbound.location } : {}),
+          ...(inbound.contact ? { contact: inbound.contact } : {}),
+          ...(inbound.choice ? { choice: inbound.choice } : {}),
+          ...(inbound.referral ? { referral: inbound.referral } : {}),
+        },
+        receivedAt: inbound.receivedAt,
+      });
+      if (!stored) return { duplicate: true as const, conversation, inbound: await findInbound(tx, inbound) };
 
       for (const file of inbound.attachments) {
         await tx.insert(attachments).values({

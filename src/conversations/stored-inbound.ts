@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { messages, type Message } from '../db/schema.js';
 
@@ -11,4 +11,20 @@ export async function findStoredInbound(ex: Executor, channel: string, externalI
     .limit(1);
   if (!row) throw new Error('duplicate inbound message not found');
   return row;
+}
+
+/**
+ * Stores a citizen's message once: a retried delivery (same channel and platform id) inserts
+ * nothing and returns undefined, so the caller answers it with what the first delivery got.
+ */
+export async function insertInboundOnce(
+  ex: Executor,
+  row: { conversationId: string; channel: string; externalId: string; text: string; payload: Record<string, unknown>; receivedAt: Date },
+): Promise<Message | undefined> {
+  const [stored] = await ex
+    .insert(messages)
+    .values({ conversationId: row.conversationId, direction: 'in', channel: row.channel, externalId: row.externalId, author: 'citizen', text: row.text, payload: row.payload, createdAt: row.receivedAt })
+    .onConflictDoNothing({ target: [messages.channel, messages.externalId], where: sql`direction = 'in'` })
+    .returning();
+  return stored;
 }
