@@ -111,9 +111,11 @@ export function createDocumentReceiver(deps: DocumentReceiverDeps) {
       const existing = target?.case ?? (await latestCase(tx, conversation.id));
       const attention = { conversationId: conversation.id, channel: inbound.channel, at };
 
+      // Subject and body are what a new case is classified from, and what the catalogue is asked.
+      const text = [inbound.subject, inbound.text].filter(Boolean).join('\n\n');
+      const classification = existing ? undefined : deps.classify(text);
       // A question the catalogue answers is answered at once, with no case: the citizen replies to have one opened.
-      const question = [inbound.subject, inbound.text].filter(Boolean).join('\n\n');
-      const procedure = created && !existing ? findAnswer(question) : undefined;
+      const procedure = created && classification ? findAnswer(text, classification) : undefined;
       if (procedure) {
         const name = inbound.senderName && !inbound.senderName.includes('@') ? inbound.senderName : undefined;
         await updateCitizenContact(tx, conversation.citizenId, { name, email: inbound.channelUserId });
@@ -154,8 +156,8 @@ export function createDocumentReceiver(deps: DocumentReceiverDeps) {
         }
         lines.push([say('email.message_added', { folio, dependencia: existing.department.name }), ...(address ? [say('email.address_noted', { direccion: address })] : [])].join(' '));
       } else {
-        const text = [inbound.subject, inbound.text].filter(Boolean).join('\n\n');
-        const classification = deps.classify(text);
+        // Classified above: there is no case yet.
+        const { type, category, confidence } = classification!;
         const name = inbound.senderName && !inbound.senderName.includes('@') ? inbound.senderName : extractName(inbound.text);
         const phone = extractPhone(inbound.text);
         const address = extractAddress(inbound.text) ?? extractAddress(inbound.subject);
@@ -163,11 +165,11 @@ export function createDocumentReceiver(deps: DocumentReceiverDeps) {
         const opened = await openCase(
           tx,
           {
-            type: classification.type,
-            category: classification.category,
+            type,
+            category,
             description: (inbound.text || inbound.subject || say('email.no_text')).slice(0, MAX_DESCRIPTION),
             address,
-            confidence: classification.confidence,
+            confidence,
             citizenId: conversation.citizenId,
             channel: inbound.channel,
             conversationId: conversation.id,
@@ -239,9 +241,9 @@ export function createDocumentReceiver(deps: DocumentReceiverDeps) {
     };
   };
 
-  function findAnswer(question: string): Procedure | undefined {
+  function findAnswer(question: string, classification: Classification): Procedure | undefined {
     if (!deps.findProcedure || !script.catalogue) return undefined;
-    return asksForInformation(question, deps.classify(question)) ? deps.findProcedure(question) : undefined;
+    return asksForInformation(question, classification) ? deps.findProcedure(question) : undefined;
   }
 
   /** The one automatic answer, unless the sender has had too many this hour. */
