@@ -78,6 +78,8 @@ export function toReplyView(message: Message): ReplyView {
 export function createConversationService(deps: ConversationServiceDeps) {
   const now = deps.now ?? (() => new Date());
   const { db, script, settings } = deps;
+  const catalogue = deps.catalogue;
+  const findProcedure = catalogue ? (text: string) => catalogue.find(text)?.procedure : undefined;
 
   async function stepContext(ex: Executor, status: Conversation['status'], at: Date): Promise<StepContext> {
     const cats = await ex
@@ -96,7 +98,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
         horario: describeBusinessHours(settings.businessHours, settings.locale),
         ejemplo: formatFolio(settings.folioPrefix, localYear(at, settings.timeZone), 123),
       },
-      ...(deps.catalogue ? { findProcedure: (text: string) => deps.catalogue!.find(text)?.procedure } : {}),
+      ...(findProcedure ? { findProcedure } : {}),
     };
   }
 
@@ -355,7 +357,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
     onEnqueued: () => deps.onEnqueued?.(),
     lockConversation,
     toReplyView,
-    findProcedure: deps.catalogue ? (text) => deps.catalogue!.find(text)?.procedure : undefined,
+    findProcedure,
   });
 
   return { start, receive, receiveDocument, history, find };
