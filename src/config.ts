@@ -51,6 +51,10 @@ const EnvSchema = z.object({
   DIALOG_SCRIPT: optionalString,
   /** The municipality's catalogue of procedures (JSON, see src/seed/catalogue.es.json); the bundled example when unset. */
   CATALOGUE_FILE: optionalString,
+  /** The municipality's follow-up rules (JSON, see src/seed/follow-up-policy.json): terms, holidays, reminders, digests. */
+  FOLLOW_UP_POLICY: optionalString,
+  /** How often each instance looks for due follow-up jobs. */
+  SCHEDULER_POLL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(50).max(600_000).default(15_000)),
   SESSION_TTL_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().min(0.1).max(720).default(12)),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
@@ -172,6 +176,8 @@ export interface Config {
   businessHours: BusinessHours;
   dialogScriptPath: string | undefined;
   cataloguePath: string | undefined;
+  followUpPolicyPath: string | undefined;
+  schedulerPollMs: number;
   sessionTtlMs: number;
   logLevel: string;
   outboxPollMs: number;
@@ -279,6 +285,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     businessHours: e.BUSINESS_HOURS,
     dialogScriptPath: e.DIALOG_SCRIPT ? resolve(e.DIALOG_SCRIPT) : undefined,
     cataloguePath: e.CATALOGUE_FILE ? resolve(e.CATALOGUE_FILE) : undefined,
+    followUpPolicyPath: e.FOLLOW_UP_POLICY ? resolve(e.FOLLOW_UP_POLICY) : undefined,
+    schedulerPollMs: e.SCHEDULER_POLL_MS,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
     logLevel: e.LOG_LEVEL,
     outboxPollMs: e.OUTBOX_POLL_MS,

@@ -8,6 +8,7 @@ import { seedDefaults, loadDefaultMunicipality } from './seed/seed.js';
 import { buildApp } from './server/app.js';
 import { version } from './version.js';
 import { configuredChannels } from './channels/registry.js';
+import { FollowUpPolicyError, loadFollowUpPolicy, type FollowUpPolicy } from './cases/follow-up/policy.js';
 
 async function main(): Promise<void> {
   let config: Readonly<Config>;
@@ -24,6 +25,15 @@ async function main(): Promise<void> {
   const script = loadDialogScript(config.dialogScriptPath, config.locale);
   // Read and validated before anything starts: a broken catalogue stops the server with its errors.
   const catalogue = createCatalogueSearch(loadCatalogue(config.cataloguePath));
+  let followUpPolicy: FollowUpPolicy;
+  try {
+    followUpPolicy = loadFollowUpPolicy(config.followUpPolicyPath);
+  } catch (error) {
+    if (!(error instanceof FollowUpPolicyError)) throw error;
+    console.error(t(config.locale, 'config.invalid'));
+    console.error('  FOLLOW_UP_POLICY ' + error.message);
+    process.exit(1);
+  }
   const municipality = loadDefaultMunicipality();
   const database = await openDatabase(config.database);
   await database.migrate();
@@ -38,6 +48,7 @@ async function main(): Promise<void> {
     version,
     channels: configuredChannels,
     catalogue,
+    followUpPolicy,
   });
   const address = await ventanilla.app.listen({ port: config.port, host: config.host });
   await ventanilla.start();

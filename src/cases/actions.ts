@@ -7,7 +7,7 @@ import { Conflict, Forbidden, InvalidInput, NotFound } from '../errors.js';
 import { t, type Locale } from '../i18n/index.js';
 import { CaseType } from './case-type.js';
 import { recordCaseEvent, type Actor, type CaseEventType } from './events.js';
-import { followUpCitizen, type FollowUpChannels } from './follow-up.js';
+import { followUpCitizen, type FollowUpChannels } from './follow-up/citizen-message.js';
 
 /**
  * What staff do to a case. Every action locks the case row, checks who may do it (department
@@ -79,7 +79,7 @@ export async function actOnCase(
     const actor = staffActor(staff);
     const update = (values: Partial<Case>) => tx.update(cases).set({ ...values, updatedAt: now }).where(eq(cases.id, caseId));
     const event = async (type: CaseEventType, data: Record<string, unknown>) => {
-      await recordCaseEvent(tx, caseId, type, actor, { ...data, by: staff.name });
+      await recordCaseEvent(tx, caseId, type, actor, { ...data, by: staff.name }, now);
       return type;
     };
 

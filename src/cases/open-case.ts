@@ -2,6 +2,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { attachments, cases, categories, departments, messages, type Case } from '../db/schema.js';
 import type { CaseType } from './case-type.js';
+import { dueDateFor, type CaseTerms } from './deadlines.js';
 import { recordCaseEvent, type Actor } from './events.js';
 import { formatFolio, localYear, takeNextFolioSeq } from './folio.js';
 
@@ -23,6 +24,8 @@ export interface CaseSettings {
   folioPrefix: string;
   defaultDueDays: number;
   timeZone: string;
+  /** The follow-up policy's terms and calendar; without them, `defaultDueDays` calendar days (or the category's). */
+  terms?: CaseTerms | undefined;
 }
 
 export interface OpenedCase {
@@ -45,7 +48,10 @@ export async function openCase(tx: Executor, input: OpenCaseInput, settings: Cas
   const year = localYear(now, settings.timeZone);
   const seq = await takeNextFolioSeq(tx, year);
   const folio = formatFolio(settings.folioPrefix, year, seq);
-  const dueAt = new Date(now.getTime() + (category.dueDays ?? settings.defaultDueDays) * DAY_MS);
+  const due = settings.terms
+    ? dueDateFor(settings.terms, { type: input.type, categoryCode: category.code, categoryDueDays: category.dueDays, categoryDueUnit: category.dueUnit }, now)
+    : { dueAt: new Date(now.getTime() + (category.dueDays ?? settings.defaultDueDays) * DAY_MS), term: { days: category.dueDays ?? settings.defaultDueDays, unit: 'calendar' as const } };
+  const dueAt = due.dueAt;
 
   const [row] = await tx
     .insert(cases)
@@ -78,12 +84,13 @@ export async function openCase(tx: Executor, input: OpenCaseInput, settings: Cas
     department: category.departmentCode,
     channel: input.channel,
     dueAt: dueAt.toISOString(),
+    term: due.term,
     confidence: input.confidence ?? null,
-  });
+  }, now);
 
   if (input.conversationId) {
     const linked = await linkConversationAttachments(tx, input.conversationId, opened.id);
-    if (linked > 0) await recordCaseEvent(tx, opened.id, 'case.attachment_added', input.actor, { count: linked });
+    if (linked > 0) await recordCaseEvent(tx, opened.id, 'case.attachment_added', input.actor, { count: linked }, now);
   }
   return { case: opened, categoryName: category.name, departmentName: category.departmentName };
 }
@@ -95,6 +102,7 @@ async function findCategory(ex: Executor, code: string) {
       code: categories.code,
       name: categories.name,
       dueDays: categories.dueDays,
+      dueUnit: categories.dueUnit,
       departmentId: categories.departmentId,
       departmentCode: departments.code,
       departmentName: departments.name,

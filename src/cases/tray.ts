@@ -4,7 +4,7 @@ import { canSeeDepartment, CROSS_DEPARTMENT_ROLES, type StaffPrincipal } from '.
 import type { Executor } from '../db/client.js';
 import { attachments, caseEvents, cases, categories, citizens, departments, messages, staffUsers } from '../db/schema.js';
 import { CaseStatus, CaseType } from './case-type.js';
-import { pendingContactSql } from './follow-up.js';
+import { pendingContactSql } from './follow-up/citizen-message.js';
 
 const FINAL_STATUSES = ['cerrado', 'no_procede'] as const;
 const LEVEL_ROLES = ['responsable', 'encargado', 'experto'] as const;

@@ -49,6 +49,8 @@ export const categories = pgTable('categories', {
   createdAt: createdAt(),
   /** The type staff start from when they open a case of this category by hand. */
   defaultType: text('default_type', { enum: ['queja', 'solicitud_informacion', 'sugerencia', 'reporte'] }),
+  /** How `due_days` counts: calendar days, or business days (office days minus holidays). Calendar when unset. */
+  dueUnit: text('due_unit', { enum: ['calendar', 'business'] }),
 });
 export type Category = typeof categories.$inferSelect;
 
@@ -173,6 +175,8 @@ export const cases = pgTable(
     /** Set when someone recepciona the case; the tray lists cases without it as not yet received. */
     receivedAt: timestamp('received_at', { withTimezone: true }),
     receivedBy: integer('received_by').references(() => staffUsers.id),
+    /** The one extension (prórroga) the law allows: when it was granted; `due_at` then holds the new date. */
+    extendedAt: timestamp('extended_at', { withTimezone: true }),
   },
   (t) => [
     uniqueIndex('cases_folio_year_seq_uq').on(t.folioYear, t.folioSeq),
@@ -381,3 +385,159 @@ export const attentionLog = pgTable(
   (t) => [index('attention_log_created_idx').on(t.createdAt), index('attention_log_conversation_idx').on(t.conversationId)],
 );
 export type AttentionLogEntry = typeof attentionLog.$inferSelect;
+
+/* ---- Automatic follow-up (issue 8) ------------------------------------------------------------ */
+
+/**
+ * Durable jobs: the scheduler claims due rows with FOR UPDATE SKIP LOCKED and a lease, so several
+ * instances share them and each runs once. `key` is unique for ever, which makes scheduling
+ * idempotent ("the routing sheet for event 812", "the weekly digest of 2026-11-30").
+ */
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    kind: text('kind').notNull(),
+    key: text('key').notNull().unique(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    runAt: timestamp('run_at', { withTimezone: true }).notNull(),
+    status: text('status', { enum: ['pending', 'done', 'failed'] }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    /** While set and in the future, an instance is running the job. */
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    lastError: text('last_error'),
+    doneAt: timestamp('done_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('jobs_due_idx').on(t.runAt).where(sql`${t.status} = 'pending'`)],
+);
+export type Job = typeof jobs.$inferSelect;
+
+/**
+ * Mail to staff (routing sheets, reminders, digests, escalations): rendered when decided, sent by a
+ * job. The Message-ID is fixed before the first attempt, so a resend after a crash is the same mail.
+ */
+export const staffMails = pgTable(
+  'staff_mails',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    /** Idempotency: one mail per reason ("routing-sheet:812:enlace@…"). */
+    dedupKey: text('dedup_key').notNull().unique(),
+    kind: text('kind').notNull(),
+    caseId: bigint('case_id', { mode: 'number' }).references(() => cases.id),
+    departmentId: integer('department_id').references(() => departments.id),
+    toAddress: text('to_address').notNull(),
+    subject: text('subject').notNull(),
+    text: text('text').notNull(),
+    html: text('html'),
+    attachments: jsonb('attachments').$type<Array<{ filename: string; contentType: string; base64: string }>>().notNull().default(sql`'[]'::jsonb`),
+    messageId: text('message_id').notNull(),
+    status: text('status', { enum: ['pending', 'sent', 'failed'] }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('staff_mails_case_idx').on(t.caseId)],
+);
+export type StaffMail = typeof staffMails.$inferSelect;
+
+/** Marks that a time-based rule already acted on a case ("deadline:80:<due>", "ack-reminder:5"): each acts once. */
+export const followUpMarks = pgTable(
+  'follow_up_marks',
+  {
+    caseId: bigint('case_id', { mode: 'number' })
+      .notNull()
+      .references(() => cases.id),
+    mark: text('mark').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.caseId, t.mark] })],
+);
+
+/** A routing sheet (hoja de trámite) sent to a department's liaison, and its acknowledgement of receipt (acuse). */
+export const routingSheets = pgTable(
+  'routing_sheets',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    caseId: bigint('case_id', { mode: 'number' })
+      .notNull()
+      .references(() => cases.id),
+    departmentId: integer('department_id')
+      .notNull()
+      .references(() => departments.id),
+    /** The case event (opened, derived, reclassified) that sent the case to this department. */
+    triggerEventId: bigint('trigger_event_id', { mode: 'number' }).notNull().unique(),
+    toAddress: text('to_address'),
+    staffMailId: bigint('staff_mail_id', { mode: 'number' }).references(() => staffMails.id),
+    linkExpiresAt: timestamp('link_expires_at', { withTimezone: true }).notNull(),
+    acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
+    acknowledgedBy: text('acknowledged_by'),
+    acknowledgedIp: text('acknowledged_ip'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('routing_sheets_case_idx').on(t.caseId)],
+);
+export type RoutingSheet = typeof routingSheets.$inferSelect;
+
+/** The question sent when a case closes: was it solved, and a rating 1–5. */
+export const caseSurveys = pgTable(
+  'case_surveys',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    caseId: bigint('case_id', { mode: 'number' })
+      .notNull()
+      .references(() => cases.id),
+    conversationId: uuid('conversation_id').references(() => conversations.id),
+    /** The `case.closed` event that asked: a case closed twice is asked twice. */
+    closedEventId: bigint('closed_event_id', { mode: 'number' }).notNull().unique(),
+    sentAt: timestamp('sent_at', { withTimezone: true }).notNull(),
+    /** Until then "no se resolvió" reopens the case. */
+    reopenUntil: timestamp('reopen_until', { withTimezone: true }).notNull(),
+    solved: boolean('solved'),
+    rating: integer('rating'),
+    answeredAt: timestamp('answered_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('case_surveys_conversation_idx').on(t.conversationId)],
+);
+export type CaseSurvey = typeof caseSurveys.$inferSelect;
+
+/** A case that needs a phone call back, its next action and when. */
+export const callbacks = pgTable(
+  'callbacks',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    caseId: bigint('case_id', { mode: 'number' })
+      .notNull()
+      .references(() => cases.id),
+    phone: text('phone'),
+    status: text('status', { enum: ['open', 'done', 'closed'] }).notNull().default('open'),
+    nextAction: text('next_action', { enum: ['call', 'leave_voicemail', 'send_message', 'voicemail_report', 'communications_office', 'none'] })
+      .notNull()
+      .default('call'),
+    nextActionAt: timestamp('next_action_at', { withTimezone: true }),
+    reason: text('reason'),
+    createdBy: integer('created_by').references(() => staffUsers.id),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('callbacks_case_idx').on(t.caseId), index('callbacks_open_idx').on(t.nextActionAt).where(sql`${t.status} = 'open'`)],
+);
+export type Callback = typeof callbacks.$inferSelect;
+
+export const callbackAttempts = pgTable(
+  'callback_attempts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    callbackId: bigint('callback_id', { mode: 'number' })
+      .notNull()
+      .references(() => callbacks.id),
+    outcome: text('outcome', { enum: ['no_answer', 'voicemail', 'wrong_number', 'reached'] }).notNull(),
+    note: text('note'),
+    staffUserId: integer('staff_user_id').references(() => staffUsers.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index('callback_attempts_callback_idx').on(t.callbackId, t.id)],
+);
+export type CallbackAttempt = typeof callbackAttempts.$inferSelect;

@@ -22,6 +22,13 @@ import { LiveUpdates } from './plugins/console/live.js';
 import { consolePagesPlugin } from './plugins/console/pages.js';
 import { createCatalogueSearch, loadCatalogue, type CatalogueSearch } from '../catalogue/catalogue.js';
 import { understandingApiPlugin } from './plugins/understanding-api.js';
+import { BusinessCalendar } from '../calendar/business-calendar.js';
+import type { CaseTerms } from '../cases/deadlines.js';
+import { createFollowUp, loadLinkSecret, type FollowUp } from '../cases/follow-up/follow-up.js';
+import { followUpParts } from '../cases/follow-up/parts.js';
+import { loadFollowUpPolicy, type FollowUpPolicy } from '../cases/follow-up/policy.js';
+import { createMailer } from '../channels/email/client.js';
+import { JobScheduler } from '../scheduler/worker.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -37,6 +44,8 @@ export interface AppDeps {
   channels?: readonly ChannelFactory[];
   /** The catalogue of procedures; the bundled example when not given. */
   catalogue?: CatalogueSearch;
+  /** The follow-up rules; FOLLOW_UP_POLICY's file, or the bundled default, when not given. */
+  followUpPolicy?: FollowUpPolicy;
 }
 
 export interface Ventanilla {
@@ -45,6 +54,9 @@ export interface Ventanilla {
   hub: WebChatHub;
   conversations: ConversationService;
   channels: readonly ChannelModule[];
+  /** Durable jobs of the automatic follow-up; tests call `scheduler.runDue()` after moving their clock. */
+  scheduler: JobScheduler;
+  followUp: FollowUp;
   /** Starts the outbox and every channel's background work; call after `listen`. */
   start(): Promise<void>;
 }
@@ -68,6 +80,11 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
     if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
   });
 
+  const policy = deps.followUpPolicy ?? loadFollowUpPolicy(config.followUpPolicyPath);
+  const calendar = new BusinessCalendar(config.timeZone, config.businessHours, policy.holidays);
+  const terms: CaseTerms = { policy, calendar, defaultDueDays: config.caseDueDays };
+  const caseSettings = { folioPrefix: config.folioPrefix, defaultDueDays: config.caseDueDays, timeZone: config.timeZone, terms };
+
   const hub = new WebChatHub();
   // The outbox is made after the channels (it needs their senders); the pipeline only wakes it.
   let outbox: OutboxWorker | undefined;
@@ -79,9 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
     onEnqueued: () => outbox?.wake(),
     catalogue: deps.catalogue ?? createCatalogueSearch(loadCatalogue()),
     settings: {
-      folioPrefix: config.folioPrefix,
-      defaultDueDays: config.caseDueDays,
-      timeZone: config.timeZone,
+      ...caseSettings,
       businessHours: config.businessHours,
       municipalityName: deps.municipalityName,
       locale: config.locale,
@@ -97,6 +112,29 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   const worker = new OutboxWorker({ db: database.db, senders, logger: app.log, pollMs: config.outboxPollMs });
   outbox = worker;
 
+  // Automatic follow-up (issue 8): staff mail goes straight over SMTP; citizens' notices through the outbox.
+  const mailer = config.email ? createMailer(config.email) : undefined;
+  app.addHook('onClose', async () => mailer?.close());
+  const followUp = createFollowUp(
+    {
+      db: database.db,
+      policy,
+      calendar,
+      terms,
+      locale: config.locale,
+      municipalityName: deps.municipalityName,
+      publicUrl: config.publicUrl ?? `http://localhost:${config.port}`,
+      mail: { enabled: mailer !== undefined, fromDomain: config.email?.from.address.split('@')[1] ?? 'localhost' },
+      channels: { email: senders.has('email') },
+      linkSecret: await loadLinkSecret(database.db),
+      onEnqueued: () => outbox?.wake(),
+      logger: app.log,
+    },
+    followUpParts,
+    mailer,
+  );
+  const scheduler = new JobScheduler({ db: database.db, handlers: followUp.handlers, now, logger: app.log, pollMs: config.schedulerPollMs });
+
   // Limits are per instance (in memory) and opt-in per route; they blunt floods, not determined attackers.
   await app.register(rateLimit, { global: false, errorResponseBuilder: () => new TooManyRequests() });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
@@ -111,7 +149,7 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
     sessionTtlMs: config.sessionTtlMs,
     secureCookies: config.publicUrl?.startsWith('https:') ?? false,
     locale: config.locale,
-    caseSettings: { folioPrefix: config.folioPrefix, defaultDueDays: config.caseDueDays, timeZone: config.timeZone },
+    caseSettings,
     live,
     now,
     followUp: { email: senders.has('email') },
@@ -127,10 +165,13 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   let started = false;
   app.addHook('onClose', async () => {
     if (started) await Promise.allSettled(channels.map((channel) => channel.stop?.()));
+    await scheduler.stop();
     await worker.stop();
   });
   async function start() {
     worker.start();
+    await followUp.ensureScheduled(now());
+    scheduler.start();
     started = true;
     for (const channel of channels) {
       try {
@@ -140,7 +181,7 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
       }
     }
   }
-  return { app, outbox: worker, hub, conversations, channels, start };
+  return { app, outbox: worker, hub, conversations, channels, scheduler, followUp, start };
 }
 
 function hopsTrusted(hops: number) {

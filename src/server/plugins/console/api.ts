@@ -5,7 +5,7 @@ import { login, logout, type StaffPrincipal } from '../../../auth/sessions.js';
 import { changeStaffUser, createStaffUser, listStaffUsers, NewStaffUser, StaffUserChange } from '../../../auth/staff-admin.js';
 import { actOnCase, CaseAction } from '../../../cases/actions.js';
 import { CategoryChange, CategoryInput, changeCategory, changeDepartment, createCategory, createDepartment, DepartmentChange, DepartmentInput, listCategories, listDepartments } from '../../../cases/catalog-admin.js';
-import type { FollowUpChannels } from '../../../cases/follow-up.js';
+import type { FollowUpChannels } from '../../../cases/follow-up/citizen-message.js';
 import { OpenOnBehalfInput, openCaseOnBehalf } from '../../../cases/open-on-behalf.js';
 import type { CaseSettings } from '../../../cases/open-case.js';
 import { caseStats, StatsQuery } from '../../../cases/stats.js';

@@ -1,8 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { Tx } from '../db/client.js';
-import { cases, citizens, conversations, type Case } from '../db/schema.js';
-import { enqueueOutbound } from '../outbox/enqueue.js';
-import { OFFLINE_CHANNELS } from './open-on-behalf.js';
+import type { Tx } from '../../db/client.js';
+import { cases, citizens, conversations, type Case } from '../../db/schema.js';
+import { enqueueOutbound } from '../../outbox/enqueue.js';
+import { OFFLINE_CHANNELS } from '../open-on-behalf.js';
 
 /** What the running instance can send on, as far as the follow-up of a case needs to know. */
 export interface FollowUpChannels {

@@ -1,0 +1,146 @@
+import { randomBytes } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import type { BusinessCalendar } from '../../calendar/business-calendar.js';
+import { readChannelState } from '../../db/channel-state.js';
+import type { Db, Tx } from '../../db/client.js';
+import { caseEvents, cases, channelState, type Case, type CaseEvent } from '../../db/schema.js';
+import type { Locale } from '../../i18n/index.js';
+import type { Mailer } from '../../channels/email/client.js';
+import { scheduleJob } from '../../scheduler/schedule.js';
+import type { JobHandler } from '../../scheduler/worker.js';
+import type { CaseTerms } from '../deadlines.js';
+import { CASE_EVENT_JOB, type CaseEventType } from '../events.js';
+import type { FollowUpChannels } from './citizen-message.js';
+import type { FollowUpPolicy } from './policy.js';
+import { createStaffMailDelivery, STAFF_MAIL_JOB } from './staff-mail.js';
+
+/** Everything the automatic follow-up needs, built once by `buildApp`. */
+export interface FollowUpDeps {
+  db: Db;
+  policy: FollowUpPolicy;
+  calendar: BusinessCalendar;
+  terms: CaseTerms;
+  locale: Locale;
+  municipalityName: string;
+  /** Where links in mails point (PUBLIC_URL, or this server's own address). */
+  publicUrl: string;
+  /** Staff mail can be sent (SMTP_URL and EMAIL_FROM); `fromDomain` names Message-IDs. */
+  mail: { enabled: boolean; fromDomain: string };
+  /** What citizens can be written to, for cases opened on their behalf. */
+  channels: FollowUpChannels;
+  /** Signs acknowledgement links; the same for every instance (kept in the database). */
+  linkSecret: Buffer;
+  /** Wakes the outbox after a job put messages to citizens in it. */
+  onEnqueued(): void;
+  logger: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+}
+
+/** Reacts to one case event, inside the transaction that marks its job done: exactly once. */
+export interface Reaction {
+  name: string;
+  on: readonly CaseEventType[];
+  run(tx: Tx, event: CaseEvent, current: Case, deps: FollowUpDeps, now: Date): Promise<void>;
+}
+
+/**
+ * A time-based rule checked every few minutes (deadline warnings, acknowledgement reminders,
+ * callbacks due). It runs its own transactions and records a `follow_up_marks` row for each thing
+ * it does, so a rule acts once per case however often or wherever it runs.
+ */
+export interface Sweep {
+  name: string;
+  run(deps: FollowUpDeps, now: Date): Promise<void>;
+}
+
+/** A job on the municipality's calendar (digests): `next` says when it next runs and under which key. */
+export interface Recurring {
+  kind: string;
+  next(deps: FollowUpDeps, after: Date): Array<{ key: string; runAt: Date; payload?: Record<string, unknown> }>;
+  handler(deps: FollowUpDeps): JobHandler;
+}
+
+export interface FollowUpParts {
+  reactions: readonly Reaction[];
+  sweeps: readonly Sweep[];
+  recurring: readonly Recurring[];
+  /** Other job kinds parts schedule themselves (a callback's next action…). */
+  jobs?: ReadonlyMap<string, (deps: FollowUpDeps) => JobHandler>;
+}
+
+export const SWEEP_JOB = 'follow_up.sweep';
+
+export interface FollowUp {
+  deps: FollowUpDeps;
+  handlers: ReadonlyMap<string, JobHandler>;
+  /** Makes sure the next sweep and each recurring job are scheduled (idempotent; every instance calls it at start). */
+  ensureScheduled(now: Date): Promise<void>;
+}
+
+export function createFollowUp(deps: FollowUpDeps, parts: FollowUpParts, mailer: Mailer | undefined): FollowUp {
+  const sweepMs = deps.policy.sweepMinutes * 60_000;
+  const sweepSlot = (at: Date) => new Date(Math.floor(at.getTime() / sweepMs) * sweepMs);
+  const scheduleSweep = (ex: Db | Tx, at: Date) => scheduleJob(ex, { kind: SWEEP_JOB, key: `sweep:${at.toISOString()}`, runAt: at });
+
+  const handlers = new Map<string, JobHandler>();
+  handlers.set(STAFF_MAIL_JOB, createStaffMailDelivery(mailer));
+
+  handlers.set(CASE_EVENT_JOB, async (job, context) => {
+    const eventId = Number(job.payload.eventId);
+    await context.db.transaction(async (tx) => {
+      const [event] = await tx.select().from(caseEvents).where(eq(caseEvents.id, eventId)).limit(1);
+      const [current] = event ? await tx.select().from(cases).where(eq(cases.id, event.caseId)).for('update').limit(1) : [];
+      if (event && current) {
+        for (const reaction of parts.reactions) {
+          if (reaction.on.includes(event.type as CaseEventType)) await reaction.run(tx, event, current, deps, context.now);
+        }
+      }
+      await context.finish(tx);
+    });
+    deps.onEnqueued();
+  });
+
+  handlers.set(SWEEP_JOB, async (_job, context) => {
+    // The next sweep is scheduled first: a failing rule retries this one without stopping the others.
+    await scheduleSweep(context.db, new Date(sweepSlot(context.now).getTime() + sweepMs));
+    const failures: unknown[] = [];
+    for (const sweep of parts.sweeps) {
+      try {
+        await sweep.run(deps, context.now);
+      } catch (error) {
+        deps.logger.error({ err: error, sweep: sweep.name }, 'follow-up rule failed');
+        failures.push(error);
+      }
+    }
+    deps.onEnqueued();
+    if (failures.length > 0) throw failures[0];
+  });
+
+  for (const recurring of parts.recurring) {
+    const run = recurring.handler(deps);
+    handlers.set(recurring.kind, async (job, context) => {
+      for (const next of recurring.next(deps, job.runAt)) await scheduleJob(context.db, { kind: recurring.kind, ...next });
+      await run(job, context);
+    });
+  }
+  for (const [kind, make] of parts.jobs ?? []) handlers.set(kind, make(deps));
+
+  return {
+    deps,
+    handlers,
+    async ensureScheduled(now) {
+      await scheduleSweep(deps.db, sweepSlot(now));
+      for (const recurring of parts.recurring) {
+        for (const next of recurring.next(deps, now)) await scheduleJob(deps.db, { kind: recurring.kind, ...next });
+      }
+    },
+  };
+}
+
+const LINK_SECRET_KEY = 'link_secret';
+
+/** The key that signs links in mails: made by the first instance that starts, then shared through the database. */
+export async function loadLinkSecret(db: Db): Promise<Buffer> {
+  // Insert-if-absent, then read: two instances starting together end up with the same key.
+  await db.insert(channelState).values({ channel: 'system', key: LINK_SECRET_KEY, value: randomBytes(32).toString('base64') }).onConflictDoNothing();
+  return Buffer.from((await readChannelState<string>(db, 'system', LINK_SECRET_KEY))!, 'base64');
+}

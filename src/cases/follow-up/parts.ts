@@ -1,0 +1,12 @@
+import type { FollowUpParts } from './follow-up.js';
+
+/**
+ * The rules of the automatic follow-up, each in its own module: reactions to case events,
+ * time-based sweeps, and calendar jobs. Adding a rule is adding it here.
+ */
+export const followUpParts: FollowUpParts = {
+  reactions: [],
+  sweeps: [],
+  recurring: [],
+  jobs: new Map(),
+};
