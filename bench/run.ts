@@ -2,6 +2,7 @@ import { benchClassify } from './classify.js';
 import { benchStartup } from './startup.js';
 import { benchTurns } from './turns.js';
 import { benchEmail } from './email.js';
+import { benchScheduler } from './scheduler.js';
 
 /**
  * Prints Ventanilla's speed figures. Nothing here passes or fails: targets are read by people.
@@ -17,6 +18,8 @@ await step('startup', () => benchStartup());
 await step('classify', () => benchClassify());
 await step('turns on PGlite', () => benchTurns({ kind: 'pglite', dataDir: null }));
 await step('email', () => benchEmail());
+await step('scheduler on PGlite', () => benchScheduler({ kind: 'pglite', dataDir: null }));
+if (process.env.BENCH_DATABASE_URL) await step('scheduler on PostgreSQL, 2 instances', () => benchScheduler({ kind: 'postgres', url: process.env.BENCH_DATABASE_URL!, poolSize: 10 }, 2000, 2));
 if (process.env.BENCH_DATABASE_URL) await step('turns on PostgreSQL', () => benchTurns({ kind: 'postgres', url: process.env.BENCH_DATABASE_URL!, poolSize: 10 }));
 
 const width = Math.max(...Object.keys(figures).map((k) => k.length));

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { and, eq, lt } from 'drizzle-orm';
 import type { BusinessCalendar } from '../../calendar/business-calendar.js';
 import { readChannelState } from '../../db/channel-state.js';
 import type { Db, Tx } from '../../db/client.js';
-import { caseEvents, cases, channelState, type Case, type CaseEvent } from '../../db/schema.js';
+import { caseEvents, cases, channelState, jobs, type Case, type CaseEvent } from '../../db/schema.js';
 import type { Locale } from '../../i18n/index.js';
 import type { Mailer } from '../../channels/email/client.js';
 import { scheduleJob } from '../../scheduler/schedule.js';
@@ -102,6 +102,8 @@ export function createFollowUp(deps: FollowUpDeps, parts: FollowUpParts, mailer:
   handlers.set(SWEEP_JOB, async (_job, context) => {
     // The next sweep is scheduled first: a failing rule retries this one without stopping the others.
     await scheduleSweep(context.db, new Date(sweepSlot(context.now).getTime() + sweepMs));
+    // Past sweeps matter to nobody once done (other jobs' keys keep guarding against repeats): keep a week.
+    await context.db.delete(jobs).where(and(eq(jobs.kind, SWEEP_JOB), eq(jobs.status, 'done'), lt(jobs.runAt, new Date(context.now.getTime() - 7 * 86_400_000))));
     const failures: unknown[] = [];
     for (const sweep of parts.sweeps) {
       try {
