@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { openDatabase, type DatabaseTarget } from '../src/db/client.js';
+import { openDatabase, queryRows, type DatabaseTarget } from '../src/db/client.js';
 import { scheduleJob } from '../src/scheduler/schedule.js';
 import { JobScheduler } from '../src/scheduler/worker.js';
 
@@ -40,7 +40,7 @@ export async function benchScheduler(target: DatabaseTarget, jobs = 2000, instan
   const started = performance.now();
   const ran = (await Promise.all(schedulers.map((s) => s.runDue()))).reduce((a, b) => a + b, 0);
   const seconds = (performance.now() - started) / 1000;
-  const [{ n }] = (await database.db.execute(sql`select count(*)::int as n from bench_effects where key like ${runId + '-%'}`)).rows as [{ n: number }];
+  const [{ n }] = (await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from bench_effects where key like ${runId + '-%'}`)) as [{ n: number }];
   await database.close();
   if (ran !== jobs || Number(n) !== jobs) throw new Error(`expected ${jobs} jobs to run once each, ran ${ran}, ${n} effects`);
   return { [`scheduler jobs/s (${label})`]: `${Math.round(jobs / seconds)} (${jobs} jobs in ${seconds.toFixed(1)} s, each once)` };
