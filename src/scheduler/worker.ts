@@ -71,6 +71,7 @@ export class JobScheduler {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
   private stopped = true;
+  private again = false;
   private readonly leaseMs: number;
   private readonly maxAttempts: number;
   private readonly batchSize: number;
@@ -92,6 +93,13 @@ export class JobScheduler {
     await this.running;
   }
 
+  /** Called after a transaction that scheduled jobs commits, so they run now rather than at the next poll. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) this.again = true;
+    else this.schedule(0);
+  }
+
   /** Runs every job due at the scheduler's clock, including those the runs schedule as due; returns how many ran. */
   async runDue(): Promise<number> {
     let total = 0;
@@ -110,7 +118,10 @@ export class JobScheduler {
         .catch((error: unknown) => this.options.logger.error({ err: error }, 'scheduler pass failed'))
         .finally(() => {
           this.running = undefined;
-          if (!this.stopped) this.schedule(this.options.pollMs);
+          if (this.stopped) return;
+          const next = this.again ? 0 : this.options.pollMs;
+          this.again = false;
+          this.schedule(next);
         });
     }, ms);
     this.timer.unref();

@@ -88,12 +88,17 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   const hub = new WebChatHub();
   // The outbox is made after the channels (it needs their senders); the pipeline only wakes it.
   let outbox: OutboxWorker | undefined;
+  // Likewise the scheduler: case events schedule follow-up jobs, run at once after their commit.
+  let scheduler: JobScheduler | undefined;
   const conversations = createConversationService({
     db: database.db,
     script: deps.script,
     classify: deps.classify,
     now: deps.now,
-    onEnqueued: () => outbox?.wake(),
+    onEnqueued: () => {
+      outbox?.wake();
+      scheduler?.wake();
+    },
     catalogue: deps.catalogue ?? createCatalogueSearch(loadCatalogue()),
     settings: {
       ...caseSettings,
@@ -127,13 +132,17 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
       mail: { enabled: mailer !== undefined, fromDomain: config.email?.from.address.split('@')[1] ?? 'localhost' },
       channels: { email: senders.has('email') },
       linkSecret: await loadLinkSecret(database.db),
-      onEnqueued: () => outbox?.wake(),
+      onEnqueued: () => {
+      outbox?.wake();
+      scheduler?.wake();
+    },
       logger: app.log,
     },
     followUpParts,
     mailer,
   );
-  const scheduler = new JobScheduler({ db: database.db, handlers: followUp.handlers, now, logger: app.log, pollMs: config.schedulerPollMs });
+  const jobScheduler = new JobScheduler({ db: database.db, handlers: followUp.handlers, now, logger: app.log, pollMs: config.schedulerPollMs });
+  scheduler = jobScheduler;
 
   // Limits are per instance (in memory) and opt-in per route; they blunt floods, not determined attackers.
   await app.register(rateLimit, { global: false, errorResponseBuilder: () => new TooManyRequests() });
@@ -153,7 +162,10 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
     live,
     now,
     followUp: { email: senders.has('email') },
-    onEnqueued: () => outbox?.wake(),
+    onEnqueued: () => {
+      outbox?.wake();
+      scheduler?.wake();
+    },
   });
   await app.register(consolePagesPlugin, { locale: config.locale });
   await app.register(understandingApiPlugin, { db: database.db, timeZone: config.timeZone, now });
@@ -165,13 +177,13 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   let started = false;
   app.addHook('onClose', async () => {
     if (started) await Promise.allSettled(channels.map((channel) => channel.stop?.()));
-    await scheduler.stop();
+    await jobScheduler.stop();
     await worker.stop();
   });
   async function start() {
     worker.start();
     await followUp.ensureScheduled(now());
-    scheduler.start();
+    jobScheduler.start();
     started = true;
     for (const channel of channels) {
       try {
@@ -181,7 +193,7 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
       }
     }
   }
-  return { app, outbox: worker, hub, conversations, channels, scheduler, followUp, start };
+  return { app, outbox: worker, hub, conversations, channels, scheduler: jobScheduler, followUp, start };
 }
 
 function hopsTrusted(hops: number) {

@@ -111,7 +111,8 @@ export const consoleApiPlugin: FastifyPluginAsync<ConsoleApiOptions> = async (pl
 
     routes.post('/api/staff/cases/:id/actions', { schema: { params: CaseId, body: CaseAction } }, async (request) => {
       const result = await actOnCase(db, staffOf(request), request.params.id, request.body, now(), options.locale, options.followUp);
-      if (result.messageId) options.onEnqueued();
+      // Every action leaves an event the follow-up may react to, besides any message to the citizen.
+      options.onEnqueued();
       live.publish({ type: 'case.changed', caseId: result.caseId });
       return { result };
     });
