@@ -343,7 +343,7 @@ STEP_RESULT[$STEP_PG]="not run"
 # Real servers the tests use: Dovecot IMAP for the email channel (tests/helpers/dovecot.ts);
 # Debian's Chromium (never a downloaded browser) for the console's browser tests and WhatsApp
 # Web's start-up test, with DejaVu fonts so screenshots are readable.
-ensure_debian_packages dovecot-imapd chromium fonts-dejavu-core
+ensure_debian_packages dovecot-imapd chromium fonts-dejavu-core poppler-utils
 
 log ""
 log "== typecheck =="

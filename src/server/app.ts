@@ -29,6 +29,7 @@ import { followUpParts } from '../cases/follow-up/parts.js';
 import { loadFollowUpPolicy, type FollowUpPolicy } from '../cases/follow-up/policy.js';
 import { createMailer } from '../channels/email/client.js';
 import { JobScheduler } from '../scheduler/worker.js';
+import { acknowledgementPlugin } from './plugins/acknowledgement.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -169,6 +170,7 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   });
   await app.register(consolePagesPlugin, { locale: config.locale });
   await app.register(understandingApiPlugin, { db: database.db, timeZone: config.timeZone, now });
+  await app.register(acknowledgementPlugin, { deps: followUp.deps, now });
   for (const channel of channels) {
     if (channel.routes) await app.register(async (scope) => channel.routes!(scope));
   }

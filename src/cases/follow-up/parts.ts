@@ -1,12 +1,13 @@
 import type { FollowUpParts } from './follow-up.js';
+import { acknowledgementSweep, routingSheetReaction } from './routing-sheet.js';
 
 /**
  * The rules of the automatic follow-up, each in its own module: reactions to case events,
  * time-based sweeps, and calendar jobs. Adding a rule is adding it here.
  */
 export const followUpParts: FollowUpParts = {
-  reactions: [],
-  sweeps: [],
+  reactions: [routingSheetReaction],
+  sweeps: [acknowledgementSweep],
   recurring: [],
   jobs: new Map(),
 };
