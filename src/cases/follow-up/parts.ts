@@ -1,5 +1,7 @@
 import type { FollowUpParts } from './follow-up.js';
 import { acknowledgementSweep, routingSheetReaction } from './routing-sheet.js';
+import { deadlineSweep } from './deadline-warnings.js';
+import { digests } from './digests.js';
 
 /**
  * The rules of the automatic follow-up, each in its own module: reactions to case events,
@@ -7,7 +9,7 @@ import { acknowledgementSweep, routingSheetReaction } from './routing-sheet.js';
  */
 export const followUpParts: FollowUpParts = {
   reactions: [routingSheetReaction],
-  sweeps: [acknowledgementSweep],
-  recurring: [],
+  sweeps: [acknowledgementSweep, deadlineSweep],
+  recurring: [digests],
   jobs: new Map(),
 };
