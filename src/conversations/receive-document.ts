@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
-import { describeBusinessHours, isWithinBusinessHours } from '../business-hours.js';
+import { describeBusinessHours } from '../business-hours.js';
+import { describeNextOpening } from '../calendar/next-opening.js';
 import type { Classification } from '../cases/classification.js';
 import { recordCaseEvent } from '../cases/events.js';
 import { openCase } from '../cases/open-case.js';
@@ -16,7 +17,7 @@ import { t } from '../i18n/index.js';
 import type { Attachment, Channel } from '../messages/inbound.js';
 import { enqueueOutbound } from '../outbox/enqueue.js';
 import { findStoredInbound, insertInboundOnce } from './stored-inbound.js';
-import type { ConversationSettings, ReplyView } from './service.js';
+import { calendarOf, type ConversationSettings, type ReplyView } from './service.js';
 
 /**
  * A message that arrives whole, as an email does: no back-and-forth, so the dialog takes one
@@ -191,8 +192,9 @@ export function createDocumentReceiver(deps: DocumentReceiverDeps) {
             fechaLimite: formatDate(opened.case.dueAt, settings.locale, settings.timeZone),
           }),
         );
-        if (!isWithinBusinessHours(settings.businessHours, at, settings.timeZone)) {
-          lines.push(say('email.after_hours', { horario: describeBusinessHours(settings.businessHours, settings.locale) }));
+        const calendar = calendarOf(settings);
+        if (!calendar.isOpen(at)) {
+          lines.push(say('email.after_hours', { horario: describeBusinessHours(settings.businessHours, settings.locale), proxima: describeNextOpening(calendar, at, settings.locale) }));
         }
         const needsPlace = opened.case.type === 'reporte' || opened.case.type === 'queja';
         const missing = [

@@ -1,5 +1,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { describeBusinessHours, isWithinBusinessHours, type BusinessHours } from '../business-hours.js';
+import { describeBusinessHours, type BusinessHours } from '../business-hours.js';
+import { BusinessCalendar } from '../calendar/business-calendar.js';
+import { describeNextOpening } from '../calendar/next-opening.js';
 import type { Classification } from '../cases/classification.js';
 import { formatFolio, localYear } from '../cases/folio.js';
 import { openCase, type CaseSettings } from '../cases/open-case.js';
@@ -24,6 +26,8 @@ export interface ConversationSettings extends CaseSettings {
   businessHours: BusinessHours;
   municipalityName: string;
   locale: 'es' | 'en';
+  /** Holidays included, to tell citizens when a person will see their message; office hours alone when absent. */
+  calendar?: BusinessCalendar | undefined;
 }
 
 export interface ConversationServiceDeps {
@@ -90,13 +94,14 @@ export function createConversationService(deps: ConversationServiceDeps) {
     return {
       classify: deps.classify,
       categories: cats,
-      withinBusinessHours: isWithinBusinessHours(settings.businessHours, at, settings.timeZone),
+      withinBusinessHours: calendarOf(settings).isOpen(at),
       conversationStatus: status,
       folioPrefix: settings.folioPrefix,
       vars: {
         municipio: settings.municipalityName,
         horario: describeBusinessHours(settings.businessHours, settings.locale),
         ejemplo: formatFolio(settings.folioPrefix, localYear(at, settings.timeZone), 123),
+        proxima_atencion: describeNextOpening(calendarOf(settings), at, settings.locale),
       },
       ...(findProcedure ? { findProcedure } : {}),
     };
@@ -370,4 +375,9 @@ const CONVERSATION_LOCK_CLASS = 7301;
 
 async function recordConversationEvent(tx: Executor, conversationId: string, type: string, data: Record<string, unknown>) {
   await tx.insert(conversationEvents).values({ conversationId, type, data });
+}
+
+/** The settings' calendar, or one of office hours without holidays (tools and tests that pass none). */
+export function calendarOf(settings: Pick<ConversationSettings, 'calendar' | 'timeZone' | 'businessHours'>): BusinessCalendar {
+  return settings.calendar ?? new BusinessCalendar(settings.timeZone, settings.businessHours, []);
 }

@@ -27,7 +27,7 @@ export interface StepContext {
   conversationStatus: 'bot' | 'waiting_agent' | 'agent' | 'closed';
   folioPrefix: string;
   /** Values for placeholders every message may use: {municipio}, {horario}, {ejemplo}. */
-  vars: { municipio: string; horario: string; ejemplo: string };
+  vars: { municipio: string; horario: string; ejemplo: string; /** When a person will next see the message: "el lunes 30 de noviembre a partir de las 8:00". */ proxima_atencion: string };
   /** The catalogue procedure that answers a question, if one does (src/catalogue); absent, no answers are given. */
   findProcedure?(text: string): Procedure | undefined;
 }

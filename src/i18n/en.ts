@@ -69,7 +69,7 @@ export const en: Record<MessageKey, string> = {
   'email.greeting': 'Hello,',
   'email.greeting_named': 'Hello {nombre},',
   'email.case_opened': 'We received your email and registered your {tipo} under folio {folio}.\nDepartment in charge: {dependencia}. We will answer by {fechaLimite} at the latest.',
-  'email.after_hours': 'You wrote outside office hours ({horario}); your case will be reviewed from the next working day.',
+  'email.after_hours': 'You wrote outside office hours ({horario}); a person will review your case {proxima}.',
   'email.missing_intro': 'To help you better, please reply to this email with:',
   'email.missing_address': '- the exact address or place (street, number and neighbourhood, or a nearby landmark);',
   'email.missing_name': '- your full name;',

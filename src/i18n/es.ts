@@ -68,7 +68,7 @@ export const es = {
   'email.greeting': 'Buen día:',
   'email.greeting_named': 'Buen día, {nombre}:',
   'email.case_opened': 'Recibimos su correo y registramos su {tipo} con el folio {folio}.\nÁrea responsable: {dependencia}. Le responderemos a más tardar el {fechaLimite}.',
-  'email.after_hours': 'Nos escribió fuera del horario de atención ({horario}); su caso se revisará a partir del siguiente día hábil.',
+  'email.after_hours': 'Nos escribió fuera del horario de atención ({horario}); una persona revisará su caso {proxima}.',
   'email.missing_intro': 'Para atenderle mejor, responda a este correo indicando:',
   'email.missing_address': '- la dirección o el lugar exacto (calle, número y colonia, o una referencia cercana);',
   'email.missing_name': '- su nombre completo;',

@@ -103,6 +103,7 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
     catalogue: deps.catalogue ?? createCatalogueSearch(loadCatalogue()),
     settings: {
       ...caseSettings,
+      calendar,
       businessHours: config.businessHours,
       municipalityName: deps.municipalityName,
       locale: config.locale,

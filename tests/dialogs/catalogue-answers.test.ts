@@ -5,7 +5,7 @@ import { converse as play, dialogContext, input, texts } from '../helpers/dialog
 
 const script = loadDialogScript(undefined, 'es');
 const english = loadDialogScript(undefined, 'en');
-const vars = { municipio: 'Municipio de Ejemplo', horario: 'lunes a viernes de 8:00 a 15:00', ejemplo: 'AC-2026-000123' };
+const vars = { municipio: 'Municipio de Ejemplo', horario: 'lunes a viernes de 8:00 a 15:00', ejemplo: 'AC-2026-000123', proxima_atencion: 'el lunes 30 de noviembre a partir de las 8:00' };
 const context = () => dialogContext(vars);
 const converse = (turns: Parameters<typeof play>[1]) => play(script, turns, context());
 

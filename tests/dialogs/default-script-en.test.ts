@@ -8,7 +8,7 @@ import { loadDialogScript } from '../../src/dialogs/script-schema.js';
 const script = loadDialogScript(undefined, 'en');
 const spanish = loadDialogScript(undefined, 'es');
 
-const vars = { municipio: 'Example Town', horario: 'Monday to Friday, 8:00 to 15:00', ejemplo: 'AC-2026-000123' };
+const vars = { municipio: 'Example Town', horario: 'Monday to Friday, 8:00 to 15:00', ejemplo: 'AC-2026-000123', proxima_atencion: 'on Monday 30 November from 8:00' };
 
 const context = (overrides: Partial<StepContext> = {}) => dialogContext(vars, overrides);
 const converse = (turns: Array<string | DialogInput>, ctx = context()) => play(script, turns, ctx);
@@ -144,7 +144,7 @@ describe('the default English script', () => {
     const afterHours = converse(['operator'], context({ withinBusinessHours: false })).last;
     expect(afterHours.effects).toEqual([{ kind: 'escalate', reason: 'requested' }]);
     expect(texts(afterHours)).toBe(
-      'We are outside office hours right now (Monday to Friday, 8:00 to 15:00). Your message has been recorded and a person from the team will write to you here on the next business day.',
+      'We are outside office hours right now (Monday to Friday, 8:00 to 15:00). Your message has been recorded and a person from the team will write to you here on Monday 30 November from 8:00.',
     );
     // Spanish speakers are understood too.
     expect(converse(['quiero hablar con un operador']).last.effects).toEqual([{ kind: 'escalate', reason: 'requested' }]);

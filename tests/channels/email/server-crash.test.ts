@@ -10,6 +10,8 @@ import { startServer, type ServerProcess } from '../../helpers/server-process.js
 import { startSmtpReceiver, type SmtpReceiver } from '../../helpers/smtp-receiver.js';
 import { Mailbox, plainMail, waitUntil } from './mailbox.js';
 
+/** The departments' liaisons get routing sheets (issue 8); this test is about the citizens' mail. */
+const LIAISONS = /^enlace\./;
 let dovecot: Dovecot;
 let smtp: SmtpReceiver;
 let mailbox: Mailbox;
@@ -20,7 +22,7 @@ let server: ServerProcess | undefined;
 beforeAll(async () => {
   if (!dovecotAvailable()) throw new Error('Dovecot is not installed (Debian: dovecot-imapd); scripts/test-all.sh installs it');
   dovecot = await startDovecot();
-  smtp = await startSmtpReceiver();
+  smtp = await startSmtpReceiver({ ignoreRecipients: LIAISONS });
   mailbox = new Mailbox(dovecot);
   dataDir = mkdtempSync(join(tmpdir(), 'ventanilla-email-e2e-'));
   database = await createServerDatabaseUrl();
