@@ -5,6 +5,7 @@ import { describeNextOpening } from '../calendar/next-opening.js';
 import type { Classification } from '../cases/classification.js';
 import { formatFolio, localYear } from '../cases/folio.js';
 import { openCase, type CaseSettings } from '../cases/open-case.js';
+import { answerPendingSurvey } from '../cases/satisfaction.js';
 import { findCaseByFolio } from '../cases/queries.js';
 import { findOrCreateCitizen, updateCitizenContact } from '../citizens/queries.js';
 import type { Db, Executor, Tx } from '../db/client.js';
@@ -162,6 +163,16 @@ export function createConversationService(deps: ConversationServiceDeps) {
           sizeBytes: file.data.byteLength,
           data: file.data,
         });
+      }
+
+      // The answer to "¿se resolvió tu caso?" is the case's, not the dialog's (issue 8).
+      if (conversation.status === 'bot' && settings.terms) {
+        const answer = await answerPendingSurvey(tx, conversation.id, { text: inbound.text, choice: inbound.choice }, at, { terms: settings.terms, locale: settings.locale });
+        if (answer !== null) {
+          await tx.update(conversations).set({ lastInboundAt: at, updatedAt: at }).where(eq(conversations.id, conversation.id));
+          const outbound = await enqueueAll(tx, conversation, [{ text: answer }], stored.id, undefined);
+          return { duplicate: false as const, conversation, inbound: stored, outbound };
+        }
       }
 
       // A citizen writing again after staff closed the conversation starts over with the bot.

@@ -387,6 +387,23 @@ export const es = {
   'follow_up.digest.col.left': 'Días',
   'follow_up.digest.overdue_days': 'vencido hace {days} d',
   'follow_up.digest.days_left': '{days} d',
+  'follow_up.notice.received': 'Tu caso {folio} ya fue recibido por {dependencia}. La respuesta final llegará a más tardar el {fecha}.',
+  'follow_up.notice.derived': 'Tu caso {folio} se turnó a {dependencia}, el área que puede atenderlo. La respuesta final llegará a más tardar el {fecha}.',
+  'follow_up.notice.forwarded': 'Tu caso {folio} corresponde a otra autoridad: lo remitimos a {organismo}, que te dará la respuesta. Puedes seguir consultando tu folio aquí.',
+  'follow_up.notice.in_progress': 'Tu caso {folio} está en seguimiento. Te avisaremos cuando tenga respuesta (a más tardar el {fecha}).',
+  'follow_up.notice.escalated': 'Tu caso {folio} se está atendiendo con prioridad por la Coordinación. Te avisaremos en cuanto tenga respuesta.',
+  'follow_up.survey.question': '¿Se resolvió tu caso {folio}? Califica la atención del 1 al 5, o dinos si no se resolvió.',
+  'follow_up.survey.rating_5': '5 Excelente',
+  'follow_up.survey.rating_4': '4 Buena',
+  'follow_up.survey.rating_3': '3 Regular',
+  'follow_up.survey.rating_2': '2 Mala',
+  'follow_up.survey.rating_1': '1 Muy mala',
+  'follow_up.survey.unsolved': 'No se resolvió',
+  'follow_up.survey.thanks': '¡Gracias por tu calificación! Nos ayuda a mejorar.',
+  'follow_up.survey.reopened': 'Lamentamos que no se haya resuelto. Reabrimos tu caso {folio} y {dependencia} lo revisará de nuevo; la respuesta llegará a más tardar el {fecha}.',
+  'follow_up.survey.too_late': 'Gracias por avisarnos. Pasaron más de {dias} días desde la respuesta, así que no podemos reabrir el folio {folio}; escríbenos lo que sigue pendiente y abriremos un caso nuevo.',
+  'follow_up.reopened.subject': 'Folio {folio} reabierto: el ciudadano indica que no se resolvió',
+  'follow_up.reopened.body': 'El ciudadano respondió que el folio {folio} no se resolvió, dentro del plazo para reabrirlo. El caso volvió a {dependencia} con nueva fecha límite el {fecha}.',
 } as const;
 
 export type MessageKey = keyof typeof es;

@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import { cases, citizens, conversations, type Case } from '../../db/schema.js';
 import { enqueueOutbound } from '../../outbox/enqueue.js';
+import type { OutboundMessageInput } from '../../messages/outbound.js';
 import { OFFLINE_CHANNELS } from '../open-on-behalf.js';
 
 /** What the running instance can send on, as far as the follow-up of a case needs to know. */
@@ -25,11 +26,13 @@ const EMAIL = 'email';
  * email conversation so later answers and the citizen's replies share its thread. Otherwise the
  * caller records that the answer must be given by phone.
  */
-export async function followUpCitizen(tx: Tx, current: Case, text: string, channels: FollowUpChannels): Promise<FollowUp> {
+export async function followUpCitizen(tx: Tx, current: Case, content: string | OutboundMessageInput, channels: FollowUpChannels): Promise<FollowUp> {
+  // Staff's words unless told otherwise; automatic notices say they are the system's (WhatsApp picks its template by it).
+  const outbound: OutboundMessageInput = typeof content === 'string' ? { text: content, author: 'staff' } : { author: 'staff', ...content };
   if (current.conversationId) {
     const [conversation] = await tx.select({ channel: conversations.channel }).from(conversations).where(eq(conversations.id, current.conversationId)).limit(1);
     if (!conversation) return { kind: 'none' };
-    const message = await enqueueOutbound(tx, { conversationId: current.conversationId, channel: conversation.channel, caseId: current.id, message: { text, author: 'staff' } });
+    const message = await enqueueOutbound(tx, { conversationId: current.conversationId, channel: conversation.channel, caseId: current.id, message: outbound });
     return { kind: 'sent', messageId: message.id, channel: conversation.channel };
   }
   if (!(OFFLINE_CHANNELS as readonly string[]).includes(current.channel)) return { kind: 'none' };
@@ -42,7 +45,7 @@ export async function followUpCitizen(tx: Tx, current: Case, text: string, chann
 
   const conversationId = await emailConversationFor(tx, current, email);
   await tx.update(cases).set({ conversationId }).where(eq(cases.id, current.id));
-  const message = await enqueueOutbound(tx, { conversationId, channel: EMAIL, caseId: current.id, message: { text, author: 'staff' } });
+  const message = await enqueueOutbound(tx, { conversationId, channel: EMAIL, caseId: current.id, message: outbound });
   return { kind: 'sent', messageId: message.id, channel: EMAIL };
 }
 

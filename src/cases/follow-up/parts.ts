@@ -2,13 +2,14 @@ import type { FollowUpParts } from './follow-up.js';
 import { acknowledgementSweep, routingSheetReaction } from './routing-sheet.js';
 import { deadlineSweep } from './deadline-warnings.js';
 import { digests } from './digests.js';
+import { citizenNotices, reopenedToDepartment, satisfactionSurvey } from './citizen-notices.js';
 
 /**
  * The rules of the automatic follow-up, each in its own module: reactions to case events,
  * time-based sweeps, and calendar jobs. Adding a rule is adding it here.
  */
 export const followUpParts: FollowUpParts = {
-  reactions: [routingSheetReaction],
+  reactions: [routingSheetReaction, citizenNotices, satisfactionSurvey, reopenedToDepartment],
   sweeps: [acknowledgementSweep, deadlineSweep],
   recurring: [digests],
   jobs: new Map(),

@@ -1,0 +1,66 @@
+import { and, desc, eq, gte, isNull } from 'drizzle-orm';
+import type { Tx } from '../db/client.js';
+import { cases, caseSurveys, categories, departments } from '../db/schema.js';
+import { t, type Locale } from '../i18n/index.js';
+import { normalizeText } from './normalize-text.js';
+import { dueDateFor, type CaseTerms } from './deadlines.js';
+import { recordCaseEvent } from './events.js';
+import { formatDate } from './follow-up/dates.js';
+
+export type SurveyAnswer = { solved: true; rating: number } | { solved: false; rating: null };
+
+/** How long after the question a rating is still taken as its answer (reopening has its own, shorter, limit). */
+const ANSWER_WINDOW_MS = 30 * 86_400_000;
+
+/**
+ * Reads an answer to "¿Se resolvió tu caso?": a button ("survey:4", "survey:unsolved"), a digit
+ * 1–5 ("4", "4 estrellas", "le doy un 5"), or "no se resolvió" / "no". Anything else is not an
+ * answer and goes to the dialog as usual.
+ */
+export function parseSurveyAnswer(text: string, choice?: string): SurveyAnswer | null {
+  if (choice === 'survey:unsolved') return { solved: false, rating: null };
+  const picked = /^survey:([1-5])$/.exec(choice ?? '');
+  if (picked) return { solved: true, rating: Number(picked[1]) };
+  const normalized = normalizeText(text).trim();
+  if (/^(no|nop|nel)\b|no se (resolvio|soluciono|arreglo|atendio)|sigue (igual|sin)|no (lo )?(resolvieron|solucionaron|arreglaron)/.test(normalized)) return { solved: false, rating: null };
+  const digits = normalized.match(/\b([1-5])\b/g);
+  if (digits && digits.length === 1 && normalized.length <= 40) return { solved: true, rating: Number(digits[0]) };
+  return null;
+}
+
+export interface SurveySettings {
+  terms: CaseTerms;
+  locale: Locale;
+}
+
+/**
+ * If the conversation has a satisfaction question waiting and the message answers it, records
+ * the answer on the case (and reopens it when "no se resolvió" comes in time) and returns what to
+ * tell the citizen. Returns null when the message is not a survey answer.
+ */
+export async function answerPendingSurvey(tx: Tx, conversationId: string, message: { text: string; choice?: string | undefined }, now: Date, settings: SurveySettings): Promise<string | null> {
+  const [survey] = await tx
+    .select()
+    .from(caseSurveys)
+    .where(and(eq(caseSurveys.conversationId, conversationId), isNull(caseSurveys.answeredAt), gte(caseSurveys.sentAt, new Date(now.getTime() - ANSWER_WINDOW_MS))))
+    .orderBy(desc(caseSurveys.id))
+    .limit(1);
+  if (!survey) return null;
+  const answer = parseSurveyAnswer(message.text, message.choice);
+  if (!answer) return null;
+  const { locale } = settings;
+  await tx.update(caseSurveys).set({ solved: answer.solved, rating: answer.rating, answeredAt: now }).where(eq(caseSurveys.id, survey.id));
+  const [current] = await tx.select().from(cases).where(eq(cases.id, survey.caseId)).for('update').limit(1);
+  if (!current) return null;
+  await recordCaseEvent(tx, current.id, 'case.survey_answered', { kind: 'citizen' }, { solved: answer.solved, rating: answer.rating }, now);
+  if (answer.solved) return t(locale, 'follow_up.survey.thanks');
+
+  const days = settings.terms.policy.survey.reopenWithinDays;
+  if (now > survey.reopenUntil || current.status !== 'cerrado') return t(locale, 'follow_up.survey.too_late', { folio: current.folio, dias: days });
+  const [category] = await tx.select().from(categories).where(eq(categories.id, current.categoryId)).limit(1);
+  const { dueAt } = dueDateFor(settings.terms, { type: current.type, categoryCode: category?.code ?? '', categoryDueDays: category?.dueDays ?? null, categoryDueUnit: category?.dueUnit ?? null }, now);
+  await tx.update(cases).set({ status: 'en_seguimiento', closedAt: null, dueAt, updatedAt: now }).where(eq(cases.id, current.id));
+  await recordCaseEvent(tx, current.id, 'case.reopened', { kind: 'citizen' }, { reason: 'survey_unsolved', fromStatus: current.status, dueAt: dueAt.toISOString() }, now);
+  const [department] = await tx.select({ name: departments.name }).from(departments).where(eq(departments.id, current.departmentId)).limit(1);
+  return t(locale, 'follow_up.survey.reopened', { folio: current.folio, dependencia: department?.name ?? '', fecha: formatDate(dueAt, settings.terms.calendar.timeZone, locale) });
+}
