@@ -49,7 +49,8 @@ export class BusinessCalendar {
    */
   addTerm(start: Date, term: Term): Date {
     if (term.unit === 'calendar') return new Date(start.getTime() + term.days * DAY_MS);
-    let date = this.localDate(start);
+    // A start at midnight sharp (the end of an earlier term, as in an extension) counts its own day.
+    let date = this.localDate(new Date(start.getTime() - 1));
     let counted = 0;
     while (counted < term.days) {
       date = addDays(date, 1);

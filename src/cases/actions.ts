@@ -6,6 +6,8 @@ import { cases, categories, departments, staffUsers, type Case } from '../db/sch
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../errors.js';
 import { t, type Locale } from '../i18n/index.js';
 import { CaseType } from './case-type.js';
+import type { CaseTerms } from './deadlines.js';
+import { formatDueDate } from './follow-up/dates.js';
 import { recordCaseEvent, type Actor, type CaseEventType } from './events.js';
 import { followUpCitizen, type FollowUpChannels } from './follow-up/citizen-message.js';
 
@@ -43,6 +45,8 @@ export const CaseAction = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('reject'), reason: Text(2000) }),
   /** The operator gave a pending answer by phone (or in person). */
   z.object({ kind: z.literal('contacted'), note: Text(2000) }),
+  /** The one extension (prórroga) the law allows, before the term ends; the citizen is told why and the new date. */
+  z.object({ kind: z.literal('extend'), reason: Text(2000) }),
 ]);
 export type CaseAction = z.infer<typeof CaseAction>;
 
@@ -67,6 +71,7 @@ export async function actOnCase(
   now: Date,
   locale: Locale,
   channels: FollowUpChannels = { email: false },
+  terms?: CaseTerms,
 ): Promise<CaseActionResult> {
   return db.transaction(async (tx) => {
     const [found] = await tx.select().from(cases).where(eq(cases.id, caseId)).for('update').limit(1);
@@ -162,6 +167,21 @@ export async function actOnCase(
           const told = await tell(t(locale, 'case.not_admissible', { folio: current.folio, reason: action.reason }));
           await update({ status: 'no_procede', closedAt: now });
           return { caseId, ...told.result, event: await event('case.rejected', { reason: action.reason, messageId: told.result.messageId ?? null }) };
+        }
+        case 'extend': {
+          if (!isSupervisor(staff) && staff.role !== 'responsable') throw new Forbidden();
+          if (!terms?.policy.extension.allowed) throw new Conflict('error.extension_not_allowed');
+          if (current.extendedAt) throw new Conflict('error.extension_used');
+          if (now >= current.dueAt) throw new Conflict('error.extension_too_late');
+          const dueAt = terms.calendar.addTerm(current.dueAt, terms.policy.extension.term);
+          const date = formatDueDate(dueAt, terms.calendar.timeZone, locale);
+          const told = await tell(t(locale, 'case.extended_notice', { folio: current.folio, reason: action.reason, date }));
+          await update({ dueAt, extendedAt: now });
+          return {
+            caseId,
+            ...told.result,
+            event: await event('case.extended', { reason: action.reason, fromDueAt: current.dueAt.toISOString(), toDueAt: dueAt.toISOString(), term: terms.policy.extension.term, messageId: told.result.messageId ?? null }),
+          };
         }
         case 'contacted': {
           await update({});

@@ -5,7 +5,7 @@ import { t, type Locale } from '../i18n/index.js';
 import { normalizeText } from './normalize-text.js';
 import { dueDateFor, type CaseTerms } from './deadlines.js';
 import { recordCaseEvent } from './events.js';
-import { formatDate } from './follow-up/dates.js';
+import { formatDueDate } from './follow-up/dates.js';
 
 export type SurveyAnswer = { solved: true; rating: number } | { solved: false; rating: null };
 
@@ -62,5 +62,5 @@ export async function answerPendingSurvey(tx: Tx, conversationId: string, messag
   await tx.update(cases).set({ status: 'en_seguimiento', closedAt: null, dueAt, updatedAt: now }).where(eq(cases.id, current.id));
   await recordCaseEvent(tx, current.id, 'case.reopened', { kind: 'citizen' }, { reason: 'survey_unsolved', fromStatus: current.status, dueAt: dueAt.toISOString() }, now);
   const [department] = await tx.select({ name: departments.name }).from(departments).where(eq(departments.id, current.departmentId)).limit(1);
-  return t(locale, 'follow_up.survey.reopened', { folio: current.folio, dependencia: department?.name ?? '', fecha: formatDate(dueAt, settings.terms.calendar.timeZone, locale) });
+  return t(locale, 'follow_up.survey.reopened', { folio: current.folio, dependencia: department?.name ?? '', fecha: formatDueDate(dueAt, settings.terms.calendar.timeZone, locale) });
 }

@@ -100,6 +100,7 @@ export async function getCasePage(ex: Executor, staff: StaffPrincipal, id: numbe
       dueAt: cases.dueAt,
       createdAt: cases.createdAt,
       closedAt: cases.closedAt,
+      extendedAt: cases.extendedAt,
       receivedAt: cases.receivedAt,
       assignedRole: cases.assignedRole,
       assignedUserId: cases.assignedUserId,

@@ -189,7 +189,7 @@ export function createDocumentReceiver(deps: DocumentReceiverDeps) {
             folio,
             tipo: lowerFirst(script.typeLabels[opened.case.type]),
             dependencia: opened.departmentName,
-            fechaLimite: formatDate(opened.case.dueAt, settings.locale, settings.timeZone),
+            fechaLimite: formatDate(new Date(opened.case.dueAt.getTime() - 1), settings.locale, settings.timeZone),
           }),
         );
         const calendar = calendarOf(settings);

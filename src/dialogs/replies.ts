@@ -36,7 +36,7 @@ function caseVars(script: DialogScript, ctx: ReplyContext, facts: CaseFacts): Re
     categoria: facts.categoryName,
     dependencia: facts.departmentName,
     estado: script.statusLabels[facts.status] ?? facts.status,
-    fechaLimite: formatDate(facts.dueAt, script.locale, ctx.timeZone),
+    fechaLimite: formatDate(new Date(facts.dueAt.getTime() - 1), script.locale, ctx.timeZone), // a business-day term ends at midnight after its last day
   };
 }
 

@@ -405,4 +405,8 @@ export const en: Record<MessageKey, string> = {
   'follow_up.survey.too_late': 'Thank you for telling us. More than {dias} days have passed since the answer, so case {folio} cannot be reopened; write to us what is still pending and we will open a new case.',
   'follow_up.reopened.subject': 'Case {folio} reopened: the citizen says it was not solved',
   'follow_up.reopened.body': 'The citizen answered that case {folio} was not solved, within the reopening period. The case is back with {dependencia}, now due on {fecha}.',
+  'error.extension_not_allowed': 'The follow-up policy allows no extension.',
+  'error.extension_used': 'This case already had its one extension.',
+  'error.extension_too_late': 'An extension must be granted before the term ends.',
+  'case.extended_notice': 'Your case {folio} needs more time: {reason}. The new due date for the answer is {date}.',
 };

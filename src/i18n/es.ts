@@ -404,6 +404,10 @@ export const es = {
   'follow_up.survey.too_late': 'Gracias por avisarnos. Pasaron más de {dias} días desde la respuesta, así que no podemos reabrir el folio {folio}; escríbenos lo que sigue pendiente y abriremos un caso nuevo.',
   'follow_up.reopened.subject': 'Folio {folio} reabierto: el ciudadano indica que no se resolvió',
   'follow_up.reopened.body': 'El ciudadano respondió que el folio {folio} no se resolvió, dentro del plazo para reabrirlo. El caso volvió a {dependencia} con nueva fecha límite el {fecha}.',
+  'error.extension_not_allowed': 'La política de seguimiento no permite prórroga.',
+  'error.extension_used': 'Este caso ya tuvo su única prórroga.',
+  'error.extension_too_late': 'La prórroga debe pedirse antes de que venza el plazo.',
+  'case.extended_notice': 'Tu caso {folio} necesita más tiempo: {reason}. La nueva fecha límite para la respuesta es el {date}.',
 } as const;
 
 export type MessageKey = keyof typeof es;

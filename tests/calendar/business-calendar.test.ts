@@ -50,3 +50,11 @@ describe('business calendar', () => {
     expect(saturdays.addTerm(new Date('2026-11-13T16:00:00Z'), { days: 1, unit: 'business' })).toEqual(new Date('2026-11-15T06:00:00Z'));
   });
 });
+
+describe('terms that start at midnight', () => {
+  it('count their own day, so an extension adds whole business days to the end of the term', () => {
+    const endOfTuesday = new Date('2026-12-16T06:00:00Z'); // midnight after Tue 15 Dec
+    expect(calendar.addTerm(endOfTuesday, { days: 1, unit: 'business' })).toEqual(new Date('2026-12-17T06:00:00Z')); // end of Wed 16
+    expect(calendar.addTerm(endOfTuesday, { days: 10, unit: 'business' })).toEqual(new Date('2026-12-31T06:00:00Z')); // end of Wed 30, Christmas skipped
+  });
+});

@@ -4,7 +4,7 @@ import { cases, caseSurveys, departments, type Case, type CaseEvent } from '../.
 import { t, type MessageKey } from '../../i18n/index.js';
 import { recordCaseEvent } from '../events.js';
 import { followUpCitizen } from './citizen-message.js';
-import { formatDate } from './dates.js';
+import { formatDueDate } from './dates.js';
 import type { FollowUpDeps, Reaction } from './follow-up.js';
 import { consoleCaseUrl, renderStaffMailHtml } from './mail-layout.js';
 import { departmentRecipients } from './recipients.js';
@@ -36,7 +36,7 @@ async function noticeText(tx: Tx, event: CaseEvent, current: Case, deps: FollowU
   const { locale } = deps;
   const data = event.data as { toDepartmentId?: number; organism?: string; to?: string };
   const department = async (id: number) => (await tx.select({ name: departments.name }).from(departments).where(eq(departments.id, id)).limit(1))[0]?.name ?? '';
-  const due = formatDate(current.dueAt, deps.calendar.timeZone, locale);
+  const due = formatDueDate(current.dueAt, deps.calendar.timeZone, locale);
   const say = (key: MessageKey, vars: Record<string, string> = {}) => t(locale, key, { folio: current.folio, fecha: due, ...vars });
   switch (event.type) {
     case 'case.received':
@@ -103,7 +103,7 @@ export const reopenedToDepartment: Reaction = {
     const recipients = await departmentRecipients(tx, current);
     const name = (await tx.select({ name: departments.name }).from(departments).where(eq(departments.id, current.departmentId)).limit(1))[0]?.name ?? '';
     const subject = t(locale, 'follow_up.reopened.subject', { folio: current.folio });
-    const body = t(locale, 'follow_up.reopened.body', { folio: current.folio, dependencia: name, fecha: formatDate(current.dueAt, deps.calendar.timeZone, locale) });
+    const body = t(locale, 'follow_up.reopened.body', { folio: current.folio, dependencia: name, fecha: formatDueDate(current.dueAt, deps.calendar.timeZone, locale) });
     const url = consoleCaseUrl(deps.publicUrl, current.id);
     if (deps.mail.enabled) {
       for (const r of recipients) {

@@ -24,3 +24,11 @@ export function formatMoment(at: Date, timeZone: string, locale: Locale): string
 export function formatDay(at: Date, timeZone: string, locale: Locale): string {
   return new Intl.DateTimeFormat(tag(locale), { timeZone, weekday: 'long', day: 'numeric', month: 'long' }).format(at).replace(',', '');
 }
+
+/**
+ * The last day to answer: a business-day term ends at midnight after its last day, which as a
+ * date would read as the day after; the instant just before it names the right day.
+ */
+export function formatDueDate(dueAt: Date, timeZone: string, locale: Locale): string {
+  return formatDate(new Date(dueAt.getTime() - 1), timeZone, locale);
+}

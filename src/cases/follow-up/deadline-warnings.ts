@@ -3,7 +3,7 @@ import { queryRows, type Tx } from '../../db/client.js';
 import { cases, categories, departments, followUpMarks } from '../../db/schema.js';
 import { t } from '../../i18n/index.js';
 import { recordCaseEvent } from '../events.js';
-import { formatDate } from './dates.js';
+import { formatDueDate } from './dates.js';
 import type { FollowUpDeps, Sweep } from './follow-up.js';
 import { consoleCaseUrl, renderStaffMailHtml } from './mail-layout.js';
 import type { EscalationPoint } from './policy.js';
@@ -66,7 +66,7 @@ async function warn(tx: Tx, deps: FollowUpDeps, caseId: number, point: Escalatio
   const overdue = now >= current.dueAt;
   const { locale } = deps;
   const [info] = await tx.select({ category: categories.name, department: departments.name }).from(categories).innerJoin(departments, eq(departments.id, current.departmentId)).where(eq(categories.id, current.categoryId)).limit(1);
-  const dueText = formatDate(current.dueAt, deps.calendar.timeZone, locale);
+  const dueText = formatDueDate(current.dueAt, deps.calendar.timeZone, locale);
   const left = deps.calendar.businessDaysBetween(now, current.dueAt);
   const subject = overdue
     ? t(locale, 'follow_up.deadline.subject_overdue', { folio: current.folio, date: dueText })

@@ -2,7 +2,7 @@ import { and, asc, eq, notInArray } from 'drizzle-orm';
 import { addDays, weekday } from '../../calendar/business-calendar.js';
 import { cases, categories, departments } from '../../db/schema.js';
 import { t } from '../../i18n/index.js';
-import { formatDate } from './dates.js';
+import { formatDate, formatDueDate } from './dates.js';
 import type { FollowUpDeps, Recurring } from './follow-up.js';
 import { consoleCaseUrl, renderStaffMailHtml } from './mail-layout.js';
 import type { DigestSchedule } from './policy.js';
@@ -73,7 +73,7 @@ export const digests: Recurring = {
             c.category,
             ...(withDepartment ? [names.get(c.departmentId) ?? ''] : []),
             t(locale, `console.status.${c.status}` as 'console.status.nuevo'),
-            formatDate(c.dueAt, deps.calendar.timeZone, locale),
+            formatDueDate(c.dueAt, deps.calendar.timeZone, locale),
             overdue ? t(locale, 'follow_up.digest.overdue_days', { days }) : t(locale, 'follow_up.digest.days_left', { days }),
           ],
           href: consoleCaseUrl(deps.publicUrl, c.id),

@@ -5,7 +5,7 @@ import { t } from '../../i18n/index.js';
 import { recordCaseEvent } from '../events.js';
 import { signAcknowledgementToken } from './acknowledgement-link.js';
 import { loadCaseSheet, mapLink, type CaseSheet } from './case-sheet.js';
-import { formatDate, formatDateTime } from './dates.js';
+import { formatDate, formatDateTime, formatDueDate } from './dates.js';
 import type { FollowUpDeps, Reaction, Sweep } from './follow-up.js';
 import { consoleCaseUrl, renderStaffMailHtml } from './mail-layout.js';
 import { coordinatorRecipients } from './recipients.js';
@@ -70,7 +70,7 @@ export function routingSheetRows(deps: Pick<FollowUpDeps, 'locale' | 'calendar'>
     [t(locale, 'follow_up.sheet.category'), sheet.category],
     [t(locale, 'follow_up.sheet.department'), sheet.department],
     [t(locale, 'follow_up.sheet.received'), formatDateTime(sheet.createdAt, zone, locale)],
-    [t(locale, 'follow_up.sheet.due'), formatDate(sheet.dueAt, zone, locale)],
+    [t(locale, 'follow_up.sheet.due'), formatDueDate(sheet.dueAt, zone, locale)],
     [t(locale, 'follow_up.sheet.channel'), sheet.channel],
     [t(locale, 'follow_up.sheet.citizen'), sheet.citizenName ?? t(locale, 'follow_up.sheet.anonymous')],
     [t(locale, 'follow_up.sheet.location'), where ? `${where}${map ? `\n${map}` : ''}` : t(locale, 'follow_up.sheet.no_location')],
@@ -230,7 +230,7 @@ export async function acknowledgeRoutingSheet(tx: Tx, sheetId: number, by: strin
   const sheet = updated[0];
   if (!sheet) return false;
   const [department] = await tx.select({ name: departments.name }).from(departments).where(eq(departments.id, sheet.departmentId)).limit(1);
-  await recordCaseEvent(tx, sheet.caseId, 'follow_up.acknowledged', { kind: 'staff', id: `enlace:${sheet.toAddress ?? ''}` }, { sheetId, by, department: department?.name ?? null, address: sheet.toAddress }, now);
+  await recordCaseEvent(tx, sheet.caseId, 'follow_up.acknowledged', { kind: 'system', id: 'acuse' }, { sheetId, by, department: department?.name ?? null, address: sheet.toAddress }, now);
   return true;
 }
 

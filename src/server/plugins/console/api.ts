@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { login, logout, type StaffPrincipal } from '../../../auth/sessions.js';
 import { changeStaffUser, createStaffUser, listStaffUsers, NewStaffUser, StaffUserChange } from '../../../auth/staff-admin.js';
 import { actOnCase, CaseAction } from '../../../cases/actions.js';
+import { caseDeadline } from '../../../cases/deadline-view.js';
 import { CategoryChange, CategoryInput, changeCategory, changeDepartment, createCategory, createDepartment, DepartmentChange, DepartmentInput, listCategories, listDepartments } from '../../../cases/catalog-admin.js';
 import type { FollowUpChannels } from '../../../cases/follow-up/citizen-message.js';
 import { OpenOnBehalfInput, openCaseOnBehalf } from '../../../cases/open-on-behalf.js';
@@ -106,11 +107,13 @@ export const consoleApiPlugin: FastifyPluginAsync<ConsoleApiOptions> = async (pl
       const page = await getCasePage(db, staff, request.params.id);
       if (!page) throw new NotFound('error.case_not_found');
       await db.insert(auditLog).values({ staffUserId: staff.id, action: 'case.viewed', subjectType: 'case', subjectId: String(page.id), ip: request.ip });
-      return { now: now().toISOString(), case: page };
+      const at = now();
+      const deadline = options.caseSettings.terms ? await caseDeadline(db, options.caseSettings.terms, page, at) : null;
+      return { now: at.toISOString(), case: { ...page, deadline } };
     });
 
     routes.post('/api/staff/cases/:id/actions', { schema: { params: CaseId, body: CaseAction } }, async (request) => {
-      const result = await actOnCase(db, staffOf(request), request.params.id, request.body, now(), options.locale, options.followUp);
+      const result = await actOnCase(db, staffOf(request), request.params.id, request.body, now(), options.locale, options.followUp, options.caseSettings.terms);
       // Every action leaves an event the follow-up may react to, besides any message to the citizen.
       options.onEnqueued();
       live.publish({ type: 'case.changed', caseId: result.caseId });
