@@ -42,6 +42,8 @@ async function api(method, url, body) {
   return data;
 }
 
+/** The last day to answer: a business-day term ends at midnight after it. */
+const fmtDay = (iso) => (iso ? new Date(new Date(iso).getTime() - 1).toLocaleDateString(document.documentElement.lang, { dateStyle: 'medium' }) : '');
 const fmtDate = (iso) => (iso ? new Date(iso).toLocaleString(document.documentElement.lang, { dateStyle: 'short', timeStyle: 'short' }) : '');
 const DAY = 86_400_000;
 const daysBetween = (a, b) => Math.floor((b - a) / DAY);
@@ -247,6 +249,35 @@ function describeEvent(item, ref) {
       return d.note;
     case 'case.opened':
       return `${tr('channel.' + d.channel)} · ${category(d.category)}`;
+    case 'case.extended':
+      return `${fmtDay(d.fromDueAt)} → ${fmtDay(d.toDueAt)}. ${d.reason ?? ''}`;
+    case 'case.escalated':
+      return tr('deadline.overdue_since', { date: fmtDay(d.dueAt) });
+    case 'case.reopened':
+      return tr('deadline.due_on', { date: fmtDay(d.dueAt) });
+    case 'case.survey_answered':
+      return d.solved ? tr('survey.rating', { n: d.rating }) : tr('survey.unsolved');
+    case 'follow_up.routing_sheet_sent':
+      return `${d.department ?? ''} · ${d.mailed ? d.to : tr('follow.not_mailed.' + (d.reason ?? 'mail_not_configured'))}`;
+    case 'follow_up.acknowledged':
+      return `${d.by} (${d.department ?? ''})`;
+    case 'follow_up.acknowledgement_reminded':
+    case 'follow_up.mail_sent':
+    case 'follow_up.mail_failed':
+    case 'follow_up.mail_resent':
+      return [tr('mail.' + (d.kind ?? 'notice')), d.to, d.subject, d.error, d.note].filter(Boolean).join(' · ');
+    case 'follow_up.acknowledgement_escalated':
+      return (d.to ?? []).join(', ');
+    case 'follow_up.deadline_warning':
+      return `${d.percent}% · ${(d.to ?? []).join(', ')}`;
+    case 'follow_up.citizen_notified':
+      return `${tr('notice.' + d.about)} · ${d.channel ? tr('channel.' + d.channel) : tr('follow.not_sent')}`;
+    case 'follow_up.survey_sent':
+      return tr('channel.' + d.channel);
+    case 'callback.requested':
+    case 'callback.attempted':
+    case 'callback.action_taken':
+      return [d.outcome && tr('callback.outcome.' + d.outcome), d.nextAction && tr('callback.next.' + d.nextAction), d.nextActionAt && fmtDate(d.nextActionAt), d.note ?? d.reason].filter(Boolean).join(' · ');
     default:
       return '';
   }
@@ -317,7 +348,7 @@ async function caseView(id) {
     const overdue = new Date(c.dueAt) < new Date(now) && !['cerrado', 'no_procede'].includes(c.status);
     const holder = ref.holders.find((u) => u.id === c.assignedUserId);
     facts.replaceChildren(
-      c.pendingContact && callPanel(c),
+      c.pendingContact ? callPanel(c) : '',
       h(
         'section',
         { class: 'panel' },
@@ -330,7 +361,7 @@ async function caseView(id) {
           h('dt', {}, tr('case.department')), h('dd', {}, c.department),
           h('dt', {}, tr('case.holder')), h('dd', {}, tr('level.' + c.assignedRole), holder ? ` · ${holder.name}` : ''),
           h('dt', {}, tr('filter.channel')), h('dd', {}, tr('channel.' + c.channel)),
-          h('dt', {}, tr('case.due')), h('dd', { class: overdue ? 'due' : undefined }, fmtDate(c.dueAt)),
+          h('dt', {}, tr('case.due')), h('dd', { class: overdue ? 'due' : undefined }, fmtDay(c.dueAt)),
           c.receivedAt && [h('dt', {}, tr('case.received_at')), h('dd', {}, fmtDate(c.receivedAt))],
           h('dt', {}, tr('case.description')), h('dd', {}, c.description),
         ),
@@ -356,15 +387,48 @@ async function caseView(id) {
           : h('ul', {}, c.attachments.map((a) => h('li', {}, h('a', { href: `/api/staff/cases/${c.id}/attachments/${a.id}`, target: '_blank', rel: 'noopener' }, a.filename ?? `${a.kind} #${a.id}`), ` (${Math.ceil(a.sizeBytes / 1024)} KB)`))),
       ),
     );
+    if (c.deadline) facts.append(deadlinePanel(c, now));
     timeline.replaceChildren(timelineList(c, ref));
     // Forms are rebuilt only when what they offer changes, so live updates do not erase typing.
-    const key = `${c.status}|${c.receivedAt}|${c.assignedRole}|${c.departmentId}|${c.pendingContact ? 1 : 0}`;
+    const key = `${c.status}|${c.receivedAt}|${c.assignedRole}|${c.departmentId}|${c.pendingContact ? 1 : 0}|${c.deadline?.extension.available ? 1 : 0}`;
     if (key !== builtFor) {
       builtFor = key;
       actions.replaceChildren(h('div', {}, h('h3', {}, tr('case.actions')), caseActions(c, ref, act)));
     }
   };
   await state.refresh();
+}
+
+/** The legal clock: due date and term, the extension, the forwarding term, and each automatic step with its date. */
+function deadlinePanel(c, now) {
+  const d = c.deadline;
+  const open = !['cerrado', 'no_procede'].includes(c.status);
+  const term = d.term ? tr('deadline.term.' + d.term.unit, { n: d.term.days }) : '';
+  const left = d.overdue ? tr('days.overdue', { n: Math.max(1, -d.daysLeft) }) : tr('deadline.business_left', { n: d.businessDaysLeft });
+  const step = (p) => {
+    const who = p.notify.map((n) => tr('deadline.notify.' + n)).join(' + ');
+    const what = p.escalate ? `${who} · ${tr('deadline.escalates')}` : who;
+    return h('li', { class: p.done ? 'done' : undefined }, `${p.done ? '✓ ' : ''}${p.percent}% · ${fmtDate(p.at)} · ${what}`);
+  };
+  const ack = d.acknowledgement;
+  return h(
+    'section',
+    { class: 'panel', 'aria-labelledby': 'deadline-title' },
+    h('h3', { id: 'deadline-title' }, tr('deadline.title')),
+    h(
+      'dl',
+      { class: 'facts' },
+      h('dt', {}, tr('deadline.due')), h('dd', { class: d.overdue ? 'due' : undefined }, fmtDay(d.dueAt), term && ` (${term})`, open ? ` · ${left}` : ''),
+      h('dt', {}, tr('deadline.extension')),
+      h('dd', {}, d.extension.usedAt ? tr('deadline.extension_used', { date: fmtDate(d.extension.usedAt), reason: d.extension.reason ?? '' }) : d.extension.available ? tr('deadline.extension_available', { date: fmtDay(d.extension.wouldMoveTo) }) : tr('deadline.extension_unavailable')),
+      h('dt', {}, tr('deadline.forwarding')),
+      h('dd', { class: d.forwarding.late ? 'due' : undefined }, d.forwarding.forwardedAt ? tr('deadline.forwarded', { date: fmtDate(d.forwarding.forwardedAt) }) : tr('deadline.forward_by', { date: fmtDay(d.forwarding.deadline) })),
+      h('dt', {}, tr('deadline.acknowledgement')),
+      h('dd', {}, !ack ? '—' : ack.acknowledgedAt ? tr('deadline.acknowledged', { by: ack.acknowledgedBy ?? '', date: fmtDate(ack.acknowledgedAt) }) : tr('deadline.not_acknowledged', { date: fmtDate(ack.sentAt), remind: fmtDate(ack.remindAt) })),
+    ),
+    open && h('h4', {}, tr('deadline.steps')),
+    open && h('ol', { class: 'checkpoints' }, d.checkpoints.map(step)),
+  );
 }
 
 /** Whom to call, or where to write by hand, and why the answer did not go by itself. */
@@ -401,8 +465,10 @@ function caseActions(c, ref, act) {
   }
   const moves = { responsable: ['encargado'], encargado: ['experto'], experto: ['encargado'] }[c.assignedRole];
   const dept = c.departmentId;
+  const mayExtend = c.deadline?.extension.available && ['admin', 'coordinador', 'responsable'].includes(state.user?.role);
   return [
     contacted,
+    mayExtend && actionForm(tr('action.extend'), [h('p', { class: 'muted' }, tr('action.extend_help', { date: fmtDay(c.deadline.extension.wouldMoveTo) })), field(tr('action.reason'), h('textarea', { name: 'reason', required: true }))], (f) => ({ kind: 'extend', reason: f.get('reason') }), act),
     actionForm(
       tr('action.derive_level'),
       [

@@ -59,6 +59,7 @@ export const FOLLOW_UP_TRIGGERS: ReadonlySet<CaseEventType> = new Set<CaseEventT
   'case.rejected',
   'case.extended',
   'case.reopened',
+  'case.answer_pending_contact',
 ]);
 
 export const CASE_EVENT_JOB = 'case.event';

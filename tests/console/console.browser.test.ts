@@ -29,7 +29,7 @@ async function addStaff(email: string, name: string, role: (typeof staffUsers.$i
 }
 
 async function newPage(width = 1280, height = 800): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height }, locale: 'es-MX' });
+  const context = await browser.newContext({ viewport: { width, height }, locale: 'es-MX', timezoneId: 'America/Mexico_City' });
   contexts.push(context);
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
@@ -113,6 +113,10 @@ describe(`the staff console in Chromium (${databaseKind})`, () => {
     await row.getByRole('link', { name: folio }).click();
     await rosa.getByRole('button', { name: 'Recepcionar' }).click();
     await rosa.locator('summary', { hasText: 'Derivar dentro de la dependencia' }).waitFor();
+    // The legal clock: the one extension, told to the citizen, then shown as used.
+    await expect.poll(() => rosa.locator('section[aria-labelledby=deadline-title]').innerText()).toContain('disponible una vez');
+    await runAction(rosa, 'Prórroga (ampliar el plazo una vez)', async (form) => form.getByLabel('Motivo').fill('Se espera material de bacheo'));
+    await expect.poll(() => rosa.locator('section[aria-labelledby=deadline-title]').innerText()).toContain('Se espera material de bacheo');
     await runAction(rosa, 'Derivar dentro de la dependencia', async (form) => {
       await form.getByLabel('Persona (opcional)').selectOption({ label: 'Enrique Encargado (Encargado)' });
       await form.getByLabel('Nota').fill('Para la cuadrilla de bacheo');

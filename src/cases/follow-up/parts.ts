@@ -3,14 +3,15 @@ import { acknowledgementSweep, routingSheetReaction } from './routing-sheet.js';
 import { deadlineSweep } from './deadline-warnings.js';
 import { digests } from './digests.js';
 import { citizenNotices, reopenedToDepartment, satisfactionSurvey } from './citizen-notices.js';
+import { CALLBACK_MESSAGE_JOB, callbackForPendingContact, callbackMessageJob } from './callback-actions.js';
 
 /**
  * The rules of the automatic follow-up, each in its own module: reactions to case events,
  * time-based sweeps, and calendar jobs. Adding a rule is adding it here.
  */
 export const followUpParts: FollowUpParts = {
-  reactions: [routingSheetReaction, citizenNotices, satisfactionSurvey, reopenedToDepartment],
+  reactions: [routingSheetReaction, citizenNotices, satisfactionSurvey, reopenedToDepartment, callbackForPendingContact],
   sweeps: [acknowledgementSweep, deadlineSweep],
   recurring: [digests],
-  jobs: new Map(),
+  jobs: new Map([[CALLBACK_MESSAGE_JOB, callbackMessageJob]]),
 };

@@ -5,6 +5,7 @@ import { login, logout, type StaffPrincipal } from '../../../auth/sessions.js';
 import { changeStaffUser, createStaffUser, listStaffUsers, NewStaffUser, StaffUserChange } from '../../../auth/staff-admin.js';
 import { actOnCase, CaseAction } from '../../../cases/actions.js';
 import { caseDeadline } from '../../../cases/deadline-view.js';
+import { CallbackOutcome, callbacksOfCase, listCallbacks, logCallbackAttempt, requestCallback } from '../../../cases/callbacks.js';
 import { CategoryChange, CategoryInput, changeCategory, changeDepartment, createCategory, createDepartment, DepartmentChange, DepartmentInput, listCategories, listDepartments } from '../../../cases/catalog-admin.js';
 import type { FollowUpChannels } from '../../../cases/follow-up/citizen-message.js';
 import { OpenOnBehalfInput, openCaseOnBehalf } from '../../../cases/open-on-behalf.js';
@@ -109,7 +110,7 @@ export const consoleApiPlugin: FastifyPluginAsync<ConsoleApiOptions> = async (pl
       await db.insert(auditLog).values({ staffUserId: staff.id, action: 'case.viewed', subjectType: 'case', subjectId: String(page.id), ip: request.ip });
       const at = now();
       const deadline = options.caseSettings.terms ? await caseDeadline(db, options.caseSettings.terms, page, at) : null;
-      return { now: at.toISOString(), case: { ...page, deadline } };
+      return { now: at.toISOString(), case: { ...page, deadline, callbacks: await callbacksOfCase(db, page.id) } };
     });
 
     routes.post('/api/staff/cases/:id/actions', { schema: { params: CaseId, body: CaseAction } }, async (request) => {
@@ -118,6 +119,26 @@ export const consoleApiPlugin: FastifyPluginAsync<ConsoleApiOptions> = async (pl
       options.onEnqueued();
       live.publish({ type: 'case.changed', caseId: result.caseId });
       return { result };
+    });
+
+    // Call-backs (issue 8): the operators' list and reports, asking for one, and logging each call.
+    const calendar = () => {
+      if (!options.caseSettings.terms) throw new Error('the follow-up calendar is not configured');
+      return options.caseSettings.terms.calendar;
+    };
+    routes.get('/api/staff/callbacks', { schema: { querystring: z.object({ departmentId: z.coerce.number().int().positive().max(2_147_483_647).optional() }) } }, async (request) => ({
+      now: now().toISOString(),
+      ...(await listCallbacks(db, staffOf(request), request.query.departmentId)),
+    }));
+    routes.post('/api/staff/cases/:id/callbacks', { schema: { params: CaseId, body: z.object({ reason: z.string().trim().max(2000).optional() }) } }, async (request) => {
+      const callback = await db.transaction((tx) => requestCallback(tx, staffOf(request), request.params.id, request.body.reason || null, now(), calendar()));
+      live.publish({ type: 'case.changed', caseId: request.params.id });
+      return { callback };
+    });
+    routes.post('/api/staff/callbacks/:id/attempts', { schema: { params: NumericId, body: z.object({ outcome: CallbackOutcome, note: z.string().trim().max(2000).optional() }) } }, async (request) => {
+      const step = await logCallbackAttempt(db, staffOf(request), request.params.id, request.body.outcome, request.body.note || null, now(), calendar());
+      options.onEnqueued();
+      return { step };
     });
 
     routes.get('/api/staff/cases/:id/attachments/:attachmentId', { schema: { params: CaseId.extend({ attachmentId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) }) } }, async (request, reply) => {

@@ -1,0 +1,46 @@
+import { eq } from 'drizzle-orm';
+import { callbacks, cases } from '../../db/schema.js';
+import { t } from '../../i18n/index.js';
+import type { JobHandler } from '../../scheduler/worker.js';
+import { CALLBACK_MESSAGE_JOB, requestCallback } from '../callbacks.js';
+import { recordCaseEvent } from '../events.js';
+import { followUpCitizen } from './citizen-message.js';
+import type { FollowUpDeps, Reaction } from './follow-up.js';
+
+/** An answer that must be given by phone opens a callback by itself. */
+export const callbackForPendingContact: Reaction = {
+  name: 'callback for an answer pending contact',
+  on: ['case.answer_pending_contact'],
+  async run(tx, _event, current, deps, now) {
+    if (current.status === 'no_procede') return;
+    await requestCallback(tx, null, current.id, 'answer_pending_contact', now, deps.calendar);
+  },
+};
+
+/**
+ * After three failed calls the citizen is asked to call back: on their channel or by email when
+ * Ventanilla can write to them; otherwise it stays a task ("enviar SMS") for the operators.
+ */
+export function callbackMessageJob(deps: FollowUpDeps): JobHandler {
+  return async (job, context) => {
+    const callbackId = Number(job.payload.callbackId);
+    await context.db.transaction(async (tx) => {
+      const [callback] = await tx.select().from(callbacks).where(eq(callbacks.id, callbackId)).for('update').limit(1);
+      if (callback && callback.status === 'open' && callback.nextAction === 'send_message') {
+        const [current] = await tx.select().from(cases).where(eq(cases.id, callback.caseId)).limit(1);
+        const text = t(deps.locale, 'callback.ask_to_call', { folio: current!.folio, municipio: deps.municipalityName });
+        const sent = await followUpCitizen(tx, current!, { text, author: 'system' }, deps.channels);
+        if (sent.kind === 'sent') {
+          await tx.update(callbacks).set({ status: 'closed', nextAction: 'none', nextActionAt: null, updatedAt: context.now }).where(eq(callbacks.id, callbackId));
+          await recordCaseEvent(tx, current!.id, 'callback.action_taken', { kind: 'system' }, { callbackId, action: 'send_message', channel: sent.channel, messageId: sent.messageId }, context.now);
+        } else {
+          await recordCaseEvent(tx, current!.id, 'callback.action_taken', { kind: 'system' }, { callbackId, action: 'send_message', manual: true, phone: callback.phone, text }, context.now);
+        }
+      }
+      await context.finish(tx);
+    });
+    deps.onEnqueued();
+  };
+}
+
+export { CALLBACK_MESSAGE_JOB };
