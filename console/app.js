@@ -100,6 +100,7 @@ function shell(current, ...content) {
       { 'aria-label': tr('nav.main') },
       link('#/bandeja', 'tray'),
       ['admin', 'coordinador', 'operador'].includes(role) && link('#/conversaciones', 'conversations'),
+      link('#/llamadas', 'callbacks'),
       link('#/nuevo', 'new_case'),
       ['admin', 'coordinador'].includes(role) && link('#/atencion', 'attention'),
       role !== 'operador' && link('#/estadisticas', 'stats'),
@@ -390,7 +391,7 @@ async function caseView(id) {
     if (c.deadline) facts.append(deadlinePanel(c, now));
     timeline.replaceChildren(timelineList(c, ref));
     // Forms are rebuilt only when what they offer changes, so live updates do not erase typing.
-    const key = `${c.status}|${c.receivedAt}|${c.assignedRole}|${c.departmentId}|${c.pendingContact ? 1 : 0}|${c.deadline?.extension.available ? 1 : 0}`;
+    const key = `${c.status}|${c.receivedAt}|${c.assignedRole}|${c.departmentId}|${c.pendingContact ? 1 : 0}|${c.deadline?.extension.available ? 1 : 0}|${c.callbacks?.some((x) => x.status === "open") ? 1 : 0}`;
     if (key !== builtFor) {
       builtFor = key;
       actions.replaceChildren(h('div', {}, h('h3', {}, tr('case.actions')), caseActions(c, ref, act)));
@@ -455,11 +456,19 @@ function caseActions(c, ref, act) {
   const final = ['cerrado', 'no_procede'].includes(c.status);
   const note = actionForm(tr('action.note_add'), field(tr('action.text'), h('textarea', { name: 'text', required: true })), (f) => ({ kind: 'note', text: f.get('text') }), act);
   const contacted = c.pendingContact && actionForm(tr('action.contacted'), field(tr('action.note'), h('textarea', { name: 'note', required: true })), (f) => ({ kind: 'contacted', note: f.get('note') }), act, true);
-  if (final) return [contacted, notice('warn', tr('case.closed')), note];
+  const callback = c.callbacks?.find((x) => x.status === 'open');
+  const callbackPart = callback
+    ? notice('warn', `${tr('callback.request')}: ${tr('callback.next.' + callback.nextAction)} · ${fmtDate(callback.nextActionAt)}`)
+    : actionForm(tr('callback.request'), [h('p', { class: 'muted' }, tr('callback.request_help')), field(tr('action.reason'), h('textarea', { name: 'reason' }))], (f) => f.get('reason'), async (reason) => {
+        await api('POST', `/api/staff/cases/${c.id}/callbacks`, reason ? { reason } : {});
+        await state.refresh();
+      });
+  if (final) return [contacted, callbackPart, notice('warn', tr('case.closed')), note];
   if (!c.receivedAt) {
     return [
       notice('warn', tr('case.not_received')),
       h('form', { class: 'panel', onsubmit: async (e) => (e.preventDefault(), act({ kind: 'receive' }).catch((err) => document.getElementById('flash').replaceChildren(notice('error', err.message)))) }, h('p', { class: 'muted' }, tr('action.receive_help')), h('button', { type: 'submit' }, tr('action.receive'))),
+      callbackPart,
       note,
     ];
   }
@@ -468,6 +477,7 @@ function caseActions(c, ref, act) {
   const mayExtend = c.deadline?.extension.available && ['admin', 'coordinador', 'responsable'].includes(state.user?.role);
   return [
     contacted,
+    callbackPart,
     mayExtend && actionForm(tr('action.extend'), [h('p', { class: 'muted' }, tr('action.extend_help', { date: fmtDay(c.deadline.extension.wouldMoveTo) })), field(tr('action.reason'), h('textarea', { name: 'reason', required: true }))], (f) => ({ kind: 'extend', reason: f.get('reason') }), act),
     actionForm(
       tr('action.derive_level'),
@@ -615,6 +625,51 @@ async function newCaseView() {
 }
 
 // ---------- administration ----------
+
+// ---------- call-backs ----------
+
+/** The operators' calls: due ones first with one button per outcome; then the voicemail and wrong-number reports. */
+async function callbacksView() {
+  const status = h('div', { id: 'flash' });
+  const body = h('div', {}, tr('loading'));
+  shell('callbacks', h('h2', {}, tr('callback.title')), status, body);
+  state.refresh = async () => {
+    const { now, open, voicemailReport, communicationsOffice } = await api('GET', '/api/staff/callbacks');
+    const at = new Date(now).getTime();
+    const table = (rows, withButtons) =>
+      h('div', { class: 'table-wrap' }, h('table', { class: 'admin' },
+        h('thead', {}, h('tr', {}, [tr('col.folio'), tr('callback.col.phone'), tr('case.department'), tr('callback.col.next'), tr('callback.col.when'), tr('callback.col.failed'), withButtons && tr('callback.col.log')].filter(Boolean).map((k) => h('th', { scope: 'col' }, k)))),
+        h('tbody', {}, rows.map((c) => {
+          const due = c.nextActionAt && new Date(c.nextActionAt).getTime() <= at;
+          return h('tr', { class: due ? 'overdue' : undefined },
+            h('td', {}, h('a', { href: `#/caso/${c.caseId}` }, c.folio), c.citizenName ? ` · ${c.citizenName}` : ''),
+            h('td', {}, c.phone ?? '—'),
+            h('td', {}, c.department),
+            h('td', {}, tr('callback.next.' + c.nextAction)),
+            h('td', {}, c.nextActionAt ? fmtDate(c.nextActionAt) : '—', due ? [' ', h('span', { class: 'badge late' }, tr('callback.due'))] : ''),
+            h('td', {}, String(c.failedCalls)),
+            withButtons && h('td', { class: 'outcomes' }, ['no_answer', 'voicemail', 'wrong_number', 'reached'].map((outcome) =>
+              h('button', { type: 'button', class: 'small', onclick: async () => {
+                try {
+                  const { step } = await api('POST', `/api/staff/callbacks/${c.id}/attempts`, { outcome });
+                  status.replaceChildren(notice('ok', [tr('callback.logged', { next: tr('callback.next.' + step.nextAction) }), step.instruction ? ' ' + tr('callback.instruction.' + step.instruction) : ''].join('')));
+                  await state.refresh();
+                } catch (error) {
+                  status.replaceChildren(notice('error', error.message));
+                }
+              } }, tr('callback.outcome.' + outcome)))),
+          );
+        }))));
+    body.replaceChildren(
+      open.length === 0 ? notice('ok', tr('callback.empty')) : table(open, true),
+      h('h3', { class: 'spaced' }, tr('callback.voicemail_report')),
+      voicemailReport.length === 0 ? h('p', { class: 'muted' }, '—') : table(voicemailReport, false),
+      h('h3', { class: 'spaced' }, tr('callback.communications')),
+      communicationsOffice.length === 0 ? h('p', { class: 'muted' }, '—') : table(communicationsOffice, false),
+    );
+  };
+  await state.refresh();
+}
 
 function adminTable(head, rows) {
   return h('div', { class: 'table-wrap' }, h('table', { class: 'admin' }, h('thead', {}, h('tr', {}, head.map((k) => h('th', { scope: 'col' }, tr('admin.' + k))))), h('tbody', {}, rows)));
@@ -921,6 +976,7 @@ async function route() {
     if (parts[0] === 'caso' && parts[1]) return await caseView(Number(parts[1]));
     if (parts[0] === 'conversaciones') return await conversationsView(parts[1]);
     if (parts[0] === 'nuevo') return await newCaseView();
+    if (parts[0] === 'llamadas') return await callbacksView();
     if (parts[0] === 'admin' && parts[1] === 'personal') return await usersView();
     if (parts[0] === 'admin' && parts[1] === 'dependencias') return await departmentsView();
     if (parts[0] === 'admin' && parts[1] === 'categorias') return await categoriesView();

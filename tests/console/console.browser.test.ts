@@ -236,4 +236,27 @@ describe(`the staff console in Chromium (${databaseKind})`, () => {
     expect(await admin.locator('figure .bar').count()).toBeGreaterThan(0);
     await admin.screenshot({ path: `${SCREENSHOTS}console-attention.png`, fullPage: true });
   }, 120_000);
+  it('lists call-backs with their next action and logs an outcome with one click', async () => {
+    const admin = await newPage();
+    await admin.goto(`${base}/console`);
+    await admin.getByLabel('Correo electrónico').fill(ADMIN.email);
+    await admin.getByLabel('Contraseña').fill(ADMIN.password);
+    await admin.getByRole('button', { name: 'Entrar' }).click();
+    await admin.getByRole('heading', { name: 'Bandeja de trabajo' }).waitFor();
+    await admin.getByRole('link', { name: 'Abrir caso' }).click();
+    await admin.getByLabel('Descripción').fill('Comentario en Facebook: fuga de agua en la calle Juárez 8');
+    await admin.getByLabel('Nombre', { exact: true }).fill('Tomás Rivera');
+    await admin.getByLabel('Teléfono', { exact: true }).fill('55 4444 5555');
+    await admin.getByRole('button', { name: 'Abrir caso' }).click();
+    await admin.getByRole('link', { name: /^AC-/ }).last().click();
+    await runAction(admin, 'Requiere llamada', async (form) => form.getByLabel('Motivo').fill('Confirmar el número exterior'));
+    await admin.getByText('Requiere llamada: llamar').waitFor();
+
+    await admin.getByRole('link', { name: 'Llamadas' }).click();
+    const row = admin.locator('tr', { hasText: 'Tomás Rivera' });
+    await row.getByRole('button', { name: 'Buzón de voz' }).click();
+    await admin.getByText('Primer buzón: deja ahora un mensaje de voz con el folio.').waitFor();
+    expect(await row.innerText()).toContain('1');
+    await admin.screenshot({ path: `${SCREENSHOTS}console-callbacks.png`, fullPage: true });
+  }, 120_000);
 });
