@@ -780,20 +780,21 @@ async function categoriesView() {
   const { departments } = await api('GET', '/api/staff/admin/departments');
   const deptOptions = departments.map((d) => [d.id, d.name]);
   const typeOptions = [['', tr('admin.none')], ...TYPES.map((t) => [t, tr('type.' + t)])];
+  const unitOptions = [['calendar', tr('deadline.unit.calendar')], ['business', tr('deadline.unit.business')]];
   const create = h(
     'form',
     { class: 'panel', onsubmit: (e) => {
       e.preventDefault();
       const f = new FormData(create);
       guarded(status, async () => {
-        await api('POST', '/api/staff/admin/categories', { code: f.get('code'), name: f.get('name'), departmentId: Number(f.get('departmentId')), defaultType: f.get('defaultType') || null, dueDays: f.get('dueDays') ? Number(f.get('dueDays')) : null });
+        await api('POST', '/api/staff/admin/categories', { code: f.get('code'), name: f.get('name'), departmentId: Number(f.get('departmentId')), defaultType: f.get('defaultType') || null, dueDays: f.get('dueDays') ? Number(f.get('dueDays')) : null, dueUnit: f.get('dueUnit') || null });
         create.reset();
         state.ref = null;
         await state.refresh();
       });
     } },
     h('h3', {}, tr('admin.new')),
-    h('div', { class: 'grid2' }, field(tr('admin.code'), h('input', { name: 'code', required: true, pattern: '[a-z0-9-]{2,60}' })), field(tr('admin.name'), h('input', { name: 'name', required: true })), field(tr('admin.department'), select('departmentId', deptOptions, '')), field(tr('admin.default_type'), select('defaultType', typeOptions, '')), field(tr('admin.due_days'), h('input', { name: 'dueDays', type: 'number', min: 1, max: 365 }))),
+    h('div', { class: 'grid2' }, field(tr('admin.code'), h('input', { name: 'code', required: true, pattern: '[a-z0-9-]{2,60}' })), field(tr('admin.name'), h('input', { name: 'name', required: true })), field(tr('admin.department'), select('departmentId', deptOptions, '')), field(tr('admin.default_type'), select('defaultType', typeOptions, '')), field(tr('admin.due_days'), h('input', { name: 'dueDays', type: 'number', min: 1, max: 365 })), field(tr('admin.due_unit'), select('dueUnit', unitOptions, ''))),
     h('button', { type: 'submit' }, tr('admin.create')),
   );
   shell('categories', h('h2', {}, tr('admin.categories')), status, table, create);
@@ -807,9 +808,10 @@ async function categoriesView() {
           const dept = select('departmentId', deptOptions, c.departmentId, { 'aria-label': `${tr('admin.department')} ${c.code}` });
           const type = select('defaultType', typeOptions, c.defaultType ?? '', { 'aria-label': `${tr('admin.default_type')} ${c.code}` });
           const due = h('input', { type: 'number', min: 1, max: 365, value: c.dueDays ?? '', 'aria-label': `${tr('admin.due_days')} ${c.code}` });
+          const unit = select('dueUnit', unitOptions, c.dueUnit ?? 'calendar', { 'aria-label': `${tr('admin.due_unit')} ${c.code}` });
           const patch = (body) => guarded(status, async () => (await api('PATCH', `/api/staff/admin/categories/${c.id}`, body), (state.ref = null), await state.refresh()));
-          return h('tr', {}, h('td', {}, c.code), h('td', {}, name), h('td', {}, dept), h('td', {}, type), h('td', {}, due),
-            h('td', {}, h('div', { class: 'row' }, h('button', { type: 'button', onclick: () => patch({ name: name.value, departmentId: Number(dept.value), defaultType: type.value || null, dueDays: due.value ? Number(due.value) : null }) }, tr('admin.save')), h('button', { type: 'button', class: 'secondary', onclick: () => patch({ active: !c.active }) }, c.active ? tr('admin.deactivate') : tr('admin.activate')))));
+          return h('tr', {}, h('td', {}, c.code), h('td', {}, name), h('td', {}, dept), h('td', {}, type), h('td', {}, due, ' ', unit),
+            h('td', {}, h('div', { class: 'row' }, h('button', { type: 'button', onclick: () => patch({ name: name.value, departmentId: Number(dept.value), defaultType: type.value || null, dueDays: due.value ? Number(due.value) : null, dueUnit: unit.value }) }, tr('admin.save')), h('button', { type: 'button', class: 'secondary', onclick: () => patch({ active: !c.active }) }, c.active ? tr('admin.deactivate') : tr('admin.activate')))));
         }),
       ),
     );
@@ -941,6 +943,7 @@ function statsView(query) {
         barChart(tr('stats.by_type'), sorted(stats.byType).map(([k, n]) => [tr('type.' + k), n])),
         barChart(tr('stats.by_channel'), sorted(stats.byChannel).map(([k, n]) => [tr('channel.' + k), n])),
         barChart(tr('stats.by_status'), STATUSES.filter((s) => stats.byStatus[s] > 0).map((s) => [tr('status.' + s), stats.byStatus[s]])),
+        stats.satisfaction.answered > 0 && barChart(tr('stats.satisfaction', { avg: stats.satisfaction.averageRating ?? '—', n: stats.satisfaction.answered, unsolved: stats.satisfaction.unsolved, reopened: stats.satisfaction.reopened }), ['5', '4', '3', '2', '1'].map((r) => [`${r} ★`, stats.satisfaction.byRating[r]])),
       ),
       h('section', { class: 'panel', 'aria-labelledby': 'per-dept' },
         h('h3', { id: 'per-dept' }, tr('stats.per_department')),

@@ -16,6 +16,8 @@ export const CategoryInput = z.object({
   departmentId: z.number().int().positive(),
   defaultType: CaseType.nullable().default(null),
   dueDays: z.number().int().min(1).max(365).nullable().default(null),
+  /** Whether `dueDays` counts calendar or business days (holidays from the follow-up policy). */
+  dueUnit: z.enum(['calendar', 'business']).nullable().default(null),
 });
 export const CategoryChange = CategoryInput.omit({ code: true }).partial().extend({ active: z.boolean().optional() });
 

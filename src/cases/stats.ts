@@ -1,8 +1,8 @@
-import { and, asc, eq, gte, lte, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gte, isNotNull, lte, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { StaffPrincipal } from '../auth/sessions.js';
 import type { Executor } from '../db/client.js';
-import { cases, departments } from '../db/schema.js';
+import { caseEvents, cases, caseSurveys, departments } from '../db/schema.js';
 import { Forbidden } from '../errors.js';
 import { CaseStatus, CaseType } from './case-type.js';
 
@@ -42,6 +42,8 @@ export interface CaseStats {
   byType: Record<CaseType, number>;
   byChannel: Record<string, number>;
   byStatus: Record<CaseStatus, number>;
+  /** Answers to the question asked after the final answer (issue 8), for the cases of the period. */
+  satisfaction: { answered: number; averageRating: number | null; byRating: Record<'1' | '2' | '3' | '4' | '5', number>; unsolved: number; reopened: number };
 }
 
 /**
@@ -85,7 +87,28 @@ export async function caseStats(ex: Executor, staff: StaffPrincipal, query: Stat
     .filter((d) => d.active || perDepartment.has(d.id))
     .map((d) => ({ departmentId: d.id, department: d.name, ...countsOf(perDepartment.get(d.id) ?? [], now) }));
 
-  return { from: from.toISOString(), to: to.toISOString(), scope: departmentScope === undefined ? 'all' : 'department', totals: countsOf(rows, now), byDepartment, byType, byChannel, byStatus };
+  const answers = await ex
+    .select({ rating: caseSurveys.rating, solved: caseSurveys.solved, caseId: caseSurveys.caseId })
+    .from(caseSurveys)
+    .innerJoin(cases, eq(cases.id, caseSurveys.caseId))
+    .where(and(isNotNull(caseSurveys.answeredAt), ...where));
+  const ratings = answers.map((a) => a.rating).filter((r): r is number => r !== null);
+  const byRating = { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 };
+  for (const r of ratings) byRating[String(r) as keyof typeof byRating] += 1;
+  const reopened = await ex
+    .select({ n: sql<number>`count(distinct ${caseEvents.caseId})::int` })
+    .from(caseEvents)
+    .innerJoin(cases, eq(cases.id, caseEvents.caseId))
+    .where(and(eq(caseEvents.type, 'case.reopened'), ...where));
+  const satisfaction = {
+    answered: answers.length,
+    averageRating: ratings.length ? Math.round((ratings.reduce((a, b) => a + b, 0) / ratings.length) * 10) / 10 : null,
+    byRating,
+    unsolved: answers.filter((a) => a.solved === false).length,
+    reopened: Number(reopened[0]?.n ?? 0),
+  };
+
+  return { from: from.toISOString(), to: to.toISOString(), scope: departmentScope === undefined ? 'all' : 'department', totals: countsOf(rows, now), byDepartment, byType, byChannel, byStatus, satisfaction };
 }
 
 type StatsRow = { status: CaseStatus; createdAt: Date; closedAt: Date | null; dueAt: Date };

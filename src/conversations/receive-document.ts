@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { describeBusinessHours } from '../business-hours.js';
 import { describeNextOpening } from '../calendar/next-opening.js';
+import { answerPendingSurvey } from '../cases/satisfaction.js';
 import type { Classification } from '../cases/classification.js';
 import { recordCaseEvent } from '../cases/events.js';
 import { openCase } from '../cases/open-case.js';
@@ -107,6 +108,15 @@ export function createDocumentReceiver(deps: DocumentReceiverDeps) {
         await markUndeliverable(tx, inbound, stored.id, at);
         await recordConversationEvent(tx, conversation.id, 'message.not_answered', { messageId: stored.id, reason: inbound.noAnswer });
         return { duplicate: false as const, conversation, message: stored, caseId: undefined, outcome: 'stored' as const, outbound: [] };
+      }
+
+      // A reply to "¿se resolvió tu caso?" (the quoted question already trimmed) is the survey's answer (issue 8).
+      if (settings.terms) {
+        const surveyReply = await answerPendingSurvey(tx, conversation.id, { text: inbound.text }, at, { terms: settings.terms, locale: settings.locale });
+        if (surveyReply !== null) {
+          const reply = await answer(tx, inbound, conversation, stored.id, undefined, [surveyReply]);
+          return { duplicate: false as const, conversation, message: stored, caseId: undefined, outcome: 'answered' as const, outbound: reply ? [reply] : [] };
+        }
       }
 
       const existing = target?.case ?? (await latestCase(tx, conversation.id));

@@ -492,4 +492,8 @@ export const en: Record<MessageKey, string> = {
   'console.callback.next.none': 'nothing',
   'console.callback.instruction.leave_voicemail': 'First voicemail: leave a voice message with the case number now.',
   'console.callback.logged': 'Logged. Next action: {next}.',
+  'console.admin.due_unit': 'Counted as',
+  'console.deadline.unit.calendar': 'calendar days',
+  'console.deadline.unit.business': 'business days',
+  'console.stats.satisfaction': 'Satisfaction: {avg}/5 from {n} answers; {unsolved} “not solved”, {reopened} reopened',
 };

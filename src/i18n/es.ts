@@ -491,6 +491,10 @@ export const es = {
   'console.callback.next.none': 'nada',
   'console.callback.instruction.leave_voicemail': 'Primer buzón: deja ahora un mensaje de voz con el folio.',
   'console.callback.logged': 'Registrado. Siguiente acción: {next}.',
+  'console.admin.due_unit': 'Cómo se cuentan',
+  'console.deadline.unit.calendar': 'días naturales',
+  'console.deadline.unit.business': 'días hábiles',
+  'console.stats.satisfaction': 'Satisfacción: {avg}/5 en {n} respuestas; {unsolved} «no se resolvió», {reopened} reabiertos',
 } as const;
 
 export type MessageKey = keyof typeof es;

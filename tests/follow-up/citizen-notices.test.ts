@@ -38,7 +38,8 @@ async function setUp(withEmail: boolean) {
     return result;
   };
   const types = async (caseId: number) => (await app.database.db.select().from(caseEvents).where(eq(caseEvents.caseId, caseId)).orderBy(asc(caseEvents.id))).map((e) => e.type);
-  return { app, clock, act, post, say, types };
+  const get = (url: string) => app.app.inject({ method: 'GET', url, headers: { cookie: session.cookie } });
+  return { app, clock, act, post, get, say, types };
 }
 
 async function webChatCase(app: TestApp, say: (text: string) => Promise<{ conversationId: string }>) {
@@ -93,7 +94,7 @@ describe(`citizen notices and the satisfaction survey, on ${databaseKind}`, () =
   });
 
   it('records a rating, and after the reopening period says the case cannot be reopened', async () => {
-    const { app, clock, act, say } = await setUp(false);
+    const { app, clock, act, get, say } = await setUp(false);
     try {
       const { caseRow } = await webChatCase(app, say);
       await act(caseRow.id, { kind: 'receive' });
@@ -110,6 +111,8 @@ describe(`citizen notices and the satisfaction survey, on ${databaseKind}`, () =
       const late = await say('no');
       expect(late.replies[0]!.text).toContain('no podemos reabrir');
       expect((await app.database.db.select().from(cases).where(eq(cases.id, second.caseRow.id)))[0]!.status).toBe('cerrado');
+      const stats = (await get('/api/staff/stats')).json().stats;
+      expect(stats.satisfaction).toEqual({ answered: 2, averageRating: 4, byRating: { '1': 0, '2': 0, '3': 0, '4': 1, '5': 0 }, unsolved: 1, reopened: 0 });
     } finally {
       await app.close();
     }
@@ -127,6 +130,16 @@ describe(`citizen notices and the satisfaction survey, on ${databaseKind}`, () =
       expect(bodies[0]).toContain(`Tu caso ${folio} ya fue recibido`);
       expect(bodies.some((b) => b.includes('Se tapó el bache.'))).toBe(true);
       expect(bodies.some((b) => b.includes(`¿Se resolvió tu caso ${folio}?`))).toBe(true);
+
+      // Her reply by mail (the quoted question trimmed by the channel) answers the survey.
+      const reply = await app.conversations.receiveDocument({
+        channel: 'email', channelUserId: 'marta@correo.example', externalId: '<respuesta-1@correo.example>', receivedAt: new Date('2026-11-25T16:00:00Z'), senderName: 'Marta Ruiz',
+        subject: `Re: ${folio}`, text: '5', attachments: [], rejectedAttachments: [], threadKey: `marta@correo.example ${folio}`, repliesTo: [], noAnswer: undefined, undeliverable: [],
+        answersPerHour: 5, maxAttachmentBytes: 10_000_000, payload: {},
+      });
+      expect(reply.replies.map((r) => r.text).join(' ')).toContain('Gracias por tu calificación');
+      const [survey] = await app.database.db.select().from(caseSurveys).where(eq(caseSurveys.caseId, id));
+      expect(survey).toMatchObject({ solved: true, rating: 5 });
     } finally {
       await app.close();
     }

@@ -71,6 +71,22 @@ describe(`legal deadlines, on ${databaseKind}`, () => {
     }
   });
 
+  it('lets an admin give a category its own term in business days from the console', async () => {
+    const { app, post } = await setUp();
+    try {
+      const login = await app.app.inject({ method: 'POST', url: '/api/staff/login', payload: ADMIN });
+      const headers = { cookie: String(login.headers['set-cookie']).split(';')[0]!, 'x-csrf-token': login.json().csrfToken as string };
+      const { categories } = (await app.app.inject({ method: 'GET', url: '/api/staff/admin/categories', headers })).json() as { categories: Array<{ id: number; code: string }> };
+      const parks = categories.find((c) => c.code === 'parques-jardines')!;
+      const patched = await app.app.inject({ method: 'PATCH', url: `/api/staff/admin/categories/${parks.id}`, headers, payload: { dueDays: 3, dueUnit: 'business' } });
+      expect(patched.statusCode).toBe(200);
+      const { id } = (await post('/api/staff/cases', { channel: 'presencial', type: 'reporte', category: 'parques-jardines', description: 'Árbol caído', name: 'Ana' })).json().case as { id: number };
+      expect((await app.database.db.select().from(cases).where(eq(cases.id, id)))[0]!.dueAt.toISOString()).toBe('2026-11-28T06:00:00.000Z'); // end of Fri 27 Nov
+    } finally {
+      await app.close();
+    }
+  });
+
   it('refuses an extension once the term has ended', async () => {
     const { app, clock, post } = await setUp();
     try {
