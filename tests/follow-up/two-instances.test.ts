@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCase } from '../../src/cases/open-case.js';
-import { queueStaffMail } from '../../src/cases/follow-up/staff-mail.js';
 import { openDatabase, queryRows, type Database } from '../../src/db/client.js';
 import { citizens } from '../../src/db/schema.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
@@ -36,23 +35,28 @@ afterAll(async () => {
 });
 
 describe(`two instances on one ${databaseKind} database`, () => {
-  it('send each follow-up mail exactly once between them', async () => {
+  it('send each routing sheet exactly once between them', async () => {
     const cases = 12;
+    const categories = ['alumbrado-publico', 'baches-pavimento', 'agua-drenaje'];
+    const folios: string[] = [];
     await database.db.transaction(async (tx) => {
       for (let i = 0; i < cases; i += 1) {
         const [citizen] = await tx.insert(citizens).values({ name: `Vecino ${i}` }).returning();
-        const opened = await openCase(tx, { type: 'reporte', category: 'alumbrado-publico', description: `Lámpara ${i} apagada`, citizenId: citizen!.id, channel: 'telefono', actor: { kind: 'system' } }, { folioPrefix: 'AC', defaultDueDays: 30, timeZone: 'America/Mexico_City' }, NOW);
-        await queueStaffMail(tx, { dedupKey: `aviso:${opened.case.id}`, kind: 'notice', caseId: opened.case.id, to: `enlace${i}@municipio.example`, subject: `Aviso ${opened.case.folio}`, text: 'Aviso' }, 'municipio.example');
+        const opened = await openCase(tx, { type: 'reporte', category: categories[i % 3]!, description: `Reporte ${i}`, citizenId: citizen!.id, channel: 'telefono', actor: { kind: 'system' } }, { folioPrefix: 'AC', defaultDueDays: 30, timeZone: 'America/Mexico_City' }, NOW);
+        folios.push(opened.case.folio);
       }
     });
 
+    // Both instances poll at once, twice: case events, sheet decisions and deliveries are shared between them.
     const [a, b] = await Promise.all(apps.map((app) => app.scheduler.runDue()));
-    await Promise.all(apps.map((app) => app.scheduler.runDue()));
+    const [c, d] = await Promise.all(apps.map((app) => app.scheduler.runDue()));
 
-    expect(a! + b!).toBeGreaterThanOrEqual(cases);
-    for (let i = 0; i < cases; i += 1) expect(smtp.mails.filter((m) => m.to.includes(`enlace${i}@municipio.example`))).toHaveLength(1);
-    const sentEvents = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from case_events where type = 'follow_up.mail_sent' and data->>'kind' = 'notice'`);
+    expect(a! + b! + c! + d!).toBe(cases * 2); // one case event and one delivery per case
+    for (const folio of folios) expect(smtp.mails.filter((m) => String(m.parsed.subject).startsWith(`Hoja de trámite ${folio}:`))).toHaveLength(1);
+    const sentEvents = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from case_events where type = 'follow_up.mail_sent' and data->>'kind' = 'routing_sheet'`);
     expect(Number(sentEvents[0]!.n)).toBe(cases);
+    const sheets = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from routing_sheets`);
+    expect(Number(sheets[0]!.n)).toBe(cases);
     const pending = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from jobs where status <> 'done' and kind <> 'follow_up.sweep'`);
     expect(Number(pending[0]!.n)).toBe(0);
   });
