@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull, lte, notInArray } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import { cases, departments, followUpMarks, routingSheets } from '../../db/schema.js';
-import { t } from '../../i18n/index.js';
+import { catalogue, t, type Locale } from '../../i18n/index.js';
 import { recordCaseEvent } from '../events.js';
 import { signAcknowledgementToken } from './acknowledgement-link.js';
 import { loadCaseSheet, mapLink, type CaseSheet } from './case-sheet.js';
@@ -71,7 +71,7 @@ export function routingSheetRows(deps: Pick<FollowUpDeps, 'locale' | 'calendar'>
     [t(locale, 'follow_up.sheet.department'), sheet.department],
     [t(locale, 'follow_up.sheet.received'), formatDateTime(sheet.createdAt, zone, locale)],
     [t(locale, 'follow_up.sheet.due'), formatDueDate(sheet.dueAt, zone, locale)],
-    [t(locale, 'follow_up.sheet.channel'), sheet.channel],
+    [t(locale, 'follow_up.sheet.channel'), channelLabel(locale, sheet.channel)],
     [t(locale, 'follow_up.sheet.citizen'), sheet.citizenName ?? t(locale, 'follow_up.sheet.anonymous')],
     [t(locale, 'follow_up.sheet.location'), where ? `${where}${map ? `\n${map}` : ''}` : t(locale, 'follow_up.sheet.no_location')],
     [
@@ -234,3 +234,8 @@ export async function acknowledgeRoutingSheet(tx: Tx, sheetId: number, by: strin
   return true;
 }
 
+
+/** "Teléfono" rather than "telefono"; an unknown channel shows as it is stored. */
+function channelLabel(locale: Locale, channel: string): string {
+  return (catalogue(locale) as Record<string, string>)[`console.channel.${channel}`] ?? channel;
+}
