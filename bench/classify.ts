@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { classifyWithLexicon } from '../src/cases/classify.js';
+import { classifyWithLexicon } from '../src/understanding/classify.js';
 import { packageRoot } from '../src/paths.js';
 import { getModelClassifier } from '../src/understanding/classifier-model.js';
 import { readLabelledCsv, type LabelledText } from '../src/understanding/corpus.js';

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { classify } from '../src/cases/classify.js';
+import { classify } from '../src/understanding/classify.js';
 import { parseEmail } from '../src/channels/email/parse.js';
 import { emailChannel } from '../src/channels/email/index.js';
 import { loadConfig } from '../src/config.js';

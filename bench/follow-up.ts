@@ -29,7 +29,7 @@ export async function benchFollowUp(target: DatabaseTarget, openCases = 5000): P
   const calendar = new BusinessCalendar('America/Mexico_City', parseBusinessHours('lun-vie 08:00-15:00'), policy.holidays);
   const deps: FollowUpDeps = {
     db: database.db, policy, calendar, terms: { policy, calendar, defaultDueDays: 30 }, locale: 'es', municipalityName: 'Bench', publicUrl: 'http://localhost',
-    mail: { enabled: true, fromDomain: 'bench.example' }, channels: { email: false }, linkSecret: Buffer.alloc(32), onEnqueued: () => undefined,
+    mail: { enabled: true, fromDomain: 'bench.example' }, channels: { email: false }, linkSecret: Buffer.alloc(32),
     logger: { info() {}, warn() {}, error() {} },
   };
   let started = performance.now();

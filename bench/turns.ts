@@ -1,6 +1,7 @@
-import { classify } from '../src/cases/classify.js';
+import { classify } from '../src/understanding/classify.js';
 import { openDatabase, type DatabaseTarget } from '../src/db/client.js';
 import { createConversationService } from '../src/conversations/service.js';
+import { DomainEvents } from '../src/events/domain-events.js';
 import { parseBusinessHours } from '../src/business-hours.js';
 import { loadDialogScript } from '../src/dialogs/script-schema.js';
 import { InboundMessage } from '../src/messages/inbound.js';
@@ -17,6 +18,7 @@ export async function benchTurns(target: DatabaseTarget, conversations = 60, con
     db: database.db,
     script: loadDialogScript(undefined, 'es'),
     classify,
+    events: new DomainEvents(),
     settings: {
       folioPrefix: 'BE',
       defaultDueDays: 30,

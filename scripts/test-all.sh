@@ -2,8 +2,9 @@
 # Runs every check the project has, on a fresh Debian machine or a developer's:
 #
 #   1. npm run typecheck
-#   2. vitest on PGlite (the embedded default)
-#   3. vitest on a real PostgreSQL server (TEST_DATABASE_URL)
+#   2. npm run lint:layers (the import rules of ADR 0011)
+#   3. vitest on PGlite (the embedded default)
+#   4. vitest on a real PostgreSQL server (TEST_DATABASE_URL)
 #
 # For step 3 it starts a throwaway PostgreSQL cluster in a temporary directory
 # (127.0.0.1 only, random free port, durability off for speed) and removes it on
@@ -320,9 +321,10 @@ run_step() {
 }
 
 STEP_TYPECHECK="typecheck"
+STEP_LAYERS="layering rules"
 STEP_PGLITE="tests on PGlite"
 STEP_PG="tests on PostgreSQL"
-STEP_NAMES=("$STEP_TYPECHECK" "$STEP_PGLITE" "$STEP_PG")
+STEP_NAMES=("$STEP_TYPECHECK" "$STEP_LAYERS" "$STEP_PGLITE" "$STEP_PG")
 for name in "${STEP_NAMES[@]}"; do STEP_RESULT[$name]="not run"; done
 
 
@@ -337,7 +339,7 @@ else
   PG_LABEL="PostgreSQL $PG_VERSION"
 fi
 STEP_PG="tests on $PG_LABEL"
-STEP_NAMES[2]="$STEP_PG"
+STEP_NAMES[3]="$STEP_PG"
 STEP_RESULT[$STEP_PG]="not run"
 
 # Real servers the tests use: Dovecot IMAP for the email channel (tests/helpers/dovecot.ts);
@@ -348,6 +350,10 @@ ensure_debian_packages dovecot-imapd chromium fonts-dejavu-core poppler-utils
 log ""
 log "== typecheck =="
 run_step "$STEP_TYPECHECK" npm run typecheck
+
+log ""
+log "== layering rules (.dependency-cruiser.cjs) =="
+run_step "$STEP_LAYERS" npm run --silent lint:layers
 
 log ""
 log "== tests on PGlite =="

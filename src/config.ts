@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { DatabaseTarget } from './db/client.js';
 import { LOCALES } from './i18n/index.js';
 import { parseBusinessHours, type BusinessHours } from './business-hours.js';
-import { parseWhatsAppTemplates, type WhatsAppTemplates } from './channels/whatsapp/templates.js';
+import { parseWhatsAppTemplates, type WhatsAppTemplates } from './messages/templates.js';
 
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
@@ -53,14 +53,19 @@ const EnvSchema = z.object({
   CATALOGUE_FILE: optionalString,
   /** The municipality's follow-up rules (JSON, see src/seed/follow-up-policy.json): terms, holidays, reminders, digests. */
   FOLLOW_UP_POLICY: optionalString,
-  /** How often each instance looks for due follow-up jobs. */
-  SCHEDULER_POLL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(50).max(600_000).default(15_000)),
+  /**
+   * How often each instance looks for due jobs (timed follow-ups, retries); new work is announced
+   * at once by NOTIFY. OUTBOX_POLL_MS and SCHEDULER_POLL_MS, from before the two queues became
+   * one, are still read: the smallest set value wins.
+   */
+  QUEUE_POLL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(50).max(600_000).optional()),
+  SCHEDULER_POLL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(50).max(600_000).optional()),
   SESSION_TTL_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().min(0.1).max(720).default(12)),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ),
-  OUTBOX_POLL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(50).max(60_000).default(1000)),
+  OUTBOX_POLL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(50).max(600_000).optional()),
   /** Who may set X-Forwarded-For: `false` (default: nobody), `true`, a hop count, or proxy addresses/CIDRs separated by commas. */
   TRUST_PROXY: z.preprocess(
     emptyToUndefined,
@@ -177,10 +182,9 @@ export interface Config {
   dialogScriptPath: string | undefined;
   cataloguePath: string | undefined;
   followUpPolicyPath: string | undefined;
-  schedulerPollMs: number;
+  queuePollMs: number;
   sessionTtlMs: number;
   logLevel: string;
-  outboxPollMs: number;
   rateLimits: { newConversationsPerMinute: number; messagesPerMinute: number };
   trustProxy: boolean | number | string[];
   /** Present when TELEGRAM_BOT_TOKEN is set. */
@@ -286,10 +290,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     dialogScriptPath: e.DIALOG_SCRIPT ? resolve(e.DIALOG_SCRIPT) : undefined,
     cataloguePath: e.CATALOGUE_FILE ? resolve(e.CATALOGUE_FILE) : undefined,
     followUpPolicyPath: e.FOLLOW_UP_POLICY ? resolve(e.FOLLOW_UP_POLICY) : undefined,
-    schedulerPollMs: e.SCHEDULER_POLL_MS,
+    queuePollMs: queuePollMs([e.QUEUE_POLL_MS, e.OUTBOX_POLL_MS, e.SCHEDULER_POLL_MS]),
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
     logLevel: e.LOG_LEVEL,
-    outboxPollMs: e.OUTBOX_POLL_MS,
     trustProxy: e.TRUST_PROXY,
     rateLimits: { newConversationsPerMinute: e.WEBCHAT_NEW_CONVERSATIONS_PER_MINUTE, messagesPerMinute: e.WEBCHAT_MESSAGES_PER_MINUTE },
     telegram: e.TELEGRAM_BOT_TOKEN
@@ -322,4 +325,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
           }
         : undefined,
   } satisfies Config);
+}
+
+/** The smallest poll interval set, under any of its names; one second when none is. */
+function queuePollMs(settings: ReadonlyArray<number | undefined>): number {
+  const set = settings.filter((ms): ms is number => ms !== undefined);
+  return set.length > 0 ? Math.min(...set) : 1000;
 }

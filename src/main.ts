@@ -1,4 +1,4 @@
-import { classify } from './cases/classify.js';
+import { classify } from './understanding/classify.js';
 import { createCatalogueSearch, loadCatalogue } from './catalogue/catalogue.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase } from './db/client.js';

@@ -5,7 +5,7 @@ import type { BusinessCalendar } from '../calendar/business-calendar.js';
 import type { Db, Executor, Tx } from '../db/client.js';
 import { callbackAttempts, callbacks, cases, citizens, departments, type Callback } from '../db/schema.js';
 import { Conflict, NotFound } from '../errors.js';
-import { scheduleJob } from '../scheduler/schedule.js';
+import { enqueueJob } from '../queue/enqueue.js';
 import { recordCaseEvent } from './events.js';
 
 /**
@@ -105,7 +105,7 @@ export async function logCallbackAttempt(db: Db, staff: StaffPrincipal, callback
     }, now);
     // Reaching the citizen is the call the case's pending answer was waiting for.
     if (outcome === 'reached') await recordCaseEvent(tx, current.id, 'case.citizen_contacted', { kind: 'staff', id: String(staff.id) }, { note: note ?? '', callbackId, by: staff.name }, now);
-    if (step.nextAction === 'send_message') await scheduleJob(tx, { kind: CALLBACK_MESSAGE_JOB, key: `callback-message:${callbackId}`, runAt: step.nextActionAt ?? now, payload: { callbackId } });
+    if (step.nextAction === 'send_message') await enqueueJob(tx, { kind: CALLBACK_MESSAGE_JOB, key: `callback-message:${callbackId}`, runAt: step.nextActionAt ?? now, payload: { callbackId } });
     return { ...step, callbackId };
   });
 }

@@ -1,6 +1,6 @@
 import type { Executor } from '../db/client.js';
 import { caseEvents } from '../db/schema.js';
-import { scheduleJob } from '../scheduler/schedule.js';
+import { enqueueJob } from '../queue/enqueue.js';
 
 export type Actor = { kind: 'citizen' | 'bot' | 'system'; id?: string } | { kind: 'staff'; id: string };
 
@@ -77,6 +77,6 @@ export async function recordCaseEvent(
     .values({ caseId, type, actorKind: actor.kind, actorId: actor.id ?? null, data, ...(at ? { createdAt: at } : {}) })
     .returning({ id: caseEvents.id });
   const id = Number(row!.id);
-  if (FOLLOW_UP_TRIGGERS.has(type)) await scheduleJob(ex, { kind: CASE_EVENT_JOB, key: `case-event:${id}`, payload: { eventId: id, caseId, type } });
+  if (FOLLOW_UP_TRIGGERS.has(type)) await enqueueJob(ex, { kind: CASE_EVENT_JOB, key: `case-event:${id}`, payload: { eventId: id, caseId, type } });
   return id;
 }

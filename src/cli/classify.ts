@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { classify } from '../cases/classify.js';
+import { classify } from '../understanding/classify.js';
 
 /**
  * Classifies one message per input line and writes one JSON object per line (JSON Lines), so

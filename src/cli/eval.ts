@@ -1,4 +1,4 @@
-import { classify } from '../cases/classify.js';
+import { classify } from '../understanding/classify.js';
 import { readLabelledCsv } from '../understanding/corpus.js';
 import { evaluate, formatEvaluation, type Evaluation } from '../understanding/metrics.js';
 

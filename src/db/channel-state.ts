@@ -10,6 +10,14 @@ export async function readChannelState<T>(ex: Executor, channel: string, key: st
   return row ? (row.value as T) : null;
 }
 
+/** One channel's view of its state. */
+export function channelStateStore(ex: Executor, channel: string) {
+  return {
+    read: <T>(key: string) => readChannelState<T>(ex, channel, key),
+    write: (key: string, value: unknown) => writeChannelState(ex, channel, key, value),
+  };
+}
+
 export async function writeChannelState(ex: Executor, channel: string, key: string, value: unknown): Promise<void> {
   await ex
     .insert(channelState)

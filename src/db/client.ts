@@ -8,6 +8,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { mkdirSync } from 'node:fs';
 import pg from 'pg';
 import { sourceAsset } from '../paths.js';
+import { backoff } from '../backoff.js';
 import { lockDataDir } from './data-dir-lock.js';
 import * as schema from './schema.js';
 
@@ -30,6 +31,12 @@ export interface Database {
   /** Applies pending migrations; safe when several instances start at once. */
   migrate(): Promise<void>;
   ping(timeoutMs?: number): Promise<void>;
+  /**
+   * Calls `onNotify` for every NOTIFY on `channel` (sent by any instance, delivered on commit);
+   * resolves to the unsubscribe function. On a server it holds one connection of its own and
+   * reconnects when it drops.
+   */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -56,6 +63,12 @@ async function openPglite(dataDir: string | null, target: DatabaseTarget): Promi
       await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder });
     },
     ping: (timeoutMs = 2000) => withTimeout(client.query('select 1').then(() => undefined), timeoutMs),
+    listen: async (channel, onNotify) => {
+      const unlisten = await client.listen(channel, onNotify);
+      return async () => {
+        if (!client.closed) await unlisten();
+      };
+    },
     close: async () => {
       await client.close();
       unlock();
@@ -84,7 +97,47 @@ async function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgres' }
       }
     },
     ping: (timeoutMs = 2000) => withTimeout(db.execute(sql`select 1`).then(() => undefined), timeoutMs),
+    listen: (channel, onNotify) => listenOnServer(target.url, channel, onNotify),
     close: () => pool.end(),
+  };
+}
+
+/** A LISTEN connection that comes back after the server or the network drops it. */
+async function listenOnServer(url: string, channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
+  let client: pg.Client | undefined;
+  let closed = false;
+  let failures = 0;
+  let retry: NodeJS.Timeout | undefined;
+  const connect = async () => {
+    const next = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+    next.on('notification', (message) => {
+      if (message.channel === channel) onNotify(message.payload ?? '');
+    });
+    next.on('error', () => reconnect());
+    next.on('end', () => reconnect());
+    await next.connect();
+    await next.query(`listen ${pg.escapeIdentifier(channel)}`);
+    client = next;
+    failures = 0;
+    // Whatever was notified while we were away is found by the caller's next poll.
+  };
+  const reconnect = () => {
+    if (closed || retry) return;
+    const dropped = client;
+    client = undefined;
+    dropped?.end().catch(() => undefined);
+    failures += 1;
+    retry = setTimeout(() => {
+      retry = undefined;
+      connect().catch(() => reconnect());
+    }, backoff(failures, { baseMs: 500, maxMs: 30_000 }));
+    retry.unref();
+  };
+  await connect();
+  return async () => {
+    closed = true;
+    clearTimeout(retry);
+    await client?.end().catch(() => undefined);
   };
 }
 

@@ -267,31 +267,6 @@ export const attachments = pgTable(
 );
 
 /** Delivery jobs for outbound messages, written in the same transaction as the message. */
-export const outbox = pgTable(
-  'outbox',
-  {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
-    messageId: bigint('message_id', { mode: 'number' })
-      .notNull()
-      .unique()
-      .references(() => messages.id),
-    /** A conversation's messages leave in order: only the oldest pending one of each is sendable. */
-    conversationId: uuid('conversation_id')
-      .notNull()
-      .references(() => conversations.id),
-    channel: text('channel').notNull(),
-    status: text('status', { enum: ['pending', 'sent', 'failed'] })
-      .notNull()
-      .default('pending'),
-    attempts: integer('attempts').notNull().default(0),
-    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
-    lastError: text('last_error'),
-    sentAt: timestamp('sent_at', { withTimezone: true }),
-    createdAt: createdAt(),
-  },
-  (t) => [index('outbox_pending_idx').on(t.status, t.nextAttemptAt), index('outbox_conversation_pending_idx').on(t.conversationId, t.id).where(sql`${t.status} = 'pending'`)],
-);
-
 /** Who looked at or changed citizens' personal data, and when. */
 export const auditLog = pgTable(
   'audit_log',
@@ -407,9 +382,14 @@ export const jobs = pgTable(
     lockedUntil: timestamp('locked_until', { withTimezone: true }),
     lastError: text('last_error'),
     doneAt: timestamp('done_at', { withTimezone: true }),
+    /** Jobs sharing this run one at a time, oldest first: a conversation's messages leave in order. */
+    orderingKey: text('ordering_key'),
     createdAt: createdAt(),
   },
-  (t) => [index('jobs_due_idx').on(t.runAt).where(sql`${t.status} = 'pending'`)],
+  (t) => [
+    index('jobs_due_idx').on(t.runAt).where(sql`${t.status} = 'pending'`),
+    index('jobs_ordering_pending_idx').on(t.orderingKey, t.id).where(sql`${t.status} = 'pending' and ${t.orderingKey} is not null`),
+  ],
 );
 export type Job = typeof jobs.$inferSelect;
 

@@ -1,6 +1,6 @@
 import type { CaseType } from '../cases/case-type.js';
 import type { Procedure } from '../catalogue/catalogue.js';
-import type { Classification } from '../cases/classification.js';
+import type { Classification } from '../understanding/classification.js';
 import { normalizeText } from '../cases/normalize-text.js';
 import { interpolate } from '../i18n/index.js';
 import type { Location } from '../messages/inbound.js';

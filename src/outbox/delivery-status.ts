@@ -1,8 +1,7 @@
 import { and, eq, inArray, isNull, like, lt, or } from 'drizzle-orm';
-import type { Executor } from '../db/client.js';
+import type { Db, Executor } from '../db/client.js';
 import { channelState, messages } from '../db/schema.js';
-
-export type DeliveryStatus = 'sent' | 'delivered' | 'read' | 'failed';
+import type { DeliveryReports, DeliveryStatus, DeliveryStatusReport } from '../messages/delivery.js';
 
 /**
  * Which earlier status each report may replace. Platforms report out of order (a late
@@ -15,15 +14,6 @@ const REPLACES: Record<DeliveryStatus, ReadonlyArray<DeliveryStatus>> = {
   read: ['sent', 'delivered', 'failed'],
   failed: ['sent'],
 };
-
-export interface DeliveryStatusReport {
-  channel: string;
-  /** The platform's id of the outbound message (what the sender returned as `externalId`). */
-  externalId: string;
-  status: DeliveryStatus;
-  at: Date;
-  error?: string | undefined;
-}
 
 /** Records what the platform reports about an outbound message; returns whether a message changed. */
 export async function recordDeliveryStatus(ex: Executor, report: DeliveryStatusReport): Promise<boolean> {
@@ -102,3 +92,11 @@ async function applyHeldDeliveryStatuses(ex: Executor, channel: string, external
 
 type SerializedReport = Omit<DeliveryStatusReport, 'at'> & { at: string };
 const serialize = (report: DeliveryStatusReport): SerializedReport => ({ ...report, at: report.at.toISOString() });
+
+/** The channels' way to report on what they sent, on the queue's clock. */
+export function createDeliveryReports(db: Db, now: () => Date): DeliveryReports {
+  return {
+    report: (report) => recordOrHoldDeliveryStatus(db, report, now()),
+    markSent: (channel, messageId, externalId) => markSent(db, channel, messageId, externalId),
+  };
+}

@@ -1,6 +1,13 @@
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
-import { messages, outbox, type Message } from '../db/schema.js';
+import { jobs, messages, type Message } from '../db/schema.js';
 import { OutboundMessage, type OutboundMessageInput } from '../messages/outbound.js';
+import { enqueueJob } from '../queue/enqueue.js';
+
+/** The queue's kind for sending one outbound message on its channel. */
+export const DELIVER_JOB = 'message.deliver';
+
+export const deliveryKey = (messageId: number) => `deliver:${messageId}`;
 
 export interface EnqueueInput {
   conversationId: string;
@@ -12,7 +19,8 @@ export interface EnqueueInput {
 
 /**
  * Writes the message and its delivery job in the caller's transaction: if the state change that
- * produced the reply commits, the reply will be sent; if it rolls back, nothing is sent.
+ * produced the reply commits, the reply will be sent; if it rolls back, nothing is sent. A
+ * conversation's messages leave in the order they were written.
  */
 export async function enqueueOutbound(tx: Executor, input: EnqueueInput): Promise<Message> {
   const message = OutboundMessage.parse(input.message);
@@ -29,6 +37,15 @@ export async function enqueueOutbound(tx: Executor, input: EnqueueInput): Promis
       caseId: input.caseId ?? null,
     })
     .returning();
-  await tx.insert(outbox).values({ messageId: row!.id, conversationId: input.conversationId, channel: input.channel });
+  await enqueueJob(tx, { kind: DELIVER_JOB, key: deliveryKey(row!.id), payload: { messageId: row!.id }, orderingKey: input.conversationId });
   return row!;
+}
+
+/** Replies handed back in an HTTP response (the web chat's) need no sending: their jobs are done. */
+export async function markDeliveredInline(ex: Executor, messageIds: readonly number[], at: Date): Promise<void> {
+  if (messageIds.length === 0) return;
+  await ex
+    .update(jobs)
+    .set({ status: 'done', doneAt: at })
+    .where(and(eq(jobs.kind, DELIVER_JOB), inArray(jobs.key, messageIds.map(deliveryKey)), eq(jobs.status, 'pending')));
 }

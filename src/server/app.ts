@@ -2,7 +2,7 @@ import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { Classification } from '../cases/classification.js';
+import type { Classification } from '../understanding/classification.js';
 import { WebChatHub } from '../channels/web/hub.js';
 import { createWebSender } from '../channels/web/outbound.js';
 import type { Config } from '../config.js';
@@ -10,9 +10,16 @@ import { createConversationService, type ConversationService } from '../conversa
 import type { Database } from '../db/client.js';
 import type { DialogScript } from '../dialogs/script-schema.js';
 import { TooManyRequests } from '../errors.js';
-import type { ChannelSender } from '../outbox/delivery.js';
+import type { ChannelSender } from '../messages/delivery.js';
 import type { ChannelContext, ChannelFactory, ChannelModule } from '../channels/channel.js';
-import { OutboxWorker } from '../outbox/worker.js';
+import { DELIVER_JOB } from '../outbox/enqueue.js';
+import { createDeliveryReports } from '../outbox/delivery-status.js';
+import { channelStateStore } from '../db/channel-state.js';
+import { deliveryKind } from '../outbox/deliver.js';
+import { DomainEvents } from '../events/domain-events.js';
+import { listenForCases } from '../cases/delivery-failures.js';
+import { jobKind, type JobKind } from '../queue/job.js';
+import { JobQueue, type KindFilter } from '../queue/queue.js';
 import { installErrorHandling } from './errors.js';
 import { healthPlugin } from './plugins/health.js';
 import { staffApiPlugin } from './plugins/staff-api.js';
@@ -28,7 +35,6 @@ import { createFollowUp, loadLinkSecret, type FollowUp } from '../cases/follow-u
 import { followUpParts } from '../cases/follow-up/parts.js';
 import { loadFollowUpPolicy, type FollowUpPolicy } from '../cases/follow-up/policy.js';
 import { createMailer } from '../channels/email/client.js';
-import { JobScheduler } from '../scheduler/worker.js';
 import { acknowledgementPlugin } from './plugins/acknowledgement.js';
 
 export interface AppDeps {
@@ -51,16 +57,23 @@ export interface AppDeps {
 
 export interface Ventanilla {
   app: FastifyInstance;
-  outbox: OutboxWorker;
   hub: WebChatHub;
   conversations: ConversationService;
   channels: readonly ChannelModule[];
-  /** Durable jobs of the automatic follow-up; tests call `scheduler.runDue()` after moving their clock. */
-  scheduler: JobScheduler;
+  /**
+   * All background work — deliveries to citizens, staff mail, follow-up rules — is jobs of this
+   * one queue; tests run `queue.runDue(DELIVERIES)` or `queue.runDue(FOLLOW_UPS)` after moving their clock.
+   */
+  queue: JobQueue;
   followUp: FollowUp;
-  /** Starts the outbox and every channel's background work; call after `listen`. */
+  /** Starts the queue and every channel's background work; call after `listen`. */
   start(): Promise<void>;
 }
+
+/** The queue's deliveries of messages to citizens. */
+export const DELIVERIES: KindFilter = { kinds: [DELIVER_JOB] };
+/** Everything else in the queue: the automatic follow-up and staff mail. */
+export const FOLLOW_UPS: KindFilter = { except: [DELIVER_JOB] };
 
 /** Builds the whole application without listening, so tests can `inject()` or listen on port 0. */
 export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
@@ -87,19 +100,14 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   const caseSettings = { folioPrefix: config.folioPrefix, defaultDueDays: config.caseDueDays, timeZone: config.timeZone, terms };
 
   const hub = new WebChatHub();
-  // The outbox is made after the channels (it needs their senders); the pipeline only wakes it.
-  let outbox: OutboxWorker | undefined;
-  // Likewise the scheduler: case events schedule follow-up jobs, run at once after their commit.
-  let scheduler: JobScheduler | undefined;
+  // What one part of the pipeline tells another without knowing it (a failed delivery shows on its case).
+  const events = listenForCases(new DomainEvents());
   const conversations = createConversationService({
     db: database.db,
     script: deps.script,
     classify: deps.classify,
     now: deps.now,
-    onEnqueued: () => {
-      outbox?.wake();
-      scheduler?.wake();
-    },
+    events,
     catalogue: deps.catalogue ?? createCatalogueSearch(loadCatalogue()),
     settings: {
       ...caseSettings,
@@ -111,13 +119,18 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   });
 
   const now = deps.now ?? (() => new Date());
-  const context: ChannelContext = { config, db: database.db, conversations, logger: app.log, now };
+  const context: ChannelContext = {
+    config,
+    conversations,
+    deliveries: createDeliveryReports(database.db, now),
+    state: (channel) => channelStateStore(database.db, channel),
+    logger: app.log,
+    now,
+  };
   const channels = (deps.channels ?? []).map((factory) => factory(context)).filter((channel): channel is ChannelModule => channel !== null);
   const senders = new Map<string, ChannelSender>([['web', createWebSender(hub)]]);
   for (const channel of channels) if (channel.sender) senders.set(channel.name, channel.sender);
   for (const [name, sender] of deps.senders ?? []) senders.set(name, sender);
-  const worker = new OutboxWorker({ db: database.db, senders, logger: app.log, pollMs: config.outboxPollMs });
-  outbox = worker;
 
   // Automatic follow-up (issue 8): staff mail goes straight over SMTP; citizens' notices through the outbox.
   const mailer = config.email ? createMailer(config.email) : undefined;
@@ -134,24 +147,22 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
       mail: { enabled: mailer !== undefined, fromDomain: config.email?.from.address.split('@')[1] ?? 'localhost' },
       channels: { email: senders.has('email') },
       linkSecret: await loadLinkSecret(database.db),
-      onEnqueued: () => {
-      outbox?.wake();
-      scheduler?.wake();
-    },
       logger: app.log,
     },
     followUpParts,
     mailer,
   );
-  const jobScheduler = new JobScheduler({ db: database.db, handlers: followUp.handlers, now, logger: app.log, pollMs: config.schedulerPollMs });
-  scheduler = jobScheduler;
+  const kinds = new Map<string, JobKind>([[DELIVER_JOB, deliveryKind({ senders, events })]]);
+  for (const [kind, handler] of followUp.handlers) kinds.set(kind, jobKind(handler));
+  // Every commit that enqueues a job NOTIFYs the queue, on every instance: nobody calls wake() by hand.
+  const queue = new JobQueue({ db: database.db, kinds, now, logger: app.log, pollMs: config.queuePollMs, listen: database.listen });
 
   // Limits are per instance (in memory) and opt-in per route; they blunt floods, not determined attackers.
   await app.register(rateLimit, { global: false, errorResponseBuilder: () => new TooManyRequests() });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(healthPlugin, { database, version: deps.version });
   await app.register(webChatPlugin, { db: database.db, conversations, hub, locale: config.locale, municipalityName: deps.municipalityName, rateLimits: config.rateLimits });
-  await app.register(staffApiPlugin, { db: database.db, sessionTtlMs: config.sessionTtlMs });
+  await app.register(staffApiPlugin, { db: database.db, sessionTtlMs: config.sessionTtlMs, channels });
   // Staff console (issue 7): its API under /api/staff and its pages under /console.
   const live = new LiveUpdates(database.db, 1500);
   app.addHook('onClose', async () => live.stop());
@@ -164,10 +175,6 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
     live,
     now,
     followUp: { email: senders.has('email') },
-    onEnqueued: () => {
-      outbox?.wake();
-      scheduler?.wake();
-    },
   });
   await app.register(consolePagesPlugin, { locale: config.locale });
   await app.register(understandingApiPlugin, { db: database.db, timeZone: config.timeZone, now });
@@ -180,13 +187,11 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   let started = false;
   app.addHook('onClose', async () => {
     if (started) await Promise.allSettled(channels.map((channel) => channel.stop?.()));
-    await jobScheduler.stop();
-    await worker.stop();
+    await queue.stop();
   });
   async function start() {
-    worker.start();
     await followUp.ensureScheduled(now());
-    jobScheduler.start();
+    await queue.start();
     started = true;
     for (const channel of channels) {
       try {
@@ -196,7 +201,7 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
       }
     }
   }
-  return { app, outbox: worker, hub, conversations, channels, scheduler: jobScheduler, followUp, start };
+  return { app, hub, conversations, channels, queue, followUp, start };
 }
 
 function hopsTrusted(hops: number) {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { CaseType } from '../cases/case-type.js';
-import type { Classification } from '../cases/classification.js';
+import type { Classification } from './classification.js';
 import { sourceAsset } from '../paths.js';
 import { extractFeatures } from './features.js';
 import { compileModels, type Prediction, NaiveBayesModel, predictAll } from './naive-bayes.js';

@@ -1,4 +1,4 @@
-import { getDefaultClassifier } from '../cases/lexicon-classifier.js';
+import { getDefaultClassifier } from './lexicon-classifier.js';
 import { normalizeText } from '../cases/normalize-text.js';
 
 /**
@@ -8,7 +8,7 @@ import { normalizeText } from '../cases/normalize-text.js';
  * variants the corpus never saw. A few surface signals (question marks, shouting) carry the
  * type. Weights keep the hundreds of trigrams from drowning the words.
  *
- * The hand-written lexicon (`src/cases/classifier-lexicon.json`) joins in as features: its
+ * The hand-written lexicon (`src/understanding/classifier-lexicon.json`) joins in as features: its
  * verdicts and the cues that fired. The lexicon holds knowledge no small corpus has (hundreds
  * of regional words); the model learns from the corpus how far to trust each of them.
  */

@@ -1,7 +1,8 @@
+import { DELIVERIES } from '../../src/server/app.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChannelFactory } from '../../src/channels/channel.js';
 import { readChannelState, writeChannelState } from '../../src/db/channel-state.js';
-import type { Delivery } from '../../src/outbox/delivery.js';
+import type { Delivery } from '../../src/messages/delivery.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 
 let app: TestApp | undefined;
@@ -37,7 +38,7 @@ describe('a channel module', () => {
     expect(retry.json()).toEqual({ duplicate: true });
 
     await app.start();
-    await app.outbox.drain();
+    await app.queue.runDue(DELIVERIES);
     expect(sent.length).toBeGreaterThan(0);
     expect(sent.every((delivery) => delivery.channel === 'telegram' && delivery.channelUserId === 'u1')).toBe(true);
     await app.close();

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caseEvents, cases, citizens, conversations, messages, outbox } from '../../src/db/schema.js';
+import { caseEvents, cases, citizens, conversations, messages } from '../../src/db/schema.js';
+import { deliveryJobs } from '../helpers/jobs.js';
 import type { InboundMessageInput } from '../../src/messages/inbound.js';
 import { InboundMessage } from '../../src/messages/inbound.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
@@ -71,10 +72,10 @@ describe(`conversation pipeline on ${databaseKind}`, () => {
     expect(a.replies).toEqual(b.replies);
   });
 
-  it('writes every reply to the outbox in the same transaction', async () => {
+  it('writes every reply and its delivery job in the same transaction', async () => {
     const result = await app.conversations.receive(inbound('outbox-1', 'hola'));
-    const jobs = await app.database.db.select().from(outbox);
-    const ids = new Set(jobs.map((j) => String(j.messageId)));
+    const jobs = await deliveryJobs(app.database.db);
+    const ids = new Set(jobs.map((j) => String(j.payload.messageId)));
     for (const reply of result.replies) expect(ids.has(reply.id)).toBe(true);
   });
 

@@ -1,3 +1,4 @@
+import { FOLLOW_UPS } from '../../src/server/app.js';
 import { asc, desc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/password.js';
@@ -62,7 +63,7 @@ describe(`call-backs through the console API, on ${databaseKind}`, () => {
       const opened = (await admin.post('/api/staff/cases', { channel: 'redes', type: 'queja', category: 'recoleccion-basura', description: 'Queja de Facebook: no pasa la basura', name: 'Pedro', phone: '55 1111 2222' })).json().case as { id: number };
       await admin.post(`/api/staff/cases/${opened.id}/actions`, { kind: 'receive' });
       await admin.post(`/api/staff/cases/${opened.id}/actions`, { kind: 'close', answer: 'El camión pasará el jueves.' });
-      await app.scheduler.runDue();
+      await app.queue.runDue(FOLLOW_UPS);
 
       const list = (await admin.get('/api/staff/callbacks')).json();
       expect(list.open).toHaveLength(1);
@@ -75,8 +76,8 @@ describe(`call-backs through the console API, on ${databaseKind}`, () => {
       }
       clock.now = new Date('2026-11-25T15:00:00Z');
       expect((await admin.post(`/api/staff/callbacks/${id}/attempts`, { outcome: 'no_answer', note: 'Fuera de área' })).json().step).toMatchObject({ nextAction: 'send_message' });
-      await app.scheduler.runDue();
-      await app.scheduler.runDue();
+      await app.queue.runDue(FOLLOW_UPS);
+      await app.queue.runDue(FOLLOW_UPS);
       const history = await types(app, opened.id);
       expect(history.filter((t) => t === 'callback.attempted')).toHaveLength(3);
       expect(history.filter((t) => t === 'callback.action_taken')).toHaveLength(1);
@@ -101,8 +102,8 @@ describe(`call-backs through the console API, on ${databaseKind}`, () => {
       expect((await admin.post(`/api/staff/callbacks/${callback.id}/attempts`, { outcome: 'voicemail' })).json().step).toMatchObject({ report: 'voicemail' });
       expect((await admin.get('/api/staff/callbacks')).json().voicemailReport.map((c: { id: number }) => c.id)).toEqual([callback.id]);
       await admin.post(`/api/staff/callbacks/${callback.id}/attempts`, { outcome: 'voicemail' });
-      await app.scheduler.runDue();
-      await app.scheduler.runDue();
+      await app.queue.runDue(FOLLOW_UPS);
+      await app.queue.runDue(FOLLOW_UPS);
       const asked = (await app.conversations.history(conversationId)).filter((m) => m.text.includes('Intentamos llamarte varias veces'));
       expect(asked).toHaveLength(1);
       expect((await admin.get('/api/staff/callbacks')).json().open).toHaveLength(0);

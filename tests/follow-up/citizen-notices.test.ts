@@ -1,3 +1,4 @@
+import { DELIVERIES, FOLLOW_UPS } from '../../src/server/app.js';
 import { asc, desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emailChannel } from '../../src/channels/email/index.js';
@@ -27,8 +28,8 @@ async function setUp(withEmail: boolean) {
   const act = async (caseId: number, action: object) => {
     const res = await app.app.inject({ method: 'POST', url: `/api/staff/cases/${caseId}/actions`, payload: action, headers: { cookie: session.cookie, 'x-csrf-token': session.csrf } });
     expect(res.statusCode, res.body).toBe(200);
-    await app.scheduler.runDue();
-    await app.outbox.drain();
+    await app.queue.runDue(FOLLOW_UPS);
+    await app.queue.runDue(DELIVERIES);
   };
   const post = (url: string, payload: object) => app.app.inject({ method: 'POST', url, payload, headers: { cookie: session.cookie, 'x-csrf-token': session.csrf } });
   let n = 0;
@@ -132,8 +133,8 @@ describe(`citizen notices and the satisfaction survey, on ${databaseKind}`, () =
       expect(bodies.some((b) => b.includes(`¿Se resolvió tu caso ${folio}?`))).toBe(true);
 
       // Her reply by mail (the quoted question trimmed by the channel) answers the survey.
-      const reply = await app.conversations.receiveDocument({
-        channel: 'email', channelUserId: 'marta@correo.example', externalId: '<respuesta-1@correo.example>', receivedAt: new Date('2026-11-25T16:00:00Z'), senderName: 'Marta Ruiz',
+      const reply = await app.conversations.receive({
+        kind: 'document', channel: 'email', channelUserId: 'marta@correo.example', externalId: '<respuesta-1@correo.example>', receivedAt: new Date('2026-11-25T16:00:00Z'), senderName: 'Marta Ruiz',
         subject: `Re: ${folio}`, text: '5', attachments: [], rejectedAttachments: [], threadKey: `marta@correo.example ${folio}`, repliesTo: [], noAnswer: undefined, undeliverable: [],
         answersPerHour: 5, maxAttachmentBytes: 10_000_000, payload: {},
       });

@@ -1,3 +1,4 @@
+import { FOLLOW_UPS } from '../../src/server/app.js';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/password.js';
@@ -32,8 +33,8 @@ async function setUp(start: Date) {
   const events = async (caseId: number) => (await app.database.db.select().from(caseEvents).where(eq(caseEvents.caseId, caseId)).orderBy(asc(caseEvents.id))).map((e) => ({ type: e.type, data: e.data as Record<string, unknown> }));
   const at = async (iso: string) => {
     clock.now = new Date(iso);
-    await app.scheduler.runDue();
-    await app.scheduler.runDue();
+    await app.queue.runDue(FOLLOW_UPS);
+    await app.queue.runDue(FOLLOW_UPS);
   };
   return { app, clock, post, open, events, at };
 }

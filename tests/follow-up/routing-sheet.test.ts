@@ -1,3 +1,4 @@
+import { FOLLOW_UPS } from '../../src/server/app.js';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,7 +41,7 @@ async function setUp(start: Date) {
   };
   const history = async (caseId: number) => (await app.database.db.select().from(caseEvents).where(eq(caseEvents.caseId, caseId)).orderBy(asc(caseEvents.id))).map((e) => ({ type: e.type, data: e.data as Record<string, unknown> }));
   const run = async () => {
-    await app.scheduler.runDue();
+    await app.queue.runDue(FOLLOW_UPS);
   };
   return { app, clock, post, open, departmentId, history, run };
 }

@@ -1,3 +1,4 @@
+import { FOLLOW_UPS } from '../../src/server/app.js';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailer } from '../../src/channels/email/client.js';
@@ -5,7 +6,7 @@ import { openCase } from '../../src/cases/open-case.js';
 import { createStaffMailDelivery, queueStaffMail, STAFF_MAIL_JOB } from '../../src/cases/follow-up/staff-mail.js';
 import { loadConfig } from '../../src/config.js';
 import { caseEvents, citizens, staffMails } from '../../src/db/schema.js';
-import { JobScheduler } from '../../src/scheduler/worker.js';
+import { JobQueue } from '../../src/queue/queue.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { createTestDatabase, databaseKind } from '../helpers/database.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp-receiver.js';
@@ -49,9 +50,9 @@ describe(`staff mail through the scheduler, on ${databaseKind}`, () => {
       const { caseId, mailId } = await caseWithMail(app, 'enlace.uno@municipio.example', clock);
       expect(await queueStaffMail(app.database.db, { dedupKey: `prueba:${caseId}`, kind: 'routing_sheet', caseId, to: 'x@y.z', subject: 's', text: 't' }, 'municipio.example')).toBeNull();
 
-      await app.scheduler.runDue();
+      await app.queue.runDue(FOLLOW_UPS);
       clock = new Date(START.getTime() + 3_600_000);
-      await app.scheduler.runDue();
+      await app.queue.runDue(FOLLOW_UPS);
 
       const received = mailsTo('enlace.uno@municipio.example');
       expect(received).toHaveLength(1);
@@ -71,7 +72,7 @@ describe(`staff mail through the scheduler, on ${databaseKind}`, () => {
     smtp.refuse.add('nadie@municipio.example');
     try {
       const { caseId, mailId } = await caseWithMail(app, 'nadie@municipio.example', START);
-      await app.scheduler.runDue();
+      await app.queue.runDue(FOLLOW_UPS);
       const [mail] = await app.database.db.select().from(staffMails).where(eq(staffMails.id, mailId));
       expect(mail!.status).toBe('failed');
       expect(mail!.lastError).toMatch(/550/);
@@ -92,7 +93,7 @@ describe(`staff mail through the scheduler, on ${databaseKind}`, () => {
     clock = new Date(START.getTime() + 60_000);
     const second = await createTestApp({ database, env: { SMTP_URL: smtp.url, EMAIL_FROM: FROM }, now: () => clock });
     try {
-      await second.scheduler.runDue();
+      await second.queue.runDue(FOLLOW_UPS);
       expect(mailsTo('enlace.dos@municipio.example')).toHaveLength(1);
       expect(await historyOf(second, caseId, mailId)).toEqual(['case.opened', 'follow_up.mail_sent']);
     } finally {
@@ -110,16 +111,16 @@ describe(`staff mail through the scheduler, on ${databaseKind}`, () => {
       const config = loadConfig({ SMTP_URL: smtp.url, EMAIL_FROM: FROM });
       const real = createMailer(config.email!);
       const dying = { send: async (mail: Parameters<typeof real.send>[0]) => { await real.send(mail); return new Promise<never>(() => undefined); }, close: () => real.close() };
-      const doomed = new JobScheduler({ db: app.database.db, handlers: new Map([[STAFF_MAIL_JOB, createStaffMailDelivery(dying)]]), now: () => clock, logger: { warn() {}, error() {} }, pollMs: 60_000 });
+      const doomed = new JobQueue({ db: app.database.db, kinds: new Map([[STAFF_MAIL_JOB, { run: createStaffMailDelivery(dying) }]]), now: () => clock, logger: { warn() {}, error() {} }, pollMs: 60_000 });
       void doomed.runDue();
       for (let i = 0; i < 100 && mailsTo('enlace.tres@municipio.example').length === 0; i += 1) await new Promise((r) => setTimeout(r, 50));
       expect(mailsTo('enlace.tres@municipio.example')).toHaveLength(1);
 
-      await app.scheduler.runDue(); // the lease still holds: nothing happens
+      await app.queue.runDue(FOLLOW_UPS); // the lease still holds: nothing happens
       expect(mailsTo('enlace.tres@municipio.example')).toHaveLength(1);
 
       clock = new Date(START.getTime() + 10 * 60_000);
-      await app.scheduler.runDue();
+      await app.queue.runDue(FOLLOW_UPS);
       const both = mailsTo('enlace.tres@municipio.example');
       expect(both).toHaveLength(2);
       expect(both[1]!.parsed.messageId).toBe(both[0]!.parsed.messageId);

@@ -1,3 +1,4 @@
+import { FOLLOW_UPS } from '../../src/server/app.js';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCase } from '../../src/cases/open-case.js';
@@ -48,8 +49,8 @@ describe(`two instances on one ${databaseKind} database`, () => {
     });
 
     // Both instances poll at once, twice: case events, sheet decisions and deliveries are shared between them.
-    const [a, b] = await Promise.all(apps.map((app) => app.scheduler.runDue()));
-    const [c, d] = await Promise.all(apps.map((app) => app.scheduler.runDue()));
+    const [a, b] = await Promise.all(apps.map((app) => app.queue.runDue(FOLLOW_UPS)));
+    const [c, d] = await Promise.all(apps.map((app) => app.queue.runDue(FOLLOW_UPS)));
 
     expect(a! + b! + c! + d!).toBe(cases * 2); // one case event and one delivery per case
     for (const folio of folios) expect(smtp.mails.filter((m) => String(m.parsed.subject).startsWith(`Hoja de trámite ${folio}:`))).toHaveLength(1);

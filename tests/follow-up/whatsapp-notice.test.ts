@@ -1,3 +1,4 @@
+import { DELIVERIES, FOLLOW_UPS } from '../../src/server/app.js';
 import { desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { whatsappChannel } from '../../src/channels/whatsapp/index.js';
@@ -41,7 +42,7 @@ describe(`citizen notices on WhatsApp, on ${databaseKind}`, () => {
       const res = await app.app.inject({ method: 'POST', url: '/webhooks/whatsapp', payload, headers: { 'content-type': 'application/json', 'x-hub-signature-256': wa.sign(payload, SECRET) } });
       expect(res.statusCode).toBe(200);
     }
-    await app.outbox.drain();
+    await app.queue.runDue(DELIVERIES);
     const [conversation] = await app.database.db.select().from(conversations).where(eq(conversations.channelUserId, from));
     const [row] = await app.database.db.select().from(cases).where(eq(cases.conversationId, conversation!.id)).orderBy(desc(cases.id)).limit(1);
     expect(row, JSON.stringify((await app.conversations.history(conversation!.id)).map((m) => m.text))).toBeDefined();
@@ -51,8 +52,8 @@ describe(`citizen notices on WhatsApp, on ${databaseKind}`, () => {
     const headers = { cookie: String(login.headers['set-cookie']).split(';')[0]!, 'x-csrf-token': login.json().csrfToken as string };
     expect((await app.app.inject({ method: 'POST', url: `/api/staff/cases/${row!.id}/actions`, headers, payload: { kind: 'receive' } })).statusCode).toBe(200);
     const before = graph.sent.length;
-    await app.scheduler.runDue();
-    await app.outbox.drain();
+    await app.queue.runDue(FOLLOW_UPS);
+    await app.queue.runDue(DELIVERIES);
 
     const sent = graph.sent.slice(before).map((m) => m.body);
     expect(sent).toHaveLength(1);

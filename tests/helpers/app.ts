@@ -1,9 +1,9 @@
-import { classify } from '../../src/cases/classify.js';
+import { classify } from '../../src/understanding/classify.js';
 import { loadConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
 import { loadDialogScript } from '../../src/dialogs/script-schema.js';
 import type { ChannelFactory } from '../../src/channels/channel.js';
-import type { ChannelSender } from '../../src/outbox/delivery.js';
+import type { ChannelSender } from '../../src/messages/delivery.js';
 import { seedDefaults } from '../../src/seed/seed.js';
 import { buildApp, type Ventanilla } from '../../src/server/app.js';
 import { createTestDatabase } from './database.js';
@@ -13,6 +13,15 @@ export const ADMIN = { email: 'admin@ventanilla.test', password: 'contraseña-de
 /** A Tuesday at 10:00 in Mexico City: inside the default office hours. */
 export const OFFICE_HOURS_NOW = new Date('2026-03-10T16:00:00Z');
 
+/**
+ * A clock that starts at `from` and moves with real time: for tests that run the background
+ * workers and wait for a retry to come due, as time passes in production.
+ */
+export function advancingClock(from: Date = OFFICE_HOURS_NOW): () => Date {
+  const startedAt = Date.now();
+  return () => new Date(from.getTime() + (Date.now() - startedAt));
+}
+
 export interface TestApp extends Ventanilla {
   database: Database;
   close(): Promise<void>;
@@ -20,7 +29,7 @@ export interface TestApp extends Ventanilla {
 
 export async function createTestApp(options: { env?: Record<string, string>; now?: () => Date; senders?: Map<string, ChannelSender>; channels?: ChannelFactory[]; database?: Database } = {}): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
-  const config = loadConfig({ LOG_LEVEL: 'silent', OUTBOX_POLL_MS: '60000', ...options.env });
+  const config = loadConfig({ LOG_LEVEL: 'silent', QUEUE_POLL_MS: '60000', ...options.env });
   await seedDefaults(database.db, { adminEmail: ADMIN.email, adminPassword: ADMIN.password });
   const ventanilla = await buildApp({
     config,

@@ -1,4 +1,4 @@
-import { classify } from '../../src/cases/classify.js';
+import { classify } from '../../src/understanding/classify.js';
 import { createCatalogueSearch, loadCatalogue } from '../../src/catalogue/catalogue.js';
 import { startConversation, step, type DialogInput, type StepContext, type StepResult } from '../../src/dialogs/engine.js';
 import type { DialogScript } from '../../src/dialogs/script-schema.js';

@@ -1,3 +1,4 @@
+import { DELIVERIES } from '../../src/server/app.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { enqueueOutbound } from '../../src/outbox/enqueue.js';
@@ -49,7 +50,7 @@ describe(`web chat push over WebSocket on ${databaseKind}`, () => {
     const stored = await app.database.db.transaction((tx) =>
       enqueueOutbound(tx, { conversationId: conv.conversationId, channel: 'web', message: { text: 'Hola, soy Laura, del equipo de atención ciudadana.', author: 'staff' } }),
     );
-    await app.outbox.drain();
+    await app.queue.runDue(DELIVERIES);
     await until(() => client.frames.some((f) => f.type === 'message'));
     expect(client.frames.find((f) => f.type === 'message')).toEqual({
       type: 'message',

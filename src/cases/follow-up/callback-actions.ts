@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { callbacks, cases } from '../../db/schema.js';
 import { t } from '../../i18n/index.js';
-import type { JobHandler } from '../../scheduler/worker.js';
+import type { JobHandler } from '../../queue/job.js';
 import { CALLBACK_MESSAGE_JOB, requestCallback } from '../callbacks.js';
 import { recordCaseEvent } from '../events.js';
 import { followUpCitizen } from './citizen-message.js';
@@ -39,7 +39,6 @@ export function callbackMessageJob(deps: FollowUpDeps): JobHandler {
       }
       await context.finish(tx);
     });
-    deps.onEnqueued();
   };
 }
 

@@ -5,9 +5,9 @@ import { readChannelState } from '../../db/channel-state.js';
 import type { Db, Tx } from '../../db/client.js';
 import { caseEvents, cases, channelState, jobs, type Case, type CaseEvent } from '../../db/schema.js';
 import type { Locale } from '../../i18n/index.js';
-import type { Mailer } from '../../channels/email/client.js';
-import { scheduleJob } from '../../scheduler/schedule.js';
-import type { JobHandler } from '../../scheduler/worker.js';
+import type { Mailer } from '../../messages/mail.js';
+import { enqueueJob } from '../../queue/enqueue.js';
+import type { JobHandler } from '../../queue/job.js';
 import type { CaseTerms } from '../deadlines.js';
 import { CASE_EVENT_JOB, type CaseEventType } from '../events.js';
 import type { FollowUpChannels } from './citizen-message.js';
@@ -30,8 +30,6 @@ export interface FollowUpDeps {
   channels: FollowUpChannels;
   /** Signs acknowledgement links; the same for every instance (kept in the database). */
   linkSecret: Buffer;
-  /** Wakes the outbox after a job put messages to citizens in it. */
-  onEnqueued(): void;
   logger: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
@@ -79,7 +77,7 @@ export interface FollowUp {
 export function createFollowUp(deps: FollowUpDeps, parts: FollowUpParts, mailer: Mailer | undefined): FollowUp {
   const sweepMs = deps.policy.sweepMinutes * 60_000;
   const sweepSlot = (at: Date) => new Date(Math.floor(at.getTime() / sweepMs) * sweepMs);
-  const scheduleSweep = (ex: Db | Tx, at: Date) => scheduleJob(ex, { kind: SWEEP_JOB, key: `sweep:${at.toISOString()}`, runAt: at });
+  const scheduleSweep = (ex: Db | Tx, at: Date) => enqueueJob(ex, { kind: SWEEP_JOB, key: `sweep:${at.toISOString()}`, runAt: at });
 
   const handlers = new Map<string, JobHandler>();
   handlers.set(STAFF_MAIL_JOB, createStaffMailDelivery(mailer));
@@ -96,7 +94,6 @@ export function createFollowUp(deps: FollowUpDeps, parts: FollowUpParts, mailer:
       }
       await context.finish(tx);
     });
-    deps.onEnqueued();
   });
 
   handlers.set(SWEEP_JOB, async (_job, context) => {
@@ -113,14 +110,13 @@ export function createFollowUp(deps: FollowUpDeps, parts: FollowUpParts, mailer:
         failures.push(error);
       }
     }
-    deps.onEnqueued();
     if (failures.length > 0) throw failures[0];
   });
 
   for (const recurring of parts.recurring) {
     const run = recurring.handler(deps);
     handlers.set(recurring.kind, async (job, context) => {
-      for (const next of recurring.next(deps, job.runAt)) await scheduleJob(context.db, { kind: recurring.kind, ...next });
+      for (const next of recurring.next(deps, job.runAt)) await enqueueJob(context.db, { kind: recurring.kind, ...next });
       await run(job, context);
     });
   }
@@ -132,7 +128,7 @@ export function createFollowUp(deps: FollowUpDeps, parts: FollowUpParts, mailer:
     async ensureScheduled(now) {
       await scheduleSweep(deps.db, sweepSlot(now));
       for (const recurring of parts.recurring) {
-        for (const next of recurring.next(deps, now)) await scheduleJob(deps.db, { kind: recurring.kind, ...next });
+        for (const next of recurring.next(deps, now)) await enqueueJob(deps.db, { kind: recurring.kind, ...next });
       }
     },
   };

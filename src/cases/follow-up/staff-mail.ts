@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import type { Mailer } from '../../channels/email/client.js';
+import type { Mailer } from '../../messages/mail.js';
 import type { Executor, Tx } from '../../db/client.js';
 import { staffMails, type StaffMail } from '../../db/schema.js';
-import { DeliveryRefused } from '../../outbox/delivery.js';
-import type { ClaimedJob, JobContext } from '../../scheduler/worker.js';
-import { scheduleJob } from '../../scheduler/schedule.js';
+import { DeliveryRefused } from '../../messages/delivery.js';
+import type { ClaimedJob, JobContext } from '../../queue/job.js';
+import { enqueueJob } from '../../queue/enqueue.js';
 import { recordCaseEvent } from '../events.js';
 
 export const STAFF_MAIL_JOB = 'staff_mail.deliver';
@@ -45,7 +45,7 @@ export async function queueStaffMail(tx: Executor, input: StaffMailInput, fromDo
     .onConflictDoNothing({ target: staffMails.dedupKey })
     .returning({ id: staffMails.id });
   if (!row) return null;
-  await scheduleJob(tx, { kind: STAFF_MAIL_JOB, key: `staff-mail:${row.id}`, payload: { staffMailId: row.id } });
+  await enqueueJob(tx, { kind: STAFF_MAIL_JOB, key: `staff-mail:${row.id}`, payload: { staffMailId: row.id } });
   return Number(row.id);
 }
 

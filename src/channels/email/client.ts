@@ -1,27 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import type { EmailConfig } from '../../config.js';
-import { DeliveryFailed, DeliveryRefused } from '../../outbox/delivery.js';
+import { DeliveryFailed, DeliveryRefused } from '../../messages/delivery.js';
+import type { Mailer } from '../../messages/mail.js';
 
-/** One mail to send; `automatic` marks it `Auto-Submitted: auto-replied` (RFC 3834). */
-export interface OutgoingMail {
-  to: string;
-  subject: string;
-  text: string;
-  html?: string | undefined;
-  /** `<…@domain>`; one is made from EMAIL_FROM's domain when absent. */
-  messageId?: string | undefined;
-  inReplyTo?: string | undefined;
-  references?: string[] | undefined;
-  automatic: boolean;
-  attachments?: Array<{ filename: string; contentType: string; content: Uint8Array }> | undefined;
-}
-
-export interface Mailer {
-  /** Resolves with the Message-ID sent; throws DeliveryRefused (5xx) or DeliveryFailed (the rest). */
-  send(mail: OutgoingMail): Promise<{ messageId: string }>;
-  close(): void;
-}
+export type { Mailer, OutgoingMail } from '../../messages/mail.js';
 
 /**
  * The SMTP wire: what any part of Ventanilla that sends mail uses (answers to citizens through

@@ -1,5 +1,6 @@
 import { ImapFlow } from 'imapflow';
 import type { MailServer } from '../../config.js';
+import { backoff } from '../../backoff.js';
 
 /** Where the watcher stands in a mailbox; UIDs mean nothing once UIDVALIDITY changes. */
 export interface MailboxPosition {
@@ -75,17 +76,20 @@ export class MailboxWatcher {
     const { logger } = this.options;
     const minBackoff = this.options.minBackoffMs ?? 1_000;
     const maxBackoff = this.options.maxBackoffMs ?? 300_000;
-    let backoff = minBackoff;
+    // Failures in a row since the last connection that worked.
+    let failures = 0;
+    const wait = () => backoff(failures + 1, { baseMs: minBackoff, maxMs: maxBackoff });
     while (!this.stopped) {
       try {
-        await this.session(() => (backoff = minBackoff));
+        await this.session(() => (failures = 0));
       } catch (error) {
         if (this.stopped) break;
-        logger.warn({ err: error, retryInMs: backoff }, 'IMAP connection lost or refused; reconnecting');
+        logger.warn({ err: error, retryInMs: wait() }, 'IMAP connection lost or refused; reconnecting');
       }
       if (this.stopped) break;
-      await this.sleep(backoff);
-      backoff = Math.min(maxBackoff, backoff * 2);
+      const waitMs = wait();
+      failures += 1;
+      await this.sleep(waitMs);
     }
   }
 

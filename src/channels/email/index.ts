@@ -1,9 +1,8 @@
-import { readChannelState, writeChannelState } from '../../db/channel-state.js';
 import type { ChannelFactory } from '../channel.js';
 import { MailboxWatcher, type MailboxPosition } from './inbound.js';
 import { createEmailSender } from './outbound.js';
 import { parseEmail } from './parse.js';
-import { loadMailThread } from './thread.js';
+import { mailThread } from './thread.js';
 
 const CHANNEL = 'email';
 const MAX_ATTACHMENTS = 10;
@@ -13,11 +12,12 @@ const MAX_ATTACHMENTS = 10;
  * thread belongs to), and answers leave over SMTP in the same thread. With SMTP only (no
  * IMAP_URL) it is just a sender, which is all the follow-up mail needs.
  */
-export const emailChannel: ChannelFactory = ({ config, db, conversations, logger, now }) => {
+export const emailChannel: ChannelFactory = ({ config, conversations, state, logger, now }) => {
   const email = config.email;
   if (!email) return null;
   const log = logger.child({ channel: CHANNEL });
-  const sender = createEmailSender({ config: email, locale: config.locale, thread: (delivery) => loadMailThread(db, delivery.messageId) });
+  const sender = createEmailSender({ config: email, locale: config.locale, thread: async (delivery) => mailThread(await conversations.threadOf(delivery.messageId)) });
+  const store = state(CHANNEL);
   const stateKey = `imap:${email.imap?.user ?? ''}@${email.imap?.host ?? ''}/${email.folder}`;
 
   const watcher = email.imap
@@ -27,14 +27,15 @@ export const emailChannel: ChannelFactory = ({ config, db, conversations, logger
         folderDone: email.folderDone,
         pollMs: email.pollMs,
         logger: log,
-        loadPosition: () => readChannelState<MailboxPosition>(db, CHANNEL, stateKey),
+        loadPosition: () => store.read<MailboxPosition>(stateKey),
         commit: async (raw, position) => {
           const mail = await parseEmail(raw, {
             ownAddress: email.from.address,
             attachments: { maxBytes: email.maxAttachmentBytes, types: email.attachmentTypes, maxCount: MAX_ATTACHMENTS },
           });
           const sender = mail.from?.address ?? '';
-          const result = await conversations.receiveDocument({
+          const result = await conversations.receive({
+            kind: 'document',
             channel: CHANNEL,
             channelUserId: sender || 'remitente-desconocido',
             externalId: mail.externalId,
@@ -64,7 +65,7 @@ export const emailChannel: ChannelFactory = ({ config, db, conversations, logger
           });
           // The position is written after the message's own transaction: a crash in between
           // re-reads this message next time, and its Message-ID makes that a no-op.
-          await writeChannelState(db, CHANNEL, stateKey, position);
+          await store.write(stateKey, position);
           log.info({ externalId: mail.externalId, outcome: result.outcome, duplicate: result.duplicate, caseId: result.caseId }, 'email received');
         },
       })

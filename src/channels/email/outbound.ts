@@ -1,6 +1,6 @@
 import type { EmailConfig } from '../../config.js';
 import { t, type Locale } from '../../i18n/index.js';
-import type { ChannelSender, Delivery } from '../../outbox/delivery.js';
+import type { ChannelSender, Delivery } from '../../messages/delivery.js';
 import { createMailer } from './client.js';
 import type { MailThread } from './thread.js';
 

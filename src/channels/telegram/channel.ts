@@ -9,6 +9,7 @@ import { startPolling } from './polling.js';
 import { realClock, SendLimiter, TELEGRAM_LIMITS, type LimiterClock, type SendLimits } from './rate-limit.js';
 import { ALLOWED_UPDATES } from './update.js';
 import { SECRET_HEADER, secretMatches } from './verify.js';
+import { backoff } from '../../backoff.js';
 
 export const WEBHOOK_PATH = '/webhooks/telegram';
 
@@ -32,7 +33,7 @@ const COMMANDS: Record<Locale, Array<[string, Parameters<typeof t>[1]]>> = {
  * public address needed) or by webhook at `POST /webhooks/telegram`, and sends through the outbox.
  */
 export function telegramChannel(options: TelegramChannelOptions = {}): ChannelFactory {
-  return ({ config, db, conversations, logger, now }) => {
+  return ({ config, conversations, state, logger, now }) => {
     const settings = config.telegram;
     if (!settings) return null;
     const log = logger.child({ channel: 'telegram' });
@@ -77,7 +78,7 @@ export function telegramChannel(options: TelegramChannelOptions = {}): ChannelFa
         if (settings.mode === 'polling') {
           const poller = startPolling({
             client,
-            db,
+            state: state('telegram'),
             handle,
             logger: log,
             timeoutSeconds: options.pollTimeoutSeconds ?? 25,
@@ -128,7 +129,7 @@ async function retrying(
       return;
     } catch (error) {
       if (signal.aborted) return;
-      const delay = Math.min(60_000, baseMs * 2 ** Math.min(failures, 10));
+      const delay = backoff(failures + 1, { baseMs, maxMs: 60_000 });
       log.error({ err: error, retryInMs: delay }, `${message}; retrying`);
       await sleep(delay, undefined, { signal }).catch(() => undefined);
     }

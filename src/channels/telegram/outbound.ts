@@ -1,6 +1,6 @@
 import { t, type Locale } from '../../i18n/index.js';
 import type { OutboundMessage, Prompt } from '../../messages/outbound.js';
-import { DeliveryFailed, DeliveryRefused, type ChannelSender, type Delivery } from '../../outbox/delivery.js';
+import { DeliveryFailed, DeliveryRefused, type ChannelSender, type Delivery } from '../../messages/delivery.js';
 import { TelegramRefused, type TelegramClient } from './client.js';
 import { INDEX_PREFIX } from './inbound.js';
 import type { SendLimiter } from './rate-limit.js';

@@ -1,14 +1,15 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Db } from '../../db/client.js';
-import { readChannelState, writeChannelState } from '../../db/channel-state.js';
+import type { ChannelStateStore } from '../channel.js';
 import { TelegramRefused, type TelegramClient } from './client.js';
 import type { UpdateHandler } from './handler.js';
 import { ALLOWED_UPDATES } from './update.js';
+import { backoff } from '../../backoff.js';
 
 export interface PollingOptions {
   client: TelegramClient;
-  db: Db;
+  /** Where the offset is kept. */
+  state: ChannelStateStore;
   handle: UpdateHandler;
   logger: FastifyBaseLogger;
   /** Seconds Telegram holds a getUpdates call open when there is nothing new. */
@@ -30,7 +31,7 @@ const STATE_KEY = 'polling';
  * repeat into a no-op.
  */
 export function startPolling(options: PollingOptions): { stop(): Promise<void> } {
-  const { client, db, handle, logger } = options;
+  const { client, state, handle, logger } = options;
   const controller = new AbortController();
   const signal = controller.signal;
 
@@ -44,7 +45,7 @@ export function startPolling(options: PollingOptions): { stop(): Promise<void> }
         if (!prepared) {
           await options.prepare(signal);
           prepared = true;
-          offset = (await readChannelState<{ nextUpdateId: number }>(db, 'telegram', STATE_KEY))?.nextUpdateId;
+          offset = (await state.read<{ nextUpdateId: number }>(STATE_KEY))?.nextUpdateId;
           logger.info({ offset }, 'Telegram: receiving messages by long polling');
         }
         const updates = await client.call<Array<{ update_id: number }>>(
@@ -63,13 +64,13 @@ export function startPolling(options: PollingOptions): { stop(): Promise<void> }
             logger.error({ err: error, updateId: update.update_id, attempts }, 'Telegram update failed again and again; skipped');
           }
           offset = update.update_id + 1;
-          await writeChannelState(db, 'telegram', STATE_KEY, { nextUpdateId: offset });
+          await state.write(STATE_KEY, { nextUpdateId: offset });
         }
         failures = 0;
       } catch (error) {
         if (signal.aborted) return;
         failures += 1;
-        const delay = Math.min(60_000, options.retryBaseMs * 2 ** Math.min(failures - 1, 10));
+        const delay = backoff(failures, { baseMs: options.retryBaseMs, maxMs: 60_000 });
         const conflict = error instanceof TelegramRefused && error.code === 409;
         logger.error(
           { err: error, retryInMs: delay },

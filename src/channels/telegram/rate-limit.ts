@@ -1,4 +1,4 @@
-import { DeliveryFailed } from '../../outbox/delivery.js';
+import { DeliveryFailed } from '../../messages/delivery.js';
 
 /** Time as the limiter sees it; tests pass a clock that jumps instead of waiting. */
 export interface LimiterClock {

@@ -1,4 +1,4 @@
-import type { ChannelSender, Delivery } from '../../outbox/delivery.js';
+import type { ChannelSender, Delivery } from '../../messages/delivery.js';
 import type { WebChatHub } from './hub.js';
 
 /** The frame a browser receives for one message; the same shape the REST replies use. */

@@ -1,7 +1,7 @@
-import { DeliveryFailed, DeliveryRefused, type ChannelSender, type Delivery } from '../../outbox/delivery.js';
+import { DeliveryFailed, DeliveryRefused, type ChannelSender, type Delivery } from '../../messages/delivery.js';
 import { GRAPH_CODES, GraphApiError, GraphNetworkError, type GraphClient, type GraphMessage } from './client.js';
 import { renderCloudMessages, renderTemplate, type RenderLabels } from './outbound.js';
-import { templateFor, type WhatsAppTemplates } from './templates.js';
+import { templateFor, type WhatsAppTemplates } from '../../messages/templates.js';
 
 /** WhatsApp's customer-service window: free-form messages only within 24 hours of the citizen's last message. */
 export const SERVICE_WINDOW_MS = 24 * 3_600_000;

@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import { InvalidInput, Unauthorized } from '../../errors.js';
 import { InboundMessage } from '../../messages/inbound.js';
 import { t } from '../../i18n/index.js';
-import { markSent, recordOrHoldDeliveryStatus } from '../../outbox/delivery-status.js';
 import type { ChannelContext, ChannelModule } from '../channel.js';
 import { GraphApiError, GraphClient, MediaTooLarge } from './client.js';
 import { createCloudSender } from './cloud-sender.js';
@@ -26,7 +25,7 @@ export interface CloudCredentials {
 
 /** The official WhatsApp Business Cloud API: Meta calls our webhook, we call the Graph API. */
 export function createCloudChannel(context: ChannelContext, credentials: CloudCredentials): ChannelModule {
-  const { config, conversations, db, logger, now } = context;
+  const { config, conversations, deliveries, logger, now } = context;
   const log = logger.child({ channel: 'whatsapp', mode: 'cloud' });
   const client = new GraphClient({
     graphRoot: config.whatsapp.graphRoot,
@@ -103,7 +102,7 @@ export function createCloudChannel(context: ChannelContext, credentials: CloudCr
       for (const status of statuses) {
         const report = cloudStatusToReport(status);
         if (!report) continue;
-        const changed = await recordOrHoldDeliveryStatus(db, report, now());
+        const changed = await deliveries.report(report);
         if (report.status === 'failed') log.warn({ wamid: report.externalId, error: report.error }, 'WhatsApp reports an outbound message failed');
         if (!changed) log.debug({ wamid: report.externalId, status: report.status }, 'WhatsApp status held for a message not yet known, or older than what is recorded');
       }
@@ -113,7 +112,7 @@ export function createCloudChannel(context: ChannelContext, credentials: CloudCr
 
   return {
     name: 'whatsapp',
-    sender: createCloudSender({ client, templates: config.whatsapp.templates, labels, now, onSent: (messageId, wamid) => markSent(db, 'whatsapp', messageId, wamid) }),
+    sender: createCloudSender({ client, templates: config.whatsapp.templates, labels, now, onSent: (messageId, wamid) => deliveries.markSent('whatsapp', messageId, wamid) }),
     routes,
   };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MAX_TEXT_LENGTH, type Attachment, type InboundMessageInput } from '../../messages/inbound.js';
-import type { DeliveryStatusReport } from '../../outbox/delivery-status.js';
+import type { DeliveryStatusReport } from '../../messages/delivery.js';
 
 /**
  * The parts of Meta's webhook payload Ventanilla reads

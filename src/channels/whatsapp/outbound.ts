@@ -1,6 +1,6 @@
 import type { OutboundMessage, PromptOption } from '../../messages/outbound.js';
 import type { GraphMessage } from './client.js';
-import type { WhatsAppTemplate } from './templates.js';
+import type { WhatsAppTemplate } from '../../messages/templates.js';
 
 /** WhatsApp's limits (https://developers.facebook.com/docs/whatsapp/cloud-api/messages/interactive-reply-buttons-messages and …/interactive-list-messages). */
 export const LIMITS = {

@@ -7,11 +7,14 @@ import { CaseDetailView, CaseSummaryView } from '../../cases/views.js';
 import { bearerToken } from '../../channels/web/verify.js';
 import type { Db } from '../../db/client.js';
 import { auditLog } from '../../db/schema.js';
-import { NotFound } from '../../errors.js';
+import type { ChannelModule } from '../../channels/channel.js';
+import { Forbidden, NotFound } from '../../errors.js';
 
 export interface StaffApiOptions {
   db: Db;
   sessionTtlMs: number;
+  /** Channels linked to an account (WhatsApp Web): admins read how the link is doing. */
+  channels?: ReadonlyArray<Pick<ChannelModule, 'name' | 'linkStatus'>>;
 }
 
 declare module 'fastify' {
@@ -23,7 +26,7 @@ declare module 'fastify' {
 const LoginBody = z.object({ email: z.string().trim().min(3).max(254), password: z.string().min(1).max(1000) });
 
 /** Staff endpoints. Authentication lives only inside this plugin; the citizen-facing routes are its siblings. */
-export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin, { db, sessionTtlMs }) => {
+export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin, { db, sessionTtlMs, channels = [] }) => {
   const app = plugin.withTypeProvider<ZodTypeProvider>();
 
   // Accounts also lock after five failures; this limit keeps one address from trying many accounts.
@@ -46,6 +49,17 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
     });
 
     routes.get('/api/auth/me', async (request) => ({ user: staffOf(request) }));
+
+    for (const channel of channels) {
+      const linkStatus = channel.linkStatus?.bind(channel);
+      if (!linkStatus) continue;
+      // For the admin who links the office phone: the QR as text, SVG and PNG, and how the link is doing.
+      routes.get(`/api/staff/${channel.name}/qr`, async (request, reply) => {
+        if (staffOf(request).role !== 'admin') throw new Forbidden();
+        reply.header('cache-control', 'no-store');
+        return linkStatus();
+      });
+    }
 
     routes.get(
       '/api/cases',

@@ -10,7 +10,6 @@ import { InvalidInput, NotFound, Unauthorized, UnsupportedMediaType } from '../.
 import { sniffImageType } from '../../messages/image-type.js';
 import { catalogue, type Locale } from '../../i18n/index.js';
 import { MAX_TEXT_LENGTH } from '../../messages/inbound.js';
-import { markDeliveredInline } from '../../outbox/worker.js';
 import type { Db } from '../../db/client.js';
 import { sourceAsset } from '../../paths.js';
 
@@ -87,9 +86,8 @@ export const webChatPlugin: FastifyPluginAsync<WebChatOptions> = async (plugin, 
     return conversation;
   }
 
-  /** Replies go back in the response itself, so the outbox need not push them again. */
+  /** Replies go back in the response itself (received with `inline`), so nothing pushes them again. */
   async function answer(reply: FastifyReply, replies: { id: string }[]) {
-    await markDeliveredInline(db, replies.map((r) => Number(r.id)));
     return reply.send({ messages: replies });
   }
 
@@ -102,8 +100,7 @@ export const webChatPlugin: FastifyPluginAsync<WebChatOptions> = async (plugin, 
   app.post('/api/webchat/conversations', { bodyLimit: 1024, config: perIp }, async (_request, reply) => {
     const id = crypto.randomUUID();
     const { token, tokenHash } = issueConversationToken();
-    const started = await conversations.start({ id, channel: 'web', conversationKey: id, channelUserId: id, tokenHash });
-    await markDeliveredInline(db, started.replies.map((r) => Number(r.id)));
+    const started = await conversations.start({ id, channel: 'web', conversationKey: id, channelUserId: id, tokenHash }, { inline: true });
     return reply.status(201).send({ conversationId: id, token, messages: started.replies });
   });
 
@@ -115,7 +112,7 @@ export const webChatPlugin: FastifyPluginAsync<WebChatOptions> = async (plugin, 
       const body = request.body;
       if ((body.text?.length ?? 0) > MAX_TEXT_LENGTH) throw new InvalidInput('error.message_too_long', { max: MAX_TEXT_LENGTH });
       if (!body.text?.trim() && !body.choice && !body.location) throw new InvalidInput('error.empty_message');
-      const result = await conversations.receive(webMessageToInbound(conversation.id, body, new Date()));
+      const result = await conversations.receive(webMessageToInbound(conversation.id, body, new Date()), { inline: true });
       return answer(reply, result.replies);
     },
   );
@@ -139,7 +136,7 @@ export const webChatPlugin: FastifyPluginAsync<WebChatOptions> = async (plugin, 
         const contentType = sniffImageType(data);
         if (!contentType) throw new UnsupportedMediaType({ type: String(request.headers['content-type'] ?? '') });
         const inbound = webPhotoToInbound(conversation.id, request.headers['x-client-message-id'], contentType, new Uint8Array(data), new Date());
-        const result = await conversations.receive(inbound);
+        const result = await conversations.receive(inbound, { inline: true });
         return answer(reply, result.replies);
       },
     );

@@ -1,3 +1,4 @@
+import { DELIVERIES } from '../../../src/server/app.js';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { emailChannel } from '../../../src/channels/email/index.js';
@@ -5,10 +6,10 @@ import { readChannelState, writeChannelState } from '../../../src/db/channel-sta
 import { queryRows, type Database } from '../../../src/db/client.js';
 import { attachments, caseEvents, cases, citizens, conversations, messages } from '../../../src/db/schema.js';
 import { enqueueOutbound } from '../../../src/outbox/enqueue.js';
-import { DeliveryRefused } from '../../../src/outbox/delivery.js';
+import { DeliveryRefused } from '../../../src/messages/delivery.js';
 import { createMailer } from '../../../src/channels/email/client.js';
 import { loadConfig } from '../../../src/config.js';
-import { createTestApp, type TestApp } from '../../helpers/app.js';
+import { advancingClock, createTestApp, type TestApp } from '../../helpers/app.js';
 import { createTestDatabase } from '../../helpers/database.js';
 import { dovecotAvailable, startDovecot, type Dovecot } from '../../helpers/dovecot.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../../helpers/smtp-receiver.js';
@@ -57,7 +58,8 @@ function env(extra: Record<string, string> = {}): Record<string, string> {
 }
 
 async function startApp(extra: Record<string, string> = {}): Promise<TestApp> {
-  const app = await createTestApp({ env: env(extra), channels: [emailChannel], database });
+  // Time passes, so an answer that failed comes due again as it would in production.
+  const app = await createTestApp({ env: env(extra), channels: [emailChannel], database, now: advancingClock() });
   apps.push(app);
   await app.start();
   return app;
@@ -277,7 +279,7 @@ describe('the email channel', () => {
     await database.db.transaction((tx) =>
       enqueueOutbound(tx, { conversationId: opened!.conversationId!, channel: 'email', caseId: opened!.id, message: { text: 'Una cuadrilla irá el jueves.', author: 'staff' } }),
     );
-    app.outbox.wake();
+    // No wake-up call: the commit that enqueued the reply tells the queue itself.
     const [, staff] = await smtp.waitFor(2);
     expect(staff!.parsed.subject).toBe(`Re: Bache [${opened!.folio}]`);
     expect(staff!.parsed.inReplyTo).toBe(id);
@@ -344,7 +346,7 @@ describe('the email channel', () => {
     const bulk = plainMail({ from: 'boletin@tienda.example', subject: 'Ofertas', body: 'Grandes ofertas en baches.', extra: { Precedence: 'bulk' } });
     await mailbox.deliver(autoReply, bounce, ownLoop, bulk);
     await waitUntil(async () => (await inboundMessages()).length === 5 || undefined, 'all five stored');
-    await app.outbox.drain();
+    await app.queue.runDue(DELIVERIES);
     await new Promise((r) => setTimeout(r, 300));
 
     expect(smtp.mails).toHaveLength(1);
@@ -485,7 +487,7 @@ describe('the email channel', () => {
       await mailbox.deliver(plainMail({ subject: 'Bache', body: 'Hay un bache en la calle Hidalgo 5.' }));
       await waitUntil(() => caseCount(1), 'the case');
       await waitUntil(async () => {
-        const rows = await database.db.execute(sql`select 1 from outbox where attempts >= 1 and last_error is not null and status = 'pending'`);
+        const rows = await database.db.execute(sql`select 1 from jobs where kind = 'message.deliver' and attempts >= 1 and last_error is not null and status = 'pending'`);
         return ((rows as unknown as { rows?: unknown[] }).rows ?? (rows as unknown as unknown[])).length > 0 || undefined;
       }, 'a failed attempt');
     } finally {
@@ -507,7 +509,6 @@ describe('the email channel with SMTP only', () => {
       .values({ channel: 'email', conversationKey: 'enlace@municipio.example hoja', channelUserId: 'enlace@municipio.example', citizenId: (await database.db.insert(citizens).values({}).returning())[0]!.id, dialogState: {} })
       .returning();
     await database.db.transaction((tx) => enqueueOutbound(tx, { conversationId: conversation!.id, channel: 'email', message: { text: 'Hoja de ruta adjunta.', author: 'staff' } }));
-    app.outbox.wake();
     const [mail] = await smtp.waitFor(1);
     expect(mail!.to).toEqual(['enlace@municipio.example']);
     expect(mail!.parsed.subject).toBe('Su solicitud');

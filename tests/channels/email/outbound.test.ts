@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { classifySmtpError } from '../../../src/channels/email/client.js';
 import { renderMail } from '../../../src/channels/email/outbound.js';
-import { DeliveryFailed, DeliveryRefused, type Delivery } from '../../../src/outbox/delivery.js';
+import { DeliveryFailed, DeliveryRefused, type Delivery } from '../../../src/messages/delivery.js';
 
 const delivery = (text: string, author: 'bot' | 'staff' | 'system' = 'bot'): Delivery => ({
-  outboxId: 1,
+  jobId: 1,
   messageId: 42,
   idempotencyKey: 'ventanilla-42',
   attempt: 1,

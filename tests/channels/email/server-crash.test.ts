@@ -72,7 +72,7 @@ describe(`the email channel in a started server (${databaseKind})`, () => {
       expect(await count(sql`select count(*)::int as n from cases`)).toBe(total);
       expect(await count(sql`select count(distinct description)::int as n from cases`)).toBe(total);
       expect(await count(sql`select count(*)::int as n from messages where direction = 'in'`)).toBe(total);
-      expect(await count(sql`select count(*)::int as n from outbox`)).toBe(total);
+      expect(await count(sql`select count(*)::int as n from jobs where kind = 'message.deliver'`)).toBe(total);
     } finally {
       await db.close();
     }

@@ -5,7 +5,7 @@ import { SendLimiter } from '../../../src/channels/telegram/rate-limit.js';
 import { TelegramUpdate } from '../../../src/channels/telegram/update.js';
 import { secretMatches } from '../../../src/channels/telegram/verify.js';
 import { loadConfig } from '../../../src/config.js';
-import { DeliveryFailed } from '../../../src/outbox/delivery.js';
+import { DeliveryFailed } from '../../../src/messages/delivery.js';
 import { TelegramUser } from '../../helpers/telegram-stand-in.js';
 import { JumpingClock } from './helpers.js';
 

@@ -1,8 +1,10 @@
+import { DELIVERIES } from '../../../src/server/app.js';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { telegramChannel, WEBHOOK_PATH } from '../../../src/channels/telegram/channel.js';
-import { attachments, cases, messages, outbox } from '../../../src/db/schema.js';
-import { createTestApp, type TestApp } from '../../helpers/app.js';
+import { attachments, cases, jobs, messages } from '../../../src/db/schema.js';
+import { createTestApp, OFFICE_HOURS_NOW, type TestApp } from '../../helpers/app.js';
+import { deliveryJobs } from '../../helpers/jobs.js';
 import { databaseKind } from '../../helpers/database.js';
 import { BOT_TOKEN, TelegramStandIn, TelegramUser, type SentMessage } from '../../helpers/telegram-stand-in.js';
 import { eventually, JPEG, JumpingClock } from './helpers.js';
@@ -47,7 +49,7 @@ async function say(user: TelegramUser, update: Record<string, unknown>) {
   const before = telegram.sentTo(user.id).length;
   const res = await deliver(update);
   expect(res.statusCode).toBe(200);
-  await app.outbox.drain();
+  await app.queue.runDue(DELIVERIES);
   return telegram.sentTo(user.id).slice(before).map((s) => s.message);
 }
 
@@ -68,8 +70,8 @@ describe(`Telegram by webhook on ${databaseKind}`, () => {
     await expect.poll(() => telegram.webhook).toEqual({ url: `https://ventanilla.example.gob${WEBHOOK_PATH}`, secret_token: SECRET });
     const setWebhook = telegram.callsOf('setWebhook')[0]!;
     expect(setWebhook.params.allowed_updates).toEqual(['message', 'edited_message', 'callback_query']);
-    // The rest of this file sends by draining the outbox itself, one step at a time.
-    await app.outbox.stop();
+    // The rest of this file sends by draining the queue itself, one step at a time.
+    await app.queue.stop();
   });
 
   it('takes a citizen from /start to a folio, then answers /estado with the case status', async () => {
@@ -138,7 +140,7 @@ describe(`Telegram by webhook on ${databaseKind}`, () => {
     const retry = await deliver(update);
     expect([first.statusCode, retry.statusCode]).toEqual([200, 200]);
     expect(retry.json()).toMatchObject({ outcome: 'duplicate' });
-    await app.outbox.drain();
+    await app.queue.runDue(DELIVERIES);
     const inbound = await app.database.db.select().from(messages).where(and(eq(messages.externalId, `m:${caro.id}:1`), eq(messages.direction, 'in')));
     expect(inbound).toHaveLength(1);
     expect(telegram.sentTo(caro.id).map((s) => s.message.text)).toHaveLength(2);
@@ -252,14 +254,14 @@ describe(`Telegram by webhook on ${databaseKind}`, () => {
     const opened = await app.conversations.receive({
       channel: 'telegram', channelUserId: String(ines.id), conversationKey: String(ines.id), externalId: 'm:7010:1', text: 'hola', attachments: [], receivedAt: new Date(),
     });
-    await app.outbox.drain();
+    await app.queue.runDue(DELIVERIES);
     const line = 'Aviso de seguimiento: la cuadrilla revisó el sitio y programó la reparación. '.repeat(2).trimEnd();
     const long = Array.from({ length: 40 }, (_, i) => `${i + 1}. ${line}`).join('\n');
     expect(long.length).toBeGreaterThan(4096);
     const { enqueueOutbound } = await import('../../../src/outbox/enqueue.js');
     await app.database.db.transaction((tx) => enqueueOutbound(tx, { conversationId: opened.conversationId, channel: 'telegram', message: { text: long, author: 'system' } }));
     const before = telegram.sentTo(ines.id).length;
-    await app.outbox.drain();
+    await app.queue.runDue(DELIVERIES);
     const parts = telegram.sentTo(ines.id).slice(before);
     expect(parts.length).toBe(2);
     expect(parts.every((p) => p.message.text.length <= 4096)).toBe(true);
@@ -281,16 +283,16 @@ describe(`Telegram by webhook on ${databaseKind}`, () => {
   it('leaves a long retry_after to the outbox, which tries again after it', async () => {
     const kim = new TelegramUser(7012, 'Kim');
     telegram.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 120', parameters: { retry_after: 120 } });
-    const started = Date.now();
     const sent = await say(kim, kim.text('hola'));
     expect(sent).toHaveLength(0);
-    const [job] = await app.database.db.select().from(outbox).where(and(eq(outbox.status, 'pending'), eq(outbox.conversationId, await conversationOf(kim.id))));
+    const [job] = await deliveryJobs(app.database.db, { status: 'pending', conversationId: await conversationOf(kim.id) });
     expect(job!.lastError).toMatch(/429/);
-    expect(job!.nextAttemptAt.getTime() - started).toBeGreaterThanOrEqual(119_000);
-    // Two minutes pass, for the outbox and for the send limiter.
+    // The queue's clock is the app's (fixed at OFFICE_HOURS_NOW in tests).
+    expect(job!.runAt.getTime() - OFFICE_HOURS_NOW.getTime()).toBeGreaterThanOrEqual(119_000);
+    // Two minutes pass, for the queue and for the send limiter.
     clock.time += 120_000;
-    await app.database.db.update(outbox).set({ nextAttemptAt: new Date(Date.now() - 1000) }).where(eq(outbox.id, job!.id));
-    await app.outbox.drain();
+    await app.database.db.update(jobs).set({ runAt: new Date(0) }).where(eq(jobs.id, job!.id));
+    await app.queue.runDue(DELIVERIES);
     expect(telegram.sentTo(kim.id)).toHaveLength(2);
   });
 
@@ -298,7 +300,7 @@ describe(`Telegram by webhook on ${databaseKind}`, () => {
     const leo = new TelegramUser(7013, 'Leo');
     telegram.failNext('sendMessage', { error_code: 403, description: 'Forbidden: bot was blocked by the user' });
     await say(leo, leo.text('hola'));
-    const failed = await app.database.db.select().from(outbox).where(eq(outbox.status, 'failed'));
+    const failed = await deliveryJobs(app.database.db, { status: 'failed' });
     expect(failed.some((job) => /blocked/.test(job.lastError ?? ''))).toBe(true);
   });
 });

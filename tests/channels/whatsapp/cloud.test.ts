@@ -1,10 +1,12 @@
+import { DELIVERIES } from '../../../src/server/app.js';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { whatsappChannel } from '../../../src/channels/whatsapp/index.js';
-import { attachments, cases, channelState, conversations, messages, outbox } from '../../../src/db/schema.js';
+import { attachments, cases, channelState, conversations, jobs, messages } from '../../../src/db/schema.js';
 import { enqueueOutbound } from '../../../src/outbox/enqueue.js';
 import { createTestApp, OFFICE_HOURS_NOW, type TestApp } from '../../helpers/app.js';
 import { databaseKind } from '../../helpers/database.js';
+import { deliveryJobOf, deliveryJobs } from '../../helpers/jobs.js';
 import { startGraphApi, type GraphApi } from '../../helpers/graph-api.js';
 import * as wa from './webhook-payloads.js';
 
@@ -56,7 +58,7 @@ async function citizenSays(from: string, ...items: Array<Record<string, unknown>
     const res = await post(app, wa.messagesFrom(from, [item]));
     expect(res.statusCode).toBe(200);
   }
-  await app.outbox.drain();
+  await app.queue.runDue(DELIVERIES);
   return graph.sent.slice(before).filter((m) => m.body.to === from);
 }
 
@@ -196,13 +198,13 @@ describe(`WhatsApp Cloud API channel on ${databaseKind}`, () => {
     expect(first.statusCode).toBe(200);
     expect(await inboundCount(a)).toBe(2);
     expect(await inboundCount(b)).toBe(1);
-    const jobsBefore = (await app.database.db.select().from(outbox)).length;
+    const jobsBefore = (await deliveryJobs(app.database.db)).length;
 
     const retried = await post(app, payload);
     expect(retried.statusCode).toBe(200);
     expect(await inboundCount(a)).toBe(2);
     expect(await inboundCount(b)).toBe(1);
-    expect((await app.database.db.select().from(outbox)).length).toBe(jobsBefore);
+    expect((await deliveryJobs(app.database.db)).length).toBe(jobsBefore);
   });
 
   it('skips a message that cannot be mapped without holding back the rest of the delivery', async () => {
@@ -249,7 +251,7 @@ describe(`WhatsApp Cloud API channel on ${databaseKind}`, () => {
 
     graph.useWamids(early);
     const reply = await app.database.db.transaction((tx) => enqueueOutbound(tx, { conversationId: conversation!.id, channel: 'whatsapp', message: { text: 'Respuesta del personal', author: 'staff' } }));
-    await app.outbox.drain();
+    await app.queue.runDue(DELIVERIES);
     const [stored] = await app.database.db.select().from(messages).where(eq(messages.id, reply.id));
     expect(stored).toMatchObject({ externalId: early, deliveryStatus: 'delivered' });
     expect(await app.database.db.select().from(channelState).where(eq(channelState.key, `held-status:${early}`))).toHaveLength(0);
@@ -265,12 +267,12 @@ describe(`WhatsApp Cloud API channel on ${databaseKind}`, () => {
     clock = new Date(OFFICE_HOURS_NOW.getTime() + 23 * HOUR);
     const before = graph.sent.length;
     await enqueue();
-    await app.outbox.drain();
+    await app.queue.runDue(DELIVERIES);
     expect(graph.sent.slice(before).map((m) => m.body)).toEqual([expect.objectContaining({ to: from, type: 'text', text: { body: notice, preview_url: false } })]);
 
     clock = new Date(OFFICE_HOURS_NOW.getTime() + 25 * HOUR);
     await enqueue();
-    await app.outbox.drain();
+    await app.queue.runDue(DELIVERIES);
     const template = graph.sent.at(-1)!.body;
     expect(template).toMatchObject({
       to: from,
@@ -286,7 +288,7 @@ describe(`WhatsApp Cloud API channel on ${databaseKind}`, () => {
     const [conversation] = await app.database.db.select().from(conversations).where(eq(conversations.channelUserId, from));
     graph.failNext({ status: 400, code: 131047, message: 'Re-engagement message: more than 24 hours have passed since the recipient last replied' });
     await app.database.db.transaction((tx) => enqueueOutbound(tx, { conversationId: conversation!.id, channel: 'whatsapp', message: { text: 'Respuesta del personal', author: 'staff' } }));
-    await app.outbox.drain();
+    await app.queue.runDue(DELIVERIES);
     expect(graph.sent.at(-1)!.body).toMatchObject({ to: from, type: 'template', template: { name: 'aviso_folio' } });
   });
 
@@ -298,18 +300,18 @@ describe(`WhatsApp Cloud API channel on ${databaseKind}`, () => {
 
     graph.failNext({ status: 429, code: 130429, message: 'Rate limit hit' });
     const throttled = await enqueue('primero');
-    await app.outbox.drain();
-    const [job] = await app.database.db.select().from(outbox).where(eq(outbox.messageId, throttled.id));
+    await app.queue.runDue(DELIVERIES);
+    const job = await deliveryJobOf(app.database.db, throttled.id);
     expect(job).toMatchObject({ status: 'pending', lastError: expect.stringContaining('130429') });
     // Due again now: the next pass sends it.
-    await app.database.db.update(outbox).set({ nextAttemptAt: new Date(Date.now() - 1000) }).where(eq(outbox.id, job!.id));
-    await app.outbox.drain();
-    expect((await app.database.db.select().from(outbox).where(eq(outbox.id, job!.id)))[0]!.status).toBe('sent');
+    await app.database.db.update(jobs).set({ runAt: new Date(0) }).where(eq(jobs.id, job.id));
+    await app.queue.runDue(DELIVERIES);
+    expect((await deliveryJobOf(app.database.db, throttled.id)).status).toBe('done');
 
     graph.failNext({ status: 400, code: 131026, message: 'Message undeliverable' });
     const refused = await enqueue('segundo');
-    await app.outbox.drain();
-    const [gone] = await app.database.db.select().from(outbox).where(eq(outbox.messageId, refused.id));
+    await app.queue.runDue(DELIVERIES);
+    const gone = await deliveryJobOf(app.database.db, refused.id);
     expect(gone).toMatchObject({ status: 'failed', lastError: expect.stringContaining('131026') });
   });
 });
@@ -321,14 +323,14 @@ describe(`WhatsApp Cloud API without templates on ${databaseKind}`, () => {
       const from = '5215500009999';
       const res = await post(bare, wa.messagesFrom(from, [wa.text('hola', clock)]));
       expect(res.statusCode).toBe(200);
-      await bare.outbox.drain();
+      await bare.queue.runDue(DELIVERIES);
       const [conversation] = await bare.database.db.select().from(conversations).where(eq(conversations.channelUserId, from));
       clock = new Date(OFFICE_HOURS_NOW.getTime() + 30 * HOUR);
       const notice = await bare.database.db.transaction((tx) => enqueueOutbound(tx, { conversationId: conversation!.id, channel: 'whatsapp', message: { text: 'Aviso', author: 'system' } }));
       const before = graph.sent.length;
-      await bare.outbox.drain();
+      await bare.queue.runDue(DELIVERIES);
       expect(graph.sent.length).toBe(before);
-      const [job] = await bare.database.db.select().from(outbox).where(eq(outbox.messageId, notice.id));
+      const job = await deliveryJobOf(bare.database.db, notice.id);
       expect(job).toMatchObject({ status: 'failed', lastError: expect.stringContaining('WHATSAPP_TEMPLATES') });
       const [stored] = await bare.database.db.select().from(messages).where(eq(messages.id, notice.id));
       expect(stored).toMatchObject({ deliveryStatus: 'failed', deliveryError: expect.stringContaining('24 hours') });

@@ -1,3 +1,4 @@
+import { DELIVERIES } from '../../../src/server/app.js';
 import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,7 +7,8 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebLibrary } from '../../../src/channels/whatsapp/web/connection.js';
 import { createWebChannel } from '../../../src/channels/whatsapp/web/web.js';
-import { conversations, messages, outbox } from '../../../src/db/schema.js';
+import { conversations, messages } from '../../../src/db/schema.js';
+import { deliveryJobOf } from '../../helpers/jobs.js';
 import { enqueueOutbound } from '../../../src/outbox/enqueue.js';
 import { ADMIN, createTestApp, type TestApp } from '../../helpers/app.js';
 import { databaseKind } from '../../helpers/database.js';
@@ -126,7 +128,7 @@ describe(`WhatsApp Web link lifecycle on ${databaseKind}`, () => {
     // The running worker sends the replies as soon as they are stored.
     let replies: StandInClient['sent'] = [];
     for (const deadline = Date.now() + 15_000; Date.now() < deadline && !replies.some((m) => /nombre/i.test(m.text)); ) {
-      await app.outbox.drain();
+      await app.queue.runDue(DELIVERIES);
       replies = current().sent.filter((m) => m.chatId === '5215512345678@c.us');
       if (!replies.some((m) => /nombre/i.test(m.text))) await new Promise((resolve) => setTimeout(resolve, 10));
     }
@@ -170,11 +172,11 @@ describe(`WhatsApp Web link lifecycle on ${databaseKind}`, () => {
     expect(waits.map((ms) => Math.round(ms / 10) * 10)).toEqual([100, 200, 400, 400]);
   });
 
-  it('refuses to send while not linked, so the outbox tries again later', async () => {
+  it('refuses to send while not linked, so the queue tries again later', async () => {
     const [conversation] = await app.database.db.select().from(conversations).where(eq(conversations.channelUserId, '5215512345678'));
     const notice = await app.database.db.transaction((tx) => enqueueOutbound(tx, { conversationId: conversation!.id, channel: 'whatsapp', message: { text: 'Aviso', author: 'system' } }));
-    await app.outbox.drain();
-    const [job] = await app.database.db.select().from(outbox).where(eq(outbox.messageId, notice.id));
+    await app.queue.runDue(DELIVERIES);
+    const job = await deliveryJobOf(app.database.db, notice.id);
     expect(job).toMatchObject({ status: 'pending', lastError: expect.stringContaining('not connected (qr)') });
   });
 });

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Client, Message } from 'whatsapp-web.js';
+import { backoff } from '../../../backoff.js';
 
 export type WebState = 'stopped' | 'starting' | 'qr' | 'ready' | 'disconnected' | 'auth_failure' | 'unreachable';
 
@@ -195,8 +196,8 @@ export class WhatsAppWebConnection {
   /** Records the failure, closes Chromium, and schedules the next attempt with a doubled wait. */
   private fail(state: 'unreachable' | 'auth_failure' | 'disconnected', error: string): void {
     if (this.stopped) return;
-    const waitMs = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** this.failures);
     this.failures += 1;
+    const waitMs = backoff(this.failures, { baseMs: this.backoff.initialMs, maxMs: this.backoff.maxMs });
     const retryAt = new Date(Date.now() + waitMs);
     this.setState(state, { lastError: error, retryAt });
     const level = state === 'disconnected' ? 'warn' : 'error';

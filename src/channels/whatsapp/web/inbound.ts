@@ -1,5 +1,5 @@
 import { InboundMessage, MAX_TEXT_LENGTH, type Attachment } from '../../../messages/inbound.js';
-import type { DeliveryStatusReport } from '../../../outbox/delivery-status.js';
+import type { DeliveryStatusReport } from '../../../messages/delivery.js';
 
 /**
  * The fields Ventanilla reads from a whatsapp-web.js `Message` (see its index.d.ts). Declared

@@ -1,13 +1,8 @@
-import type { FastifyInstance } from 'fastify';
 import QRCode from 'qrcode';
 import type { Client, Message } from 'whatsapp-web.js';
-import { authenticate } from '../../../auth/sessions.js';
-import { Forbidden } from '../../../errors.js';
 import { t } from '../../../i18n/index.js';
-import { markSent, recordOrHoldDeliveryStatus } from '../../../outbox/delivery-status.js';
-import { DeliveryFailed, DeliveryRefused, type ChannelSender } from '../../../outbox/delivery.js';
-import type { ChannelContext, ChannelModule } from '../../channel.js';
-import { bearerToken } from '../../web/verify.js';
+import { DeliveryFailed, DeliveryRefused, type ChannelSender } from '../../../messages/delivery.js';
+import type { ChannelContext, ChannelLinkStatus, ChannelModule } from '../../channel.js';
 import { WhatsAppWebConnection, type WebConnectionOptions } from './connection.js';
 import { ignoreReason, wantsMedia, webAckToReport, webChatId, webMessageToInbound, type WebMediaLike } from './inbound.js';
 import { renderWebText, type WebRenderLabels } from './outbound.js';
@@ -25,7 +20,7 @@ export interface WebChannelOptions extends Pick<WebConnectionOptions, 'backoff' 
  * Debian's Chromium). Unofficial: WhatsApp may block it; the Cloud API is the supported way.
  */
 export function createWebChannel(context: ChannelContext, options: WebChannelOptions = {}): ChannelModule {
-  const { config, conversations, db, now } = context;
+  const { config, conversations, deliveries, now } = context;
   const log = context.logger.child({ channel: 'whatsapp', mode: 'web' });
   const print = options.print ?? ((text: string) => void process.stdout.write(text));
   const labels: WebRenderLabels = {
@@ -54,7 +49,7 @@ export function createWebChannel(context: ChannelContext, options: WebChannelOpt
   async function onAck(message: Message, ack: number): Promise<void> {
     const report = webAckToReport(message.id._serialized, ack, now());
     // The phone may acknowledge before the sender has stored the id: hold the report until it has.
-    if (report) await recordOrHoldDeliveryStatus(db, report, now());
+    if (report) await deliveries.report(report);
   }
 
   /**
@@ -100,37 +95,32 @@ export function createWebChannel(context: ChannelContext, options: WebChannelOpt
         if (error instanceof DeliveryRefused) throw error;
         throw new DeliveryFailed(`WhatsApp Web could not send: ${(error as Error).message ?? error}`);
       }
-      if (last) await markSent(db, 'whatsapp', delivery.messageId, last);
+      if (last) await deliveries.markSent('whatsapp', delivery.messageId, last);
       return { externalId: last };
     },
   };
 
-  async function routes(app: FastifyInstance): Promise<void> {
-    // For the admin who links the office phone: the QR as text, SVG and PNG, and how the link is doing.
-    app.get('/api/staff/whatsapp/qr', async (request, reply) => {
-      const staff = await authenticate(db, bearerToken(request.headers.authorization));
-      if (staff.role !== 'admin') throw new Forbidden();
-      const status = connection.status();
-      const qr = status.qr
-        ? { text: status.qr, svg: await QRCode.toString(status.qr, { type: 'svg', margin: 2 }), pngDataUrl: await QRCode.toDataURL(status.qr, { margin: 2, width: 320 }) }
-        : null;
-      reply.header('cache-control', 'no-store');
-      return {
-        mode: 'web',
-        state: status.state,
-        since: status.since.toISOString(),
-        account: status.account,
-        lastError: status.lastError,
-        retryAt: status.retryAt?.toISOString() ?? null,
-        qr,
-      };
-    });
+  /** For the admin who links the office phone: the QR as text, SVG and PNG, and how the link is doing. */
+  async function linkStatus(): Promise<ChannelLinkStatus> {
+    const status = connection.status();
+    const qr = status.qr
+      ? { text: status.qr, svg: await QRCode.toString(status.qr, { type: 'svg', margin: 2 }), pngDataUrl: await QRCode.toDataURL(status.qr, { margin: 2, width: 320 }) }
+      : null;
+    return {
+      mode: 'web',
+      state: status.state,
+      since: status.since.toISOString(),
+      account: status.account,
+      lastError: status.lastError,
+      retryAt: status.retryAt?.toISOString() ?? null,
+      qr,
+    };
   }
 
   return {
     name: 'whatsapp',
     sender,
-    routes,
+    linkStatus,
     start: async () => connection.start(),
     stop: () => connection.stop(),
   };

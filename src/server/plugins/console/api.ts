@@ -31,8 +31,6 @@ export interface ConsoleApiOptions {
   now: () => Date;
   /** Channels a case opened on behalf of a citizen can be answered on (email when a sender exists). */
   followUp: FollowUpChannels;
-  /** Wakes the outbox after a commit that enqueued a message to a citizen. */
-  onEnqueued: () => void;
 }
 
 declare module 'fastify' {
@@ -115,8 +113,6 @@ export const consoleApiPlugin: FastifyPluginAsync<ConsoleApiOptions> = async (pl
 
     routes.post('/api/staff/cases/:id/actions', { schema: { params: CaseId, body: CaseAction } }, async (request) => {
       const result = await actOnCase(db, staffOf(request), request.params.id, request.body, now(), options.locale, options.followUp, options.caseSettings.terms);
-      // Every action leaves an event the follow-up may react to, besides any message to the citizen.
-      options.onEnqueued();
       live.publish({ type: 'case.changed', caseId: result.caseId });
       return { result };
     });
@@ -137,7 +133,6 @@ export const consoleApiPlugin: FastifyPluginAsync<ConsoleApiOptions> = async (pl
     });
     routes.post('/api/staff/callbacks/:id/attempts', { schema: { params: NumericId, body: z.object({ outcome: CallbackOutcome, note: z.string().trim().max(2000).optional() }) } }, async (request) => {
       const step = await logCallbackAttempt(db, staffOf(request), request.params.id, request.body.outcome, request.body.note || null, now(), calendar());
-      options.onEnqueued();
       return { step };
     });
 
@@ -186,7 +181,6 @@ export const consoleApiPlugin: FastifyPluginAsync<ConsoleApiOptions> = async (pl
     routes.post('/api/staff/conversations/:id/reply', { schema: { params: ConversationId, body: z.object({ text: z.string().trim().min(1).max(4000) }) } }, async (request) => {
       const staff = requireRole(request, OPERATOR_ROLES);
       const message = await replyInConversation(db, request.params.id, staff, request.body.text, now());
-      options.onEnqueued();
       live.publish({ type: 'conversation.changed', conversationId: request.params.id });
       return { message: { id: message.id } };
     });

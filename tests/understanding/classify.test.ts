@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { CaseType } from '../../src/cases/case-type.js';
-import { ClassifierLexicon, classify, classifyWithLexicon, createClassifier, getDefaultClassifier, loadClassifierLexicon } from '../../src/cases/classify.js';
+import { ClassifierLexicon, classify, classifyWithLexicon, createClassifier, getDefaultClassifier, loadClassifierLexicon } from '../../src/understanding/classify.js';
 import { sourceAsset } from '../../src/paths.js';
 
 describe('classify: the required examples', () => {

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { sourceAsset } from '../paths.js';
-import { CaseType } from './case-type.js';
+import { CaseType } from '../cases/case-type.js';
 import type { Classification } from './classification.js';
-import { tokenize } from './normalize-text.js';
+import { tokenize } from '../cases/normalize-text.js';
 
 /*
  * The baseline classifier: a weighted keyword model read from `classifier-lexicon.json`.
@@ -308,7 +308,7 @@ export function createClassifier(input: ClassifierLexicon): Classifier {
   };
 }
 
-export function loadClassifierLexicon(path = sourceAsset('cases', 'classifier-lexicon.json')): ClassifierLexicon {
+export function loadClassifierLexicon(path = sourceAsset('understanding', 'classifier-lexicon.json')): ClassifierLexicon {
   return ClassifierLexicon.parse(JSON.parse(readFileSync(path, 'utf8')));
 }
 

@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
-import { messages, type Message } from '../db/schema.js';
+import { attachments, messages, type Message } from '../db/schema.js';
+import type { Attachment } from '../messages/inbound.js';
 
 /** The inbound message a retried delivery duplicates: it was stored first, so it must be there. */
 export async function findStoredInbound(ex: Executor, channel: string, externalId: string): Promise<Message> {
@@ -13,18 +14,36 @@ export async function findStoredInbound(ex: Executor, channel: string, externalI
   return row;
 }
 
+export interface InboundRow {
+  conversationId: string;
+  channel: string;
+  externalId: string;
+  text: string;
+  payload: Record<string, unknown>;
+  receivedAt: Date;
+  attachments: readonly Attachment[];
+}
+
 /**
- * Stores a citizen's message once: a retried delivery (same channel and platform id) inserts
- * nothing and returns undefined, so the caller answers it with what the first delivery got.
+ * Stores a citizen's message and its files once: a retried delivery (same channel and platform
+ * id) inserts nothing and returns undefined, so the caller answers it with what the first got.
  */
-export async function insertInboundOnce(
-  ex: Executor,
-  row: { conversationId: string; channel: string; externalId: string; text: string; payload: Record<string, unknown>; receivedAt: Date },
-): Promise<Message | undefined> {
+export async function storeInboundOnce(ex: Executor, row: InboundRow): Promise<Message | undefined> {
   const [stored] = await ex
     .insert(messages)
     .values({ conversationId: row.conversationId, direction: 'in', channel: row.channel, externalId: row.externalId, author: 'citizen', text: row.text, payload: row.payload, createdAt: row.receivedAt })
     .onConflictDoNothing({ target: [messages.channel, messages.externalId], where: sql`direction = 'in'` })
     .returning();
+  if (!stored) return undefined;
+  for (const file of row.attachments) {
+    await ex.insert(attachments).values({
+      messageId: stored.id,
+      kind: file.kind,
+      contentType: file.contentType,
+      filename: file.filename ?? null,
+      sizeBytes: file.data.byteLength,
+      data: file.data,
+    });
+  }
   return stored;
 }

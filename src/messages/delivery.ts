@@ -1,8 +1,8 @@
-import type { OutboundMessage } from '../messages/outbound.js';
+import type { OutboundMessage } from './outbound.js';
 
 /** One outbound message on its way to a channel, with what the channel needs to address it. */
 export interface Delivery {
-  outboxId: number;
+  jobId: number;
   messageId: number;
   /** Stable across retries: channels that support idempotency keys use it. */
   idempotencyKey: string;
@@ -21,7 +21,7 @@ export interface DeliveryResult {
   externalId?: string | undefined;
 }
 
-/** Each channel's outbound adapter implements this; the worker knows nothing else about channels. */
+/** Each channel's outbound adapter implements this; the queue's deliveries know nothing else about channels. */
 export interface ChannelSender {
   send(delivery: Delivery): Promise<DeliveryResult>;
 }
@@ -40,4 +40,24 @@ export class DeliveryFailed extends Error {
   ) {
     super(message);
   }
+}
+
+export type DeliveryStatus = 'sent' | 'delivered' | 'read' | 'failed';
+
+/** What a platform reports about an outbound message after sending it. */
+export interface DeliveryStatusReport {
+  channel: string;
+  /** The platform's id of the outbound message (what the sender returned as `externalId`). */
+  externalId: string;
+  status: DeliveryStatus;
+  at: Date;
+  error?: string | undefined;
+}
+
+/** How a channel tells the pipeline what became of the messages it sent. */
+export interface DeliveryReports {
+  /** Records a report, or holds it until the message's platform id is known; returns whether a message changed. */
+  report(report: DeliveryStatusReport): Promise<boolean>;
+  /** Stores the platform's id on a message as soon as the sender has it (before `send` returns), applying held reports. */
+  markSent(channel: string, messageId: number, externalId: string): Promise<void>;
 }

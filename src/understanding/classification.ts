@@ -1,4 +1,4 @@
-import type { CaseType } from './case-type.js';
+import type { CaseType } from '../cases/case-type.js';
 
 /** What a classifier says about one message. Confidences are in [0, 1]. */
 export interface Classification {

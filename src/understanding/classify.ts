@@ -1,5 +1,5 @@
 import type { Classification } from './classification.js';
-import { getModelClassifier } from '../understanding/classifier-model.js';
+import { getModelClassifier } from './classifier-model.js';
 
 // The hand lexicon (the baseline, and a source of the model's features) lives in its own module.
 export * from './lexicon-classifier.js';

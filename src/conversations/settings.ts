@@ -1,0 +1,16 @@
+import { BusinessCalendar } from '../calendar/business-calendar.js';
+import type { BusinessHours } from '../business-hours.js';
+import type { CaseSettings } from '../cases/open-case.js';
+
+export interface ConversationSettings extends CaseSettings {
+  businessHours: BusinessHours;
+  municipalityName: string;
+  locale: 'es' | 'en';
+  /** Holidays included, to tell citizens when a person will see their message; office hours alone when absent. */
+  calendar?: BusinessCalendar | undefined;
+}
+
+/** The settings' calendar, or one of office hours without holidays (tools and tests that pass none). */
+export function calendarOf(settings: Pick<ConversationSettings, 'calendar' | 'timeZone' | 'businessHours'>): BusinessCalendar {
+  return settings.calendar ?? new BusinessCalendar(settings.timeZone, settings.businessHours, []);
+}

@@ -1,0 +1,88 @@
+import type { Procedure } from '../catalogue/catalogue.js';
+import type { Classification } from '../understanding/classification.js';
+import { asksForInformation, isOnlyThanks, procedureSheet, type CaseDraft } from './engine.js';
+import { extractAddress, extractName, extractPhone } from './parsers.js';
+import type { DialogScript, FieldId } from './script-schema.js';
+
+/**
+ * The engine's second pure entry: a message that arrives whole (an email) is read at once — no
+ * back-and-forth — and the decision says what to do with it. The script decides which fields a
+ * case of each type needs, for chat and email alike: what it would ask in a chat and the
+ * document did not bring is named as missing in the one answer.
+ */
+export interface DocumentInput {
+  subject: string;
+  /** What the citizen wrote, quoted history and signature trimmed. */
+  text: string;
+  /** The sender's display name (an email's From), when it is a name rather than an address. */
+  senderName: string | undefined;
+  photos: number;
+  /** The case the document's thread already belongs to. */
+  thread: { caseId: number; hasAddress: boolean } | undefined;
+  /** Nothing was said in this conversation before. */
+  firstInConversation: boolean;
+  /** The citizen already has a name on record: a later "soy vecino…" must not overwrite it. */
+  citizenNamed: boolean;
+}
+
+export interface DocumentContext {
+  classify(text: string): Classification;
+  /** The catalogue procedure that answers a question; absent, every request becomes a case. */
+  findProcedure?: ((text: string) => Procedure | undefined) | undefined;
+  vars: Record<string, string>;
+}
+
+/** Fields a document can leave missing and the answer can ask for, in the script's order. */
+export type MissingField = Extract<FieldId, 'address' | 'name' | 'photo'>;
+
+export type DocumentDecision =
+  /** A question the catalogue answers: answered at once, no case; the citizen replies to have one opened. */
+  | { kind: 'answer_from_catalogue'; procedure: Procedure; sheet: string; name: string | undefined }
+  /** "Gracias" to an answer: opens nothing, answers nothing. */
+  | { kind: 'thanks' }
+  /** A later message on its case: what it brings that the case lacked is added. */
+  | { kind: 'add_to_case'; caseId: number; address: string | undefined; name: string | undefined; phone: string | undefined }
+  | { kind: 'open_case'; draft: CaseDraft; missing: MissingField[] };
+
+/** At most this many missing things are asked for in one answer: a long list goes unread. */
+const MAX_ASKED = 2;
+
+export function readDocument(script: DialogScript, input: DocumentInput, ctx: DocumentContext): DocumentDecision {
+  if (input.thread) {
+    return {
+      kind: 'add_to_case',
+      caseId: input.thread.caseId,
+      address: input.thread.hasAddress ? undefined : extractAddress(input.text),
+      name: input.citizenNamed ? undefined : extractName(input.text),
+      phone: extractPhone(input.text),
+    };
+  }
+  // Subject and body are what a new case is classified from, and what the catalogue is asked.
+  const whole = [input.subject, input.text].filter(Boolean).join('\n\n');
+  const classification = ctx.classify(whole);
+  if (input.firstInConversation && script.catalogue && ctx.findProcedure && asksForInformation(whole, classification)) {
+    const procedure = ctx.findProcedure(whole);
+    if (procedure) return { kind: 'answer_from_catalogue', procedure, sheet: procedureSheet(script, procedure, ctx.vars), name: input.senderName };
+  }
+  if (!input.firstInConversation && isOnlyThanks(script, input.text)) return { kind: 'thanks' };
+
+  const name = input.senderName ?? extractName(input.text);
+  const address = extractAddress(input.text) ?? extractAddress(input.subject);
+  const draft: CaseDraft = {
+    type: classification.type,
+    category: classification.category,
+    description: input.text || input.subject,
+    confidence: classification.confidence,
+    address,
+    name,
+    phone: extractPhone(input.text),
+  };
+  const have: Record<MissingField, boolean> = { address: address !== undefined, name: name !== undefined, photo: input.photos > 0 };
+  const missing = script.fields
+    .filter((field): field is typeof field & { id: MissingField } => field.id in have)
+    .filter((field) => !field.onlyFor || field.onlyFor.includes(draft.type))
+    .filter((field) => !have[field.id])
+    .map((field) => field.id)
+    .slice(0, MAX_ASKED);
+  return { kind: 'open_case', draft, missing };
+}

@@ -1,0 +1,50 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, type Executor } from '../db/client.js';
+import { jobs } from '../db/schema.js';
+
+/** "As soon as any instance can": a fixed instant in the past, so a clock set anywhere sees it due. */
+export const AS_SOON_AS_POSSIBLE = new Date(0);
+
+/** The PostgreSQL channel every queue listens on; a commit that enqueued work notifies it. */
+export const QUEUE_CHANNEL = 'ventanilla_jobs';
+
+export interface JobRequest {
+  kind: string;
+  /** Unique for ever: enqueuing the same key twice is a no-op, which is what makes enqueuing idempotent. */
+  key: string;
+  runAt?: Date | undefined;
+  payload?: Record<string, unknown> | undefined;
+  /** Jobs sharing this run one at a time, oldest first (a conversation's messages leave in order). */
+  orderingKey?: string | undefined;
+}
+
+/**
+ * Puts a job in the queue inside the caller's transaction, so it exists exactly when the change
+ * that asked for it commits. The NOTIFY in the same transaction is delivered only on commit, and
+ * to every instance: whoever enqueues never has to remember to wake a worker. Returns whether it
+ * was new.
+ */
+export async function enqueueJob(ex: Executor, request: JobRequest): Promise<boolean> {
+  const inserted = await ex
+    .insert(jobs)
+    .values({
+      kind: request.kind,
+      key: request.key,
+      runAt: request.runAt ?? AS_SOON_AS_POSSIBLE,
+      payload: request.payload ?? {},
+      orderingKey: request.orderingKey ?? null,
+    })
+    .onConflictDoNothing({ target: jobs.key })
+    .returning({ id: jobs.id });
+  if (inserted.length > 0) await ex.execute(sql`select pg_notify(${QUEUE_CHANNEL}, ${request.kind})`);
+  return inserted.length > 0;
+}
+
+/** Counts of jobs by status, for the health page and tests. */
+export async function jobCounts(ex: Executor, kinds?: readonly string[]): Promise<Record<'pending' | 'done' | 'failed', number>> {
+  const only = kinds ? sql`where kind in (${sql.join(kinds.map((kind) => sql`${kind}`), sql`, `)})` : sql``;
+  const rows = await queryRows<{ status: 'pending' | 'done' | 'failed'; n: number }>(ex, sql`select status, count(*)::int as n from jobs ${only} group by status`);
+  const counts = { pending: 0, done: 0, failed: 0 };
+  for (const row of rows) counts[row.status] = Number(row.n);
+  return counts;
+}

@@ -1,0 +1,207 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { queryRows, type Database, type Db, type Tx } from '../db/client.js';
+import { jobs } from '../db/schema.js';
+import { backoff, type Backoff } from '../backoff.js';
+import { QUEUE_CHANNEL } from './enqueue.js';
+import { JobDeferred, JobFailed, LeaseLost } from './errors.js';
+import type { ClaimedJob, JobKind } from './job.js';
+
+export interface QueueLogger {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface JobQueueOptions {
+  db: Db;
+  kinds: ReadonlyMap<string, JobKind>;
+  /** The one clock of every job: due times, leases and retries. */
+  now: () => Date;
+  logger: QueueLogger;
+  /** How often to look for due jobs when no commit notified us (timed jobs, other instances without LISTEN). */
+  pollMs: number;
+  /** Subscribes to commit notifications (`Database.listen`); without it the queue only polls. */
+  listen?: Database['listen'] | undefined;
+  /** Defaults for kinds that set none. */
+  leaseMs?: number;
+  maxAttempts?: number;
+  retry?: Backoff;
+  batchSize?: number;
+}
+
+/** Which kinds a pass may run: all the queue knows by default. */
+export interface KindFilter {
+  kinds?: readonly string[];
+  except?: readonly string[];
+}
+
+const DEFAULT_RETRY: Backoff = { baseMs: 30_000, maxMs: 6 * 3_600_000 };
+
+/**
+ * The one job queue: message deliveries, staff mail and follow-up rules are kinds of one table.
+ * Rows are claimed with FOR UPDATE SKIP LOCKED and a lease (no transaction is held while a
+ * handler talks to a platform), so any number of instances may work the same database: each job
+ * is claimed by one, and finishing is conditional on still holding the claim. Jobs that share an
+ * ordering key run one at a time in order. PGlite has one connection and the same SQL, so the
+ * embedded database works unchanged.
+ */
+export class JobQueue {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+  private stopped = true;
+  private again = false;
+  private unlisten: (() => Promise<void>) | undefined;
+  private readonly leaseMs: number;
+  private readonly maxAttempts: number;
+  private readonly batchSize: number;
+
+  constructor(private readonly options: JobQueueOptions) {
+    this.leaseMs = options.leaseMs ?? 5 * 60_000;
+    this.maxAttempts = options.maxAttempts ?? 8;
+    this.batchSize = options.batchSize ?? 20;
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    if (this.options.listen && !this.unlisten) {
+      try {
+        this.unlisten = await this.options.listen(QUEUE_CHANNEL, () => this.wake());
+      } catch (error) {
+        this.options.logger.warn({ err: error }, 'could not listen for new jobs; polling only');
+      }
+    }
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    const unlisten = this.unlisten;
+    this.unlisten = undefined;
+    await unlisten?.().catch(() => undefined);
+    await this.running;
+  }
+
+  /** Runs a pass now rather than at the next poll (a commit notified new work). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) this.again = true;
+    else this.schedule(0);
+  }
+
+  /**
+   * Runs every job due at the queue's clock, including those the runs enqueue as due; returns how
+   * many ran. Each pass runs at most the head of each ordering key, so passes repeat until nothing
+   * is due. Also what tests and tools call instead of waiting for the poll.
+   */
+  async runDue(filter: KindFilter = {}): Promise<number> {
+    const kinds = [...this.options.kinds.keys()].filter((kind) => (!filter.kinds || filter.kinds.includes(kind)) && !filter.except?.includes(kind));
+    let total = 0;
+    for (;;) {
+      const claimed = await this.claim(kinds, this.options.now());
+      if (claimed.length === 0) return total;
+      const side = claimed.filter((job) => this.kind(job).concurrent);
+      const inTurn = claimed.filter((job) => !this.kind(job).concurrent);
+      await Promise.all([
+        ...side.map((job) => this.run(job)),
+        (async () => {
+          for (const job of inTurn) await this.run(job);
+        })(),
+      ]);
+      total += claimed.length;
+    }
+  }
+
+  private kind(job: ClaimedJob): JobKind {
+    return this.options.kinds.get(job.kind)!;
+  }
+
+  private schedule(ms: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.running = this.runDue()
+        .catch((error: unknown) => this.options.logger.error({ err: error }, 'job queue pass failed'))
+        .finally(() => {
+          this.running = undefined;
+          if (this.stopped) return;
+          const next = this.again ? 0 : this.options.pollMs;
+          this.again = false;
+          this.schedule(next);
+        });
+    }, ms);
+    this.timer.unref();
+  }
+
+  private async claim(kinds: readonly string[], now: Date): Promise<ClaimedJob[]> {
+    if (kinds.length === 0) return [];
+    const leases = sql.join(
+      kinds.map((kind) => sql`when ${kind} then ${new Date(now.getTime() + (this.options.kinds.get(kind)!.leaseMs ?? this.leaseMs)).toISOString()}::timestamptz`),
+      sql` `,
+    );
+    const rows = await queryRows<{ id: number; kind: string; key: string; payload: Record<string, unknown>; run_at: string | Date; attempts: number }>(
+      this.options.db,
+      sql`
+      update jobs set attempts = attempts + 1, locked_until = case kind ${leases} end
+      where id in (
+        select j.id from jobs j
+        where j.status = 'pending' and j.run_at <= ${now.toISOString()}
+          and (j.locked_until is null or j.locked_until <= ${now.toISOString()})
+          and j.kind in (${sql.join(kinds.map((kind) => sql`${kind}`), sql`, `)})
+          and (j.ordering_key is null
+               or not exists (select 1 from jobs earlier
+                              where earlier.ordering_key = j.ordering_key and earlier.status = 'pending' and earlier.id < j.id))
+        order by j.run_at, j.id
+        limit ${this.batchSize}
+        for update skip locked)
+      returning id, kind, key, payload, run_at, attempts`,
+    );
+    return rows
+      .map((row) => ({ id: Number(row.id), kind: row.kind, key: row.key, payload: row.payload ?? {}, runAt: new Date(row.run_at), attempt: Number(row.attempts) }))
+      .sort((a, b) => a.runAt.getTime() - b.runAt.getTime() || a.id - b.id);
+  }
+
+  private async run(job: ClaimedJob): Promise<void> {
+    const { db, logger } = this.options;
+    const kind = this.kind(job);
+    const now = this.options.now();
+    let finished = false;
+    const finish = async (tx: Tx) => {
+      const done = await tx
+        .update(jobs)
+        .set({ status: 'done', doneAt: now, lockedUntil: null, lastError: null })
+        .where(and(eq(jobs.id, job.id), eq(jobs.attempts, job.attempt), eq(jobs.status, 'pending')))
+        .returning({ id: jobs.id });
+      if (done.length === 0) throw new LeaseLost(job);
+      finished = true;
+    };
+    try {
+      await kind.run(job, { db, now, finish });
+      if (!finished) await db.transaction(finish);
+    } catch (error) {
+      if (error instanceof LeaseLost) {
+        logger.warn({ jobId: job.id, kind: job.kind }, error.message);
+        return;
+      }
+      const deferred = error instanceof JobDeferred;
+      const told = error instanceof JobFailed ? error.options : {};
+      const giveUp = !deferred && (told.permanent === true || job.attempt >= (kind.maxAttempts ?? this.maxAttempts));
+      const retryAt = deferred ? error.until : new Date(now.getTime() + (told.retryAfterMs ?? backoff(job.attempt, kind.retry ?? DEFAULT_RETRY)));
+      const updated = await db
+        .update(jobs)
+        .set({
+          status: giveUp ? 'failed' : 'pending',
+          runAt: giveUp ? undefined : retryAt,
+          lockedUntil: null,
+          lastError: String((error as Error)?.message ?? error).slice(0, 1000),
+          // A deferral is not a failed attempt: the next run still sees attempt 1 if nothing was done.
+          ...(deferred ? { attempts: job.attempt - 1 } : {}),
+        })
+        .where(and(eq(jobs.id, job.id), eq(jobs.attempts, job.attempt)))
+        .returning({ id: jobs.id });
+      if (deferred) return;
+      (giveUp ? logger.error : logger.warn).call(logger, { jobId: job.id, kind: job.kind, attempt: job.attempt, err: error }, giveUp ? 'job failed for good' : 'job failed; will retry');
+      if (giveUp && updated.length > 0 && kind.gaveUp) {
+        await kind.gaveUp(job, error, { db, now }).catch((failure: unknown) => logger.error({ err: failure, jobId: job.id, kind: job.kind }, 'could not record that a job failed for good'));
+      }
+    }
+  }
+}
