@@ -7,8 +7,8 @@ import { api, field, fmtDate, fmtDay, h, hasRole, messageOf, notice, select, sta
 /** @typedef {import('./types').Reference} Reference */
 /** @typedef {(action: Record<string, unknown>) => Promise<void>} Act */
 
-/** The status line above the actions. */
-const flash = () => /** @type {HTMLElement} */ (document.getElementById('flash'));
+/** The status line above the actions (a detached one if the page was left meanwhile). */
+const flash = () => document.getElementById('flash') ?? h('div');
 
 /**
  * A folded form. Results show in one status line above the actions: forms are rebuilt when the case moves on.

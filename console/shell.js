@@ -5,7 +5,7 @@ import { api, field, h, messageOf, notice, state, text, tr } from './lib.js';
 /** @typedef {import('./types').Child} Child */
 /** @typedef {import('./types').Session} Session */
 
-const root = /** @type {HTMLElement} */ (document.getElementById('app'));
+const root = document.getElementById('app') ?? document.body;
 
 /** @type {EventSource | null} */
 let liveSource = null;

@@ -39,9 +39,9 @@ export function enqueue(outgoing) {
 export const typedText = (item) => (item.kind === 'json' && item.payload.text && !item.payload.choice ? item.payload.text : '');
 
 export function pump() {
-  if (chat.sending || chat.paused || !chat.conv || chat.booting || !chat.queue.length) return;
+  const item = chat.queue[0];
+  if (chat.sending || chat.paused || !chat.conv || chat.booting || !item) return;
   const gen = chat.generation;
-  const item = /** @type {QueueItem} */ (chat.queue[0]);
   chat.sending = true;
   item.attempts++;
   clearItemError(item);

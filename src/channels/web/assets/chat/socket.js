@@ -46,8 +46,8 @@ export function connectWs() {
       setOffline(false);
       catchUp();
       resumeQueue();
-    } else if (type === 'message' && message) {
-      renderOutbound([/** @type {ServerMessage} */ (message)]);
+    } else if (type === 'message' && message && typeof message === 'object') {
+      renderOutbound([message]); // renderOutbound shows only what has a text
     }
   };
   sock.onerror = () => {
