@@ -77,6 +77,12 @@ export const webChatPlugin: FastifyPluginAsync<WebChatOptions> = async (plugin, 
       return asset(file);
     });
   }
+  // The chat's modules (/chat/main.js and what it imports): any script of that folder, nothing else.
+  app.get('/chat/:module', { schema: { params: z.object({ module: z.string() }) } }, async (request, reply) => {
+    const module = /^[a-z][a-z0-9-]*\.js$/.test(request.params.module) ? await asset(`chat/${request.params.module}`).catch(() => null) : null;
+    if (module === null) return reply.callNotFound();
+    return reply.header('cache-control', 'public, max-age=300').header('access-control-allow-origin', '*').type('text/javascript; charset=utf-8').send(module);
+  });
 
   /** The conversation named in the URL, if the bearer token is its own. */
   async function authorizedConversation(id: string, token: string | undefined) {

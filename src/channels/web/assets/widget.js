@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * Ventanilla — embeddable chat widget.
  *
@@ -13,15 +14,21 @@
  * disturb it and a strict host CSP (no 'unsafe-inline' styles) does not block it. The only
  * global is window.VentanillaWidget = { open, close, toggle }. Loading it twice is harmless.
  * The chat iframe is created on first open, so merely visiting the host page creates nothing.
+ * It stays one classic ES5 script: host pages load it with a single <script> tag, in any browser.
  */
 (function () {
   'use strict';
 
-  if (window.VentanillaWidget) return; // already loaded
+  /** @typedef {{ open: () => void, close: () => void, toggle: () => void }} WidgetApi */
+  /** @typedef {{ matches: boolean, addEventListener?(type: 'change', fn: () => void): void, addListener?(fn: () => void): void }} MediaQueryLike */
+  var host = /** @type {Window & { VentanillaWidget?: WidgetApi }} */ (window);
+
+  if (host.VentanillaWidget) return; // already loaded
 
   var PREFIX = 'ventanilla-widget-';
   var Z = '2147483000';
-  var script = document.currentScript || findScript();
+  var current = document.currentScript;
+  var script = current instanceof HTMLScriptElement ? current : findScript();
   if (!script || !script.src) return;
 
   var base;
@@ -33,11 +40,13 @@
   var ORIGIN = base.origin;
   var data = script.dataset || {};
   var lang = (document.documentElement.getAttribute('lang') || 'es').slice(0, 2).toLowerCase();
+  var ES = { open: 'Abrir chat de atención ciudadana', close: 'Cerrar chat' };
+  /** @type {Record<string, { open: string, close: string }>} */
   var TEXT = {
-    es: { open: 'Abrir chat de atención ciudadana', close: 'Cerrar chat' },
+    es: ES,
     en: { open: 'Open the citizen services chat', close: 'Close chat' }
   };
-  var texts = TEXT[lang] || TEXT.es;
+  var texts = TEXT[lang] || ES;
   var openLabel = data.label || texts.open;
   var closeLabel = data.closeLabel || texts.close;
   var side = data.position === 'left' ? 'left' : 'right';
@@ -48,16 +57,22 @@
   var phoneQuery = mediaQuery('(max-width: 599px)');
   var reducedMotion = mediaQuery('(prefers-reduced-motion: reduce)');
 
+  // The bubble, the panel and its close button are built together (build()); the frame on first open.
+  /** @type {HTMLButtonElement | null} */
   var button = null;
+  /** @type {HTMLDivElement | null} */
   var panel = null;
+  /** @type {HTMLButtonElement | null} */
   var closeButton = null;
+  /** @type {HTMLIFrameElement | null} */
   var frame = null;
   var frameLoaded = false;
   var isOpen = false;
   var openWhenReady = false;
+  /** @type {{ value: string, priority: string } | null} */
   var savedOverflow = null;
 
-  window.VentanillaWidget = {
+  host.VentanillaWidget = {
     open: open,
     close: close,
     toggle: toggle
@@ -71,15 +86,15 @@
   function build() {
     if (button || document.getElementById(PREFIX + 'button')) return;
 
-    button = document.createElement('button');
-    button.type = 'button';
-    button.id = PREFIX + 'button';
-    button.className = PREFIX + 'button';
-    button.setAttribute('aria-label', openLabel);
-    button.setAttribute('title', openLabel);
-    button.setAttribute('aria-expanded', 'false');
-    button.setAttribute('aria-controls', PREFIX + 'panel');
-    css(button, {
+    var bubble = (button = document.createElement('button'));
+    bubble.type = 'button';
+    bubble.id = PREFIX + 'button';
+    bubble.className = PREFIX + 'button';
+    bubble.setAttribute('aria-label', openLabel);
+    bubble.setAttribute('title', openLabel);
+    bubble.setAttribute('aria-expanded', 'false');
+    bubble.setAttribute('aria-controls', PREFIX + 'panel');
+    css(bubble, {
       position: 'fixed',
       bottom: '20px',
       width: '60px',
@@ -102,24 +117,24 @@
       '-webkit-tap-highlight-color': 'transparent',
       visibility: 'visible'
     });
-    css(button, { bottom: 'calc(20px + env(safe-area-inset-bottom, 0px))' }, true);
-    css(button, side === 'left' ? { left: '20px', right: 'auto' } : { right: '20px', left: 'auto' });
-    button.appendChild(chatIcon());
-    focusRing(button);
-    button.addEventListener('click', toggle);
-    button.addEventListener('mouseenter', function () {
-      if (!reducedMotion.matches) css(button, { transform: 'scale(1.06)' });
+    css(bubble, { bottom: 'calc(20px + env(safe-area-inset-bottom, 0px))' }, true);
+    css(bubble, side === 'left' ? { left: '20px', right: 'auto' } : { right: '20px', left: 'auto' });
+    bubble.appendChild(chatIcon());
+    focusRing(bubble);
+    bubble.addEventListener('click', toggle);
+    bubble.addEventListener('mouseenter', function () {
+      if (!reducedMotion.matches) css(bubble, { transform: 'scale(1.06)' });
     });
-    button.addEventListener('mouseleave', function () {
-      css(button, { transform: 'none' });
+    bubble.addEventListener('mouseleave', function () {
+      css(bubble, { transform: 'none' });
     });
 
-    panel = document.createElement('div');
-    panel.id = PREFIX + 'panel';
-    panel.className = PREFIX + 'panel';
-    panel.setAttribute('role', 'dialog');
-    panel.setAttribute('aria-label', openLabel);
-    css(panel, {
+    var box = (panel = document.createElement('div'));
+    box.id = PREFIX + 'panel';
+    box.className = PREFIX + 'panel';
+    box.setAttribute('role', 'dialog');
+    box.setAttribute('aria-label', openLabel);
+    css(box, {
       position: 'fixed',
       display: 'none',
       margin: '0',
@@ -133,12 +148,12 @@
       transition: reducedMotion.matches ? 'none' : 'opacity 0.18s ease, transform 0.18s ease'
     });
 
-    closeButton = document.createElement('button');
-    closeButton.type = 'button';
-    closeButton.className = PREFIX + 'close';
-    closeButton.setAttribute('aria-label', closeLabel);
-    closeButton.setAttribute('title', closeLabel);
-    css(closeButton, {
+    var closer = (closeButton = document.createElement('button'));
+    closer.type = 'button';
+    closer.className = PREFIX + 'close';
+    closer.setAttribute('aria-label', closeLabel);
+    closer.setAttribute('title', closeLabel);
+    css(closer, {
       position: 'absolute',
       top: '6px',
       width: '44px',
@@ -157,14 +172,14 @@
       'box-sizing': 'border-box',
       'touch-action': 'manipulation'
     });
-    css(closeButton, { right: '6px', left: 'auto' });
-    closeButton.appendChild(closeIcon(22));
-    focusRing(closeButton);
-    closeButton.addEventListener('click', close);
-    panel.appendChild(closeButton);
+    css(closer, { right: '6px', left: 'auto' });
+    closer.appendChild(closeIcon(22));
+    focusRing(closer);
+    closer.addEventListener('click', close);
+    box.appendChild(closer);
 
-    document.body.appendChild(panel);
-    document.body.appendChild(button);
+    document.body.appendChild(box);
+    document.body.appendChild(bubble);
 
     document.addEventListener('keydown', function (e) {
       if (isOpen && (e.key === 'Escape' || e.key === 'Esc')) {
@@ -182,15 +197,16 @@
     if (openWhenReady) open();
   }
 
-  function ensureFrame() {
+  /** @param {HTMLDivElement} box the panel */
+  function ensureFrame(box) {
     if (frame) return;
-    frame = document.createElement('iframe');
-    frame.className = PREFIX + 'frame';
-    frame.src = chatUrl;
-    frame.title = openLabel;
-    frame.setAttribute('allow', 'geolocation');
-    frame.setAttribute('referrerpolicy', 'strict-origin-when-cross-origin');
-    css(frame, {
+    var chat = (frame = document.createElement('iframe'));
+    chat.className = PREFIX + 'frame';
+    chat.src = chatUrl;
+    chat.title = openLabel;
+    chat.setAttribute('allow', 'geolocation');
+    chat.setAttribute('referrerpolicy', 'strict-origin-when-cross-origin');
+    css(chat, {
       display: 'block',
       width: '100%',
       height: '100%',
@@ -202,15 +218,15 @@
       background: '#eef2f5',
       'color-scheme': 'light'
     });
-    frame.addEventListener('load', function () {
+    chat.addEventListener('load', function () {
       frameLoaded = true;
       focusChat();
     });
-    panel.appendChild(frame);
+    box.appendChild(chat);
   }
 
   function layout() {
-    if (!panel) return;
+    if (!panel || !button || !closeButton) return;
     var phone = phoneQuery.matches;
     if (phone) {
       css(panel, {
@@ -258,13 +274,13 @@
   }
 
   function open() {
-    if (!panel) {
+    if (!panel || !button) {
       openWhenReady = true;
       return;
     }
     if (isOpen) return;
     isOpen = true;
-    ensureFrame();
+    ensureFrame(panel);
     css(panel, { display: 'block' });
     if (!reducedMotion.matches) {
       css(panel, { opacity: '0', transform: 'translateY(12px)' });
@@ -281,7 +297,7 @@
   }
 
   function close() {
-    if (!panel) {
+    if (!panel || !button) {
       openWhenReady = false;
       return;
     }
@@ -312,12 +328,13 @@
     if (!isOpen || !frame) return;
     try {
       frame.focus();
-      if (frameLoaded) frame.contentWindow.postMessage({ type: 'ventanilla:focus' }, ORIGIN);
+      if (frameLoaded && frame.contentWindow) frame.contentWindow.postMessage({ type: 'ventanilla:focus' }, ORIGIN);
     } catch (e) {
       /* ignore */
     }
   }
 
+  /** @param {boolean} lock */
   function lockScroll(lock) {
     var html = document.documentElement;
     if (lock && savedOverflow === null) {
@@ -335,17 +352,22 @@
 
   // ---------------------------------------------------------------------
 
-  /* Sets styles with !important. With `ifSupported`, a value the browser rejects (e.g. env() on
-   * an old browser) leaves the previous one in place. */
+  /** Sets styles with !important. With `ifSupported`, a value the browser rejects (e.g. env() on
+   * an old browser) leaves the previous one in place.
+   * @param {HTMLElement | SVGElement} node
+   * @param {Record<string, string>} styles
+   * @param {boolean} [ifSupported]
+   */
   function css(node, styles, ifSupported) {
     for (var name in styles) {
-      if (!Object.prototype.hasOwnProperty.call(styles, name)) continue;
-      if (ifSupported && window.CSS && CSS.supports && !CSS.supports(name, styles[name])) continue;
-      node.style.setProperty(name, styles[name], 'important');
+      var value = styles[name];
+      if (!Object.prototype.hasOwnProperty.call(styles, name) || value === undefined) continue;
+      if (ifSupported && window.CSS && CSS.supports && !CSS.supports(name, value)) continue;
+      node.style.setProperty(name, value, 'important');
     }
   }
 
-  /* A ring that shows on any host background, only for keyboard focus. */
+  /** A ring that shows on any host background, only for keyboard focus. @param {HTMLButtonElement} node */
   function focusRing(node) {
     node.addEventListener('focus', function () {
       var visible = true;
@@ -367,6 +389,7 @@
     css(node, { outline: 'none' });
   }
 
+  /** @param {number} size */
   function svg(size) {
     var el = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
     el.setAttribute('viewBox', '0 0 24 24');
@@ -378,10 +401,14 @@
     return el;
   }
 
+  /** @param {string} d @param {Record<string, string>} attrs */
   function path(d, attrs) {
     var p = document.createElementNS('http://www.w3.org/2000/svg', 'path');
     p.setAttribute('d', d);
-    for (var k in attrs) p.setAttribute(k, attrs[k]);
+    for (var k in attrs) {
+      var value = attrs[k];
+      if (value !== undefined) p.setAttribute(k, value);
+    }
     return p;
   }
 
@@ -394,17 +421,20 @@
     return el;
   }
 
+  /** @param {number} size */
   function closeIcon(size) {
     var el = svg(size);
     el.appendChild(path('M6 6l12 12M18 6 6 18', { stroke: 'currentColor', 'stroke-width': '2.4', 'stroke-linecap': 'round', fill: 'none' }));
     return el;
   }
 
+  /** @param {HTMLElement} node @param {SVGElement} icon */
   function swapIcon(node, icon) {
     while (node.firstChild) node.removeChild(node.firstChild);
     node.appendChild(icon);
   }
 
+  /** A colour the browser accepts, or '' (anything else from the host page is ignored). @param {string | undefined} value */
   function validColor(value) {
     if (!value || typeof value !== 'string') return '';
     value = value.trim();
@@ -413,11 +443,13 @@
     return value;
   }
 
+  /** @param {string} q @returns {MediaQueryLike} */
   function mediaQuery(q) {
     if (window.matchMedia) return window.matchMedia(q);
     return { matches: false, addListener: function () {} };
   }
 
+  /** @param {MediaQueryLike} mq @param {() => void} fn */
   function listen(mq, fn) {
     if (mq.addEventListener) mq.addEventListener('change', fn);
     else if (mq.addListener) mq.addListener(fn);
@@ -426,8 +458,8 @@
   function findScript() {
     var scripts = document.getElementsByTagName('script');
     for (var i = scripts.length - 1; i >= 0; i--) {
-      var src = scripts[i].getAttribute('src') || '';
-      if (/\/widget\.js(?:[?#].*)?$/.test(src)) return scripts[i];
+      var candidate = scripts[i];
+      if (candidate && /\/widget\.js(?:[?#].*)?$/.test(candidate.getAttribute('src') || '')) return candidate;
     }
     return null;
   }

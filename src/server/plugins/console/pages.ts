@@ -8,9 +8,14 @@ import { packageRoot } from '../../../paths.js';
 const CONSOLE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-const ASSETS: Record<string, string> = {
-  'app.js': 'text/javascript; charset=utf-8',
-  'app.css': 'text/css; charset=utf-8',
+/** `app.js`, the page modules it imports, and `app.css`: only these kinds of file are served from the folder. */
+const ASSET_TYPES: Record<string, string> = {
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+};
+const assetType = (file: string) => {
+  const extension = /^[a-z][a-z0-9-]*\.(js|css)$/.exec(file)?.[1];
+  return extension ? ASSET_TYPES[extension] : undefined;
 };
 
 const escapeForScriptJson = (json: string) => json.replace(/</g, '\\u003c');
@@ -26,8 +31,9 @@ export const consolePagesPlugin: FastifyPluginAsync<{ locale: Locale }> = async 
   });
   app.get('/console/', async (_request, reply) => reply.redirect('/console'));
   app.get<{ Params: { file: string } }>('/console/:file', async (request, reply) => {
-    const type = ASSETS[request.params.file];
-    if (!type) return reply.callNotFound();
-    return reply.type(type).header('content-security-policy', CONSOLE_CSP).header('cache-control', 'no-cache').send(await read(request.params.file));
+    const type = assetType(request.params.file);
+    const body = type ? await read(request.params.file).catch(() => null) : null;
+    if (!type || body === null) return reply.callNotFound();
+    return reply.type(type).header('content-security-policy', CONSOLE_CSP).header('cache-control', 'no-cache').send(body);
   });
 };

@@ -1,0 +1,235 @@
+// @ts-check
+// The case page: its facts, the citizen, the legal clock, the timeline, and the actions (case-actions.js).
+import { caseActions } from './case-actions.js';
+import { api, daysBetween, fmtDate, fmtDay, h, reference, state, tr } from './lib.js';
+import { shell } from './shell.js';
+
+/** @typedef {import('./types').CasePage} CasePage */
+/** @typedef {import('./types').Reference} Reference */
+/** @typedef {import('./types').TimelineItem} TimelineItem */
+/** @typedef {import('./types').PendingContact} PendingContact */
+
+/**
+ * One line about an event, from its data.
+ * @param {Extract<TimelineItem, { kind: 'event' }>} item
+ * @param {Reference} ref
+ * @returns {string}
+ */
+function describeEvent(item, ref) {
+  const d = item.data ?? {};
+  /** @param {number} id */
+  const dept = (id) => ref.departments.find((x) => x.id === id)?.name ?? id;
+  /** @param {string | undefined} code */
+  const category = (code) => ref.categories.find((x) => x.code === code)?.name ?? code ?? '';
+  /** Escalations and warnings carry a list of addresses. */
+  const addresses = () => [d.to ?? []].flat().join(', ');
+  switch (item.type) {
+    case 'case.derived':
+      if (d.toDepartmentId) return `→ ${d.toDepartment ?? dept(d.toDepartmentId)}. ${d.note ?? ''}`;
+      return `${tr('level.' + d.from)} → ${tr('level.' + d.to)}. ${d.note ?? ''}`;
+    case 'case.derived_external':
+      return `${d.organism} (${d.sentVia}). ${d.note ?? ''}`;
+    case 'case.reclassified':
+      return `${tr('type.' + d.fromType)} → ${tr('type.' + d.toType)}, ${category(d.toCategory)}. ${d.reason ?? ''}`;
+    case 'case.status_changed':
+      return `${tr('status.' + d.from)} → ${tr('status.' + d.to)}${d.note ? '. ' + d.note : ''}`;
+    case 'case.note_added':
+      return d.text ?? '';
+    case 'case.replied':
+      return d.text ?? '';
+    case 'case.closed':
+      return d.answer ?? '';
+    case 'case.rejected':
+      return d.reason ?? '';
+    case 'case.answer_pending_contact':
+      return callText(d);
+    case 'case.citizen_contacted':
+      return d.note ?? '';
+    case 'case.opened':
+      return `${tr('channel.' + d.channel)} · ${category(d.category)}`;
+    case 'case.extended':
+      return `${fmtDay(d.fromDueAt)} → ${fmtDay(d.toDueAt)}. ${d.reason ?? ''}`;
+    case 'case.escalated':
+      return tr('deadline.overdue_since', { date: fmtDay(d.dueAt) });
+    case 'case.reopened':
+      return tr('deadline.due_on', { date: fmtDay(d.dueAt) });
+    case 'case.survey_answered':
+      return d.solved ? tr('survey.rating', { n: String(d.rating) }) : tr('survey.unsolved');
+    case 'follow_up.routing_sheet_sent':
+      return `${d.department ?? ''} · ${d.mailed ? d.to : tr('follow.not_mailed.' + (d.reason ?? 'mail_not_configured'))}`;
+    case 'follow_up.acknowledged':
+      return `${d.by} (${d.department ?? ''})`;
+    case 'follow_up.acknowledgement_reminded':
+    case 'follow_up.mail_sent':
+    case 'follow_up.mail_failed':
+    case 'follow_up.mail_resent':
+      return [tr('mail.' + (d.kind ?? 'notice')), d.to, d.subject, d.error, d.note].filter(Boolean).join(' · ');
+    case 'follow_up.acknowledgement_escalated':
+      return addresses();
+    case 'follow_up.deadline_warning':
+      return `${d.percent}% · ${addresses()}`;
+    case 'follow_up.citizen_notified':
+      return `${tr('notice.' + d.about)} · ${d.channel ? tr('channel.' + d.channel) : tr('follow.not_sent')}`;
+    case 'follow_up.survey_sent':
+      return tr('channel.' + d.channel);
+    case 'callback.requested':
+    case 'callback.attempted':
+    case 'callback.action_taken':
+      return [d.outcome && tr('callback.outcome.' + d.outcome), d.nextAction && tr('callback.next.' + d.nextAction), d.nextActionAt && fmtDate(d.nextActionAt), d.note ?? d.reason].filter(Boolean).join(' · ');
+    default:
+      return '';
+  }
+}
+
+/** @param {CasePage} page @param {Reference} ref */
+function timelineList(page, ref) {
+  return h(
+    'ol',
+    { class: 'timeline', 'aria-label': tr('case.timeline') },
+    page.timeline.map((item) =>
+      item.kind === 'message'
+        ? h(
+            'li',
+            { class: `${item.direction} ${item.author}` },
+            h('div', { class: 'meta' }, `${tr('author.' + item.author)} · ${tr('channel.' + item.channel)} · ${fmtDate(item.at)}`),
+            h('div', { class: 'text' }, item.text || (item.location ? tr('case.location') : '')),
+          )
+        : h(
+            'li',
+            { class: 'event' },
+            h('div', { class: 'meta' }, `${tr('event.' + item.type)} · ${item.actor ?? tr('author.' + item.actorKind)} · ${fmtDate(item.at)}`),
+            h('div', { class: 'text' }, describeEvent(item, ref)),
+          ),
+    ),
+  );
+}
+
+/** @param {number} id */
+export async function caseView(id) {
+  const ref = await reference();
+  const facts = h('div');
+  const timeline = h('div', {}, tr('loading'));
+  const actions = h('div');
+  shell(
+    'tray',
+    h('p', {}, h('a', { href: '#/bandeja' }, '← ' + tr('back'))),
+    h('div', { class: 'case-layout' }, h('section', { class: 'panel', 'aria-labelledby': 'tl' }, h('h3', { id: 'tl' }, tr('case.timeline')), timeline), h('div', {}, facts, h('div', { id: 'flash' }), actions)),
+  );
+
+  /** @param {Record<string, unknown>} action */
+  const act = async (action) => {
+    await api('POST', `/api/staff/cases/${id}/actions`, action);
+    await state.refresh?.();
+  };
+  let builtFor = '';
+  state.refresh = async () => {
+    /** @type {{ now: string, case: CasePage }} */
+    const { now, case: c } = await api('GET', `/api/staff/cases/${id}`);
+    const overdue = new Date(c.dueAt) < new Date(now) && !['cerrado', 'no_procede'].includes(c.status);
+    const holder = ref.holders.find((u) => u.id === c.assignedUserId);
+    facts.replaceChildren(
+      c.pendingContact ? callPanel(c.pendingContact) : '',
+      h(
+        'section',
+        { class: 'panel' },
+        h('h2', {}, c.folio, ' ', h('span', { class: 'badge' }, tr('status.' + c.status)), ' ', !c.receivedAt && h('span', { class: 'badge new' }, tr('tray.not_received')), ' ', overdue && h('span', { class: 'badge late' }, tr('days.overdue', { n: Math.max(1, daysBetween(new Date(c.dueAt), new Date(now))) }))),
+        h(
+          'dl',
+          { class: 'facts' },
+          h('dt', {}, tr('col.type')), h('dd', {}, tr('type.' + c.type)),
+          h('dt', {}, tr('col.category')), h('dd', {}, c.category.name),
+          h('dt', {}, tr('case.department')), h('dd', {}, c.department),
+          h('dt', {}, tr('case.holder')), h('dd', {}, tr('level.' + c.assignedRole), holder ? ` · ${holder.name}` : ''),
+          h('dt', {}, tr('filter.channel')), h('dd', {}, tr('channel.' + c.channel)),
+          h('dt', {}, tr('case.due')), h('dd', { class: overdue ? 'due' : undefined }, fmtDay(c.dueAt)),
+          c.receivedAt && [h('dt', {}, tr('case.received_at')), h('dd', {}, fmtDate(c.receivedAt))],
+          h('dt', {}, tr('case.description')), h('dd', {}, c.description),
+        ),
+      ),
+      h(
+        'section',
+        { class: 'panel' },
+        h('h3', {}, tr('case.citizen')),
+        h(
+          'dl',
+          { class: 'facts' },
+          h('dt', {}, tr('new.name')), h('dd', {}, c.citizen?.name ?? '—'),
+          h('dt', {}, tr('new.phone')), h('dd', {}, c.citizen?.phone ?? '—'),
+          h('dt', {}, tr('new.email')), h('dd', {}, c.citizen?.email ?? '—'),
+          (c.address || c.latitude !== null) && [
+            h('dt', {}, tr('case.location')),
+            h('dd', {}, c.address ?? '', c.latitude !== null && [' ', h('a', { href: `https://www.openstreetmap.org/?mlat=${c.latitude}&mlon=${c.longitude}#map=18/${c.latitude}/${c.longitude}`, target: '_blank', rel: 'noopener noreferrer' }, tr('case.map'))]),
+          ],
+        ),
+        h('h3', { class: 'spaced' }, tr('case.attachments')),
+        c.attachments.length === 0
+          ? h('p', { class: 'muted' }, tr('case.no_attachments'))
+          : h('ul', {}, c.attachments.map((a) => h('li', {}, h('a', { href: `/api/staff/cases/${c.id}/attachments/${a.id}`, target: '_blank', rel: 'noopener' }, a.filename ?? `${a.kind} #${a.id}`), ` (${Math.ceil(a.sizeBytes / 1024)} KB)`))),
+      ),
+    );
+    if (c.deadline) facts.append(deadlinePanel(c, c.deadline));
+    timeline.replaceChildren(timelineList(c, ref));
+    // Forms are rebuilt only when what they offer changes, so live updates do not erase typing.
+    const key = `${c.status}|${c.receivedAt}|${c.assignedRole}|${c.departmentId}|${c.pendingContact ? 1 : 0}|${c.deadline?.extension.available ? 1 : 0}|${c.callbacks?.some((x) => x.status === 'open') ? 1 : 0}`;
+    if (key !== builtFor) {
+      builtFor = key;
+      actions.replaceChildren(h('div', {}, h('h3', {}, tr('case.actions')), caseActions(c, ref, act)));
+    }
+  };
+  await state.refresh();
+}
+
+/**
+ * The legal clock: due date and term, the extension, the forwarding term, and each automatic step with its date.
+ * @param {CasePage} c
+ * @param {import('./types').Deadline} d
+ */
+function deadlinePanel(c, d) {
+  const open = !['cerrado', 'no_procede'].includes(c.status);
+  const term = d.term ? tr('deadline.term.' + d.term.unit, { n: d.term.days }) : '';
+  const left = d.overdue ? tr('days.overdue', { n: Math.max(1, -d.daysLeft) }) : tr('deadline.business_left', { n: d.businessDaysLeft });
+  /** @param {import('./types').Checkpoint} p */
+  const step = (p) => {
+    const who = p.notify.map((n) => tr('deadline.notify.' + n)).join(' + ');
+    const what = p.escalate ? `${who} · ${tr('deadline.escalates')}` : who;
+    return h('li', { class: p.done ? 'done' : undefined }, `${p.done ? '✓ ' : ''}${p.percent}% · ${fmtDate(p.at)} · ${what}`);
+  };
+  const ack = d.acknowledgement;
+  return h(
+    'section',
+    { class: 'panel', 'aria-labelledby': 'deadline-title' },
+    h('h3', { id: 'deadline-title' }, tr('deadline.title')),
+    h(
+      'dl',
+      { class: 'facts' },
+      h('dt', {}, tr('deadline.due')), h('dd', { class: d.overdue ? 'due' : undefined }, fmtDay(d.dueAt), term && ` (${term})`, open ? ` · ${left}` : ''),
+      h('dt', {}, tr('deadline.extension')),
+      h('dd', {}, d.extension.usedAt ? tr('deadline.extension_used', { date: fmtDate(d.extension.usedAt), reason: d.extension.reason ?? '' }) : d.extension.available ? tr('deadline.extension_available', { date: fmtDay(d.extension.wouldMoveTo) }) : tr('deadline.extension_unavailable')),
+      h('dt', {}, tr('deadline.forwarding')),
+      h('dd', { class: d.forwarding.late ? 'due' : undefined }, d.forwarding.forwardedAt ? tr('deadline.forwarded', { date: fmtDate(d.forwarding.forwardedAt) }) : tr('deadline.forward_by', { date: fmtDay(d.forwarding.deadline) })),
+      h('dt', {}, tr('deadline.acknowledgement')),
+      h('dd', {}, !ack ? '—' : ack.acknowledgedAt ? tr('deadline.acknowledged', { by: ack.acknowledgedBy ?? '', date: fmtDate(ack.acknowledgedAt) }) : tr('deadline.not_acknowledged', { date: fmtDate(ack.sentAt), remind: fmtDate(ack.remindAt) })),
+    ),
+    open && h('h4', {}, tr('deadline.steps')),
+    open && h('ol', { class: 'checkpoints' }, d.checkpoints.map(step)),
+  );
+}
+
+/** Whom to call, or where to write by hand, and why the answer did not go by itself. @param {PendingContact} p */
+function callText(p) {
+  if (p.phone) return `${tr('call.phone', { phone: p.phone })} · ${tr('call.reason.' + p.reason)}`;
+  if (p.email) return `${tr('call.email', { email: p.email })} · ${tr('call.reason.' + p.reason)}`;
+  return tr('call.no_phone');
+}
+
+/** The answer nobody could be written to: the operator reads it to the citizen on the phone. @param {PendingContact} p */
+function callPanel(p) {
+  return h(
+    'section',
+    { class: 'panel call', role: 'alert', 'aria-labelledby': 'call-title' },
+    h('h2', { id: 'call-title' }, tr('tray.call')),
+    h('p', {}, callText(p)),
+    h('p', { class: 'muted' }, tr('call.say')),
+    h('blockquote', {}, p.text),
+  );
+}

@@ -1,0 +1,154 @@
+// @ts-check
+// What every console page shares: strings, session state, the DOM helper, the API wrapper and formatting.
+// Every value reaches the page through textContent (never innerHTML).
+
+/** @typedef {import('./types').Attrs} Attrs */
+/** @typedef {import('./types').Child} Child */
+/** @typedef {import('./types').Reference} Reference */
+/** @typedef {import('./types').User} User */
+
+/** @type {Record<string, string>} */
+const S = JSON.parse(document.getElementById('strings')?.textContent ?? '{}');
+
+/**
+ * A string of the console's catalogue (console.* first, then error.* and the rest), with {name} filled in.
+ * @param {string} key
+ * @param {Record<string, string | number>} [params]
+ */
+export const tr = (key, params = {}) =>
+  (S['console.' + key] ?? S[key] ?? key).replace(/\{(\w+)\}/g, (m, /** @type {string} */ k) => (k in params ? String(params[k]) : m));
+
+/**
+ * The session and the page being shown; `refresh` redraws the current page (live updates call it).
+ * @type {{ user: User | null, csrf: string, ref: Reference | null, refresh: (() => Promise<unknown>) | null }}
+ */
+export const state = { user: null, csrf: '', ref: null, refresh: null };
+
+/** @param {Node} parent @param {Child} child */
+function appendChild(parent, child) {
+  if (Array.isArray(child)) for (const c of child) appendChild(parent, c);
+  else if (child === null || child === undefined || child === false) return;
+  else parent.appendChild(child instanceof Node ? child : document.createTextNode(String(child)));
+}
+
+/**
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {Attrs} [attrs]
+ * @param {...Child} children
+ * @returns {HTMLElementTagNameMap[K]}
+ */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (typeof v === 'function') {
+      if (k.startsWith('on')) el.addEventListener(k.slice(2), /** @type {EventListener} */ (v));
+    } else if (k === 'class') el.className = String(v);
+    else el.setAttribute(k, v === true ? '' : String(v));
+  }
+  appendChild(el, children);
+  return el;
+}
+
+export class ApiError extends Error {
+  /** @param {number} status @param {unknown} body */
+  constructor(status, body) {
+    const error = body && typeof body === 'object' && 'error' in body ? /** @type {{ error?: { message?: string } }} */ (body).error : undefined;
+    super(error?.message ?? String(status));
+    this.status = status;
+  }
+}
+
+/** The message to show for anything a page's action threw. @param {unknown} error */
+export const messageOf = (error) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * A call to the staff API: JSON both ways, the CSRF token on every change, and back to the login on 401.
+ * The caller names the answer's shape.
+ * @template [T=unknown]
+ * @param {'GET' | 'POST' | 'PATCH'} method
+ * @param {string} url
+ * @param {unknown} [body]
+ * @returns {Promise<T>}
+ */
+export async function api(method, url, body) {
+  /** @type {Record<string, string>} */
+  const headers = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET') headers['x-csrf-token'] = state.csrf;
+  /** @type {RequestInit} */
+  const init = { method, headers, credentials: 'same-origin' };
+  if (body !== undefined) init.body = JSON.stringify(body);
+  const res = await fetch(url, init);
+  const data = res.status === 204 ? null : await res.json().catch(() => null);
+  if (res.status === 401 && !url.endsWith('/login')) {
+    state.user = null;
+    location.hash = '#/login';
+  }
+  if (!res.ok) throw new ApiError(res.status, data);
+  return data;
+}
+
+/** The staff, departments and categories every page may name; fetched once per session. */
+export async function reference() {
+  if (state.ref) return state.ref;
+  /** @type {Reference} */
+  const ref = await api('GET', '/api/staff/reference');
+  state.ref = ref;
+  return ref;
+}
+
+const lang = () => document.documentElement.lang;
+/** The last day to answer: a business-day term ends at midnight after it. @param {string | null | undefined} iso */
+export const fmtDay = (iso) => (iso ? new Date(new Date(iso).getTime() - 1).toLocaleDateString(lang(), { dateStyle: 'medium' }) : '');
+/** @param {string | null | undefined} iso */
+export const fmtDate = (iso) => (iso ? new Date(iso).toLocaleString(lang(), { dateStyle: 'short', timeStyle: 'short' }) : '');
+export const DAY = 86_400_000;
+/** @param {number | Date} a @param {number | Date} b */
+export const daysBetween = (a, b) => Math.floor((Number(b) - Number(a)) / DAY);
+/** Roles that see every department. */
+export const isCross = () => ['admin', 'coordinador', 'operador'].includes(state.user?.role ?? '');
+/** @param {...string} roles */
+export const hasRole = (...roles) => roles.includes(state.user?.role ?? '');
+
+/** @param {'ok' | 'warn' | 'error'} kind @param {Child} text */
+export function notice(kind, text) {
+  return h('p', { class: `notice ${kind}`, role: kind === 'error' ? 'alert' : 'status' }, text);
+}
+
+/** @param {string} label @param {Child} control */
+export function field(label, control) {
+  return h('label', {}, label, control);
+}
+
+/**
+ * @param {string} name
+ * @param {readonly (readonly [string | number, string])[]} options value and text of each option
+ * @param {string | number | null | undefined} value
+ * @param {Attrs} [attrs]
+ */
+export function select(name, options, value, attrs = {}) {
+  return h('select', { name, ...attrs }, options.map(([v, text]) => h('option', { value: v, selected: String(v) === String(value ?? '') }, text)));
+}
+
+/** A form field's text ('' when absent or a file). @param {FormData} form @param {string} name */
+export const text = (form, name) => {
+  const value = form.get(name);
+  return typeof value === 'string' ? value : '';
+};
+
+/** A page's status line: "saved" when `fn` succeeds, its error otherwise. @param {HTMLElement} status @param {() => Promise<unknown>} fn */
+export async function guarded(status, fn) {
+  try {
+    await fn();
+    status.replaceChildren(notice('ok', tr('saved')));
+  } catch (error) {
+    status.replaceChildren(notice('error', messageOf(error)));
+  }
+}
+
+export const TYPES = ['queja', 'solicitud_informacion', 'sugerencia', 'reporte'];
+export const STATUSES = ['nuevo', 'recepcionado', 'en_seguimiento', 'escalado', 'cerrado', 'no_procede'];
+export const CHANNELS = ['web', 'telegram', 'whatsapp', 'email', 'telefono', 'presencial', 'visita', 'redes'];
+export const ROLES = ['admin', 'coordinador', 'operador', 'responsable', 'encargado', 'experto'];
