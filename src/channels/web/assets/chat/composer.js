@@ -1,8 +1,6 @@
 // @ts-check
 // The composer: a growing textarea, or a one-line input when the bot asks for a phone or an email.
-import { confirmNewConversation } from './conversation.js';
-import { enqueue } from './queue.js';
-import { ui } from './state.js';
+import { hooks, ui } from './state.js';
 import { isFinePointer, t } from './util.js';
 
 export function wireComposer() {
@@ -31,10 +29,10 @@ export function wireComposer() {
     const file = ui.file.files && ui.file.files[0];
     ui.file.value = '';
     if (!file) return;
-    enqueue({ kind: 'photo', file, display: t('chat.photo_sent') });
+    hooks.enqueue({ kind: 'photo', file, display: t('chat.photo_sent') });
   });
 
-  if (ui.newConv) ui.newConv.addEventListener('click', confirmNewConversation);
+  if (ui.newConv) ui.newConv.addEventListener('click', () => hooks.confirmNewConversation());
   onInputChanged();
 }
 
@@ -44,7 +42,7 @@ function submitTyped() {
   if (!text) return;
   input.value = '';
   onInputChanged();
-  enqueue({ kind: 'json', payload: { text }, display: text });
+  hooks.enqueue({ kind: 'json', payload: { text }, display: text });
   input.focus();
 }
 

@@ -11,13 +11,16 @@
  *   socket.js (WebSocket push) · status.js (status bar) · page.js (lifecycle, viewport, embed)
  */
 import { wireComposer } from './composer.js';
-import { boot } from './conversation.js';
+import { boot, confirmNewConversation, lostConversation } from './conversation.js';
 import { wireEmbed, wireLifecycle, wireViewport } from './page.js';
-import { bindUi } from './state.js';
+import { enqueue } from './queue.js';
+import { updateQuick } from './quick.js';
+import { bindUi, hooks } from './state.js';
 import { renderStatus } from './status.js';
 import { applyStaticStrings, loadStrings } from './util.js';
 
 function start() {
+  Object.assign(hooks, { updateQuick, enqueue, confirmNewConversation, lostConversation });
   if (!bindUi()) return;
   loadStrings();
   applyStaticStrings();

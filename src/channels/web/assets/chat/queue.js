@@ -2,11 +2,10 @@
 // The outgoing queue: one message at a time, in order, retried with the same id until the server answers.
 import { api, asApiError, convPath, isRetryable, messagesOf } from './api.js';
 import { restoreTyped } from './composer.js';
-import { lostConversation } from './conversation.js';
 import { preparePhoto } from './photos.js';
 import { restoreFocusAfterQuickReply, updateQuick } from './quick.js';
 import { appendCitizen, renderOutbound, scrollToBottom, setTyping } from './render.js';
-import { chat, MAX_AUTO_ATTEMPTS, MIN_TYPING_MS, PHOTO_TIMEOUT_MS, SEND_TIMEOUT_MS } from './state.js';
+import { chat, hooks, MAX_AUTO_ATTEMPTS, MIN_TYPING_MS, PHOTO_TIMEOUT_MS, SEND_TIMEOUT_MS } from './state.js';
 import { setOffline } from './status.js';
 import { delay, el, t, uuid } from './util.js';
 
@@ -69,7 +68,7 @@ export function pump() {
         const err = asApiError(thrown);
         chat.sending = false;
         if (err.status === 401 || err.status === 404) {
-          lostConversation();
+          hooks.lostConversation();
           return;
         }
         if (err.status === 0) setOffline(true);

@@ -1,9 +1,8 @@
 // @ts-check
 // Quick replies, driven by the last bot message's prompt: options, yes/no, share location, attach photo, skip.
 import { activeInput, focusInputIfDesktop, setInputKind } from './composer.js';
-import { enqueue } from './queue.js';
 import { appendNotice } from './render.js';
-import { chat, ui } from './state.js';
+import { chat, hooks, ui } from './state.js';
 import { el, icon, isFinePointer, lower, t } from './util.js';
 
 export function updateQuick() {
@@ -88,7 +87,7 @@ export function updateQuick() {
 /** @param {string} id @param {string} text @param {string} display */
 function sendChoice(id, text, display) {
   chat.refocusAfterReply = true;
-  enqueue({ kind: 'json', payload: { choice: id, text }, display });
+  hooks.enqueue({ kind: 'json', payload: { choice: id, text }, display });
 }
 
 /** @param {HTMLButtonElement} btn */
@@ -118,7 +117,7 @@ function shareLocation(btn) {
         if (done || gen !== chat.generation) return;
         done = true;
         chat.refocusAfterReply = true;
-        enqueue({
+        hooks.enqueue({
           kind: 'json',
           payload: { location: { latitude: pos.coords.latitude, longitude: pos.coords.longitude } },
           display: t('chat.location_sent'),

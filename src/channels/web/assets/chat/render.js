@@ -1,7 +1,6 @@
 // @ts-check
 // The conversation on the page: the citizen's bubbles, the bot's, staff's and system messages, and local notices.
-import { updateQuick } from './quick.js';
-import { chat, ui } from './state.js';
+import { chat, hooks, ui } from './state.js';
 import { el, icon, lower, setTime, t } from './util.js';
 
 /** @typedef {import('./state.js').ServerMessage} ServerMessage */
@@ -32,7 +31,7 @@ export function renderHistory(messages) {
     }
     appendOutbound(m, typeof m.text === 'string' ? m.text : '');
   });
-  updateQuick();
+  hooks.updateQuick();
   scrollToBottom();
 }
 
@@ -46,7 +45,7 @@ export function renderOutbound(list) {
     added = true;
   }
   if (added) {
-    updateQuick();
+    hooks.updateQuick();
     scrollToBottom();
   }
 }

@@ -1,10 +1,9 @@
 // @ts-check
 // The WebSocket pushes what is sent later (staff replies, follow-up notices); it reconnects with back-off.
 import { api, asApiError, convPath, messagesOf } from './api.js';
-import { lostConversation } from './conversation.js';
 import { resumeQueue } from './queue.js';
 import { renderOutbound } from './render.js';
-import { chat, HISTORY_TIMEOUT_MS } from './state.js';
+import { chat, hooks, HISTORY_TIMEOUT_MS } from './state.js';
 import { setOffline } from './status.js';
 import { prop } from './util.js';
 
@@ -109,7 +108,7 @@ export function catchUp() {
     (thrown) => {
       if (gen !== chat.generation) return;
       const err = asApiError(thrown);
-      if (err.status === 401 || err.status === 404) lostConversation();
+      if (err.status === 401 || err.status === 404) hooks.lostConversation();
       else if (err.status === 0) setOffline(true);
     },
   );

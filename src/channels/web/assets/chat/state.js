@@ -16,6 +16,22 @@
  */
 /** A message from the server (OutboundView), or a stored one in the history. @typedef {{ id?: string | number | null, direction?: string, author?: string, text?: unknown, createdAt?: string, prompt?: unknown }} ServerMessage */
 
+/**
+ * Calls from a module up to one that imports it (drawing a message updates the quick replies, a
+ * quick reply enqueues, a lost conversation starts over). main.js sets them once at start, so
+ * every import points one way and the modules form no cycle.
+ */
+export const hooks = {
+  /** Redraws the quick replies for the last prompt (quick.js). */
+  updateQuick: () => {},
+  /** Puts a citizen's message in the send queue (queue.js). @type {(outgoing: Outgoing) => void} */
+  enqueue: (outgoing) => void outgoing,
+  /** Asks before starting a new conversation (conversation.js). */
+  confirmNewConversation: () => {},
+  /** The server no longer knows the conversation: forget it and start over (conversation.js). */
+  lostConversation: () => {},
+};
+
 export const API = '/api/webchat/conversations';
 export const STORAGE_KEY = 'ventanilla.chat';
 export const MAX_AUTO_ATTEMPTS = 3;
