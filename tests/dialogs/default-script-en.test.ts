@@ -115,6 +115,14 @@ describe('the default English script', () => {
     expect(converse([...EXAMPLE_TO_CONFIRMATION, input('Yes', { choice: 'yes' })]).last.effects[0]?.kind).toBe('open_case');
   });
 
+  it('reads the name from "My name is John Smith", in the description or as the answer', () => {
+    const inDescription = converse([`My name is John Smith. ${EXAMPLE}`, input('Report', { choice: 'reporte' }), input('Baches y pavimento', { choice: 'baches-pavimento' })]);
+    expect(inDescription.last.state.slots.name).toBe('John Smith');
+    expect(inDescription.results.flatMap((r) => r.replies.map((m) => m.prompt?.field))).not.toContain('name');
+    const asAnswer = converse([EXAMPLE, input('Report', { choice: 'reporte' }), input('Baches y pavimento', { choice: 'baches-pavimento' }), 'my name is john smith']);
+    expect(asAnswer.last.state.slots.name).toBe('John Smith');
+  });
+
   it('registers anonymously and skips the photo with "no photo"', () => {
     const { results, last } = converse([
       EXAMPLE,
