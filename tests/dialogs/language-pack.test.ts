@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultLanguagePack, LanguagePack, languagePack, LanguagePackError, parseLanguagePack } from '../../src/dialogs/language/language-pack.js';
+import { mapCommand } from '../../src/channels/telegram/inbound.js';
 import { extractName } from '../../src/dialogs/parsers/name.js';
 import { looksLikeQuestion } from '../../src/dialogs/parsers/question.js';
 
@@ -33,5 +34,17 @@ describe('language packs', () => {
     expect(looksLikeQuestion('what do I need for a permit', languagePack('en'))).toBe(true);
     expect(looksLikeQuestion('what do I need for a permit')).toBe(false);
     expect(looksLikeQuestion('que necesito para el permiso')).toBe(true);
+  });
+
+  it('turns Telegram commands of either language into the words of the pack', () => {
+    const english = languagePack('en');
+    expect(mapCommand('/status AC-2026-000001', english)).toEqual({ text: 'status AC-2026-000001' });
+    expect(mapCommand('/estado', english)).toEqual({ text: 'status' });
+    expect(mapCommand('/start poster-3', english)).toEqual({ text: 'hello', referral: 'poster-3' });
+    expect(mapCommand('/operator', english)).toEqual({ text: 'operator' });
+    expect(mapCommand('/whatever', english)).toEqual({ text: 'help' });
+    expect(mapCommand('/constructor', english)).toEqual({ text: 'help' });
+    expect(english.telegram.menu.map((m) => m.command)).toEqual(['status', 'operator', 'help', 'cancel']);
+    expect(languagePack('es').telegram.menu.map((m) => m.command)).toEqual(['estado', 'operador', 'ayuda', 'cancelar']);
   });
 });

@@ -133,7 +133,7 @@ export const LanguagePack = z.object({
   }),
   telegram: z.object({
     /** The commands shown in the chat's menu, in order, and what each does. */
-    menu: z.array(z.object({ command: z.string().regex(/^[a-z0-9_]{1,32}$/), intent: Intent })).min(1),
+    menu: z.array(z.object({ command: z.string().regex(/^[a-z0-9_]{1,32}$/), intent: Intent.exclude(['start']) })).min(1),
     /** Every command understood, of any language, and what it does; unknown ones are "help". */
     commands: z.record(z.string().regex(/^[a-z0-9_]{1,32}$/), Intent),
     /** What each command becomes: the words the dialog scripts understand. */
