@@ -39,19 +39,42 @@ const ABBREVIATIONS: ReadonlyMap<string, string> = new Map([
 ]);
 
 /**
+ * The one folding of case and accents. NFKD rather than NFD: it also folds the "bold" and
+ * full-width letters people paste from social media, and ordinals like "5ª", into plain letters
+ * and digits. It must come before lowercasing, as those styled letters have no lowercase form of
+ * their own; marks are dropped after lowercasing, which can itself add one ("İ" → "i̇").
+ */
+function fold(text: string): string {
+  return text.normalize('NFKD').toLowerCase().replace(/\p{M}+/gu, '');
+}
+
+function foldUnit(ch: string): string {
+  const code = ch.charCodeAt(0);
+  if (code < 128) return code >= 65 && code <= 90 ? String.fromCharCode(code + 32) : ch;
+  const folded = fold(ch);
+  if (folded.length === 1) return folded;
+  const lower = ch.toLowerCase();
+  return lower.length === 1 ? lower : ch;
+}
+
+/**
+ * `normalizeText`'s folding of case and accents, one UTF-16 unit for one: the result has the
+ * length of the input, so an index into it is an index into the original. The dialog parsers
+ * use it to find things (a folio, a phone) in folded text and quote them as the citizen wrote.
+ */
+export function foldText(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) out += foldUnit(text[i] as string);
+  return out;
+}
+
+/**
  * Lowercases, folds accents and compatibility forms, drops emoji and punctuation, shortens letters
  * stretched three or more times ("holaaaa" → "hola"), expands chat shorthand ("q" → "que") and
  * collapses whitespace. Pure, and idempotent on its own output.
  */
 export function normalizeText(text: string): string {
-  const folded = text
-    // NFKD rather than NFD: it also folds the "bold" and full-width letters people paste from
-    // social media, and ordinals like "5ª", into plain letters and digits. It must come before
-    // lowercasing, as those styled letters have no lowercase form of their own.
-    .normalize('NFKD')
-    .toLowerCase()
-    // After lowercasing, which can itself add a combining mark ("İ" → "i̇").
-    .replace(/\p{M}+/gu, '')
+  const folded = fold(text)
     // Everything that is not a letter or digit (punctuation, emoji, symbols) separates words.
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     // Only letters: repeated digits are meaningful ("1000", "2200").

@@ -2,6 +2,8 @@ import { and, desc, eq, gte, isNull } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import { cases, caseSurveys, categories, departments } from '../db/schema.js';
 import { t, type Locale } from '../i18n/index.js';
+import { defaultLanguagePack, languagePack, type LanguagePack } from '../dialogs/language/language-pack.js';
+import { matchesAny } from '../dialogs/parsers/intent.js';
 import { normalizeText } from './normalize-text.js';
 import { dueDateFor, type CaseTerms } from './deadlines.js';
 import { recordCaseEvent } from './events.js';
@@ -14,15 +16,16 @@ const ANSWER_WINDOW_MS = 30 * 86_400_000;
 
 /**
  * Reads an answer to "¿Se resolvió tu caso?": a button ("survey:4", "survey:unsolved"), a digit
- * 1–5 ("4", "4 estrellas", "le doy un 5"), or "no se resolvió" / "no". Anything else is not an
- * answer and goes to the dialog as usual.
+ * 1–5 ("4", "4 estrellas", "le doy un 5"), or, in the pack's language, "no se resolvió" / "not
+ * solved" / "no". Anything else is not an answer and goes to the dialog as usual.
  */
-export function parseSurveyAnswer(text: string, choice?: string): SurveyAnswer | null {
+export function parseSurveyAnswer(text: string, choice?: string, pack: LanguagePack = defaultLanguagePack()): SurveyAnswer | null {
   if (choice === 'survey:unsolved') return { solved: false, rating: null };
   const picked = /^survey:([1-5])$/.exec(choice ?? '');
   if (picked) return { solved: true, rating: Number(picked[1]) };
   const normalized = normalizeText(text).trim();
-  if (/^(no|nop|nel)\b|no se (resolvio|soluciono|arreglo|atendio)|sigue (igual|sin)|no (lo )?(resolvieron|solucionaron|arreglaron)/.test(normalized)) return { solved: false, rating: null };
+  const first = normalized.split(' ')[0] ?? '';
+  if (pack.survey.unsolvedOpeners.includes(first) || matchesAny(normalized, pack.survey.unsolved)) return { solved: false, rating: null };
   const digits = normalized.match(/\b([1-5])\b/g);
   if (digits && digits.length === 1 && normalized.length <= 40) return { solved: true, rating: Number(digits[0]) };
   return null;
@@ -46,7 +49,7 @@ export async function answerPendingSurvey(tx: Tx, conversationId: string, messag
     .orderBy(desc(caseSurveys.id))
     .limit(1);
   if (!survey) return null;
-  const answer = parseSurveyAnswer(message.text, message.choice);
+  const answer = parseSurveyAnswer(message.text, message.choice, languagePack(settings.locale));
   if (!answer) return null;
   const { locale } = settings;
   await tx.update(caseSurveys).set({ solved: answer.solved, rating: answer.rating, answeredAt: now }).where(eq(caseSurveys.id, survey.id));

@@ -8,7 +8,7 @@ import { updateCitizenContact } from '../citizens/queries.js';
 import { queryRows, type Executor, type Tx } from '../db/client.js';
 import { attachments, citizens, conversations, messages, type Conversation, type Message } from '../db/schema.js';
 import { readDocument, type DocumentContext, type MissingField } from '../dialogs/document.js';
-import { extractFolio } from '../dialogs/parsers.js';
+import { extractFolio } from '../dialogs/parsers/folio.js';
 import type { DialogScript } from '../dialogs/script-schema.js';
 import type { DomainEvents } from '../events/domain-events.js';
 import { t } from '../i18n/index.js';

@@ -1,7 +1,10 @@
 import type { Procedure } from '../catalogue/catalogue.js';
 import type { Classification } from '../understanding/classification.js';
 import { asksForInformation, isOnlyThanks, procedureSheet, type CaseDraft } from './engine.js';
-import { extractAddress, extractName, extractPhone } from './parsers.js';
+import { languagePack } from './language/language-pack.js';
+import { extractAddress } from './parsers/address.js';
+import { extractName } from './parsers/name.js';
+import { extractPhone } from './parsers/phone.js';
 import type { DialogScript, FieldId } from './script-schema.js';
 
 /**
@@ -48,12 +51,13 @@ export type DocumentDecision =
 const MAX_ASKED = 2;
 
 export function readDocument(script: DialogScript, input: DocumentInput, ctx: DocumentContext): DocumentDecision {
+  const pack = languagePack(script.locale);
   if (input.thread) {
     return {
       kind: 'add_to_case',
       caseId: input.thread.caseId,
-      address: input.thread.hasAddress ? undefined : extractAddress(input.text),
-      name: input.citizenNamed ? undefined : extractName(input.text),
+      address: input.thread.hasAddress ? undefined : extractAddress(input.text, pack),
+      name: input.citizenNamed ? undefined : extractName(input.text, {}, pack),
       phone: extractPhone(input.text),
     };
   }
@@ -66,8 +70,8 @@ export function readDocument(script: DialogScript, input: DocumentInput, ctx: Do
   }
   if (!input.firstInConversation && isOnlyThanks(script, input.text)) return { kind: 'thanks' };
 
-  const name = input.senderName ?? extractName(input.text);
-  const address = extractAddress(input.text) ?? extractAddress(input.subject);
+  const name = input.senderName ?? extractName(input.text, {}, pack);
+  const address = extractAddress(input.text, pack) ?? extractAddress(input.subject, pack);
   const draft: CaseDraft = {
     type: classification.type,
     category: classification.category,

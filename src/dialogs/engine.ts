@@ -1,106 +1,41 @@
 import type { CaseType } from '../cases/case-type.js';
-import type { Procedure } from '../catalogue/catalogue.js';
 import type { Classification } from '../understanding/classification.js';
-import { normalizeText } from '../cases/normalize-text.js';
-import { interpolate } from '../i18n/index.js';
 import type { Location } from '../messages/inbound.js';
-import type { Prompt, PromptOption } from '../messages/outbound.js';
-import {
-  extractAddress,
-  extractEmail,
-  extractFolio,
-  extractName,
-  extractPhone,
-  looksLikeAddress,
-  matchesAny,
-  parseChoice,
-  parseYesNo,
-} from './parsers.js';
-import type { DialogScript, FieldId, ScriptField } from './script-schema.js';
+import { extractAddress, looksLikeAddress } from './parsers/address.js';
+import { parseChoice } from './parsers/choice.js';
+import { extractEmail } from './parsers/email.js';
+import { extractFolio } from './parsers/folio.js';
+import { matchesAny } from './parsers/intent.js';
+import { extractName } from './parsers/name.js';
+import { extractPhone } from './parsers/phone.js';
+import { asksForInformation } from './parsers/question.js';
+import { parseYesNo } from './parsers/yes-no.js';
+import { procedureSheet } from './procedure-sheet.js';
+import type { DialogScript, FieldId } from './script-schema.js';
+import type { LanguagePack } from './language/language-pack.js';
 import { initialState, type DialogState, type Slots } from './state.js';
+import type { DialogInput, StepContext, StepResult } from './step-types.js';
+import {
+  answerPrompt,
+  applies,
+  categoryName,
+  categoryOptions,
+  fixOptions,
+  lowerFirst,
+  promptFor,
+  summary,
+  toDraft,
+  Turn,
+  typeLabel,
+  typeOptions,
+  yesNoPrompt,
+} from './turn.js';
 
-/** What the engine needs to know about the world; passed in so `step` stays pure and testable. */
-export interface StepContext {
-  classify(text: string): Classification;
-  categories: ReadonlyArray<{ code: string; name: string }>;
-  withinBusinessHours: boolean;
-  conversationStatus: 'bot' | 'waiting_agent' | 'agent' | 'closed';
-  folioPrefix: string;
-  /** Values for placeholders every message may use: {municipio}, {horario}, {ejemplo}. */
-  vars: { municipio: string; horario: string; ejemplo: string; /** When a person will next see the message: "el lunes 30 de noviembre a partir de las 8:00". */ proxima_atencion: string };
-  /** The catalogue procedure that answers a question, if one does (src/catalogue); absent, no answers are given. */
-  findProcedure?(text: string): Procedure | undefined;
-}
-
-/** The part of an inbound message the dialog looks at; bytes stay with the channel and storage. */
-export interface DialogInput {
-  text: string;
-  choice?: string | undefined;
-  location?: Location | undefined;
-  contact?: { name?: string | undefined; phone?: string | undefined; email?: string | undefined } | undefined;
-  photos: number;
-  otherAttachments: number;
-}
-
-export interface CaseDraft {
-  type: CaseType;
-  category: string;
-  description: string;
-  confidence: number;
-  address?: string | undefined;
-  latitude?: number | undefined;
-  longitude?: number | undefined;
-  name?: string | undefined;
-  phone?: string | undefined;
-  email?: string | undefined;
-}
-
-export type DialogEffect =
-  | { kind: 'open_case'; draft: CaseDraft }
-  | { kind: 'lookup_status'; folio: string }
-  | { kind: 'escalate'; reason: 'requested' | 'not_understood' }
-  | { kind: 'return_to_bot' }
-  /** A question was answered on the spot from the catalogue (for the attention log). */
-  | { kind: 'catalogue_answered'; procedureId: string }
-  /** The citizen picked the type or topic from buttons: a labelled example for the classifier. */
-  | { kind: 'label_chosen'; field: 'type' | 'category'; text: string; predicted: string | undefined; chosen: string; confidence: number | undefined };
-
-/** A bot line; `prompt` says what it asks so each channel can render buttons. */
-export interface Reply {
-  text: string;
-  prompt?: Prompt;
-}
-
-export interface StepResult {
-  replies: Reply[];
-  state: DialogState;
-  effects: DialogEffect[];
-}
-
-type MessageKey = keyof DialogScript['messages'];
-
-/** Collects one turn's output. */
-class Turn {
-  readonly replies: Reply[] = [];
-  readonly effects: DialogEffect[] = [];
-  constructor(
-    readonly script: DialogScript,
-    readonly ctx: StepContext,
-    public state: DialogState,
-  ) {}
-
-  say(key: MessageKey, vars: Record<string, string | number> = {}, prompt?: Prompt): void {
-    this.sayText(interpolate(this.script.messages[key], { ...this.ctx.vars, ...vars }), prompt);
-  }
-
-  sayText(text: string, prompt?: Prompt): void {
-    this.replies.push(prompt ? { text, prompt } : { text });
-  }
-
-  result(): StepResult {
-    return { replies: this.replies, state: this.state, effects: this.effects };
-  }
-}
+export type { CaseDraft, DialogEffect, DialogInput, Reply, StepContext, StepResult } from './step-types.js';
+// Other modules (the one-shot document entry) take these from the engine.
+export { isOnlyThanks } from './parsers/intent.js';
+export { asksForInformation } from './parsers/question.js';
+export { procedureSheet } from './procedure-sheet.js';
 
 export function startConversation(script: DialogScript, ctx: StepContext): StepResult {
   const turn = new Turn(script, ctx, initialState());
@@ -185,7 +120,7 @@ function isFresh(state: DialogState): boolean {
 function globalIntent(turn: Turn, text: string): boolean {
   const { script, ctx, state } = turn;
   const words = wordCount(text);
-  const folio = extractFolio(text, ctx.folioPrefix);
+  const folio = extractFolio(text, ctx.folioPrefix, turn.pack);
   const asksStatus = matchesAny(text, script.intents.status);
 
   if (folio && (asksStatus || words <= 3)) {
@@ -243,7 +178,7 @@ function globalIntent(turn: Turn, text: string): boolean {
 }
 
 function takeFolio(turn: Turn, text: string): Turn {
-  const folio = extractFolio(text, turn.ctx.folioPrefix);
+  const folio = extractFolio(text, turn.ctx.folioPrefix, turn.pack);
   if (folio) {
     turn.effects.push({ kind: 'lookup_status', folio });
     restoreAfterFolio(turn);
@@ -270,7 +205,7 @@ function restoreAfterFolio(turn: Turn): void {
 function takeDescription(turn: Turn, text: string, input: DialogInput): Turn {
   const slots = turn.state.slots;
   takeLocation(slots, input.location);
-  takeContact(slots, text, input);
+  takeContact(slots, text, input, turn.pack);
   if (!/\p{L}{2,}/u.test(text)) {
     // A bare location or photo before any words: keep it and ask what happened.
     if (input.location || input.photos > 0) {
@@ -287,8 +222,8 @@ function takeDescription(turn: Turn, text: string, input: DialogInput): Turn {
   slots.categoryConfidence = c.categoryConfidence;
   turn.state.retries = 0;
   if (answerFromCatalogue(turn, text, c)) return turn;
-  slots.address ??= extractAddress(text);
-  slots.name ??= extractName(text);
+  slots.address ??= extractAddress(text, turn.pack);
+  slots.name ??= extractName(text, {}, turn.pack);
 
   if (!needsAsking(turn, 'type') && !needsAsking(turn, 'category')) {
     const vars = { tipo: lowerFirst(typeLabel(turn, slots.type)), categoria: lowerFirst(categoryName(turn, slots.category)) };
@@ -306,7 +241,7 @@ function takeField(turn: Turn, field: FieldId, text: string, input: DialogInput)
     case 'description':
       return takeDescription(turn, text, input);
     case 'type': {
-      const id = parseChoice(text, typeOptions(turn), input.choice);
+      const id = parseChoice(text, typeOptions(turn), input.choice, turn.pack);
       if (id) {
         turn.effects.push({ kind: 'label_chosen', field: 'type', text: slots.description ?? '', predicted: slots.type, chosen: id, confidence: slots.typeConfidence });
         slots.type = id as CaseType;
@@ -316,7 +251,7 @@ function takeField(turn: Turn, field: FieldId, text: string, input: DialogInput)
       break;
     }
     case 'category': {
-      const id = parseChoice(text, categoryOptions(turn), input.choice);
+      const id = parseChoice(text, categoryOptions(turn), input.choice, turn.pack);
       if (id) {
         turn.effects.push({ kind: 'label_chosen', field: 'category', text: slots.description ?? '', predicted: slots.category, chosen: id, confidence: slots.categoryConfidence });
         slots.category = id;
@@ -328,7 +263,7 @@ function takeField(turn: Turn, field: FieldId, text: string, input: DialogInput)
     case 'address': {
       if (takeLocation(slots, input.location)) {
         accepted = true;
-      } else if (text && parseYesNo(text) === undefined && (looksLikeAddress(text) || wordCount(text) >= 2)) {
+      } else if (text && parseYesNo(text, turn.pack) === undefined && (looksLikeAddress(text, turn.pack) || wordCount(text) >= 2)) {
         // The whole answer is the place: "Av. Juárez 45, colonia Centro, frente al mercado" keeps its references.
         slots.address = text.slice(0, 300);
         accepted = true;
@@ -342,18 +277,18 @@ function takeField(turn: Turn, field: FieldId, text: string, input: DialogInput)
         turn.say('anonymousNoted');
         accepted = true;
       } else {
-        const name = extractName(text, { wholeAnswer: true });
+        const name = extractName(text, { wholeAnswer: true }, turn.pack);
         if (name) {
           slots.name = name;
           slots.anonymous = false;
           accepted = true;
         }
       }
-      takeContact(slots, text, input);
+      takeContact(slots, text, input, turn.pack);
       break;
     }
     case 'contact':
-      accepted = takeContact(slots, text, input);
+      accepted = takeContact(slots, text, input, turn.pack);
       break;
     case 'photo':
       if (input.choice === 'skip' || matchesAny(text, script.intents.skip)) {
@@ -376,8 +311,8 @@ function takeLocation(slots: Slots, location: Location | undefined): boolean {
 }
 
 /** Phones and emails are picked up from any message, so nobody is asked twice. */
-function takeContact(slots: Slots, text: string, input: DialogInput): boolean {
-  const phone = input.contact?.phone ?? extractPhone(text);
+function takeContact(slots: Slots, text: string, input: DialogInput, pack: LanguagePack): boolean {
+  const phone = input.contact?.phone ?? extractPhone(text, { pack });
   const email = input.contact?.email ?? extractEmail(text);
   if (phone) slots.phone = phone;
   if (email) slots.email = email;
@@ -399,7 +334,7 @@ function failed(turn: Turn, field: FieldId): Turn {
 }
 
 function takeConfirmation(turn: Turn, text: string, input: DialogInput): Turn {
-  const answer = input.choice === 'yes' ? true : input.choice === 'no' ? false : parseYesNo(text);
+  const answer = input.choice === 'yes' ? true : input.choice === 'no' ? false : parseYesNo(text, turn.pack);
   if (answer === true) {
     const draft = toDraft(turn);
     turn.effects.push({ kind: 'open_case', draft });
@@ -419,7 +354,7 @@ function takeConfirmation(turn: Turn, text: string, input: DialogInput): Turn {
 }
 
 function takeCorrection(turn: Turn, text: string, input: DialogInput): Turn {
-  const id = parseChoice(text, fixOptions(turn), input.choice) as FieldId | undefined;
+  const id = parseChoice(text, fixOptions(turn), input.choice, turn.pack) as FieldId | undefined;
   if (!id) {
     turn.state.retries += 1;
     turn.say('fixWhich', {}, { field: 'fix', kind: 'choice', options: fixOptions(turn), optional: false });
@@ -441,11 +376,6 @@ function takeCorrection(turn: Turn, text: string, input: DialogInput): Turn {
   turn.state.retries = 0;
   ask(turn, id);
   return turn;
-}
-
-function applies(turn: Turn, field: ScriptField): boolean {
-  const type = turn.state.slots.type;
-  return !field.onlyFor || (type !== undefined && field.onlyFor.includes(type));
 }
 
 function needsAsking(turn: Turn, id: FieldId): boolean {
@@ -504,114 +434,7 @@ function reask(turn: Turn): void {
   else ask(turn, awaiting ?? 'description');
 }
 
-function promptFor(turn: Turn, field: ScriptField): Prompt {
-  switch (field.id) {
-    case 'description':
-    case 'name':
-      return { field: field.id, kind: 'text', options: [], optional: field.optional };
-    case 'type':
-      return { field: field.id, kind: 'choice', options: typeOptions(turn), optional: false };
-    case 'category':
-      return { field: field.id, kind: 'choice', options: categoryOptions(turn), optional: false };
-    case 'address':
-      return { field: field.id, kind: 'location', options: [], optional: field.optional };
-    case 'contact':
-      return { field: field.id, kind: 'phone', options: [], optional: field.optional };
-    case 'photo':
-      return { field: field.id, kind: 'photo', options: [{ id: 'skip', label: turn.script.buttons.skip }], optional: true };
-  }
-}
-
-function yesNoPrompt(turn: Turn): Prompt {
-  const { yes, no } = turn.script.buttons;
-  return { field: 'confirm', kind: 'yes_no', options: [{ id: 'yes', label: yes }, { id: 'no', label: no }], optional: false };
-}
-
-/** Reports first: they are what most citizens come for. */
-const TYPE_ORDER: readonly CaseType[] = ['reporte', 'queja', 'solicitud_informacion', 'sugerencia'];
-
-function typeOptions(turn: Turn): PromptOption[] {
-  return TYPE_ORDER.map((id) => ({ id, label: turn.script.typeLabels[id] }));
-}
-
-function categoryOptions(turn: Turn): PromptOption[] {
-  return turn.ctx.categories.slice(0, 10).map((c) => ({ id: c.code, label: c.name }));
-}
-
-function fixOptions(turn: Turn): PromptOption[] {
-  return turn.script.fields.filter((f) => applies(turn, f)).map((f) => ({ id: f.id, label: f.label }));
-}
-
-const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
-
-function typeLabel(turn: Turn, type: CaseType | undefined): string {
-  return type ? turn.script.typeLabels[type] : '';
-}
-
-function categoryName(turn: Turn, code: string | undefined): string {
-  return turn.ctx.categories.find((c) => c.code === code)?.name ?? code ?? '';
-}
-
-function summary(turn: Turn): string {
-  const s = turn.state.slots;
-  const lines: string[] = [];
-  for (const field of turn.script.fields) {
-    if (!applies(turn, field)) continue;
-    const value = summaryValue(turn, field.id, s);
-    if (value) lines.push(`• ${field.label}: ${value}`);
-  }
-  return lines.join('\n');
-}
-
-function summaryValue(turn: Turn, id: FieldId, s: Slots): string | undefined {
-  switch (id) {
-    case 'description':
-      return s.description && s.description.length > 280 ? s.description.slice(0, 277) + '…' : s.description;
-    case 'type':
-      return typeLabel(turn, s.type);
-    case 'category':
-      return categoryName(turn, s.category);
-    case 'address':
-      if (s.address) return s.address;
-      return s.latitude !== undefined ? `📍 ${s.latitude.toFixed(5)}, ${s.longitude?.toFixed(5)}` : undefined;
-    case 'name':
-      return s.anonymous ? '—' : s.name;
-    case 'contact':
-      return [s.phone, s.email].filter(Boolean).join(' · ') || undefined;
-    case 'photo':
-      return s.photos > 0 ? String(s.photos) : '—';
-  }
-}
-
-function toDraft(turn: Turn): CaseDraft {
-  const s = turn.state.slots;
-  if (!s.description || !s.type || !s.category) throw new Error('confirmed a case without description, type or category');
-  const confidence = Math.min(
-    s.typeChosen ? 1 : (s.typeConfidence ?? 0),
-    s.categoryChosen ? 1 : (s.categoryConfidence ?? 0),
-  );
-  return {
-    type: s.type,
-    category: s.category,
-    description: s.description,
-    confidence,
-    address: s.address,
-    latitude: s.latitude,
-    longitude: s.longitude,
-    name: s.anonymous ? undefined : s.name,
-    phone: s.phone,
-    email: s.email,
-  };
-}
-
 /* ---- Answers from the catalogue of procedures ------------------------------------------------ */
-
-/** "¿qué necesito para…?", "a qué hora abren": a question even when the citizen types no "?". */
-const QUESTION_OPENING = /^(que|como|donde|cuando|cuanto|cuanta|cuantos|cuantas|cual|cuales|quien|a que|en que|para que|hay que|se puede|puedo|requisitos|horario|necesito saber|quisiera saber|quiero saber|informes|informacion)( |$)/;
-
-function looksLikeQuestion(text: string): boolean {
-  return /[?¿]/.test(text) || QUESTION_OPENING.test(normalizeText(text));
-}
 
 /**
  * A question the catalogue answers is answered on the spot, with buttons to say it helped, talk
@@ -620,7 +443,7 @@ function looksLikeQuestion(text: string): boolean {
 function answerFromCatalogue(turn: Turn, text: string, c: Classification): boolean {
   const { script, ctx } = turn;
   if (!script.catalogue || !ctx.findProcedure) return false;
-  if (!asksForInformation(text, c)) return false;
+  if (!asksForInformation(text, c, turn.pack)) return false;
   const procedure = ctx.findProcedure(text);
   if (!procedure) return false;
   turn.effects.push({ kind: 'catalogue_answered', procedureId: procedure.id });
@@ -632,49 +455,10 @@ function answerFromCatalogue(turn: Turn, text: string, c: Classification): boole
   return true;
 }
 
-/** Whether the catalogue should try to answer: an information request, or a question that is not a complaint. */
-export function asksForInformation(text: string, c: Classification): boolean {
-  return c.type === 'solicitud_informacion' || (looksLikeQuestion(text) && c.type !== 'queja');
-}
-
-/** A procedure's sheet in the script's wording; channels that answer in one turn (email) use it too. */
-export function procedureSheet(script: DialogScript, procedure: Procedure, vars: Record<string, string>): string {
-  return interpolate(script.catalogue!.answer, {
-    ...vars,
-    tramite: procedure.name,
-    resumen: procedure.summary,
-    requisitos: procedure.requirements.map((r) => `• ${r}`).join('\n'),
-    costo: procedure.cost,
-    lugar: procedure.where,
-    horario_tramite: procedure.hours,
-    plazo: procedure.processingTime,
-    fundamento: procedure.legalBasis,
-  });
-}
-
-/** A short "gracias" and nothing else. */
-export function isOnlyThanks(script: DialogScript, text: string): boolean {
-  return matchesAny(text, script.intents.thanks) && text.trim().split(/\s+/).length <= 6;
-}
-
-function answerPrompt(turn: Turn): Prompt {
-  const buttons = turn.script.catalogue!.buttons;
-  return {
-    field: 'catalogue',
-    kind: 'choice',
-    options: [
-      { id: 'helped', label: buttons.helped },
-      { id: 'human', label: buttons.human },
-      { id: 'open_case', label: buttons.openCase },
-    ],
-    optional: false,
-  };
-}
-
 function takeAnswerFeedback(turn: Turn, text: string, input: DialogInput): Turn {
   const { script, ctx } = turn;
   const catalogue = script.catalogue;
-  const id = catalogue ? parseChoice(text, answerPrompt(turn).options, input.choice) : undefined;
+  const id = catalogue ? parseChoice(text, answerPrompt(turn).options, input.choice, turn.pack) : undefined;
   if (id === 'helped' || (!input.choice && matchesAny(text, script.intents.thanks))) {
     turn.state = { ...initialState(), lastFolio: turn.state.lastFolio };
     turn.sayText(catalogue!.helped);
@@ -690,8 +474,8 @@ function takeAnswerFeedback(turn: Turn, text: string, input: DialogInput): Turn 
     // The question becomes the case's description; what the classifier made of it stands.
     const slots = turn.state.slots;
     if (slots.description) {
-      slots.address ??= extractAddress(slots.description);
-      slots.name ??= extractName(slots.description);
+      slots.address ??= extractAddress(slots.description, turn.pack);
+      slots.name ??= extractName(slots.description, {}, turn.pack);
     }
     turn.state.answeredProcedure = undefined;
     turn.state.phase = 'collecting';

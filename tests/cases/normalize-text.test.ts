@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeText, tokenize } from '../../src/cases/normalize-text.js';
+import { foldText, normalizeText, tokenize } from '../../src/cases/normalize-text.js';
 
 describe('normalizeText', () => {
   it('lowercases and strips accents, keeping ñ as n', () => {
@@ -53,5 +53,18 @@ describe('tokenize', () => {
 
   it('turns an expanded abbreviation into separate words', () => {
     expect(tokenize('xfa')).toEqual(['por', 'favor']);
+  });
+});
+
+describe('foldText', () => {
+  it('folds case and accents as normalizeText does, one unit for one, so offsets still point into the original', () => {
+    const text = 'Calle Hidalgo Nº 5, ÑOÑO — Año 2026 👍';
+    const folded = foldText(text);
+    expect(folded).toHaveLength(text.length);
+    expect(folded).toBe('calle hidalgo no 5, nono — ano 2026 👍');
+    for (const word of ['Calle', 'Hidalgo', 'ÑOÑO', 'Año']) {
+      const at = text.indexOf(word);
+      expect(folded.slice(at, at + word.length)).toBe(normalizeText(word));
+    }
   });
 });

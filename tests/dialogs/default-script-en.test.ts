@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { startConversation, step, type DialogInput, type StepContext } from '../../src/dialogs/engine.js';
-import { parseYesNo } from '../../src/dialogs/parsers.js';
+import { languagePack } from '../../src/dialogs/language/language-pack.js';
+import { parseYesNo } from '../../src/dialogs/parsers/yes-no.js';
 import { caseOpenedReply, statusReply, type CaseFacts } from '../../src/dialogs/replies.js';
 import { converse as play, dialogContext, input, texts } from '../helpers/dialog.js';
 import { loadDialogScript } from '../../src/dialogs/script-schema.js';
@@ -112,6 +113,14 @@ describe('the default English script', () => {
   it('confirms with "ok" and with the "Yes" button', () => {
     expect(converse([...EXAMPLE_TO_CONFIRMATION, 'ok']).last.effects[0]?.kind).toBe('open_case');
     expect(converse([...EXAMPLE_TO_CONFIRMATION, input('Yes', { choice: 'yes' })]).last.effects[0]?.kind).toBe('open_case');
+  });
+
+  it('reads the name from "My name is John Smith", in the description or as the answer', () => {
+    const inDescription = converse([`My name is John Smith. ${EXAMPLE}`, input('Report', { choice: 'reporte' }), input('Baches y pavimento', { choice: 'baches-pavimento' })]);
+    expect(inDescription.last.state.slots.name).toBe('John Smith');
+    expect(inDescription.results.flatMap((r) => r.replies.map((m) => m.prompt?.field))).not.toContain('name');
+    const asAnswer = converse([EXAMPLE, input('Report', { choice: 'reporte' }), input('Baches y pavimento', { choice: 'baches-pavimento' }), 'my name is john smith']);
+    expect(asAnswer.last.state.slots.name).toBe('John Smith');
   });
 
   it('registers anonymously and skips the photo with "no photo"', () => {
@@ -236,5 +245,9 @@ describe('English answers the Spanish-first parsers now take', () => {
   it('understands common English yes and no', () => {
     for (const yes of ['yeah', 'yep', 'sure', 'that is correct', 'right']) expect(parseYesNo(yes)).toBe(true);
     for (const no of ['not correct', 'that is wrong', 'No, fix it']) expect(parseYesNo(no)).toBe(false);
+    const english = languagePack('en');
+    for (const yes of ['yeah', 'yep', 'sure', 'that is correct', 'right', 'yes', 'correct']) expect(parseYesNo(yes, english)).toBe(true);
+    for (const no of ['not correct', 'that is wrong', 'No, fix it', 'no', 'not right', 'that is not correct']) expect(parseYesNo(no, english)).toBe(false);
+    for (const unsure of ['maybe', 'not sure']) expect(parseYesNo(unsure, english)).toBeUndefined();
   });
 });

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Unauthorized } from '../../errors.js';
-import { t, type Locale } from '../../i18n/index.js';
+import { languagePack, type LanguagePack } from '../../dialogs/language/language-pack.js';
+import { t } from '../../i18n/index.js';
 import type { ChannelFactory } from '../channel.js';
 import { createTelegramClient } from './client.js';
 import { createUpdateHandler } from './handler.js';
@@ -22,10 +23,12 @@ export interface TelegramChannelOptions {
   pollTimeoutSeconds?: number;
 }
 
-/** The commands shown in Telegram's menu, named in the install's language. */
-const COMMANDS: Record<Locale, Array<[string, Parameters<typeof t>[1]]>> = {
-  es: [['estado', 'telegram.command.status'], ['operador', 'telegram.command.human'], ['ayuda', 'telegram.command.help'], ['cancelar', 'telegram.command.cancel']],
-  en: [['status', 'telegram.command.status'], ['operator', 'telegram.command.human'], ['help', 'telegram.command.help'], ['cancel', 'telegram.command.cancel']],
+/** How each command of the menu (the language pack's, in the install's language) is described. */
+const COMMAND_DESCRIPTIONS: Record<LanguagePack['telegram']['menu'][number]['intent'], Parameters<typeof t>[1]> = {
+  status: 'telegram.command.status',
+  human: 'telegram.command.human',
+  help: 'telegram.command.help',
+  cancel: 'telegram.command.cancel',
 };
 
 /**
@@ -39,12 +42,13 @@ export function telegramChannel(options: TelegramChannelOptions = {}): ChannelFa
     const log = logger.child({ channel: 'telegram' });
     const client = createTelegramClient({ token: settings.botToken, apiRoot: settings.apiRoot });
     const limiter = new SendLimiter(options.clock ?? realClock, options.limits ?? TELEGRAM_LIMITS);
-    const handle = createUpdateHandler({ client, conversations, logger: log, now });
+    const pack = languagePack(config.locale);
+    const handle = createUpdateHandler({ client, conversations, logger: log, now, pack });
     const retryBaseMs = options.retryBaseMs ?? 1000;
     let stopBackground: (() => Promise<void>) | undefined;
 
     async function setCommands(signal: AbortSignal) {
-      const commands = COMMANDS[config.locale].map(([command, key]) => ({ command, description: t(config.locale, key) }));
+      const commands = pack.telegram.menu.map(({ command, intent }) => ({ command, description: t(config.locale, COMMAND_DESCRIPTIONS[intent]) }));
       await client.call('setMyCommands', { commands }, { signal });
     }
 

@@ -1,3 +1,4 @@
+import type { LanguagePack } from '../../dialogs/language/language-pack.js';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ConversationService } from '../../conversations/service.js';
 import { sniffImageType } from '../../messages/image-type.js';
@@ -14,7 +15,7 @@ export type UpdateOutcome = 'stored' | 'duplicate' | 'ignored';
  * replies. Resolves only after that commit, so callers acknowledge Telegram only then; throws on
  * anything worth retrying (database or network down).
  */
-export function createUpdateHandler(deps: { client: TelegramClient; conversations: ConversationService; logger: FastifyBaseLogger; now: () => Date }) {
+export function createUpdateHandler(deps: { client: TelegramClient; conversations: ConversationService; logger: FastifyBaseLogger; now: () => Date; pack?: LanguagePack }) {
   const { client, conversations, logger } = deps;
 
   async function fetchFile(file: WantedFile): Promise<Attachment> {
@@ -54,7 +55,7 @@ export function createUpdateHandler(deps: { client: TelegramClient; conversation
       logger.warn({ issues: parsed.error.issues.slice(0, 5) }, 'Telegram update not understood; acknowledged and skipped');
       return 'ignored';
     }
-    const reading = readUpdate(parsed.data, deps.now());
+    const reading = readUpdate(parsed.data, deps.now(), deps.pack);
     switch (reading.kind) {
       case 'ignored':
         logger.debug({ updateId: parsed.data.update_id, reason: reading.reason }, 'Telegram update ignored');

@@ -1,4 +1,5 @@
 import { InboundMessage, MAX_TEXT_LENGTH, type Attachment, type Contact, type Location } from '../../messages/inbound.js';
+import { defaultLanguagePack, type LanguagePack } from '../../dialogs/language/language-pack.js';
 import type { FileRef, PhotoSize, TelegramCallbackQuery, TelegramMessage, TelegramUpdate } from './update.js';
 
 /** Largest photo kept; the web chat takes the same. */
@@ -30,41 +31,29 @@ export type UpdateReading =
 
 /**
  * Commands become the words every dialog script already understands, so the engine needs no
- * Telegram knowledge: `/estado AC-2026-000001` reads as «estado AC-2026-000001». Both default
- * scripts (es, en) know the Spanish words.
+ * Telegram knowledge: `/estado AC-2026-000001` reads as «estado AC-2026-000001». Which commands
+ * there are, in any language, and the words each becomes are the language pack's
+ * (src/dialogs/language/*.json); Spanish, the default, when the caller names no pack.
  */
-const COMMAND_WORDS: Record<string, string> = {
-  start: 'hola',
-  ayuda: 'ayuda',
-  help: 'ayuda',
-  estado: 'estado',
-  status: 'estado',
-  folio: 'estado',
-  operador: 'operador',
-  operator: 'operador',
-  humano: 'operador',
-  cancelar: 'cancelar',
-  cancel: 'cancelar',
-};
-/** Commands whose argument is part of what the citizen says (the folio). */
-const COMMANDS_WITH_ARGUMENT = new Set(['estado']);
 const COMMAND = /^\/([A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]{1,64})?(?:\s+([\s\S]*))?$/;
 
 /** Message content the bot cannot use but keeps, as Telegram describes it. */
 const OTHER_CONTENT = ['poll', 'dice', 'game', 'story', 'paid_media', 'giveaway'] as const;
 
-export function mapCommand(text: string): { text: string; referral?: string } {
+export function mapCommand(text: string, pack: LanguagePack = defaultLanguagePack()): { text: string; referral?: string } {
   const match = COMMAND.exec(text.trim());
   if (!match) return { text };
   const name = match[1]!.toLowerCase();
   const argument = match[2]?.trim() ?? '';
-  const word = COMMAND_WORDS[name] ?? 'ayuda';
-  if (name === 'start') return argument ? { text: word, referral: argument.slice(0, 200) } : { text: word };
-  return { text: COMMANDS_WITH_ARGUMENT.has(word) && argument ? `${word} ${argument}`.slice(0, MAX_TEXT_LENGTH) : word };
+  const intent = Object.hasOwn(pack.telegram.commands, name) ? pack.telegram.commands[name]! : 'help';
+  const word = pack.telegram.says[intent];
+  if (intent === 'start') return argument ? { text: word, referral: argument.slice(0, 200) } : { text: word };
+  // The status command's argument is part of what the citizen says (the folio).
+  return { text: intent === 'status' && argument ? `${word} ${argument}`.slice(0, MAX_TEXT_LENGTH) : word };
 }
 
 /** Maps one update to what Ventanilla stores; pure, so every Telegram shape is testable without a network. */
-export function readUpdate(update: TelegramUpdate, receivedAt: Date): UpdateReading {
+export function readUpdate(update: TelegramUpdate, receivedAt: Date, pack: LanguagePack = defaultLanguagePack()): UpdateReading {
   if (update.callback_query) return readCallback(update.callback_query, receivedAt);
   const edited = !update.message && update.edited_message !== undefined;
   const message = update.message ?? update.edited_message;
@@ -82,7 +71,7 @@ export function readUpdate(update: TelegramUpdate, receivedAt: Date): UpdateRead
     externalId: edited ? `e:${message.chat.id}:${message.message_id}:${message.edit_date ?? message.date}` : `m:${message.chat.id}:${message.message_id}`,
     receivedAt,
   };
-  const { text, referral } = message.text !== undefined ? mapCommand(message.text) : { text: message.caption ?? '' };
+  const { text, referral } = message.text !== undefined ? mapCommand(message.text, pack) : { text: message.caption ?? '' };
   const location = readLocation(message);
   const contact = readContact(message);
   const files = wantedFiles(message);

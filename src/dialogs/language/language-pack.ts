@@ -1,0 +1,182 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { sourceAsset } from '../../paths.js';
+
+/**
+ * What the parsers recognise in one language, as data: the words of yes and no, the cues that
+ * introduce a name or a place, the answers to the satisfaction survey, the Telegram commands.
+ * The parsers themselves know no language; each takes a pack. Words are written folded
+ * (lowercase, no accents) and matched as whole words, so "ayuda" never fires on "ayudante".
+ */
+
+const Word = z.string().min(1).max(40);
+const Words = z.array(Word);
+const Phrase = z.string().min(1).max(80);
+const Phrases = z.array(Phrase);
+
+const Intent = z.enum(['start', 'help', 'status', 'human', 'cancel']);
+
+export const LanguagePack = z.object({
+  locale: z.enum(['es', 'en']),
+  yesNo: z.object({
+    yes: Phrases.min(1),
+    no: Phrases.min(1),
+    /** Hedges: "no sé", "tal vez"; a reply with one is neither yes nor no. */
+    unsure: Phrases,
+    /** Words that negate an affirmative right after them: "no correcto". */
+    negators: Words.min(1),
+    /** Words that may sit between a negator and the affirmative it negates: "no es correcto". */
+    negationBridge: Words,
+  }),
+  choice: z.object({
+    /** Words around an ordinal that do not change it: "la opción 2 por favor". */
+    ordinalFiller: Words,
+    /** Ordinal words by position: index 0 names the first option. */
+    ordinals: z.array(Words).max(10),
+    /** "la última". */
+    last: Words,
+    /** What may follow the digits of an ordinal: "2da", "1st". */
+    ordinalSuffixes: Words,
+    /** Words of a label too common to match it by typo tolerance: "de", "la". */
+    labelStopwords: Words,
+    /** Too common to pick an option by being part of its label ("que" in "Queja"). */
+    functionWords: Words,
+  }),
+  folio: z.object({
+    /** Words after which a bare "2026-000123" is a folio. */
+    cues: Words.min(1),
+    /** "folio No. 2026-7", "folio número 2026-7". */
+    numberWords: Words,
+  }),
+  phone: z.object({
+    /** A number right after one of these words is an identifier, not a phone: "cuenta 1234567890". */
+    notPhoneContext: Words,
+  }),
+  address: z.object({
+    streetTypes: Words.min(1),
+    /** Short words that are street types only when written as abbreviations: "C.", "Jr.". */
+    streetNeedsDot: Words,
+    /** Street types that are also everyday words: they need a number or a capitalized name. */
+    streetAmbiguous: Words,
+    /** Street types after which "a"/"al" belongs to the name: "camino a San Pedro". */
+    streetToward: Words,
+    towardWords: Words,
+    abbreviations: Words,
+    /** "Pte.", "norte": the side of the city after the house number. */
+    directions: Words,
+    areaTypes: Words.min(1),
+    nameParticles: Words,
+    /** Words that end a street name. The area types are added to them. */
+    nameStop: Words,
+    /** "No. 45", "número 45". */
+    houseNumberWords: Words,
+    /** "km 12". */
+    kilometreWords: Words,
+    /** "sin número". */
+    withoutNumber: z.array(Words.min(1)),
+    unitWords: Words,
+    /** "esquina con Reforma". */
+    corner: Words,
+    /** "casi esquina". */
+    almost: Words,
+    /** What links a corner to its street: "con", "de", "y". */
+    cornerLinks: Words,
+    /** "entre Juárez y Morelos". */
+    between: Words,
+    /** What joins two streets: "y". */
+    and: Words,
+    /** "C.P. 06000". */
+    postalCode: Words,
+    /** What may introduce a qualifier: "en la colonia", "de la colonia". */
+    qualifierLinks: Words,
+    qualifierArticles: Words,
+    /** "cerca del mercado", "a dos cuadras de la iglesia". */
+    landmarkWords: Words,
+    /** Words that, before a number, count things or time rather than name a street: "hace 3 días". */
+    notStreetBeforeNumber: Words,
+  }),
+  name: z.object({
+    intros: z.array(
+      z.object({
+        phrase: Phrase,
+        /** Unambiguous wherever it appears; the others must open a clause ("el nombre de la calle" is no intro). */
+        anywhere: z.boolean(),
+        /** Followed by anything ("soy nueva aquí"), so in a text that uses capitals the name must be capitalized. */
+        strict: z.boolean(),
+      }),
+    ),
+    /** Words after which an intro still opens a clause: "hola, me llamo…", "y soy…". */
+    clauseOpeners: Words,
+    titles: Words,
+    /** Titles that are a name's initial unless written with a dot: "C. Juan Pérez". */
+    titlesNeedDot: Words,
+    /** "el señor Juan". */
+    articles: Words,
+    particles: Words,
+    /** The particle that joins surnames only between capitals: "Ortega y Gasset". */
+    joiners: Words,
+    /** Words that never start or continue a name. */
+    notName: Words,
+    /** What may follow a name in a whole answer once phones and e-mails are removed. */
+    afterName: Words,
+    greetings: Words,
+  }),
+  question: z.object({
+    /** A text that starts with one of these is a question even without "?": "qué necesito para…". */
+    openings: Phrases,
+  }),
+  survey: z.object({
+    /** An answer that starts with one of these says the case was not solved: "no", "nope". */
+    unsolvedOpeners: Words.min(1),
+    /** Anywhere in the answer: "no se resolvió", "not solved". */
+    unsolved: Phrases.min(1),
+  }),
+  telegram: z.object({
+    /** The commands shown in the chat's menu, in order, and what each does. */
+    menu: z.array(z.object({ command: z.string().regex(/^[a-z0-9_]{1,32}$/), intent: Intent.exclude(['start']) })).min(1),
+    /** Every command understood, of any language, and what it does; unknown ones are "help". */
+    commands: z.record(z.string().regex(/^[a-z0-9_]{1,32}$/), Intent),
+    /** What each command becomes: the words the dialog scripts understand. */
+    says: z.record(Intent, Phrase),
+  }),
+});
+export type LanguagePack = z.infer<typeof LanguagePack>;
+export type Locale = LanguagePack['locale'];
+
+export class LanguagePackError extends Error {
+  override name = 'LanguagePackError';
+}
+
+export function parseLanguagePack(json: unknown, origin: string): LanguagePack {
+  const parsed = LanguagePack.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n');
+    throw new LanguagePackError(`language pack ${origin} is not valid:\n${issues}`);
+  }
+  return parsed.data;
+}
+
+const loaded = new Map<Locale, LanguagePack>();
+
+/** The pack of a locale, read and validated once. */
+export function languagePack(locale: Locale): LanguagePack {
+  let pack = loaded.get(locale);
+  if (!pack) {
+    const file = sourceAsset('dialogs', 'language', `${locale}.json`);
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new LanguagePackError(`language pack ${file} could not be read: ${(error as Error).message}`);
+    }
+    pack = parseLanguagePack(json, file);
+    if (pack.locale !== locale) throw new LanguagePackError(`language pack ${file} says it is "${pack.locale}"`);
+    loaded.set(locale, pack);
+  }
+  return pack;
+}
+
+/** Spanish, the default locale: what a parser uses when its caller names no pack. */
+export function defaultLanguagePack(): LanguagePack {
+  return languagePack('es');
+}
