@@ -2,9 +2,9 @@
  * The pipeline's layering (issue 14, ADR 0011), checked by `npm run lint:layers` in the test
  * command and by tests/architecture/layering.test.ts. The way is one-directional:
  *   channel → conversation (receive) → dialog (pure) → case → follow-up → queue → channel.
- * Shared kernel every layer may use: config, errors, i18n, backoff, paths, html.
+ * Shared kernel every layer may use: config, errors, i18n, language packs and text folding, backoff, paths, html.
  */
-const KERNEL = '^src/(config|errors|backoff|paths|html|version|business-hours)\\.ts$|^src/i18n/';
+const KERNEL = '^src/(config|errors|backoff|paths|html|version|business-hours)\\.ts$|^src/(i18n|language)/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import MiniSearch from 'minisearch';
 import { z } from 'zod';
-import { normalizeText } from '../cases/normalize-text.js';
+import { normalizeText } from '../language/normalize-text.js';
 import { sourceAsset } from '../paths.js';
 
 /**

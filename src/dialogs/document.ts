@@ -1,7 +1,7 @@
 import type { Procedure } from '../catalogue/catalogue.js';
 import type { Classification } from '../understanding/classification.js';
 import { asksForInformation, isOnlyThanks, procedureSheet, type CaseDraft } from './engine.js';
-import { languagePack } from './language/language-pack.js';
+import { languagePack } from '../language/language-pack.js';
 import { extractAddress } from './parsers/address.js';
 import { extractName } from './parsers/name.js';
 import { extractPhone } from './parsers/phone.js';

@@ -12,7 +12,7 @@ import { asksForInformation } from './parsers/question.js';
 import { parseYesNo } from './parsers/yes-no.js';
 import { procedureSheet } from './procedure-sheet.js';
 import type { DialogScript, FieldId } from './script-schema.js';
-import type { LanguagePack } from './language/language-pack.js';
+import type { LanguagePack } from '../language/language-pack.js';
 import { initialState, type DialogState, type Slots } from './state.js';
 import type { DialogInput, StepContext, StepResult } from './step-types.js';
 import {

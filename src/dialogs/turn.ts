@@ -1,7 +1,7 @@
 import type { CaseType } from '../cases/case-type.js';
 import { interpolate } from '../i18n/index.js';
 import type { Prompt, PromptOption } from '../messages/outbound.js';
-import { languagePack, type LanguagePack } from './language/language-pack.js';
+import { languagePack, type LanguagePack } from '../language/language-pack.js';
 import type { DialogScript, FieldId, ScriptField } from './script-schema.js';
 import type { Slots, DialogState } from './state.js';
 import type { CaseDraft, DialogEffect, Reply, StepContext, StepResult } from './step-types.js';

@@ -1,5 +1,5 @@
 import { getDefaultClassifier } from './lexicon-classifier.js';
-import { normalizeText } from '../cases/normalize-text.js';
+import { normalizeText } from '../language/normalize-text.js';
 
 /**
  * What the model sees in a message. Words and word pairs carry meaning; short stems make

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { sourceAsset } from '../paths.js';
 import { CaseType } from '../cases/case-type.js';
 import type { Classification } from './classification.js';
-import { tokenize } from '../cases/normalize-text.js';
+import { tokenize } from '../language/normalize-text.js';
 
 /*
  * The baseline classifier: a weighted keyword model read from `classifier-lexicon.json`.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startConversation, step, type DialogInput, type StepContext } from '../../src/dialogs/engine.js';
-import { languagePack } from '../../src/dialogs/language/language-pack.js';
+import { languagePack } from '../../src/language/language-pack.js';
 import { parseYesNo } from '../../src/dialogs/parsers/yes-no.js';
 import { caseOpenedReply, statusReply, type CaseFacts } from '../../src/dialogs/replies.js';
 import { converse as play, dialogContext, input, texts } from '../helpers/dialog.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultLanguagePack, LanguagePack, languagePack, LanguagePackError, parseLanguagePack } from '../../src/dialogs/language/language-pack.js';
+import { defaultLanguagePack, LanguagePack, languagePack, LanguagePackError, parseLanguagePack } from '../../src/language/language-pack.js';
 import { mapCommand } from '../../src/channels/telegram/inbound.js';
 import { extractName } from '../../src/dialogs/parsers/name.js';
 import { looksLikeQuestion } from '../../src/dialogs/parsers/question.js';

@@ -4,7 +4,7 @@ import { classify } from '../../src/understanding/classify.js';
 import { parseSurveyAnswer } from '../../src/cases/satisfaction.js';
 import { loadConfig } from '../../src/config.js';
 import { cases, caseSurveys, citizens } from '../../src/db/schema.js';
-import { languagePack } from '../../src/dialogs/language/language-pack.js';
+import { languagePack } from '../../src/language/language-pack.js';
 import { loadDialogScript } from '../../src/dialogs/script-schema.js';
 import { InboundMessage } from '../../src/messages/inbound.js';
 import { seedDefaults } from '../../src/seed/seed.js';

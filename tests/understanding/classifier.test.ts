@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { classify } from '../../src/understanding/classify.js';
-import { normalizeText } from '../../src/cases/normalize-text.js';
+import { normalizeText } from '../../src/language/normalize-text.js';
 import { packageRoot, sourceAsset } from '../../src/paths.js';
 import { readLabelledCsv } from '../../src/understanding/corpus.js';
 import { evaluate } from '../../src/understanding/metrics.js';

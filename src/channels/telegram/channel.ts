@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Unauthorized } from '../../errors.js';
-import { languagePack, type LanguagePack } from '../../dialogs/language/language-pack.js';
+import { languagePack, type LanguagePack } from '../../language/language-pack.js';
 import { t } from '../../i18n/index.js';
 import type { ChannelFactory } from '../channel.js';
 import { createTelegramClient } from './client.js';

@@ -1,4 +1,4 @@
-import type { LanguagePack } from '../../dialogs/language/language-pack.js';
+import type { LanguagePack } from '../../language/language-pack.js';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ConversationService } from '../../conversations/service.js';
 import { sniffImageType } from '../../messages/image-type.js';

@@ -1,5 +1,5 @@
 import { InboundMessage, MAX_TEXT_LENGTH, type Attachment, type Contact, type Location } from '../../messages/inbound.js';
-import { defaultLanguagePack, type LanguagePack } from '../../dialogs/language/language-pack.js';
+import { defaultLanguagePack, type LanguagePack } from '../../language/language-pack.js';
 import type { FileRef, PhotoSize, TelegramCallbackQuery, TelegramMessage, TelegramUpdate } from './update.js';
 
 /** Largest photo kept; the web chat takes the same. */

@@ -1,5 +1,5 @@
-import { defaultLanguagePack, type LanguagePack } from '../language/language-pack.js';
-import { isCapitalized, perPack, prepare, type Doc, type Token } from './text.js';
+import { defaultLanguagePack, type LanguagePack } from '../../language/language-pack.js';
+import { isCapitalized, perPack, prepare, type Doc, type Token } from '../../language/text.js';
 
 const lexicon = perPack((pack: LanguagePack) => {
   const a = pack.address;

@@ -1,7 +1,7 @@
 import { distance } from 'fastest-levenshtein';
 import type { PromptOption } from '../../messages/outbound.js';
-import { defaultLanguagePack, type LanguagePack } from '../language/language-pack.js';
-import { collapseRepeats, containsSequence, perPack, wordsOf } from './text.js';
+import { defaultLanguagePack, type LanguagePack } from '../../language/language-pack.js';
+import { collapseRepeats, containsSequence, perPack, wordsOf } from '../../language/text.js';
 
 const lexicon = perPack((pack: LanguagePack) => {
   const ordinals = new Map<string, number>();

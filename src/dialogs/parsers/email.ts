@@ -1,4 +1,4 @@
-import type { Found } from './text.js';
+import type { Found } from '../../language/text.js';
 
 const EMAIL_LOCAL = /[A-Za-z0-9._%+-]/;
 const EMAIL_DOMAIN = /[A-Za-z0-9.-]/;

@@ -1,6 +1,6 @@
-import { foldText } from '../../cases/normalize-text.js';
-import { defaultLanguagePack, type LanguagePack } from '../language/language-pack.js';
-import { perPack } from './text.js';
+import { foldText } from '../../language/normalize-text.js';
+import { defaultLanguagePack, type LanguagePack } from '../../language/language-pack.js';
+import { perPack } from '../../language/text.js';
 
 const FOLIO_SEP = '[\\s._/#-]{0,3}';
 

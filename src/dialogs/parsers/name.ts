@@ -1,8 +1,8 @@
-import { foldText } from '../../cases/normalize-text.js';
-import { defaultLanguagePack, type LanguagePack } from '../language/language-pack.js';
+import { foldText } from '../../language/normalize-text.js';
+import { defaultLanguagePack, type LanguagePack } from '../../language/language-pack.js';
 import { findEmail } from './email.js';
 import { findPhone } from './phone.js';
-import { isCapitalized, perPack, prepare, type Doc, type Token } from './text.js';
+import { isCapitalized, perPack, prepare, type Doc, type Token } from '../../language/text.js';
 
 const lexicon = perPack((pack: LanguagePack) => {
   const n = pack.name;

@@ -1,8 +1,8 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
-import { foldText } from '../../cases/normalize-text.js';
-import { defaultLanguagePack, type LanguagePack } from '../language/language-pack.js';
+import { foldText } from '../../language/normalize-text.js';
+import { defaultLanguagePack, type LanguagePack } from '../../language/language-pack.js';
 import { findFolios } from './folio.js';
-import { isDigit, isLetterOrDigit, perPack, type Found } from './text.js';
+import { isDigit, isLetterOrDigit, perPack, type Found } from '../../language/text.js';
 
 /** The region a number without "+" is read in when the caller names none. */
 export const DEFAULT_PHONE_REGION: CountryCode = 'MX';

@@ -1,7 +1,7 @@
 import type { Classification } from '../../understanding/classification.js';
-import { normalizeText } from '../../cases/normalize-text.js';
-import { defaultLanguagePack, type LanguagePack } from '../language/language-pack.js';
-import { perPack } from './text.js';
+import { normalizeText } from '../../language/normalize-text.js';
+import { defaultLanguagePack, type LanguagePack } from '../../language/language-pack.js';
+import { perPack } from '../../language/text.js';
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

@@ -1,5 +1,5 @@
-import { defaultLanguagePack, type LanguagePack } from '../language/language-pack.js';
-import { collapseRepeats, perPack, plainWord, prepare } from './text.js';
+import { defaultLanguagePack, type LanguagePack } from '../../language/language-pack.js';
+import { collapseRepeats, perPack, plainWord, prepare } from '../../language/text.js';
 
 interface Phrase {
   words: string[];

@@ -4,7 +4,7 @@
  * Offsets point into the original text, so a parser can quote what it found as it was written.
  */
 
-import { foldText } from '../../cases/normalize-text.js';
+import { foldText } from './normalize-text.js';
 
 export interface Token {
   text: string;

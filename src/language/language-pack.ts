@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { sourceAsset } from '../../paths.js';
+import { sourceAsset } from '../paths.js';
 
 /**
  * What the parsers recognise in one language, as data: the words of yes and no, the cues that
@@ -162,7 +162,7 @@ const loaded = new Map<Locale, LanguagePack>();
 export function languagePack(locale: Locale): LanguagePack {
   let pack = loaded.get(locale);
   if (!pack) {
-    const file = sourceAsset('dialogs', 'language', `${locale}.json`);
+    const file = sourceAsset('language', `${locale}.json`);
     let json: unknown;
     try {
       json = JSON.parse(readFileSync(file, 'utf8'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldText, normalizeText, tokenize } from '../../src/cases/normalize-text.js';
+import { foldText, normalizeText, tokenize } from '../../src/language/normalize-text.js';
 
 describe('normalizeText', () => {
   it('lowercases and strips accents, keeping ñ as n', () => {
