@@ -1,3 +1,4 @@
+import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { readFile } from 'node:fs/promises';
@@ -13,6 +14,7 @@ import { MAX_TEXT_LENGTH } from '../../messages/inbound.js';
 import { markDeliveredInline } from '../../outbox/worker.js';
 import type { Db } from '../../db/client.js';
 import { sourceAsset } from '../../paths.js';
+import { routePolicy } from '../security-headers.js';
 
 export interface WebChatOptions {
   db: Db;
@@ -33,33 +35,19 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CHAT_CSP =
   "default-src 'self'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; style-src 'self'; script-src 'self'; frame-ancestors *; base-uri 'none'; form-action 'none'";
 
-const ASSETS: Record<string, { file: string; type: string }> = {
-  '/chat.js': { file: 'chat.js', type: 'text/javascript; charset=utf-8' },
-  '/chat.css': { file: 'chat.css', type: 'text/css; charset=utf-8' },
-  '/widget.js': { file: 'widget.js', type: 'text/javascript; charset=utf-8' },
-};
-
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export const webChatPlugin: FastifyPluginAsync<WebChatOptions> = async (plugin, options) => {
   const app = plugin.withTypeProvider<ZodTypeProvider>();
   const { conversations, hub, db } = options;
-  const assetCache = new Map<string, string>();
-
-  async function asset(file: string): Promise<string> {
-    let text = assetCache.get(file);
-    if (text === undefined) {
-      text = await readFile(sourceAsset('channels', 'web', 'assets', file), 'utf8');
-      assetCache.set(file, text);
-    }
-    return text;
-  }
+  let chatTemplate: string | undefined;
 
   async function renderChatPage(): Promise<string> {
     const strings = Object.fromEntries(Object.entries(catalogue(options.locale)).filter(([key]) => key.startsWith('chat.')));
     const json = JSON.stringify(strings).replace(/</g, '\\u003c');
-    return (await asset('chat.html')).replace(/\{\{([\w.]+)\}\}/g, (whole, key: string) => {
+    chatTemplate ??= await readFile(sourceAsset('channels', 'web', 'assets', 'chat.html'), 'utf8');
+    return chatTemplate.replace(/\{\{([\w.]+)\}\}/g, (whole, key: string) => {
       if (key === 'locale') return options.locale;
       if (key === 'municipality') return escapeHtml(options.municipalityName);
       if (key === 'i18nJson') return json;
@@ -67,17 +55,23 @@ export const webChatPlugin: FastifyPluginAsync<WebChatOptions> = async (plugin, 
     });
   }
 
-  app.get('/chat', async (_request, reply) => {
-    reply.header('content-security-policy', CHAT_CSP).header('cache-control', 'no-cache').type('text/html; charset=utf-8');
+  app.get('/chat', { helmet: routePolicy(CHAT_CSP) }, async (_request, reply) => {
+    reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8');
     return renderChatPage();
   });
 
-  for (const [path, { file, type }] of Object.entries(ASSETS)) {
-    app.get(path, async (_request, reply) => {
-      reply.header('cache-control', 'public, max-age=300').header('access-control-allow-origin', '*').type(type);
-      return asset(file);
-    });
-  }
+  // Every file of the chat's assets (scripts, modules, styles, widget.js) at the site's root, for any site that embeds the widget.
+  // The files are listed when the app starts; chat.html is a template, served rendered above.
+  await plugin.register(fastifyStatic, {
+    root: sourceAsset('channels', 'web', 'assets'),
+    prefix: '/',
+    wildcard: false,
+    index: false,
+    globIgnore: ['**/*.html'],
+    decorateReply: false,
+    cacheControl: false,
+    setHeaders: (reply) => reply.header('cache-control', 'public, max-age=300').header('access-control-allow-origin', '*'),
+  });
 
   /** The conversation named in the URL, if the bearer token is its own. */
   async function authorizedConversation(id: string, token: string | undefined) {
