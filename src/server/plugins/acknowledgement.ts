@@ -4,7 +4,7 @@ import { verifyAcknowledgementToken } from '../../cases/follow-up/acknowledgemen
 import { loadCaseSheet } from '../../cases/follow-up/case-sheet.js';
 import { formatDateTime } from '../../cases/follow-up/dates.js';
 import type { FollowUpDeps } from '../../cases/follow-up/follow-up.js';
-import { escapeHtml } from '../../cases/follow-up/mail-layout.js';
+import { escapeHtml } from '../../html.js';
 import { acknowledgeRoutingSheet, routingSheetRows } from '../../cases/follow-up/routing-sheet.js';
 import { departments, routingSheets } from '../../db/schema.js';
 import { t } from '../../i18n/index.js';

@@ -13,6 +13,7 @@ import { catalogue, type Locale } from '../../i18n/index.js';
 import { MAX_TEXT_LENGTH } from '../../messages/inbound.js';
 import { markDeliveredInline } from '../../outbox/worker.js';
 import type { Db } from '../../db/client.js';
+import { escapeHtml } from '../../html.js';
 import { sourceAsset } from '../../paths.js';
 import { routePolicy } from '../security-headers.js';
 
@@ -34,9 +35,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The chat page may be framed by any municipality site (the widget); nothing else may. */
 const CHAT_CSP =
   "default-src 'self'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; style-src 'self'; script-src 'self'; frame-ancestors *; base-uri 'none'; form-action 'none'";
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export const webChatPlugin: FastifyPluginAsync<WebChatOptions> = async (plugin, options) => {
   const app = plugin.withTypeProvider<ZodTypeProvider>();
