@@ -1,3 +1,5 @@
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -21,6 +23,7 @@ import { listenForCases } from '../cases/delivery-failures.js';
 import { jobKind, type JobKind } from '../queue/job.js';
 import { JobQueue, type KindFilter } from '../queue/queue.js';
 import { installErrorHandling } from './errors.js';
+import { securityHeaders } from './security-headers.js';
 import { healthPlugin } from './plugins/health.js';
 import { staffApiPlugin } from './plugins/staff-api.js';
 import { webChatPlugin } from './plugins/webchat.js';
@@ -89,10 +92,9 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app, config.locale);
 
-  app.addHook('onSend', async (_request, reply) => {
-    reply.header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer');
-    if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
-  });
+  // Security headers and cookies for every route; routes with pages declare their own policy (see security-headers.ts).
+  await app.register(helmet, securityHeaders);
+  await app.register(cookie);
 
   const policy = deps.followUpPolicy ?? loadFollowUpPolicy(config.followUpPolicyPath);
   const calendar = new BusinessCalendar(config.timeZone, config.businessHours, policy.holidays);

@@ -1,6 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Db, Executor } from '../db/client.js';
-import { auditLog, labelledExamples, type LabelledExample } from '../db/schema.js';
+import { recordAudit } from '../auth/audit.js';
+import { labelledExamples, type LabelledExample } from '../db/schema.js';
 import { NotFound } from '../errors.js';
 import { csvLine } from './csv.js';
 
@@ -51,7 +52,7 @@ export async function reviewLabelledExample(db: Db, id: number, decision: 'accep
       .where(eq(labelledExamples.id, id))
       .returning();
     if (!row) throw new NotFound('error.not_found');
-    await tx.insert(auditLog).values({ staffUserId: staff.id, action: `labelled_example.${decision}`, subjectType: 'labelled_example', subjectId: String(id), ip: staff.ip });
+    await recordAudit(tx, { staffUserId: staff.id, action: `labelled_example.${decision}`, subjectType: 'labelled_example', subjectId: id, ip: staff.ip });
     return row;
   });
 }

@@ -1,10 +1,9 @@
+import { escapeHtml } from '../../html.js';
+
 /**
  * The one look of every mail Ventanilla sends to staff (routing sheets, reminders, digests):
  * plain HTML tables that survive any mail client, every value escaped.
  */
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
 
 export interface MailSection {
   heading?: string | undefined;

@@ -1,5 +1,6 @@
 import type { EmailConfig } from '../../config.js';
 import { t, type Locale } from '../../i18n/index.js';
+import { escapeHtml } from '../../html.js';
 import type { ChannelSender, Delivery } from '../../messages/delivery.js';
 import { createMailer } from './client.js';
 import type { MailThread } from './thread.js';
@@ -50,10 +51,6 @@ export function createEmailSender(options: EmailSenderOptions): ChannelSender & 
     },
     close: () => mailer.close(),
   };
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 }
 
 function toHtml(text: string): string {

@@ -4,10 +4,11 @@ import { verifyAcknowledgementToken } from '../../cases/follow-up/acknowledgemen
 import { loadCaseSheet } from '../../cases/follow-up/case-sheet.js';
 import { formatDateTime } from '../../cases/follow-up/dates.js';
 import type { FollowUpDeps } from '../../cases/follow-up/follow-up.js';
-import { escapeHtml } from '../../cases/follow-up/mail-layout.js';
+import { escapeHtml } from '../../html.js';
 import { acknowledgeRoutingSheet, routingSheetRows } from '../../cases/follow-up/routing-sheet.js';
 import { departments, routingSheets } from '../../db/schema.js';
 import { t } from '../../i18n/index.js';
+import { routePolicy } from '../security-headers.js';
 
 export interface AcknowledgementOptions {
   deps: FollowUpDeps;
@@ -25,8 +26,10 @@ export const acknowledgementPlugin: FastifyPluginAsync<AcknowledgementOptions> =
     done(null, Object.fromEntries(new URLSearchParams(String(body))));
   });
 
-  app.get<{ Params: { token: string } }>('/acuse/:token', async (request, reply) => page(reply, request.params.token, 'view', undefined, request.ip));
-  app.post<{ Params: { token: string }; Body: Record<string, string> | undefined }>('/acuse/:token', async (request, reply) =>
+  // Its one stylesheet is inline, and its one form posts back to itself.
+  const helmet = routePolicy("default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'");
+  app.get<{ Params: { token: string } }>('/acuse/:token', { helmet }, async (request, reply) => page(reply, request.params.token, 'view', undefined, request.ip));
+  app.post<{ Params: { token: string }; Body: Record<string, string> | undefined }>('/acuse/:token', { helmet }, async (request, reply) =>
     page(reply, request.params.token, 'confirm', (request.body?.name ?? '').trim().slice(0, 120), request.ip),
   );
 
@@ -64,7 +67,6 @@ export const acknowledgementPlugin: FastifyPluginAsync<AcknowledgementOptions> =
       .status(status)
       .header('content-type', 'text/html; charset=utf-8')
       .header('cache-control', 'no-store')
-      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
       .send(`<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${escapeHtml(title)}</title>
 <style>body{font-family:system-ui,Arial,sans-serif;margin:0;background:#f4f5f7;color:#1d2733}header{background:#12355b;color:#fff;padding:14px 18px}header small{display:block;opacity:.85}main{max-width:720px;margin:16px auto;background:#fff;border:1px solid #d9dee5;padding:16px 20px}table{border-collapse:collapse;width:100%}th{text-align:left;color:#5b6776;font-weight:normal;width:34%;vertical-align:top;padding:4px}td{padding:4px;white-space:pre-wrap}form{background:#eef3f9;padding:12px;margin-bottom:16px}label{display:block;margin:8px 0 4px}input{box-sizing:border-box;width:100%;max-width:360px;padding:8px;font-size:16px}button{margin-top:10px;background:#12355b;color:#fff;border:0;padding:10px 16px;font-size:16px;border-radius:4px}.ok{background:#e6f4ea;padding:10px}.err{background:#fdecea;color:#8c1d18;padding:10px}.req{white-space:pre-wrap}</style></head>
 <body><header><small>${escapeHtml(deps.municipalityName)}</small><strong>${escapeHtml(title)}</strong></header><main>${parts.join('\n')}</main></body></html>`);

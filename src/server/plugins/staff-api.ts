@@ -6,7 +6,7 @@ import { getCaseDetail, listCases } from '../../cases/queries.js';
 import { CaseDetailView, CaseSummaryView } from '../../cases/views.js';
 import { bearerToken } from '../../channels/web/verify.js';
 import type { Db } from '../../db/client.js';
-import { auditLog } from '../../db/schema.js';
+import { recordAudit } from '../../auth/audit.js';
 import type { ChannelModule } from '../../channels/channel.js';
 import { Forbidden, NotFound } from '../../errors.js';
 
@@ -85,7 +85,7 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
       const detail = await getCaseDetail(db, request.params.id);
       // Another department's case answers exactly like a missing one: folios are not enumerable.
       if (!detail || !canSeeDepartment(staff, detail.departmentId)) throw new NotFound('error.case_not_found');
-      await db.insert(auditLog).values({ staffUserId: staff.id, action: 'case.viewed', subjectType: 'case', subjectId: String(detail.id), ip: request.ip });
+      await recordAudit(db, { staffUserId: staff.id, action: 'case.viewed', subjectType: 'case', subjectId: detail.id, ip: request.ip });
       return { case: detail };
     },
     );

@@ -1,3 +1,4 @@
+import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { readFile } from 'node:fs/promises';
@@ -11,7 +12,9 @@ import { sniffImageType } from '../../messages/image-type.js';
 import { catalogue, type Locale } from '../../i18n/index.js';
 import { MAX_TEXT_LENGTH } from '../../messages/inbound.js';
 import type { Db } from '../../db/client.js';
+import { escapeHtml } from '../../html.js';
 import { sourceAsset } from '../../paths.js';
+import { routePolicy } from '../security-headers.js';
 
 export interface WebChatOptions {
   db: Db;
@@ -32,33 +35,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CHAT_CSP =
   "default-src 'self'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; style-src 'self'; script-src 'self'; frame-ancestors *; base-uri 'none'; form-action 'none'";
 
-const ASSETS: Record<string, { file: string; type: string }> = {
-  '/chat.js': { file: 'chat.js', type: 'text/javascript; charset=utf-8' },
-  '/chat.css': { file: 'chat.css', type: 'text/css; charset=utf-8' },
-  '/widget.js': { file: 'widget.js', type: 'text/javascript; charset=utf-8' },
-};
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
 export const webChatPlugin: FastifyPluginAsync<WebChatOptions> = async (plugin, options) => {
   const app = plugin.withTypeProvider<ZodTypeProvider>();
   const { conversations, hub, db } = options;
-  const assetCache = new Map<string, string>();
-
-  async function asset(file: string): Promise<string> {
-    let text = assetCache.get(file);
-    if (text === undefined) {
-      text = await readFile(sourceAsset('channels', 'web', 'assets', file), 'utf8');
-      assetCache.set(file, text);
-    }
-    return text;
-  }
+  let chatTemplate: string | undefined;
 
   async function renderChatPage(): Promise<string> {
     const strings = Object.fromEntries(Object.entries(catalogue(options.locale)).filter(([key]) => key.startsWith('chat.')));
     const json = JSON.stringify(strings).replace(/</g, '\\u003c');
-    return (await asset('chat.html')).replace(/\{\{([\w.]+)\}\}/g, (whole, key: string) => {
+    chatTemplate ??= await readFile(sourceAsset('channels', 'web', 'assets', 'chat.html'), 'utf8');
+    return chatTemplate.replace(/\{\{([\w.]+)\}\}/g, (whole, key: string) => {
       if (key === 'locale') return options.locale;
       if (key === 'municipality') return escapeHtml(options.municipalityName);
       if (key === 'i18nJson') return json;
@@ -66,22 +52,22 @@ export const webChatPlugin: FastifyPluginAsync<WebChatOptions> = async (plugin, 
     });
   }
 
-  app.get('/chat', async (_request, reply) => {
-    reply.header('content-security-policy', CHAT_CSP).header('cache-control', 'no-cache').type('text/html; charset=utf-8');
+  app.get('/chat', { helmet: routePolicy(CHAT_CSP) }, async (_request, reply) => {
+    reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8');
     return renderChatPage();
   });
 
-  for (const [path, { file, type }] of Object.entries(ASSETS)) {
-    app.get(path, async (_request, reply) => {
-      reply.header('cache-control', 'public, max-age=300').header('access-control-allow-origin', '*').type(type);
-      return asset(file);
-    });
-  }
-  // The chat's modules (/chat/main.js and what it imports): any script of that folder, nothing else.
-  app.get('/chat/:module', { schema: { params: z.object({ module: z.string() }) } }, async (request, reply) => {
-    const module = /^[a-z][a-z0-9-]*\.js$/.test(request.params.module) ? await asset(`chat/${request.params.module}`).catch(() => null) : null;
-    if (module === null) return reply.callNotFound();
-    return reply.header('cache-control', 'public, max-age=300').header('access-control-allow-origin', '*').type('text/javascript; charset=utf-8').send(module);
+  // Every file of the chat's assets (scripts, modules, styles, widget.js) at the site's root, for any site that embeds the widget.
+  // The files are listed when the app starts; chat.html is a template, served rendered above.
+  await plugin.register(fastifyStatic, {
+    root: sourceAsset('channels', 'web', 'assets'),
+    prefix: '/',
+    wildcard: false,
+    index: false,
+    globIgnore: ['**/*.html'],
+    decorateReply: false,
+    cacheControl: false,
+    setHeaders: (reply) => reply.header('cache-control', 'public, max-age=300').header('access-control-allow-origin', '*'),
   });
 
   /** The conversation named in the URL, if the bearer token is its own. */
@@ -92,7 +78,7 @@ export const webChatPlugin: FastifyPluginAsync<WebChatOptions> = async (plugin, 
     return conversation;
   }
 
-  /** Replies go back in the response itself (received with `inline`), so nothing pushes them again. */
+  /** Replies go back in the response itself, so the outbox need not push them again. */
   async function answer(reply: FastifyReply, replies: { id: string }[]) {
     return reply.send({ messages: replies });
   }

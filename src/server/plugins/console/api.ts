@@ -15,7 +15,7 @@ import { getCaseAttachment, getCasePage, listTray, TrayFilter } from '../../../c
 import { closeConversation, handBackConversation, replyInConversation, takeOverConversation } from '../../../conversations/handoff.js';
 import { getConversationView, listInbox } from '../../../conversations/inbox.js';
 import type { Db } from '../../../db/client.js';
-import { auditLog } from '../../../db/schema.js';
+import { recordAudit } from '../../../auth/audit.js';
 import { Forbidden, NotFound } from '../../../errors.js';
 import type { Locale } from '../../../i18n/index.js';
 import type { LiveUpdates } from './live.js';
@@ -105,7 +105,7 @@ export const consoleApiPlugin: FastifyPluginAsync<ConsoleApiOptions> = async (pl
       const staff = staffOf(request);
       const page = await getCasePage(db, staff, request.params.id);
       if (!page) throw new NotFound('error.case_not_found');
-      await db.insert(auditLog).values({ staffUserId: staff.id, action: 'case.viewed', subjectType: 'case', subjectId: String(page.id), ip: request.ip });
+      await recordAudit(db, { staffUserId: staff.id, action: 'case.viewed', subjectType: 'case', subjectId: page.id, ip: request.ip });
       const at = now();
       const deadline = options.caseSettings.terms ? await caseDeadline(db, options.caseSettings.terms, page, at) : null;
       return { now: at.toISOString(), case: { ...page, deadline, callbacks: await callbacksOfCase(db, page.id) } };
@@ -140,7 +140,7 @@ export const consoleApiPlugin: FastifyPluginAsync<ConsoleApiOptions> = async (pl
       const staff = staffOf(request);
       const file = await getCaseAttachment(db, staff, request.params.id, request.params.attachmentId);
       if (!file) throw new NotFound();
-      await db.insert(auditLog).values({ staffUserId: staff.id, action: 'attachment.viewed', subjectType: 'case', subjectId: String(request.params.id), ip: request.ip });
+      await recordAudit(db, { staffUserId: staff.id, action: 'attachment.viewed', subjectType: 'case', subjectId: request.params.id, ip: request.ip });
       const name = (file.filename ?? `adjunto-${request.params.attachmentId}`).replace(/[^\w.-]+/g, '_');
       // Stored types are sniffed from the bytes at upload; images may show inline, nothing else does.
       const inline = /^image\/(jpeg|png|gif|webp)$/.test(file.contentType);

@@ -14,31 +14,21 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  */
 export const csrfTokenFor = (sessionToken: string) => createHash('sha256').update(`csrf:${sessionToken}`).digest('base64url');
 
-export function readCookie(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const [key, ...rest] = part.trim().split('=');
-    // Session tokens are base64url: anything needing decoding is not ours.
-    if (key === name) return rest.join('=');
-  }
-  return undefined;
-}
+const cookieOptions = (secure: boolean) => ({ path: '/', httpOnly: true, sameSite: 'strict' as const, secure });
 
 export function setSessionCookie(reply: FastifyReply, token: string, expiresAt: Date, secure: boolean): void {
-  reply.header(
-    'set-cookie',
-    `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict; Expires=${expiresAt.toUTCString()}${secure ? '; Secure' : ''}`,
-  );
+  reply.setCookie(SESSION_COOKIE, token, { ...cookieOptions(secure), expires: expiresAt });
 }
 
 export function clearSessionCookie(reply: FastifyReply, secure: boolean): void {
-  reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0${secure ? '; Secure' : ''}`);
+  reply.clearCookie(SESSION_COOKIE, cookieOptions(secure));
 }
 
 /** The session token a request carries: a bearer header (scripts) or the console's cookie. */
 export function sessionTokenOf(request: FastifyRequest): { token: string | undefined; viaCookie: boolean } {
   const bearer = bearerToken(request.headers.authorization);
   if (bearer) return { token: bearer, viaCookie: false };
-  return { token: readCookie(request.headers.cookie, SESSION_COOKIE), viaCookie: true };
+  return { token: request.cookies[SESSION_COOKIE], viaCookie: true };
 }
 
 /** Authenticates, and for a cookie session's mutating request demands the anti-CSRF header. */

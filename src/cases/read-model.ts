@@ -1,0 +1,279 @@
+import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, notInArray, or, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { canSeeDepartment, CROSS_DEPARTMENT_ROLES, type StaffPrincipal } from '../auth/sessions.js';
+import type { Executor } from '../db/client.js';
+import { attachments, caseEvents, cases, categories, citizens, departments, messages, staffUsers } from '../db/schema.js';
+import { CaseStatus, CaseType } from './case-type.js';
+import { pendingContactSql } from './follow-up/citizen-message.js';
+
+/**
+ * The one read side of cases: lookups by folio or id, the staff API's detail, the console's tray
+ * and case page. Every read joins a case to its category and department the same way, and reads
+ * its citizen, history and attachment list through the same helpers.
+ */
+
+/** A case's history, oldest first. */
+function eventsOf(ex: Executor, caseId: number) {
+  return ex
+    .select({ id: caseEvents.id, type: caseEvents.type, actorKind: caseEvents.actorKind, actorId: caseEvents.actorId, data: caseEvents.data, createdAt: caseEvents.createdAt })
+    .from(caseEvents)
+    .where(eq(caseEvents.caseId, caseId))
+    .orderBy(asc(caseEvents.id));
+}
+
+/** A case's attachments, without their bytes. */
+function attachmentsOf(ex: Executor, caseId: number) {
+  return ex
+    .select({ id: attachments.id, kind: attachments.kind, contentType: attachments.contentType, filename: attachments.filename, sizeBytes: attachments.sizeBytes, createdAt: attachments.createdAt })
+    .from(attachments)
+    .where(eq(attachments.caseId, caseId))
+    .orderBy(asc(attachments.id));
+}
+
+async function citizenOf(ex: Executor, citizenId: number) {
+  const [citizen] = await ex.select({ id: citizens.id, name: citizens.name, phone: citizens.phone, email: citizens.email }).from(citizens).where(eq(citizens.id, citizenId));
+  return citizen ?? null;
+}
+
+// Lookups (the staff API, the conversation service).
+
+const caseColumns = {
+  id: cases.id,
+  folio: cases.folio,
+  type: cases.type,
+  status: cases.status,
+  channel: cases.channel,
+  description: cases.description,
+  address: cases.address,
+  latitude: cases.latitude,
+  longitude: cases.longitude,
+  classificationConfidence: cases.classificationConfidence,
+  dueAt: cases.dueAt,
+  createdAt: cases.createdAt,
+  updatedAt: cases.updatedAt,
+  closedAt: cases.closedAt,
+  citizenId: cases.citizenId,
+  conversationId: cases.conversationId,
+  departmentId: cases.departmentId,
+  extendedAt: cases.extendedAt,
+  receivedAt: cases.receivedAt,
+  assignedRole: cases.assignedRole,
+  assignedUserId: cases.assignedUserId,
+  category: { code: categories.code, name: categories.name },
+  department: { id: departments.id, code: departments.code, name: departments.name },
+};
+
+/** Cases with their category and department: the one way every case read starts. */
+function selectCases(ex: Executor) {
+  return ex
+    .select(caseColumns)
+    .from(cases)
+    .innerJoin(categories, eq(categories.id, cases.categoryId))
+    .innerJoin(departments, eq(departments.id, cases.departmentId));
+}
+
+export type CaseSummary = Awaited<ReturnType<typeof listCases>>[number];
+
+export async function listCases(ex: Executor, filter: { folio?: string | undefined; departmentId?: number | undefined; limit?: number }) {
+  const where: SQL[] = [];
+  if (filter.folio) where.push(eq(cases.folio, filter.folio));
+  if (filter.departmentId !== undefined) where.push(eq(cases.departmentId, filter.departmentId));
+  return selectCases(ex)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(cases.createdAt), desc(cases.id))
+    .limit(filter.limit ?? 100);
+}
+
+export async function findCaseByFolio(ex: Executor, folio: string): Promise<CaseSummary | null> {
+  const [row] = await listCases(ex, { folio, limit: 1 });
+  return row ?? null;
+}
+
+export async function findCaseById(ex: Executor, id: number): Promise<CaseSummary | null> {
+  const [row] = await selectCases(ex).where(eq(cases.id, id)).limit(1);
+  return row ?? null;
+}
+
+/** The case with its citizen, history and attachment list: what staff need to work it. */
+export async function getCaseDetail(ex: Executor, id: number) {
+  const summary = await findCaseById(ex, id);
+  if (!summary) return null;
+  const citizen = await citizenOf(ex, summary.citizenId);
+  const events = await eventsOf(ex, id);
+  const files = await attachmentsOf(ex, id);
+  return { ...summary, citizen, events, attachments: files };
+}
+
+// The console: its work tray and case page.
+
+const FINAL_STATUSES = ['cerrado', 'no_procede'] as const;
+const LEVEL_ROLES = ['responsable', 'encargado', 'experto'] as const;
+
+/** Closed and not-admissible cases are left out unless asked for by status. */
+export const TrayFilter = z.object({
+  status: CaseStatus.optional(),
+  type: CaseType.optional(),
+  category: z.string().trim().max(80).optional(),
+  departmentId: z.coerce.number().int().positive().optional(),
+  channel: z.string().trim().max(40).optional(),
+  from: z.coerce.date().optional(),
+  to: z.coerce.date().optional(),
+  overdue: z.stringbool().optional(),
+  notReceived: z.stringbool().optional(),
+  /** Only what waits for me: at my level (department staff) and not named to someone else, or named to me. */
+  mine: z.stringbool().optional(),
+  /** Only cases whose answer must be given by phone. */
+  pendingContact: z.stringbool().optional(),
+  sort: z.enum(['newest', 'urgent']).default('newest'),
+  limit: z.coerce.number().int().min(1).max(500).default(200),
+});
+export type TrayFilter = z.infer<typeof TrayFilter>;
+
+/** The work tray: the cases this person may see, filtered, newest or most urgent first. */
+export async function listTray(ex: Executor, staff: StaffPrincipal, filter: TrayFilter, now: Date) {
+  const where: SQL[] = [];
+  if (!CROSS_DEPARTMENT_ROLES.includes(staff.role)) where.push(eq(cases.departmentId, staff.departmentId ?? -1));
+  if (filter.status) where.push(eq(cases.status, filter.status));
+  // A closed case whose answer must still be phoned stays in the tray until the call is recorded.
+  else where.push(or(notInArray(cases.status, [...FINAL_STATUSES]), pendingContactSql)!);
+  if (filter.pendingContact) where.push(pendingContactSql);
+  if (filter.type) where.push(eq(cases.type, filter.type));
+  if (filter.category) where.push(eq(categories.code, filter.category));
+  if (filter.departmentId) where.push(eq(cases.departmentId, filter.departmentId));
+  if (filter.channel) where.push(eq(cases.channel, filter.channel));
+  if (filter.from) where.push(gte(cases.createdAt, filter.from));
+  if (filter.to) where.push(lte(cases.createdAt, filter.to));
+  if (filter.overdue) where.push(lt(cases.dueAt, now), notInArray(cases.status, [...FINAL_STATUSES]));
+  if (filter.notReceived) where.push(isNull(cases.receivedAt));
+  if (filter.mine) {
+    const atMyLevel = (LEVEL_ROLES as readonly string[]).includes(staff.role)
+      ? and(eq(cases.assignedRole, staff.role as (typeof LEVEL_ROLES)[number]), or(isNull(cases.assignedUserId), eq(cases.assignedUserId, staff.id)))
+      : undefined;
+    where.push(atMyLevel ? or(atMyLevel, eq(cases.assignedUserId, staff.id))! : eq(cases.assignedUserId, staff.id));
+  }
+  return ex
+    .select({
+      id: cases.id,
+      folio: cases.folio,
+      type: cases.type,
+      status: cases.status,
+      channel: cases.channel,
+      createdAt: cases.createdAt,
+      dueAt: cases.dueAt,
+      receivedAt: cases.receivedAt,
+      assignedRole: cases.assignedRole,
+      category: categories.name,
+      department: departments.name,
+      citizenName: citizens.name,
+      pendingContact: pendingContactSql,
+    })
+    .from(cases)
+    .innerJoin(categories, eq(categories.id, cases.categoryId))
+    .innerJoin(departments, eq(departments.id, cases.departmentId))
+    .innerJoin(citizens, eq(citizens.id, cases.citizenId))
+    .where(and(...where))
+    .orderBy(...(filter.sort === 'urgent' ? [asc(cases.dueAt), asc(cases.id)] : [desc(cases.createdAt), desc(cases.id)]))
+    .limit(filter.limit);
+}
+
+export type TimelineItem =
+  | { kind: 'message'; id: string; at: Date; direction: 'in' | 'out'; author: string; channel: string; text: string; location: unknown }
+  | { kind: 'event'; id: string; at: Date; type: string; actorKind: string; actor: string | null; data: Record<string, unknown> };
+
+/**
+ * The case page: everything that happened, messages on every channel and case events, in one
+ * ordered list; the citizen's data; the holder; and the attachments (without their bytes).
+ * Returns null for a case the person may not see, as if it did not exist.
+ */
+export async function getCasePage(ex: Executor, staff: StaffPrincipal, id: number) {
+  const row = await findCaseById(ex, id);
+  if (!row || !canSeeDepartment(staff, row.departmentId)) return null;
+
+  const citizen = await citizenOf(ex, row.citizenId);
+  const conversationMessages = row.conversationId
+    ? await ex.select().from(messages).where(eq(messages.conversationId, row.conversationId)).orderBy(asc(messages.id)).limit(1000)
+    : [];
+  const events = await eventsOf(ex, id);
+  const staffIds = [...new Set(events.filter((e) => e.actorKind === 'staff' && e.actorId).map((e) => Number(e.actorId)))];
+  const names = new Map(
+    staffIds.length ? (await ex.select({ id: staffUsers.id, name: staffUsers.name }).from(staffUsers).where(inArray(staffUsers.id, staffIds))).map((u) => [String(u.id), u.name]) : [],
+  );
+  const timeline: TimelineItem[] = [
+    ...conversationMessages.map((m): TimelineItem => ({
+      kind: 'message',
+      id: `m${m.id}`,
+      at: m.createdAt,
+      direction: m.direction,
+      author: m.author,
+      channel: m.channel,
+      text: m.text,
+      location: (m.payload as { location?: unknown }).location ?? null,
+    })),
+    ...events.map((e): TimelineItem => ({
+      kind: 'event',
+      id: `e${e.id}`,
+      at: e.createdAt,
+      type: e.type,
+      actorKind: e.actorKind,
+      actor: e.actorKind === 'staff' ? (names.get(e.actorId ?? '') ?? null) : null,
+      data: e.data,
+    })),
+  ].sort((a, b) => a.at.getTime() - b.at.getTime() || (a.kind === b.kind ? 0 : a.kind === 'message' ? -1 : 1));
+
+  const files = await attachmentsOf(ex, id);
+  const view = {
+    id: row.id,
+    folio: row.folio,
+    type: row.type,
+    status: row.status,
+    channel: row.channel,
+    description: row.description,
+    address: row.address,
+    latitude: row.latitude,
+    longitude: row.longitude,
+    dueAt: row.dueAt,
+    createdAt: row.createdAt,
+    closedAt: row.closedAt,
+    extendedAt: row.extendedAt,
+    receivedAt: row.receivedAt,
+    assignedRole: row.assignedRole,
+    assignedUserId: row.assignedUserId,
+    departmentId: row.departmentId,
+    conversationId: row.conversationId,
+    category: row.category,
+    department: row.department.name,
+  };
+  const pendingContact = pendingContactOf(events);
+  return { ...view, citizen: citizen && { name: citizen.name, phone: citizen.phone, email: citizen.email }, pendingContact, timeline, attachments: files };
+}
+
+/** An attachment's bytes, only through a case the person may see. */
+export async function getCaseAttachment(ex: Executor, staff: StaffPrincipal, caseId: number, attachmentId: number) {
+  const [row] = await ex
+    .select({ contentType: attachments.contentType, filename: attachments.filename, data: attachments.data, departmentId: cases.departmentId })
+    .from(attachments)
+    .innerJoin(cases, eq(cases.id, attachments.caseId))
+    .where(and(eq(attachments.id, attachmentId), eq(attachments.caseId, caseId)))
+    .limit(1);
+  if (!row || !canSeeDepartment(staff, row.departmentId)) return null;
+  return row;
+}
+
+/**
+ * What staff still have to tell the citizen by phone: every pending-contact event since the last
+ * recorded call (a reply and then the final answer are both owed), or null when nothing is owed.
+ */
+function pendingContactOf(events: ReadonlyArray<{ id: number; type: string; data: Record<string, unknown>; createdAt: Date }>) {
+  const lastCall = events.findLastIndex((e) => e.type === 'case.citizen_contacted');
+  const owed = events.slice(lastCall + 1).filter((e) => e.type === 'case.answer_pending_contact');
+  const last = owed.at(-1);
+  if (!last) return null;
+  const data = last.data as { phone?: string | null; email?: string | null; reason?: string };
+  return {
+    since: owed[0]!.createdAt,
+    phone: data.phone ?? null,
+    email: data.email ?? null,
+    reason: data.reason ?? null,
+    text: owed.map((e) => String((e.data as { text?: string }).text ?? '')).join('\n\n'),
+  };
+}
