@@ -27,7 +27,6 @@ import { securityHeaders } from './security-headers.js';
 import { healthPlugin } from './plugins/health.js';
 import { staffApiPlugin } from './plugins/staff-api.js';
 import { webChatPlugin } from './plugins/webchat.js';
-import { consoleApiPlugin } from './plugins/console/api.js';
 import { LiveUpdates } from './plugins/console/live.js';
 import { consolePagesPlugin } from './plugins/console/pages.js';
 import { createCatalogueSearch, loadCatalogue, type CatalogueSearch } from '../catalogue/catalogue.js';
@@ -164,11 +163,10 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(healthPlugin, { database, version: deps.version });
   await app.register(webChatPlugin, { db: database.db, conversations, hub, locale: config.locale, municipalityName: deps.municipalityName, rateLimits: config.rateLimits });
-  await app.register(staffApiPlugin, { db: database.db, sessionTtlMs: config.sessionTtlMs, channels });
-  // Staff console (issue 7): its API under /api/staff and its pages under /console.
+  // The staff API (the console's under /api/staff, the scripts' under /api/auth and /api/cases) and the console's pages under /console.
   const live = new LiveUpdates(database.db, 1500);
   app.addHook('onClose', async () => live.stop());
-  await app.register(consoleApiPlugin, {
+  await app.register(staffApiPlugin, {
     db: database.db,
     sessionTtlMs: config.sessionTtlMs,
     secureCookies: config.publicUrl?.startsWith('https:') ?? false,
@@ -177,6 +175,7 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
     live,
     now,
     followUp: { email: senders.has('email') },
+    channels,
   });
   await app.register(consolePagesPlugin, { locale: config.locale });
   await app.register(understandingApiPlugin, { db: database.db, timeZone: config.timeZone, now });

@@ -107,6 +107,8 @@ describe(`the staff console in Chromium (${databaseKind})`, () => {
     // Responsable: the case waits, not yet received, in the department's tray.
     const rosa = await staffLogin('responsable@muni.test');
     const row = rosa.locator('tr', { hasText: folio });
+    // The tray's rows arrive after the page: wait for them (a machine under load is slower), then check.
+    await row.getByText('Sin recepcionar').waitFor({ state: 'visible' });
     await expect(row.getByText('Sin recepcionar').isVisible()).resolves.toBe(true);
     await expect(rosa.locator('tr.overdue', { hasText: 'Luis Gómez' }).getByText(/vencido hace 10 d/).isVisible()).resolves.toBe(true);
     await rosa.screenshot({ path: `${SCREENSHOTS}console-tray.png` });

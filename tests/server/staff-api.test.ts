@@ -85,6 +85,21 @@ describe(`staff API on ${databaseKind}`, () => {
     }
   });
 
+  it('takes one session everywhere: a script\'s bearer token on the console\'s routes, the console\'s cookie on the scripts\' routes', async () => {
+    const token = await tokenFor('obras@muni.test');
+    const tray = await app.app.inject({ method: 'GET', url: '/api/staff/tray', headers: { authorization: `Bearer ${token}` } });
+    expect(tray.statusCode).toBe(200);
+    expect(tray.json().cases.map((c: { id: number }) => c.id)).toContain(caseId);
+    const console = await app.app.inject({ method: 'POST', url: '/api/staff/login', payload: { email: 'agua@muni.test', password: 'clave-segura-123' } });
+    const cookie = String(console.headers['set-cookie']).split(';')[0]!;
+    const list = await app.app.inject({ method: 'GET', url: '/api/cases', headers: { cookie } });
+    expect(list.statusCode).toBe(200);
+    expect(list.json().cases).toEqual([]);
+    expect((await app.app.inject({ method: 'GET', url: `/api/cases/${caseId}`, headers: { cookie } })).statusCode).toBe(404);
+    // A cookie request that changes something still needs the anti-CSRF header.
+    expect((await app.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie } })).statusCode).toBe(403);
+  });
+
   it('ends the session on logout', async () => {
     const token = await tokenFor(ADMIN.email, ADMIN.password);
     const out = await app.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { authorization: `Bearer ${token}` } });

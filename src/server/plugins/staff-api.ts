@@ -1,56 +1,82 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { authenticate, canSeeDepartment, CROSS_DEPARTMENT_ROLES, login, logout, type StaffPrincipal } from '../../auth/sessions.js';
-import { getCaseDetail, listCases } from '../../cases/queries.js';
+import { CROSS_DEPARTMENT_ROLES, canSeeDepartment, login, logout, type StaffPrincipal } from '../../auth/sessions.js';
+import { changeStaffUser, createStaffUser, listStaffUsers, NewStaffUser, StaffUserChange } from '../../auth/staff-admin.js';
+import { actOnCase, CaseAction } from '../../cases/actions.js';
+import { caseDeadline } from '../../cases/deadline-view.js';
+import { CallbackOutcome, callbacksOfCase, listCallbacks, logCallbackAttempt, requestCallback } from '../../cases/callbacks.js';
+import { CategoryChange, CategoryInput, changeCategory, changeDepartment, createCategory, createDepartment, DepartmentChange, DepartmentInput, listCategories, listDepartments } from '../../cases/catalog-admin.js';
+import type { FollowUpChannels } from '../../cases/follow-up/citizen-message.js';
+import { OpenOnBehalfInput, openCaseOnBehalf } from '../../cases/open-on-behalf.js';
+import type { CaseSettings } from '../../cases/open-case.js';
+import { caseStats, StatsQuery } from '../../cases/stats.js';
+import { getCaseAttachment, getCaseDetail, getCasePage, listCases, listTray, TrayFilter } from '../../cases/read-model.js';
 import { CaseDetailView, CaseSummaryView } from '../../cases/views.js';
-import { bearerToken } from '../../channels/web/verify.js';
+import { closeConversation, handBackConversation, replyInConversation, takeOverConversation } from '../../conversations/handoff.js';
+import { getConversationView, listInbox } from '../../conversations/inbox.js';
 import type { Db } from '../../db/client.js';
 import { recordAudit } from '../../auth/audit.js';
 import type { ChannelModule } from '../../channels/channel.js';
 import { Forbidden, NotFound } from '../../errors.js';
+import type { Locale } from '../../i18n/index.js';
+import type { LiveUpdates } from './console/live.js';
+import { clearSessionCookie, csrfTokenFor, requireRole, sessionTokenOf, setSessionCookie, staffAuth, staffOf } from './staff-auth.js';
 
 export interface StaffApiOptions {
   db: Db;
   sessionTtlMs: number;
+  secureCookies: boolean;
+  locale: Locale;
+  caseSettings: CaseSettings;
+  live: LiveUpdates;
+  now: () => Date;
+  /** Channels a case opened on behalf of a citizen can be answered on (email when a sender exists). */
+  followUp: FollowUpChannels;
   /** Channels linked to an account (WhatsApp Web): admins read how the link is doing. */
   channels?: ReadonlyArray<Pick<ChannelModule, 'name' | 'linkStatus'>>;
 }
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    staff?: StaffPrincipal;
-  }
-}
-
 const LoginBody = z.object({ email: z.string().trim().min(3).max(254), password: z.string().min(1).max(1000) });
+const CaseId = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+const ConversationId = z.object({ id: z.uuid() });
+const NumericId = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 
-/** Staff endpoints. Authentication lives only inside this plugin; the citizen-facing routes are its siblings. */
-export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin, { db, sessionTtlMs, channels = [] }) => {
+const OPERATOR_ROLES: readonly StaffPrincipal['role'][] = ['admin', 'coordinador', 'operador'];
+
+/**
+ * The one staff API: the console's under /api/staff, and the first scripts' API under /api/auth
+ * and /api/cases. One authentication (a bearer token or the console's cookie, see staff-auth.ts),
+ * and every action authorized here by role and department. The logins are its only public routes.
+ */
+export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin, options) => {
+  const { db, live, now } = options;
   const app = plugin.withTypeProvider<ZodTypeProvider>();
 
-  // Accounts also lock after five failures; this limit keeps one address from trying many accounts.
+  app.post('/api/staff/login', { bodyLimit: 4096, config: { rateLimit: { max: 30, timeWindow: 60_000 } }, schema: { body: LoginBody } }, async (request, reply) => {
+    const session = await login(db, request.body.email, request.body.password, options.sessionTtlMs);
+    setSessionCookie(reply, session.token, session.expiresAt, options.secureCookies);
+    return { user: session.user, csrfToken: csrfTokenFor(session.token), expiresAt: session.expiresAt.toISOString() };
+  });
+
+  // Scripts: the token in the body, no cookie. Accounts also lock after five failures; the limit keeps one address from trying many accounts.
   app.post('/api/auth/login', { bodyLimit: 4096, config: { rateLimit: { max: 30, timeWindow: 60_000 } }, schema: { body: LoginBody } }, async (request) => {
-    const session = await login(db, request.body.email, request.body.password, sessionTtlMs);
+    const session = await login(db, request.body.email, request.body.password, options.sessionTtlMs);
     return { token: session.token, expiresAt: session.expiresAt.toISOString(), user: session.user };
   });
 
   app.register(async (authed) => {
-    authed.decorateRequest('staff', undefined);
-    authed.addHook('onRequest', async (request) => {
-      request.staff = await authenticate(db, bearerToken(request.headers.authorization));
-    });
+    staffAuth(authed, db);
     const routes = authed.withTypeProvider<ZodTypeProvider>();
-    const staffOf = (request: FastifyRequest) => request.staff!;
 
+    // The scripts' API (issue 3): session, and cases by folio with their detail.
     routes.post('/api/auth/logout', async (request, reply) => {
-      await logout(db, bearerToken(request.headers.authorization)!);
+      await logout(db, sessionTokenOf(request).token!);
       return reply.status(204).send();
     });
-
     routes.get('/api/auth/me', async (request) => ({ user: staffOf(request) }));
 
-    for (const channel of channels) {
+    for (const channel of options.channels ?? []) {
       const linkStatus = channel.linkStatus?.bind(channel);
       if (!linkStatus) continue;
       // For the admin who links the office phone: the QR as text, SVG and PNG, and how the link is doing.
@@ -60,7 +86,6 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
         return linkStatus();
       });
     }
-
     routes.get(
       '/api/cases',
       {
@@ -72,22 +97,168 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
       async (request) => {
         const staff = staffOf(request);
         const departmentId = CROSS_DEPARTMENT_ROLES.includes(staff.role) ? undefined : (staff.departmentId ?? -1);
-        const rows = await listCases(db, { folio: request.query.folio, departmentId, limit: request.query.limit });
-        return { cases: rows };
+        return { cases: await listCases(db, { folio: request.query.folio, departmentId, limit: request.query.limit }) };
       },
     );
-
-    routes.get(
-      '/api/cases/:id',
-      { schema: { params: z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) }), response: { 200: z.object({ case: CaseDetailView }) } } },
-      async (request) => {
+    routes.get('/api/cases/:id', { schema: { params: CaseId, response: { 200: z.object({ case: CaseDetailView }) } } }, async (request) => {
       const staff = staffOf(request);
       const detail = await getCaseDetail(db, request.params.id);
       // Another department's case answers exactly like a missing one: folios are not enumerable.
       if (!detail || !canSeeDepartment(staff, detail.departmentId)) throw new NotFound('error.case_not_found');
       await recordAudit(db, { staffUserId: staff.id, action: 'case.viewed', subjectType: 'case', subjectId: detail.id, ip: request.ip });
       return { case: detail };
-    },
-    );
+    });
+
+    // The console (issue 7).
+
+    routes.get('/api/staff/me', async (request) => ({ user: staffOf(request), csrfToken: csrfTokenFor(sessionTokenOf(request).token!) }));
+
+    routes.post('/api/staff/logout', async (request, reply) => {
+      await logout(db, sessionTokenOf(request).token!);
+      clearSessionCookie(reply, options.secureCookies);
+      return reply.status(204).send();
+    });
+
+    /** What the forms need: departments, categories, and who can hold a case in the person's department. */
+    routes.get('/api/staff/reference', async (request) => {
+      const staff = staffOf(request);
+      const users = await listStaffUsers(db);
+      return {
+        departments: (await listDepartments(db)).filter((d) => d.active).map((d) => ({ id: d.id, name: d.name })),
+        categories: (await listCategories(db)).filter((c) => c.active).map((c) => ({ code: c.code, name: c.name, departmentId: c.departmentId, defaultType: c.defaultType })),
+        holders: users
+          .filter((u) => u.active && ['responsable', 'encargado', 'experto'].includes(u.role))
+          .filter((u) => OPERATOR_ROLES.includes(staff.role) || u.departmentId === staff.departmentId)
+          .map((u) => ({ id: u.id, name: u.name, role: u.role, departmentId: u.departmentId })),
+      };
+    });
+
+    routes.get('/api/staff/tray', { schema: { querystring: TrayFilter } }, async (request) => {
+      const at = now();
+      const rows = await listTray(db, staffOf(request), request.query, at);
+      return { now: at.toISOString(), cases: rows };
+    });
+
+    /** Statistics: admins and coordinators, every department; department staff, their own (see caseStats). */
+    routes.get('/api/staff/stats', { schema: { querystring: StatsQuery } }, async (request) => ({ stats: await caseStats(db, staffOf(request), request.query, now()) }));
+
+    routes.get('/api/staff/cases/:id', { schema: { params: CaseId } }, async (request) => {
+      const staff = staffOf(request);
+      const page = await getCasePage(db, staff, request.params.id);
+      if (!page) throw new NotFound('error.case_not_found');
+      await recordAudit(db, { staffUserId: staff.id, action: 'case.viewed', subjectType: 'case', subjectId: page.id, ip: request.ip });
+      const at = now();
+      const deadline = options.caseSettings.terms ? await caseDeadline(db, options.caseSettings.terms, page, at) : null;
+      return { now: at.toISOString(), case: { ...page, deadline, callbacks: await callbacksOfCase(db, page.id) } };
+    });
+
+    routes.post('/api/staff/cases/:id/actions', { schema: { params: CaseId, body: CaseAction } }, async (request) => {
+      const result = await actOnCase(db, staffOf(request), request.params.id, request.body, now(), options.locale, options.followUp, options.caseSettings.terms);
+      live.publish({ type: 'case.changed', caseId: result.caseId });
+      return { result };
+    });
+
+    // Call-backs (issue 8): the operators' list and reports, asking for one, and logging each call.
+    const calendar = () => {
+      if (!options.caseSettings.terms) throw new Error('the follow-up calendar is not configured');
+      return options.caseSettings.terms.calendar;
+    };
+    routes.get('/api/staff/callbacks', { schema: { querystring: z.object({ departmentId: z.coerce.number().int().positive().max(2_147_483_647).optional() }) } }, async (request) => ({
+      now: now().toISOString(),
+      ...(await listCallbacks(db, staffOf(request), request.query.departmentId)),
+    }));
+    routes.post('/api/staff/cases/:id/callbacks', { schema: { params: CaseId, body: z.object({ reason: z.string().trim().max(2000).optional() }) } }, async (request) => {
+      const callback = await db.transaction((tx) => requestCallback(tx, staffOf(request), request.params.id, request.body.reason || null, now(), calendar()));
+      live.publish({ type: 'case.changed', caseId: request.params.id });
+      return { callback };
+    });
+    routes.post('/api/staff/callbacks/:id/attempts', { schema: { params: NumericId, body: z.object({ outcome: CallbackOutcome, note: z.string().trim().max(2000).optional() }) } }, async (request) => {
+      const step = await logCallbackAttempt(db, staffOf(request), request.params.id, request.body.outcome, request.body.note || null, now(), calendar());
+      return { step };
+    });
+
+    routes.get('/api/staff/cases/:id/attachments/:attachmentId', { schema: { params: CaseId.extend({ attachmentId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) }) } }, async (request, reply) => {
+      const staff = staffOf(request);
+      const file = await getCaseAttachment(db, staff, request.params.id, request.params.attachmentId);
+      if (!file) throw new NotFound();
+      await recordAudit(db, { staffUserId: staff.id, action: 'attachment.viewed', subjectType: 'case', subjectId: request.params.id, ip: request.ip });
+      const name = (file.filename ?? `adjunto-${request.params.attachmentId}`).replace(/[^\w.-]+/g, '_');
+      // Stored types are sniffed from the bytes at upload; images may show inline, nothing else does.
+      const inline = /^image\/(jpeg|png|gif|webp)$/.test(file.contentType);
+      return reply
+        .type(file.contentType)
+        .header('content-disposition', `${inline ? 'inline' : 'attachment'}; filename="${name}"`)
+        .header('cache-control', 'private, no-store')
+        .send(Buffer.from(file.data));
+    });
+
+    routes.post('/api/staff/cases', { schema: { body: OpenOnBehalfInput } }, async (request) => {
+      const opened = await openCaseOnBehalf(db, staffOf(request), request.body, options.caseSettings, now());
+      live.publish({ type: 'case.changed', caseId: opened.case.id });
+      return { case: { id: opened.case.id, folio: opened.case.folio } };
+    });
+
+    // Conversations inbox: operators, coordinators and admins.
+    routes.get('/api/staff/conversations', async (request) => {
+      requireRole(request, OPERATOR_ROLES);
+      return { conversations: await listInbox(db) };
+    });
+    routes.get('/api/staff/conversations/:id', { schema: { params: ConversationId } }, async (request) => {
+      requireRole(request, OPERATOR_ROLES);
+      const view = await getConversationView(db, request.params.id);
+      if (!view) throw new NotFound('error.conversation_not_found');
+      return { conversation: view };
+    });
+    const conversationAction = (path: string, act: typeof takeOverConversation) =>
+      routes.post(`/api/staff/conversations/:id/${path}`, { schema: { params: ConversationId } }, async (request) => {
+        const staff = requireRole(request, OPERATOR_ROLES);
+        const row = await act(db, request.params.id, staff, now());
+        live.publish({ type: 'conversation.changed', conversationId: row.id });
+        return { conversation: { id: row.id, status: row.status } };
+      });
+    conversationAction('take-over', takeOverConversation);
+    conversationAction('hand-back', handBackConversation);
+    conversationAction('close', closeConversation);
+    routes.post('/api/staff/conversations/:id/reply', { schema: { params: ConversationId, body: z.object({ text: z.string().trim().min(1).max(4000) }) } }, async (request) => {
+      const staff = requireRole(request, OPERATOR_ROLES);
+      const message = await replyInConversation(db, request.params.id, staff, request.body.text, now());
+      live.publish({ type: 'conversation.changed', conversationId: request.params.id });
+      return { message: { id: message.id } };
+    });
+
+    // Administration: admins only.
+    const ADMIN: readonly StaffPrincipal['role'][] = ['admin'];
+    routes.get('/api/staff/admin/users', async (request) => (requireRole(request, ADMIN), { users: await listStaffUsers(db) }));
+    routes.post('/api/staff/admin/users', { schema: { body: NewStaffUser } }, async (request) => (requireRole(request, ADMIN), { user: await createStaffUser(db, request.body) }));
+    routes.patch('/api/staff/admin/users/:id', { schema: { params: NumericId, body: StaffUserChange } }, async (request) => {
+      requireRole(request, ADMIN);
+      return { user: await changeStaffUser(db, request.params.id, request.body) };
+    });
+    routes.get('/api/staff/admin/departments', async (request) => (requireRole(request, ADMIN), { departments: await listDepartments(db) }));
+    routes.post('/api/staff/admin/departments', { schema: { body: DepartmentInput } }, async (request) => (requireRole(request, ADMIN), { department: await createDepartment(db, request.body) }));
+    routes.patch('/api/staff/admin/departments/:id', { schema: { params: NumericId, body: DepartmentChange } }, async (request) => {
+      requireRole(request, ADMIN);
+      return { department: await changeDepartment(db, request.params.id, request.body) };
+    });
+    routes.get('/api/staff/admin/categories', async (request) => (requireRole(request, ADMIN), { categories: await listCategories(db) }));
+    routes.post('/api/staff/admin/categories', { schema: { body: CategoryInput } }, async (request) => (requireRole(request, ADMIN), { category: await createCategory(db, request.body) }));
+    routes.patch('/api/staff/admin/categories/:id', { schema: { params: NumericId, body: CategoryChange } }, async (request) => {
+      requireRole(request, ADMIN);
+      return { category: await changeCategory(db, request.params.id, request.body) };
+    });
+
+    /** Server-sent events: the console reloads what it shows when told something changed. */
+    routes.get('/api/staff/events', async (request, reply) => {
+      reply.hijack();
+      reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-content-type-options': 'nosniff' });
+      reply.raw.write(': hola\n\n');
+      const unsubscribe = live.subscribe((event) => reply.raw.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`));
+      // Proxies close idle streams; a comment line every 25 s keeps this one open.
+      const ping = setInterval(() => reply.raw.write(': ping\n\n'), 25_000);
+      request.raw.on('close', () => {
+        clearInterval(ping);
+        unsubscribe();
+      });
+    });
   });
 };

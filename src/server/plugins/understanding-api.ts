@@ -1,10 +1,10 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { StaffPrincipal } from '../../auth/sessions.js';
-import { authenticateConsole } from './console/session.js';
+import { requireRole, staffAuth } from './staff-auth.js';
 import type { Db } from '../../db/client.js';
-import { Forbidden, InvalidInput } from '../../errors.js';
+import { InvalidInput } from '../../errors.js';
 import { attentionCounts } from '../../understanding/attention-log.js';
 import { exportAcceptedExamples, listLabelledExamples, reviewLabelledExample } from '../../understanding/labelled-examples.js';
 
@@ -42,17 +42,9 @@ const DAY_MS = 86_400_000;
  */
 export const understandingApiPlugin: FastifyPluginAsync<UnderstandingApiOptions> = async (plugin, { db, timeZone, now }) => {
   plugin.register(async (authed) => {
-    authed.decorateRequest('staff', undefined);
-    authed.addHook('onRequest', async (request) => {
-      // Bearer tokens for scripts, the console's cookie (with its anti-CSRF header) for the console's pages.
-      request.staff = await authenticateConsole(db, request);
-    });
+    // Bearer tokens for scripts, the console's cookie (with its anti-CSRF header) for the console's pages.
+    staffAuth(authed, db);
     const routes = authed.withTypeProvider<ZodTypeProvider>();
-    const requireRole = (request: FastifyRequest, roles: readonly StaffPrincipal['role'][]) => {
-      const staff = request.staff!;
-      if (!roles.includes(staff.role)) throw new Forbidden();
-      return staff;
-    };
 
     routes.get(
       '/api/understanding/examples',

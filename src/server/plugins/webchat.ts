@@ -14,7 +14,7 @@ import { MAX_TEXT_LENGTH } from '../../messages/inbound.js';
 import type { Db } from '../../db/client.js';
 import { escapeHtml } from '../../html.js';
 import { sourceAsset } from '../../paths.js';
-import { routePolicy } from '../security-headers.js';
+import { javascriptAsText, routePolicy } from '../security-headers.js';
 
 export interface WebChatOptions {
   db: Db;
@@ -67,7 +67,7 @@ export const webChatPlugin: FastifyPluginAsync<WebChatOptions> = async (plugin, 
     globIgnore: ['**/*.html'],
     decorateReply: false,
     cacheControl: false,
-    setHeaders: (reply) => reply.header('cache-control', 'public, max-age=300').header('access-control-allow-origin', '*'),
+    setHeaders: (reply, path) => javascriptAsText(reply, path).header('cache-control', 'public, max-age=300').header('access-control-allow-origin', '*'),
   });
 
   /** The conversation named in the URL, if the bearer token is its own. */

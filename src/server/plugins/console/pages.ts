@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { catalogue, type Locale } from '../../../i18n/index.js';
 import { packageRoot } from '../../../paths.js';
-import { scopePolicy } from '../../security-headers.js';
+import { javascriptAsText, scopePolicy } from '../../security-headers.js';
 
 /** The console is a static single-page app; the API is its only way in. Nothing inline may run. */
 const CONSOLE_CSP =
@@ -29,9 +29,10 @@ export const consolePagesPlugin: FastifyPluginAsync<{ locale: Locale }> = async 
     prefix: '/console/',
     wildcard: false,
     index: false,
-    globIgnore: ['**/*.html'],
+    // Type declarations are for the checker only.
+    globIgnore: ['**/*.html', '**/*.d.ts'],
     decorateReply: false,
     cacheControl: false,
-    setHeaders: (reply) => reply.header('cache-control', 'no-cache'),
+    setHeaders: (reply, path) => javascriptAsText(reply, path).header('cache-control', 'no-cache'),
   });
 };

@@ -1,9 +1,16 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { authenticate, type StaffPrincipal } from '../../../auth/sessions.js';
-import { bearerToken } from '../../../channels/web/verify.js';
-import type { Db } from '../../../db/client.js';
-import { AppError } from '../../../errors.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { authenticate, type StaffPrincipal } from '../../auth/sessions.js';
+import { bearerToken } from '../../channels/web/verify.js';
+import type { Db } from '../../db/client.js';
+import { AppError, Forbidden } from '../../errors.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signed-in staff member, inside a scope that called `staffAuth`. */
+    staff?: StaffPrincipal;
+  }
+}
 
 export const SESSION_COOKIE = 'ventanilla_staff';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -24,7 +31,7 @@ export function clearSessionCookie(reply: FastifyReply, secure: boolean): void {
   reply.clearCookie(SESSION_COOKIE, cookieOptions(secure));
 }
 
-/** The session token a request carries: a bearer header (scripts) or the console's cookie. */
+/** The session token a request carries: a bearer header (scripts) or the console's cookie (read by @fastify/cookie). */
 export function sessionTokenOf(request: FastifyRequest): { token: string | undefined; viaCookie: boolean } {
   const bearer = bearerToken(request.headers.authorization);
   if (bearer) return { token: bearer, viaCookie: false };
@@ -32,7 +39,7 @@ export function sessionTokenOf(request: FastifyRequest): { token: string | undef
 }
 
 /** Authenticates, and for a cookie session's mutating request demands the anti-CSRF header. */
-export async function authenticateConsole(db: Db, request: FastifyRequest): Promise<StaffPrincipal> {
+export async function authenticateStaff(db: Db, request: FastifyRequest): Promise<StaffPrincipal> {
   const { token, viaCookie } = sessionTokenOf(request);
   const staff = await authenticate(db, token);
   if (viaCookie && !SAFE_METHODS.has(request.method)) {
@@ -40,5 +47,30 @@ export async function authenticateConsole(db: Db, request: FastifyRequest): Prom
     const expected = Buffer.from(csrfTokenFor(token!));
     if (sent.length !== expected.length || !timingSafeEqual(sent, expected)) throw new AppError('error.csrf', 403);
   }
+  return staff;
+}
+
+/**
+ * The one staff authentication: every route registered in `scope` after this call needs a valid
+ * session (bearer or cookie) and finds its staff member on `request.staff`. Call it inside a
+ * `register`ed child so the public routes beside it stay public.
+ */
+export function staffAuth(scope: FastifyInstance, db: Db): void {
+  scope.decorateRequest('staff', undefined);
+  scope.addHook('onRequest', async (request) => {
+    request.staff = await authenticateStaff(db, request);
+  });
+}
+
+/** The signed-in staff member of a request inside a `staffAuth` scope. */
+export function staffOf(request: FastifyRequest): StaffPrincipal {
+  if (!request.staff) throw new Error('staffOf() called outside a staffAuth scope');
+  return request.staff;
+}
+
+/** The staff member, if their role is one of `roles`; otherwise 403. */
+export function requireRole(request: FastifyRequest, roles: readonly StaffPrincipal['role'][]): StaffPrincipal {
+  const staff = staffOf(request);
+  if (!roles.includes(staff.role)) throw new Forbidden();
   return staff;
 }
