@@ -43,7 +43,7 @@ export async function benchEmail(mails = 100): Promise<Record<string, string>> {
     return {
       ...figures,
       [`email: ${mails} mails in a Dovecot inbox to cases (PGlite), per second`]: (mails / toCases).toFixed(1),
-      [`email: … and every answer received by SMTP, seconds`]: toAnswers.toFixed(1),
+      "email: … and every answer received by SMTP, seconds": toAnswers.toFixed(1),
     };
   } finally {
     await database.close();

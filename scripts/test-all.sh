@@ -2,9 +2,10 @@
 # Runs every check the project has, on a fresh Debian machine or a developer's:
 #
 #   1. npm run typecheck
-#   2. npm run lint:layers (the import rules of ADR 0011)
-#   3. vitest on PGlite (the embedded default)
-#   4. vitest on a real PostgreSQL server (TEST_DATABASE_URL)
+#   2. npm run lint (Biome)
+#   3. npm run lint:layers (the import rules of ADR 0011)
+#   4. vitest on PGlite (the embedded default)
+#   5. vitest on a real PostgreSQL server (TEST_DATABASE_URL)
 #
 # For step 3 it starts a throwaway PostgreSQL cluster in a temporary directory
 # (127.0.0.1 only, random free port, durability off for speed) and removes it on
@@ -321,10 +322,11 @@ run_step() {
 }
 
 STEP_TYPECHECK="typecheck"
+STEP_LINT="lint (Biome)"
 STEP_LAYERS="layering rules"
 STEP_PGLITE="tests on PGlite"
 STEP_PG="tests on PostgreSQL"
-STEP_NAMES=("$STEP_TYPECHECK" "$STEP_LAYERS" "$STEP_PGLITE" "$STEP_PG")
+STEP_NAMES=("$STEP_TYPECHECK" "$STEP_LINT" "$STEP_LAYERS" "$STEP_PGLITE" "$STEP_PG")
 for name in "${STEP_NAMES[@]}"; do STEP_RESULT[$name]="not run"; done
 
 
@@ -339,7 +341,7 @@ else
   PG_LABEL="PostgreSQL $PG_VERSION"
 fi
 STEP_PG="tests on $PG_LABEL"
-STEP_NAMES[3]="$STEP_PG"
+STEP_NAMES[4]="$STEP_PG"
 STEP_RESULT[$STEP_PG]="not run"
 
 # Real servers the tests use: Dovecot IMAP for the email channel (tests/helpers/dovecot.ts);
@@ -350,6 +352,10 @@ ensure_debian_packages dovecot-imapd chromium fonts-dejavu-core poppler-utils
 log ""
 log "== typecheck =="
 run_step "$STEP_TYPECHECK" npm run typecheck
+
+log ""
+log "== lint (Biome, biome.json) =="
+run_step "$STEP_LINT" npm run --silent lint
 
 log ""
 log "== layering rules (.dependency-cruiser.cjs) =="

@@ -30,7 +30,7 @@ function toPrincipal(user: StaffUser): StaffPrincipal {
 
 export async function login(db: Db, email: string, password: string, ttlMs: number, now = new Date()) {
   const [user] = await db.select().from(staffUsers).where(eq(staffUsers.email, email.trim().toLowerCase())).limit(1);
-  if (!user || !user.active) {
+  if (!user?.active) {
     await burnPasswordCheck(password);
     throw new Unauthorized('error.bad_credentials');
   }

@@ -54,6 +54,8 @@ export function formatEvaluation(title: string, e: Evaluation): string {
   lines.push('', 'matriz de confusión (filas: real, columnas: predicho)');
   const short = e.labels.map((_, i) => String(i + 1));
   lines.push(`${''.padEnd(width + 4)}${short.map((s) => s.padStart(5)).join('')}`);
-  e.labels.forEach((label, i) => lines.push(`${(i + 1 + ' ' + label).padEnd(width + 4)}${e.confusion[i]!.map((n) => String(n).padStart(5)).join('')}`));
+  e.labels.forEach((label, i) => {
+    lines.push(`${(i + 1 + ' ' + label).padEnd(width + 4)}${e.confusion[i]!.map((n) => String(n).padStart(5)).join('')}`);
+  });
   return lines.join('\n');
 }

@@ -7,7 +7,7 @@ import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/password.js';
 import { caseEvents, departments, routingSheets, staffUsers } from '../../src/db/schema.js';
-import { ADMIN, createTestApp, type TestApp } from '../helpers/app.js';
+import { ADMIN, createTestApp, } from '../helpers/app.js';
 import { databaseKind } from '../helpers/database.js';
 import { startSmtpReceiver, type ReceivedMail, type SmtpReceiver } from '../helpers/smtp-receiver.js';
 

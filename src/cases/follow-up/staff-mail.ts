@@ -60,7 +60,7 @@ export function createStaffMailDelivery(mailer: Mailer | undefined) {
     const { db, now } = context;
     const id = Number(job.payload.staffMailId);
     const [mail] = await db.select().from(staffMails).where(eq(staffMails.id, id)).limit(1);
-    if (!mail || mail.status !== 'pending') return;
+    if (mail?.status !== 'pending') return;
     if (!mailer) {
       await db.transaction(async (tx) => {
         await settle(tx, mail, 'failed', 'el correo no está configurado (SMTP_URL, EMAIL_FROM)');

@@ -4,10 +4,10 @@ import { perPack } from '../../language/text.js';
 
 const FOLIO_SEP = '[\\s._/#-]{0,3}';
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function folioPattern(prefix: string): RegExp {
-  const p = escape(foldText(prefix.normalize('NFC')));
+  const p = escapeRegExp(foldText(prefix.normalize('NFC')));
   return new RegExp(`(?<![\\p{L}\\p{N}])${p}${FOLIO_SEP}(20\\d{2})[\\s._/-]{0,3}(\\d{1,6})(?!\\d)`, 'gu');
 }
 

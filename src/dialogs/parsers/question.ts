@@ -3,11 +3,11 @@ import { normalizeText } from '../../language/normalize-text.js';
 import { defaultLanguagePack, type LanguagePack } from '../../language/language-pack.js';
 import { perPack } from '../../language/text.js';
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** "¿qué necesito para…?", "a qué hora abren": a question even when the citizen types no "?". */
 const questionOpening = perPack((pack: LanguagePack) => {
-  const openings = pack.question.openings.map((o) => escape(normalizeText(o))).filter(Boolean);
+  const openings = pack.question.openings.map((o) => escapeRegExp(normalizeText(o))).filter(Boolean);
   return new RegExp(`^(${openings.join('|') || '(?!)'})( |$)`);
 });
 

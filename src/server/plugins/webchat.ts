@@ -3,7 +3,7 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { WebChatHub } from '../../channels/web/hub.js';
+import type { WebChatHub } from '../../channels/web/hub.js';
 import { MAX_PHOTO_BYTES, PHOTO_TYPES, WebChatMessageBody, webMessageToInbound, webPhotoToInbound } from '../../channels/web/inbound.js';
 import { bearerToken, issueConversationToken, tokenMatches } from '../../channels/web/verify.js';
 import type { ConversationService } from '../../conversations/service.js';
@@ -37,7 +37,7 @@ const CHAT_CSP =
 
 export const webChatPlugin: FastifyPluginAsync<WebChatOptions> = async (plugin, options) => {
   const app = plugin.withTypeProvider<ZodTypeProvider>();
-  const { conversations, hub, db } = options;
+  const { conversations, hub } = options;
   let chatTemplate: string | undefined;
 
   async function renderChatPage(): Promise<string> {
@@ -73,7 +73,7 @@ export const webChatPlugin: FastifyPluginAsync<WebChatOptions> = async (plugin, 
   /** The conversation named in the URL, if the bearer token is its own. */
   async function authorizedConversation(id: string, token: string | undefined) {
     const conversation = UUID.test(id) ? await conversations.find(id) : null;
-    if (!conversation || conversation.channel !== 'web') throw new NotFound('error.conversation_not_found');
+    if (conversation?.channel !== 'web') throw new NotFound('error.conversation_not_found');
     if (!tokenMatches(token, conversation.tokenHash)) throw new Unauthorized();
     return conversation;
   }

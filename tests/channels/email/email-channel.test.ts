@@ -271,7 +271,7 @@ describe('the email channel', () => {
   });
 
   it('sends a later staff message on the case in the same thread, as a person and not a robot', async () => {
-    const app = await startApp();
+    const _app = await startApp();
     const id = messageId();
     await mailbox.deliver(plainMail({ id, subject: 'Bache', body: 'Hay un bache enorme en la calle Hidalgo 5.' }));
     const [opened] = await waitUntil(() => caseCount(1), 'the case');

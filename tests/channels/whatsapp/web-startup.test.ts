@@ -11,7 +11,9 @@ import { startServer, type ServerProcess } from '../../helpers/server-process.js
 
 const CHROMIUM = '/usr/bin/chromium';
 const dataDirs: string[] = [];
-afterAll(() => dataDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+afterAll(() => {
+  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+});
 
 /** Processes whose command line mentions `needle` (Chromium runs with its profile under DATA_DIR). */
 function processesMentioning(needle: string): string[] {

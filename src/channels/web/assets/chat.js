@@ -6,7 +6,7 @@
  * module /chat/main.js, which runs once the document is parsed.
  */
 (function () {
-  'use strict';
+  
 
   var root = document.documentElement;
   var query = parseQuery(location.search);
@@ -24,7 +24,7 @@
       var v = i === -1 ? '' : pair.slice(i + 1);
       try {
         out[decodeURIComponent(k)] = decodeURIComponent(v.replace(/\+/g, ' '));
-      } catch (e) {
+      } catch (_e) {
         /* malformed: skip */
       }
     });

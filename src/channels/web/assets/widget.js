@@ -29,12 +29,12 @@
   var Z = '2147483000';
   var current = document.currentScript;
   var script = current instanceof HTMLScriptElement ? current : findScript();
-  if (!script || !script.src) return;
+  if (!script?.src) return;
 
   var base;
   try {
     base = new URL(script.src, location.href);
-  } catch (e) {
+  } catch (_e) {
     return;
   }
   var ORIGIN = base.origin;
@@ -313,7 +313,7 @@
     if (focusWasInside || document.activeElement === document.body) {
       try {
         button.focus({ preventScroll: true });
-      } catch (e) {
+      } catch (_e) {
         button.focus();
       }
     }
@@ -329,7 +329,7 @@
     try {
       frame.focus();
       if (frameLoaded && frame.contentWindow) frame.contentWindow.postMessage({ type: 'ventanilla:focus' }, ORIGIN);
-    } catch (e) {
+    } catch (_e) {
       /* ignore */
     }
   }
@@ -361,7 +361,7 @@
   function css(node, styles, ifSupported) {
     for (var name in styles) {
       var value = styles[name];
-      if (!Object.prototype.hasOwnProperty.call(styles, name) || value === undefined) continue;
+      if (!Object.hasOwn(styles, name) || value === undefined) continue;
       if (ifSupported && window.CSS && CSS.supports && !CSS.supports(name, value)) continue;
       node.style.setProperty(name, value, 'important');
     }
@@ -373,7 +373,7 @@
       var visible = true;
       try {
         visible = node.matches(':focus-visible');
-      } catch (e) {
+      } catch (_e) {
         visible = true;
       }
       if (visible) {

@@ -60,7 +60,7 @@ export function api(method, path, opts = {}) {
           let data = null;
           try {
             data = txt ? JSON.parse(txt) : null;
-          } catch (e) {
+          } catch (_e) {
             data = null;
           }
           if (res.ok) return data && typeof data === 'object' ? /** @type {Record<string, unknown>} */ (data) : {};

@@ -26,7 +26,7 @@ export function wireComposer() {
   ui.send.addEventListener('touchstart', () => {}, { passive: true });
 
   ui.file.addEventListener('change', () => {
-    const file = ui.file.files && ui.file.files[0];
+    const file = ui.file.files?.[0];
     ui.file.value = '';
     if (!file) return;
     hooks.enqueue({ kind: 'photo', file, display: t('chat.photo_sent') });

@@ -126,7 +126,7 @@ export function confirmNewConversation() {
     let ok = true;
     try {
       ok = window.confirm(t('chat.confirm_new'));
-    } catch (e) {
+    } catch (_e) {
       ok = true;
     }
     if (!ok) return;

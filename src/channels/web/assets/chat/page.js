@@ -56,7 +56,7 @@ export function wireEmbed() {
     if (e.key === 'Escape' || e.key === 'Esc') {
       try {
         window.parent.postMessage({ type: 'ventanilla:close' }, '*');
-      } catch (err) {
+      } catch (_err) {
         /* not framed */
       }
     }

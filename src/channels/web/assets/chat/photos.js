@@ -41,7 +41,7 @@ export function preparePhoto(file) {
             'image/jpeg',
             PHOTO_QUALITY,
           );
-        } catch (e) {
+        } catch (_e) {
           resolve(file);
         }
       });

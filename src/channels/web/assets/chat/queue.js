@@ -19,7 +19,7 @@ export function enqueue(outgoing) {
   if (outgoing.kind === 'photo') {
     try {
       objectUrl = URL.createObjectURL(outgoing.file);
-    } catch (e) {
+    } catch (_e) {
       objectUrl = null;
     }
   }
@@ -169,6 +169,6 @@ function markRejected(item, message) {
 
 /** @param {QueueItem} item */
 function clearItemError(item) {
-  item.el.querySelectorAll('.msg-error, .msg-retry').forEach((node) => node.remove());
+  for (const node of item.el.querySelectorAll('.msg-error, .msg-retry')) node.remove();
   item.el.classList.remove('failed');
 }

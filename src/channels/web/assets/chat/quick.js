@@ -129,7 +129,7 @@ function shareLocation(btn) {
       },
       { enableHighAccuracy: true, timeout: 20000, maximumAge: 60000 },
     );
-  } catch (e) {
+  } catch (_e) {
     clearTimeout(guard);
     fail();
   }

@@ -19,7 +19,7 @@ export function connectWs() {
   let sock;
   try {
     sock = new WebSocket(url);
-  } catch (e) {
+  } catch (_e) {
     scheduleWs(gen);
     return;
   }
@@ -35,7 +35,7 @@ export function connectWs() {
     let msg;
     try {
       msg = JSON.parse(ev.data);
-    } catch (e) {
+    } catch (_e) {
       return;
     }
     const type = prop(msg, 'type');
@@ -89,7 +89,7 @@ export function closeWs() {
   if (sock) {
     try {
       sock.close(1000);
-    } catch (e) {
+    } catch (_e) {
       /* ignore */
     }
   }

@@ -8,7 +8,7 @@ export function readStored() {
   let raw = null;
   try {
     raw = window.localStorage.getItem(STORAGE_KEY);
-  } catch (e) {
+  } catch (_e) {
     raw = chat.memoryStore;
   }
   if (!raw) return null;
@@ -18,7 +18,7 @@ export function readStored() {
     const conversationId = prop(v, 'conversationId');
     const token = prop(v, 'token');
     if (typeof conversationId === 'string' && typeof token === 'string' && conversationId && token) return { conversationId, token };
-  } catch (e) {
+  } catch (_e) {
     /* corrupt: ignore */
   }
   return null;
@@ -30,7 +30,7 @@ export function writeStored(value) {
   chat.memoryStore = raw;
   try {
     window.localStorage.setItem(STORAGE_KEY, raw);
-  } catch (e) {
+  } catch (_e) {
     /* storage blocked (private mode, third-party iframe): keep it in memory */
   }
 }
@@ -39,7 +39,7 @@ export function forgetStored() {
   chat.memoryStore = null;
   try {
     window.localStorage.removeItem(STORAGE_KEY);
-  } catch (e) {
+  } catch (_e) {
     /* ignore */
   }
 }

@@ -24,7 +24,7 @@ export function loadStrings() {
   if (!node) return;
   try {
     flatten(JSON.parse(node.textContent || '{}'), '', strings);
-  } catch (e) {
+  } catch (_e) {
     strings = {};
   }
 }
@@ -38,7 +38,7 @@ export function t(key) {
 export function lower(s) {
   try {
     return s.toLocaleLowerCase(locale);
-  } catch (e) {
+  } catch (_e) {
     return s.toLowerCase();
   }
 }
@@ -48,8 +48,8 @@ export function setTime(node, iso) {
   if (!iso) return;
   try {
     const d = new Date(iso);
-    if (!isNaN(d.getTime())) node.title = d.toLocaleString(locale, { dateStyle: 'short', timeStyle: 'short' });
-  } catch (e) {
+    if (!Number.isNaN(d.getTime())) node.title = d.toLocaleString(locale, { dateStyle: 'short', timeStyle: 'short' });
+  } catch (_e) {
     /* old browsers without dateStyle: no tooltip */
   }
 }
@@ -135,7 +135,7 @@ export function delay(ms) {
 export function isFinePointer() {
   try {
     return window.matchMedia('(hover: hover) and (pointer: fine)').matches;
-  } catch (e) {
+  } catch (_e) {
     return true;
   }
 }
@@ -147,12 +147,12 @@ export function uuid() {
   if (c && typeof c.randomUUID === 'function') {
     try {
       return c.randomUUID();
-    } catch (e) {
+    } catch (_e) {
       /* insecure context */
     }
   }
   const b = new Uint8Array(16);
-  if (c && c.getRandomValues) c.getRandomValues(b);
+  if (c?.getRandomValues) c.getRandomValues(b);
   else for (let i = 0; i < 16; i++) b[i] = Math.floor(Math.random() * 256);
   b[6] = ((b[6] ?? 0) & 0x0f) | 0x40;
   b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
