@@ -191,7 +191,8 @@ export class MailboxWatcher {
     for (const uid of uids.sort((a, b) => a - b)) {
       if (this.stopped || !client.usable) return;
       const message = await client.fetchOne(String(uid), { source: true, uid: true, flags: true }, { uid: true });
-      if (message === false || !message.source) continue;
+      // biome-ignore lint/complexity/useOptionalChain: fetchOne answers false, which an optional chain does not narrow away
+      if (!message || !message.source) continue;
       const position = { uidValidity, lastUid: Math.max(last, uid) };
       if (message.flags?.has(PROCESSED_FLAG)) {
         // Committed and flagged before a crash, never moved: finish the move.

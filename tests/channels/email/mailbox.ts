@@ -93,7 +93,7 @@ export class Mailbox {
         if (!(await client.list()).some((f) => f.path === folder)) continue;
         const lock = await client.getMailboxLock(folder);
         try {
-          if (client.mailbox !== false && client.mailbox.exists) await client.messageDelete('1:*');
+          if (client.mailbox ? client.mailbox.exists : 0) await client.messageDelete('1:*');
         } finally {
           lock.release();
         }
