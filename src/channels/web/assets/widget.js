@@ -29,7 +29,7 @@
   var Z = '2147483000';
   var current = document.currentScript;
   var script = current instanceof HTMLScriptElement ? current : findScript();
-  if (!script?.src) return;
+  if (!script || !script.src) return;
 
   var base;
   try {
@@ -361,7 +361,7 @@
   function css(node, styles, ifSupported) {
     for (var name in styles) {
       var value = styles[name];
-      if (!Object.hasOwn(styles, name) || value === undefined) continue;
+      if (!Object.prototype.hasOwnProperty.call(styles, name) || value === undefined) continue;
       if (ifSupported && window.CSS && CSS.supports && !CSS.supports(name, value)) continue;
       node.style.setProperty(name, value, 'important');
     }
