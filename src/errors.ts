@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { MessageKey } from './i18n/index.js';
 
 /**
@@ -22,29 +23,19 @@ export class InvalidInput extends AppError {
   }
 }
 
-export class Unauthorized extends AppError {
-  constructor(code: MessageKey = 'error.unauthorized') {
-    super(code, 401);
-  }
+/** An error that is its status and a default message, nothing more. */
+function plainError(status: number, fallback: MessageKey) {
+  return class extends AppError {
+    constructor(code: MessageKey = fallback) {
+      super(code, status);
+    }
+  };
 }
 
-export class Forbidden extends AppError {
-  constructor(code: MessageKey = 'error.forbidden') {
-    super(code, 403);
-  }
-}
-
-export class NotFound extends AppError {
-  constructor(code: MessageKey = 'error.not_found') {
-    super(code, 404);
-  }
-}
-
-export class Conflict extends AppError {
-  constructor(code: MessageKey = 'error.conflict') {
-    super(code, 409);
-  }
-}
+export class Unauthorized extends plainError(401, 'error.unauthorized') {}
+export class Forbidden extends plainError(403, 'error.forbidden') {}
+export class NotFound extends plainError(404, 'error.not_found') {}
+export class Conflict extends plainError(409, 'error.conflict') {}
 
 export class PayloadTooLarge extends AppError {
   constructor(code: MessageKey = 'error.payload_too_large', params: Record<string, string | number> = {}) {
@@ -62,4 +53,16 @@ export class TooManyRequests extends AppError {
   constructor(code: MessageKey = 'error.too_many_requests') {
     super(code, 429);
   }
+}
+
+/** A zod failure as indented `path: message` lines, for errors about files an admin edits. */
+export function describeIssues(error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> }): string {
+  return error.issues.map((i) => `  ${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('\n');
+}
+
+/** Parses a file's JSON with its schema, or throws the error `fail` makes of the issues. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, json: unknown, fail: (issues: string) => Error): z.infer<S> {
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw fail(describeIssues(parsed.error));
+  return parsed.data;
 }

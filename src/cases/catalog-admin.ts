@@ -24,23 +24,22 @@ export const CategoryChange = CategoryInput.omit({ code: true }).partial().exten
 export const listDepartments = (db: Db) => db.select().from(departments).orderBy(asc(departments.name));
 export const listCategories = (db: Db) => db.select().from(categories).orderBy(asc(categories.name));
 
-export async function createDepartment(db: Db, input: z.infer<typeof DepartmentInput>) {
-  const [row] = await db.insert(departments).values(input).onConflictDoNothing().returning();
-  if (!row) throw new Conflict();
+/** The one row a write returned, or the error that says why there is none (a duplicate code, an unknown id). */
+function theRow<T>(rows: T[], none: () => Error): T {
+  const [row] = rows;
+  if (!row) throw none();
   return row;
+}
+
+export async function createDepartment(db: Db, input: z.infer<typeof DepartmentInput>) {
+  return theRow(await db.insert(departments).values(input).onConflictDoNothing().returning(), () => new Conflict());
 }
 export async function changeDepartment(db: Db, id: number, change: z.infer<typeof DepartmentChange>) {
-  const [row] = await db.update(departments).set(change).where(eq(departments.id, id)).returning();
-  if (!row) throw new NotFound();
-  return row;
+  return theRow(await db.update(departments).set(change).where(eq(departments.id, id)).returning(), () => new NotFound());
 }
 export async function createCategory(db: Db, input: z.infer<typeof CategoryInput>) {
-  const [row] = await db.insert(categories).values(input).onConflictDoNothing().returning();
-  if (!row) throw new Conflict();
-  return row;
+  return theRow(await db.insert(categories).values(input).onConflictDoNothing().returning(), () => new Conflict());
 }
 export async function changeCategory(db: Db, id: number, change: z.infer<typeof CategoryChange>) {
-  const [row] = await db.update(categories).set(change).where(eq(categories.id, id)).returning();
-  if (!row) throw new NotFound();
-  return row;
+  return theRow(await db.update(categories).set(change).where(eq(categories.id, id)).returning(), () => new NotFound());
 }

@@ -3,6 +3,7 @@ import MiniSearch from 'minisearch';
 import { z } from 'zod';
 import { normalizeText } from '../language/normalize-text.js';
 import { sourceAsset } from '../paths.js';
+import { parseOrThrow } from '../errors.js';
 
 /**
  * The municipality's catalogue of procedures (trámites y servicios): a JSON file staff can edit
@@ -54,12 +55,7 @@ export function loadCatalogue(path = sourceAsset('seed', 'catalogue.es.json')): 
   } catch (error) {
     throw new CatalogueError(`catalogue ${path} could not be read: ${(error as Error).message}`);
   }
-  const parsed = Catalogue.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n');
-    throw new CatalogueError(`catalogue ${path} is not valid:\n${issues}`);
-  }
-  return parsed.data;
+  return parseOrThrow(Catalogue, json, (issues) => new CatalogueError(`catalogue ${path} is not valid:\n${issues}`));
 }
 
 /** Words that say nothing about which procedure is meant ("¿qué necesito para…?"). */

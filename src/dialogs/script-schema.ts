@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { CaseType } from '../cases/case-type.js';
 import { sourceAsset } from '../paths.js';
+import { parseOrThrow } from '../errors.js';
 
 /** Fields the engine knows how to fill; a script orders them, words them and decides when each applies. */
 export const FieldId = z.enum(['description', 'type', 'category', 'address', 'name', 'contact', 'photo']);
@@ -100,12 +101,7 @@ export class ScriptError extends Error {
 }
 
 export function parseDialogScript(json: unknown, origin: string): DialogScript {
-  const parsed = DialogScript.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n');
-    throw new ScriptError(`dialog script ${origin} is not valid:\n${issues}`);
-  }
-  return parsed.data;
+  return parseOrThrow(DialogScript, json, (issues) => new ScriptError(`dialog script ${origin} is not valid:\n${issues}`));
 }
 
 export function loadDialogScript(path?: string, locale: 'es' | 'en' = 'es'): DialogScript {

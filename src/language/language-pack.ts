@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { sourceAsset } from '../paths.js';
+import { parseOrThrow } from '../errors.js';
 
 /**
  * What the parsers recognise in one language, as data: the words of yes and no, the cues that
@@ -148,12 +149,7 @@ export class LanguagePackError extends Error {
 }
 
 export function parseLanguagePack(json: unknown, origin: string): LanguagePack {
-  const parsed = LanguagePack.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n');
-    throw new LanguagePackError(`language pack ${origin} is not valid:\n${issues}`);
-  }
-  return parsed.data;
+  return parseOrThrow(LanguagePack, json, (issues) => new LanguagePackError(`language pack ${origin} is not valid:\n${issues}`));
 }
 
 const loaded = new Map<Locale, LanguagePack>();
