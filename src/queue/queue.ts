@@ -94,6 +94,14 @@ export class JobQueue {
    * is due. Also what tests and tools call instead of waiting for the poll.
    */
   async runDue(filter: KindFilter = {}): Promise<number> {
+    const total = await this.pass(filter);
+    // This process's own worker may hold claims the pass above skipped (a commit woke it): wait
+    // for it too, so that what was due when we were called has run when we return.
+    await this.running;
+    return total;
+  }
+
+  private async pass(filter: KindFilter = {}): Promise<number> {
     const kinds = [...this.options.kinds.keys()].filter((kind) => (!filter.kinds || filter.kinds.includes(kind)) && !filter.except?.includes(kind));
     let total = 0;
     for (;;) {
@@ -118,7 +126,7 @@ export class JobQueue {
   private schedule(ms: number): void {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
-      this.running = this.runDue()
+      this.running = this.pass()
         .catch((error: unknown) => this.options.logger.error({ err: error }, 'job queue pass failed'))
         .finally(() => {
           this.running = undefined;
