@@ -11,13 +11,11 @@ import { InvalidInput, NotFound, Unauthorized, UnsupportedMediaType } from '../.
 import { sniffImageType } from '../../messages/image-type.js';
 import { catalogue, type Locale } from '../../i18n/index.js';
 import { MAX_TEXT_LENGTH } from '../../messages/inbound.js';
-import type { Db } from '../../db/client.js';
 import { escapeHtml } from '../../html.js';
 import { sourceAsset } from '../../paths.js';
 import { javascriptAsText, routePolicy } from '../security-headers.js';
 
 export interface WebChatOptions {
-  db: Db;
   conversations: ConversationService;
   hub: WebChatHub;
   locale: Locale;
