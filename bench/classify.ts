@@ -10,8 +10,14 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 function figuresFor(name: string, file: string, classify: (text: string) => { type: string; category: string }): Record<string, string> {
   const rows: LabelledText[] = readLabelledCsv(join(packageRoot, 'training', 'classifier', file));
   const predicted = rows.map((r) => classify(r.text));
-  const type = evaluate(rows.map((r) => r.type!), predicted.map((p) => p.type));
-  const category = evaluate(rows.map((r) => r.category!), predicted.map((p) => p.category));
+  const type = evaluate(
+    rows.map((r) => r.type!),
+    predicted.map((p) => p.type),
+  );
+  const category = evaluate(
+    rows.map((r) => r.category!),
+    predicted.map((p) => p.category),
+  );
   return {
     [`${name}: type accuracy / macro-F1`]: `${pct(type.accuracy)} / ${pct(type.macroF1)} (${rows.length} messages)`,
     [`${name}: category accuracy / macro-F1`]: `${pct(category.accuracy)} / ${pct(category.macroF1)}`,
@@ -24,7 +30,10 @@ function figuresFor(name: string, file: string, classify: (text: string) => { ty
  * make the classifier look slower than it is.
  */
 function throughput(classify: (text: string) => unknown): number {
-  const texts = [...readLabelledCsv(join(packageRoot, 'training', 'classifier', 'held-out.csv')), ...readLabelledCsv(join(packageRoot, 'training', 'classifier', 'unseen.csv'))].map((r) => r.text);
+  const texts = [
+    ...readLabelledCsv(join(packageRoot, 'training', 'classifier', 'held-out.csv')),
+    ...readLabelledCsv(join(packageRoot, 'training', 'classifier', 'unseen.csv')),
+  ].map((r) => r.text);
   for (let i = 0; i < 2000; i++) classify(texts[i % texts.length]!);
   const started = performance.now();
   const cpu = process.cpuUsage();

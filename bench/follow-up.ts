@@ -28,14 +28,25 @@ export async function benchFollowUp(target: DatabaseTarget, openCases = 5000): P
   const policy = loadFollowUpPolicy();
   const calendar = new BusinessCalendar('America/Mexico_City', parseBusinessHours('lun-vie 08:00-15:00'), policy.holidays);
   const deps: FollowUpDeps = {
-    db: database.db, policy, calendar, terms: { policy, calendar, defaultDueDays: 30 }, locale: 'es', municipalityName: 'Bench', publicUrl: 'http://localhost',
-    mail: { enabled: true, fromDomain: 'bench.example' }, channels: { email: false }, linkSecret: Buffer.alloc(32),
+    db: database.db,
+    policy,
+    calendar,
+    terms: { policy, calendar, defaultDueDays: 30 },
+    locale: 'es',
+    municipalityName: 'Bench',
+    publicUrl: 'http://localhost',
+    mail: { enabled: true, fromDomain: 'bench.example' },
+    channels: { email: false },
+    linkSecret: Buffer.alloc(32),
     logger: { info() {}, warn() {}, error() {} },
   };
   let started = performance.now();
   await deadlineSweep.run(deps, now);
   const first = performance.now() - started;
-  const [{ warned }] = (await queryRows<{ warned: number }>(database.db, sql`select count(*)::int as warned from case_events where type = 'follow_up.deadline_warning'`)) as [{ warned: number }];
+  const [{ warned }] = (await queryRows<{ warned: number }>(
+    database.db,
+    sql`select count(*)::int as warned from case_events where type = 'follow_up.deadline_warning'`,
+  )) as [{ warned: number }];
   started = performance.now();
   await deadlineSweep.run(deps, new Date(now.getTime() + 5 * 60_000));
   const idle = performance.now() - started;
@@ -44,7 +55,23 @@ export async function benchFollowUp(target: DatabaseTarget, openCases = 5000): P
   const pdfRuns = 50;
   started = performance.now();
   for (let i = 0; i < pdfRuns; i += 1) {
-    await renderRoutingSheetPdf({ municipality: 'Municipio de Ejemplo', title: 'Hoja de trámite', folio: `AC-2026-${String(i).padStart(6, '0')}`, rows: [['Folio', 'AC'], ['Tipo', 'Reporte'], ['Categoría', 'Alumbrado público'], ['Dependencia', 'Servicios Públicos'], ['Ubicación', 'Calle Morelos 12']], requestLabel: 'Solicitud', request: 'La luminaria lleva una semana apagada. '.repeat(5), acknowledgementLabel: 'Acuse de recibido', acknowledgementLines: ['Nombre', 'Firma', 'Fecha'], footer: 'Ventanilla' });
+    await renderRoutingSheetPdf({
+      municipality: 'Municipio de Ejemplo',
+      title: 'Hoja de trámite',
+      folio: `AC-2026-${String(i).padStart(6, '0')}`,
+      rows: [
+        ['Folio', 'AC'],
+        ['Tipo', 'Reporte'],
+        ['Categoría', 'Alumbrado público'],
+        ['Dependencia', 'Servicios Públicos'],
+        ['Ubicación', 'Calle Morelos 12'],
+      ],
+      requestLabel: 'Solicitud',
+      request: 'La luminaria lleva una semana apagada. '.repeat(5),
+      acknowledgementLabel: 'Acuse de recibido',
+      acknowledgementLines: ['Nombre', 'Firma', 'Fecha'],
+      footer: 'Ventanilla',
+    });
   }
   const pdfMs = (performance.now() - started) / pdfRuns;
   const label = target.kind === 'pglite' ? 'PGlite' : 'PostgreSQL';

@@ -21,8 +21,12 @@ await step('turns on PGlite', () => benchTurns({ kind: 'pglite', dataDir: null }
 await step('email', () => benchEmail());
 await step('follow-up on PGlite', () => benchFollowUp({ kind: 'pglite', dataDir: null }));
 await step('scheduler on PGlite', () => benchScheduler({ kind: 'pglite', dataDir: null }));
-if (process.env.BENCH_DATABASE_URL) await step('scheduler on PostgreSQL, 2 instances', () => benchScheduler({ kind: 'postgres', url: process.env.BENCH_DATABASE_URL!, poolSize: 10 }, 2000, 2));
-if (process.env.BENCH_DATABASE_URL) await step('turns on PostgreSQL', () => benchTurns({ kind: 'postgres', url: process.env.BENCH_DATABASE_URL!, poolSize: 10 }));
+if (process.env.BENCH_DATABASE_URL)
+  await step('scheduler on PostgreSQL, 2 instances', () =>
+    benchScheduler({ kind: 'postgres', url: process.env.BENCH_DATABASE_URL!, poolSize: 10 }, 2000, 2),
+  );
+if (process.env.BENCH_DATABASE_URL)
+  await step('turns on PostgreSQL', () => benchTurns({ kind: 'postgres', url: process.env.BENCH_DATABASE_URL!, poolSize: 10 }));
 
 const width = Math.max(...Object.keys(figures).map((k) => k.length));
 for (const [name, value] of Object.entries(figures)) console.log(`${name.padEnd(width)}  ${value}`);

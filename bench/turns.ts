@@ -36,7 +36,16 @@ export async function benchTurns(target: DatabaseTarget, conversations = 60, con
       const key = `bench-${next++}-${Math.random()}`;
       for (const [i, text] of REPORT.entries()) {
         const t0 = performance.now();
-        await service.receive(InboundMessage.parse({ channel: 'telegram', channelUserId: key, conversationKey: key, externalId: `${key}-${i}`, text, receivedAt: new Date() }));
+        await service.receive(
+          InboundMessage.parse({
+            channel: 'telegram',
+            channelUserId: key,
+            conversationKey: key,
+            externalId: `${key}-${i}`,
+            text,
+            receivedAt: new Date(),
+          }),
+        );
         latencies.push(performance.now() - t0);
       }
     }
@@ -48,7 +57,9 @@ export async function benchTurns(target: DatabaseTarget, conversations = 60, con
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!.toFixed(1);
   const label = target.kind === 'pglite' ? 'PGlite (in memory)' : 'PostgreSQL server';
   return {
-    [`${label}: turns per second (${conversations} conversations × ${REPORT.length} turns, ${concurrency} at a time)`]: (latencies.length / seconds).toFixed(0),
+    [`${label}: turns per second (${conversations} conversations × ${REPORT.length} turns, ${concurrency} at a time)`]: (
+      latencies.length / seconds
+    ).toFixed(0),
     [`${label}: turn latency p50 / p95`]: `${pct(0.5)} ms / ${pct(0.95)} ms`,
   };
 }

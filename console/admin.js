@@ -10,7 +10,24 @@ import { shell } from './shell.js';
 
 /** @param {string[]} head keys under admin.* @param {Child} rows */
 export function adminTable(head, rows) {
-  return h('div', { class: 'table-wrap' }, h('table', { class: 'admin' }, h('thead', {}, h('tr', {}, head.map((k) => h('th', { scope: 'col' }, tr('admin.' + k))))), h('tbody', {}, rows)));
+  return h(
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      { class: 'admin' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          head.map((k) => h('th', { scope: 'col' }, tr('admin.' + k))),
+        ),
+      ),
+      h('tbody', {}, rows),
+    ),
+  );
 }
 
 /** A number from a form field, or null when it is empty. @param {string} value */
@@ -23,7 +40,8 @@ const loadDepartments = async () => {
 };
 
 /** The (de)activate button. @param {boolean} active @param {() => unknown} onclick */
-const toggle = (active, onclick) => h('button', { type: 'button', class: 'secondary', onclick }, active ? tr('admin.deactivate') : tr('admin.activate'));
+const toggle = (active, onclick) =>
+  h('button', { type: 'button', class: 'secondary', onclick }, active ? tr('admin.deactivate') : tr('admin.activate'));
 
 export async function usersView() {
   const status = h('div');
@@ -42,7 +60,13 @@ export async function usersView() {
         e.preventDefault();
         const f = new FormData(create);
         guarded(status, async () => {
-          await api('POST', '/api/staff/admin/users', { email: text(f, 'email'), name: text(f, 'name'), role: text(f, 'role'), password: text(f, 'password'), departmentId: numberOrNull(text(f, 'departmentId')) });
+          await api('POST', '/api/staff/admin/users', {
+            email: text(f, 'email'),
+            name: text(f, 'name'),
+            role: text(f, 'role'),
+            password: text(f, 'password'),
+            departmentId: numberOrNull(text(f, 'departmentId')),
+          });
           create.reset();
           await state.refresh?.();
         });
@@ -56,7 +80,10 @@ export async function usersView() {
       field(tr('admin.email'), h('input', { name: 'email', type: 'email', required: true })),
       field(tr('admin.role'), select('role', roleOptions, 'operador')),
       field(tr('admin.department'), select('departmentId', deptOptions, '')),
-      field(tr('admin.password'), h('input', { name: 'password', type: 'password', minlength: 10, required: true, autocomplete: 'new-password' })),
+      field(
+        tr('admin.password'),
+        h('input', { name: 'password', type: 'password', minlength: 10, required: true, autocomplete: 'new-password' }),
+      ),
     ),
     h('button', { type: 'submit' }, tr('admin.create')),
   );
@@ -65,14 +92,21 @@ export async function usersView() {
     /** @type {{ users: StaffUser[] }} */
     const { users } = await api('GET', '/api/staff/admin/users');
     /** @param {number} id @param {Record<string, unknown>} body */
-    const patch = (id, body) => guarded(status, async () => (await api('PATCH', `/api/staff/admin/users/${id}`, body), await state.refresh?.()));
+    const patch = (id, body) =>
+      guarded(status, async () => (await api('PATCH', `/api/staff/admin/users/${id}`, body), await state.refresh?.()));
     table.replaceChildren(
       adminTable(
         ['name', 'email', 'role', 'department', 'active', 'actions'],
         users.map((u) => {
           const role = select('role', roleOptions, u.role, { 'aria-label': `${tr('admin.role')} ${u.name}` });
           const dept = select('departmentId', deptOptions, u.departmentId ?? '', { 'aria-label': `${tr('admin.department')} ${u.name}` });
-          const password = h('input', { type: 'password', minlength: 10, autocomplete: 'new-password', 'aria-label': `${tr('admin.new_password')} ${u.name}`, placeholder: tr('admin.new_password') });
+          const password = h('input', {
+            type: 'password',
+            minlength: 10,
+            autocomplete: 'new-password',
+            'aria-label': `${tr('admin.new_password')} ${u.name}`,
+            placeholder: tr('admin.new_password'),
+          });
           return h(
             'tr',
             {},
@@ -87,10 +121,23 @@ export async function usersView() {
               h(
                 'div',
                 { class: 'row' },
-                h('button', { type: 'button', onclick: () => patch(u.id, { role: role.value, departmentId: numberOrNull(dept.value) }) }, tr('admin.save')),
+                h(
+                  'button',
+                  { type: 'button', onclick: () => patch(u.id, { role: role.value, departmentId: numberOrNull(dept.value) }) },
+                  tr('admin.save'),
+                ),
                 toggle(u.active, () => patch(u.id, { active: !u.active })),
               ),
-              h('div', { class: 'row' }, password, h('button', { type: 'button', class: 'secondary', onclick: () => password.value && patch(u.id, { password: password.value }) }, tr('admin.reset_password'))),
+              h(
+                'div',
+                { class: 'row' },
+                password,
+                h(
+                  'button',
+                  { type: 'button', class: 'secondary', onclick: () => password.value && patch(u.id, { password: password.value }) },
+                  tr('admin.reset_password'),
+                ),
+              ),
             ),
           );
         }),
@@ -110,7 +157,19 @@ export async function departmentsView() {
       onsubmit: (e) => {
         e.preventDefault();
         const f = new FormData(create);
-        guarded(status, async () => (await api('POST', '/api/staff/admin/departments', { code: text(f, 'code'), name: text(f, 'name'), liaisonEmail: text(f, 'liaisonEmail') }), create.reset(), (state.ref = null), await state.refresh?.()));
+        guarded(
+          status,
+          async () => (
+            await api('POST', '/api/staff/admin/departments', {
+              code: text(f, 'code'),
+              name: text(f, 'name'),
+              liaisonEmail: text(f, 'liaisonEmail'),
+            }),
+            create.reset(),
+            (state.ref = null),
+            await state.refresh?.()
+          ),
+        );
       },
     },
     h('h3', {}, tr('admin.new')),
@@ -133,7 +192,11 @@ export async function departmentsView() {
           const name = h('input', { value: d.name, 'aria-label': `${tr('admin.name')} ${d.code}` });
           const liaison = h('input', { type: 'email', value: d.liaisonEmail ?? '', 'aria-label': `${tr('admin.liaison')} ${d.code}` });
           /** @param {Record<string, unknown>} body */
-          const patch = (body) => guarded(status, async () => (await api('PATCH', `/api/staff/admin/departments/${d.id}`, body), (state.ref = null), await state.refresh?.()));
+          const patch = (body) =>
+            guarded(
+              status,
+              async () => (await api('PATCH', `/api/staff/admin/departments/${d.id}`, body), (state.ref = null), await state.refresh?.()),
+            );
           return h(
             'tr',
             {},
@@ -141,7 +204,16 @@ export async function departmentsView() {
             h('td', {}, name),
             h('td', {}, liaison),
             h('td', {}, d.active ? tr('admin.active') : tr('admin.inactive')),
-            h('td', {}, h('div', { class: 'row' }, h('button', { type: 'button', onclick: () => patch({ name: name.value, liaisonEmail: liaison.value }) }, tr('admin.save')), toggle(d.active, () => patch({ active: !d.active })))),
+            h(
+              'td',
+              {},
+              h(
+                'div',
+                { class: 'row' },
+                h('button', { type: 'button', onclick: () => patch({ name: name.value, liaisonEmail: liaison.value }) }, tr('admin.save')),
+                toggle(d.active, () => patch({ active: !d.active })),
+              ),
+            ),
           );
         }),
       ),
@@ -158,7 +230,10 @@ export async function categoriesView() {
   /** @type {(readonly [string, string])[]} */
   const typeOptions = [['', tr('admin.none')], ...TYPES.map((t) => /** @type {const} */ ([t, tr('type.' + t)]))];
   /** @type {(readonly [string, string])[]} */
-  const unitOptions = [['calendar', tr('deadline.unit.calendar')], ['business', tr('deadline.unit.business')]];
+  const unitOptions = [
+    ['calendar', tr('deadline.unit.calendar')],
+    ['business', tr('deadline.unit.business')],
+  ];
   const create = h(
     'form',
     {
@@ -167,7 +242,14 @@ export async function categoriesView() {
         e.preventDefault();
         const f = new FormData(create);
         guarded(status, async () => {
-          await api('POST', '/api/staff/admin/categories', { code: text(f, 'code'), name: text(f, 'name'), departmentId: Number(text(f, 'departmentId')), defaultType: text(f, 'defaultType') || null, dueDays: numberOrNull(text(f, 'dueDays')), dueUnit: text(f, 'dueUnit') || null });
+          await api('POST', '/api/staff/admin/categories', {
+            code: text(f, 'code'),
+            name: text(f, 'name'),
+            departmentId: Number(text(f, 'departmentId')),
+            defaultType: text(f, 'defaultType') || null,
+            dueDays: numberOrNull(text(f, 'dueDays')),
+            dueUnit: text(f, 'dueUnit') || null,
+          });
           create.reset();
           state.ref = null;
           await state.refresh?.();
@@ -198,10 +280,20 @@ export async function categoriesView() {
           const name = h('input', { value: c.name, 'aria-label': `${tr('admin.name')} ${c.code}` });
           const dept = select('departmentId', deptOptions, c.departmentId, { 'aria-label': `${tr('admin.department')} ${c.code}` });
           const type = select('defaultType', typeOptions, c.defaultType ?? '', { 'aria-label': `${tr('admin.default_type')} ${c.code}` });
-          const due = h('input', { type: 'number', min: 1, max: 365, value: c.dueDays ?? '', 'aria-label': `${tr('admin.due_days')} ${c.code}` });
+          const due = h('input', {
+            type: 'number',
+            min: 1,
+            max: 365,
+            value: c.dueDays ?? '',
+            'aria-label': `${tr('admin.due_days')} ${c.code}`,
+          });
           const unit = select('dueUnit', unitOptions, c.dueUnit ?? 'calendar', { 'aria-label': `${tr('admin.due_unit')} ${c.code}` });
           /** @param {Record<string, unknown>} body */
-          const patch = (body) => guarded(status, async () => (await api('PATCH', `/api/staff/admin/categories/${c.id}`, body), (state.ref = null), await state.refresh?.()));
+          const patch = (body) =>
+            guarded(
+              status,
+              async () => (await api('PATCH', `/api/staff/admin/categories/${c.id}`, body), (state.ref = null), await state.refresh?.()),
+            );
           return h(
             'tr',
             {},
@@ -216,7 +308,21 @@ export async function categoriesView() {
               h(
                 'div',
                 { class: 'row' },
-                h('button', { type: 'button', onclick: () => patch({ name: name.value, departmentId: Number(dept.value), defaultType: type.value || null, dueDays: numberOrNull(due.value), dueUnit: unit.value }) }, tr('admin.save')),
+                h(
+                  'button',
+                  {
+                    type: 'button',
+                    onclick: () =>
+                      patch({
+                        name: name.value,
+                        departmentId: Number(dept.value),
+                        defaultType: type.value || null,
+                        dueDays: numberOrNull(due.value),
+                        dueUnit: unit.value,
+                      }),
+                  },
+                  tr('admin.save'),
+                ),
                 toggle(c.active, () => patch({ active: !c.active })),
               ),
             ),

@@ -18,7 +18,15 @@ export async function callbacksView() {
     try {
       /** @type {{ step: { nextAction: string, instruction: string | null } }} */
       const { step } = await api('POST', `/api/staff/callbacks/${c.id}/attempts`, { outcome });
-      status.replaceChildren(notice('ok', [tr('callback.logged', { next: tr('callback.next.' + step.nextAction) }), step.instruction ? ' ' + tr('callback.instruction.' + step.instruction) : ''].join('')));
+      status.replaceChildren(
+        notice(
+          'ok',
+          [
+            tr('callback.logged', { next: tr('callback.next.' + step.nextAction) }),
+            step.instruction ? ' ' + tr('callback.instruction.' + step.instruction) : '',
+          ].join(''),
+        ),
+      );
       await state.refresh?.();
     } catch (error) {
       status.replaceChildren(notice('error', messageOf(error)));
@@ -29,7 +37,14 @@ export async function callbacksView() {
     /** @type {{ now: string, open: Callback[], voicemailReport: Callback[], communicationsOffice: Callback[] }} */
     const { now, open, voicemailReport, communicationsOffice } = await api('GET', '/api/staff/callbacks');
     const at = new Date(now).getTime();
-    const head = [tr('col.folio'), tr('callback.col.phone'), tr('case.department'), tr('callback.col.next'), tr('callback.col.when'), tr('callback.col.failed')];
+    const head = [
+      tr('col.folio'),
+      tr('callback.col.phone'),
+      tr('case.department'),
+      tr('callback.col.next'),
+      tr('callback.col.when'),
+      tr('callback.col.failed'),
+    ];
     /** @param {Callback[]} rows @param {boolean} withButtons */
     const table = (rows, withButtons) =>
       h(
@@ -38,7 +53,15 @@ export async function callbacksView() {
         h(
           'table',
           { class: 'admin' },
-          h('thead', {}, h('tr', {}, [...head, ...(withButtons ? [tr('callback.col.log')] : [])].map((k) => h('th', { scope: 'col' }, k)))),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              [...head, ...(withButtons ? [tr('callback.col.log')] : [])].map((k) => h('th', { scope: 'col' }, k)),
+            ),
+          ),
           h(
             'tbody',
             {},
@@ -51,9 +74,21 @@ export async function callbacksView() {
                 h('td', {}, c.phone ?? '—'),
                 h('td', {}, c.department),
                 h('td', {}, tr('callback.next.' + c.nextAction)),
-                h('td', {}, c.nextActionAt ? fmtDate(c.nextActionAt) : '—', due ? [' ', h('span', { class: 'badge late' }, tr('callback.due'))] : ''),
+                h(
+                  'td',
+                  {},
+                  c.nextActionAt ? fmtDate(c.nextActionAt) : '—',
+                  due ? [' ', h('span', { class: 'badge late' }, tr('callback.due'))] : '',
+                ),
                 h('td', {}, String(c.failedCalls)),
-                withButtons && h('td', { class: 'outcomes' }, OUTCOMES.map((outcome) => h('button', { type: 'button', class: 'small', onclick: () => log(c, outcome) }, tr('callback.outcome.' + outcome)))),
+                withButtons &&
+                  h(
+                    'td',
+                    { class: 'outcomes' },
+                    OUTCOMES.map((outcome) =>
+                      h('button', { type: 'button', class: 'small', onclick: () => log(c, outcome) }, tr('callback.outcome.' + outcome)),
+                    ),
+                  ),
               );
             }),
           ),

@@ -51,22 +51,45 @@ const textarea = (label, name, required = true) => field(label, h('textarea', { 
 /** @param {CasePage} c @param {Reference} ref @param {Act} act @returns {Child} */
 export function caseActions(c, ref, act) {
   const final = ['cerrado', 'no_procede'].includes(c.status);
-  const note = actionForm(tr('action.note_add'), textarea(tr('action.text'), 'text'), (f) => ({ kind: 'note', text: text(f, 'text') }), act);
-  const contacted = c.pendingContact && actionForm(tr('action.contacted'), textarea(tr('action.note'), 'note'), (f) => ({ kind: 'contacted', note: text(f, 'note') }), act, true);
+  const note = actionForm(
+    tr('action.note_add'),
+    textarea(tr('action.text'), 'text'),
+    (f) => ({ kind: 'note', text: text(f, 'text') }),
+    act,
+  );
+  const contacted =
+    c.pendingContact &&
+    actionForm(
+      tr('action.contacted'),
+      textarea(tr('action.note'), 'note'),
+      (f) => ({ kind: 'contacted', note: text(f, 'note') }),
+      act,
+      true,
+    );
   const callback = c.callbacks?.find((x) => x.status === 'open');
   const callbackPart = callback
     ? notice('warn', `${tr('callback.request')}: ${tr('callback.next.' + callback.nextAction)} · ${fmtDate(callback.nextActionAt)}`)
-    : actionForm(tr('callback.request'), [h('p', { class: 'muted' }, tr('callback.request_help')), textarea(tr('action.reason'), 'reason', false)], (f) => text(f, 'reason'), async (reason) => {
-        await api('POST', `/api/staff/cases/${c.id}/callbacks`, reason ? { reason } : {});
-        await state.refresh?.();
-      });
+    : actionForm(
+        tr('callback.request'),
+        [h('p', { class: 'muted' }, tr('callback.request_help')), textarea(tr('action.reason'), 'reason', false)],
+        (f) => text(f, 'reason'),
+        async (reason) => {
+          await api('POST', `/api/staff/cases/${c.id}/callbacks`, reason ? { reason } : {});
+          await state.refresh?.();
+        },
+      );
   if (final) return [contacted, callbackPart, notice('warn', tr('case.closed')), note];
   if (!c.receivedAt) {
     return [
       notice('warn', tr('case.not_received')),
       h(
         'form',
-        { class: 'panel', onsubmit: async (e) => (e.preventDefault(), act({ kind: 'receive' }).catch((err) => flash().replaceChildren(notice('error', messageOf(err))))) },
+        {
+          class: 'panel',
+          onsubmit: async (e) => (
+            e.preventDefault(), act({ kind: 'receive' }).catch((err) => flash().replaceChildren(notice('error', messageOf(err))))
+          ),
+        },
         h('p', { class: 'muted' }, tr('action.receive_help')),
         h('button', { type: 'submit' }, tr('action.receive')),
       ),
@@ -83,22 +106,69 @@ export function caseActions(c, ref, act) {
   return [
     contacted,
     callbackPart,
-    mayExtend && actionForm(tr('action.extend'), [h('p', { class: 'muted' }, tr('action.extend_help', { date: fmtDay(extension.wouldMoveTo) })), textarea(tr('action.reason'), 'reason')], (f) => ({ kind: 'extend', reason: text(f, 'reason') }), act),
+    mayExtend &&
+      actionForm(
+        tr('action.extend'),
+        [
+          h('p', { class: 'muted' }, tr('action.extend_help', { date: fmtDay(extension.wouldMoveTo) })),
+          textarea(tr('action.reason'), 'reason'),
+        ],
+        (f) => ({ kind: 'extend', reason: text(f, 'reason') }),
+        act,
+      ),
     actionForm(
       tr('action.derive_level'),
       [
-        field(tr('action.to'), select('to', moves.map((m) => /** @type {const} */ ([m, tr('level.' + m)])), moves[0])),
-        field(tr('action.holder'), select('userId', [['', tr('action.anyone')], ...ref.holders.filter((u) => u.departmentId === dept && moves.includes(u.role)).map((u) => /** @type {const} */ ([u.id, `${u.name} (${tr('level.' + u.role)})`]))], '')),
+        field(
+          tr('action.to'),
+          select(
+            'to',
+            moves.map((m) => /** @type {const} */ ([m, tr('level.' + m)])),
+            moves[0],
+          ),
+        ),
+        field(
+          tr('action.holder'),
+          select(
+            'userId',
+            [
+              ['', tr('action.anyone')],
+              ...ref.holders
+                .filter((u) => u.departmentId === dept && moves.includes(u.role))
+                .map((u) => /** @type {const} */ ([u.id, `${u.name} (${tr('level.' + u.role)})`])),
+            ],
+            '',
+          ),
+        ),
         textarea(tr('action.note'), 'note'),
       ],
-      (f) => ({ kind: 'derive_level', to: text(f, 'to'), note: text(f, 'note'), ...(text(f, 'userId') ? { userId: Number(text(f, 'userId')) } : {}) }),
+      (f) => ({
+        kind: 'derive_level',
+        to: text(f, 'to'),
+        note: text(f, 'note'),
+        ...(text(f, 'userId') ? { userId: Number(text(f, 'userId')) } : {}),
+      }),
       act,
     ),
     actionForm(
       tr('action.reclassify'),
       [
-        field(tr('col.type'), select('type', TYPES.map((t) => /** @type {const} */ ([t, tr('type.' + t)])), c.type)),
-        field(tr('col.category'), select('category', ref.categories.map((x) => /** @type {const} */ ([x.code, x.name])), c.category.code)),
+        field(
+          tr('col.type'),
+          select(
+            'type',
+            TYPES.map((t) => /** @type {const} */ ([t, tr('type.' + t)])),
+            c.type,
+          ),
+        ),
+        field(
+          tr('col.category'),
+          select(
+            'category',
+            ref.categories.map((x) => /** @type {const} */ ([x.code, x.name])),
+            c.category.code,
+          ),
+        ),
         textarea(tr('action.reason'), 'reason'),
       ],
       (f) => ({ kind: 'reclassify', type: text(f, 'type'), category: text(f, 'category'), reason: text(f, 'reason') }),
@@ -108,23 +178,48 @@ export function caseActions(c, ref, act) {
     note,
     actionForm(
       tr('action.status'),
-      [field(tr('filter.status'), select('status', ['en_seguimiento', 'escalado'].map((s) => /** @type {const} */ ([s, tr('status.' + s)])), 'en_seguimiento')), textarea(tr('action.note'), 'note', false)],
+      [
+        field(
+          tr('filter.status'),
+          select(
+            'status',
+            ['en_seguimiento', 'escalado'].map((s) => /** @type {const} */ ([s, tr('status.' + s)])),
+            'en_seguimiento',
+          ),
+        ),
+        textarea(tr('action.note'), 'note', false),
+      ],
       (f) => ({ kind: 'status', status: text(f, 'status'), ...(text(f, 'note') ? { note: text(f, 'note') } : {}) }),
       act,
     ),
     actionForm(
       tr('action.derive_department'),
-      [field(tr('case.department'), select('departmentId', ref.departments.filter((d) => d.id !== dept).map((d) => /** @type {const} */ ([d.id, d.name])), '')), textarea(tr('action.note'), 'note')],
+      [
+        field(
+          tr('case.department'),
+          select(
+            'departmentId',
+            ref.departments.filter((d) => d.id !== dept).map((d) => /** @type {const} */ ([d.id, d.name])),
+            '',
+          ),
+        ),
+        textarea(tr('action.note'), 'note'),
+      ],
       (f) => ({ kind: 'derive_department', departmentId: Number(text(f, 'departmentId')), note: text(f, 'note') }),
       act,
     ),
     actionForm(
       tr('action.derive_external'),
-      [field(tr('action.organism'), h('input', { name: 'organism', required: true })), field(tr('action.sent_via'), h('input', { name: 'sentVia', required: true })), textarea(tr('action.note'), 'note')],
+      [
+        field(tr('action.organism'), h('input', { name: 'organism', required: true })),
+        field(tr('action.sent_via'), h('input', { name: 'sentVia', required: true })),
+        textarea(tr('action.note'), 'note'),
+      ],
       (f) => ({ kind: 'derive_external', organism: text(f, 'organism'), sentVia: text(f, 'sentVia'), note: text(f, 'note') }),
       act,
     ),
     actionForm(tr('action.close'), textarea(tr('action.answer'), 'answer'), (f) => ({ kind: 'close', answer: text(f, 'answer') }), act),
-    hasRole('admin', 'coordinador') && actionForm(tr('action.reject'), textarea(tr('action.reason'), 'reason'), (f) => ({ kind: 'reject', reason: text(f, 'reason') }), act),
+    hasRole('admin', 'coordinador') &&
+      actionForm(tr('action.reject'), textarea(tr('action.reason'), 'reason'), (f) => ({ kind: 'reject', reason: text(f, 'reason') }), act),
   ];
 }

@@ -75,7 +75,14 @@ function describeEvent(item, ref) {
     case 'callback.requested':
     case 'callback.attempted':
     case 'callback.action_taken':
-      return [d.outcome && tr('callback.outcome.' + d.outcome), d.nextAction && tr('callback.next.' + d.nextAction), d.nextActionAt && fmtDate(d.nextActionAt), d.note ?? d.reason].filter(Boolean).join(' · ');
+      return [
+        d.outcome && tr('callback.outcome.' + d.outcome),
+        d.nextAction && tr('callback.next.' + d.nextAction),
+        d.nextActionAt && fmtDate(d.nextActionAt),
+        d.note ?? d.reason,
+      ]
+        .filter(Boolean)
+        .join(' · ');
     default:
       return '';
   }
@@ -97,7 +104,11 @@ function timelineList(page, ref) {
         : h(
             'li',
             { class: 'event' },
-            h('div', { class: 'meta' }, `${tr('event.' + item.type)} · ${item.actor ?? tr('author.' + item.actorKind)} · ${fmtDate(item.at)}`),
+            h(
+              'div',
+              { class: 'meta' },
+              `${tr('event.' + item.type)} · ${item.actor ?? tr('author.' + item.actorKind)} · ${fmtDate(item.at)}`,
+            ),
             h('div', { class: 'text' }, describeEvent(item, ref)),
           ),
     ),
@@ -113,7 +124,12 @@ export async function caseView(id) {
   shell(
     'tray',
     h('p', {}, h('a', { href: '#/bandeja' }, '← ' + tr('back'))),
-    h('div', { class: 'case-layout' }, h('section', { class: 'panel', 'aria-labelledby': 'tl' }, h('h3', { id: 'tl' }, tr('case.timeline')), timeline), h('div', {}, facts, h('div', { id: 'flash' }), actions)),
+    h(
+      'div',
+      { class: 'case-layout' },
+      h('section', { class: 'panel', 'aria-labelledby': 'tl' }, h('h3', { id: 'tl' }, tr('case.timeline')), timeline),
+      h('div', {}, facts, h('div', { id: 'flash' }), actions),
+    ),
   );
 
   /** @param {Record<string, unknown>} action */
@@ -132,18 +148,36 @@ export async function caseView(id) {
       h(
         'section',
         { class: 'panel' },
-        h('h2', {}, c.folio, ' ', h('span', { class: 'badge' }, tr('status.' + c.status)), ' ', !c.receivedAt && h('span', { class: 'badge new' }, tr('tray.not_received')), ' ', overdue && h('span', { class: 'badge late' }, tr('days.overdue', { n: Math.max(1, daysBetween(new Date(c.dueAt), new Date(now))) }))),
+        h(
+          'h2',
+          {},
+          c.folio,
+          ' ',
+          h('span', { class: 'badge' }, tr('status.' + c.status)),
+          ' ',
+          !c.receivedAt && h('span', { class: 'badge new' }, tr('tray.not_received')),
+          ' ',
+          overdue &&
+            h('span', { class: 'badge late' }, tr('days.overdue', { n: Math.max(1, daysBetween(new Date(c.dueAt), new Date(now))) })),
+        ),
         h(
           'dl',
           { class: 'facts' },
-          h('dt', {}, tr('col.type')), h('dd', {}, tr('type.' + c.type)),
-          h('dt', {}, tr('col.category')), h('dd', {}, c.category.name),
-          h('dt', {}, tr('case.department')), h('dd', {}, c.department),
-          h('dt', {}, tr('case.holder')), h('dd', {}, tr('level.' + c.assignedRole), holder ? ` · ${holder.name}` : ''),
-          h('dt', {}, tr('filter.channel')), h('dd', {}, tr('channel.' + c.channel)),
-          h('dt', {}, tr('case.due')), h('dd', { class: overdue ? 'due' : undefined }, fmtDay(c.dueAt)),
+          h('dt', {}, tr('col.type')),
+          h('dd', {}, tr('type.' + c.type)),
+          h('dt', {}, tr('col.category')),
+          h('dd', {}, c.category.name),
+          h('dt', {}, tr('case.department')),
+          h('dd', {}, c.department),
+          h('dt', {}, tr('case.holder')),
+          h('dd', {}, tr('level.' + c.assignedRole), holder ? ` · ${holder.name}` : ''),
+          h('dt', {}, tr('filter.channel')),
+          h('dd', {}, tr('channel.' + c.channel)),
+          h('dt', {}, tr('case.due')),
+          h('dd', { class: overdue ? 'due' : undefined }, fmtDay(c.dueAt)),
           c.receivedAt && [h('dt', {}, tr('case.received_at')), h('dd', {}, fmtDate(c.receivedAt))],
-          h('dt', {}, tr('case.description')), h('dd', {}, c.description),
+          h('dt', {}, tr('case.description')),
+          h('dd', {}, c.description),
         ),
       ),
       h(
@@ -153,18 +187,52 @@ export async function caseView(id) {
         h(
           'dl',
           { class: 'facts' },
-          h('dt', {}, tr('new.name')), h('dd', {}, c.citizen?.name ?? '—'),
-          h('dt', {}, tr('new.phone')), h('dd', {}, c.citizen?.phone ?? '—'),
-          h('dt', {}, tr('new.email')), h('dd', {}, c.citizen?.email ?? '—'),
+          h('dt', {}, tr('new.name')),
+          h('dd', {}, c.citizen?.name ?? '—'),
+          h('dt', {}, tr('new.phone')),
+          h('dd', {}, c.citizen?.phone ?? '—'),
+          h('dt', {}, tr('new.email')),
+          h('dd', {}, c.citizen?.email ?? '—'),
           (c.address || c.latitude !== null) && [
             h('dt', {}, tr('case.location')),
-            h('dd', {}, c.address ?? '', c.latitude !== null && [' ', h('a', { href: `https://www.openstreetmap.org/?mlat=${c.latitude}&mlon=${c.longitude}#map=18/${c.latitude}/${c.longitude}`, target: '_blank', rel: 'noopener noreferrer' }, tr('case.map'))]),
+            h(
+              'dd',
+              {},
+              c.address ?? '',
+              c.latitude !== null && [
+                ' ',
+                h(
+                  'a',
+                  {
+                    href: `https://www.openstreetmap.org/?mlat=${c.latitude}&mlon=${c.longitude}#map=18/${c.latitude}/${c.longitude}`,
+                    target: '_blank',
+                    rel: 'noopener noreferrer',
+                  },
+                  tr('case.map'),
+                ),
+              ],
+            ),
           ],
         ),
         h('h3', { class: 'spaced' }, tr('case.attachments')),
         c.attachments.length === 0
           ? h('p', { class: 'muted' }, tr('case.no_attachments'))
-          : h('ul', {}, c.attachments.map((a) => h('li', {}, h('a', { href: `/api/staff/cases/${c.id}/attachments/${a.id}`, target: '_blank', rel: 'noopener' }, a.filename ?? `${a.kind} #${a.id}`), ` (${Math.ceil(a.sizeBytes / 1024)} KB)`))),
+          : h(
+              'ul',
+              {},
+              c.attachments.map((a) =>
+                h(
+                  'li',
+                  {},
+                  h(
+                    'a',
+                    { href: `/api/staff/cases/${c.id}/attachments/${a.id}`, target: '_blank', rel: 'noopener' },
+                    a.filename ?? `${a.kind} #${a.id}`,
+                  ),
+                  ` (${Math.ceil(a.sizeBytes / 1024)} KB)`,
+                ),
+              ),
+            ),
       ),
     );
     if (c.deadline) facts.append(deadlinePanel(c, c.deadline));
@@ -202,13 +270,36 @@ function deadlinePanel(c, d) {
     h(
       'dl',
       { class: 'facts' },
-      h('dt', {}, tr('deadline.due')), h('dd', { class: d.overdue ? 'due' : undefined }, fmtDay(d.dueAt), term && ` (${term})`, open ? ` · ${left}` : ''),
+      h('dt', {}, tr('deadline.due')),
+      h('dd', { class: d.overdue ? 'due' : undefined }, fmtDay(d.dueAt), term && ` (${term})`, open ? ` · ${left}` : ''),
       h('dt', {}, tr('deadline.extension')),
-      h('dd', {}, d.extension.usedAt ? tr('deadline.extension_used', { date: fmtDate(d.extension.usedAt), reason: d.extension.reason ?? '' }) : d.extension.available ? tr('deadline.extension_available', { date: fmtDay(d.extension.wouldMoveTo) }) : tr('deadline.extension_unavailable')),
+      h(
+        'dd',
+        {},
+        d.extension.usedAt
+          ? tr('deadline.extension_used', { date: fmtDate(d.extension.usedAt), reason: d.extension.reason ?? '' })
+          : d.extension.available
+            ? tr('deadline.extension_available', { date: fmtDay(d.extension.wouldMoveTo) })
+            : tr('deadline.extension_unavailable'),
+      ),
       h('dt', {}, tr('deadline.forwarding')),
-      h('dd', { class: d.forwarding.late ? 'due' : undefined }, d.forwarding.forwardedAt ? tr('deadline.forwarded', { date: fmtDate(d.forwarding.forwardedAt) }) : tr('deadline.forward_by', { date: fmtDay(d.forwarding.deadline) })),
+      h(
+        'dd',
+        { class: d.forwarding.late ? 'due' : undefined },
+        d.forwarding.forwardedAt
+          ? tr('deadline.forwarded', { date: fmtDate(d.forwarding.forwardedAt) })
+          : tr('deadline.forward_by', { date: fmtDay(d.forwarding.deadline) }),
+      ),
       h('dt', {}, tr('deadline.acknowledgement')),
-      h('dd', {}, !ack ? '—' : ack.acknowledgedAt ? tr('deadline.acknowledged', { by: ack.acknowledgedBy ?? '', date: fmtDate(ack.acknowledgedAt) }) : tr('deadline.not_acknowledged', { date: fmtDate(ack.sentAt), remind: fmtDate(ack.remindAt) })),
+      h(
+        'dd',
+        {},
+        !ack
+          ? '—'
+          : ack.acknowledgedAt
+            ? tr('deadline.acknowledged', { by: ack.acknowledgedBy ?? '', date: fmtDate(ack.acknowledgedAt) })
+            : tr('deadline.not_acknowledged', { date: fmtDate(ack.sentAt), remind: fmtDate(ack.remindAt) }),
+      ),
     ),
     open && h('h4', {}, tr('deadline.steps')),
     open && h('ol', { class: 'checkpoints' }, d.checkpoints.map(step)),

@@ -10,7 +10,11 @@ import { shell } from './shell.js';
 export async function conversationsView(selected) {
   const list = h('div', {}, tr('loading'));
   const detail = h('div');
-  shell('conversations', h('h2', {}, tr('conv.title')), h('div', { class: 'conv-layout' }, h('section', { class: 'panel' }, list), h('section', {}, detail)));
+  shell(
+    'conversations',
+    h('h2', {}, tr('conv.title')),
+    h('div', { class: 'conv-layout' }, h('section', { class: 'panel' }, list), h('section', {}, detail)),
+  );
   let builtFor = '';
   /** @param {string} path @param {unknown} [body] */
   const post = async (path, body) => {
@@ -35,10 +39,18 @@ export async function conversationsView(selected) {
               h(
                 'li',
                 {},
-                h('a', { href: `#/conversaciones/${c.id}`, 'aria-current': c.id === selected ? 'true' : undefined }, c.citizenName ?? tr('author.citizen')),
+                h(
+                  'a',
+                  { href: `#/conversaciones/${c.id}`, 'aria-current': c.id === selected ? 'true' : undefined },
+                  c.citizenName ?? tr('author.citizen'),
+                ),
                 ' ',
                 h('span', { class: c.status === 'waiting_agent' ? 'badge new' : 'badge ok' }, tr('conv.' + c.status)),
-                h('div', { class: 'muted' }, `${tr('channel.' + c.channel)} · ${fmtDate(c.updatedAt)}${c.reason ? ` · ${tr('conv.reason')}: ${c.reason}` : ''}`),
+                h(
+                  'div',
+                  { class: 'muted' },
+                  `${tr('channel.' + c.channel)} · ${fmtDate(c.updatedAt)}${c.reason ? ` · ${tr('conv.reason')}: ${c.reason}` : ''}`,
+                ),
                 h('div', {}, c.lastText),
               ),
             ),
@@ -48,7 +60,18 @@ export async function conversationsView(selected) {
     /** @type {{ conversation: Conversation }} */
     const { conversation: c } = await api('GET', `/api/staff/conversations/${selected}`);
     messages.replaceChildren(
-      h('ol', { class: 'timeline' }, c.messages.map((m) => h('li', { class: `${m.direction} ${m.author}` }, h('div', { class: 'meta' }, `${tr('author.' + m.author)} · ${fmtDate(m.createdAt)}`), h('div', { class: 'text' }, m.text)))),
+      h(
+        'ol',
+        { class: 'timeline' },
+        c.messages.map((m) =>
+          h(
+            'li',
+            { class: `${m.direction} ${m.author}` },
+            h('div', { class: 'meta' }, `${tr('author.' + m.author)} · ${fmtDate(m.createdAt)}`),
+            h('div', { class: 'text' }, m.text),
+          ),
+        ),
+      ),
     );
     // Buttons and the reply box are rebuilt only when the status changes, so live updates do not erase typing.
     if (builtFor === c.status) return;
@@ -73,9 +96,29 @@ export async function conversationsView(selected) {
       h(
         'div',
         {},
-        h('div', { class: 'panel' }, h('h3', {}, `${c.citizenName ?? tr('author.citizen')} · ${tr('channel.' + c.channel)}`, ' ', h('span', { class: 'badge' }, tr('conv.' + c.status))), messages),
-        c.status === 'waiting_agent' && h('div', { class: 'row' }, button('take-over', tr('conv.take')), button('close', tr('conv.close'), 'secondary')),
-        c.status === 'agent' && [h('div', { class: 'row' }, button('hand-back', tr('conv.hand_back'), 'secondary'), button('close', tr('conv.close'), 'secondary')), reply],
+        h(
+          'div',
+          { class: 'panel' },
+          h(
+            'h3',
+            {},
+            `${c.citizenName ?? tr('author.citizen')} · ${tr('channel.' + c.channel)}`,
+            ' ',
+            h('span', { class: 'badge' }, tr('conv.' + c.status)),
+          ),
+          messages,
+        ),
+        c.status === 'waiting_agent' &&
+          h('div', { class: 'row' }, button('take-over', tr('conv.take')), button('close', tr('conv.close'), 'secondary')),
+        c.status === 'agent' && [
+          h(
+            'div',
+            { class: 'row' },
+            button('hand-back', tr('conv.hand_back'), 'secondary'),
+            button('close', tr('conv.close'), 'secondary'),
+          ),
+          reply,
+        ],
       ),
     );
   };

@@ -9,7 +9,12 @@ import { shell } from './shell.js';
 export async function examplesView() {
   const status = h('div');
   const table = h('div');
-  const filter = select('review', ['pending', 'accepted', 'rejected'].map((r) => /** @type {const} */ ([r, tr('examples.review.' + r)])), 'pending', { 'aria-label': tr('examples.show') });
+  const filter = select(
+    'review',
+    ['pending', 'accepted', 'rejected'].map((r) => /** @type {const} */ ([r, tr('examples.review.' + r)])),
+    'pending',
+    { 'aria-label': tr('examples.show') },
+  );
   filter.addEventListener('change', () => state.refresh?.());
   const downloads = h(
     'p',
@@ -17,14 +22,23 @@ export async function examplesView() {
     h('a', { href: '/api/understanding/examples.csv?field=type', download: 'labelled-type.csv' }, tr('examples.download_type')),
     h('a', { href: '/api/understanding/examples.csv?field=category', download: 'labelled-category.csv' }, tr('examples.download_category')),
   );
-  shell('examples', h('h2', {}, tr('examples.title')), h('p', {}, tr('examples.help')), h('div', { class: 'row' }, field(tr('examples.show'), filter)), downloads, status, table);
+  shell(
+    'examples',
+    h('h2', {}, tr('examples.title')),
+    h('p', {}, tr('examples.help')),
+    h('div', { class: 'row' }, field(tr('examples.show'), filter)),
+    downloads,
+    status,
+    table,
+  );
   state.refresh = async () => {
     /** @type {{ examples: Example[] }} */
     const { examples } = await api('GET', `/api/understanding/examples?review=${encodeURIComponent(filter.value)}`);
     /** @param {string} field @param {string | null} value */
     const label = (field, value) => (value ? (field === 'type' ? tr('type.' + value) : value) : '—');
     /** @param {number} id @param {'accepted' | 'rejected'} decision */
-    const decide = (id, decision) => guarded(status, async () => (await api('POST', `/api/understanding/examples/${id}/review`, { decision }), await state.refresh?.()));
+    const decide = (id, decision) =>
+      guarded(status, async () => (await api('POST', `/api/understanding/examples/${id}/review`, { decision }), await state.refresh?.()));
     table.replaceChildren(
       examples.length === 0
         ? h('p', {}, tr('examples.none'))

@@ -54,7 +54,8 @@ export function h(tag, attrs = {}, ...children) {
 export class ApiError extends Error {
   /** @param {number} status @param {unknown} body */
   constructor(status, body) {
-    const error = body && typeof body === 'object' && 'error' in body ? /** @type {{ error?: { message?: string } }} */ (body).error : undefined;
+    const error =
+      body && typeof body === 'object' && 'error' in body ? /** @type {{ error?: { message?: string } }} */ (body).error : undefined;
     super(error?.message ?? String(status));
     this.status = status;
   }
@@ -129,7 +130,11 @@ export function field(label, control) {
  * @param {Attrs} [attrs]
  */
 export function select(name, options, value, attrs = {}) {
-  return h('select', { name, ...attrs }, options.map(([v, text]) => h('option', { value: v, selected: String(v) === String(value ?? '') }, text)));
+  return h(
+    'select',
+    { name, ...attrs },
+    options.map(([v, text]) => h('option', { value: v, selected: String(v) === String(value ?? '') }, text)),
+  );
 }
 
 /** A form field's text ('' when absent or a file). @param {FormData} form @param {string} name */

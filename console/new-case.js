@@ -7,8 +7,16 @@ export async function newCaseView() {
   state.refresh = null;
   const ref = await reference();
   const status = h('div');
-  const categorySelect = select('category', ref.categories.map((c) => /** @type {const} */ ([c.code, c.name])), '');
-  const typeSelect = select('type', TYPES.map((t) => /** @type {const} */ ([t, tr('type.' + t)])), 'reporte');
+  const categorySelect = select(
+    'category',
+    ref.categories.map((c) => /** @type {const} */ ([c.code, c.name])),
+    '',
+  );
+  const typeSelect = select(
+    'type',
+    TYPES.map((t) => /** @type {const} */ ([t, tr('type.' + t)])),
+    'reporte',
+  );
   categorySelect.addEventListener('change', () => {
     const chosen = ref.categories.find((c) => c.code === categorySelect.value);
     if (chosen?.defaultType) typeSelect.value = chosen.defaultType;
@@ -24,7 +32,15 @@ export async function newCaseView() {
           /** @type {{ case: { id: number, folio: string } }} */
           const { case: opened } = await api('POST', '/api/staff/cases', body);
           form.reset();
-          status.replaceChildren(h('p', { class: 'notice ok', role: 'status' }, tr('new.created', { folio: opened.folio }), ' ', h('a', { href: `#/caso/${opened.id}` }, opened.folio)));
+          status.replaceChildren(
+            h(
+              'p',
+              { class: 'notice ok', role: 'status' },
+              tr('new.created', { folio: opened.folio }),
+              ' ',
+              h('a', { href: `#/caso/${opened.id}` }, opened.folio),
+            ),
+          );
         } catch (error) {
           status.replaceChildren(notice('error', messageOf(error)));
         }
@@ -35,7 +51,14 @@ export async function newCaseView() {
     h(
       'div',
       { class: 'grid2' },
-      field(tr('filter.channel'), select('channel', ['telefono', 'presencial', 'visita', 'redes'].map((c) => /** @type {const} */ ([c, tr('channel.' + c)])), 'telefono')),
+      field(
+        tr('filter.channel'),
+        select(
+          'channel',
+          ['telefono', 'presencial', 'visita', 'redes'].map((c) => /** @type {const} */ ([c, tr('channel.' + c)])),
+          'telefono',
+        ),
+      ),
       field(tr('col.type'), typeSelect),
       field(tr('col.category'), categorySelect),
       field(tr('new.address'), h('input', { name: 'address' })),

@@ -50,9 +50,20 @@ export function shell(current, ...content) {
       link('#/nuevo', 'new_case'),
       ['admin', 'coordinador'].includes(role) && link('#/atencion', 'attention'),
       role !== 'operador' && link('#/estadisticas', 'stats'),
-      role === 'admin' && [link('#/admin/personal', 'users'), link('#/admin/dependencias', 'departments'), link('#/admin/categorias', 'categories'), link('#/admin/ejemplos', 'examples')],
+      role === 'admin' && [
+        link('#/admin/personal', 'users'),
+        link('#/admin/dependencias', 'departments'),
+        link('#/admin/categorias', 'categories'),
+        link('#/admin/ejemplos', 'examples'),
+      ],
     ),
-    h('div', { class: 'who' }, indicator, h('span', {}, `${user.name} · ${tr('role.' + role)}`), h('button', { type: 'button', onclick: logout }, tr('logout'))),
+    h(
+      'div',
+      { class: 'who' },
+      indicator,
+      h('span', {}, `${user.name} · ${tr('role.' + role)}`),
+      h('button', { type: 'button', onclick: logout }, tr('logout')),
+    ),
   );
   root.replaceChildren(header, h('main', { id: 'main' }, content));
   connectLive(indicator);

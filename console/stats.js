@@ -61,7 +61,13 @@ async function periodView(page, query, load, render) {
   const monthAgo = new Date(Date.now() - 30 * DAY).toISOString().slice(0, 10);
   const from = h('input', { type: 'date', name: 'from', value: query.get('from') ?? monthAgo });
   const to = h('input', { type: 'date', name: 'to', value: query.get('to') ?? today });
-  const form = h('form', { class: 'row', onsubmit: (e) => (e.preventDefault(), state.refresh?.()) }, field(tr('attention.from'), from), field(tr('attention.to'), to), h('button', { type: 'submit' }, tr('attention.show')));
+  const form = h(
+    'form',
+    { class: 'row', onsubmit: (e) => (e.preventDefault(), state.refresh?.()) },
+    field(tr('attention.from'), from),
+    field(tr('attention.to'), to),
+    h('button', { type: 'submit' }, tr('attention.show')),
+  );
   shell(page, h('h2', {}, tr(page + '.title')), h('p', {}, tr(page + '.help')), form, status, body);
   state.refresh = async () => {
     let data;
@@ -84,15 +90,22 @@ export function attentionView(query) {
   return periodView('attention', query, load, (data) => {
     /** @type {Record<string, number>} */
     const byDetail = {};
-    for (const c of data.counts) if (c.kind === 'information_answered' && c.detail) byDetail[c.detail] = (byDetail[c.detail] ?? 0) + c.count;
+    for (const c of data.counts)
+      if (c.kind === 'information_answered' && c.detail) byDetail[c.detail] = (byDetail[c.detail] ?? 0) + c.count;
     const total = Object.values(data.totals.byKind).reduce((a, b) => a + b, 0);
     return [
       h('p', {}, tr('attention.total', { n: total })),
       h(
         'div',
         { class: 'charts' },
-        barChart(tr('attention.by_kind'), byCount(data.totals.byKind).map(([k, n]) => [tr('attention.kind.' + k), n])),
-        barChart(tr('attention.by_channel'), byCount(data.totals.byChannel).map(([c, n]) => [tr('channel.' + c), n])),
+        barChart(
+          tr('attention.by_kind'),
+          byCount(data.totals.byKind).map(([k, n]) => [tr('attention.kind.' + k), n]),
+        ),
+        barChart(
+          tr('attention.by_channel'),
+          byCount(data.totals.byChannel).map(([c, n]) => [tr('channel.' + c), n]),
+        ),
         Object.keys(byDetail).length > 0 && barChart(tr('attention.top_procedures'), byCount(byDetail).slice(0, 10)),
       ),
     ];
@@ -104,7 +117,10 @@ export function statsView(query) {
   // Local days: from the first instant of "from" to the last of "to".
   /** @param {string} from @param {string} to */
   const load = async (from, to) => {
-    const range = new URLSearchParams({ from: new Date(from + 'T00:00:00').toISOString(), to: new Date(to + 'T23:59:59.999').toISOString() });
+    const range = new URLSearchParams({
+      from: new Date(from + 'T00:00:00').toISOString(),
+      to: new Date(to + 'T23:59:59.999').toISOString(),
+    });
     /** @type {{ stats: Stats }} */
     const { stats } = await api('GET', '/api/staff/stats?' + range.toString());
     return stats;
@@ -123,16 +139,46 @@ export function statsView(query) {
       h(
         'ul',
         { class: 'kpis', 'aria-label': tr('stats.summary') },
-        cols.map((k, i) => h('li', { class: k === 'overdue' && t.overdueOpen > 0 ? 'late' : undefined }, h('span', { class: 'kpi-value' }, String(cells(t)[i])), h('span', { class: 'kpi-label' }, tr('stats.col.' + k)))),
+        cols.map((k, i) =>
+          h(
+            'li',
+            { class: k === 'overdue' && t.overdueOpen > 0 ? 'late' : undefined },
+            h('span', { class: 'kpi-value' }, String(cells(t)[i])),
+            h('span', { class: 'kpi-label' }, tr('stats.col.' + k)),
+          ),
+        ),
       ),
       h(
         'div',
         { class: 'charts' },
-        stats.scope === 'all' && barChart(tr('stats.by_department'), stats.byDepartment.filter((d) => d.opened > 0).sort((a, b) => b.opened - a.opened).map((d) => [d.department, d.opened])),
-        barChart(tr('stats.by_type'), sorted(stats.byType).map(([k, n]) => [tr('type.' + k), n])),
-        barChart(tr('stats.by_channel'), sorted(stats.byChannel).map(([k, n]) => [tr('channel.' + k), n])),
-        barChart(tr('stats.by_status'), STATUSES.flatMap((st) => { const n = stats.byStatus[st] ?? 0; return n > 0 ? [/** @type {const} */ ([tr('status.' + st), n])] : []; })),
-        s.answered > 0 && barChart(tr('stats.satisfaction', { avg: s.averageRating ?? '—', n: s.answered, unsolved: s.unsolved, reopened: s.reopened }), ['5', '4', '3', '2', '1'].map((r) => [`${r} ★`, s.byRating[r] ?? 0])),
+        stats.scope === 'all' &&
+          barChart(
+            tr('stats.by_department'),
+            stats.byDepartment
+              .filter((d) => d.opened > 0)
+              .sort((a, b) => b.opened - a.opened)
+              .map((d) => [d.department, d.opened]),
+          ),
+        barChart(
+          tr('stats.by_type'),
+          sorted(stats.byType).map(([k, n]) => [tr('type.' + k), n]),
+        ),
+        barChart(
+          tr('stats.by_channel'),
+          sorted(stats.byChannel).map(([k, n]) => [tr('channel.' + k), n]),
+        ),
+        barChart(
+          tr('stats.by_status'),
+          STATUSES.flatMap((st) => {
+            const n = stats.byStatus[st] ?? 0;
+            return n > 0 ? [/** @type {const} */ ([tr('status.' + st), n])] : [];
+          }),
+        ),
+        s.answered > 0 &&
+          barChart(
+            tr('stats.satisfaction', { avg: s.averageRating ?? '—', n: s.answered, unsolved: s.unsolved, reopened: s.reopened }),
+            ['5', '4', '3', '2', '1'].map((r) => [`${r} ★`, s.byRating[r] ?? 0]),
+          ),
       ),
       h(
         'section',
@@ -144,9 +190,39 @@ export function statsView(query) {
           h(
             'table',
             { class: 'stats' },
-            h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, tr('col.department')), cols.map((k) => h('th', { scope: 'col', class: 'num' }, tr('stats.col.' + k))))),
-            h('tbody', {}, stats.byDepartment.map((d) => h('tr', {}, h('th', { scope: 'row' }, d.department), cells(d).map((v, i) => h('td', { class: cols[i] === 'overdue' && Number(v) > 0 ? 'num due' : 'num' }, String(v)))))),
-            stats.scope === 'all' && h('tfoot', {}, h('tr', {}, h('th', { scope: 'row' }, tr('stats.total')), cells(t).map((v) => h('td', { class: 'num' }, String(v))))),
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                h('th', { scope: 'col' }, tr('col.department')),
+                cols.map((k) => h('th', { scope: 'col', class: 'num' }, tr('stats.col.' + k))),
+              ),
+            ),
+            h(
+              'tbody',
+              {},
+              stats.byDepartment.map((d) =>
+                h(
+                  'tr',
+                  {},
+                  h('th', { scope: 'row' }, d.department),
+                  cells(d).map((v, i) => h('td', { class: cols[i] === 'overdue' && Number(v) > 0 ? 'num due' : 'num' }, String(v))),
+                ),
+              ),
+            ),
+            stats.scope === 'all' &&
+              h(
+                'tfoot',
+                {},
+                h(
+                  'tr',
+                  {},
+                  h('th', { scope: 'row' }, tr('stats.total')),
+                  cells(t).map((v) => h('td', { class: 'num' }, String(v))),
+                ),
+              ),
           ),
         ),
       ),

@@ -29,12 +29,33 @@ export async function trayView(params) {
     },
     field(tr('filter.status'), select('status', anyOf(tr('any'), STATUSES, 'status.'), params.get('status'))),
     field(tr('filter.type'), select('type', anyOf(tr('any'), TYPES, 'type.'), params.get('type'))),
-    field(tr('filter.category'), select('category', [['', tr('any')], ...ref.categories.map((c) => /** @type {const} */ ([c.code, c.name]))], params.get('category'))),
-    isCross() && field(tr('filter.department'), select('departmentId', [['', tr('any')], ...ref.departments.map((d) => /** @type {const} */ ([d.id, d.name]))], params.get('departmentId'))),
+    field(
+      tr('filter.category'),
+      select('category', [['', tr('any')], ...ref.categories.map((c) => /** @type {const} */ ([c.code, c.name]))], params.get('category')),
+    ),
+    isCross() &&
+      field(
+        tr('filter.department'),
+        select(
+          'departmentId',
+          [['', tr('any')], ...ref.departments.map((d) => /** @type {const} */ ([d.id, d.name]))],
+          params.get('departmentId'),
+        ),
+      ),
     field(tr('filter.channel'), select('channel', anyOf(tr('any'), CHANNELS, 'channel.'), params.get('channel'))),
     field(tr('filter.from'), h('input', { type: 'date', name: 'from', value: params.get('from') ?? '' })),
     field(tr('filter.to'), h('input', { type: 'date', name: 'to', value: params.get('to') ?? '' })),
-    field(tr('filter.sort'), select('sort', [['newest', tr('sort.newest')], ['urgent', tr('sort.urgent')]], params.get('sort'))),
+    field(
+      tr('filter.sort'),
+      select(
+        'sort',
+        [
+          ['newest', tr('sort.newest')],
+          ['urgent', tr('sort.urgent')],
+        ],
+        params.get('sort'),
+      ),
+    ),
     h(
       'div',
       { class: 'checks' },
@@ -63,20 +84,51 @@ export async function trayView(params) {
       return h(
         'tr',
         { class: overdue ? 'overdue' : undefined },
-        h('td', {}, h('a', { href: `#/caso/${c.id}` }, c.folio), ' ', !c.receivedAt && h('span', { class: 'badge new' }, tr('tray.not_received')), ' ', Boolean(c.pendingContact) && h('span', { class: 'badge call' }, tr('tray.call'))),
+        h(
+          'td',
+          {},
+          h('a', { href: `#/caso/${c.id}` }, c.folio),
+          ' ',
+          !c.receivedAt && h('span', { class: 'badge new' }, tr('tray.not_received')),
+          ' ',
+          Boolean(c.pendingContact) && h('span', { class: 'badge call' }, tr('tray.call')),
+        ),
         h('td', {}, tr('type.' + c.type)),
         h('td', {}, c.category),
         isCross() && h('td', {}, c.department),
         h('td', {}, c.citizenName ?? '—'),
         h('td', {}, tr('days.age', { n: daysBetween(new Date(c.createdAt).getTime(), at) })),
         h('td', { class: 'due' }, overdue ? tr('days.overdue', { n: Math.max(1, -left) }) : tr('days.left', { n: left })),
-        h('td', {}, h('span', { class: 'badge' }, tr('status.' + c.status)), ' ', h('span', { class: 'muted' }, tr('level.' + c.assignedRole))),
+        h(
+          'td',
+          {},
+          h('span', { class: 'badge' }, tr('status.' + c.status)),
+          ' ',
+          h('span', { class: 'muted' }, tr('level.' + c.assignedRole)),
+        ),
       );
     });
     const head = ['folio', 'type', 'category', isCross() && 'department', 'citizen', 'age', 'days_left', 'status'].filter(Boolean);
     results.replaceChildren(
       h('p', { class: 'muted' }, tr('tray.count', { n: cases.length })),
-      h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, head.map((k) => h('th', { scope: 'col' }, tr('col.' + k))))), h('tbody', {}, rows))),
+      h(
+        'div',
+        { class: 'table-wrap' },
+        h(
+          'table',
+          {},
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              head.map((k) => h('th', { scope: 'col' }, tr('col.' + k))),
+            ),
+          ),
+          h('tbody', {}, rows),
+        ),
+      ),
     );
   };
   await state.refresh();

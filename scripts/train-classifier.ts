@@ -13,7 +13,10 @@ import { csvLine } from '../src/understanding/csv.js';
 import { evaluate, formatEvaluation } from '../src/understanding/metrics.js';
 import { trainClassifier } from '../src/understanding/train.js';
 
-const { model, split } = trainClassifier(readLabelledCsv(join(packageRoot, 'training', 'classifier', 'corpus.csv')), 'training/classifier/corpus.csv');
+const { model, split } = trainClassifier(
+  readLabelledCsv(join(packageRoot, 'training', 'classifier', 'corpus.csv')),
+  'training/classifier/corpus.csv',
+);
 writeFileSync(sourceAsset('understanding', 'classifier-model.json'), JSON.stringify(model) + '\n');
 writeFileSync(
   join(packageRoot, 'training', 'classifier', 'held-out.csv'),
@@ -23,5 +26,21 @@ writeFileSync(
 const classifier = createModelClassifier(model);
 const predictions = split.heldOut.map((e) => classifier.classify(e.text));
 console.log(`trained on ${split.train.length} examples, ${split.heldOut.length} held out`);
-console.log(formatEvaluation('tipo, conjunto reservado', evaluate(split.heldOut.map((e) => e.type!), predictions.map((p) => p.type))));
-console.log(formatEvaluation('categoría, conjunto reservado', evaluate(split.heldOut.map((e) => e.category!), predictions.map((p) => p.category))));
+console.log(
+  formatEvaluation(
+    'tipo, conjunto reservado',
+    evaluate(
+      split.heldOut.map((e) => e.type!),
+      predictions.map((p) => p.type),
+    ),
+  ),
+);
+console.log(
+  formatEvaluation(
+    'categoría, conjunto reservado',
+    evaluate(
+      split.heldOut.map((e) => e.category!),
+      predictions.map((p) => p.category),
+    ),
+  ),
+);

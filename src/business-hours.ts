@@ -13,13 +13,22 @@ export interface BusinessHours {
 }
 
 const DAY_NAMES: Record<string, number> = {
-  dom: 0, sun: 0,
-  lun: 1, mon: 1,
-  mar: 2, tue: 2,
-  mie: 3, mié: 3, wed: 3,
-  jue: 4, thu: 4,
-  vie: 5, fri: 5,
-  sab: 6, sáb: 6, sat: 6,
+  dom: 0,
+  sun: 0,
+  lun: 1,
+  mon: 1,
+  mar: 2,
+  tue: 2,
+  mie: 3,
+  mié: 3,
+  wed: 3,
+  jue: 4,
+  thu: 4,
+  vie: 5,
+  fri: 5,
+  sab: 6,
+  sáb: 6,
+  sat: 6,
 };
 
 const SPANISH_DAYS = ['domingo', 'lunes', 'martes', 'miércoles', 'jueves', 'viernes', 'sábado'];

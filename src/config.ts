@@ -20,10 +20,7 @@ const EnvSchema = z.object({
   LOCALE: z.preprocess(emptyToUndefined, z.enum(LOCALES).default('es')),
   TIMEZONE: z.preprocess(
     emptyToUndefined,
-    z
-      .string()
-      .default('America/Mexico_City')
-      .refine(isTimeZone, 'zona horaria IANA desconocida (p. ej. America/Mexico_City)'),
+    z.string().default('America/Mexico_City').refine(isTimeZone, 'zona horaria IANA desconocida (p. ej. America/Mexico_City)'),
   ),
   MUNICIPALITY_NAME: optionalString,
   FOLIO_PREFIX: z.preprocess(
@@ -61,10 +58,7 @@ const EnvSchema = z.object({
   QUEUE_POLL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(50).max(600_000).optional()),
   SCHEDULER_POLL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(50).max(600_000).optional()),
   SESSION_TTL_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().min(0.1).max(720).default(12)),
-  LOG_LEVEL: z.preprocess(
-    emptyToUndefined,
-    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  ),
+  LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   OUTBOX_POLL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(50).max(600_000).optional()),
   /** Who may set X-Forwarded-For: `false` (default: nobody), `true`, a hop count, or proxy addresses/CIDRs separated by commas. */
   TRUST_PROXY: z.preprocess(
@@ -76,24 +70,51 @@ const EnvSchema = z.object({
         if (value === 'false') return false;
         if (value === 'true') return true;
         if (/^\d+$/.test(value)) return Number(value);
-        return value.split(',').map((part) => part.trim()).filter(Boolean);
+        return value
+          .split(',')
+          .map((part) => part.trim())
+          .filter(Boolean);
       }),
   ),
   WEBCHAT_NEW_CONVERSATIONS_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100_000).default(30)),
   WEBCHAT_MESSAGES_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100_000).default(40)),
   // Telegram channel (src/channels/telegram): off unless a bot token is set.
-  TELEGRAM_BOT_TOKEN: z.preprocess(emptyToUndefined, z.string().regex(/^\d{1,20}:[A-Za-z0-9_-]{20,100}$/, 'el token que da @BotFather, como 123456789:AAH…').optional()),
+  TELEGRAM_BOT_TOKEN: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^\d{1,20}:[A-Za-z0-9_-]{20,100}$/, 'el token que da @BotFather, como 123456789:AAH…')
+      .optional(),
+  ),
   TELEGRAM_MODE: z.preprocess(emptyToUndefined, z.enum(['polling', 'webhook']).default('polling')),
-  TELEGRAM_WEBHOOK_SECRET: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'de 1 a 256 caracteres: letras, dígitos, - o _').optional()),
+  TELEGRAM_WEBHOOK_SECRET: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,256}$/, 'de 1 a 256 caracteres: letras, dígitos, - o _')
+      .optional(),
+  ),
   TELEGRAM_API_ROOT: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).default('https://api.telegram.org')),
   // --- WhatsApp (src/channels/whatsapp) ---
   WHATSAPP_MODE: z.preprocess(emptyToUndefined, z.enum(['off', 'cloud', 'web']).default('off')),
   WHATSAPP_VERIFY_TOKEN: optionalString,
   WHATSAPP_APP_SECRET: optionalString,
   WHATSAPP_ACCESS_TOKEN: optionalString,
-  WHATSAPP_PHONE_NUMBER_ID: z.preprocess(emptyToUndefined, z.string().regex(/^\d{5,30}$/, 'el identificador numérico del número (Phone number ID)').optional()),
+  WHATSAPP_PHONE_NUMBER_ID: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^\d{5,30}$/, 'el identificador numérico del número (Phone number ID)')
+      .optional(),
+  ),
   WHATSAPP_GRAPH_ROOT: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).default('https://graph.facebook.com')),
-  WHATSAPP_GRAPH_VERSION: z.preprocess(emptyToUndefined, z.string().regex(/^v\d+\.\d+$/, 'p. ej. v21.0').default('v21.0')),
+  WHATSAPP_GRAPH_VERSION: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^v\d+\.\d+$/, 'p. ej. v21.0')
+      .default('v21.0'),
+  ),
   /** Templates for messages outside the 24-hour window: JSON, or a path to a JSON file (see src/channels/whatsapp/templates.ts). */
   WHATSAPP_TEMPLATES: z.preprocess(
     emptyToUndefined,
@@ -112,9 +133,27 @@ const EnvSchema = z.object({
   WHATSAPP_WEB_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1000).max(600_000).default(60_000)),
   CHROMIUM_PATH: z.preprocess(emptyToUndefined, z.string().default('/usr/bin/chromium')),
   // --- Email channel (active when SMTP_URL and EMAIL_FROM are set; IMAP_URL adds the inbox) ---
-  IMAP_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^imaps?$/, error: 'imap://usuario:contraseña@servidor:puerto o imaps://…' }).transform(mailServer).optional()),
-  SMTP_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^smtps?$/, error: 'smtp://[usuario:contraseña@]servidor:puerto o smtps://…' }).transform(mailServer).optional()),
-  EMAIL_FROM: z.preprocess(emptyToUndefined, z.string().optional().transform((value, ctx) => (value === undefined ? undefined : parseMailbox(value, ctx)))),
+  IMAP_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .url({ protocol: /^imaps?$/, error: 'imap://usuario:contraseña@servidor:puerto o imaps://…' })
+      .transform(mailServer)
+      .optional(),
+  ),
+  SMTP_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .url({ protocol: /^smtps?$/, error: 'smtp://[usuario:contraseña@]servidor:puerto o smtps://…' })
+      .transform(mailServer)
+      .optional(),
+  ),
+  EMAIL_FROM: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .optional()
+      .transform((value, ctx) => (value === undefined ? undefined : parseMailbox(value, ctx))),
+  ),
   IMAP_FOLDER: z.preprocess(emptyToUndefined, z.string().default('INBOX')),
   IMAP_FOLDER_DONE: z.preprocess(emptyToUndefined, z.string().default('Procesados')),
   /** How often the inbox is checked when the server has no IDLE, and the longest an IDLE is held before re-checking. */
@@ -125,7 +164,12 @@ const EnvSchema = z.object({
     z
       .string()
       .default('image/jpeg,image/png,image/gif,image/webp,image/heic,application/pdf')
-      .transform((value) => value.split(',').map((part) => part.trim().toLowerCase()).filter(Boolean)),
+      .transform((value) =>
+        value
+          .split(',')
+          .map((part) => part.trim().toLowerCase())
+          .filter(Boolean),
+      ),
   ),
   /** Automatic answers one sender gets per hour at most; more mail is stored and opens cases, unanswered. */
   EMAIL_ANSWERS_PER_SENDER_PER_HOUR: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(1000).default(5)),
@@ -259,16 +303,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   }
   const e = parsed.data;
   if (e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_MODE === 'webhook' && !e.TELEGRAM_WEBHOOK_SECRET) {
-    throw new ConfigError(['TELEGRAM_WEBHOOK_SECRET="": obligatorio con TELEGRAM_MODE=webhook (Telegram lo envía en cada llamada y así se rechazan las falsas)']);
+    throw new ConfigError([
+      'TELEGRAM_WEBHOOK_SECRET="": obligatorio con TELEGRAM_MODE=webhook (Telegram lo envía en cada llamada y así se rechazan las falsas)',
+    ]);
   }
   const missing = whatsAppIssues(e);
   if (missing.length > 0) throw new ConfigError(missing);
   if (e.IMAP_URL && !(e.SMTP_URL && e.EMAIL_FROM)) {
     throw new ConfigError([`IMAP_URL: el canal de correo necesita también SMTP_URL y EMAIL_FROM para responder`]);
   }
-  if (e.IMAP_FOLDER === e.IMAP_FOLDER_DONE) throw new ConfigError([`IMAP_FOLDER_DONE=${JSON.stringify(e.IMAP_FOLDER_DONE)}: debe ser otra carpeta que IMAP_FOLDER`]);
+  if (e.IMAP_FOLDER === e.IMAP_FOLDER_DONE)
+    throw new ConfigError([`IMAP_FOLDER_DONE=${JSON.stringify(e.IMAP_FOLDER_DONE)}: debe ser otra carpeta que IMAP_FOLDER`]);
   if (Boolean(e.SMTP_URL) !== Boolean(e.EMAIL_FROM)) {
-    throw new ConfigError([`${e.SMTP_URL ? 'EMAIL_FROM' : 'SMTP_URL'}: SMTP_URL y EMAIL_FROM van juntos (el servidor que envía y la dirección que firma)`]);
+    throw new ConfigError([
+      `${e.SMTP_URL ? 'EMAIL_FROM' : 'SMTP_URL'}: SMTP_URL y EMAIL_FROM van juntos (el servidor que envía y la dirección que firma)`,
+    ]);
   }
   const dataDir = resolve(e.DATA_DIR);
   return Object.freeze({
@@ -296,7 +345,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     trustProxy: e.TRUST_PROXY,
     rateLimits: { newConversationsPerMinute: e.WEBCHAT_NEW_CONVERSATIONS_PER_MINUTE, messagesPerMinute: e.WEBCHAT_MESSAGES_PER_MINUTE },
     telegram: e.TELEGRAM_BOT_TOKEN
-      ? { botToken: e.TELEGRAM_BOT_TOKEN, mode: e.TELEGRAM_MODE, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, '') }
+      ? {
+          botToken: e.TELEGRAM_BOT_TOKEN,
+          mode: e.TELEGRAM_MODE,
+          webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
+          apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
+        }
       : undefined,
     whatsapp: {
       mode: e.WHATSAPP_MODE,

@@ -37,7 +37,11 @@ async function main(): Promise<void> {
   const municipality = loadDefaultMunicipality();
   const database = await openDatabase(config.database);
   await database.migrate();
-  const seeded = await seedDefaults(database.db, { adminEmail: config.adminEmail, adminPassword: config.adminPassword, config: municipality });
+  const seeded = await seedDefaults(database.db, {
+    adminEmail: config.adminEmail,
+    adminPassword: config.adminPassword,
+    config: municipality,
+  });
 
   const ventanilla = await buildApp({
     config,
@@ -65,11 +69,19 @@ async function main(): Promise<void> {
   say(t(config.locale, 'start.console_at', { url }));
   if (config.email) {
     const mail = config.email;
-    say(mail.imap
-      ? t(config.locale, 'start.email_inbox', { folder: mail.folder, imap: mail.imap.host, smtp: mail.smtp.host, from: mail.from.address })
-      : t(config.locale, 'start.email_send_only', { smtp: mail.smtp.host, from: mail.from.address }));
+    say(
+      mail.imap
+        ? t(config.locale, 'start.email_inbox', {
+            folder: mail.folder,
+            imap: mail.imap.host,
+            smtp: mail.smtp.host,
+            from: mail.from.address,
+          })
+        : t(config.locale, 'start.email_send_only', { smtp: mail.smtp.host, from: mail.from.address }),
+    );
   }
-  if (seeded.adminCreated?.generated) say(t(config.locale, 'start.admin_created', { email: seeded.adminCreated.email, password: seeded.adminCreated.password }));
+  if (seeded.adminCreated?.generated)
+    say(t(config.locale, 'start.admin_created', { email: seeded.adminCreated.email, password: seeded.adminCreated.password }));
 
   let closing = false;
   const shutdown = async (signal: string) => {

@@ -39,7 +39,10 @@ export async function login(db: Db, email: string, password: string, ttlMs: numb
     const failed = user.failedLogins + 1;
     await db
       .update(staffUsers)
-      .set({ failedLogins: failed >= MAX_FAILED_LOGINS ? 0 : failed, lockedUntil: failed >= MAX_FAILED_LOGINS ? new Date(now.getTime() + LOCK_MS) : user.lockedUntil })
+      .set({
+        failedLogins: failed >= MAX_FAILED_LOGINS ? 0 : failed,
+        lockedUntil: failed >= MAX_FAILED_LOGINS ? new Date(now.getTime() + LOCK_MS) : user.lockedUntil,
+      })
       .where(eq(staffUsers.id, user.id));
     throw new Unauthorized('error.bad_credentials');
   }

@@ -9,7 +9,10 @@ export const STAFF_ROLES = ['admin', 'coordinador', 'operador', 'responsable', '
 const DEPARTMENT_ROLES = ['responsable', 'encargado', 'experto'];
 
 export const NewStaffUser = z.object({
-  email: z.email().max(254).transform((e) => e.toLowerCase()),
+  email: z
+    .email()
+    .max(254)
+    .transform((e) => e.toLowerCase()),
   name: z.string().trim().min(1).max(200),
   role: z.enum(STAFF_ROLES),
   departmentId: z.number().int().positive().nullable().default(null),
@@ -23,7 +26,14 @@ export const StaffUserChange = z.object({
   password: z.string().min(10).max(1000).optional(),
 });
 
-const publicColumns = { id: staffUsers.id, email: staffUsers.email, name: staffUsers.name, role: staffUsers.role, departmentId: staffUsers.departmentId, active: staffUsers.active };
+const publicColumns = {
+  id: staffUsers.id,
+  email: staffUsers.email,
+  name: staffUsers.name,
+  role: staffUsers.role,
+  departmentId: staffUsers.departmentId,
+  active: staffUsers.active,
+};
 
 export const listStaffUsers = (db: Db) => db.select(publicColumns).from(staffUsers).orderBy(asc(staffUsers.name));
 
@@ -36,7 +46,13 @@ export async function createStaffUser(db: Db, input: z.infer<typeof NewStaffUser
   checkDepartment(input.role, input.departmentId);
   const rows = await db
     .insert(staffUsers)
-    .values({ email: input.email, name: input.name, role: input.role, departmentId: input.departmentId, passwordHash: await hashPassword(input.password) })
+    .values({
+      email: input.email,
+      name: input.name,
+      role: input.role,
+      departmentId: input.departmentId,
+      passwordHash: await hashPassword(input.password),
+    })
     .onConflictDoNothing()
     .returning(publicColumns);
   if (!rows[0]) throw new Conflict();

@@ -79,7 +79,10 @@ export class BusinessCalendar {
     for (let i = 0; i < 370; i += 1, date = addDays(date, 1)) {
       if (!this.isBusinessDay(date)) continue;
       const day = weekday(date);
-      const opens = this.hours.ranges.filter((range) => range.days.includes(day)).map((range) => range.openMinute).sort((a, b) => a - b);
+      const opens = this.hours.ranges
+        .filter((range) => range.days.includes(day))
+        .map((range) => range.openMinute)
+        .sort((a, b) => a - b);
       for (const minute of opens) {
         const candidate = this.atLocalTime(date, minute);
         if (candidate > at) return candidate;
@@ -116,7 +119,16 @@ const partsFormatters = new Map<string, Intl.DateTimeFormat>();
 function localParts(at: Date, timeZone: string): { date: string; minute: number; utcOfWall: number } {
   let format = partsFormatters.get(timeZone);
   if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
     partsFormatters.set(timeZone, format);
   }
   const parts = Object.fromEntries(format.formatToParts(at).map((p) => [p.type, p.value]));

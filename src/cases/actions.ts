@@ -82,7 +82,11 @@ export async function actOnCase(
     if (!['receive', 'note', 'contacted'].includes(action.kind) && !current.receivedAt) throw new Conflict('error.case_not_received');
 
     const actor = staffActor(staff);
-    const update = (values: Partial<Case>) => tx.update(cases).set({ ...values, updatedAt: now }).where(eq(cases.id, caseId));
+    const update = (values: Partial<Case>) =>
+      tx
+        .update(cases)
+        .set({ ...values, updatedAt: now })
+        .where(eq(cases.id, caseId));
     const event = async (type: CaseEventType, data: Record<string, unknown>) => {
       await recordCaseEvent(tx, caseId, type, actor, { ...data, by: staff.name }, now);
       return type;
@@ -104,34 +108,70 @@ export async function actOnCase(
         }
         case 'derive_level': {
           mayWorkLevel(staff, current);
-          if (!LEVEL_MOVES.some(([from, to]) => from === current.assignedRole && to === action.to)) throw new InvalidInput('error.invalid_derivation');
+          if (!LEVEL_MOVES.some(([from, to]) => from === current.assignedRole && to === action.to))
+            throw new InvalidInput('error.invalid_derivation');
           if (action.userId !== undefined) await requireHolder(tx, action.userId, current.departmentId, action.to);
           await update({ assignedRole: action.to, assignedUserId: action.userId ?? null });
-          return { caseId, event: await event('case.derived', { from: current.assignedRole, to: action.to, userId: action.userId ?? null, note: action.note }) };
+          return {
+            caseId,
+            event: await event('case.derived', {
+              from: current.assignedRole,
+              to: action.to,
+              userId: action.userId ?? null,
+              note: action.note,
+            }),
+          };
         }
         case 'derive_department': {
           if (!isSupervisor(staff) && staff.role !== 'responsable') throw new Forbidden();
           if (action.departmentId === current.departmentId) throw new InvalidInput('error.invalid_derivation');
-          const [target] = await tx.select().from(departments).where(and(eq(departments.id, action.departmentId), eq(departments.active, true))).limit(1);
+          const [target] = await tx
+            .select()
+            .from(departments)
+            .where(and(eq(departments.id, action.departmentId), eq(departments.active, true)))
+            .limit(1);
           if (!target) throw new InvalidInput('error.invalid_derivation');
           // The receiving department receives it anew, at its first level.
           await update({ departmentId: target.id, assignedRole: 'responsable', assignedUserId: null, receivedAt: null, receivedBy: null });
-          return { caseId, event: await event('case.derived', { fromDepartmentId: current.departmentId, toDepartmentId: target.id, toDepartment: target.name, note: action.note }) };
+          return {
+            caseId,
+            event: await event('case.derived', {
+              fromDepartmentId: current.departmentId,
+              toDepartmentId: target.id,
+              toDepartment: target.name,
+              note: action.note,
+            }),
+          };
         }
         case 'derive_external': {
           mayWorkLevel(staff, current);
           await update({ status: 'en_seguimiento' });
-          return { caseId, event: await event('case.derived_external', { organism: action.organism, sentVia: action.sentVia, note: action.note }) };
+          return {
+            caseId,
+            event: await event('case.derived_external', { organism: action.organism, sentVia: action.sentVia, note: action.note }),
+          };
         }
         case 'reclassify': {
           mayWorkLevel(staff, current);
-          const [category] = await tx.select().from(categories).where(and(eq(categories.code, action.category), eq(categories.active, true))).limit(1);
+          const [category] = await tx
+            .select()
+            .from(categories)
+            .where(and(eq(categories.code, action.category), eq(categories.active, true)))
+            .limit(1);
           if (!category) throw new InvalidInput();
           const moves = category.departmentId !== current.departmentId;
           await update({
             type: action.type,
             categoryId: category.id,
-            ...(moves ? { departmentId: category.departmentId, assignedRole: 'responsable' as const, assignedUserId: null, receivedAt: null, receivedBy: null } : {}),
+            ...(moves
+              ? {
+                  departmentId: category.departmentId,
+                  assignedRole: 'responsable' as const,
+                  assignedUserId: null,
+                  receivedAt: null,
+                  receivedBy: null,
+                }
+              : {}),
           });
           return {
             caseId,
@@ -150,23 +190,38 @@ export async function actOnCase(
           return { caseId, event: await event('case.note_added', { text: action.text }) };
         case 'status':
           await update({ status: action.status });
-          return { caseId, event: await event('case.status_changed', { from: current.status, to: action.status, note: action.note ?? null }) };
+          return {
+            caseId,
+            event: await event('case.status_changed', { from: current.status, to: action.status, note: action.note ?? null }),
+          };
         case 'reply': {
           const told = await tell(action.text);
           if (told.kind === 'none') throw new Conflict('error.no_citizen_channel');
           await update({});
-          return { caseId, ...told.result, event: await event('case.replied', { text: action.text, messageId: told.result.messageId ?? null }) };
+          return {
+            caseId,
+            ...told.result,
+            event: await event('case.replied', { text: action.text, messageId: told.result.messageId ?? null }),
+          };
         }
         case 'close': {
           const told = await tell(t(locale, 'case.final_answer', { folio: current.folio, answer: action.answer }));
           await update({ status: 'cerrado', closedAt: now });
-          return { caseId, ...told.result, event: await event('case.closed', { answer: action.answer, messageId: told.result.messageId ?? null }) };
+          return {
+            caseId,
+            ...told.result,
+            event: await event('case.closed', { answer: action.answer, messageId: told.result.messageId ?? null }),
+          };
         }
         case 'reject': {
           if (!isSupervisor(staff)) throw new Forbidden();
           const told = await tell(t(locale, 'case.not_admissible', { folio: current.folio, reason: action.reason }));
           await update({ status: 'no_procede', closedAt: now });
-          return { caseId, ...told.result, event: await event('case.rejected', { reason: action.reason, messageId: told.result.messageId ?? null }) };
+          return {
+            caseId,
+            ...told.result,
+            event: await event('case.rejected', { reason: action.reason, messageId: told.result.messageId ?? null }),
+          };
         }
         case 'extend': {
           if (!isSupervisor(staff) && staff.role !== 'responsable') throw new Forbidden();
@@ -180,7 +235,13 @@ export async function actOnCase(
           return {
             caseId,
             ...told.result,
-            event: await event('case.extended', { reason: action.reason, fromDueAt: current.dueAt.toISOString(), toDueAt: dueAt.toISOString(), term: terms.policy.extension.term, messageId: told.result.messageId ?? null }),
+            event: await event('case.extended', {
+              reason: action.reason,
+              fromDueAt: current.dueAt.toISOString(),
+              toDueAt: dueAt.toISOString(),
+              term: terms.policy.extension.term,
+              messageId: told.result.messageId ?? null,
+            }),
           };
         }
         case 'contacted': {
@@ -194,7 +255,9 @@ export async function actOnCase(
      * The message goes to the citizen's channel, or to the email they left; when neither can be
      * written to, the case records that staff must call, with the phone and the text to give.
      */
-    async function tell(text: string): Promise<{ kind: 'sent' | 'pending' | 'none'; result: Pick<CaseActionResult, 'messageId' | 'pendingContact'> }> {
+    async function tell(
+      text: string,
+    ): Promise<{ kind: 'sent' | 'pending' | 'none'; result: Pick<CaseActionResult, 'messageId' | 'pendingContact'> }> {
       const followUp = await followUpCitizen(tx, current, text, channels);
       if (followUp.kind === 'sent') return { kind: 'sent', result: { messageId: followUp.messageId } };
       if (followUp.kind === 'none') return { kind: 'none', result: {} };
@@ -214,7 +277,9 @@ async function requireHolder(tx: Tx, userId: number, departmentId: number, level
   const [user] = await tx
     .select({ id: staffUsers.id })
     .from(staffUsers)
-    .where(and(eq(staffUsers.id, userId), eq(staffUsers.departmentId, departmentId), eq(staffUsers.role, level), eq(staffUsers.active, true)))
+    .where(
+      and(eq(staffUsers.id, userId), eq(staffUsers.departmentId, departmentId), eq(staffUsers.role, level), eq(staffUsers.active, true)),
+    )
     .limit(1);
   if (!user) throw new InvalidInput('error.invalid_derivation');
 }

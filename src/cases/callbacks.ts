@@ -48,13 +48,20 @@ export function nextStep(outcomes: readonly CallbackOutcome[], at: Date, calenda
   const none = { instruction: null, report: null } as const;
   if (!last) return { status: 'open', nextAction: 'call', nextActionAt: calendar.nextOpening(at), ...none };
   if (last === 'reached') return { status: 'done', nextAction: 'none', nextActionAt: null, ...none };
-  if (last === 'wrong_number') return { status: 'closed', nextAction: 'communications_office', nextActionAt: at, instruction: null, report: 'communications_office' };
+  if (last === 'wrong_number')
+    return { status: 'closed', nextAction: 'communications_office', nextActionAt: at, instruction: null, report: 'communications_office' };
   const failed = outcomes.filter((o) => o === 'no_answer' || o === 'voicemail').length;
   const voicemails = outcomes.filter((o) => o === 'voicemail').length;
   const instruction = last === 'voicemail' && voicemails === 1 ? 'leave_voicemail' : null;
   const report = voicemails >= 2 ? 'voicemail' : null;
   if (failed >= FAILED_CALLS_BEFORE_MESSAGE) return { status: 'open', nextAction: 'send_message', nextActionAt: at, instruction, report };
-  return { status: 'open', nextAction: 'call', nextActionAt: calendar.nextOpening(new Date(at.getTime() + RETRY_AFTER_MS)), instruction, report };
+  return {
+    status: 'open',
+    nextAction: 'call',
+    nextActionAt: calendar.nextOpening(new Date(at.getTime() + RETRY_AFTER_MS)),
+    instruction,
+    report,
+  };
 }
 
 export const CALLBACK_MESSAGE_JOB = 'callback.send_message';
@@ -66,22 +73,65 @@ async function lockCase(tx: Tx, staff: StaffPrincipal | null, caseId: number) {
 }
 
 /** Opens a callback for a case (once: an open one is returned as it is). */
-export async function requestCallback(tx: Tx, staff: StaffPrincipal | null, caseId: number, reason: string | null, now: Date, calendar: BusinessCalendar): Promise<Callback> {
+export async function requestCallback(
+  tx: Tx,
+  staff: StaffPrincipal | null,
+  caseId: number,
+  reason: string | null,
+  now: Date,
+  calendar: BusinessCalendar,
+): Promise<Callback> {
   const current = await lockCase(tx, staff, caseId);
-  const [open] = await tx.select().from(callbacks).where(and(eq(callbacks.caseId, caseId), eq(callbacks.status, 'open'))).limit(1);
+  const [open] = await tx
+    .select()
+    .from(callbacks)
+    .where(and(eq(callbacks.caseId, caseId), eq(callbacks.status, 'open')))
+    .limit(1);
   if (open) return open;
   const [citizen] = await tx.select({ phone: citizens.phone }).from(citizens).where(eq(citizens.id, current.citizenId)).limit(1);
   const step = nextStep([], now, calendar);
   const [created] = await tx
     .insert(callbacks)
-    .values({ caseId, phone: citizen?.phone ?? null, reason, status: 'open', nextAction: step.nextAction, nextActionAt: step.nextActionAt, createdBy: staff?.id ?? null, createdAt: now, updatedAt: now })
+    .values({
+      caseId,
+      phone: citizen?.phone ?? null,
+      reason,
+      status: 'open',
+      nextAction: step.nextAction,
+      nextActionAt: step.nextActionAt,
+      createdBy: staff?.id ?? null,
+      createdAt: now,
+      updatedAt: now,
+    })
     .returning();
-  await recordCaseEvent(tx, caseId, 'callback.requested', staff ? { kind: 'staff', id: String(staff.id) } : { kind: 'system' }, { callbackId: created!.id, reason, phone: created!.phone, nextAction: step.nextAction, nextActionAt: step.nextActionAt?.toISOString() ?? null, ...(staff ? { by: staff.name } : {}) }, now);
+  await recordCaseEvent(
+    tx,
+    caseId,
+    'callback.requested',
+    staff ? { kind: 'staff', id: String(staff.id) } : { kind: 'system' },
+    {
+      callbackId: created!.id,
+      reason,
+      phone: created!.phone,
+      nextAction: step.nextAction,
+      nextActionAt: step.nextActionAt?.toISOString() ?? null,
+      ...(staff ? { by: staff.name } : {}),
+    },
+    now,
+  );
   return created!;
 }
 
 /** Logs a call and schedules what follows; returns the rules' verdict for the operator. */
-export async function logCallbackAttempt(db: Db, staff: StaffPrincipal, callbackId: number, outcome: CallbackOutcome, note: string | null, now: Date, calendar: BusinessCalendar): Promise<NextStep & { callbackId: number }> {
+export async function logCallbackAttempt(
+  db: Db,
+  staff: StaffPrincipal,
+  callbackId: number,
+  outcome: CallbackOutcome,
+  note: string | null,
+  now: Date,
+  calendar: BusinessCalendar,
+): Promise<NextStep & { callbackId: number }> {
   return db.transaction(async (tx) => {
     const [callback] = await tx.select().from(callbacks).where(eq(callbacks.id, callbackId)).limit(1);
     if (!callback) throw new NotFound();
@@ -89,23 +139,53 @@ export async function logCallbackAttempt(db: Db, staff: StaffPrincipal, callback
     const [fresh] = await tx.select().from(callbacks).where(eq(callbacks.id, callbackId)).for('update').limit(1);
     if (fresh!.status !== 'open') throw new Conflict('error.callback_closed');
     await tx.insert(callbackAttempts).values({ callbackId, outcome, note, staffUserId: staff.id, createdAt: now });
-    const outcomes = (await tx.select({ outcome: callbackAttempts.outcome }).from(callbackAttempts).where(eq(callbackAttempts.callbackId, callbackId)).orderBy(asc(callbackAttempts.id))).map((a) => a.outcome);
+    const outcomes = (
+      await tx
+        .select({ outcome: callbackAttempts.outcome })
+        .from(callbackAttempts)
+        .where(eq(callbackAttempts.callbackId, callbackId))
+        .orderBy(asc(callbackAttempts.id))
+    ).map((a) => a.outcome);
     const step = nextStep(outcomes, now, calendar);
-    await tx.update(callbacks).set({ status: step.status, nextAction: step.nextAction, nextActionAt: step.nextActionAt, updatedAt: now }).where(eq(callbacks.id, callbackId));
-    await recordCaseEvent(tx, current.id, 'callback.attempted', { kind: 'staff', id: String(staff.id) }, {
-      callbackId,
-      attempt: outcomes.length,
-      outcome,
-      note,
-      nextAction: step.nextAction,
-      nextActionAt: step.nextActionAt?.toISOString() ?? null,
-      instruction: step.instruction,
-      report: step.report,
-      by: staff.name,
-    }, now);
+    await tx
+      .update(callbacks)
+      .set({ status: step.status, nextAction: step.nextAction, nextActionAt: step.nextActionAt, updatedAt: now })
+      .where(eq(callbacks.id, callbackId));
+    await recordCaseEvent(
+      tx,
+      current.id,
+      'callback.attempted',
+      { kind: 'staff', id: String(staff.id) },
+      {
+        callbackId,
+        attempt: outcomes.length,
+        outcome,
+        note,
+        nextAction: step.nextAction,
+        nextActionAt: step.nextActionAt?.toISOString() ?? null,
+        instruction: step.instruction,
+        report: step.report,
+        by: staff.name,
+      },
+      now,
+    );
     // Reaching the citizen is the call the case's pending answer was waiting for.
-    if (outcome === 'reached') await recordCaseEvent(tx, current.id, 'case.citizen_contacted', { kind: 'staff', id: String(staff.id) }, { note: note ?? '', callbackId, by: staff.name }, now);
-    if (step.nextAction === 'send_message') await enqueueJob(tx, { kind: CALLBACK_MESSAGE_JOB, key: `callback-message:${callbackId}`, runAt: step.nextActionAt ?? now, payload: { callbackId } });
+    if (outcome === 'reached')
+      await recordCaseEvent(
+        tx,
+        current.id,
+        'case.citizen_contacted',
+        { kind: 'staff', id: String(staff.id) },
+        { note: note ?? '', callbackId, by: staff.name },
+        now,
+      );
+    if (step.nextAction === 'send_message')
+      await enqueueJob(tx, {
+        kind: CALLBACK_MESSAGE_JOB,
+        key: `callback-message:${callbackId}`,
+        runAt: step.nextActionAt ?? now,
+        payload: { callbackId },
+      });
     return { ...step, callbackId };
   });
 }
@@ -136,7 +216,9 @@ export async function listCallbacks(ex: Executor, staff: StaffPrincipal, departm
     .where(departmentId ? eq(cases.departmentId, departmentId) : undefined)
     .orderBy(asc(callbacks.nextActionAt), desc(callbacks.id))
     .limit(500);
-  const visible = rows.filter((r) => canSeeDepartment(staff, r.departmentId)).map((r) => ({ ...r, failedCalls: Number(r.failedCalls), voicemails: Number(r.voicemails) }));
+  const visible = rows
+    .filter((r) => canSeeDepartment(staff, r.departmentId))
+    .map((r) => ({ ...r, failedCalls: Number(r.failedCalls), voicemails: Number(r.voicemails) }));
   return {
     open: visible.filter((r) => r.status === 'open'),
     voicemailReport: visible.filter((r) => r.voicemails >= 2),
@@ -147,6 +229,15 @@ export async function listCallbacks(ex: Executor, staff: StaffPrincipal, departm
 export async function callbacksOfCase(ex: Executor, caseId: number) {
   const list = await ex.select().from(callbacks).where(eq(callbacks.caseId, caseId)).orderBy(asc(callbacks.id));
   if (list.length === 0) return [];
-  const attempts = await ex.select().from(callbackAttempts).where(inArray(callbackAttempts.callbackId, list.map((c) => c.id))).orderBy(asc(callbackAttempts.id));
+  const attempts = await ex
+    .select()
+    .from(callbackAttempts)
+    .where(
+      inArray(
+        callbackAttempts.callbackId,
+        list.map((c) => c.id),
+      ),
+    )
+    .orderBy(asc(callbackAttempts.id));
   return list.map((c) => ({ ...c, attempts: attempts.filter((a) => a.callbackId === c.id) }));
 }

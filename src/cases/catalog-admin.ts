@@ -5,11 +5,19 @@ import { categories, departments } from '../db/schema.js';
 import { Conflict, NotFound } from '../errors.js';
 import { CaseType } from './case-type.js';
 
-const Code = z.string().trim().toLowerCase().regex(/^[a-z0-9-]{2,60}$/);
+const Code = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9-]{2,60}$/);
 const Email = z.preprocess((v) => (v === '' ? null : v), z.email().max(254).nullable());
 
 export const DepartmentInput = z.object({ code: Code, name: z.string().trim().min(1).max(200), liaisonEmail: Email.default(null) });
-export const DepartmentChange = z.object({ name: z.string().trim().min(1).max(200).optional(), liaisonEmail: Email.optional(), active: z.boolean().optional() });
+export const DepartmentChange = z.object({
+  name: z.string().trim().min(1).max(200).optional(),
+  liaisonEmail: Email.optional(),
+  active: z.boolean().optional(),
+});
 export const CategoryInput = z.object({
   code: Code,
   name: z.string().trim().min(1).max(200),

@@ -9,7 +9,12 @@ import { deadlineMark, pointMoment } from './follow-up/deadline-warnings.js';
  * one extension, the term to forward it to another authority, and when each automatic warning
  * and escalation happens (or happened).
  */
-export async function caseDeadline(ex: Executor, terms: CaseTerms, c: { id: number; createdAt: Date; dueAt: Date; extendedAt: Date | null; status: string }, now: Date) {
+export async function caseDeadline(
+  ex: Executor,
+  terms: CaseTerms,
+  c: { id: number; createdAt: Date; dueAt: Date; extendedAt: Date | null; status: string },
+  now: Date,
+) {
   const { calendar, policy } = terms;
   const events = await ex
     .select({ type: caseEvents.type, data: caseEvents.data, createdAt: caseEvents.createdAt })
@@ -19,7 +24,9 @@ export async function caseDeadline(ex: Executor, terms: CaseTerms, c: { id: numb
   const opened = events.find((e) => e.type === 'case.opened');
   const extended = events.find((e) => e.type === 'case.extended');
   const forwarded = events.find((e) => e.type === 'case.derived_external');
-  const marks = new Set((await ex.select({ mark: followUpMarks.mark }).from(followUpMarks).where(eq(followUpMarks.caseId, c.id))).map((m) => m.mark));
+  const marks = new Set(
+    (await ex.select({ mark: followUpMarks.mark }).from(followUpMarks).where(eq(followUpMarks.caseId, c.id))).map((m) => m.mark),
+  );
   const [sheet] = await ex.select().from(routingSheets).where(eq(routingSheets.caseId, c.id)).orderBy(desc(routingSheets.id)).limit(1);
   const open = c.status !== 'cerrado' && c.status !== 'no_procede';
   const term = (opened?.data as { term?: { days: number; unit: 'calendar' | 'business' } } | undefined)?.term ?? null;
@@ -38,7 +45,11 @@ export async function caseDeadline(ex: Executor, terms: CaseTerms, c: { id: numb
       available: policy.extension.allowed && !c.extendedAt && open && now < c.dueAt,
       wouldMoveTo: calendar.addTerm(c.dueAt, policy.extension.term).toISOString(),
     },
-    forwarding: { deadline: forwardBy.toISOString(), forwardedAt: forwarded?.createdAt.toISOString() ?? null, late: !forwarded && open && now >= forwardBy },
+    forwarding: {
+      deadline: forwardBy.toISOString(),
+      forwardedAt: forwarded?.createdAt.toISOString() ?? null,
+      late: !forwarded && open && now >= forwardBy,
+    },
     checkpoints: policy.escalation.map((point) => ({
       percent: point.percent,
       at: pointMoment(c.createdAt, c.dueAt, point.percent).toISOString(),
@@ -47,7 +58,13 @@ export async function caseDeadline(ex: Executor, terms: CaseTerms, c: { id: numb
       done: marks.has(deadlineMark(point.percent, c.dueAt)),
     })),
     acknowledgement: sheet
-      ? { sentAt: sheet.createdAt.toISOString(), to: sheet.toAddress, acknowledgedAt: sheet.acknowledgedAt?.toISOString() ?? null, acknowledgedBy: sheet.acknowledgedBy, remindAt: calendar.addTerm(sheet.createdAt, policy.acknowledgement.remindAfter).toISOString() }
+      ? {
+          sentAt: sheet.createdAt.toISOString(),
+          to: sheet.toAddress,
+          acknowledgedAt: sheet.acknowledgedAt?.toISOString() ?? null,
+          acknowledgedBy: sheet.acknowledgedBy,
+          remindAt: calendar.addTerm(sheet.createdAt, policy.acknowledgement.remindAfter).toISOString(),
+        }
       : null,
   };
 }

@@ -10,7 +10,10 @@ import { recordCaseEvent } from './events.js';
  */
 export async function recordDeliveryFailureOnCase(tx: Tx, failure: DomainEventMap['delivery.failed']): Promise<void> {
   const caseId =
-    failure.caseId ?? (await tx.select({ id: cases.id }).from(cases).where(eq(cases.conversationId, failure.conversationId)).orderBy(desc(cases.id)).limit(1))[0]?.id;
+    failure.caseId ??
+    (
+      await tx.select({ id: cases.id }).from(cases).where(eq(cases.conversationId, failure.conversationId)).orderBy(desc(cases.id)).limit(1)
+    )[0]?.id;
   if (!caseId) return;
   const data =
     failure.bounceMessageId !== undefined

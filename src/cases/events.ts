@@ -77,6 +77,7 @@ export async function recordCaseEvent(
     .values({ caseId, type, actorKind: actor.kind, actorId: actor.id ?? null, data, ...(at ? { createdAt: at } : {}) })
     .returning({ id: caseEvents.id });
   const id = Number(row!.id);
-  if (FOLLOW_UP_TRIGGERS.has(type)) await enqueueJob(ex, { kind: CASE_EVENT_JOB, key: `case-event:${id}`, payload: { eventId: id, caseId, type } });
+  if (FOLLOW_UP_TRIGGERS.has(type))
+    await enqueueJob(ex, { kind: CASE_EVENT_JOB, key: `case-event:${id}`, payload: { eventId: id, caseId, type } });
   return id;
 }

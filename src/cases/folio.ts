@@ -16,10 +16,13 @@ export function localYear(at: Date, timeZone: string): number {
  * opening gives its number back: folios have no gaps.
  */
 export async function takeNextFolioSeq(tx: Executor, year: number): Promise<number> {
-  const [row] = await queryRows<{ last_seq: number }>(tx, sql`
+  const [row] = await queryRows<{ last_seq: number }>(
+    tx,
+    sql`
     insert into folio_counters (year, last_seq) values (${year}, 1)
     on conflict (year) do update set last_seq = folio_counters.last_seq + 1
-    returning last_seq`);
+    returning last_seq`,
+  );
   if (!row) throw new Error('folio counter returned no row');
   return Number(row.last_seq);
 }

@@ -49,8 +49,15 @@ export async function openCase(tx: Executor, input: OpenCaseInput, settings: Cas
   const seq = await takeNextFolioSeq(tx, year);
   const folio = formatFolio(settings.folioPrefix, year, seq);
   const due = settings.terms
-    ? dueDateFor(settings.terms, { type: input.type, categoryCode: category.code, categoryDueDays: category.dueDays, categoryDueUnit: category.dueUnit }, now)
-    : { dueAt: new Date(now.getTime() + (category.dueDays ?? settings.defaultDueDays) * DAY_MS), term: { days: category.dueDays ?? settings.defaultDueDays, unit: 'calendar' as const } };
+    ? dueDateFor(
+        settings.terms,
+        { type: input.type, categoryCode: category.code, categoryDueDays: category.dueDays, categoryDueUnit: category.dueUnit },
+        now,
+      )
+    : {
+        dueAt: new Date(now.getTime() + (category.dueDays ?? settings.defaultDueDays) * DAY_MS),
+        term: { days: category.dueDays ?? settings.defaultDueDays, unit: 'calendar' as const },
+      };
   const dueAt = due.dueAt;
 
   const [row] = await tx
@@ -77,16 +84,23 @@ export async function openCase(tx: Executor, input: OpenCaseInput, settings: Cas
     .returning();
   const opened = row!;
 
-  await recordCaseEvent(tx, opened.id, 'case.opened', input.actor, {
-    folio,
-    type: input.type,
-    category: category.code,
-    department: category.departmentCode,
-    channel: input.channel,
-    dueAt: dueAt.toISOString(),
-    term: due.term,
-    confidence: input.confidence ?? null,
-  }, now);
+  await recordCaseEvent(
+    tx,
+    opened.id,
+    'case.opened',
+    input.actor,
+    {
+      folio,
+      type: input.type,
+      category: category.code,
+      department: category.departmentCode,
+      channel: input.channel,
+      dueAt: dueAt.toISOString(),
+      term: due.term,
+      confidence: input.confidence ?? null,
+    },
+    now,
+  );
 
   if (input.conversationId) {
     const linked = await linkConversationAttachments(tx, input.conversationId, opened.id);

@@ -28,14 +28,28 @@ export type OpenOnBehalfInput = z.infer<typeof OpenOnBehalfInput>;
  * The citizen is identified on the offline channel by the contact they gave (phone, else email),
  * so a second call from the same number lands on the same citizen; without one, a fresh identity.
  */
-export async function openCaseOnBehalf(db: Db, staff: StaffPrincipal, input: OpenOnBehalfInput, settings: CaseSettings, now: Date): Promise<OpenedCase> {
+export async function openCaseOnBehalf(
+  db: Db,
+  staff: StaffPrincipal,
+  input: OpenOnBehalfInput,
+  settings: CaseSettings,
+  now: Date,
+): Promise<OpenedCase> {
   return db.transaction(async (tx) => {
     const identity = input.phone?.replace(/\D/g, '') || input.email?.toLowerCase() || randomUUID();
     const citizen = await findOrCreateCitizen(tx, input.channel, identity);
     await updateCitizenContact(tx, citizen.id, { name: input.name, phone: input.phone, email: input.email });
     return openCase(
       tx,
-      { type: input.type, category: input.category, description: input.description, address: input.address, citizenId: citizen.id, channel: input.channel, actor: { kind: 'staff', id: String(staff.id) } },
+      {
+        type: input.type,
+        category: input.category,
+        description: input.description,
+        address: input.address,
+        citizenId: citizen.id,
+        channel: input.channel,
+        actor: { kind: 'staff', id: String(staff.id) },
+      },
       settings,
       now,
     );

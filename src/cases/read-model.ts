@@ -15,7 +15,14 @@ import { pendingContactSql } from './follow-up/citizen-message.js';
 /** A case's history, oldest first. */
 function eventsOf(ex: Executor, caseId: number) {
   return ex
-    .select({ id: caseEvents.id, type: caseEvents.type, actorKind: caseEvents.actorKind, actorId: caseEvents.actorId, data: caseEvents.data, createdAt: caseEvents.createdAt })
+    .select({
+      id: caseEvents.id,
+      type: caseEvents.type,
+      actorKind: caseEvents.actorKind,
+      actorId: caseEvents.actorId,
+      data: caseEvents.data,
+      createdAt: caseEvents.createdAt,
+    })
     .from(caseEvents)
     .where(eq(caseEvents.caseId, caseId))
     .orderBy(asc(caseEvents.id));
@@ -24,14 +31,24 @@ function eventsOf(ex: Executor, caseId: number) {
 /** A case's attachments, without their bytes. */
 function attachmentsOf(ex: Executor, caseId: number) {
   return ex
-    .select({ id: attachments.id, kind: attachments.kind, contentType: attachments.contentType, filename: attachments.filename, sizeBytes: attachments.sizeBytes, createdAt: attachments.createdAt })
+    .select({
+      id: attachments.id,
+      kind: attachments.kind,
+      contentType: attachments.contentType,
+      filename: attachments.filename,
+      sizeBytes: attachments.sizeBytes,
+      createdAt: attachments.createdAt,
+    })
     .from(attachments)
     .where(eq(attachments.caseId, caseId))
     .orderBy(asc(attachments.id));
 }
 
 async function citizenOf(ex: Executor, citizenId: number) {
-  const [citizen] = await ex.select({ id: citizens.id, name: citizens.name, phone: citizens.phone, email: citizens.email }).from(citizens).where(eq(citizens.id, citizenId));
+  const [citizen] = await ex
+    .select({ id: citizens.id, name: citizens.name, phone: citizens.phone, email: citizens.email })
+    .from(citizens)
+    .where(eq(citizens.id, citizenId));
   return citizen ?? null;
 }
 
@@ -147,7 +164,10 @@ export async function listTray(ex: Executor, staff: StaffPrincipal, filter: Tray
   if (filter.notReceived) where.push(isNull(cases.receivedAt));
   if (filter.mine) {
     const atMyLevel = (LEVEL_ROLES as readonly string[]).includes(staff.role)
-      ? and(eq(cases.assignedRole, staff.role as (typeof LEVEL_ROLES)[number]), or(isNull(cases.assignedUserId), eq(cases.assignedUserId, staff.id)))
+      ? and(
+          eq(cases.assignedRole, staff.role as (typeof LEVEL_ROLES)[number]),
+          or(isNull(cases.assignedUserId), eq(cases.assignedUserId, staff.id)),
+        )
       : undefined;
     where.push(atMyLevel ? or(atMyLevel, eq(cases.assignedUserId, staff.id))! : eq(cases.assignedUserId, staff.id));
   }
@@ -196,28 +216,36 @@ export async function getCasePage(ex: Executor, staff: StaffPrincipal, id: numbe
   const events = await eventsOf(ex, id);
   const staffIds = [...new Set(events.filter((e) => e.actorKind === 'staff' && e.actorId).map((e) => Number(e.actorId)))];
   const names = new Map(
-    staffIds.length ? (await ex.select({ id: staffUsers.id, name: staffUsers.name }).from(staffUsers).where(inArray(staffUsers.id, staffIds))).map((u) => [String(u.id), u.name]) : [],
+    staffIds.length
+      ? (await ex.select({ id: staffUsers.id, name: staffUsers.name }).from(staffUsers).where(inArray(staffUsers.id, staffIds))).map(
+          (u) => [String(u.id), u.name],
+        )
+      : [],
   );
   const timeline: TimelineItem[] = [
-    ...conversationMessages.map((m): TimelineItem => ({
-      kind: 'message',
-      id: `m${m.id}`,
-      at: m.createdAt,
-      direction: m.direction,
-      author: m.author,
-      channel: m.channel,
-      text: m.text,
-      location: (m.payload as { location?: unknown }).location ?? null,
-    })),
-    ...events.map((e): TimelineItem => ({
-      kind: 'event',
-      id: `e${e.id}`,
-      at: e.createdAt,
-      type: e.type,
-      actorKind: e.actorKind,
-      actor: e.actorKind === 'staff' ? (names.get(e.actorId ?? '') ?? null) : null,
-      data: e.data,
-    })),
+    ...conversationMessages.map(
+      (m): TimelineItem => ({
+        kind: 'message',
+        id: `m${m.id}`,
+        at: m.createdAt,
+        direction: m.direction,
+        author: m.author,
+        channel: m.channel,
+        text: m.text,
+        location: (m.payload as { location?: unknown }).location ?? null,
+      }),
+    ),
+    ...events.map(
+      (e): TimelineItem => ({
+        kind: 'event',
+        id: `e${e.id}`,
+        at: e.createdAt,
+        type: e.type,
+        actorKind: e.actorKind,
+        actor: e.actorKind === 'staff' ? (names.get(e.actorId ?? '') ?? null) : null,
+        data: e.data,
+      }),
+    ),
   ].sort((a, b) => a.at.getTime() - b.at.getTime() || (a.kind === b.kind ? 0 : a.kind === 'message' ? -1 : 1));
 
   const files = await attachmentsOf(ex, id);
@@ -244,13 +272,24 @@ export async function getCasePage(ex: Executor, staff: StaffPrincipal, id: numbe
     department: row.department.name,
   };
   const pendingContact = pendingContactOf(events);
-  return { ...view, citizen: citizen && { name: citizen.name, phone: citizen.phone, email: citizen.email }, pendingContact, timeline, attachments: files };
+  return {
+    ...view,
+    citizen: citizen && { name: citizen.name, phone: citizen.phone, email: citizen.email },
+    pendingContact,
+    timeline,
+    attachments: files,
+  };
 }
 
 /** An attachment's bytes, only through a case the person may see. */
 export async function getCaseAttachment(ex: Executor, staff: StaffPrincipal, caseId: number, attachmentId: number) {
   const [row] = await ex
-    .select({ contentType: attachments.contentType, filename: attachments.filename, data: attachments.data, departmentId: cases.departmentId })
+    .select({
+      contentType: attachments.contentType,
+      filename: attachments.filename,
+      data: attachments.data,
+      departmentId: cases.departmentId,
+    })
     .from(attachments)
     .innerJoin(cases, eq(cases.id, attachments.caseId))
     .where(and(eq(attachments.id, attachmentId), eq(attachments.caseId, caseId)))

@@ -41,11 +41,23 @@ export interface SurveySettings {
  * the answer on the case (and reopens it when "no se resolvió" comes in time) and returns what to
  * tell the citizen. Returns null when the message is not a survey answer.
  */
-export async function answerPendingSurvey(tx: Tx, conversationId: string, message: { text: string; choice?: string | undefined }, now: Date, settings: SurveySettings): Promise<string | null> {
+export async function answerPendingSurvey(
+  tx: Tx,
+  conversationId: string,
+  message: { text: string; choice?: string | undefined },
+  now: Date,
+  settings: SurveySettings,
+): Promise<string | null> {
   const [survey] = await tx
     .select()
     .from(caseSurveys)
-    .where(and(eq(caseSurveys.conversationId, conversationId), isNull(caseSurveys.answeredAt), gte(caseSurveys.sentAt, new Date(now.getTime() - ANSWER_WINDOW_MS))))
+    .where(
+      and(
+        eq(caseSurveys.conversationId, conversationId),
+        isNull(caseSurveys.answeredAt),
+        gte(caseSurveys.sentAt, new Date(now.getTime() - ANSWER_WINDOW_MS)),
+      ),
+    )
     .orderBy(desc(caseSurveys.id))
     .limit(1);
   if (!survey) return null;
@@ -59,11 +71,36 @@ export async function answerPendingSurvey(tx: Tx, conversationId: string, messag
   if (answer.solved) return t(locale, 'follow_up.survey.thanks');
 
   const days = settings.terms.policy.survey.reopenWithinDays;
-  if (now > survey.reopenUntil || current.status !== 'cerrado') return t(locale, 'follow_up.survey.too_late', { folio: current.folio, dias: days });
+  if (now > survey.reopenUntil || current.status !== 'cerrado')
+    return t(locale, 'follow_up.survey.too_late', { folio: current.folio, dias: days });
   const [category] = await tx.select().from(categories).where(eq(categories.id, current.categoryId)).limit(1);
-  const { dueAt } = dueDateFor(settings.terms, { type: current.type, categoryCode: category?.code ?? '', categoryDueDays: category?.dueDays ?? null, categoryDueUnit: category?.dueUnit ?? null }, now);
+  const { dueAt } = dueDateFor(
+    settings.terms,
+    {
+      type: current.type,
+      categoryCode: category?.code ?? '',
+      categoryDueDays: category?.dueDays ?? null,
+      categoryDueUnit: category?.dueUnit ?? null,
+    },
+    now,
+  );
   await tx.update(cases).set({ status: 'en_seguimiento', closedAt: null, dueAt, updatedAt: now }).where(eq(cases.id, current.id));
-  await recordCaseEvent(tx, current.id, 'case.reopened', { kind: 'citizen' }, { reason: 'survey_unsolved', fromStatus: current.status, dueAt: dueAt.toISOString() }, now);
-  const [department] = await tx.select({ name: departments.name }).from(departments).where(eq(departments.id, current.departmentId)).limit(1);
-  return t(locale, 'follow_up.survey.reopened', { folio: current.folio, dependencia: department?.name ?? '', fecha: formatDueDate(dueAt, settings.terms.calendar.timeZone, locale) });
+  await recordCaseEvent(
+    tx,
+    current.id,
+    'case.reopened',
+    { kind: 'citizen' },
+    { reason: 'survey_unsolved', fromStatus: current.status, dueAt: dueAt.toISOString() },
+    now,
+  );
+  const [department] = await tx
+    .select({ name: departments.name })
+    .from(departments)
+    .where(eq(departments.id, current.departmentId))
+    .limit(1);
+  return t(locale, 'follow_up.survey.reopened', {
+    folio: current.folio,
+    dependencia: department?.name ?? '',
+    fecha: formatDueDate(dueAt, settings.terms.calendar.timeZone, locale),
+  });
 }

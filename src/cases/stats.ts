@@ -43,7 +43,13 @@ export interface CaseStats {
   byChannel: Record<string, number>;
   byStatus: Record<CaseStatus, number>;
   /** Answers to the question asked after the final answer (issue 8), for the cases of the period. */
-  satisfaction: { answered: number; averageRating: number | null; byRating: Record<'1' | '2' | '3' | '4' | '5', number>; unsolved: number; reopened: number };
+  satisfaction: {
+    answered: number;
+    averageRating: number | null;
+    byRating: Record<'1' | '2' | '3' | '4' | '5', number>;
+    unsolved: number;
+    reopened: number;
+  };
 }
 
 /**
@@ -63,7 +69,15 @@ export async function caseStats(ex: Executor, staff: StaffPrincipal, query: Stat
   const where: SQL[] = [gte(cases.createdAt, from), lte(cases.createdAt, to)];
   if (departmentScope !== undefined) where.push(eq(cases.departmentId, departmentScope));
   const rows = await ex
-    .select({ departmentId: cases.departmentId, type: cases.type, channel: cases.channel, status: cases.status, createdAt: cases.createdAt, closedAt: cases.closedAt, dueAt: cases.dueAt })
+    .select({
+      departmentId: cases.departmentId,
+      type: cases.type,
+      channel: cases.channel,
+      status: cases.status,
+      createdAt: cases.createdAt,
+      closedAt: cases.closedAt,
+      dueAt: cases.dueAt,
+    })
     .from(cases)
     .where(and(...where));
   const departmentRows = await ex
@@ -108,7 +122,17 @@ export async function caseStats(ex: Executor, staff: StaffPrincipal, query: Stat
     reopened: Number(reopened[0]?.n ?? 0),
   };
 
-  return { from: from.toISOString(), to: to.toISOString(), scope: departmentScope === undefined ? 'all' : 'department', totals: countsOf(rows, now), byDepartment, byType, byChannel, byStatus, satisfaction };
+  return {
+    from: from.toISOString(),
+    to: to.toISOString(),
+    scope: departmentScope === undefined ? 'all' : 'department',
+    totals: countsOf(rows, now),
+    byDepartment,
+    byType,
+    byChannel,
+    byStatus,
+    satisfaction,
+  };
 }
 
 type StatsRow = { status: CaseStatus; createdAt: Date; closedAt: Date | null; dueAt: Date };

@@ -37,7 +37,14 @@ export const CaseDetailView = CaseSummaryView.extend({
       .extend({ data: z.record(z.string(), z.unknown()) }),
   ),
   attachments: z.array(
-    z.object({ id: z.number(), kind: z.string(), contentType: z.string(), filename: z.string().nullable(), sizeBytes: z.number(), createdAt: z.date() }),
+    z.object({
+      id: z.number(),
+      kind: z.string(),
+      contentType: z.string(),
+      filename: z.string().nullable(),
+      sizeBytes: z.number(),
+      createdAt: z.date(),
+    }),
   ),
 });
 export type CaseDetailView = z.infer<typeof CaseDetailView>;

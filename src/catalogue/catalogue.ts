@@ -12,7 +12,10 @@ import { parseOrThrow } from '../errors.js';
 const Line = z.string().trim().min(1).max(1000);
 
 export const Procedure = z.object({
-  id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/).max(64),
+  id: z
+    .string()
+    .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/)
+    .max(64),
   name: z.string().trim().min(1).max(120),
   summary: Line,
   /** Words citizens use for it; searched together with the name. */
@@ -60,7 +63,9 @@ export function loadCatalogue(path = sourceAsset('seed', 'catalogue.es.json')): 
 
 /** Words that say nothing about which procedure is meant ("¿qué necesito para…?"). */
 const STOPWORDS = new Set(
-  'de del la el los las lo le les al un una unos unas y o u a e en por para con sin que como cuando cual cuales quien me mi mis se su sus es son esta estan hay yo tu te nos ya si no muy mas pero este esto esa ese eso favor hola buenas buenos dias tardes noches gracias necesito quiero saber puedo puede pueden hacer tengo ocupo informacion ayuda ayudan sobre tramite tramites tramitar sacar saco pedir pido solicitar solicito dar dan'.split(' '),
+  'de del la el los las lo le les al un una unos unas y o u a e en por para con sin que como cuando cual cuales quien me mi mis se su sus es son esta estan hay yo tu te nos ya si no muy mas pero este esto esa ese eso favor hola buenas buenos dias tardes noches gracias necesito quiero saber puedo puede pueden hacer tengo ocupo informacion ayuda ayudan sobre tramite tramites tramitar sacar saco pedir pido solicitar solicito dar dan'.split(
+    ' ',
+  ),
 );
 
 /** Normalized content words, with a light plural fold ("arboles" → "arbol", "mascotas" → "mascota"). */
@@ -69,7 +74,13 @@ export function searchTerms(text: string): string[] {
   const terms: string[] = [];
   for (const word of words) {
     if (!word || STOPWORDS.has(word)) continue;
-    terms.push(word.length > 4 && word.endsWith('es') && !/[aeiou]es$/.test(word.slice(-4)) ? word.slice(0, -2) : word.length > 3 && word.endsWith('s') ? word.slice(0, -1) : word);
+    terms.push(
+      word.length > 4 && word.endsWith('es') && !/[aeiou]es$/.test(word.slice(-4))
+        ? word.slice(0, -2)
+        : word.length > 3 && word.endsWith('s')
+          ? word.slice(0, -1)
+          : word,
+    );
   }
   return terms;
 }

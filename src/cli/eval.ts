@@ -19,11 +19,17 @@ export function runEval(path: string, write: (text: string) => void): EvalResult
   if (typed.length === 0 && categorised.length === 0) throw new Error(`${path}: no labelled rows`);
   const result: EvalResult = {};
   if (typed.length > 0) {
-    result.type = evaluate(typed.map((r) => r.type!), typed.map((r) => classify(r.text).type));
+    result.type = evaluate(
+      typed.map((r) => r.type!),
+      typed.map((r) => classify(r.text).type),
+    );
     write(formatEvaluation('tipo', result.type) + '\n\n');
   }
   if (categorised.length > 0) {
-    result.category = evaluate(categorised.map((r) => r.category!), categorised.map((r) => classify(r.text).category));
+    result.category = evaluate(
+      categorised.map((r) => r.category!),
+      categorised.map((r) => classify(r.text).category),
+    );
     write(formatEvaluation('categoría', result.category) + '\n');
   }
   return result;

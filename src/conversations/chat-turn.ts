@@ -36,7 +36,10 @@ export async function takeChatTurn(turn: ChatTurn): Promise<Message[]> {
   const { tx, script, settings, conversation, stored, inbound, at } = turn;
   // The answer to "¿se resolvió tu caso?" is the case's, not the dialog's (issue 8).
   if (conversation.status === 'bot' && settings.terms) {
-    const answer = await answerPendingSurvey(tx, conversation.id, { text: inbound.text, choice: inbound.choice }, at, { terms: settings.terms, locale: settings.locale });
+    const answer = await answerPendingSurvey(tx, conversation.id, { text: inbound.text, choice: inbound.choice }, at, {
+      terms: settings.terms,
+      locale: settings.locale,
+    });
     if (answer !== null) {
       await tx.update(conversations).set({ lastInboundAt: at, updatedAt: at }).where(eq(conversations.id, conversation.id));
       return enqueueReplies(tx, conversation, [{ text: answer }], stored.id, undefined, turn.deliveredInline);
@@ -54,14 +57,24 @@ export async function takeChatTurn(turn: ChatTurn): Promise<Message[]> {
   const result = step(
     script,
     parseDialogState(conversation.dialogState),
-    { text: inbound.text, choice: inbound.choice, location: inbound.location, contact: inbound.contact, photos, otherAttachments: inbound.attachments.length - photos },
+    {
+      text: inbound.text,
+      choice: inbound.choice,
+      location: inbound.location,
+      contact: inbound.contact,
+      photos,
+      otherAttachments: inbound.attachments.length - photos,
+    },
     ctx,
   );
   const greeting = startConversation(script, ctx).replies[0]!.text;
   if (turn.created && !result.replies.some((r) => r.text === greeting)) result.replies.unshift({ text: greeting });
 
   const { replies, caseId, status } = await applyEffects(turn, result, ctx);
-  await tx.update(conversations).set({ dialogState: result.state, status, lastInboundAt: at, updatedAt: at }).where(eq(conversations.id, conversation.id));
+  await tx
+    .update(conversations)
+    .set({ dialogState: result.state, status, lastInboundAt: at, updatedAt: at })
+    .where(eq(conversations.id, conversation.id));
   if (caseId) await tx.update(messages).set({ caseId }).where(eq(messages.id, stored.id));
   return enqueueReplies(tx, conversation, replies, stored.id, caseId, turn.deliveredInline);
 }
@@ -99,7 +112,14 @@ async function applyEffects(turn: ChatTurn, result: StepResult, ctx: StepContext
             script,
             replyCtx,
             effect.folio,
-            found && { folio: found.folio, type: found.type, status: found.status, categoryName: found.category.name, departmentName: found.department.name, dueAt: found.dueAt },
+            found && {
+              folio: found.folio,
+              type: found.type,
+              status: found.status,
+              categoryName: found.category.name,
+              departmentName: found.department.name,
+              dueAt: found.dueAt,
+            },
           ),
         );
         if (found) state.lastFolio = found.folio;
@@ -117,7 +137,13 @@ async function applyEffects(turn: ChatTurn, result: StepResult, ctx: StepContext
         await recordAttention(tx, { ...attention, kind: 'information_answered', detail: effect.procedureId });
         break;
       case 'label_chosen':
-        await recordLabelledExample(tx, { ...effect, conversationId: conversation.id, messageId: inbound.id, channel: conversation.channel, at });
+        await recordLabelledExample(tx, {
+          ...effect,
+          conversationId: conversation.id,
+          messageId: inbound.id,
+          channel: conversation.channel,
+          at,
+        });
         break;
       case 'return_to_bot':
         status = 'bot';

@@ -48,7 +48,8 @@ export interface DocumentOutcome {
  */
 export async function takeDocumentTurn(turn: DocumentTurn): Promise<DocumentOutcome> {
   const { tx, script, settings, conversation, stored, inbound, at } = turn;
-  const say = (key: Parameters<typeof t>[1], params?: Record<string, string | number>) => t(settings.locale, key, { municipio: settings.municipalityName, ...params });
+  const say = (key: Parameters<typeof t>[1], params?: Record<string, string | number>) =>
+    t(settings.locale, key, { municipio: settings.municipalityName, ...params });
   await tx.update(conversations).set({ lastInboundAt: at, updatedAt: at }).where(eq(conversations.id, conversation.id));
 
   if (inbound.noAnswer) {
@@ -59,7 +60,10 @@ export async function takeDocumentTurn(turn: DocumentTurn): Promise<DocumentOutc
 
   // A reply to "¿se resolvió tu caso?" (the quoted question already trimmed) is the survey's answer (issue 8).
   if (settings.terms) {
-    const surveyReply = await answerPendingSurvey(tx, conversation.id, { text: inbound.text }, at, { terms: settings.terms, locale: settings.locale });
+    const surveyReply = await answerPendingSurvey(tx, conversation.id, { text: inbound.text }, at, {
+      terms: settings.terms,
+      locale: settings.locale,
+    });
     if (surveyReply !== null) return { caseId: undefined, outcome: 'answered', outbound: await answer(turn, undefined, [surveyReply]) };
   }
 
@@ -100,18 +104,31 @@ export async function takeDocumentTurn(turn: DocumentTurn): Promise<DocumentOutc
       const actor = { kind: 'citizen', id: String(conversation.citizenId) } as const;
       await tx.update(messages).set({ caseId }).where(eq(messages.id, stored.id));
       await tx.update(attachments).set({ caseId }).where(eq(attachments.messageId, stored.id));
-      await recordCaseEvent(tx, caseId, 'case.message_added', actor, { messageId: stored.id, channel: inbound.channel, attachments: inbound.attachments.length });
+      await recordCaseEvent(tx, caseId, 'case.message_added', actor, {
+        messageId: stored.id,
+        channel: inbound.channel,
+        attachments: inbound.attachments.length,
+      });
       // The answer asked for the place and the name: a reply that brings them completes the case.
       await updateCitizenContact(tx, conversation.citizenId, { name: decision.name, phone: decision.phone });
       if (decision.address) {
         await tx.execute(sql`update cases set address = ${decision.address}, updated_at = ${at} where id = ${caseId} and address is null`);
         await recordCaseEvent(tx, caseId, 'case.address_added', actor, { address: decision.address, messageId: stored.id });
       }
-      lines.push([say('email.message_added', { folio, dependencia: existing!.department.name }), ...(decision.address ? [say('email.address_noted', { direccion: decision.address })] : [])].join(' '));
+      lines.push(
+        [
+          say('email.message_added', { folio, dependencia: existing!.department.name }),
+          ...(decision.address ? [say('email.address_noted', { direccion: decision.address })] : []),
+        ].join(' '),
+      );
       break;
     }
     case 'open_case': {
-      const draft = { ...decision.draft, description: (decision.draft.description || say('email.no_text')).slice(0, MAX_DESCRIPTION), email: inbound.channelUserId };
+      const draft = {
+        ...decision.draft,
+        description: (decision.draft.description || say('email.no_text')).slice(0, MAX_DESCRIPTION),
+        email: inbound.channelUserId,
+      };
       const opened = await openCaseFor(tx, conversation, stored, draft, settings, at);
       caseId = opened.case.id;
       folio = opened.case.folio;
@@ -125,15 +142,23 @@ export async function takeDocumentTurn(turn: DocumentTurn): Promise<DocumentOutc
       );
       const calendar = calendarOf(settings);
       if (!calendar.isOpen(at)) {
-        lines.push(say('email.after_hours', { horario: describeBusinessHours(settings.businessHours, settings.locale), proxima: describeNextOpening(calendar, at, settings.locale) }));
+        lines.push(
+          say('email.after_hours', {
+            horario: describeBusinessHours(settings.businessHours, settings.locale),
+            proxima: describeNextOpening(calendar, at, settings.locale),
+          }),
+        );
       }
-      if (decision.missing.length > 0) lines.push([say('email.missing_intro'), ...decision.missing.map((field) => say(MISSING_KEYS[field]))].join('\n'));
+      if (decision.missing.length > 0)
+        lines.push([say('email.missing_intro'), ...decision.missing.map((field) => say(MISSING_KEYS[field]))].join('\n'));
       break;
     }
   }
   if (inbound.rejectedAttachments.length > 0) {
     const list = inbound.rejectedAttachments.map((file) => file.filename ?? say('email.attachment_unnamed')).join(', ');
-    lines.push(say('email.attachments_rejected', { lista: list, max: `${Math.round((inbound.maxAttachmentBytes / 1_048_576) * 10) / 10} MB` }));
+    lines.push(
+      say('email.attachments_rejected', { lista: list, max: `${Math.round((inbound.maxAttachmentBytes / 1_048_576) * 10) / 10} MB` }),
+    );
   }
   const outcome = decision.kind === 'open_case' ? 'opened' : 'added';
   if (outcome === 'opened') lines.push(say('email.keep_folio', { folio }));
@@ -147,7 +172,11 @@ export async function takeDocumentTurn(turn: DocumentTurn): Promise<DocumentOutc
   return { caseId, outcome, outbound: await answer(turn, caseId, lines) };
 }
 
-const MISSING_KEYS = { address: 'email.missing_address', name: 'email.missing_name', photo: 'email.missing_photo' } as const satisfies Record<MissingField, Parameters<typeof t>[1]>;
+const MISSING_KEYS = {
+  address: 'email.missing_address',
+  name: 'email.missing_name',
+  photo: 'email.missing_photo',
+} as const satisfies Record<MissingField, Parameters<typeof t>[1]>;
 
 /**
  * The case a document's thread belongs to: named by a message we sent (In-Reply-To/References)
@@ -155,18 +184,31 @@ const MISSING_KEYS = { address: 'email.missing_address', name: 'email.missing_na
  * answer goes to that address, so a stranger quoting a folio must not be able to join (and read)
  * the thread.
  */
-export async function findThreadCase(ex: Executor, inbound: DocumentInbound, folioPrefix: string): Promise<{ conversation: Conversation; case: CaseSummary | null } | null> {
+export async function findThreadCase(
+  ex: Executor,
+  inbound: DocumentInbound,
+  folioPrefix: string,
+): Promise<{ conversation: Conversation; case: CaseSummary | null } | null> {
   if (inbound.repliesTo.length > 0) {
     const sent = await ex
       .select({ caseId: messages.caseId, conversation: conversations })
       .from(messages)
       .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-      .where(and(eq(messages.channel, inbound.channel), eq(messages.direction, 'out'), inArray(messages.externalId, inbound.repliesTo.slice(0, 50))))
+      .where(
+        and(
+          eq(messages.channel, inbound.channel),
+          eq(messages.direction, 'out'),
+          inArray(messages.externalId, inbound.repliesTo.slice(0, 50)),
+        ),
+      )
       .orderBy(desc(messages.id))
       .limit(1);
     const hit = sent[0];
     if (hit && hit.conversation.channelUserId === inbound.channelUserId) {
-      return { conversation: hit.conversation, case: hit.caseId ? await findCaseById(ex, hit.caseId) : await latestCase(ex, hit.conversation.id) };
+      return {
+        conversation: hit.conversation,
+        case: hit.caseId ? await findCaseById(ex, hit.caseId) : await latestCase(ex, hit.conversation.id),
+      };
     }
   }
   const folio = extractFolio(inbound.subject, folioPrefix);
@@ -175,14 +217,18 @@ export async function findThreadCase(ex: Executor, inbound: DocumentInbound, fol
     const found = row ? await findCaseById(ex, Number(row.id)) : null;
     if (found?.conversationId) {
       const [conversation] = await ex.select().from(conversations).where(eq(conversations.id, found.conversationId)).limit(1);
-      if (conversation && conversation.channel === inbound.channel && conversation.channelUserId === inbound.channelUserId) return { conversation, case: found };
+      if (conversation && conversation.channel === inbound.channel && conversation.channelUserId === inbound.channelUserId)
+        return { conversation, case: found };
     }
   }
   return null;
 }
 
 async function latestCase(ex: Executor, conversationId: string): Promise<CaseSummary | null> {
-  const [row] = await queryRows<{ id: number }>(ex, sql`select id from cases where conversation_id = ${conversationId} order by id desc limit 1`);
+  const [row] = await queryRows<{ id: number }>(
+    ex,
+    sql`select id from cases where conversation_id = ${conversationId} order by id desc limit 1`,
+  );
   return row ? findCaseById(ex, Number(row.id)) : null;
 }
 
@@ -193,18 +239,25 @@ async function answer(turn: DocumentTurn, caseId: number | undefined, lines: str
     await recordConversationEvent(tx, conversation.id, 'message.not_answered', { messageId: stored.id, reason: 'rate_limited' });
     return [];
   }
-  const say = (key: Parameters<typeof t>[1], params?: Record<string, string | number>) => t(settings.locale, key, { municipio: settings.municipalityName, ...params });
-  const greeting = inbound.senderName && !inbound.senderName.includes('@') ? say('email.greeting_named', { nombre: inbound.senderName }) : say('email.greeting');
+  const say = (key: Parameters<typeof t>[1], params?: Record<string, string | number>) =>
+    t(settings.locale, key, { municipio: settings.municipalityName, ...params });
+  const greeting =
+    inbound.senderName && !inbound.senderName.includes('@')
+      ? say('email.greeting_named', { nombre: inbound.senderName })
+      : say('email.greeting');
   const body = [greeting, ...lines, say('email.closing')].join('\n\n');
   return enqueueReplies(tx, conversation, [{ text: body, author: 'bot' }], stored.id, caseId);
 }
 
 /** Answers per sender are counted in the database, so the limit holds across restarts and instances. */
 async function mayAnswer(ex: Executor, inbound: DocumentInbound): Promise<boolean> {
-  const [row] = await queryRows<{ n: number }>(ex, sql`
+  const [row] = await queryRows<{ n: number }>(
+    ex,
+    sql`
     select count(*)::int as n from messages m join conversations c on c.id = m.conversation_id
     where c.channel = ${inbound.channel} and c.channel_user_id = ${inbound.channelUserId}
-      and m.direction = 'out' and m.author = 'bot' and m.created_at > now() - interval '1 hour'`);
+      and m.direction = 'out' and m.author = 'bot' and m.created_at > now() - interval '1 hour'`,
+  );
   return Number(row?.n ?? 0) < inbound.answersPerHour;
 }
 
@@ -216,10 +269,24 @@ async function markUndeliverable(turn: DocumentTurn): Promise<void> {
   const failed = await tx
     .update(messages)
     .set({ deliveryStatus: 'failed', deliveryStatusAt: at, deliveryError: error })
-    .where(and(eq(messages.channel, inbound.channel), eq(messages.direction, 'out'), inArray(messages.externalId, inbound.undeliverable.slice(0, 50))))
+    .where(
+      and(
+        eq(messages.channel, inbound.channel),
+        eq(messages.direction, 'out'),
+        inArray(messages.externalId, inbound.undeliverable.slice(0, 50)),
+      ),
+    )
     .returning({ id: messages.id, caseId: messages.caseId, conversationId: messages.conversationId });
   for (const message of failed) {
-    await turn.events.emit(tx, 'delivery.failed', { messageId: message.id, conversationId: message.conversationId, caseId: message.caseId, channel: inbound.channel, at, error, bounceMessageId: stored.id });
+    await turn.events.emit(tx, 'delivery.failed', {
+      messageId: message.id,
+      conversationId: message.conversationId,
+      caseId: message.caseId,
+      channel: inbound.channel,
+      at,
+      error,
+      bounceMessageId: stored.id,
+    });
   }
 }
 

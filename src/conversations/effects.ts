@@ -11,20 +11,45 @@ import type { ConversationSettings } from './settings.js';
 
 /** What both kinds of turn apply the same way, inside the receive transaction. */
 
-export async function recordConversationEvent(ex: Executor, conversationId: string, type: string, data: Record<string, unknown>): Promise<void> {
+export async function recordConversationEvent(
+  ex: Executor,
+  conversationId: string,
+  type: string,
+  data: Record<string, unknown>,
+): Promise<void> {
   await ex.insert(conversationEvents).values({ conversationId, type, data });
 }
 
 /** Opens the case a turn decided on, with the citizen's contact, the attention log and the message linked to it. */
-export async function openCaseFor(tx: Tx, conversation: Conversation, inbound: Message, draft: CaseDraft, settings: ConversationSettings, at: Date) {
+export async function openCaseFor(
+  tx: Tx,
+  conversation: Conversation,
+  inbound: Message,
+  draft: CaseDraft,
+  settings: ConversationSettings,
+  at: Date,
+) {
   await updateCitizenContact(tx, conversation.citizenId, { name: draft.name, phone: draft.phone, email: draft.email });
   const opened = await openCase(
     tx,
-    { ...draft, citizenId: conversation.citizenId, channel: conversation.channel, conversationId: conversation.id, actor: { kind: 'citizen', id: String(conversation.citizenId) } },
+    {
+      ...draft,
+      citizenId: conversation.citizenId,
+      channel: conversation.channel,
+      conversationId: conversation.id,
+      actor: { kind: 'citizen', id: String(conversation.citizenId) },
+    },
     settings,
     at,
   );
-  await recordAttention(tx, { conversationId: conversation.id, channel: conversation.channel, at, kind: 'case_opened', detail: opened.case.type, caseId: opened.case.id });
+  await recordAttention(tx, {
+    conversationId: conversation.id,
+    channel: conversation.channel,
+    at,
+    kind: 'case_opened',
+    detail: opened.case.type,
+    caseId: opened.case.id,
+  });
   await tx.update(messages).set({ caseId: opened.case.id }).where(eq(messages.id, inbound.id));
   return opened;
 }
@@ -42,7 +67,13 @@ export async function enqueueReplies(
   deliveredInline?: Date | undefined,
 ): Promise<Message[]> {
   const stored: Message[] = [];
-  for (const message of replies) stored.push(await enqueueOutbound(tx, { conversationId: conversation.id, channel: conversation.channel, message, inReplyTo, caseId }));
-  if (deliveredInline) await markDeliveredInline(tx, stored.map((m) => m.id), deliveredInline);
+  for (const message of replies)
+    stored.push(await enqueueOutbound(tx, { conversationId: conversation.id, channel: conversation.channel, message, inReplyTo, caseId }));
+  if (deliveredInline)
+    await markDeliveredInline(
+      tx,
+      stored.map((m) => m.id),
+      deliveredInline,
+    );
   return stored;
 }

@@ -15,7 +15,15 @@ async function recordEvent(ex: Executor, conversationId: string, type: string, s
 }
 
 /** Moves the conversation between statuses only if it is in one of `from`; otherwise 404 or 409. */
-async function transition(db: Db, id: string, from: Conversation['status'][], to: Conversation['status'], staff: StaffPrincipal, type: string, now: Date) {
+async function transition(
+  db: Db,
+  id: string,
+  from: Conversation['status'][],
+  to: Conversation['status'],
+  staff: StaffPrincipal,
+  type: string,
+  now: Date,
+) {
   return db.transaction(async (tx) => {
     // A conditional update is the lock: of two operators taking the same conversation, one matches.
     const [row] = await tx

@@ -5,7 +5,13 @@ import { citizens, conversationEvents, conversations, messages } from '../db/sch
 /** Conversations a person should look at: escalated ones waiting, and those a person has. */
 export async function listInbox(ex: Executor) {
   const rows = await ex
-    .select({ id: conversations.id, channel: conversations.channel, status: conversations.status, updatedAt: conversations.updatedAt, citizenName: citizens.name })
+    .select({
+      id: conversations.id,
+      channel: conversations.channel,
+      status: conversations.status,
+      updatedAt: conversations.updatedAt,
+      citizenName: citizens.name,
+    })
     .from(conversations)
     .innerJoin(citizens, eq(citizens.id, conversations.citizenId))
     .where(inArray(conversations.status, ['waiting_agent', 'agent']))
@@ -13,7 +19,12 @@ export async function listInbox(ex: Executor) {
     .limit(200);
   return Promise.all(
     rows.map(async (row) => {
-      const [last] = await ex.select({ text: messages.text }).from(messages).where(and(eq(messages.conversationId, row.id), eq(messages.direction, 'in'))).orderBy(desc(messages.id)).limit(1);
+      const [last] = await ex
+        .select({ text: messages.text })
+        .from(messages)
+        .where(and(eq(messages.conversationId, row.id), eq(messages.direction, 'in')))
+        .orderBy(desc(messages.id))
+        .limit(1);
       const [why] = await ex
         .select({ data: conversationEvents.data })
         .from(conversationEvents)

@@ -69,7 +69,11 @@ export function createConversationService(deps: ConversationServiceDeps) {
   const findProcedure = catalogue ? (text: string) => catalogue.find(text)?.procedure : undefined;
 
   async function stepContext(tx: Tx, status: Conversation['status'], at: Date): Promise<StepContext> {
-    const cats = await tx.select({ code: categories.code, name: categories.name }).from(categories).where(eq(categories.active, true)).orderBy(asc(categories.id));
+    const cats = await tx
+      .select({ code: categories.code, name: categories.name })
+      .from(categories)
+      .where(eq(categories.active, true))
+      .orderBy(asc(categories.id));
     return {
       classify: deps.classify,
       categories: cats,
@@ -91,7 +95,10 @@ export function createConversationService(deps: ConversationServiceDeps) {
   }
 
   /** Opens a conversation before the citizen says anything (the web chat does), greeting them. */
-  async function start(input: { channel: string; conversationKey: string; channelUserId: string; tokenHash?: string; id?: string }, options: ReceiveOptions = {}) {
+  async function start(
+    input: { channel: string; conversationKey: string; channelUserId: string; tokenHash?: string; id?: string },
+    options: ReceiveOptions = {},
+  ) {
     const at = now();
     const { conversation, replies } = await db.transaction(async (tx) => {
       const citizen = await findOrCreateCitizen(tx, input.channel, input.channelUserId);
@@ -122,8 +129,13 @@ export function createConversationService(deps: ConversationServiceDeps) {
     const document = 'kind' in input && input.kind === 'document' ? input : undefined;
     const result = await db.transaction(async (tx) => {
       const thread = document ? await findThreadCase(tx, document, settings.folioPrefix) : null;
-      const conversationKey = thread?.conversation.conversationKey ?? (document ? document.threadKey : (input as InboundMessage).conversationKey);
-      const { conversation, created } = await lockConversation(tx, { channel: input.channel, conversationKey, channelUserId: input.channelUserId });
+      const conversationKey =
+        thread?.conversation.conversationKey ?? (document ? document.threadKey : (input as InboundMessage).conversationKey);
+      const { conversation, created } = await lockConversation(tx, {
+        channel: input.channel,
+        conversationKey,
+        channelUserId: input.channelUserId,
+      });
       const stored = await storeInboundOnce(tx, {
         conversationId: conversation.id,
         channel: input.channel,
@@ -176,7 +188,12 @@ export function createConversationService(deps: ConversationServiceDeps) {
       const base = { conversationId: result.conversation.id, inboundMessageId: result.inbound.id, duplicate: true, replies };
       return document ? { ...base, caseId: result.inbound.caseId ?? undefined, outcome: result.inbound.caseId ? 'added' : 'stored' } : base;
     }
-    const base = { conversationId: result.conversation.id, inboundMessageId: result.inbound.id, duplicate: false, replies: result.outbound.map(toReplyView) };
+    const base = {
+      conversationId: result.conversation.id,
+      inboundMessageId: result.inbound.id,
+      duplicate: false,
+      replies: result.outbound.map(toReplyView),
+    };
     return document ? { ...base, caseId: result.caseId, outcome: result.outcome! } : base;
   }
 
@@ -184,8 +201,13 @@ export function createConversationService(deps: ConversationServiceDeps) {
    * Serializes turns of one conversation, its creation included: concurrent deliveries (a retry
    * racing the original) queue on a transaction-scoped advisory lock keyed by the conversation.
    */
-  async function lockConversation(tx: Tx, key: { channel: string; conversationKey: string; channelUserId: string }): Promise<{ conversation: Conversation; created: boolean }> {
-    await tx.execute(sql`select pg_advisory_xact_lock(${CONVERSATION_LOCK_CLASS}, hashtext(${key.channel} || ':' || ${key.conversationKey}))`);
+  async function lockConversation(
+    tx: Tx,
+    key: { channel: string; conversationKey: string; channelUserId: string },
+  ): Promise<{ conversation: Conversation; created: boolean }> {
+    await tx.execute(
+      sql`select pg_advisory_xact_lock(${CONVERSATION_LOCK_CLASS}, hashtext(${key.channel} || ':' || ${key.conversationKey}))`,
+    );
     const find = () =>
       tx
         .select()
@@ -198,7 +220,14 @@ export function createConversationService(deps: ConversationServiceDeps) {
     const citizen = await findOrCreateCitizen(tx, key.channel, key.channelUserId);
     await tx
       .insert(conversations)
-      .values({ channel: key.channel, conversationKey: key.conversationKey, channelUserId: key.channelUserId, citizenId: citizen.id, dialogState: initialState(), locale: settings.locale })
+      .values({
+        channel: key.channel,
+        conversationKey: key.conversationKey,
+        channelUserId: key.channelUserId,
+        citizenId: citizen.id,
+        dialogState: initialState(),
+        locale: settings.locale,
+      })
       .onConflictDoNothing();
     const [conversation] = await find();
     if (!conversation) throw new Error('conversation vanished right after it was created');

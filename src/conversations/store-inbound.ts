@@ -31,7 +31,16 @@ export interface InboundRow {
 export async function storeInboundOnce(ex: Executor, row: InboundRow): Promise<Message | undefined> {
   const [stored] = await ex
     .insert(messages)
-    .values({ conversationId: row.conversationId, direction: 'in', channel: row.channel, externalId: row.externalId, author: 'citizen', text: row.text, payload: row.payload, createdAt: row.receivedAt })
+    .values({
+      conversationId: row.conversationId,
+      direction: 'in',
+      channel: row.channel,
+      externalId: row.externalId,
+      author: 'citizen',
+      text: row.text,
+      payload: row.payload,
+      createdAt: row.receivedAt,
+    })
     .onConflictDoNothing({ target: [messages.channel, messages.externalId], where: sql`direction = 'in'` })
     .returning();
   if (!stored) return undefined;

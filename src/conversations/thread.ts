@@ -23,6 +23,11 @@ export async function loadReplyThread(ex: Executor, messageId: number): Promise<
         .limit(1);
   const caseRow = message.caseId
     ? await ex.select({ folio: cases.folio }).from(cases).where(eq(cases.id, message.caseId)).limit(1)
-    : await ex.select({ folio: cases.folio }).from(cases).where(eq(cases.conversationId, message.conversationId)).orderBy(desc(cases.id)).limit(1);
+    : await ex
+        .select({ folio: cases.folio })
+        .from(cases)
+        .where(eq(cases.conversationId, message.conversationId))
+        .orderBy(desc(cases.id))
+        .limit(1);
   return { answered: answered ? { payload: (answered.payload ?? {}) as Record<string, unknown> } : undefined, folio: caseRow[0]?.folio };
 }

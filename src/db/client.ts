@@ -62,7 +62,11 @@ async function openPglite(dataDir: string | null, target: DatabaseTarget): Promi
     migrate: async () => {
       await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder });
     },
-    ping: (timeoutMs = 2000) => withTimeout(client.query('select 1').then(() => undefined), timeoutMs),
+    ping: (timeoutMs = 2000) =>
+      withTimeout(
+        client.query('select 1').then(() => undefined),
+        timeoutMs,
+      ),
     listen: async (channel, onNotify) => {
       const unlisten = await client.listen(channel, onNotify);
       return async () => {
@@ -96,7 +100,11 @@ async function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgres' }
         await client.end();
       }
     },
-    ping: (timeoutMs = 2000) => withTimeout(db.execute(sql`select 1`).then(() => undefined), timeoutMs),
+    ping: (timeoutMs = 2000) =>
+      withTimeout(
+        db.execute(sql`select 1`).then(() => undefined),
+        timeoutMs,
+      ),
     listen: (channel, onNotify) => listenOnServer(target.url, channel, onNotify),
     close: () => pool.end(),
   };
@@ -127,10 +135,13 @@ async function listenOnServer(url: string, channel: string, onNotify: (payload: 
     client = undefined;
     dropped?.end().catch(() => undefined);
     failures += 1;
-    retry = setTimeout(() => {
-      retry = undefined;
-      connect().catch(() => reconnect());
-    }, backoff(failures, { baseMs: 500, maxMs: 30_000 }));
+    retry = setTimeout(
+      () => {
+        retry = undefined;
+        connect().catch(() => reconnect());
+      },
+      backoff(failures, { baseMs: 500, maxMs: 30_000 }),
+    );
     retry.unref();
   };
   await connect();

@@ -30,7 +30,9 @@ export function lockDataDir(dataDir: string): () => void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number(readFileSync(file, 'utf8').trim());
       if (owner && owner !== process.pid && isAlive(owner)) {
-        throw new DataDirInUse(`${dataDir} is in use by process ${owner}; stop it first or use another DATA_DIR (several instances need DATABASE_URL)`);
+        throw new DataDirInUse(
+          `${dataDir} is in use by process ${owner}; stop it first or use another DATA_DIR (several instances need DATABASE_URL)`,
+        );
       }
       rmSync(file, { force: true });
     }

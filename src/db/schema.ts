@@ -129,10 +129,7 @@ export const conversations = pgTable(
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    uniqueIndex('conversations_channel_key_uq').on(t.channel, t.conversationKey),
-    index('conversations_status_idx').on(t.status),
-  ],
+  (t) => [uniqueIndex('conversations_channel_key_uq').on(t.channel, t.conversationKey), index('conversations_status_idx').on(t.status)],
 );
 export type Conversation = typeof conversations.$inferSelect;
 
@@ -170,7 +167,9 @@ export const cases = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     closedAt: timestamp('closed_at', { withTimezone: true }),
     /** Who holds the case now inside its department (console): a role level, and a person when one is named. */
-    assignedRole: text('assigned_role', { enum: ['responsable', 'encargado', 'experto'] }).notNull().default('responsable'),
+    assignedRole: text('assigned_role', { enum: ['responsable', 'encargado', 'experto'] })
+      .notNull()
+      .default('responsable'),
     assignedUserId: integer('assigned_user_id').references(() => staffUsers.id),
     /** Set when someone recepciona the case; the tray lists cases without it as not yet received. */
     receivedAt: timestamp('received_at', { withTimezone: true }),
@@ -236,12 +235,8 @@ export const messages = pgTable(
   },
   (t) => [
     // Status reports and mail replies name an outbound message by the platform's id.
-    index('messages_outbound_external_idx')
-      .on(t.channel, t.externalId)
-      .where(sql`${t.direction} = 'out'`),
-    uniqueIndex('messages_inbound_external_uq')
-      .on(t.channel, t.externalId)
-      .where(sql`${t.direction} = 'in'`),
+    index('messages_outbound_external_idx').on(t.channel, t.externalId).where(sql`${t.direction} = 'out'`),
+    uniqueIndex('messages_inbound_external_uq').on(t.channel, t.externalId).where(sql`${t.direction} = 'in'`),
     index('messages_conversation_idx').on(t.conversationId, t.id),
     index('messages_in_reply_to_idx').on(t.inReplyTo),
   ],
@@ -329,7 +324,9 @@ export const labelledExamples = pgTable(
     predicted: text('predicted'),
     chosen: text('chosen').notNull(),
     confidence: real('confidence'),
-    review: text('review', { enum: ['pending', 'accepted', 'rejected'] }).notNull().default('pending'),
+    review: text('review', { enum: ['pending', 'accepted', 'rejected'] })
+      .notNull()
+      .default('pending'),
     reviewedBy: integer('reviewed_by').references(() => staffUsers.id),
     reviewedAt: timestamp('reviewed_at', { withTimezone: true }),
     createdAt: createdAt(),
@@ -376,7 +373,9 @@ export const jobs = pgTable(
     key: text('key').notNull().unique(),
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
     runAt: timestamp('run_at', { withTimezone: true }).notNull(),
-    status: text('status', { enum: ['pending', 'done', 'failed'] }).notNull().default('pending'),
+    status: text('status', { enum: ['pending', 'done', 'failed'] })
+      .notNull()
+      .default('pending'),
     attempts: integer('attempts').notNull().default(0),
     /** While set and in the future, an instance is running the job. */
     lockedUntil: timestamp('locked_until', { withTimezone: true }),
@@ -410,9 +409,14 @@ export const staffMails = pgTable(
     subject: text('subject').notNull(),
     text: text('text').notNull(),
     html: text('html'),
-    attachments: jsonb('attachments').$type<Array<{ filename: string; contentType: string; base64: string }>>().notNull().default(sql`'[]'::jsonb`),
+    attachments: jsonb('attachments')
+      .$type<Array<{ filename: string; contentType: string; base64: string }>>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     messageId: text('message_id').notNull(),
-    status: text('status', { enum: ['pending', 'sent', 'failed'] }).notNull().default('pending'),
+    status: text('status', { enum: ['pending', 'sent', 'failed'] })
+      .notNull()
+      .default('pending'),
     attempts: integer('attempts').notNull().default(0),
     sentAt: timestamp('sent_at', { withTimezone: true }),
     lastError: text('last_error'),
@@ -492,8 +496,12 @@ export const callbacks = pgTable(
       .notNull()
       .references(() => cases.id),
     phone: text('phone'),
-    status: text('status', { enum: ['open', 'done', 'closed'] }).notNull().default('open'),
-    nextAction: text('next_action', { enum: ['call', 'leave_voicemail', 'send_message', 'voicemail_report', 'communications_office', 'none'] })
+    status: text('status', { enum: ['open', 'done', 'closed'] })
+      .notNull()
+      .default('open'),
+    nextAction: text('next_action', {
+      enum: ['call', 'leave_voicemail', 'send_message', 'voicemail_report', 'communications_office', 'none'],
+    })
       .notNull()
       .default('call'),
     nextActionAt: timestamp('next_action_at', { withTimezone: true }),

@@ -66,7 +66,8 @@ export function readDocument(script: DialogScript, input: DocumentInput, ctx: Do
   const classification = ctx.classify(whole);
   if (input.firstInConversation && script.catalogue && ctx.findProcedure && asksForInformation(whole, classification)) {
     const procedure = ctx.findProcedure(whole);
-    if (procedure) return { kind: 'answer_from_catalogue', procedure, sheet: procedureSheet(script, procedure, ctx.vars), name: input.senderName };
+    if (procedure)
+      return { kind: 'answer_from_catalogue', procedure, sheet: procedureSheet(script, procedure, ctx.vars), name: input.senderName };
   }
   if (!input.firstInConversation && isOnlyThanks(script, input.text)) return { kind: 'thanks' };
 

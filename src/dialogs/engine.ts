@@ -113,7 +113,11 @@ function handOverTurn(turn: Turn, text: string): StepResult {
 const wordCount = (text: string) => text.split(/\s+/).filter(Boolean).length;
 
 function isFresh(state: DialogState): boolean {
-  return state.phase === 'idle' || state.phase === 'answered' || (state.phase === 'collecting' && state.awaiting === 'description' && !state.slots.description);
+  return (
+    state.phase === 'idle' ||
+    state.phase === 'answered' ||
+    (state.phase === 'collecting' && state.awaiting === 'description' && !state.slots.description)
+  );
 }
 
 /** Intents that work from any step. Returns true when the turn is fully handled. */
@@ -243,7 +247,14 @@ function takeField(turn: Turn, field: FieldId, text: string, input: DialogInput)
     case 'type': {
       const id = parseChoice(text, typeOptions(turn), input.choice, turn.pack);
       if (id) {
-        turn.effects.push({ kind: 'label_chosen', field: 'type', text: slots.description ?? '', predicted: slots.type, chosen: id, confidence: slots.typeConfidence });
+        turn.effects.push({
+          kind: 'label_chosen',
+          field: 'type',
+          text: slots.description ?? '',
+          predicted: slots.type,
+          chosen: id,
+          confidence: slots.typeConfidence,
+        });
         slots.type = id as CaseType;
         slots.typeChosen = true;
         accepted = true;
@@ -253,7 +264,14 @@ function takeField(turn: Turn, field: FieldId, text: string, input: DialogInput)
     case 'category': {
       const id = parseChoice(text, categoryOptions(turn), input.choice, turn.pack);
       if (id) {
-        turn.effects.push({ kind: 'label_chosen', field: 'category', text: slots.description ?? '', predicted: slots.category, chosen: id, confidence: slots.categoryConfidence });
+        turn.effects.push({
+          kind: 'label_chosen',
+          field: 'category',
+          text: slots.description ?? '',
+          predicted: slots.category,
+          chosen: id,
+          confidence: slots.categoryConfidence,
+        });
         slots.category = id;
         slots.categoryChosen = true;
         accepted = true;

@@ -90,7 +90,8 @@ const ScriptV1 = z.object({
 /** Scripts are versioned documents; older versions are migrated forward here as the format evolves. */
 export const DialogScript = z.discriminatedUnion('version', [ScriptV1]).superRefine((script, ctx) => {
   const ids = script.fields.map((f) => f.id);
-  if (ids[0] !== 'description') ctx.addIssue({ code: 'custom', path: ['fields', 0, 'id'], message: 'the first field must be "description"' });
+  if (ids[0] !== 'description')
+    ctx.addIssue({ code: 'custom', path: ['fields', 0, 'id'], message: 'the first field must be "description"' });
   const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
   if (duplicate) ctx.addIssue({ code: 'custom', path: ['fields'], message: `field "${duplicate}" appears twice` });
 });

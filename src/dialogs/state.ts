@@ -47,7 +47,15 @@ export const DialogState = z.object({
 export type DialogState = z.infer<typeof DialogState>;
 
 export function initialState(): DialogState {
-  return { version: 1, phase: 'collecting', awaiting: 'description', returnToConfirm: false, slots: { photos: 0 }, retries: 0, handoffNoticeSent: false };
+  return {
+    version: 1,
+    phase: 'collecting',
+    awaiting: 'description',
+    returnToConfirm: false,
+    slots: { photos: 0 },
+    retries: 0,
+    handoffNoticeSent: false,
+  };
 }
 
 /** State read back from the database goes through the schema: a hand-edited or older row fails loudly. */

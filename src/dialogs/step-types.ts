@@ -13,7 +13,12 @@ export interface StepContext {
   conversationStatus: 'bot' | 'waiting_agent' | 'agent' | 'closed';
   folioPrefix: string;
   /** Values for placeholders every message may use: {municipio}, {horario}, {ejemplo}. */
-  vars: { municipio: string; horario: string; ejemplo: string; /** When a person will next see the message: "el lunes 30 de noviembre a partir de las 8:00". */ proxima_atencion: string };
+  vars: {
+    municipio: string;
+    horario: string;
+    ejemplo: string /** When a person will next see the message: "el lunes 30 de noviembre a partir de las 8:00". */;
+    proxima_atencion: string;
+  };
   /** The catalogue procedure that answers a question, if one does (src/catalogue); absent, no answers are given. */
   findProcedure?(text: string): Procedure | undefined;
 }
@@ -49,7 +54,14 @@ export type DialogEffect =
   /** A question was answered on the spot from the catalogue (for the attention log). */
   | { kind: 'catalogue_answered'; procedureId: string }
   /** The citizen picked the type or topic from buttons: a labelled example for the classifier. */
-  | { kind: 'label_chosen'; field: 'type' | 'category'; text: string; predicted: string | undefined; chosen: string; confidence: number | undefined };
+  | {
+      kind: 'label_chosen';
+      field: 'type' | 'category';
+      text: string;
+      predicted: string | undefined;
+      chosen: string;
+      confidence: number | undefined;
+    };
 
 /** A bot line; `prompt` says what it asks so each channel can render buttons. */
 export interface Reply {

@@ -60,7 +60,15 @@ export function promptFor(turn: Turn, field: ScriptField): Prompt {
 
 export function yesNoPrompt(turn: Turn): Prompt {
   const { yes, no } = turn.script.buttons;
-  return { field: 'confirm', kind: 'yes_no', options: [{ id: 'yes', label: yes }, { id: 'no', label: no }], optional: false };
+  return {
+    field: 'confirm',
+    kind: 'yes_no',
+    options: [
+      { id: 'yes', label: yes },
+      { id: 'no', label: no },
+    ],
+    optional: false,
+  };
 }
 
 /** Reports first: they are what most citizens come for. */
@@ -122,10 +130,7 @@ function summaryValue(turn: Turn, id: FieldId, s: Slots): string | undefined {
 export function toDraft(turn: Turn): CaseDraft {
   const s = turn.state.slots;
   if (!s.description || !s.type || !s.category) throw new Error('confirmed a case without description, type or category');
-  const confidence = Math.min(
-    s.typeChosen ? 1 : (s.typeConfidence ?? 0),
-    s.categoryChosen ? 1 : (s.categoryConfidence ?? 0),
-  );
+  const confidence = Math.min(s.typeChosen ? 1 : (s.typeConfidence ?? 0), s.categoryChosen ? 1 : (s.categoryConfidence ?? 0));
   return {
     type: s.type,
     category: s.category,

@@ -68,26 +68,29 @@ export const en: Record<MessageKey, string> = {
   'start.email_send_only': 'Email: sending only, through {smtp} as {from} (no IMAP_URL, so no mailbox is read)',
   'email.greeting': 'Hello,',
   'email.greeting_named': 'Hello {nombre},',
-  'email.case_opened': 'We received your email and registered your {tipo} under folio {folio}.\nDepartment in charge: {dependencia}. We will answer by {fechaLimite} at the latest.',
+  'email.case_opened':
+    'We received your email and registered your {tipo} under folio {folio}.\nDepartment in charge: {dependencia}. We will answer by {fechaLimite} at the latest.',
   'email.after_hours': 'You wrote outside office hours ({horario}); a person will review your case {proxima}.',
   'email.missing_intro': 'To help you better, please reply to this email with:',
   'email.missing_address': '- the exact address or place (street, number and neighbourhood, or a nearby landmark);',
   'email.missing_name': '- your full name;',
   'email.missing_photo': '- if you can, a photo of the problem (attached to the email).',
   'email.message_added': 'We added your message to folio {folio}; the department in charge ({dependencia}) will take it into account.',
-  'email.attachments_rejected': 'We could not keep these attachments: {lista}. We accept images (JPG, PNG, GIF, WebP, HEIC) and PDF files up to {max} each.',
+  'email.attachments_rejected':
+    'We could not keep these attachments: {lista}. We accept images (JPG, PNG, GIF, WebP, HEIC) and PDF files up to {max} each.',
   'email.address_noted': 'We noted the place: {direccion}.',
   'email.no_text': '(email without text)',
   'email.attachment_unnamed': 'unnamed file',
   'email.keep_folio': 'For your replies to be added to this case, reply to this email or keep "[{folio}]" in the subject.',
   'email.catalogue_intro': 'About your question, this is the information on the procedure:',
-  'email.catalogue_follow_up': 'If this does not answer your question, reply to this email saying what you need and we will register your request with a folio number so the responsible department follows it up.',
+  'email.catalogue_follow_up':
+    'If this does not answer your question, reply to this email saying what you need and we will register your request with a folio number so the responsible department follows it up.',
   'email.closing': 'Kind regards,\n{municipio}\nCitizen services',
   'email.subject_default': 'Your request',
   // Staff console (issue 7)
   'error.case_not_received': 'The case must be received before it is worked.',
   'error.case_closed': 'The case is already closed.',
-  'error.invalid_derivation': 'That derivation is not possible from the case\'s current level.',
+  'error.invalid_derivation': "That derivation is not possible from the case's current level.",
   'error.conversation_taken': 'Someone else already took this conversation, or it is no longer waiting.',
   'error.csrf': 'Missing or invalid anti-CSRF token; reload the page.',
   'error.no_citizen_channel': 'The case has no channel to answer the citizen on.',
@@ -235,7 +238,8 @@ export const en: Record<MessageKey, string> = {
   'console.conv.open': 'Open',
   'console.conv.reason': 'Reason',
   'console.new.title': 'Open a case for a citizen',
-  'console.new.help': 'For someone who phoned, came in person, was met on a field visit or wrote on social networks. They are followed up on the contact they gave.',
+  'console.new.help':
+    'For someone who phoned, came in person, was met on a field visit or wrote on social networks. They are followed up on the contact they gave.',
   'console.new.description': 'Description',
   'console.new.address': 'Address',
   'console.new.name': 'Name',
@@ -270,7 +274,8 @@ export const en: Record<MessageKey, string> = {
   'console.nav.attention': 'Attention',
   'console.nav.examples': 'Examples',
   'console.examples.title': 'Examples labelled by citizens',
-  'console.examples.help': 'When the classifier was unsure, the citizen picked the type or topic from buttons. Accept the right examples to add them to the training corpus (download the CSV and run npm run train).',
+  'console.examples.help':
+    'When the classifier was unsure, the citizen picked the type or topic from buttons. Accept the right examples to add them to the training corpus (download the CSV and run npm run train).',
   'console.examples.show': 'Show',
   'console.examples.review.pending': 'To review',
   'console.examples.review.accepted': 'Accepted',
@@ -315,7 +320,8 @@ export const en: Record<MessageKey, string> = {
   // Statistics for coordinators.
   'console.nav.stats': 'Statistics',
   'console.stats.title': 'Statistics',
-  'console.stats.help': 'Cases opened in the period, by department, type, channel and status. Cases declared not admissible are counted apart from closed ones.',
+  'console.stats.help':
+    'Cases opened in the period, by department, type, channel and status. Cases declared not admissible are counted apart from closed ones.',
   'console.stats.summary': 'Summary of the period',
   'console.stats.by_department': 'Cases by department',
   'console.stats.by_type': 'By type',
@@ -348,7 +354,7 @@ export const en: Record<MessageKey, string> = {
   'follow_up.sheet.no_location': '(no location)',
   'follow_up.sheet.attachments': 'Attachments',
   'follow_up.sheet.none': 'None',
-  'follow_up.sheet.request': 'The citizen\'s request',
+  'follow_up.sheet.request': "The citizen's request",
   'follow_up.sheet.ack_box': 'Acknowledgement of receipt',
   'follow_up.sheet.ack_name': 'Name',
   'follow_up.sheet.ack_signature': 'Signature',
@@ -357,9 +363,11 @@ export const en: Record<MessageKey, string> = {
   'follow_up.sheet.ack_note': 'The confirmation link works until {date}.',
   'follow_up.sheet.console': 'In the console: {url}',
   'follow_up.reminder.subject': 'Reminder: confirm receipt of case {folio}',
-  'follow_up.reminder.body': 'The routing sheet of case {folio}, sent on {date}, has not been acknowledged. Please confirm receipt; otherwise the coordination will be told.',
+  'follow_up.reminder.body':
+    'The routing sheet of case {folio}, sent on {date}, has not been acknowledged. Please confirm receipt; otherwise the coordination will be told.',
   'follow_up.ack_escalation.subject': 'Not acknowledged: case {folio} at {department}',
-  'follow_up.ack_escalation.body': '{department} has not acknowledged case {folio}: the routing sheet went to {to} on {date} and was reminded once.',
+  'follow_up.ack_escalation.body':
+    '{department} has not acknowledged case {folio}: the routing sheet went to {to} on {date} and was reminded once.',
   'follow_up.ack.page_title': 'Acknowledgement of receipt',
   'follow_up.ack.intro': 'Confirm that {department} received this case. Type the name of who receives it.',
   'follow_up.ack.name_label': 'Name of who receives it',
@@ -367,13 +375,16 @@ export const en: Record<MessageKey, string> = {
   'follow_up.ack.done': 'Receipt confirmed by {by} on {date}. Thank you.',
   'follow_up.ack.already': 'This case was already acknowledged by {by} on {date}.',
   'follow_up.ack.forged': 'This link is not valid. Use the full link from the routing sheet email.',
-  'follow_up.ack.expired': 'This link has expired. Ask the citizen attention office to resend the routing sheet, or confirm receipt in the console.',
+  'follow_up.ack.expired':
+    'This link has expired. Ask the citizen attention office to resend the routing sheet, or confirm receipt in the console.',
   'follow_up.ack.name_required': 'Type your name to confirm.',
   'follow_up.ack.superseded': 'This case is no longer with {department}; no confirmation is needed.',
   'follow_up.deadline.subject': 'Case {folio}: {percent}% of the term, due {date}',
   'follow_up.deadline.subject_overdue': 'Case {folio} OVERDUE since {date}',
-  'follow_up.deadline.body': 'Case {folio} ({category}, {department}) has used {percent}% of its term: the final answer to the citizen is due on {date} ({days} business days left).',
-  'follow_up.deadline.body_overdue': 'Case {folio} ({category}, {department}) was due on {date} without a final answer and has been escalated to the coordination.',
+  'follow_up.deadline.body':
+    'Case {folio} ({category}, {department}) has used {percent}% of its term: the final answer to the citizen is due on {date} ({days} business days left).',
+  'follow_up.deadline.body_overdue':
+    'Case {folio} ({category}, {department}) was due on {date} without a final answer and has been escalated to the coordination.',
   'follow_up.digest.subject': '{name}: {open} open cases, {overdue} overdue — {department}',
   'follow_up.digest.subject_all': '{name}: {open} open cases, {overdue} overdue — all departments',
   'follow_up.digest.title': '{name} digest of open cases',
@@ -389,10 +400,14 @@ export const en: Record<MessageKey, string> = {
   'follow_up.digest.overdue_days': 'overdue {days} d',
   'follow_up.digest.days_left': '{days} d',
   'follow_up.notice.received': 'Your case {folio} has been received by {dependencia}. The final answer will come by {fecha} at the latest.',
-  'follow_up.notice.derived': 'Your case {folio} was sent to {dependencia}, the office that can handle it. The final answer will come by {fecha} at the latest.',
-  'follow_up.notice.forwarded': 'Your case {folio} belongs to another authority: we forwarded it to {organismo}, who will answer you. You can keep checking your case here.',
-  'follow_up.notice.in_progress': 'Your case {folio} is being worked on. We will tell you when it has an answer (by {fecha} at the latest).',
-  'follow_up.notice.escalated': 'Your case {folio} is being handled with priority by the coordination. We will tell you as soon as it has an answer.',
+  'follow_up.notice.derived':
+    'Your case {folio} was sent to {dependencia}, the office that can handle it. The final answer will come by {fecha} at the latest.',
+  'follow_up.notice.forwarded':
+    'Your case {folio} belongs to another authority: we forwarded it to {organismo}, who will answer you. You can keep checking your case here.',
+  'follow_up.notice.in_progress':
+    'Your case {folio} is being worked on. We will tell you when it has an answer (by {fecha} at the latest).',
+  'follow_up.notice.escalated':
+    'Your case {folio} is being handled with priority by the coordination. We will tell you as soon as it has an answer.',
   'follow_up.survey.question': 'Was your case {folio} solved? Rate the service from 1 to 5, or tell us it was not solved.',
   'follow_up.survey.rating_5': '5 Excellent',
   'follow_up.survey.rating_4': '4 Good',
@@ -401,10 +416,13 @@ export const en: Record<MessageKey, string> = {
   'follow_up.survey.rating_1': '1 Very poor',
   'follow_up.survey.unsolved': 'It was not solved',
   'follow_up.survey.thanks': 'Thank you for your rating! It helps us improve.',
-  'follow_up.survey.reopened': 'We are sorry it was not solved. We reopened your case {folio} and {dependencia} will review it again; the answer will come by {fecha} at the latest.',
-  'follow_up.survey.too_late': 'Thank you for telling us. More than {dias} days have passed since the answer, so case {folio} cannot be reopened; write to us what is still pending and we will open a new case.',
+  'follow_up.survey.reopened':
+    'We are sorry it was not solved. We reopened your case {folio} and {dependencia} will review it again; the answer will come by {fecha} at the latest.',
+  'follow_up.survey.too_late':
+    'Thank you for telling us. More than {dias} days have passed since the answer, so case {folio} cannot be reopened; write to us what is still pending and we will open a new case.',
   'follow_up.reopened.subject': 'Case {folio} reopened: the citizen says it was not solved',
-  'follow_up.reopened.body': 'The citizen answered that case {folio} was not solved, within the reopening period. The case is back with {dependencia}, now due on {fecha}.',
+  'follow_up.reopened.body':
+    'The citizen answered that case {folio} was not solved, within the reopening period. The case is back with {dependencia}, now due on {fecha}.',
   'error.extension_not_allowed': 'The follow-up policy allows no extension.',
   'error.extension_used': 'This case already had its one extension.',
   'error.extension_too_late': 'An extension must be granted before the term ends.',
@@ -466,7 +484,8 @@ export const en: Record<MessageKey, string> = {
   'console.action.extend': 'Extension (once)',
   'console.action.extend_help': 'The citizen is told the reason and the new date: {date}.',
   'error.callback_closed': 'This call-back is already closed.',
-  'callback.ask_to_call': 'Hello, this is {municipio}. We tried to call you several times about your case {folio} without reaching you. Please call us or reply here.',
+  'callback.ask_to_call':
+    'Hello, this is {municipio}. We tried to call you several times about your case {folio} without reaching you. Please call us or reply here.',
   'console.nav.callbacks': 'Calls',
   'console.callback.title': 'Pending call-backs',
   'console.callback.empty': 'No pending call-backs.',

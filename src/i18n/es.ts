@@ -61,26 +61,30 @@ export const es = {
   'whatsapp.answer_with': 'Responde: {options}',
   'whatsapp.share_location': 'Puedes enviar tu ubicación (📎 › Ubicación) o escribir la dirección.',
   'whatsapp.skip_hint': 'Escribe «{skip}» para continuar sin ella.',
-  'whatsapp.scan_qr': 'WhatsApp Web: escanea este código con el teléfono de la oficina (WhatsApp › Dispositivos vinculados › Vincular un dispositivo):',
+  'whatsapp.scan_qr':
+    'WhatsApp Web: escanea este código con el teléfono de la oficina (WhatsApp › Dispositivos vinculados › Vincular un dispositivo):',
   // --- Email channel: the one-turn answer to a citizen's email, and the mail around it ---
   'start.email_inbox': 'Correo: se lee la carpeta {folder} de {imap} y se responde por {smtp} como {from}',
   'start.email_send_only': 'Correo: solo envío, por {smtp} como {from} (sin IMAP_URL no se lee ningún buzón)',
   'email.greeting': 'Buen día:',
   'email.greeting_named': 'Buen día, {nombre}:',
-  'email.case_opened': 'Recibimos su correo y registramos su {tipo} con el folio {folio}.\nÁrea responsable: {dependencia}. Le responderemos a más tardar el {fechaLimite}.',
+  'email.case_opened':
+    'Recibimos su correo y registramos su {tipo} con el folio {folio}.\nÁrea responsable: {dependencia}. Le responderemos a más tardar el {fechaLimite}.',
   'email.after_hours': 'Nos escribió fuera del horario de atención ({horario}); una persona revisará su caso {proxima}.',
   'email.missing_intro': 'Para atenderle mejor, responda a este correo indicando:',
   'email.missing_address': '- la dirección o el lugar exacto (calle, número y colonia, o una referencia cercana);',
   'email.missing_name': '- su nombre completo;',
   'email.missing_photo': '- si le es posible, una foto del problema (adjunta al correo).',
   'email.message_added': 'Agregamos su mensaje al folio {folio}; el área responsable ({dependencia}) lo tendrá en cuenta.',
-  'email.attachments_rejected': 'No pudimos guardar estos archivos adjuntos: {lista}. Aceptamos imágenes (JPG, PNG, GIF, WebP, HEIC) y PDF de hasta {max} cada uno.',
+  'email.attachments_rejected':
+    'No pudimos guardar estos archivos adjuntos: {lista}. Aceptamos imágenes (JPG, PNG, GIF, WebP, HEIC) y PDF de hasta {max} cada uno.',
   'email.address_noted': 'Anotamos el lugar: {direccion}.',
   'email.no_text': '(correo sin texto)',
   'email.attachment_unnamed': 'archivo sin nombre',
   'email.keep_folio': 'Para que sus respuestas se agreguen a este caso, responda a este correo o conserve «[{folio}]» en el asunto.',
   'email.catalogue_intro': 'Sobre su consulta, esta es la información del trámite:',
-  'email.catalogue_follow_up': 'Si esta información no resuelve su consulta, responda a este correo contándonos qué necesita y registraremos su solicitud con un folio para que el área responsable le dé seguimiento.',
+  'email.catalogue_follow_up':
+    'Si esta información no resuelve su consulta, responda a este correo contándonos qué necesita y registraremos su solicitud con un folio para que el área responsable le dé seguimiento.',
   'email.closing': 'Atentamente,\n{municipio}\nAtención ciudadana',
   'email.subject_default': 'Su solicitud',
   // Staff console (issue 7): errors, messages to the citizen, and every console string.
@@ -234,7 +238,8 @@ export const es = {
   'console.conv.open': 'Abrir',
   'console.conv.reason': 'Motivo',
   'console.new.title': 'Abrir un caso por un ciudadano',
-  'console.new.help': 'Para quien llamó, vino en persona, fue atendido en campo o escribió en redes sociales. Se le dará seguimiento por el contacto que dejó.',
+  'console.new.help':
+    'Para quien llamó, vino en persona, fue atendido en campo o escribió en redes sociales. Se le dará seguimiento por el contacto que dejó.',
   'console.new.description': 'Descripción',
   'console.new.address': 'Dirección',
   'console.new.name': 'Nombre',
@@ -269,7 +274,8 @@ export const es = {
   'console.nav.attention': 'Atención',
   'console.nav.examples': 'Ejemplos',
   'console.examples.title': 'Ejemplos etiquetados por la ciudadanía',
-  'console.examples.help': 'Cuando el clasificador dudó, la persona eligió el tipo o el tema con botones. Acepte los ejemplos correctos para añadirlos al corpus de entrenamiento (descargue el CSV y ejecute npm run train).',
+  'console.examples.help':
+    'Cuando el clasificador dudó, la persona eligió el tipo o el tema con botones. Acepte los ejemplos correctos para añadirlos al corpus de entrenamiento (descargue el CSV y ejecute npm run train).',
   'console.examples.show': 'Mostrar',
   'console.examples.review.pending': 'Por revisar',
   'console.examples.review.accepted': 'Aceptado',
@@ -314,7 +320,8 @@ export const es = {
   // Statistics for coordinators.
   'console.nav.stats': 'Estadísticas',
   'console.stats.title': 'Estadísticas',
-  'console.stats.help': 'Casos abiertos en el periodo, por dependencia, tipo, canal y estado. Los casos declarados no procedentes se cuentan aparte de los cerrados.',
+  'console.stats.help':
+    'Casos abiertos en el periodo, por dependencia, tipo, canal y estado. Los casos declarados no procedentes se cuentan aparte de los cerrados.',
   'console.stats.summary': 'Resumen del periodo',
   'console.stats.by_department': 'Casos por dependencia',
   'console.stats.by_type': 'Por tipo',
@@ -356,9 +363,11 @@ export const es = {
   'follow_up.sheet.ack_note': 'El enlace para confirmar vale hasta el {date}.',
   'follow_up.sheet.console': 'En la consola: {url}',
   'follow_up.reminder.subject': 'Recordatorio: confirme la recepción del folio {folio}',
-  'follow_up.reminder.body': 'La hoja de trámite del folio {folio}, enviada el {date}, sigue sin acuse de recibido. Confirme su recepción; si no se confirma, se avisará a la Coordinación.',
+  'follow_up.reminder.body':
+    'La hoja de trámite del folio {folio}, enviada el {date}, sigue sin acuse de recibido. Confirme su recepción; si no se confirma, se avisará a la Coordinación.',
   'follow_up.ack_escalation.subject': 'Sin acuse: folio {folio} en {department}',
-  'follow_up.ack_escalation.body': '{department} no ha confirmado la recepción del folio {folio}: la hoja de trámite se envió el {date} a {to} y se recordó una vez.',
+  'follow_up.ack_escalation.body':
+    '{department} no ha confirmado la recepción del folio {folio}: la hoja de trámite se envió el {date} a {to} y se recordó una vez.',
   'follow_up.ack.page_title': 'Acuse de recibido',
   'follow_up.ack.intro': 'Confirme que {department} recibió este caso. Escriba el nombre de quien lo recibe.',
   'follow_up.ack.name_label': 'Nombre de quien recibe',
@@ -366,13 +375,16 @@ export const es = {
   'follow_up.ack.done': 'Recepción confirmada por {by} el {date}. Gracias.',
   'follow_up.ack.already': 'Este caso ya tiene acuse: lo confirmó {by} el {date}.',
   'follow_up.ack.forged': 'Este enlace no es válido. Use el enlace completo del correo de la hoja de trámite.',
-  'follow_up.ack.expired': 'Este enlace venció. Pida a la Coordinación de Atención Ciudadana que reenvíe la hoja de trámite, o confirme la recepción desde la consola.',
+  'follow_up.ack.expired':
+    'Este enlace venció. Pida a la Coordinación de Atención Ciudadana que reenvíe la hoja de trámite, o confirme la recepción desde la consola.',
   'follow_up.ack.name_required': 'Escriba su nombre para confirmar.',
   'follow_up.ack.superseded': 'Este caso ya no está en {department}; no hace falta confirmar.',
   'follow_up.deadline.subject': 'Folio {folio}: {percent}% del plazo, vence el {date}',
   'follow_up.deadline.subject_overdue': 'Folio {folio} VENCIDO el {date}',
-  'follow_up.deadline.body': 'El folio {folio} ({category}, {department}) ya consumió el {percent}% de su plazo: la respuesta final al ciudadano vence el {date} (quedan {days} días hábiles).',
-  'follow_up.deadline.body_overdue': 'El folio {folio} ({category}, {department}) venció el {date} sin respuesta final y quedó escalado a la Coordinación.',
+  'follow_up.deadline.body':
+    'El folio {folio} ({category}, {department}) ya consumió el {percent}% de su plazo: la respuesta final al ciudadano vence el {date} (quedan {days} días hábiles).',
+  'follow_up.deadline.body_overdue':
+    'El folio {folio} ({category}, {department}) venció el {date} sin respuesta final y quedó escalado a la Coordinación.',
   'follow_up.digest.subject': '{name}: {open} casos abiertos, {overdue} vencidos — {department}',
   'follow_up.digest.subject_all': '{name}: {open} casos abiertos, {overdue} vencidos — todas las dependencias',
   'follow_up.digest.title': 'Resumen {name} de casos abiertos',
@@ -388,10 +400,13 @@ export const es = {
   'follow_up.digest.overdue_days': 'vencido hace {days} d',
   'follow_up.digest.days_left': '{days} d',
   'follow_up.notice.received': 'Tu caso {folio} ya fue recibido por {dependencia}. La respuesta final llegará a más tardar el {fecha}.',
-  'follow_up.notice.derived': 'Tu caso {folio} se turnó a {dependencia}, el área que puede atenderlo. La respuesta final llegará a más tardar el {fecha}.',
-  'follow_up.notice.forwarded': 'Tu caso {folio} corresponde a otra autoridad: lo remitimos a {organismo}, que te dará la respuesta. Puedes seguir consultando tu folio aquí.',
+  'follow_up.notice.derived':
+    'Tu caso {folio} se turnó a {dependencia}, el área que puede atenderlo. La respuesta final llegará a más tardar el {fecha}.',
+  'follow_up.notice.forwarded':
+    'Tu caso {folio} corresponde a otra autoridad: lo remitimos a {organismo}, que te dará la respuesta. Puedes seguir consultando tu folio aquí.',
   'follow_up.notice.in_progress': 'Tu caso {folio} está en seguimiento. Te avisaremos cuando tenga respuesta (a más tardar el {fecha}).',
-  'follow_up.notice.escalated': 'Tu caso {folio} se está atendiendo con prioridad por la Coordinación. Te avisaremos en cuanto tenga respuesta.',
+  'follow_up.notice.escalated':
+    'Tu caso {folio} se está atendiendo con prioridad por la Coordinación. Te avisaremos en cuanto tenga respuesta.',
   'follow_up.survey.question': '¿Se resolvió tu caso {folio}? Califica la atención del 1 al 5, o dinos si no se resolvió.',
   'follow_up.survey.rating_5': '5 Excelente',
   'follow_up.survey.rating_4': '4 Buena',
@@ -400,10 +415,13 @@ export const es = {
   'follow_up.survey.rating_1': '1 Muy mala',
   'follow_up.survey.unsolved': 'No se resolvió',
   'follow_up.survey.thanks': '¡Gracias por tu calificación! Nos ayuda a mejorar.',
-  'follow_up.survey.reopened': 'Lamentamos que no se haya resuelto. Reabrimos tu caso {folio} y {dependencia} lo revisará de nuevo; la respuesta llegará a más tardar el {fecha}.',
-  'follow_up.survey.too_late': 'Gracias por avisarnos. Pasaron más de {dias} días desde la respuesta, así que no podemos reabrir el folio {folio}; escríbenos lo que sigue pendiente y abriremos un caso nuevo.',
+  'follow_up.survey.reopened':
+    'Lamentamos que no se haya resuelto. Reabrimos tu caso {folio} y {dependencia} lo revisará de nuevo; la respuesta llegará a más tardar el {fecha}.',
+  'follow_up.survey.too_late':
+    'Gracias por avisarnos. Pasaron más de {dias} días desde la respuesta, así que no podemos reabrir el folio {folio}; escríbenos lo que sigue pendiente y abriremos un caso nuevo.',
   'follow_up.reopened.subject': 'Folio {folio} reabierto: el ciudadano indica que no se resolvió',
-  'follow_up.reopened.body': 'El ciudadano respondió que el folio {folio} no se resolvió, dentro del plazo para reabrirlo. El caso volvió a {dependencia} con nueva fecha límite el {fecha}.',
+  'follow_up.reopened.body':
+    'El ciudadano respondió que el folio {folio} no se resolvió, dentro del plazo para reabrirlo. El caso volvió a {dependencia} con nueva fecha límite el {fecha}.',
   'error.extension_not_allowed': 'La política de seguimiento no permite prórroga.',
   'error.extension_used': 'Este caso ya tuvo su única prórroga.',
   'error.extension_too_late': 'La prórroga debe pedirse antes de que venza el plazo.',
@@ -465,7 +483,8 @@ export const es = {
   'console.action.extend': 'Prórroga (ampliar el plazo una vez)',
   'console.action.extend_help': 'Se avisa al ciudadano el motivo y la nueva fecha: {date}.',
   'error.callback_closed': 'Esta llamada ya se cerró.',
-  'callback.ask_to_call': 'Hola, somos {municipio}. Intentamos llamarte varias veces por tu caso {folio} y no logramos comunicarnos. Por favor llámanos o respóndenos por aquí.',
+  'callback.ask_to_call':
+    'Hola, somos {municipio}. Intentamos llamarte varias veces por tu caso {folio} y no logramos comunicarnos. Por favor llámanos o respóndenos por aquí.',
   'console.nav.callbacks': 'Llamadas',
   'console.callback.title': 'Llamadas pendientes',
   'console.callback.empty': 'No hay llamadas pendientes.',

@@ -45,7 +45,10 @@ const ABBREVIATIONS: ReadonlyMap<string, string> = new Map([
  * their own; marks are dropped after lowercasing, which can itself add one ("İ" → "i̇").
  */
 function fold(text: string): string {
-  return text.normalize('NFKD').toLowerCase().replace(/\p{M}+/gu, '');
+  return text
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/\p{M}+/gu, '');
 }
 
 function foldUnit(ch: string): string {

@@ -23,9 +23,7 @@ export const WhatsAppTemplate = z.object({
 });
 export type WhatsAppTemplate = z.infer<typeof WhatsAppTemplate>;
 
-export const WhatsAppTemplates = z
-  .object({ notice: WhatsAppTemplate.optional(), reply: WhatsAppTemplate.optional() })
-  .strict();
+export const WhatsAppTemplates = z.object({ notice: WhatsAppTemplate.optional(), reply: WhatsAppTemplate.optional() }).strict();
 export type WhatsAppTemplates = z.infer<typeof WhatsAppTemplates>;
 
 /** Parses WHATSAPP_TEMPLATES: inline JSON when it starts with `{`, else a file path. Throws a readable Error. */

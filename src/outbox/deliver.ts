@@ -52,7 +52,10 @@ export function deliveryKind({ senders, events }: DeliveryKindOptions): JobKind 
       // The message itself says it never went out, so whoever reads the conversation sees why.
       await db.transaction(async (tx) => {
         await recordDeliveryError(tx, messageId, reason, now);
-        const [message] = await tx.select({ conversationId: messages.conversationId, caseId: messages.caseId, channel: messages.channel }).from(messages).where(eq(messages.id, messageId));
+        const [message] = await tx
+          .select({ conversationId: messages.conversationId, caseId: messages.caseId, channel: messages.channel })
+          .from(messages)
+          .where(eq(messages.id, messageId));
         if (message) await events.emit(tx, 'delivery.failed', { messageId, ...message, error: reason.slice(0, 500), at: now });
       });
     },

@@ -30,7 +30,9 @@ export async function recordDeliveryStatus(ex: Executor, report: DeliveryStatusR
         eq(messages.channel, report.channel),
         eq(messages.externalId, report.externalId),
         eq(messages.direction, 'out'),
-        earlier.length > 0 ? or(isNull(messages.deliveryStatus), inArray(messages.deliveryStatus, [...earlier])) : isNull(messages.deliveryStatus),
+        earlier.length > 0
+          ? or(isNull(messages.deliveryStatus), inArray(messages.deliveryStatus, [...earlier]))
+          : isNull(messages.deliveryStatus),
       ),
     )
     .returning({ id: messages.id });
@@ -39,7 +41,10 @@ export async function recordDeliveryStatus(ex: Executor, report: DeliveryStatusR
 
 /** Records why a message could not be sent at all (e.g. outside WhatsApp's window with no template). */
 export async function recordDeliveryError(ex: Executor, messageId: number, error: string, at: Date): Promise<void> {
-  await ex.update(messages).set({ deliveryStatus: 'failed', deliveryStatusAt: at, deliveryError: error.slice(0, 1000) }).where(eq(messages.id, messageId));
+  await ex
+    .update(messages)
+    .set({ deliveryStatus: 'failed', deliveryStatusAt: at, deliveryError: error.slice(0, 1000) })
+    .where(eq(messages.id, messageId));
 }
 
 /** Held reports older than this belong to messages Ventanilla did not send; they are dropped. */
@@ -53,7 +58,15 @@ const heldKey = (externalId: string) => `held-status:${externalId}`;
  */
 export async function recordOrHoldDeliveryStatus(ex: Executor, report: DeliveryStatusReport, now: Date): Promise<boolean> {
   if (await recordDeliveryStatus(ex, report)) return true;
-  await ex.delete(channelState).where(and(eq(channelState.channel, report.channel), like(channelState.key, 'held-status:%'), lt(channelState.updatedAt, new Date(now.getTime() - HOLD_MS))));
+  await ex
+    .delete(channelState)
+    .where(
+      and(
+        eq(channelState.channel, report.channel),
+        like(channelState.key, 'held-status:%'),
+        lt(channelState.updatedAt, new Date(now.getTime() - HOLD_MS)),
+      ),
+    );
   const held = await ex
     .select({ value: channelState.value })
     .from(channelState)

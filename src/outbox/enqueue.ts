@@ -37,7 +37,12 @@ export async function enqueueOutbound(tx: Executor, input: EnqueueInput): Promis
       caseId: input.caseId ?? null,
     })
     .returning();
-  await enqueueJob(tx, { kind: DELIVER_JOB, key: deliveryKey(row!.id), payload: { messageId: row!.id }, orderingKey: input.conversationId });
+  await enqueueJob(tx, {
+    kind: DELIVER_JOB,
+    key: deliveryKey(row!.id),
+    payload: { messageId: row!.id },
+    orderingKey: input.conversationId,
+  });
   return row!;
 }
 

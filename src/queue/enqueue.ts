@@ -42,8 +42,16 @@ export async function enqueueJob(ex: Executor, request: JobRequest): Promise<boo
 
 /** Counts of jobs by status, for the health page and tests. */
 export async function jobCounts(ex: Executor, kinds?: readonly string[]): Promise<Record<'pending' | 'done' | 'failed', number>> {
-  const only = kinds ? sql`where kind in (${sql.join(kinds.map((kind) => sql`${kind}`), sql`, `)})` : sql``;
-  const rows = await queryRows<{ status: 'pending' | 'done' | 'failed'; n: number }>(ex, sql`select status, count(*)::int as n from jobs ${only} group by status`);
+  const only = kinds
+    ? sql`where kind in (${sql.join(
+        kinds.map((kind) => sql`${kind}`),
+        sql`, `,
+      )})`
+    : sql``;
+  const rows = await queryRows<{ status: 'pending' | 'done' | 'failed'; n: number }>(
+    ex,
+    sql`select status, count(*)::int as n from jobs ${only} group by status`,
+  );
   const counts = { pending: 0, done: 0, failed: 0 };
   for (const row of rows) counts[row.status] = Number(row.n);
   return counts;

@@ -102,7 +102,9 @@ export class JobQueue {
   }
 
   private async pass(filter: KindFilter = {}): Promise<number> {
-    const kinds = [...this.options.kinds.keys()].filter((kind) => (!filter.kinds || filter.kinds.includes(kind)) && !filter.except?.includes(kind));
+    const kinds = [...this.options.kinds.keys()].filter(
+      (kind) => (!filter.kinds || filter.kinds.includes(kind)) && !filter.except?.includes(kind),
+    );
     let total = 0;
     for (;;) {
       const claimed = await this.claim(kinds, this.options.now());
@@ -142,10 +144,20 @@ export class JobQueue {
   private async claim(kinds: readonly string[], now: Date): Promise<ClaimedJob[]> {
     if (kinds.length === 0) return [];
     const leases = sql.join(
-      kinds.map((kind) => sql`when ${kind} then ${new Date(now.getTime() + (this.options.kinds.get(kind)!.leaseMs ?? this.leaseMs)).toISOString()}::timestamptz`),
+      kinds.map(
+        (kind) =>
+          sql`when ${kind} then ${new Date(now.getTime() + (this.options.kinds.get(kind)!.leaseMs ?? this.leaseMs)).toISOString()}::timestamptz`,
+      ),
       sql` `,
     );
-    const rows = await queryRows<{ id: number; kind: string; key: string; payload: Record<string, unknown>; run_at: string | Date; attempts: number }>(
+    const rows = await queryRows<{
+      id: number;
+      kind: string;
+      key: string;
+      payload: Record<string, unknown>;
+      run_at: string | Date;
+      attempts: number;
+    }>(
       this.options.db,
       sql`
       update jobs set attempts = attempts + 1, locked_until = case kind ${leases} end
@@ -153,7 +165,10 @@ export class JobQueue {
         select j.id from jobs j
         where j.status = 'pending' and j.run_at <= ${now.toISOString()}
           and (j.locked_until is null or j.locked_until <= ${now.toISOString()})
-          and j.kind in (${sql.join(kinds.map((kind) => sql`${kind}`), sql`, `)})
+          and j.kind in (${sql.join(
+            kinds.map((kind) => sql`${kind}`),
+            sql`, `,
+          )})
           and (j.ordering_key is null
                or not exists (select 1 from jobs earlier
                               where earlier.ordering_key = j.ordering_key and earlier.status = 'pending' and earlier.id < j.id))
@@ -163,7 +178,14 @@ export class JobQueue {
       returning id, kind, key, payload, run_at, attempts`,
     );
     return rows
-      .map((row) => ({ id: Number(row.id), kind: row.kind, key: row.key, payload: row.payload ?? {}, runAt: new Date(row.run_at), attempt: Number(row.attempts) }))
+      .map((row) => ({
+        id: Number(row.id),
+        kind: row.kind,
+        key: row.key,
+        payload: row.payload ?? {},
+        runAt: new Date(row.run_at),
+        attempt: Number(row.attempts),
+      }))
       .sort((a, b) => a.runAt.getTime() - b.runAt.getTime() || a.id - b.id);
   }
 
@@ -192,7 +214,9 @@ export class JobQueue {
       const deferred = error instanceof JobDeferred;
       const told = error instanceof JobFailed ? error.options : {};
       const giveUp = !deferred && (told.permanent === true || job.attempt >= (kind.maxAttempts ?? this.maxAttempts));
-      const retryAt = deferred ? error.until : new Date(now.getTime() + (told.retryAfterMs ?? backoff(job.attempt, kind.retry ?? DEFAULT_RETRY)));
+      const retryAt = deferred
+        ? error.until
+        : new Date(now.getTime() + (told.retryAfterMs ?? backoff(job.attempt, kind.retry ?? DEFAULT_RETRY)));
       const updated = await db
         .update(jobs)
         .set({
@@ -206,9 +230,17 @@ export class JobQueue {
         .where(and(eq(jobs.id, job.id), eq(jobs.attempts, job.attempt)))
         .returning({ id: jobs.id });
       if (deferred) return;
-      (giveUp ? logger.error : logger.warn).call(logger, { jobId: job.id, kind: job.kind, attempt: job.attempt, err: error }, giveUp ? 'job failed for good' : 'job failed; will retry');
+      (giveUp ? logger.error : logger.warn).call(
+        logger,
+        { jobId: job.id, kind: job.kind, attempt: job.attempt, err: error },
+        giveUp ? 'job failed for good' : 'job failed; will retry',
+      );
       if (giveUp && updated.length > 0 && kind.gaveUp) {
-        await kind.gaveUp(job, error, { db, now }).catch((failure: unknown) => logger.error({ err: failure, jobId: job.id, kind: job.kind }, 'could not record that a job failed for good'));
+        await kind
+          .gaveUp(job, error, { db, now })
+          .catch((failure: unknown) =>
+            logger.error({ err: failure, jobId: job.id, kind: job.kind }, 'could not record that a job failed for good'),
+          );
       }
     }
   }

@@ -11,7 +11,14 @@ export const MunicipalityConfig = z.object({
   municipality: z.string().min(1),
   departments: z.array(z.object({ code: z.string().min(1), name: z.string().min(1), liaisonEmail: z.email().optional() })).min(1),
   categories: z
-    .array(z.object({ code: z.string().min(1), name: z.string().min(1), department: z.string().min(1), dueDays: z.number().int().min(1).optional() }))
+    .array(
+      z.object({
+        code: z.string().min(1),
+        name: z.string().min(1),
+        department: z.string().min(1),
+        dueDays: z.number().int().min(1).optional(),
+      }),
+    )
     .min(1),
 });
 export type MunicipalityConfig = z.infer<typeof MunicipalityConfig>;
@@ -29,16 +36,25 @@ export interface SeedResult {
  * Idempotent: adds what is missing and never overwrites what a municipality already edited,
  * so it runs on every start and on several instances at once.
  */
-export async function seedDefaults(db: Db, options: { adminEmail: string; adminPassword?: string | undefined; config?: MunicipalityConfig }): Promise<SeedResult> {
+export async function seedDefaults(
+  db: Db,
+  options: { adminEmail: string; adminPassword?: string | undefined; config?: MunicipalityConfig },
+): Promise<SeedResult> {
   const config = options.config ?? loadDefaultMunicipality();
   for (const d of config.departments) {
-    await db.insert(departments).values({ code: d.code, name: d.name, liaisonEmail: d.liaisonEmail ?? null }).onConflictDoNothing();
+    await db
+      .insert(departments)
+      .values({ code: d.code, name: d.name, liaisonEmail: d.liaisonEmail ?? null })
+      .onConflictDoNothing();
   }
   const deptIds = new Map((await db.select({ id: departments.id, code: departments.code }).from(departments)).map((d) => [d.code, d.id]));
   for (const c of config.categories) {
     const departmentId = deptIds.get(c.department);
     if (departmentId === undefined) throw new Error(`category ${c.code} names unknown department ${c.department}`);
-    await db.insert(categories).values({ code: c.code, name: c.name, departmentId, dueDays: c.dueDays ?? null }).onConflictDoNothing();
+    await db
+      .insert(categories)
+      .values({ code: c.code, name: c.name, departmentId, dueDays: c.dueDays ?? null })
+      .onConflictDoNothing();
   }
 
   const [anyAdmin] = await db.select({ id: staffUsers.id }).from(staffUsers).where(eq(staffUsers.role, 'admin')).limit(1);

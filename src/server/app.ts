@@ -162,7 +162,13 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   await app.register(rateLimit, { global: false, errorResponseBuilder: () => new TooManyRequests() });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(healthPlugin, { database, version: deps.version });
-  await app.register(webChatPlugin, { conversations, hub, locale: config.locale, municipalityName: deps.municipalityName, rateLimits: config.rateLimits });
+  await app.register(webChatPlugin, {
+    conversations,
+    hub,
+    locale: config.locale,
+    municipalityName: deps.municipalityName,
+    rateLimits: config.rateLimits,
+  });
   // The staff API (the console's under /api/staff, the scripts' under /api/auth and /api/cases) and the console's pages under /console.
   const live = new LiveUpdates(database.db, 1500);
   app.addHook('onClose', async () => live.stop());

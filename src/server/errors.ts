@@ -48,7 +48,12 @@ export function installErrorHandling(app: FastifyInstance, defaultLocale: Locale
   });
 
   app.setNotFoundHandler((request, reply) =>
-    sendError(reply, 404, 'error.route_not_found', t(localeOf(request), 'error.route_not_found', { method: request.method, url: request.url.split('?')[0] ?? '' })),
+    sendError(
+      reply,
+      404,
+      'error.route_not_found',
+      t(localeOf(request), 'error.route_not_found', { method: request.method, url: request.url.split('?')[0] ?? '' }),
+    ),
   );
 }
 

@@ -17,7 +17,10 @@ export interface LabelledText {
 export function readLabelledCsv(path: string): LabelledText[] {
   const rows = parseCsvRecords(readFileSync(path, 'utf8'));
   const columns = Object.keys(rows[0] ?? {});
-  if (rows.length > 0 && !(columns.includes('text') && (columns.includes('label') || columns.includes('type') || columns.includes('category')))) {
+  if (
+    rows.length > 0 &&
+    !(columns.includes('text') && (columns.includes('label') || columns.includes('type') || columns.includes('category')))
+  ) {
     throw new Error(`${path}: needs columns text,label or text,type,category (found ${columns.join(',')})`);
   }
   return rows
@@ -42,6 +45,8 @@ export const HELD_OUT_SHARE = 0.2;
  * or capitals lands on the same side as its twin.
  */
 export function isHeldOut(text: string, seed = SPLIT_SEED, share = HELD_OUT_SHARE): boolean {
-  const digest = createHash('sha256').update(seed + '\0' + normalizeText(text)).digest();
+  const digest = createHash('sha256')
+    .update(seed + '\0' + normalizeText(text))
+    .digest();
   return digest.readUInt32BE(0) / 0x1_0000_0000 < share;
 }

@@ -24,7 +24,29 @@ const LEXICON_VERDICT_WEIGHT = 6;
 const LEXICON_CUE_WEIGHT = 1;
 
 /** Interrogatives that open a question even when the citizen types no "?". */
-const QUESTION_OPENERS = new Set(['que', 'como', 'donde', 'cuando', 'cuanto', 'cuanta', 'cuantos', 'cuantas', 'cual', 'cuales', 'quien', 'quienes', 'hay', 'se', 'puedo', 'pueden', 'necesito', 'ocupo', 'requisitos', 'horario', 'a']);
+const QUESTION_OPENERS = new Set([
+  'que',
+  'como',
+  'donde',
+  'cuando',
+  'cuanto',
+  'cuanta',
+  'cuantos',
+  'cuantas',
+  'cual',
+  'cuales',
+  'quien',
+  'quienes',
+  'hay',
+  'se',
+  'puedo',
+  'pueden',
+  'necesito',
+  'ocupo',
+  'requisitos',
+  'horario',
+  'a',
+]);
 
 function add(bag: FeatureBag, key: string, weight: number): void {
   bag.set(key, (bag.get(key) ?? 0) + weight);
@@ -90,5 +112,7 @@ function addVerdict(bag: FeatureBag, prefix: string, scores: Record<string, numb
 /** Whether a feature comes from the message's own words (not from the lexicon or surface signals). */
 export function isWordFeature(feature: string): boolean {
   const kind = feature.charCodeAt(0);
-  return feature.charCodeAt(1) === 58 /* ':' */ && (kind === 119 /* w */ || kind === 115 /* s */ || kind === 98 /* b */ || kind === 99 /* c */);
+  return (
+    feature.charCodeAt(1) === 58 /* ':' */ && (kind === 119 /* w */ || kind === 115 /* s */ || kind === 98 /* b */ || kind === 99) /* c */
+  );
 }

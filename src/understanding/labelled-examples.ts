@@ -44,7 +44,13 @@ export async function listLabelledExamples(db: Db, filter: { review?: Review | u
 }
 
 /** Accepts or rejects one example, audited under the reviewing staff member. */
-export async function reviewLabelledExample(db: Db, id: number, decision: 'accepted' | 'rejected', staff: { id: number; ip: string }, at: Date): Promise<LabelledExample> {
+export async function reviewLabelledExample(
+  db: Db,
+  id: number,
+  decision: 'accepted' | 'rejected',
+  staff: { id: number; ip: string },
+  at: Date,
+): Promise<LabelledExample> {
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(labelledExamples)
@@ -52,7 +58,13 @@ export async function reviewLabelledExample(db: Db, id: number, decision: 'accep
       .where(eq(labelledExamples.id, id))
       .returning();
     if (!row) throw new NotFound('error.not_found');
-    await recordAudit(tx, { staffUserId: staff.id, action: `labelled_example.${decision}`, subjectType: 'labelled_example', subjectId: id, ip: staff.ip });
+    await recordAudit(tx, {
+      staffUserId: staff.id,
+      action: `labelled_example.${decision}`,
+      subjectType: 'labelled_example',
+      subjectId: id,
+      ip: staff.ip,
+    });
     return row;
   });
 }

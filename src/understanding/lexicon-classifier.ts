@@ -251,16 +251,19 @@ export interface Classifier {
 
 export function createClassifier(input: ClassifierLexicon): Classifier {
   const lexicon = ClassifierLexicon.parse(input);
-  const categories = Object.entries(lexicon.categories).map(([code, cues]) =>
-    compileClass(code, cues, lexicon.categoryPriors[code] ?? 0),
-  );
+  const categories = Object.entries(lexicon.categories).map(([code, cues]) => compileClass(code, cues, lexicon.categoryPriors[code] ?? 0));
   const types = CaseType.options.map((type) => compileClass(type, lexicon.types[type], lexicon.typePriors[type] ?? 0));
   let order = 0;
   for (const c of categories) for (const cue of c.cues) Object.assign(cue, { order: order++, owner: c.key, section: 'category' });
   for (const c of types) for (const cue of c.cues) Object.assign(cue, { order: order++, owner: c.key, section: 'type' });
   const index = indexCues([...categories, ...types]);
 
-  function score(text: string): { categoryScores: Map<string, number>; typeScores: Map<CaseType, number>; matched: string[]; signals: Signal[] } {
+  function score(text: string): {
+    categoryScores: Map<string, number>;
+    typeScores: Map<CaseType, number>;
+    matched: string[];
+    signals: Signal[];
+  } {
     const segments = segment(text);
     // Only the cues that can start on one of the message's words, in lexicon order.
     const candidates = [...candidateCues(index, segments)].sort((a, b) => a.order - b.order);

@@ -28,7 +28,10 @@ export interface Example {
 }
 
 /** Fits one model; `alpha` is additive (Laplace/Lidstone) smoothing, `minCount` prunes rare features. */
-export function trainNaiveBayes(examples: readonly Example[], options: { alpha?: number; minCount?: number; temperature?: number } = {}): NaiveBayesModel {
+export function trainNaiveBayes(
+  examples: readonly Example[],
+  options: { alpha?: number; minCount?: number; temperature?: number } = {},
+): NaiveBayesModel {
   const alpha = options.alpha ?? 0.3;
   const minCount = options.minCount ?? 1;
   const classes = [...new Set(examples.map((e) => e.label))].sort();

@@ -20,10 +20,17 @@ export function trainClassifier(rows: readonly LabelledText[], corpusName: strin
   const { train, heldOut } = split;
   const model: ClassifierModelFile = {
     version: 1,
-    licence: 'Trained on training/classifier/corpus.csv, written for Ventanilla and released under CC0-1.0 (see training/classifier/README.md).',
+    licence:
+      'Trained on training/classifier/corpus.csv, written for Ventanilla and released under CC0-1.0 (see training/classifier/README.md).',
     trainedOn: { corpus: corpusName, examples: train.length, seed: SPLIT_SEED, heldOut: heldOut.length },
-    type: trainNaiveBayes(train.filter((e) => e.type).map((e) => ({ text: e.text, label: e.type! })), { temperature: TEMPERATURE }),
-    category: trainNaiveBayes(train.filter((e) => e.category).map((e) => ({ text: e.text, label: e.category! })), { temperature: TEMPERATURE }),
+    type: trainNaiveBayes(
+      train.filter((e) => e.type).map((e) => ({ text: e.text, label: e.type! })),
+      { temperature: TEMPERATURE },
+    ),
+    category: trainNaiveBayes(
+      train.filter((e) => e.category).map((e) => ({ text: e.text, label: e.category! })),
+      { temperature: TEMPERATURE },
+    ),
   };
   return { model, split };
 }

@@ -14,7 +14,14 @@ const config = createRequire(import.meta.url)('../../.dependency-cruiser.cjs') a
 async function violations(baseDir: string): Promise<string[]> {
   const result = await cruise(
     ['src'],
-    { baseDir, ruleSet: { forbidden: config.forbidden }, validate: true, tsPreCompilationDeps: true, doNotFollow: { path: 'node_modules' }, exclude: { path: '\\.json$' } },
+    {
+      baseDir,
+      ruleSet: { forbidden: config.forbidden },
+      validate: true,
+      tsPreCompilationDeps: true,
+      doNotFollow: { path: 'node_modules' },
+      exclude: { path: '\\.json$' },
+    },
     { extensions: ['.ts', '.js'], extensionAlias: { '.js': ['.ts', '.js'] } },
   );
   const output = result.output as ICruiseResult;

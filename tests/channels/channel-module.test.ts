@@ -21,7 +21,15 @@ describe('a channel module', () => {
       routes: async (scope) => {
         scope.post('/webhooks/stand-in', async (request) => {
           const { id, from, text } = request.body as { id: string; from: string; text: string };
-          const result = await conversations.receive({ channel: 'telegram', channelUserId: from, conversationKey: from, externalId: id, text, attachments: [], receivedAt: new Date() });
+          const result = await conversations.receive({
+            channel: 'telegram',
+            channelUserId: from,
+            conversationKey: from,
+            externalId: id,
+            text,
+            attachments: [],
+            receivedAt: new Date(),
+          });
           return { duplicate: result.duplicate };
         });
       },

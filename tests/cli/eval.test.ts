@@ -35,7 +35,9 @@ describe('ventanilla eval', () => {
   });
 
   it('takes category labels in text,label files and both in text,type,category files', () => {
-    const categories = evalFile('text,label\n"no pasó el camión de la basura",recoleccion-basura\n"se fundió la luminaria",alumbrado-publico\n');
+    const categories = evalFile(
+      'text,label\n"no pasó el camión de la basura",recoleccion-basura\n"se fundió la luminaria",alumbrado-publico\n',
+    );
     expect(categories.result.type).toBeUndefined();
     expect(categories.result.category!.accuracy).toBe(1);
     const both = runEval(join(packageRoot, 'training', 'classifier', 'unseen.csv'), () => {});

@@ -17,7 +17,9 @@ interface Session {
 }
 
 async function addStaff(email: string, role: (typeof staffUsers.$inferInsert)['role'], departmentCode?: string) {
-  const [dept] = departmentCode ? await app.database.db.select().from(departments).where(eq(departments.code, departmentCode)) : [undefined];
+  const [dept] = departmentCode
+    ? await app.database.db.select().from(departments).where(eq(departments.code, departmentCode))
+    : [undefined];
   const [row] = await app.database.db
     .insert(staffUsers)
     .values({ email, name: email.split('@')[0]!, role, departmentId: dept?.id ?? null, passwordHash: await hashPassword(PASSWORD) })
@@ -36,12 +38,26 @@ async function signIn(email: string, password = PASSWORD): Promise<Session> {
 
 const get = (s: Session | undefined, url: string) => app.app.inject({ method: 'GET', url, headers: s ? { cookie: s.cookie } : {} });
 const post = (s: Session | undefined, url: string, payload: unknown = {}, csrf = true) =>
-  app.app.inject({ method: 'POST', url, payload: payload as object, headers: s ? { cookie: s.cookie, ...(csrf ? { 'x-csrf-token': s.csrf } : {}) } : {} });
+  app.app.inject({
+    method: 'POST',
+    url,
+    payload: payload as object,
+    headers: s ? { cookie: s.cookie, ...(csrf ? { 'x-csrf-token': s.csrf } : {}) } : {},
+  });
 const act = (s: Session, payload: unknown) => post(s, `/api/staff/cases/${caseId}/actions`, payload);
 
 let n = 0;
 const say = (key: string, text: string) =>
-  app.conversations.receive(InboundMessage.parse({ channel: 'telegram', channelUserId: key, conversationKey: key, externalId: `x${++n}`, text, receivedAt: new Date() }));
+  app.conversations.receive(
+    InboundMessage.parse({
+      channel: 'telegram',
+      channelUserId: key,
+      conversationKey: key,
+      externalId: `x${++n}`,
+      text,
+      receivedAt: new Date(),
+    }),
+  );
 
 beforeAll(async () => {
   app = await createTestApp();
@@ -71,7 +87,12 @@ describe(`staff console API on ${databaseKind}`, () => {
     const forged = await post(responsable, `/api/staff/cases/${caseId}/actions`, { kind: 'receive' }, false);
     expect(forged.statusCode).toBe(403);
     expect(forged.json().error.code).toBe('error.csrf');
-    const wrong = await app.app.inject({ method: 'POST', url: `/api/staff/cases/${caseId}/actions`, payload: { kind: 'receive' }, headers: { cookie: responsable.cookie, 'x-csrf-token': 'x'.repeat(43) } });
+    const wrong = await app.app.inject({
+      method: 'POST',
+      url: `/api/staff/cases/${caseId}/actions`,
+      payload: { kind: 'receive' },
+      headers: { cookie: responsable.cookie, 'x-csrf-token': 'x'.repeat(43) },
+    });
     expect(wrong.statusCode).toBe(403);
     // Reading needs no token; and nothing was received by the refused requests.
     const page = await get(responsable, `/api/staff/cases/${caseId}`);
@@ -93,7 +114,12 @@ describe(`staff console API on ${databaseKind}`, () => {
     for (const email of ['operador@muni.test', 'responsable@muni.test', 'coordinacion@muni.test']) {
       const s = await signIn(email);
       expect((await get(s, '/api/staff/admin/users')).statusCode).toBe(403);
-      const created = await post(s, '/api/staff/admin/users', { email: 'intruso@muni.test', name: 'X', role: 'admin', password: 'una-clave-larga' });
+      const created = await post(s, '/api/staff/admin/users', {
+        email: 'intruso@muni.test',
+        name: 'X',
+        role: 'admin',
+        password: 'una-clave-larga',
+      });
       expect(created.statusCode).toBe(403);
     }
     const [intruder] = await app.database.db.select().from(staffUsers).where(eq(staffUsers.email, 'intruso@muni.test'));
@@ -105,7 +131,9 @@ describe(`staff console API on ${databaseKind}`, () => {
     const encargado = await signIn('encargado@muni.test');
     const experto = await signIn('experto@muni.test');
     expect((await act(responsable, { kind: 'note', text: 'Revisar' })).statusCode).toBe(200);
-    expect((await act(responsable, { kind: 'derive_level', to: 'encargado', note: 'x' })).json().error.code).toBe('error.case_not_received');
+    expect((await act(responsable, { kind: 'derive_level', to: 'encargado', note: 'x' })).json().error.code).toBe(
+      'error.case_not_received',
+    );
     expect((await act(responsable, { kind: 'receive' })).statusCode).toBe(200);
     expect((await act(responsable, { kind: 'receive' })).statusCode).toBe(409);
     // Only whoever holds the level may pass it on.
@@ -117,7 +145,9 @@ describe(`staff console API on ${databaseKind}`, () => {
     expect(await mine(encargado)).toContain(caseId);
     expect((await act(encargado, { kind: 'derive_level', to: 'experto', note: 'Dictamen técnico' })).statusCode).toBe(200);
     expect((await act(experto, { kind: 'derive_level', to: 'encargado', note: 'Dictamen listo' })).statusCode).toBe(200);
-    expect((await act(encargado, { kind: 'reclassify', type: 'reporte', category: 'baches-pavimento', reason: 'Es un reporte' })).statusCode).toBe(200);
+    expect(
+      (await act(encargado, { kind: 'reclassify', type: 'reporte', category: 'baches-pavimento', reason: 'Es un reporte' })).statusCode,
+    ).toBe(200);
     expect((await act(encargado, { kind: 'status', status: 'en_seguimiento' })).statusCode).toBe(200);
     expect((await act(encargado, { kind: 'reject', reason: 'no' })).statusCode).toBe(403);
     const closed = await act(encargado, { kind: 'close', answer: 'Bacheo realizado el martes.' });
@@ -138,13 +168,28 @@ describe(`staff console API on ${databaseKind}`, () => {
       'case.status_changed',
       'case.closed',
     ]);
-    expect(events.slice(1).map((e: { actor: string }) => e.actor)).toEqual(['responsable', 'responsable', 'responsable', 'encargado', 'experto', 'encargado', 'encargado', 'encargado']);
+    expect(events.slice(1).map((e: { actor: string }) => e.actor)).toEqual([
+      'responsable',
+      'responsable',
+      'responsable',
+      'encargado',
+      'experto',
+      'encargado',
+      'encargado',
+      'encargado',
+    ]);
     // The timeline holds the citizen's chat too, and the answer went to the outbox on their channel.
     expect(page.timeline.some((i: { kind: string; author?: string }) => i.kind === 'message' && i.author === 'citizen')).toBe(true);
-    const [answer] = await app.database.db.select().from(messages).where(and(eq(messages.conversationId, conversationId), eq(messages.author, 'staff')));
+    const [answer] = await app.database.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.conversationId, conversationId), eq(messages.author, 'staff')));
     expect(answer).toMatchObject({ channel: 'telegram', direction: 'out' });
     expect(answer!.text).toContain('Bacheo realizado el martes.');
-    const audits = await app.database.db.select().from(auditLog).where(eq(auditLog.subjectId, String(caseId)));
+    const audits = await app.database.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.subjectId, String(caseId)));
     expect(audits.some((a) => a.action === 'case.viewed')).toBe(true);
   });
 
@@ -163,7 +208,9 @@ describe(`staff console API on ${databaseKind}`, () => {
     const responsable = await signIn('responsable@muni.test');
     await post(responsable, `/api/staff/cases/${id}/actions`, { kind: 'receive' });
     expect((await post(responsable, `/api/staff/cases/${id}/actions`, { kind: 'reject', reason: 'Duplicado' })).statusCode).toBe(403);
-    expect((await post(coordinacion, `/api/staff/cases/${id}/actions`, { kind: 'reject', reason: 'Duplicado del folio anterior' })).statusCode).toBe(200);
+    expect(
+      (await post(coordinacion, `/api/staff/cases/${id}/actions`, { kind: 'reject', reason: 'Duplicado del folio anterior' })).statusCode,
+    ).toBe(200);
     const page = (await get(coordinacion, `/api/staff/cases/${id}`)).json().case;
     expect(page).toMatchObject({ status: 'no_procede', channel: 'telefono', citizen: { name: 'Ana', phone: '55 1111 2222' } });
   });
@@ -174,10 +221,17 @@ describe(`staff console API on ${databaseKind}`, () => {
     expect(listed).toMatchObject({ status: 'waiting_agent', channel: 'telegram' });
     const one = await signIn('operador@muni.test');
     const two = await signIn('operadora@muni.test');
-    const results = await Promise.all([post(one, `/api/staff/conversations/${listed.id}/take-over`), post(two, `/api/staff/conversations/${listed.id}/take-over`)]);
+    const results = await Promise.all([
+      post(one, `/api/staff/conversations/${listed.id}/take-over`),
+      post(two, `/api/staff/conversations/${listed.id}/take-over`),
+    ]);
     expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409]);
-    expect((await post(await signIn('responsable@muni.test'), `/api/staff/conversations/${listed.id}/reply`, { text: 'hola' })).statusCode).toBe(403);
-    expect((await post(one, `/api/staff/conversations/${listed.id}/reply`, { text: 'Buenos días, le atiende Laura.' })).statusCode).toBe(200);
+    expect(
+      (await post(await signIn('responsable@muni.test'), `/api/staff/conversations/${listed.id}/reply`, { text: 'hola' })).statusCode,
+    ).toBe(403);
+    expect((await post(one, `/api/staff/conversations/${listed.id}/reply`, { text: 'Buenos días, le atiende Laura.' })).statusCode).toBe(
+      200,
+    );
     const turn = await say('u2', 'gracias, es por un bache');
     expect(turn.replies).toEqual([]);
     expect((await post(one, `/api/staff/conversations/${listed.id}/hand-back`)).json().conversation.status).toBe('bot');
@@ -196,16 +250,48 @@ describe(`staff console API on ${databaseKind}`, () => {
     await actOn(responsable, { kind: 'receive' });
     expect((await actOn(responsable, { kind: 'reply', text: 'Lo estamos revisando.' })).json().result.messageId).toBeGreaterThan(0);
     const [aguaDept] = await app.database.db.select().from(departments).where(eq(departments.code, 'agua-potable'));
-    expect((await actOn(responsable, { kind: 'derive_department', departmentId: aguaDept!.id, note: 'Es una fuga, no un bache' })).statusCode).toBe(200);
+    expect(
+      (await actOn(responsable, { kind: 'derive_department', departmentId: aguaDept!.id, note: 'Es una fuga, no un bache' })).statusCode,
+    ).toBe(200);
     expect((await get(responsable, `/api/staff/cases/${found!.id}`)).statusCode).toBe(404);
     const moved = (await get(agua, `/api/staff/cases/${found!.id}`)).json().case;
-    expect(moved).toMatchObject({ department: 'Organismo Operador de Agua Potable y Drenaje', receivedAt: null, assignedRole: 'responsable' });
-    expect((await actOn(agua, { kind: 'derive_external', organism: 'Comisión Estatal del Agua', sentVia: 'oficio 123/2026', note: 'Red estatal' })).json().error.code).toBe('error.case_not_received');
+    expect(moved).toMatchObject({
+      department: 'Organismo Operador de Agua Potable y Drenaje',
+      receivedAt: null,
+      assignedRole: 'responsable',
+    });
+    expect(
+      (
+        await actOn(agua, {
+          kind: 'derive_external',
+          organism: 'Comisión Estatal del Agua',
+          sentVia: 'oficio 123/2026',
+          note: 'Red estatal',
+        })
+      ).json().error.code,
+    ).toBe('error.case_not_received');
     await actOn(agua, { kind: 'receive' });
-    expect((await actOn(agua, { kind: 'derive_external', organism: 'Comisión Estatal del Agua', sentVia: 'oficio 123/2026', note: 'Red estatal' })).statusCode).toBe(200);
+    expect(
+      (
+        await actOn(agua, {
+          kind: 'derive_external',
+          organism: 'Comisión Estatal del Agua',
+          sentVia: 'oficio 123/2026',
+          note: 'Red estatal',
+        })
+      ).statusCode,
+    ).toBe(200);
     const page = (await get(agua, `/api/staff/cases/${found!.id}`)).json().case;
     expect(page.status).toBe('en_seguimiento');
-    expect(page.timeline.find((i: { type?: string }) => i.type === 'case.derived_external').data).toMatchObject({ organism: 'Comisión Estatal del Agua', sentVia: 'oficio 123/2026' });
-    expect(page.timeline.some((i: { kind: string; author?: string; text?: string }) => i.kind === 'message' && i.author === 'staff' && i.text === 'Lo estamos revisando.')).toBe(true);
+    expect(page.timeline.find((i: { type?: string }) => i.type === 'case.derived_external').data).toMatchObject({
+      organism: 'Comisión Estatal del Agua',
+      sentVia: 'oficio 123/2026',
+    });
+    expect(
+      page.timeline.some(
+        (i: { kind: string; author?: string; text?: string }) =>
+          i.kind === 'message' && i.author === 'staff' && i.text === 'Lo estamos revisando.',
+      ),
+    ).toBe(true);
   });
 });

@@ -39,11 +39,19 @@ async function signIn(app: TestApp): Promise<Session> {
 
 const client = (app: TestApp, s: Session) => ({
   get: (url: string) => app.app.inject({ method: 'GET', url, headers: { cookie: s.cookie } }),
-  post: (url: string, payload: object) => app.app.inject({ method: 'POST', url, payload, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf } }),
+  post: (url: string, payload: object) =>
+    app.app.inject({ method: 'POST', url, payload, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf } }),
 });
 
 async function openPhoneCase(api: ReturnType<typeof client>, contact: { phone?: string; email?: string }) {
-  const opened = await api.post('/api/staff/cases', { channel: 'telefono', type: 'reporte', category: 'baches-pavimento', description: 'Bache profundo en la avenida Juárez 400', name: 'Marta Ruiz', ...contact });
+  const opened = await api.post('/api/staff/cases', {
+    channel: 'telefono',
+    type: 'reporte',
+    category: 'baches-pavimento',
+    description: 'Bache profundo en la avenida Juárez 400',
+    name: 'Marta Ruiz',
+    ...contact,
+  });
   expect(opened.statusCode).toBe(200);
   const { id, folio } = opened.json().case as { id: number; folio: string };
   expect((await api.post(`/api/staff/cases/${id}/actions`, { kind: 'receive' })).statusCode).toBe(200);
@@ -52,7 +60,10 @@ async function openPhoneCase(api: ReturnType<typeof client>, contact: { phone?: 
 
 describe(`follow-up of cases opened on behalf of a citizen, on ${databaseKind}`, () => {
   it('sends the final answer by email, with the folio in the subject, when the citizen left an address', async () => {
-    const app = await createTestApp({ env: { SMTP_URL: smtp.url, EMAIL_FROM: `Atención Ciudadana <${OUR_ADDRESS}>`, OUTBOX_POLL_MS: '100' }, channels: [emailChannel] });
+    const app = await createTestApp({
+      env: { SMTP_URL: smtp.url, EMAIL_FROM: `Atención Ciudadana <${OUR_ADDRESS}>`, OUTBOX_POLL_MS: '100' },
+      channels: [emailChannel],
+    });
     apps.push(app);
     await app.start();
     const api = client(app, await signIn(app));
@@ -80,13 +91,22 @@ describe(`follow-up of cases opened on behalf of a citizen, on ${databaseKind}`,
     const [row] = await app.database.db.select().from(cases).where(eq(cases.id, id));
     const [conversation] = await app.database.db.select().from(conversations).where(eq(conversations.id, row!.conversationId!));
     expect(conversation).toMatchObject({ channel: 'email', channelUserId: 'marta.ruiz@correo.example', citizenId: row!.citizenId });
-    const sent = (await app.database.db.select().from(messages).where(eq(messages.conversationId, conversation!.id)).orderBy(asc(messages.id))).filter((m) => m.author === 'staff');
-    expect(sent.map((m) => [m.direction, m.author, m.caseId])).toEqual([['out', 'staff', id], ['out', 'staff', id]]);
+    const sent = (
+      await app.database.db.select().from(messages).where(eq(messages.conversationId, conversation!.id)).orderBy(asc(messages.id))
+    ).filter((m) => m.author === 'staff');
+    expect(sent.map((m) => [m.direction, m.author, m.caseId])).toEqual([
+      ['out', 'staff', id],
+      ['out', 'staff', id],
+    ]);
 
     // The case page shows the answers in the timeline and asks for no call.
     const page = (await api.get(`/api/staff/cases/${id}`)).json().case;
     expect(page.pendingContact).toBeNull();
-    expect(page.timeline.filter((i: { kind: string; channel?: string; author?: string }) => i.kind === 'message' && i.channel === 'email' && i.author === 'staff')).toHaveLength(2);
+    expect(
+      page.timeline.filter(
+        (i: { kind: string; channel?: string; author?: string }) => i.kind === 'message' && i.channel === 'email' && i.author === 'staff',
+      ),
+    ).toHaveLength(2);
     const types = (await app.database.db.select().from(caseEvents).where(eq(caseEvents.caseId, id))).map((e) => e.type);
     expect(types).not.toContain('case.answer_pending_contact');
   });
@@ -124,7 +144,9 @@ describe(`follow-up of cases opened on behalf of a citizen, on ${databaseKind}`,
     expect(tray.find((c: { id: number }) => c.id === id)).toMatchObject({ status: 'cerrado', pendingContact: true });
     expect((await api.get('/api/staff/tray?pendingContact=true')).json().cases.map((c: { id: number }) => c.id)).toEqual([id]);
 
-    expect((await api.post(`/api/staff/cases/${id}/actions`, { kind: 'contacted', note: 'Se le avisó por teléfono a las 10:15.' })).statusCode).toBe(200);
+    expect(
+      (await api.post(`/api/staff/cases/${id}/actions`, { kind: 'contacted', note: 'Se le avisó por teléfono a las 10:15.' })).statusCode,
+    ).toBe(200);
     expect((await api.get(`/api/staff/cases/${id}`)).json().case.pendingContact).toBeNull();
     expect((await api.get('/api/staff/tray')).json().cases.map((c: { id: number }) => c.id)).not.toContain(id);
   });
@@ -138,7 +160,11 @@ describe(`follow-up of cases opened on behalf of a citizen, on ${databaseKind}`,
     expect(rejected.statusCode).toBe(200);
     expect(rejected.json().result).toMatchObject({ event: 'case.rejected', pendingContact: { phone: '55 1111 2222' } });
     const page = (await api.get(`/api/staff/cases/${id}`)).json().case;
-    expect(page).toMatchObject({ status: 'no_procede', conversationId: null, pendingContact: { email: 'vecino@correo.example', reason: 'no_email_channel' } });
+    expect(page).toMatchObject({
+      status: 'no_procede',
+      conversationId: null,
+      pendingContact: { email: 'vecino@correo.example', reason: 'no_email_channel' },
+    });
     expect(page.pendingContact.text).toContain('Corresponde al gobierno estatal.');
   });
 });

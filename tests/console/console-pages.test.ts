@@ -29,13 +29,21 @@ describe(`the console's files (${databaseKind})`, () => {
       expect(res.headers['content-security-policy']).toContain("script-src 'self'");
       pending.push(...imports(res.body));
     }
-    expect([...seen]).toEqual(expect.arrayContaining(['/console/lib.js', '/console/tray.js', '/console/case.js', '/console/stats.js', '/console/admin.js']));
+    expect([...seen]).toEqual(
+      expect.arrayContaining(['/console/lib.js', '/console/tray.js', '/console/case.js', '/console/stats.js', '/console/admin.js']),
+    );
     const css = await get('/console/app.css');
     expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
   });
 
   it('serves nothing else from the folder', async () => {
-    for (const url of ['/console/index.html', '/console/types.d.ts', '/console/missing.js', '/console/..%2Fpackage.json', '/console/%2E%2E%2Fsrc%2Fconfig.ts']) {
+    for (const url of [
+      '/console/index.html',
+      '/console/types.d.ts',
+      '/console/missing.js',
+      '/console/..%2Fpackage.json',
+      '/console/%2E%2E%2Fsrc%2Fconfig.ts',
+    ]) {
       expect((await get(url)).statusCode, url).toBe(404);
     }
   });

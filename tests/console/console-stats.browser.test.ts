@@ -9,9 +9,10 @@ import { databaseKind } from '../helpers/database.js';
 import { addStaff, seedMonth, STATS_PASSWORD } from './stats-fixture.js';
 
 // Written to docs/screenshots only with UPDATE_SCREENSHOTS=1 (see console.browser.test.ts).
-const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1'
-  ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
-  : mkdtempSync(join(tmpdir(), 'ventanilla-screenshots-')) + '/';
+const SCREENSHOTS =
+  process.env.UPDATE_SCREENSHOTS === '1'
+    ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
+    : mkdtempSync(join(tmpdir(), 'ventanilla-screenshots-')) + '/';
 
 let app: TestApp;
 let browser: Browser;
@@ -38,7 +39,10 @@ beforeAll(async () => {
   const coordinator = await addStaff(app.database.db, 'coordinacion@muni.test', 'Carla Coordinadora', 'coordinador');
   period = await seedMonth(app.database.db, coordinator, today);
   base = await app.app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -59,15 +63,21 @@ describe(`statistics and phone follow-up in the console (Chromium, ${databaseKin
 
     const summary = page.getByRole('list', { name: 'Resumen del periodo' });
     await summary.getByText('Abiertos en el periodo').waitFor();
-    await expect.poll(() => summary.locator('li').allInnerTexts()).toEqual([
-      '5\nAbiertos en el periodo',
-      '2\nEn trámite',
-      '2\nCerrados',
-      '1\nNo procede',
-      '1\nVencidos sin cerrar',
-      '4 días\nMediana para cerrar',
-    ]);
-    const row = async (name: string) => (await page.getByRole('row', { name: new RegExp(`^${name}`) }).locator('td').allInnerTexts());
+    await expect
+      .poll(() => summary.locator('li').allInnerTexts())
+      .toEqual([
+        '5\nAbiertos en el periodo',
+        '2\nEn trámite',
+        '2\nCerrados',
+        '1\nNo procede',
+        '1\nVencidos sin cerrar',
+        '4 días\nMediana para cerrar',
+      ]);
+    const row = async (name: string) =>
+      await page
+        .getByRole('row', { name: new RegExp(`^${name}`) })
+        .locator('td')
+        .allInnerTexts();
     expect(await row('Organismo Operador de Agua Potable y Drenaje')).toEqual(['2', '1', '0', '1', '0', '—']);
     expect(await row('Dirección de Obras Públicas')).toEqual(['2', '0', '2', '0', '0', '4 días']);
     expect(await row('Total')).toEqual(['5', '2', '2', '1', '1', '4 días']);

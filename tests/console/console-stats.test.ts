@@ -12,7 +12,8 @@ async function signIn(email: string, password = STATS_PASSWORD) {
   expect(res.statusCode).toBe(200);
   return String(res.headers['set-cookie']).split(';')[0]!;
 }
-const stats = (cookie: string | undefined, q = query) => app.app.inject({ method: 'GET', url: `/api/staff/stats?${q}`, headers: cookie ? { cookie } : {} });
+const stats = (cookie: string | undefined, q = query) =>
+  app.app.inject({ method: 'GET', url: `/api/staff/stats?${q}`, headers: cookie ? { cookie } : {} });
 
 beforeAll(async () => {
   app = await createTestApp({ now: () => TODAY });
@@ -36,8 +37,22 @@ describe(`statistics API on ${databaseKind}`, () => {
     expect(s.byChannel).toEqual({ telefono: 2, presencial: 1, visita: 1, redes: 1 });
     expect(s.byStatus).toEqual({ nuevo: 2, recepcionado: 0, en_seguimiento: 0, escalado: 0, cerrado: 2, no_procede: 1 });
     const dept = (name: string) => s.byDepartment.find((d: { department: string }) => d.department === name);
-    expect(dept('Dirección de Obras Públicas')).toMatchObject({ opened: 2, open: 0, closed: 2, noProcede: 0, overdueOpen: 0, medianDaysToClose: 4 });
-    expect(dept('Organismo Operador de Agua Potable y Drenaje')).toMatchObject({ opened: 2, open: 1, closed: 0, noProcede: 1, overdueOpen: 0, medianDaysToClose: null });
+    expect(dept('Dirección de Obras Públicas')).toMatchObject({
+      opened: 2,
+      open: 0,
+      closed: 2,
+      noProcede: 0,
+      overdueOpen: 0,
+      medianDaysToClose: 4,
+    });
+    expect(dept('Organismo Operador de Agua Potable y Drenaje')).toMatchObject({
+      opened: 2,
+      open: 1,
+      closed: 0,
+      noProcede: 1,
+      overdueOpen: 0,
+      medianDaysToClose: null,
+    });
     expect(dept('Dirección de Servicios Públicos Municipales')).toMatchObject({ opened: 1, open: 1, overdueOpen: 1 });
     // Departments with nothing in the period are still listed, with zeros.
     expect(dept('Dirección de Ecología y Medio Ambiente')).toMatchObject({ opened: 0, medianDaysToClose: null });

@@ -19,12 +19,23 @@ async function signIn(email: string, password: string) {
 }
 type Session = Awaited<ReturnType<typeof signIn>>;
 const get = (s: Session, url: string) => app.app.inject({ method: 'GET', url, headers: { cookie: s.cookie } });
-const send = (s: Session, method: 'POST' | 'PATCH', url: string, payload: object) => app.app.inject({ method, url, payload, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf } });
+const send = (s: Session, method: 'POST' | 'PATCH', url: string, payload: object) =>
+  app.app.inject({ method, url, payload, headers: { cookie: s.cookie, 'x-csrf-token': s.csrf } });
 
 /** A citizen reports something through the bot; with `photo`, they attach one on the way. */
 async function report(key: string, description: string, photo = false) {
   const say = (text: string, attachments: InboundMessage['attachments'] = []) =>
-    app.conversations.receive(InboundMessage.parse({ channel: 'telegram', channelUserId: key, conversationKey: key, externalId: `t${++n}`, text, attachments, receivedAt: clock }));
+    app.conversations.receive(
+      InboundMessage.parse({
+        channel: 'telegram',
+        channelUserId: key,
+        conversationKey: key,
+        externalId: `t${++n}`,
+        text,
+        attachments,
+        receivedAt: clock,
+      }),
+    );
   await say(description);
   await say('Ana López 5511112222');
   if (photo) await say('', [{ kind: 'photo', contentType: 'image/png', filename: 'bache.png', data: PNG }]);
@@ -36,7 +47,13 @@ async function report(key: string, description: string, photo = false) {
 beforeAll(async () => {
   app = await createTestApp({ now: () => clock });
   const [agua] = await app.database.db.select().from(departments).where(eq(departments.code, 'agua-potable'));
-  await app.database.db.insert(staffUsers).values({ email: 'agua@muni.test', name: 'Agua', role: 'responsable', departmentId: agua!.id, passwordHash: await hashPassword('clave-segura-123') });
+  await app.database.db.insert(staffUsers).values({
+    email: 'agua@muni.test',
+    name: 'Agua',
+    role: 'responsable',
+    departmentId: agua!.id,
+    passwordHash: await hashPassword('clave-segura-123'),
+  });
 });
 afterAll(async () => app?.close());
 
@@ -47,7 +64,8 @@ describe(`work tray and case page on ${databaseKind}`, () => {
     const recent = await report('b', 'No hay agua en la colonia Centro desde ayer, calle Morelos 5');
     clock = new Date(OFFICE_HOURS_NOW.getTime() + 40 * DAY);
     const admin = await signIn(ADMIN.email, ADMIN.password);
-    const folios = async (query: string) => ((await get(admin, `/api/staff/tray?${query}`)).json().cases as Array<{ folio: string }>).map((c) => c.folio);
+    const folios = async (query: string) =>
+      ((await get(admin, `/api/staff/tray?${query}`)).json().cases as Array<{ folio: string }>).map((c) => c.folio);
     expect(await folios('')).toEqual([recent, old]);
     expect(await folios('sort=urgent')).toEqual([old, recent]);
     expect(await folios('overdue=true')).toEqual([old]);
@@ -75,7 +93,12 @@ describe(`work tray and case page on ${databaseKind}`, () => {
 
   it('lets an admin create, reassign, reset and deactivate staff; deactivation ends their sessions', async () => {
     const admin = await signIn(ADMIN.email, ADMIN.password);
-    const created = await send(admin, 'POST', '/api/staff/admin/users', { email: 'Nuevo@Muni.test', name: 'Nuevo', role: 'operador', password: 'una-clave-larga-1' });
+    const created = await send(admin, 'POST', '/api/staff/admin/users', {
+      email: 'Nuevo@Muni.test',
+      name: 'Nuevo',
+      role: 'operador',
+      password: 'una-clave-larga-1',
+    });
     expect(created.statusCode).toBe(200);
     const id = created.json().user.id;
     expect((await send(admin, 'PATCH', `/api/staff/admin/users/${id}`, { role: 'experto' })).statusCode).toBe(400);
@@ -85,17 +108,36 @@ describe(`work tray and case page on ${databaseKind}`, () => {
     const again = await signIn('nuevo@muni.test', 'otra-clave-larga-2');
     expect((await send(admin, 'PATCH', `/api/staff/admin/users/${id}`, { active: false })).statusCode).toBe(200);
     expect((await get(again, '/api/staff/me')).statusCode).toBe(401);
-    const refused = await app.app.inject({ method: 'POST', url: '/api/staff/login', payload: { email: 'nuevo@muni.test', password: 'otra-clave-larga-2' } });
+    const refused = await app.app.inject({
+      method: 'POST',
+      url: '/api/staff/login',
+      payload: { email: 'nuevo@muni.test', password: 'otra-clave-larga-2' },
+    });
     expect(refused.statusCode).toBe(401);
   });
 
   it('lets an admin add a department and a category that routes new cases there', async () => {
     const admin = await signIn(ADMIN.email, ADMIN.password);
-    const dept = await send(admin, 'POST', '/api/staff/admin/departments', { code: 'panteones', name: 'Panteones', liaisonEmail: 'panteones@muni.test' });
+    const dept = await send(admin, 'POST', '/api/staff/admin/departments', {
+      code: 'panteones',
+      name: 'Panteones',
+      liaisonEmail: 'panteones@muni.test',
+    });
     expect(dept.statusCode).toBe(200);
-    const category = await send(admin, 'POST', '/api/staff/admin/categories', { code: 'tumbas', name: 'Tumbas', departmentId: dept.json().department.id, defaultType: 'reporte', dueDays: 5 });
+    const category = await send(admin, 'POST', '/api/staff/admin/categories', {
+      code: 'tumbas',
+      name: 'Tumbas',
+      departmentId: dept.json().department.id,
+      defaultType: 'reporte',
+      dueDays: 5,
+    });
     expect(category.statusCode).toBe(200);
-    const opened = await send(admin, 'POST', '/api/staff/cases', { channel: 'presencial', type: 'reporte', category: 'tumbas', description: 'Tumba dañada en el panteón municipal' });
+    const opened = await send(admin, 'POST', '/api/staff/cases', {
+      channel: 'presencial',
+      type: 'reporte',
+      category: 'tumbas',
+      description: 'Tumba dañada en el panteón municipal',
+    });
     const page = (await get(admin, `/api/staff/cases/${opened.json().case.id}`)).json().case;
     expect(page).toMatchObject({ department: 'Panteones', category: { code: 'tumbas' }, channel: 'presencial' });
     expect(new Date(page.dueAt).getTime() - clock.getTime()).toBe(5 * DAY);

@@ -13,9 +13,10 @@ import { ADMIN, createTestApp, type TestApp } from '../helpers/app.js';
 import { databaseKind } from '../helpers/database.js';
 
 // The README's pictures are refreshed on request (UPDATE_SCREENSHOTS=1); other runs still take them, in a temporary folder, so a test run leaves the tree clean.
-const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1'
-  ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
-  : mkdtempSync(join(tmpdir(), 'ventanilla-screenshots-')) + '/';
+const SCREENSHOTS =
+  process.env.UPDATE_SCREENSHOTS === '1'
+    ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
+    : mkdtempSync(join(tmpdir(), 'ventanilla-screenshots-')) + '/';
 const PASSWORD = 'clave-segura-123';
 
 let app: TestApp;
@@ -24,8 +25,12 @@ let base: string;
 const contexts: BrowserContext[] = [];
 
 async function addStaff(email: string, name: string, role: (typeof staffUsers.$inferInsert)['role'], departmentCode?: string) {
-  const [dept] = departmentCode ? await app.database.db.select().from(departments).where(eq(departments.code, departmentCode)) : [undefined];
-  await app.database.db.insert(staffUsers).values({ email, name, role, departmentId: dept?.id ?? null, passwordHash: await hashPassword(PASSWORD) });
+  const [dept] = departmentCode
+    ? await app.database.db.select().from(departments).where(eq(departments.code, departmentCode))
+    : [undefined];
+  await app.database.db
+    .insert(staffUsers)
+    .values({ email, name, role, departmentId: dept?.id ?? null, passwordHash: await hashPassword(PASSWORD) });
 }
 
 async function newPage(width = 1280, height = 800): Promise<Page> {
@@ -40,7 +45,10 @@ async function newPage(width = 1280, height = 800): Promise<Page> {
 /** The citizen's side: the real chat page, one message at a time, waiting for the server's answer. */
 async function citizenSays(page: Page, text: string) {
   await page.fill('#input', text);
-  const [response] = await Promise.all([page.waitForResponse((r) => r.url().includes('/messages') && r.request().method() === 'POST'), page.click('#send')]);
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.url().includes('/messages') && r.request().method() === 'POST'),
+    page.click('#send'),
+  ]);
   return (await response.json()) as { messages: Array<{ text: string; author: string }> };
 }
 
@@ -97,11 +105,42 @@ describe(`the staff console in Chromium (${databaseKind})`, () => {
 
     // Older cases share the tray: one opened by phone 40 days ago (overdue), one received 5 days ago.
     const [rosaRow] = await app.database.db.select().from(staffUsers).where(eq(staffUsers.email, 'responsable@muni.test'));
-    const rosaStaff = { id: rosaRow!.id, email: rosaRow!.email, name: rosaRow!.name, role: rosaRow!.role, departmentId: rosaRow!.departmentId };
+    const rosaStaff = {
+      id: rosaRow!.id,
+      email: rosaRow!.email,
+      name: rosaRow!.name,
+      role: rosaRow!.role,
+      departmentId: rosaRow!.departmentId,
+    };
     const settings = { folioPrefix: 'AC', defaultDueDays: 30, timeZone: 'America/Mexico_City' };
     const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
-    await openCaseOnBehalf(app.database.db, rosaStaff, OpenOnBehalfInput.parse({ channel: 'telefono', type: 'queja', category: 'baches-pavimento', description: 'Banqueta rota en la calle Allende 45', name: 'Luis Gómez', phone: '5522223333' }), settings, daysAgo(40));
-    const received = await openCaseOnBehalf(app.database.db, rosaStaff, OpenOnBehalfInput.parse({ channel: 'presencial', type: 'reporte', category: 'baches-pavimento', description: 'Hundimiento en avenida Juárez', name: 'Carmen Díaz' }), settings, daysAgo(5));
+    await openCaseOnBehalf(
+      app.database.db,
+      rosaStaff,
+      OpenOnBehalfInput.parse({
+        channel: 'telefono',
+        type: 'queja',
+        category: 'baches-pavimento',
+        description: 'Banqueta rota en la calle Allende 45',
+        name: 'Luis Gómez',
+        phone: '5522223333',
+      }),
+      settings,
+      daysAgo(40),
+    );
+    const received = await openCaseOnBehalf(
+      app.database.db,
+      rosaStaff,
+      OpenOnBehalfInput.parse({
+        channel: 'presencial',
+        type: 'reporte',
+        category: 'baches-pavimento',
+        description: 'Hundimiento en avenida Juárez',
+        name: 'Carmen Díaz',
+      }),
+      settings,
+      daysAgo(5),
+    );
     await actOnCase(app.database.db, rosaStaff, received.case.id, { kind: 'receive' }, daysAgo(4), 'es');
 
     // Responsable: the case waits, not yet received, in the department's tray.
@@ -110,14 +149,21 @@ describe(`the staff console in Chromium (${databaseKind})`, () => {
     // The tray's rows arrive after the page: wait for them (a machine under load is slower), then check.
     await row.getByText('Sin recepcionar').waitFor({ state: 'visible' });
     await expect(row.getByText('Sin recepcionar').isVisible()).resolves.toBe(true);
-    await expect(rosa.locator('tr.overdue', { hasText: 'Luis Gómez' }).getByText(/vencido hace 10 d/).isVisible()).resolves.toBe(true);
+    await expect(
+      rosa
+        .locator('tr.overdue', { hasText: 'Luis Gómez' })
+        .getByText(/vencido hace 10 d/)
+        .isVisible(),
+    ).resolves.toBe(true);
     await rosa.screenshot({ path: `${SCREENSHOTS}console-tray.png` });
     await row.getByRole('link', { name: folio }).click();
     await rosa.getByRole('button', { name: 'Recepcionar' }).click();
     await rosa.locator('summary', { hasText: 'Derivar dentro de la dependencia' }).waitFor();
     // The legal clock: the one extension, told to the citizen, then shown as used.
     await expect.poll(() => rosa.locator('section[aria-labelledby=deadline-title]').innerText()).toContain('disponible una vez');
-    await runAction(rosa, 'Prórroga (ampliar el plazo una vez)', async (form) => form.getByLabel('Motivo').fill('Se espera material de bacheo'));
+    await runAction(rosa, 'Prórroga (ampliar el plazo una vez)', async (form) =>
+      form.getByLabel('Motivo').fill('Se espera material de bacheo'),
+    );
     await expect.poll(() => rosa.locator('section[aria-labelledby=deadline-title]').innerText()).toContain('Se espera material de bacheo');
     await runAction(rosa, 'Derivar dentro de la dependencia', async (form) => {
       await form.getByLabel('Persona (opcional)').selectOption({ label: 'Enrique Encargado (Encargado)' });
@@ -130,7 +176,9 @@ describe(`the staff console in Chromium (${databaseKind})`, () => {
     await runAction(enrique, 'Derivar dentro de la dependencia', async (form) => form.getByLabel('Nota').fill('Necesito dictamen técnico'));
     const eva = await staffLogin('experto@muni.test');
     await eva.goto(caseUrl);
-    await runAction(eva, 'Derivar dentro de la dependencia', async (form) => form.getByLabel('Nota').fill('Dictamen: bacheo con mezcla en caliente'));
+    await runAction(eva, 'Derivar dentro de la dependencia', async (form) =>
+      form.getByLabel('Nota').fill('Dictamen: bacheo con mezcla en caliente'),
+    );
     await enrique.reload();
     await runAction(enrique, 'Reclasificar', async (form) => {
       await form.getByLabel('Tipo').selectOption('queja');
@@ -138,11 +186,21 @@ describe(`the staff console in Chromium (${databaseKind})`, () => {
     });
     await runAction(enrique, 'Nota interna', async (form) => form.getByLabel('Texto').fill('Programado para el martes'));
     await enrique.screenshot({ path: `${SCREENSHOTS}console-case.png`, fullPage: true });
-    await runAction(enrique, 'Cerrar con respuesta final', async (form) => form.getByLabel('Respuesta final').fill('El bache quedó reparado el martes. Gracias por avisar.'));
+    await runAction(enrique, 'Cerrar con respuesta final', async (form) =>
+      form.getByLabel('Respuesta final').fill('El bache quedó reparado el martes. Gracias por avisar.'),
+    );
     await enrique.getByText('Caso cerrado: solo se pueden agregar notas internas.').waitFor();
 
     const timeline = await enrique.locator('ol.timeline').innerText();
-    for (const step of ['Recepcionado', 'Responsable → Encargado', 'Encargado → Experto', 'Experto → Encargado', 'Reporte → Queja', 'Cerrado con respuesta final']) expect(timeline).toContain(step);
+    for (const step of [
+      'Recepcionado',
+      'Responsable → Encargado',
+      'Encargado → Experto',
+      'Experto → Encargado',
+      'Reporte → Queja',
+      'Cerrado con respuesta final',
+    ])
+      expect(timeline).toContain(step);
 
     // The citizen's open chat page receives the answer over its socket.
     await citizen.locator('#log', { hasText: 'El bache quedó reparado el martes' }).waitFor();

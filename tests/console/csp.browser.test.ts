@@ -20,7 +20,8 @@ async function watched(width = 1280, height = 800): Promise<{ page: Page; proble
   page.setDefaultTimeout(15_000);
   const problems: string[] = [];
   page.on('console', (message) => {
-    if (message.type() === 'error' || /Content Security Policy/i.test(message.text())) problems.push(`console: ${message.text()} (${message.location().url})`);
+    if (message.type() === 'error' || /Content Security Policy/i.test(message.text()))
+      problems.push(`console: ${message.text()} (${message.location().url})`);
   });
   page.on('response', (response) => {
     if (response.status() >= 400) problems.push(`http ${response.status()}: ${response.request().method()} ${response.url()}`);
@@ -28,7 +29,8 @@ async function watched(width = 1280, height = 800): Promise<{ page: Page; proble
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   await page.exposeFunction('reportViolation', (text: string) => problems.push(`violation: ${text}`));
   await page.addInitScript({
-    content: "document.addEventListener('securitypolicyviolation', (e) => window.reportViolation(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at ' + e.sourceFile + ':' + e.lineNumber));",
+    content:
+      "document.addEventListener('securitypolicyviolation', (e) => window.reportViolation(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at ' + e.sourceFile + ':' + e.lineNumber));",
   });
   return { page, problems };
 }
@@ -41,7 +43,10 @@ beforeAll(async () => {
   period = await seedMonth(app.database.db, coordinator, new Date());
   await addStaff(app.database.db, 'admin2@muni.test', 'Ana Admin', 'admin');
   base = await app.app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -60,14 +65,27 @@ describe(`no page breaks its own security policy (Chromium, ${databaseKind})`, (
 
     await page.goto(`${base}/console#/estadisticas?from=${day(period.from)}&to=${day(period.to)}`);
     await page.getByRole('row', { name: /^Total/ }).waitFor();
-    await page.locator('figure', { has: page.locator('figcaption', { hasText: 'Por estado' }) }).locator('li').first().waitFor();
+    await page
+      .locator('figure', { has: page.locator('figcaption', { hasText: 'Por estado' }) })
+      .locator('li')
+      .first()
+      .waitFor();
 
     await page.goto(`${base}/console#/bandeja`);
     await page.getByRole('heading', { name: 'Bandeja de trabajo' }).waitFor();
     await page.locator('tbody tr a').first().click();
     await page.locator('ol.timeline').waitFor();
 
-    for (const route of ['llamadas', 'conversaciones', 'nuevo', 'atencion', 'admin/personal', 'admin/dependencias', 'admin/categorias', 'admin/ejemplos']) {
+    for (const route of [
+      'llamadas',
+      'conversaciones',
+      'nuevo',
+      'atencion',
+      'admin/personal',
+      'admin/dependencias',
+      'admin/categorias',
+      'admin/ejemplos',
+    ]) {
       await page.goto(`${base}/console#/${route}`);
       await page.locator('h2').first().waitFor();
       await page.waitForTimeout(300);

@@ -10,9 +10,18 @@ export const STATS_PASSWORD = 'clave-segura-123';
 const DAY = 86_400_000;
 const settings = { folioPrefix: 'AC', defaultDueDays: 30, timeZone: 'America/Mexico_City' };
 
-export async function addStaff(db: Db, email: string, name: string, role: StaffPrincipal['role'], departmentCode?: string): Promise<StaffPrincipal> {
+export async function addStaff(
+  db: Db,
+  email: string,
+  name: string,
+  role: StaffPrincipal['role'],
+  departmentCode?: string,
+): Promise<StaffPrincipal> {
   const [dept] = departmentCode ? await db.select().from(departments).where(eq(departments.code, departmentCode)) : [undefined];
-  const [row] = await db.insert(staffUsers).values({ email, name, role, departmentId: dept?.id ?? null, passwordHash: await hashPassword(STATS_PASSWORD) }).returning();
+  const [row] = await db
+    .insert(staffUsers)
+    .values({ email, name, role, departmentId: dept?.id ?? null, passwordHash: await hashPassword(STATS_PASSWORD) })
+    .returning();
   return { id: row!.id, email: row!.email, name: row!.name, role: row!.role, departmentId: row!.departmentId };
 }
 
@@ -24,7 +33,15 @@ export async function addStaff(db: Db, email: string, name: string, role: StaffP
 export async function seedMonth(db: Db, coordinator: StaffPrincipal, today: Date) {
   const at = (daysAgo: number) => new Date(today.getTime() - daysAgo * DAY);
   const open = async (daysAgo: number, input: Record<string, string>) =>
-    (await openCaseOnBehalf(db, coordinator, OpenOnBehalfInput.parse({ description: 'Caso de prueba para estadísticas', name: 'Vecina', phone: '5500000000', ...input }), settings, at(daysAgo))).case.id;
+    (
+      await openCaseOnBehalf(
+        db,
+        coordinator,
+        OpenOnBehalfInput.parse({ description: 'Caso de prueba para estadísticas', name: 'Vecina', phone: '5500000000', ...input }),
+        settings,
+        at(daysAgo),
+      )
+    ).case.id;
   const act = async (id: number, daysAgo: number, action: CaseAction) => actOnCase(db, coordinator, id, action, at(daysAgo), 'es');
 
   await open(90, { channel: 'telefono', type: 'queja', category: 'baches-pavimento' });

@@ -103,7 +103,12 @@ describe(`conversation pipeline on ${databaseKind}`, () => {
 
   it('links photos sent during the conversation to the case', async () => {
     const key = 'photo-1';
-    const photo = { kind: 'photo' as const, contentType: 'image/jpeg', filename: 'foto.jpg', data: new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]) };
+    const photo = {
+      kind: 'photo' as const,
+      contentType: 'image/jpeg',
+      filename: 'foto.jpg',
+      data: new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]),
+    };
     await app.conversations.receive(inbound(key, 'Hay una fuga de agua en la calle Morelos 45'));
     await app.conversations.receive(inbound(key, 'Ana López 3111234567'));
     await app.conversations.receive(inbound(key, '', { attachments: [photo] }));

@@ -5,7 +5,12 @@ import { converse as play, dialogContext, input, texts } from '../helpers/dialog
 
 const script = loadDialogScript(undefined, 'es');
 const english = loadDialogScript(undefined, 'en');
-const vars = { municipio: 'Municipio de Ejemplo', horario: 'lunes a viernes de 8:00 a 15:00', ejemplo: 'AC-2026-000123', proxima_atencion: 'el lunes 30 de noviembre a partir de las 8:00' };
+const vars = {
+  municipio: 'Municipio de Ejemplo',
+  horario: 'lunes a viernes de 8:00 a 15:00',
+  ejemplo: 'AC-2026-000123',
+  proxima_atencion: 'el lunes 30 de noviembre a partir de las 8:00',
+};
 const context = () => dialogContext(vars);
 const converse = (turns: Parameters<typeof play>[1]) => play(script, turns, context());
 
@@ -48,12 +53,20 @@ describe('questions answered from the catalogue of procedures', () => {
       'sí',
     ]);
     expect(texts(results[1]!)).toContain('registro tu solicitud');
-    const asked = results.slice(1).flatMap((r) => r.replies.map((m) => m.prompt?.field)).filter(Boolean);
+    const asked = results
+      .slice(1)
+      .flatMap((r) => r.replies.map((m) => m.prompt?.field))
+      .filter(Boolean);
     expect(asked).toEqual(['name', 'contact', 'confirm']);
     expect(last.effects).toEqual([
       {
         kind: 'open_case',
-        draft: expect.objectContaining({ type: 'solicitud_informacion', category: 'tramites', description: '¿qué necesito para el permiso de construcción?', name: 'María López' }),
+        draft: expect.objectContaining({
+          type: 'solicitud_informacion',
+          category: 'tramites',
+          description: '¿qué necesito para el permiso de construcción?',
+          name: 'María López',
+        }),
       },
     ]);
   });
@@ -112,7 +125,14 @@ describe('labelled examples from low confidence', () => {
   it('records the type and topic the citizen picked from buttons, with what the classifier had guessed', () => {
     const { results } = converse(['quiero comentarles algo', input('Sugerencia', { choice: 'sugerencia' })]);
     expect(results[1]!.effects).toEqual([
-      { kind: 'label_chosen', field: 'type', text: 'quiero comentarles algo', predicted: expect.any(String), chosen: 'sugerencia', confidence: expect.any(Number) },
+      {
+        kind: 'label_chosen',
+        field: 'type',
+        text: 'quiero comentarles algo',
+        predicted: expect.any(String),
+        chosen: 'sugerencia',
+        confidence: expect.any(Number),
+      },
     ]);
     const prompt = results[1]!.replies.at(-1)!.prompt!;
     if (prompt.field === 'category') {

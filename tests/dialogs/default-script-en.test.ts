@@ -9,7 +9,12 @@ import { loadDialogScript } from '../../src/dialogs/script-schema.js';
 const script = loadDialogScript(undefined, 'en');
 const spanish = loadDialogScript(undefined, 'es');
 
-const vars = { municipio: 'Example Town', horario: 'Monday to Friday, 8:00 to 15:00', ejemplo: 'AC-2026-000123', proxima_atencion: 'on Monday 30 November from 8:00' };
+const vars = {
+  municipio: 'Example Town',
+  horario: 'Monday to Friday, 8:00 to 15:00',
+  ejemplo: 'AC-2026-000123',
+  proxima_atencion: 'on Monday 30 November from 8:00',
+};
 
 const context = (overrides: Partial<StepContext> = {}) => dialogContext(vars, overrides);
 const converse = (turns: Array<string | DialogInput>, ctx = context()) => play(script, turns, ctx);
@@ -30,13 +35,20 @@ describe('the default English script', () => {
   it('is an English script with the same fields, messages and placeholders as the Spanish one', () => {
     expect(script.locale).toBe('en');
     expect(script.fields.map((f) => f.id)).toEqual(spanish.fields.map((f) => f.id));
-    expect(script.fields.map((f) => [f.askWhen, f.optional, f.onlyFor])).toEqual(spanish.fields.map((f) => [f.askWhen, f.optional, f.onlyFor]));
+    expect(script.fields.map((f) => [f.askWhen, f.optional, f.onlyFor])).toEqual(
+      spanish.fields.map((f) => [f.askWhen, f.optional, f.onlyFor]),
+    );
     expect(Object.keys(script.messages)).toEqual(Object.keys(spanish.messages));
     for (const key of Object.keys(spanish.messages) as Array<keyof typeof spanish.messages>) {
       expect({ key, placeholders: placeholders(script.messages[key]) }).toEqual({ key, placeholders: placeholders(spanish.messages[key]) });
     }
     expect(Object.keys(script.statusLabels).sort()).toEqual(Object.keys(spanish.statusLabels).sort());
-    expect(script.typeLabels).toEqual({ reporte: 'Report', queja: 'Complaint', solicitud_informacion: 'Question or information request', sugerencia: 'Suggestion' });
+    expect(script.typeLabels).toEqual({
+      reporte: 'Report',
+      queja: 'Complaint',
+      solicitud_informacion: 'Question or information request',
+      sugerencia: 'Suggestion',
+    });
     expect(script.buttons).toEqual({ yes: 'Yes', no: 'No, fix it', skip: 'Skip' });
   });
 
@@ -116,10 +128,19 @@ describe('the default English script', () => {
   });
 
   it('reads the name from "My name is John Smith", in the description or as the answer', () => {
-    const inDescription = converse([`My name is John Smith. ${EXAMPLE}`, input('Report', { choice: 'reporte' }), input('Baches y pavimento', { choice: 'baches-pavimento' })]);
+    const inDescription = converse([
+      `My name is John Smith. ${EXAMPLE}`,
+      input('Report', { choice: 'reporte' }),
+      input('Baches y pavimento', { choice: 'baches-pavimento' }),
+    ]);
     expect(inDescription.last.state.slots.name).toBe('John Smith');
     expect(inDescription.results.flatMap((r) => r.replies.map((m) => m.prompt?.field))).not.toContain('name');
-    const asAnswer = converse([EXAMPLE, input('Report', { choice: 'reporte' }), input('Baches y pavimento', { choice: 'baches-pavimento' }), 'my name is john smith']);
+    const asAnswer = converse([
+      EXAMPLE,
+      input('Report', { choice: 'reporte' }),
+      input('Baches y pavimento', { choice: 'baches-pavimento' }),
+      'my name is john smith',
+    ]);
     expect(asAnswer.last.state.slots.name).toBe('John Smith');
   });
 
@@ -187,13 +208,23 @@ describe('the default English script', () => {
     const fix = results[6]!;
     expect(fix.state.phase).toBe('fixing');
     expect(fix.replies.at(-1)!.text).toBe('What would you like to correct?');
-    expect(fix.replies.at(-1)!.prompt!.options.map((o) => o.label)).toEqual(['Description', 'Type', 'Topic', 'Location', 'Name', 'Contact', 'Photos']);
+    expect(fix.replies.at(-1)!.prompt!.options.map((o) => o.label)).toEqual([
+      'Description',
+      'Type',
+      'Topic',
+      'Location',
+      'Name',
+      'Contact',
+      'Photos',
+    ]);
     expect(results[7]!.replies.at(-1)!.prompt).toMatchObject({ field: 'address', kind: 'location' });
     expect(last.state.phase).toBe('confirming');
     expect(last.state.slots.address).toBe('45 Main Street, Downtown');
     expect(texts(last)).toContain('• Location: 45 Main Street, Downtown');
     const confirmed = step(script, last.state, input('yes'), context());
-    expect(confirmed.effects).toEqual([{ kind: 'open_case', draft: expect.objectContaining({ address: '45 Main Street, Downtown', name: 'John Smith' }) }]);
+    expect(confirmed.effects).toEqual([
+      { kind: 'open_case', draft: expect.objectContaining({ address: '45 Main Street, Downtown', name: 'John Smith' }) },
+    ]);
   });
 
   it('lets the citizen name the field to correct by its English name', () => {
@@ -247,7 +278,8 @@ describe('English answers the Spanish-first parsers now take', () => {
     for (const no of ['not correct', 'that is wrong', 'No, fix it']) expect(parseYesNo(no)).toBe(false);
     const english = languagePack('en');
     for (const yes of ['yeah', 'yep', 'sure', 'that is correct', 'right', 'yes', 'correct']) expect(parseYesNo(yes, english)).toBe(true);
-    for (const no of ['not correct', 'that is wrong', 'No, fix it', 'no', 'not right', 'that is not correct']) expect(parseYesNo(no, english)).toBe(false);
+    for (const no of ['not correct', 'that is wrong', 'No, fix it', 'no', 'not right', 'that is not correct'])
+      expect(parseYesNo(no, english)).toBe(false);
     for (const unsure of ['maybe', 'not sure']) expect(parseYesNo(unsure, english)).toBeUndefined();
   });
 });

@@ -4,7 +4,12 @@ import { converse as play, dialogContext, input, texts } from '../helpers/dialog
 import { loadDialogScript, parseDialogScript } from '../../src/dialogs/script-schema.js';
 
 const script = loadDialogScript(undefined, 'es');
-const vars = { municipio: 'Municipio de Ejemplo', horario: 'lunes a viernes de 8:00 a 15:00', ejemplo: 'AC-2026-000123', proxima_atencion: 'el lunes 30 de noviembre a partir de las 8:00' };
+const vars = {
+  municipio: 'Municipio de Ejemplo',
+  horario: 'lunes a viernes de 8:00 a 15:00',
+  ejemplo: 'AC-2026-000123',
+  proxima_atencion: 'el lunes 30 de noviembre a partir de las 8:00',
+};
 
 const context = (overrides: Partial<StepContext> = {}) => dialogContext(vars, overrides);
 const converse = (turns: Array<string | DialogInput>, ctx = context()) => play(script, turns, ctx);

@@ -16,7 +16,8 @@ describe('language packs', () => {
     for (const locale of ['es', 'en'] as const) {
       const pack = languagePack(locale);
       const words = [...pack.yesNo.yes, ...pack.yesNo.no, ...pack.name.notName, ...pack.address.streetTypes, ...pack.survey.unsolved];
-      for (const word of words) expect({ locale, word }).toEqual({ locale, word: word.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase() });
+      for (const word of words)
+        expect({ locale, word }).toEqual({ locale, word: word.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase() });
     }
   });
 

@@ -75,16 +75,24 @@ describe(`the web chat over real HTTP against a started server (${databaseKind})
     const status = await say(`estado ${folio}`);
     expect(status[0]!.text).toContain(folio!);
 
-    const history = await fetch(`${server.url}/api/webchat/conversations/${conversationId}/messages`, { headers: { authorization: `Bearer ${token}` } });
+    const history = await fetch(`${server.url}/api/webchat/conversations/${conversationId}/messages`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     const items = ((await history.json()) as { messages: Array<{ direction: string; text: string }> }).messages;
     expect(items.filter((m) => m.direction === 'in' && m.text === 'Juan Pérez')).toHaveLength(1);
 
-    const wrong = await post(`/api/webchat/conversations/${conversationId}/messages`, { clientMessageId: crypto.randomUUID(), text: 'hola' }, 'forged-token');
+    const wrong = await post(
+      `/api/webchat/conversations/${conversationId}/messages`,
+      { clientMessageId: crypto.randomUUID(), text: 'hola' },
+      'forged-token',
+    );
     expect(wrong.status).toBe(401);
 
     const login = await post('/api/auth/login', { email: 'admin@ventanilla.local', password: 'una-clave-de-prueba-larga' });
     expect(login.status).toBe(200);
-    const cases = await fetch(`${server.url}/api/cases?folio=${folio}`, { headers: { authorization: `Bearer ${login.body.token as string}` } });
+    const cases = await fetch(`${server.url}/api/cases?folio=${folio}`, {
+      headers: { authorization: `Bearer ${login.body.token as string}` },
+    });
     const found = ((await cases.json()) as { cases: Array<{ folio: string; status: string }> }).cases;
     expect(found).toEqual([expect.objectContaining({ folio, status: 'nuevo' })]);
   });

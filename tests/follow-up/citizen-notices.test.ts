@@ -22,23 +22,44 @@ afterAll(async () => smtp?.stop());
 async function setUp(withEmail: boolean) {
   smtp.mails.length = 0;
   const clock = { now: new Date('2026-11-24T16:00:00Z') };
-  const app = await createTestApp({ env: withEmail ? { SMTP_URL: smtp.url, EMAIL_FROM: FROM } : {}, channels: withEmail ? [emailChannel] : [], now: () => clock.now });
+  const app = await createTestApp({
+    env: withEmail ? { SMTP_URL: smtp.url, EMAIL_FROM: FROM } : {},
+    channels: withEmail ? [emailChannel] : [],
+    now: () => clock.now,
+  });
   const login = await app.app.inject({ method: 'POST', url: '/api/staff/login', payload: ADMIN });
   const session = { cookie: String(login.headers['set-cookie']).split(';')[0]!, csrf: login.json().csrfToken as string };
   const act = async (caseId: number, action: object) => {
-    const res = await app.app.inject({ method: 'POST', url: `/api/staff/cases/${caseId}/actions`, payload: action, headers: { cookie: session.cookie, 'x-csrf-token': session.csrf } });
+    const res = await app.app.inject({
+      method: 'POST',
+      url: `/api/staff/cases/${caseId}/actions`,
+      payload: action,
+      headers: { cookie: session.cookie, 'x-csrf-token': session.csrf },
+    });
     expect(res.statusCode, res.body).toBe(200);
     await app.queue.runDue(FOLLOW_UPS);
     await app.queue.runDue(DELIVERIES);
   };
-  const post = (url: string, payload: object) => app.app.inject({ method: 'POST', url, payload, headers: { cookie: session.cookie, 'x-csrf-token': session.csrf } });
+  const post = (url: string, payload: object) =>
+    app.app.inject({ method: 'POST', url, payload, headers: { cookie: session.cookie, 'x-csrf-token': session.csrf } });
   let n = 0;
   const say = async (text: string, extra: Partial<InboundMessage> = {}) => {
     n += 1;
-    const result = await app.conversations.receive(InboundMessage.parse({ channel: 'web', channelUserId: 'vecina-1', conversationKey: 'vecina-1', externalId: `m-${n}`, text, receivedAt: clock.now, ...extra }));
+    const result = await app.conversations.receive(
+      InboundMessage.parse({
+        channel: 'web',
+        channelUserId: 'vecina-1',
+        conversationKey: 'vecina-1',
+        externalId: `m-${n}`,
+        text,
+        receivedAt: clock.now,
+        ...extra,
+      }),
+    );
     return result;
   };
-  const types = async (caseId: number) => (await app.database.db.select().from(caseEvents).where(eq(caseEvents.caseId, caseId)).orderBy(asc(caseEvents.id))).map((e) => e.type);
+  const types = async (caseId: number) =>
+    (await app.database.db.select().from(caseEvents).where(eq(caseEvents.caseId, caseId)).orderBy(asc(caseEvents.id))).map((e) => e.type);
   const get = (url: string) => app.app.inject({ method: 'GET', url, headers: { cookie: session.cookie } });
   return { app, clock, act, post, get, say, types };
 }
@@ -50,7 +71,8 @@ async function webChatCase(app: TestApp, say: (text: string) => Promise<{ conver
   return { caseRow: row!, conversationId };
 }
 
-const botTexts = async (app: TestApp, conversationId: string) => (await app.conversations.history(conversationId)).filter((m) => m.direction === 'out').map((m) => m.text);
+const botTexts = async (app: TestApp, conversationId: string) =>
+  (await app.conversations.history(conversationId)).filter((m) => m.direction === 'out').map((m) => m.text);
 
 describe(`citizen notices and the satisfaction survey, on ${databaseKind}`, () => {
   it('tells a web chat citizen each step, asks after the answer, and reopens the case on "no se resolvió"', async () => {
@@ -73,7 +95,14 @@ describe(`citizen notices and the satisfaction survey, on ${databaseKind}`, () =
       expect(after.at(-2)).toContain('Se reparó la fuga');
       expect(after.at(-1)).toContain(`¿Se resolvió tu caso ${caseRow.folio}?`);
       const history = await app.conversations.history(conversationId);
-      expect(history.at(-1)!.prompt?.options.map((o) => o.id)).toEqual(['survey:5', 'survey:4', 'survey:3', 'survey:2', 'survey:1', 'survey:unsolved']);
+      expect(history.at(-1)!.prompt?.options.map((o) => o.id)).toEqual([
+        'survey:5',
+        'survey:4',
+        'survey:3',
+        'survey:2',
+        'survey:1',
+        'survey:unsolved',
+      ]);
 
       clock.now = new Date('2026-11-28T16:00:00Z');
       const reply = await say('No se resolvió, sigue saliendo agua');
@@ -113,16 +142,29 @@ describe(`citizen notices and the satisfaction survey, on ${databaseKind}`, () =
       expect(late.replies[0]!.text).toContain('no podemos reabrir');
       expect((await app.database.db.select().from(cases).where(eq(cases.id, second.caseRow.id)))[0]!.status).toBe('cerrado');
       const stats = (await get('/api/staff/stats')).json().stats;
-      expect(stats.satisfaction).toEqual({ answered: 2, averageRating: 4, byRating: { '1': 0, '2': 0, '3': 0, '4': 1, '5': 0 }, unsolved: 1, reopened: 0 });
+      expect(stats.satisfaction).toEqual({
+        answered: 2,
+        averageRating: 4,
+        byRating: { '1': 0, '2': 0, '3': 0, '4': 1, '5': 0 },
+        unsolved: 1,
+        reopened: 0,
+      });
     } finally {
       await app.close();
     }
   });
 
-  it('sends the notices by email for a case opened by phone with the citizen\'s address', async () => {
+  it("sends the notices by email for a case opened by phone with the citizen's address", async () => {
     const { app, act, post } = await setUp(true);
     try {
-      const opened = await post('/api/staff/cases', { channel: 'telefono', type: 'reporte', category: 'baches-pavimento', description: 'Bache en la calle 3', name: 'Marta Ruiz', email: 'marta@correo.example' });
+      const opened = await post('/api/staff/cases', {
+        channel: 'telefono',
+        type: 'reporte',
+        category: 'baches-pavimento',
+        description: 'Bache en la calle 3',
+        name: 'Marta Ruiz',
+        email: 'marta@correo.example',
+      });
       const { id, folio } = opened.json().case as { id: number; folio: string };
       await act(id, { kind: 'receive' });
       await act(id, { kind: 'close', answer: 'Se tapó el bache.' });
@@ -134,9 +176,23 @@ describe(`citizen notices and the satisfaction survey, on ${databaseKind}`, () =
 
       // Her reply by mail (the quoted question trimmed by the channel) answers the survey.
       const reply = await app.conversations.receive({
-        kind: 'document', channel: 'email', channelUserId: 'marta@correo.example', externalId: '<respuesta-1@correo.example>', receivedAt: new Date('2026-11-25T16:00:00Z'), senderName: 'Marta Ruiz',
-        subject: `Re: ${folio}`, text: '5', attachments: [], rejectedAttachments: [], threadKey: `marta@correo.example ${folio}`, repliesTo: [], noAnswer: undefined, undeliverable: [],
-        answersPerHour: 5, maxAttachmentBytes: 10_000_000, payload: {},
+        kind: 'document',
+        channel: 'email',
+        channelUserId: 'marta@correo.example',
+        externalId: '<respuesta-1@correo.example>',
+        receivedAt: new Date('2026-11-25T16:00:00Z'),
+        senderName: 'Marta Ruiz',
+        subject: `Re: ${folio}`,
+        text: '5',
+        attachments: [],
+        rejectedAttachments: [],
+        threadKey: `marta@correo.example ${folio}`,
+        repliesTo: [],
+        noAnswer: undefined,
+        undeliverable: [],
+        answersPerHour: 5,
+        maxAttachmentBytes: 10_000_000,
+        payload: {},
       });
       expect(reply.replies.map((r) => r.text).join(' ')).toContain('Gracias por tu calificación');
       const [survey] = await app.database.db.select().from(caseSurveys).where(eq(caseSurveys.caseId, id));

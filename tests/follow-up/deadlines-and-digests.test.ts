@@ -19,18 +19,31 @@ afterAll(async () => smtp?.stop());
 async function setUp(start: Date) {
   smtp.mails.length = 0;
   const clock = { now: start };
-  const app = await createTestApp({ env: { SMTP_URL: smtp.url, EMAIL_FROM: FROM, PUBLIC_URL: 'https://ventanilla.municipio.example' }, now: () => clock.now });
-  await app.database.db.insert(staffUsers).values({ email: 'coordinacion@municipio.example', name: 'Coordinación', role: 'coordinador', passwordHash: await hashPassword('contraseña-coordinación') });
+  const app = await createTestApp({
+    env: { SMTP_URL: smtp.url, EMAIL_FROM: FROM, PUBLIC_URL: 'https://ventanilla.municipio.example' },
+    now: () => clock.now,
+  });
+  await app.database.db.insert(staffUsers).values({
+    email: 'coordinacion@municipio.example',
+    name: 'Coordinación',
+    role: 'coordinador',
+    passwordHash: await hashPassword('contraseña-coordinación'),
+  });
   await app.followUp.ensureScheduled(clock.now);
   const login = await app.app.inject({ method: 'POST', url: '/api/staff/login', payload: ADMIN });
   const session = { cookie: String(login.headers['set-cookie']).split(';')[0]!, csrf: login.json().csrfToken as string };
-  const post = (url: string, payload: object) => app.app.inject({ method: 'POST', url, payload, headers: { cookie: session.cookie, 'x-csrf-token': session.csrf } });
+  const post = (url: string, payload: object) =>
+    app.app.inject({ method: 'POST', url, payload, headers: { cookie: session.cookie, 'x-csrf-token': session.csrf } });
   const open = async (category: string, description: string) => {
     const res = await post('/api/staff/cases', { channel: 'telefono', type: 'reporte', category, description, name: 'Vecina' });
     expect(res.statusCode).toBe(200);
     return res.json().case as { id: number; folio: string };
   };
-  const events = async (caseId: number) => (await app.database.db.select().from(caseEvents).where(eq(caseEvents.caseId, caseId)).orderBy(asc(caseEvents.id))).map((e) => ({ type: e.type, data: e.data as Record<string, unknown> }));
+  const events = async (caseId: number) =>
+    (await app.database.db.select().from(caseEvents).where(eq(caseEvents.caseId, caseId)).orderBy(asc(caseEvents.id))).map((e) => ({
+      type: e.type,
+      data: e.data as Record<string, unknown>,
+    }));
   const at = async (iso: string) => {
     clock.now = new Date(iso);
     await app.queue.runDue(FOLLOW_UPS);
@@ -47,7 +60,8 @@ describe(`deadlines and escalation, on ${databaseKind}`, () => {
     const { app, open, events, at } = await setUp(new Date('2026-11-24T16:00:00Z'));
     try {
       const opened = await open('alumbrado-publico', 'Lámpara fundida en la plaza');
-      const warnings = async () => (await events(opened.id)).filter((e) => e.type === 'follow_up.deadline_warning').map((e) => e.data.percent);
+      const warnings = async () =>
+        (await events(opened.id)).filter((e) => e.type === 'follow_up.deadline_warning').map((e) => e.data.percent);
 
       await at('2026-12-09T15:59:00Z');
       expect(await warnings()).toEqual([]);
@@ -110,7 +124,10 @@ describe(`digests, on ${databaseKind}`, () => {
       await post(`/api/staff/cases/${closed.id}/actions`, { kind: 'receive' });
       await post(`/api/staff/cases/${closed.id}/actions`, { kind: 'close', answer: 'Listo.' });
       // The trash case is overdue by the digest's Monday.
-      await app.database.db.update(cases).set({ dueAt: new Date('2026-11-27T16:00:00Z') }).where(eq(cases.id, trash.id));
+      await app.database.db
+        .update(cases)
+        .set({ dueAt: new Date('2026-11-27T16:00:00Z') })
+        .where(eq(cases.id, trash.id));
 
       await at('2026-11-30T13:59:00Z'); // Monday 7:59
       expect(subjects('semanal:')).toHaveLength(0);

@@ -30,14 +30,29 @@ async function englishApp(clock: { now: Date }) {
   const login = await ventanilla.app.inject({ method: 'POST', url: '/api/staff/login', payload: ADMIN });
   const session = { cookie: String(login.headers['set-cookie']).split(';')[0]!, csrf: login.json().csrfToken as string };
   const act = async (caseId: number, action: object) => {
-    const res = await ventanilla.app.inject({ method: 'POST', url: `/api/staff/cases/${caseId}/actions`, payload: action, headers: { cookie: session.cookie, 'x-csrf-token': session.csrf } });
+    const res = await ventanilla.app.inject({
+      method: 'POST',
+      url: `/api/staff/cases/${caseId}/actions`,
+      payload: action,
+      headers: { cookie: session.cookie, 'x-csrf-token': session.csrf },
+    });
     expect(res.statusCode, res.body).toBe(200);
     await ventanilla.queue.runDue(FOLLOW_UPS);
     await ventanilla.queue.runDue(DELIVERIES);
   };
   let n = 0;
   const say = (text: string, extra: Partial<InboundMessage> = {}) =>
-    ventanilla.conversations.receive(InboundMessage.parse({ channel: 'web', channelUserId: 'neighbour-1', conversationKey: 'neighbour-1', externalId: `m-${++n}`, text, receivedAt: clock.now, ...extra }));
+    ventanilla.conversations.receive(
+      InboundMessage.parse({
+        channel: 'web',
+        channelUserId: 'neighbour-1',
+        conversationKey: 'neighbour-1',
+        externalId: `m-${++n}`,
+        text,
+        receivedAt: clock.now,
+        ...extra,
+      }),
+    );
   return {
     ...ventanilla,
     database,
@@ -72,7 +87,12 @@ describe(`an English conversation, on ${databaseKind}`, () => {
       }
       // The name came with the description, so it is never asked for.
       expect(asked).not.toContain('name');
-      const [caseRow] = await app.database.db.select().from(cases).where(eq(cases.conversationId, conversationId)).orderBy(desc(cases.id)).limit(1);
+      const [caseRow] = await app.database.db
+        .select()
+        .from(cases)
+        .where(eq(cases.conversationId, conversationId))
+        .orderBy(desc(cases.id))
+        .limit(1);
       expect(caseRow).toBeDefined();
       const [citizen] = await app.database.db.select().from(citizens).where(eq(citizens.id, caseRow!.citizenId!));
       expect(citizen!.name).toBe('John Smith');

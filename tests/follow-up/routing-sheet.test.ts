@@ -7,7 +7,7 @@ import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/password.js';
 import { caseEvents, departments, routingSheets, staffUsers } from '../../src/db/schema.js';
-import { ADMIN, createTestApp, } from '../helpers/app.js';
+import { ADMIN, createTestApp } from '../helpers/app.js';
 import { databaseKind } from '../helpers/database.js';
 import { startSmtpReceiver, type ReceivedMail, type SmtpReceiver } from '../helpers/smtp-receiver.js';
 
@@ -32,14 +32,27 @@ async function setUp(start: Date) {
   await app.followUp.ensureScheduled(clock.now);
   const login = await app.app.inject({ method: 'POST', url: '/api/staff/login', payload: ADMIN });
   const session = { cookie: String(login.headers['set-cookie']).split(';')[0]!, csrf: login.json().csrfToken as string };
-  const post = (url: string, payload: object) => app.app.inject({ method: 'POST', url, payload, headers: { cookie: session.cookie, 'x-csrf-token': session.csrf } });
+  const post = (url: string, payload: object) =>
+    app.app.inject({ method: 'POST', url, payload, headers: { cookie: session.cookie, 'x-csrf-token': session.csrf } });
   const departmentId = async (code: string) => (await app.database.db.select().from(departments).where(eq(departments.code, code)))[0]!;
   const open = async (description: string) => {
-    const res = await post('/api/staff/cases', { channel: 'telefono', type: 'reporte', category: 'alumbrado-publico', description, name: 'Lucía Méndez', phone: '55 9876 5432', address: 'Calle Morelos 12, col. Centro' });
+    const res = await post('/api/staff/cases', {
+      channel: 'telefono',
+      type: 'reporte',
+      category: 'alumbrado-publico',
+      description,
+      name: 'Lucía Méndez',
+      phone: '55 9876 5432',
+      address: 'Calle Morelos 12, col. Centro',
+    });
     expect(res.statusCode).toBe(200);
     return res.json().case as { id: number; folio: string };
   };
-  const history = async (caseId: number) => (await app.database.db.select().from(caseEvents).where(eq(caseEvents.caseId, caseId)).orderBy(asc(caseEvents.id))).map((e) => ({ type: e.type, data: e.data as Record<string, unknown> }));
+  const history = async (caseId: number) =>
+    (await app.database.db.select().from(caseEvents).where(eq(caseEvents.caseId, caseId)).orderBy(asc(caseEvents.id))).map((e) => ({
+      type: e.type,
+      data: e.data as Record<string, unknown>,
+    }));
   const run = async () => {
     await app.queue.runDue(FOLLOW_UPS);
   };
@@ -66,7 +79,15 @@ describe(`routing sheets and acknowledgements, on ${databaseKind}`, () => {
 
       expect((await post(`/api/staff/cases/${opened.id}/actions`, { kind: 'receive' })).statusCode).toBe(200);
       const obras = await departmentId('obras-publicas');
-      expect((await post(`/api/staff/cases/${opened.id}/actions`, { kind: 'derive_department', departmentId: obras.id, note: 'El poste está dañado: lo atiende Obras' })).statusCode).toBe(200);
+      expect(
+        (
+          await post(`/api/staff/cases/${opened.id}/actions`, {
+            kind: 'derive_department',
+            departmentId: obras.id,
+            note: 'El poste está dañado: lo atiende Obras',
+          })
+        ).statusCode,
+      ).toBe(200);
       await run();
       await run();
 
@@ -88,20 +109,37 @@ describe(`routing sheets and acknowledgements, on ${databaseKind}`, () => {
       const view = await app.app.inject({ method: 'GET', url: link });
       expect(view.statusCode).toBe(200);
       expect(view.body).toContain('Confirmo la recepción');
-      expect((await app.database.db.select().from(routingSheets).where(eq(routingSheets.caseId, opened.id))).every((s) => s.acknowledgedAt === null)).toBe(true);
+      expect(
+        (await app.database.db.select().from(routingSheets).where(eq(routingSheets.caseId, opened.id))).every(
+          (s) => s.acknowledgedAt === null,
+        ),
+      ).toBe(true);
 
       clock.now = new Date('2026-11-24T18:30:00Z');
-      const confirm = await app.app.inject({ method: 'POST', url: link, payload: 'name=Ing.+Pedro+Salas', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      const confirm = await app.app.inject({
+        method: 'POST',
+        url: link,
+        payload: 'name=Ing.+Pedro+Salas',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
       expect(confirm.statusCode).toBe(200);
       expect(confirm.body).toContain('Recepción confirmada por Ing. Pedro Salas el 24/11/2026 12:30');
-      const again = await app.app.inject({ method: 'POST', url: link, payload: 'name=Otra+persona', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      const again = await app.app.inject({
+        method: 'POST',
+        url: link,
+        payload: 'name=Otra+persona',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
       expect(again.body).toContain('ya tiene acuse: lo confirmó Ing. Pedro Salas');
 
       const events = await history(opened.id);
       const acks = events.filter((e) => e.type === 'follow_up.acknowledged');
       expect(acks).toHaveLength(1);
       expect(acks[0]!.data).toMatchObject({ by: 'Ing. Pedro Salas', department: 'Dirección de Obras Públicas' });
-      expect(events.filter((e) => e.type === 'follow_up.routing_sheet_sent').map((e) => e.data.department)).toEqual(['Dirección de Servicios Públicos Municipales', 'Dirección de Obras Públicas']);
+      expect(events.filter((e) => e.type === 'follow_up.routing_sheet_sent').map((e) => e.data.department)).toEqual([
+        'Dirección de Servicios Públicos Municipales',
+        'Dirección de Obras Públicas',
+      ]);
     } finally {
       await app.close();
     }
@@ -114,16 +152,31 @@ describe(`routing sheets and acknowledgements, on ${databaseKind}`, () => {
       await run();
       const link = linkIn(mailsFor(opened.folio, 'enlace.serviciospublicos@municipio.example')[0]!);
       const [id, expires, signature] = link.slice('/acuse/'.length).split('.');
-      const forgeries = [`/acuse/${id}.${Number(expires) + 86_400 * 365}.${signature}`, `/acuse/${Number(id) + 1}.${expires}.${signature}`, `/acuse/${id}.${expires}.${'A'.repeat(43)}`, '/acuse/nada'];
+      const forgeries = [
+        `/acuse/${id}.${Number(expires) + 86_400 * 365}.${signature}`,
+        `/acuse/${Number(id) + 1}.${expires}.${signature}`,
+        `/acuse/${id}.${expires}.${'A'.repeat(43)}`,
+        '/acuse/nada',
+      ];
       for (const url of forgeries) {
         for (const method of ['GET', 'POST'] as const) {
-          const res = await app.app.inject({ method, url, payload: method === 'POST' ? 'name=Intruso' : undefined, headers: method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {} });
+          const res = await app.app.inject({
+            method,
+            url,
+            payload: method === 'POST' ? 'name=Intruso' : undefined,
+            headers: method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {},
+          });
           expect(res.statusCode).toBe(403);
           expect(res.body).toContain('no es válido');
         }
       }
       clock.now = new Date('2026-12-24T16:00:01Z'); // 30 days and a second later
-      const expired = await app.app.inject({ method: 'POST', url: link, payload: 'name=Tarde', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      const expired = await app.app.inject({
+        method: 'POST',
+        url: link,
+        payload: 'name=Tarde',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
       expect(expired.statusCode).toBe(410);
       expect(expired.body).toContain('venció');
       expect((await history(opened.id)).some((e) => e.type === 'follow_up.acknowledged')).toBe(false);
@@ -136,7 +189,12 @@ describe(`routing sheets and acknowledgements, on ${databaseKind}`, () => {
     // Friday 13 Nov 2026, 10:00; Monday 16 is a holiday.
     const { app, clock, open, run, history } = await setUp(new Date('2026-11-13T16:00:00Z'));
     try {
-      await app.database.db.insert(staffUsers).values({ email: 'coordinacion@municipio.example', name: 'Coordinación', role: 'coordinador', passwordHash: await hashPassword('contraseña-coordinación') });
+      await app.database.db.insert(staffUsers).values({
+        email: 'coordinacion@municipio.example',
+        name: 'Coordinación',
+        role: 'coordinador',
+        passwordHash: await hashPassword('contraseña-coordinación'),
+      });
       const opened = await open('Lámparas apagadas en todo el parque');
       await run();
       const types = async () => (await history(opened.id)).map((e) => e.type).filter((t) => t.startsWith('follow_up.acknowledgement'));
@@ -148,7 +206,9 @@ describe(`routing sheets and acknowledgements, on ${databaseKind}`, () => {
       await run();
       await run();
       expect(await types()).toEqual(['follow_up.acknowledgement_reminded']);
-      expect(smtp.mails.filter((m) => String(m.parsed.subject) === `Recordatorio: confirme la recepción del folio ${opened.folio}`)).toHaveLength(1);
+      expect(
+        smtp.mails.filter((m) => String(m.parsed.subject) === `Recordatorio: confirme la recepción del folio ${opened.folio}`),
+      ).toHaveLength(1);
 
       clock.now = new Date('2026-11-23T18:00:00Z'); // Mon 23 at noon: only Friday has passed since the reminder
       await run();

@@ -28,8 +28,33 @@ afterAll(async () => smtp?.stop());
 async function caseWithMail(app: TestApp, to: string, clock: Date) {
   return app.database.db.transaction(async (tx) => {
     const [citizen] = await tx.insert(citizens).values({ name: 'Rosa Díaz' }).returning();
-    const opened = await openCase(tx, { type: 'reporte', category: 'alumbrado-publico', description: 'Lámpara fundida en la calle 5', citizenId: citizen!.id, channel: 'telefono', actor: { kind: 'system' } }, { folioPrefix: 'AC', defaultDueDays: 30, timeZone: 'America/Mexico_City' }, clock);
-    const id = await queueStaffMail(tx, { dedupKey: `prueba:${opened.case.id}`, kind: 'routing_sheet', caseId: opened.case.id, to, subject: `Hoja de trámite ${opened.case.folio}`, text: 'Texto', html: '<p>Texto</p>', attachments: [{ filename: 'hoja.pdf', contentType: 'application/pdf', content: new TextEncoder().encode('%PDF-1.4 prueba') }] }, 'municipio.example');
+    const opened = await openCase(
+      tx,
+      {
+        type: 'reporte',
+        category: 'alumbrado-publico',
+        description: 'Lámpara fundida en la calle 5',
+        citizenId: citizen!.id,
+        channel: 'telefono',
+        actor: { kind: 'system' },
+      },
+      { folioPrefix: 'AC', defaultDueDays: 30, timeZone: 'America/Mexico_City' },
+      clock,
+    );
+    const id = await queueStaffMail(
+      tx,
+      {
+        dedupKey: `prueba:${opened.case.id}`,
+        kind: 'routing_sheet',
+        caseId: opened.case.id,
+        to,
+        subject: `Hoja de trámite ${opened.case.folio}`,
+        text: 'Texto',
+        html: '<p>Texto</p>',
+        attachments: [{ filename: 'hoja.pdf', contentType: 'application/pdf', content: new TextEncoder().encode('%PDF-1.4 prueba') }],
+      },
+      'municipio.example',
+    );
     return { caseId: opened.case.id, mailId: id! };
   });
 }
@@ -48,7 +73,13 @@ describe(`staff mail through the scheduler, on ${databaseKind}`, () => {
     const app = await createTestApp({ env: { SMTP_URL: smtp.url, EMAIL_FROM: FROM }, now: () => clock });
     try {
       const { caseId, mailId } = await caseWithMail(app, 'enlace.uno@municipio.example', clock);
-      expect(await queueStaffMail(app.database.db, { dedupKey: `prueba:${caseId}`, kind: 'routing_sheet', caseId, to: 'x@y.z', subject: 's', text: 't' }, 'municipio.example')).toBeNull();
+      expect(
+        await queueStaffMail(
+          app.database.db,
+          { dedupKey: `prueba:${caseId}`, kind: 'routing_sheet', caseId, to: 'x@y.z', subject: 's', text: 't' },
+          'municipio.example',
+        ),
+      ).toBeNull();
 
       await app.queue.runDue(FOLLOW_UPS);
       clock = new Date(START.getTime() + 3_600_000);
@@ -110,8 +141,20 @@ describe(`staff mail through the scheduler, on ${databaseKind}`, () => {
       // An instance whose process freezes for good right after the SMTP server accepted the mail.
       const config = loadConfig({ SMTP_URL: smtp.url, EMAIL_FROM: FROM });
       const real = createMailer(config.email!);
-      const dying = { send: async (mail: Parameters<typeof real.send>[0]) => { await real.send(mail); return new Promise<never>(() => undefined); }, close: () => real.close() };
-      const doomed = new JobQueue({ db: app.database.db, kinds: new Map([[STAFF_MAIL_JOB, { run: createStaffMailDelivery(dying) }]]), now: () => clock, logger: { warn() {}, error() {} }, pollMs: 60_000 });
+      const dying = {
+        send: async (mail: Parameters<typeof real.send>[0]) => {
+          await real.send(mail);
+          return new Promise<never>(() => undefined);
+        },
+        close: () => real.close(),
+      };
+      const doomed = new JobQueue({
+        db: app.database.db,
+        kinds: new Map([[STAFF_MAIL_JOB, { run: createStaffMailDelivery(dying) }]]),
+        now: () => clock,
+        logger: { warn() {}, error() {} },
+        pollMs: 60_000,
+      });
       void doomed.runDue();
       for (let i = 0; i < 100 && mailsTo('enlace.tres@municipio.example').length === 0; i += 1) await new Promise((r) => setTimeout(r, 50));
       expect(mailsTo('enlace.tres@municipio.example')).toHaveLength(1);

@@ -42,8 +42,23 @@ describe(`two instances on one ${databaseKind} database`, () => {
     const folios: string[] = [];
     await database.db.transaction(async (tx) => {
       for (let i = 0; i < cases; i += 1) {
-        const [citizen] = await tx.insert(citizens).values({ name: `Vecino ${i}` }).returning();
-        const opened = await openCase(tx, { type: 'reporte', category: categories[i % 3]!, description: `Reporte ${i}`, citizenId: citizen!.id, channel: 'telefono', actor: { kind: 'system' } }, { folioPrefix: 'AC', defaultDueDays: 30, timeZone: 'America/Mexico_City' }, NOW);
+        const [citizen] = await tx
+          .insert(citizens)
+          .values({ name: `Vecino ${i}` })
+          .returning();
+        const opened = await openCase(
+          tx,
+          {
+            type: 'reporte',
+            category: categories[i % 3]!,
+            description: `Reporte ${i}`,
+            citizenId: citizen!.id,
+            channel: 'telefono',
+            actor: { kind: 'system' },
+          },
+          { folioPrefix: 'AC', defaultDueDays: 30, timeZone: 'America/Mexico_City' },
+          NOW,
+        );
         folios.push(opened.case.folio);
       }
     });
@@ -53,12 +68,19 @@ describe(`two instances on one ${databaseKind} database`, () => {
     const [c, d] = await Promise.all(apps.map((app) => app.queue.runDue(FOLLOW_UPS)));
 
     expect(a! + b! + c! + d!).toBe(cases * 2); // one case event and one delivery per case
-    for (const folio of folios) expect(smtp.mails.filter((m) => String(m.parsed.subject).startsWith(`Hoja de trámite ${folio}:`))).toHaveLength(1);
-    const sentEvents = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from case_events where type = 'follow_up.mail_sent' and data->>'kind' = 'routing_sheet'`);
+    for (const folio of folios)
+      expect(smtp.mails.filter((m) => String(m.parsed.subject).startsWith(`Hoja de trámite ${folio}:`))).toHaveLength(1);
+    const sentEvents = await queryRows<{ n: number }>(
+      database.db,
+      sql`select count(*)::int as n from case_events where type = 'follow_up.mail_sent' and data->>'kind' = 'routing_sheet'`,
+    );
     expect(Number(sentEvents[0]!.n)).toBe(cases);
     const sheets = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from routing_sheets`);
     expect(Number(sheets[0]!.n)).toBe(cases);
-    const pending = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from jobs where status <> 'done' and kind <> 'follow_up.sweep'`);
+    const pending = await queryRows<{ n: number }>(
+      database.db,
+      sql`select count(*)::int as n from jobs where status <> 'done' and kind <> 'follow_up.sweep'`,
+    );
     expect(Number(pending[0]!.n)).toBe(0);
   });
 });

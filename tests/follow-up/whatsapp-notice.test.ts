@@ -23,8 +23,13 @@ beforeAll(async () => {
     channels: [whatsappChannel],
     now: () => clock.now,
     env: {
-      WHATSAPP_MODE: 'cloud', WHATSAPP_VERIFY_TOKEN: 'v', WHATSAPP_APP_SECRET: SECRET, WHATSAPP_ACCESS_TOKEN: TOKEN, WHATSAPP_PHONE_NUMBER_ID: wa.PHONE_NUMBER_ID,
-      WHATSAPP_GRAPH_ROOT: graph.url, WHATSAPP_GRAPH_VERSION: 'v21.0',
+      WHATSAPP_MODE: 'cloud',
+      WHATSAPP_VERIFY_TOKEN: 'v',
+      WHATSAPP_APP_SECRET: SECRET,
+      WHATSAPP_ACCESS_TOKEN: TOKEN,
+      WHATSAPP_PHONE_NUMBER_ID: wa.PHONE_NUMBER_ID,
+      WHATSAPP_GRAPH_ROOT: graph.url,
+      WHATSAPP_GRAPH_VERSION: 'v21.0',
       WHATSAPP_TEMPLATES: JSON.stringify({ notice: { name: 'aviso_folio', language: 'es_MX', parameters: ['text'] } }),
     },
   });
@@ -39,18 +44,31 @@ describe(`citizen notices on WhatsApp, on ${databaseKind}`, () => {
     const from = '5215512345678';
     for (const body of ['Hay un bache enorme frente a la escuela de la calle Hidalgo 123', 'Juan Pérez', '55 1234 5678', 'omitir', 'sí']) {
       const payload = JSON.stringify(wa.messagesFrom(from, [wa.text(body, clock.now)]));
-      const res = await app.app.inject({ method: 'POST', url: '/webhooks/whatsapp', payload, headers: { 'content-type': 'application/json', 'x-hub-signature-256': wa.sign(payload, SECRET) } });
+      const res = await app.app.inject({
+        method: 'POST',
+        url: '/webhooks/whatsapp',
+        payload,
+        headers: { 'content-type': 'application/json', 'x-hub-signature-256': wa.sign(payload, SECRET) },
+      });
       expect(res.statusCode).toBe(200);
     }
     await app.queue.runDue(DELIVERIES);
     const [conversation] = await app.database.db.select().from(conversations).where(eq(conversations.channelUserId, from));
-    const [row] = await app.database.db.select().from(cases).where(eq(cases.conversationId, conversation!.id)).orderBy(desc(cases.id)).limit(1);
+    const [row] = await app.database.db
+      .select()
+      .from(cases)
+      .where(eq(cases.conversationId, conversation!.id))
+      .orderBy(desc(cases.id))
+      .limit(1);
     expect(row, JSON.stringify((await app.conversations.history(conversation!.id)).map((m) => m.text))).toBeDefined();
 
     clock.now = new Date(clock.now.getTime() + 26 * HOUR);
     const login = await app.app.inject({ method: 'POST', url: '/api/staff/login', payload: ADMIN });
     const headers = { cookie: String(login.headers['set-cookie']).split(';')[0]!, 'x-csrf-token': login.json().csrfToken as string };
-    expect((await app.app.inject({ method: 'POST', url: `/api/staff/cases/${row!.id}/actions`, headers, payload: { kind: 'receive' } })).statusCode).toBe(200);
+    expect(
+      (await app.app.inject({ method: 'POST', url: `/api/staff/cases/${row!.id}/actions`, headers, payload: { kind: 'receive' } }))
+        .statusCode,
+    ).toBe(200);
     const before = graph.sent.length;
     await app.queue.runDue(FOLLOW_UPS);
     await app.queue.runDue(DELIVERIES);

@@ -27,7 +27,15 @@ export interface TestApp extends Ventanilla {
   close(): Promise<void>;
 }
 
-export async function createTestApp(options: { env?: Record<string, string>; now?: () => Date; senders?: Map<string, ChannelSender>; channels?: ChannelFactory[]; database?: Database } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: {
+    env?: Record<string, string>;
+    now?: () => Date;
+    senders?: Map<string, ChannelSender>;
+    channels?: ChannelFactory[];
+    database?: Database;
+  } = {},
+): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
   const config = loadConfig({ LOG_LEVEL: 'silent', QUEUE_POLL_MS: '60000', ...options.env });
   await seedDefaults(database.db, { adminEmail: ADMIN.email, adminPassword: ADMIN.password });

@@ -33,7 +33,14 @@ export async function startGraphApi(options: { accessToken: string; version: str
 
   async function handle(request: IncomingMessage, response: ServerResponse) {
     if (request.headers.authorization !== `Bearer ${options.accessToken}`) {
-      return json(response, 401, { error: { message: 'Invalid OAuth access token - Cannot parse access token', type: 'OAuthException', code: 190, fbtrace_id: 'stand-in' } });
+      return json(response, 401, {
+        error: {
+          message: 'Invalid OAuth access token - Cannot parse access token',
+          type: 'OAuthException',
+          code: 190,
+          fbtrace_id: 'stand-in',
+        },
+      });
     }
     const path = new URL(request.url ?? '/', 'http://x').pathname;
     const send = new RegExp(`^/${options.version}/(\\d+)/messages$`).exec(path);
@@ -43,18 +50,45 @@ export async function startGraphApi(options: { accessToken: string; version: str
         return json(response, 400, { error: { message: '(#100) Invalid parameter', type: 'OAuthException', code: 100 } });
       }
       const failure = failures.shift();
-      if (failure) return json(response, failure.status, { error: { message: failure.message, type: 'OAuthException', code: failure.code, error_data: { messaging_product: 'whatsapp', details: failure.message } } });
+      if (failure)
+        return json(response, failure.status, {
+          error: {
+            message: failure.message,
+            type: 'OAuthException',
+            code: failure.code,
+            error_data: { messaging_product: 'whatsapp', details: failure.message },
+          },
+        });
       const wamid = wamids.shift() ?? `wamid.${randomBytes(12).toString('base64url')}`;
       sent.push({ phoneNumberId: send[1]!, body, wamid });
-      return json(response, 200, { messaging_product: 'whatsapp', contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id: wamid }] });
+      return json(response, 200, {
+        messaging_product: 'whatsapp',
+        contacts: [{ input: body.to, wa_id: body.to }],
+        messages: [{ id: wamid }],
+      });
     }
     const mediaInfo = new RegExp(`^/${options.version}/([^/]+)$`).exec(path);
     const mediaFailure = request.method === 'GET' && mediaInfo ? mediaFailures.shift() : undefined;
-    if (mediaFailure) return json(response, mediaFailure, { error: { message: 'An unexpected error has occurred. Please retry your request later.', type: 'OAuthException', code: 2, is_transient: true } });
+    if (mediaFailure)
+      return json(response, mediaFailure, {
+        error: {
+          message: 'An unexpected error has occurred. Please retry your request later.',
+          type: 'OAuthException',
+          code: 2,
+          is_transient: true,
+        },
+      });
     if (request.method === 'GET' && mediaInfo && media.has(decodeURIComponent(mediaInfo[1]!))) {
       const id = decodeURIComponent(mediaInfo[1]!);
       const file = media.get(id)!;
-      return json(response, 200, { messaging_product: 'whatsapp', url: `${url}/media-download/${encodeURIComponent(id)}?ext=1`, mime_type: file.mimeType, sha256: 'x', file_size: file.data.byteLength, id });
+      return json(response, 200, {
+        messaging_product: 'whatsapp',
+        url: `${url}/media-download/${encodeURIComponent(id)}?ext=1`,
+        mime_type: file.mimeType,
+        sha256: 'x',
+        file_size: file.data.byteLength,
+        id,
+      });
     }
     const download = /^\/media-download\/([^/]+)$/.exec(path);
     if (request.method === 'GET' && download && media.has(decodeURIComponent(download[1]!))) {
@@ -62,7 +96,9 @@ export async function startGraphApi(options: { accessToken: string; version: str
       response.writeHead(200, { 'content-type': file.mimeType, 'content-length': file.data.byteLength });
       return response.end(file.data);
     }
-    return json(response, 404, { error: { message: `Unsupported request: ${request.method} ${path}`, type: 'GraphMethodException', code: 100 } });
+    return json(response, 404, {
+      error: { message: `Unsupported request: ${request.method} ${path}`, type: 'GraphMethodException', code: 100 },
+    });
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

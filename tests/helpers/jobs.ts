@@ -5,7 +5,10 @@ import { DELIVER_JOB, deliveryKey } from '../../src/outbox/enqueue.js';
 
 /** The queue's job that sends one outbound message. */
 export async function deliveryJobOf(ex: Executor, messageId: number | string): Promise<Job> {
-  const [job] = await ex.select().from(jobs).where(eq(jobs.key, deliveryKey(Number(messageId))));
+  const [job] = await ex
+    .select()
+    .from(jobs)
+    .where(eq(jobs.key, deliveryKey(Number(messageId))));
   if (!job) throw new Error(`no delivery job for message ${messageId}`);
   return job;
 }

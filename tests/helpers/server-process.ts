@@ -38,7 +38,8 @@ export async function startServer(env: Record<string, string>, timeoutMs = 60_00
     });
   });
 
-  const exited = (proc: ChildProcess) => new Promise<void>((resolve) => (proc.exitCode !== null || proc.signalCode !== null ? resolve() : proc.once('exit', () => resolve())));
+  const exited = (proc: ChildProcess) =>
+    new Promise<void>((resolve) => (proc.exitCode !== null || proc.signalCode !== null ? resolve() : proc.once('exit', () => resolve())));
   return {
     url,
     output: () => output,

@@ -142,7 +142,12 @@ export class TelegramStandIn {
       case 'getFile': {
         const stored = this.files.get(String(params.file_id));
         if (!stored) return this.reply(res, 400, { ok: false, error_code: 400, description: 'Bad Request: invalid file_id' });
-        return this.ok(res, { file_id: params.file_id, file_unique_id: `u-${params.file_id}`, file_size: stored.bytes.byteLength, file_path: stored.path });
+        return this.ok(res, {
+          file_id: params.file_id,
+          file_unique_id: `u-${params.file_id}`,
+          file_size: stored.bytes.byteLength,
+          file_path: stored.path,
+        });
       }
       case 'setWebhook':
         this.webhook = { url: params.url, secret_token: params.secret_token };
@@ -157,7 +162,12 @@ export class TelegramStandIn {
   }
 
   private async getUpdates(params: Record<string, any>, req: IncomingMessage, res: ServerResponse) {
-    if (this.webhook) return this.reply(res, 409, { ok: false, error_code: 409, description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first" });
+    if (this.webhook)
+      return this.reply(res, 409, {
+        ok: false,
+        error_code: 409,
+        description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+      });
     const offset = params.offset !== undefined ? Number(params.offset) : undefined;
     // Asking from an offset confirms everything before it, as Telegram does.
     if (offset !== undefined) this.updates = this.updates.filter((u) => (u.update_id as number) >= offset);
@@ -241,7 +251,9 @@ export class TelegramUser {
 
   text(text: string) {
     const command = /^\/\w+/.exec(text);
-    return { message: this.base({ text, ...(command ? { entities: [{ type: 'bot_command', offset: 0, length: command[0].length }] } : {}) }) };
+    return {
+      message: this.base({ text, ...(command ? { entities: [{ type: 'bot_command', offset: 0, length: command[0].length }] } : {}) }),
+    };
   }
 
   photo(fileId: string, caption?: string) {
@@ -269,7 +281,21 @@ export class TelegramUser {
   }
 
   sticker(fileId: string) {
-    return { message: this.base({ sticker: { file_id: fileId, file_unique_id: `${fileId}-u`, type: 'regular', width: 512, height: 512, is_animated: false, is_video: false, emoji: '👍', file_size: 20_000 } }) };
+    return {
+      message: this.base({
+        sticker: {
+          file_id: fileId,
+          file_unique_id: `${fileId}-u`,
+          type: 'regular',
+          width: 512,
+          height: 512,
+          is_animated: false,
+          is_video: false,
+          emoji: '👍',
+          file_size: 20_000,
+        },
+      }),
+    };
   }
 
   /** A press on an inline button under the bot message `message` (as the stand-in recorded it). */
@@ -280,7 +306,14 @@ export class TelegramUser {
         from: { id: this.id, is_bot: false, first_name: this.firstName },
         chat_instance: '-123',
         data,
-        message: { message_id: botMessage.message_id, from: { id: 123456789, is_bot: true, first_name: 'Ventanilla' }, chat: { id: this.id, type: 'private' }, date: Math.floor(Date.now() / 1000), text: botMessage.text, reply_markup: botMessage.reply_markup },
+        message: {
+          message_id: botMessage.message_id,
+          from: { id: 123456789, is_bot: true, first_name: 'Ventanilla' },
+          chat: { id: this.id, type: 'private' },
+          date: Math.floor(Date.now() / 1000),
+          text: botMessage.text,
+          reply_markup: botMessage.reply_markup,
+        },
       },
     };
   }

@@ -31,7 +31,16 @@ afterAll(async () => app?.close());
 
 let n = 0;
 const say = (key: string, text: string) =>
-  app.conversations.receive(InboundMessage.parse({ channel: 'telegram', channelUserId: key, conversationKey: key, externalId: `w-${++n}`, text, receivedAt: new Date() }));
+  app.conversations.receive(
+    InboundMessage.parse({
+      channel: 'telegram',
+      channelUserId: key,
+      conversationKey: key,
+      externalId: `w-${++n}`,
+      text,
+      receivedAt: new Date(),
+    }),
+  );
 
 const jobOf = (messageId: string) => deliveryJobOf(app.database.db, messageId);
 
@@ -42,7 +51,10 @@ describe(`deliveries through the job queue on ${databaseKind}`, () => {
     await app.queue.runDue(DELIVERIES);
     expect(channel.sent.map((d) => String(d.messageId))).toEqual(result.replies.map((r) => r.id));
     expect(channel.sent[0]!.conversationKey).toBe('o1');
-    const [stored] = await app.database.db.select().from(messages).where(eq(messages.id, Number(result.replies[0]!.id)));
+    const [stored] = await app.database.db
+      .select()
+      .from(messages)
+      .where(eq(messages.id, Number(result.replies[0]!.id)));
     expect(stored!.externalId).toBe(`platform-${result.replies[0]!.id}`);
     expect((await jobOf(result.replies[0]!.id)).status).toBe('done');
   });

@@ -34,7 +34,11 @@ afterEach(async () => {
 });
 afterAll(() => undefined);
 
-function scheduler(db: Database, handlers: Record<string, JobHandler | JobKind>, options: { batchSize?: number; maxAttempts?: number; pollMs?: number; listen?: Database['listen'] } = {}) {
+function scheduler(
+  db: Database,
+  handlers: Record<string, JobHandler | JobKind>,
+  options: { batchSize?: number; maxAttempts?: number; pollMs?: number; listen?: Database['listen'] } = {},
+) {
   const kinds = new Map(Object.entries(handlers).map(([name, handler]) => [name, jobKind(handler)]));
   return new JobQueue({ db: db.db, kinds, now: () => clock, logger: silent, pollMs: 60_000, leaseMs: LEASE_MS, ...options });
 }
@@ -50,7 +54,8 @@ const recordEffect =
     });
   };
 
-const effects = () => queryRows<{ job_key: string; runner: string }>(database.db, sql`select job_key, runner from effects order by job_key`);
+const effects = () =>
+  queryRows<{ job_key: string; runner: string }>(database.db, sql`select job_key, runner from effects order by job_key`);
 
 describe(`job queue on ${databaseKind}`, () => {
   it('runs a due job once, leaves a later one for its time, and treats a repeated key as the same job', async () => {
@@ -122,7 +127,16 @@ describe(`job queue on ${databaseKind}`, () => {
   it('retries a failing job with growing waits and gives up after the last attempt', async () => {
     await enqueueJob(database.db, { kind: 'flaky', key: 'flaky' });
     let calls = 0;
-    const worker = scheduler(database, { flaky: async () => { calls += 1; throw new Error('SMTP caído'); } }, { maxAttempts: 3 });
+    const worker = scheduler(
+      database,
+      {
+        flaky: async () => {
+          calls += 1;
+          throw new Error('SMTP caído');
+        },
+      },
+      { maxAttempts: 3 },
+    );
 
     expect(await worker.runDue()).toBe(1);
     let [job] = await database.db.select().from(jobs);
@@ -202,12 +216,24 @@ describe(`job queue on ${databaseKind}`, () => {
     await enqueueJob(database.db, { kind: 'throttled', key: 't' });
     const told: string[] = [];
     const worker = scheduler(database, {
-      refused: { run: async () => { throw new JobFailed('chat not found', { permanent: true }); }, gaveUp: async (job, error) => void told.push(`${job.key}: ${(error as Error).message}`) },
-      throttled: { run: async () => { throw new JobFailed('429', { retryAfterMs: 120_000 }); } },
+      refused: {
+        run: async () => {
+          throw new JobFailed('chat not found', { permanent: true });
+        },
+        gaveUp: async (job, error) => void told.push(`${job.key}: ${(error as Error).message}`),
+      },
+      throttled: {
+        run: async () => {
+          throw new JobFailed('429', { retryAfterMs: 120_000 });
+        },
+      },
     });
     await worker.runDue();
     const rows = await database.db.select().from(jobs).orderBy(jobs.key);
-    expect(rows.map((r) => [r.key, r.status, r.attempts])).toEqual([['r', 'failed', 1], ['t', 'pending', 1]]);
+    expect(rows.map((r) => [r.key, r.status, r.attempts])).toEqual([
+      ['r', 'failed', 1],
+      ['t', 'pending', 1],
+    ]);
     expect(rows[1]!.runAt.getTime() - START.getTime()).toBe(120_000);
     expect(told).toEqual(['r: chat not found']);
   });

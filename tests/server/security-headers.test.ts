@@ -33,7 +33,13 @@ describe('security headers, per route', () => {
       expect(res.headers['referrer-policy']).toBe('no-referrer');
       expect(directives(res.headers['content-security-policy'])).toEqual(directives(DEFAULT_CSP));
       // The chat is framed and widget.js is loaded by other sites: no X-Frame-Options, no same-origin resource policy.
-      for (const header of ['x-frame-options', 'cross-origin-resource-policy', 'cross-origin-embedder-policy', 'cross-origin-opener-policy', 'strict-transport-security']) {
+      for (const header of [
+        'x-frame-options',
+        'cross-origin-resource-policy',
+        'cross-origin-embedder-policy',
+        'cross-origin-opener-policy',
+        'strict-transport-security',
+      ]) {
         expect(res.headers[header], header).toBeUndefined();
       }
     }

@@ -11,8 +11,12 @@ let folio: string;
 let caseId: number;
 
 async function addStaff(email: string, role: 'responsable' | 'operador', departmentCode?: string) {
-  const [dept] = departmentCode ? await app.database.db.select().from(departments).where(eq(departments.code, departmentCode)) : [undefined];
-  await app.database.db.insert(staffUsers).values({ email, name: email, role, departmentId: dept?.id ?? null, passwordHash: await hashPassword('clave-segura-123') });
+  const [dept] = departmentCode
+    ? await app.database.db.select().from(departments).where(eq(departments.code, departmentCode))
+    : [undefined];
+  await app.database.db
+    .insert(staffUsers)
+    .values({ email, name: email, role, departmentId: dept?.id ?? null, passwordHash: await hashPassword('clave-segura-123') });
 }
 
 async function login(email: string, password: string) {
@@ -32,7 +36,16 @@ beforeAll(async () => {
   await addStaff('operador@muni.test', 'operador');
   let n = 0;
   const say = (text: string) =>
-    app.conversations.receive(InboundMessage.parse({ channel: 'telegram', channelUserId: 'u1', conversationKey: 'c1', externalId: `e${++n}`, text, receivedAt: new Date() }));
+    app.conversations.receive(
+      InboundMessage.parse({
+        channel: 'telegram',
+        channelUserId: 'u1',
+        conversationKey: 'c1',
+        externalId: `e${++n}`,
+        text,
+        receivedAt: new Date(),
+      }),
+    );
   await say('Hay un bache enorme frente a la escuela de la calle Hidalgo 123');
   await say('Juan Pérez 5512345678');
   await say('omitir');
@@ -44,7 +57,11 @@ afterAll(async () => app?.close());
 describe(`staff API on ${databaseKind}`, () => {
   it('logs in with email and password and finds a case by folio', async () => {
     const token = await tokenFor(ADMIN.email, ADMIN.password);
-    const res = await app.app.inject({ method: 'GET', url: `/api/cases?folio=${folio.toLowerCase()}`, headers: { authorization: `Bearer ${token}` } });
+    const res = await app.app.inject({
+      method: 'GET',
+      url: `/api/cases?folio=${folio.toLowerCase()}`,
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(res.statusCode).toBe(200);
     const found = res.json().cases as Array<{ id: number; folio: string; department: { code: string } }>;
     expect(found).toHaveLength(1);
@@ -62,7 +79,10 @@ describe(`staff API on ${databaseKind}`, () => {
     const detail = res.json().case;
     expect(detail.citizen).toMatchObject({ name: 'Juan Pérez', phone: '5512345678' });
     expect(detail.events.map((e: { type: string }) => e.type)).toContain('case.opened');
-    const audits = await app.database.db.select().from(auditLog).where(eq(auditLog.subjectId, String(caseId)));
+    const audits = await app.database.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.subjectId, String(caseId)));
     expect(audits.map((a) => a.action)).toContain('case.viewed');
   });
 
@@ -70,7 +90,8 @@ describe(`staff API on ${databaseKind}`, () => {
     const obras = await tokenFor('obras@muni.test');
     const agua = await tokenFor('agua@muni.test');
     const operador = await tokenFor('operador@muni.test');
-    const get = (token: string) => app.app.inject({ method: 'GET', url: `/api/cases/${caseId}`, headers: { authorization: `Bearer ${token}` } });
+    const get = (token: string) =>
+      app.app.inject({ method: 'GET', url: `/api/cases/${caseId}`, headers: { authorization: `Bearer ${token}` } });
     expect((await get(obras)).statusCode).toBe(200);
     expect((await get(agua)).statusCode).toBe(404);
     expect((await get(operador)).statusCode).toBe(200);
@@ -85,12 +106,16 @@ describe(`staff API on ${databaseKind}`, () => {
     }
   });
 
-  it('takes one session everywhere: a script\'s bearer token on the console\'s routes, the console\'s cookie on the scripts\' routes', async () => {
+  it("takes one session everywhere: a script's bearer token on the console's routes, the console's cookie on the scripts' routes", async () => {
     const token = await tokenFor('obras@muni.test');
     const tray = await app.app.inject({ method: 'GET', url: '/api/staff/tray', headers: { authorization: `Bearer ${token}` } });
     expect(tray.statusCode).toBe(200);
     expect(tray.json().cases.map((c: { id: number }) => c.id)).toContain(caseId);
-    const console = await app.app.inject({ method: 'POST', url: '/api/staff/login', payload: { email: 'agua@muni.test', password: 'clave-segura-123' } });
+    const console = await app.app.inject({
+      method: 'POST',
+      url: '/api/staff/login',
+      payload: { email: 'agua@muni.test', password: 'clave-segura-123' },
+    });
     const cookie = String(console.headers['set-cookie']).split(';')[0]!;
     const list = await app.app.inject({ method: 'GET', url: '/api/cases', headers: { cookie } });
     expect(list.statusCode).toBe(200);

@@ -41,7 +41,10 @@ describe(`web chat API on ${databaseKind}`, () => {
 
   it('answers a message with the bot replies and their prompts', async () => {
     const conv = await openConversation();
-    const res = await send(conv.conversationId, conv.token, { clientMessageId: id(), text: 'Hay un bache enorme frente a la escuela de la calle Hidalgo 123' });
+    const res = await send(conv.conversationId, conv.token, {
+      clientMessageId: id(),
+      text: 'Hay un bache enorme frente a la escuela de la calle Hidalgo 123',
+    });
     expect(res.statusCode).toBe(200);
     const body = res.json() as { messages: Array<{ text: string; prompt?: { field: string } }> };
     expect(body.messages.at(-1)!.prompt?.field).toBe('name');
@@ -109,17 +112,37 @@ describe(`web chat API on ${databaseKind}`, () => {
     const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 74, 70, 73, 70]);
     const url = `/api/webchat/conversations/${conv.conversationId}/photos`;
     const photoId = id();
-    const ok = await app.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${conv.token}`, 'content-type': 'image/jpeg', 'x-client-message-id': photoId }, payload: jpeg });
+    const ok = await app.app.inject({
+      method: 'POST',
+      url,
+      headers: { authorization: `Bearer ${conv.token}`, 'content-type': 'image/jpeg', 'x-client-message-id': photoId },
+      payload: jpeg,
+    });
     expect(ok.statusCode).toBe(200);
     expect(ok.json().messages[0].text).toContain('foto');
     const before = await storedCount(conv.conversationId);
-    const retried = await app.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${conv.token}`, 'content-type': 'image/jpeg', 'x-client-message-id': photoId }, payload: jpeg });
+    const retried = await app.app.inject({
+      method: 'POST',
+      url,
+      headers: { authorization: `Bearer ${conv.token}`, 'content-type': 'image/jpeg', 'x-client-message-id': photoId },
+      payload: jpeg,
+    });
     expect(retried.json().messages).toEqual(ok.json().messages);
     expect(await storedCount(conv.conversationId)).toBe(before);
-    const pdf = await app.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${conv.token}`, 'content-type': 'application/pdf', 'x-client-message-id': id() }, payload: Buffer.from('%PDF-1.4') });
+    const pdf = await app.app.inject({
+      method: 'POST',
+      url,
+      headers: { authorization: `Bearer ${conv.token}`, 'content-type': 'application/pdf', 'x-client-message-id': id() },
+      payload: Buffer.from('%PDF-1.4'),
+    });
     expect(pdf.statusCode).toBe(415);
     // A file that only claims to be a photo is refused by what its bytes say.
-    const disguised = await app.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${conv.token}`, 'content-type': 'image/png', 'x-client-message-id': id() }, payload: Buffer.from('<script>alert(1)</script>') });
+    const disguised = await app.app.inject({
+      method: 'POST',
+      url,
+      headers: { authorization: `Bearer ${conv.token}`, 'content-type': 'image/png', 'x-client-message-id': id() },
+      payload: Buffer.from('<script>alert(1)</script>'),
+    });
     expect(disguised.statusCode).toBe(415);
     expect(disguised.json().error.message).toContain('image/png');
   });
@@ -127,7 +150,11 @@ describe(`web chat API on ${databaseKind}`, () => {
   it('returns the history to the conversation’s own token', async () => {
     const conv = await openConversation();
     await send(conv.conversationId, conv.token, { clientMessageId: id(), text: 'Hay un bache enorme en la calle Hidalgo 123' });
-    const res = await app.app.inject({ method: 'GET', url: `/api/webchat/conversations/${conv.conversationId}/messages`, headers: { authorization: `Bearer ${conv.token}` } });
+    const res = await app.app.inject({
+      method: 'GET',
+      url: `/api/webchat/conversations/${conv.conversationId}/messages`,
+      headers: { authorization: `Bearer ${conv.token}` },
+    });
     const history = res.json().messages as Array<{ direction: string; text: string }>;
     expect(history[0]!.direction).toBe('out');
     expect(history.find((m) => m.direction === 'in')!.text).toContain('bache');

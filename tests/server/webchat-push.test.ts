@@ -48,13 +48,21 @@ describe(`web chat push over WebSocket on ${databaseKind}`, () => {
     await until(() => client.frames.some((f) => f.type === 'ready'));
 
     const stored = await app.database.db.transaction((tx) =>
-      enqueueOutbound(tx, { conversationId: conv.conversationId, channel: 'web', message: { text: 'Hola, soy Laura, del equipo de atención ciudadana.', author: 'staff' } }),
+      enqueueOutbound(tx, {
+        conversationId: conv.conversationId,
+        channel: 'web',
+        message: { text: 'Hola, soy Laura, del equipo de atención ciudadana.', author: 'staff' },
+      }),
     );
     await app.queue.runDue(DELIVERIES);
     await until(() => client.frames.some((f) => f.type === 'message'));
     expect(client.frames.find((f) => f.type === 'message')).toEqual({
       type: 'message',
-      message: expect.objectContaining({ id: String(stored.id), text: 'Hola, soy Laura, del equipo de atención ciudadana.', author: 'staff' }),
+      message: expect.objectContaining({
+        id: String(stored.id),
+        text: 'Hola, soy Laura, del equipo de atención ciudadana.',
+        author: 'staff',
+      }),
     });
     client.socket.close();
   });

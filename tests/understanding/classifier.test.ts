@@ -16,15 +16,23 @@ const unseen = readLabelledCsv(file('unseen.csv'));
 function figures(rows: ReturnType<typeof readLabelledCsv>) {
   const predicted = rows.map((r) => classify(r.text));
   return {
-    type: evaluate(rows.map((r) => r.type!), predicted.map((p) => p.type)),
-    category: evaluate(rows.map((r) => r.category!), predicted.map((p) => p.category)),
+    type: evaluate(
+      rows.map((r) => r.type!),
+      predicted.map((p) => p.type),
+    ),
+    category: evaluate(
+      rows.map((r) => r.category!),
+      predicted.map((p) => p.category),
+    ),
   };
 }
 
 describe('the shipped classifier model', () => {
   it('is what `npm run train` makes of the corpus today (nobody forgot to retrain)', () => {
     const { model, split } = trainClassifier(corpus, 'training/classifier/corpus.csv');
-    expect(JSON.parse(readFileSync(sourceAsset('understanding', 'classifier-model.json'), 'utf8'))).toEqual(JSON.parse(JSON.stringify(model)));
+    expect(JSON.parse(readFileSync(sourceAsset('understanding', 'classifier-model.json'), 'utf8'))).toEqual(
+      JSON.parse(JSON.stringify(model)),
+    );
     expect(split.heldOut.map((r) => r.text)).toEqual(heldOut.map((r) => r.text));
   });
 
@@ -58,7 +66,11 @@ describe('the shipped classifier model', () => {
   });
 
   it('is sure of a plain report, whatever the spelling', () => {
-    for (const text of ['Hay una fuga de agua en la calle Morelos 45', 'HAY UNA FUGA DE AGUA EN LA CALLE MORELOS 45!!', 'ay una fuga d agua en la cai morelos 45']) {
+    for (const text of [
+      'Hay una fuga de agua en la calle Morelos 45',
+      'HAY UNA FUGA DE AGUA EN LA CALLE MORELOS 45!!',
+      'ay una fuga d agua en la cai morelos 45',
+    ]) {
       const c = classify(text);
       expect(c, text).toMatchObject({ type: 'reporte', category: 'agua-drenaje' });
     }

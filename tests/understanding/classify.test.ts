@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { CaseType } from '../../src/cases/case-type.js';
-import { ClassifierLexicon, classify, classifyWithLexicon, createClassifier, getDefaultClassifier, loadClassifierLexicon } from '../../src/understanding/classify.js';
+import {
+  ClassifierLexicon,
+  classify,
+  classifyWithLexicon,
+  createClassifier,
+  getDefaultClassifier,
+  loadClassifierLexicon,
+} from '../../src/understanding/classify.js';
 import { sourceAsset } from '../../src/paths.js';
 
 describe('classify: the required examples', () => {
@@ -210,7 +217,12 @@ describe('classify: regional example table', () => {
   const results = EXAMPLES.map(([text, type, category]) => {
     const c = classifyWithLexicon(text);
     const types = Array.isArray(type) ? type : [type];
-    return { text, expected: { type, category }, got: { type: c.type, category: c.category }, ok: types.includes(c.type) && c.category === category };
+    return {
+      text,
+      expected: { type, category },
+      got: { type: c.type, category: c.category },
+      ok: types.includes(c.type) && c.category === category,
+    };
   });
   const correct = results.filter((r) => r.ok).length;
 

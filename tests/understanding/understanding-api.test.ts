@@ -12,7 +12,15 @@ let n = 0;
 /** One citizen message through the whole pipeline, as any channel delivers it. */
 const say = (conversation: string, text: string, extra: { choice?: string; channel?: string } = {}) =>
   app.conversations.receive(
-    InboundMessage.parse({ channel: extra.channel ?? 'telegram', channelUserId: conversation, conversationKey: conversation, externalId: `m${++n}`, text, receivedAt: OFFICE_HOURS_NOW, ...(extra.choice ? { choice: extra.choice } : {}) }),
+    InboundMessage.parse({
+      channel: extra.channel ?? 'telegram',
+      channelUserId: conversation,
+      conversationKey: conversation,
+      externalId: `m${++n}`,
+      text,
+      receivedAt: OFFICE_HOURS_NOW,
+      ...(extra.choice ? { choice: extra.choice } : {}),
+    }),
   );
 
 async function tokenFor(email: string, password: string) {
@@ -23,8 +31,15 @@ async function tokenFor(email: string, password: string) {
 
 beforeAll(async () => {
   app = await createTestApp();
-  await app.database.db.insert(staffUsers).values({ email: 'operador@muni.test', name: 'Operador', role: 'operador', passwordHash: await hashPassword('clave-segura-123') });
-  await app.database.db.insert(staffUsers).values({ email: 'coordina@muni.test', name: 'Coordinadora', role: 'coordinador', passwordHash: await hashPassword('clave-segura-123') });
+  await app.database.db
+    .insert(staffUsers)
+    .values({ email: 'operador@muni.test', name: 'Operador', role: 'operador', passwordHash: await hashPassword('clave-segura-123') });
+  await app.database.db.insert(staffUsers).values({
+    email: 'coordina@muni.test',
+    name: 'Coordinadora',
+    role: 'coordinador',
+    passwordHash: await hashPassword('clave-segura-123'),
+  });
 });
 afterAll(async () => app?.close());
 
@@ -39,7 +54,11 @@ describe(`understanding citizens on ${databaseKind}`, () => {
     const done = await say('q1', 'sí');
     expect(done.replies.map((r) => r.text).join('\n')).toMatch(/AC-2026-\d{6}/);
 
-    const rows = await app.database.db.select().from(attentionLog).where(eq(attentionLog.conversationId, answer.conversationId)).orderBy(asc(attentionLog.id));
+    const rows = await app.database.db
+      .select()
+      .from(attentionLog)
+      .where(eq(attentionLog.conversationId, answer.conversationId))
+      .orderBy(asc(attentionLog.id));
     expect(rows.map((r) => [r.kind, r.detail, r.channel])).toEqual([
       ['information_answered', 'pago-predial', 'telegram'],
       ['case_opened', 'solicitud_informacion', 'telegram'],
@@ -51,13 +70,24 @@ describe(`understanding citizens on ${databaseKind}`, () => {
   it('logs status lookups and handoffs, and writes nothing for a duplicate delivery', async () => {
     const lookup = await say('q2', 'estado AC-2026-999999');
     await say('q2', 'quiero hablar con una persona');
-    const rows = await app.database.db.select().from(attentionLog).where(eq(attentionLog.conversationId, lookup.conversationId)).orderBy(asc(attentionLog.id));
+    const rows = await app.database.db
+      .select()
+      .from(attentionLog)
+      .where(eq(attentionLog.conversationId, lookup.conversationId))
+      .orderBy(asc(attentionLog.id));
     expect(rows.map((r) => [r.kind, r.detail])).toEqual([
       ['status_lookup', 'not_found'],
       ['handed_to_person', 'requested'],
     ]);
     const again = await app.conversations.receive(
-      InboundMessage.parse({ channel: 'telegram', channelUserId: 'q2', conversationKey: 'q2', externalId: `m${n}`, text: 'quiero hablar con una persona', receivedAt: OFFICE_HOURS_NOW }),
+      InboundMessage.parse({
+        channel: 'telegram',
+        channelUserId: 'q2',
+        conversationKey: 'q2',
+        externalId: `m${n}`,
+        text: 'quiero hablar con una persona',
+        receivedAt: OFFICE_HOURS_NOW,
+      }),
     );
     expect(again.duplicate).toBe(true);
     expect(await app.database.db.select().from(attentionLog).where(eq(attentionLog.conversationId, lookup.conversationId))).toHaveLength(2);
@@ -67,25 +97,59 @@ describe(`understanding citizens on ${databaseKind}`, () => {
     const first = await say('q3', 'quiero comentarles algo', { channel: 'web' });
     expect(first.replies.at(-1)!.prompt!.field).toBe('type');
     await say('q3', 'Sugerencia', { choice: 'sugerencia', channel: 'web' });
-    const [example] = await app.database.db.select().from(labelledExamples).where(eq(labelledExamples.conversationId, first.conversationId));
-    expect(example).toMatchObject({ field: 'type', text: 'quiero comentarles algo', chosen: 'sugerencia', channel: 'web', review: 'pending' });
+    const [example] = await app.database.db
+      .select()
+      .from(labelledExamples)
+      .where(eq(labelledExamples.conversationId, first.conversationId));
+    expect(example).toMatchObject({
+      field: 'type',
+      text: 'quiero comentarles algo',
+      chosen: 'sugerencia',
+      channel: 'web',
+      review: 'pending',
+    });
     expect(example!.predicted).toEqual(expect.any(String));
     expect(example!.confidence).toBeLessThan(0.5);
 
     const admin = await tokenFor(ADMIN.email, ADMIN.password);
     const listed = await app.app.inject({ method: 'GET', url: '/api/understanding/examples?review=pending', headers: admin });
     expect(listed.statusCode).toBe(200);
-    expect(listed.json().examples).toEqual([expect.objectContaining({ id: example!.id, text: 'quiero comentarles algo', chosen: 'sugerencia' })]);
+    expect(listed.json().examples).toEqual([
+      expect.objectContaining({ id: example!.id, text: 'quiero comentarles algo', chosen: 'sugerencia' }),
+    ]);
 
     const operador = await tokenFor('operador@muni.test', 'clave-segura-123');
     expect((await app.app.inject({ method: 'GET', url: '/api/understanding/examples', headers: operador })).statusCode).toBe(403);
-    expect((await app.app.inject({ method: 'POST', url: `/api/understanding/examples/${example!.id}/review`, headers: operador, payload: { decision: 'accepted' } })).statusCode).toBe(403);
+    expect(
+      (
+        await app.app.inject({
+          method: 'POST',
+          url: `/api/understanding/examples/${example!.id}/review`,
+          headers: operador,
+          payload: { decision: 'accepted' },
+        })
+      ).statusCode,
+    ).toBe(403);
     expect((await app.app.inject({ method: 'GET', url: '/api/understanding/examples' })).statusCode).toBe(401);
 
-    const reviewed = await app.app.inject({ method: 'POST', url: `/api/understanding/examples/${example!.id}/review`, headers: admin, payload: { decision: 'accepted' } });
+    const reviewed = await app.app.inject({
+      method: 'POST',
+      url: `/api/understanding/examples/${example!.id}/review`,
+      headers: admin,
+      payload: { decision: 'accepted' },
+    });
     expect(reviewed.statusCode).toBe(200);
     expect(reviewed.json().example.review).toBe('accepted');
-    expect((await app.app.inject({ method: 'POST', url: '/api/understanding/examples/999999/review', headers: admin, payload: { decision: 'accepted' } })).statusCode).toBe(404);
+    expect(
+      (
+        await app.app.inject({
+          method: 'POST',
+          url: '/api/understanding/examples/999999/review',
+          headers: admin,
+          payload: { decision: 'accepted' },
+        })
+      ).statusCode,
+    ).toBe(404);
     const audited = await app.database.db.select().from(auditLog).where(eq(auditLog.subjectType, 'labelled_example'));
     expect(audited.map((a) => a.action)).toEqual(['labelled_example.accepted']);
 
@@ -98,9 +162,16 @@ describe(`understanding citizens on ${databaseKind}`, () => {
   it('gives coordinators counts by kind, channel and day, abandoned conversations included', async () => {
     await say('q4', 'hola');
     const coordinator = await tokenFor('coordina@muni.test', 'clave-segura-123');
-    const res = await app.app.inject({ method: 'GET', url: '/api/understanding/attention?from=2026-03-01&to=2026-03-31', headers: coordinator });
+    const res = await app.app.inject({
+      method: 'GET',
+      url: '/api/understanding/attention?from=2026-03-01&to=2026-03-31',
+      headers: coordinator,
+    });
     expect(res.statusCode, res.body).toBe(200);
-    const body = res.json() as { counts: Array<{ day: string; channel: string; kind: string; detail: string | null; count: number }>; totals: { byKind: Record<string, number>; byChannel: Record<string, number> } };
+    const body = res.json() as {
+      counts: Array<{ day: string; channel: string; kind: string; detail: string | null; count: number }>;
+      totals: { byKind: Record<string, number>; byChannel: Record<string, number> };
+    };
     expect(body.counts).toEqual(
       expect.arrayContaining([
         { day: '2026-03-10', channel: 'telegram', kind: 'information_answered', detail: 'pago-predial', count: 1 },
@@ -113,9 +184,15 @@ describe(`understanding citizens on ${databaseKind}`, () => {
     );
     expect(body.totals.byKind).toMatchObject({ information_answered: 1, case_opened: 1, status_lookup: 1, handed_to_person: 1 });
     expect(body.totals.byChannel.web).toBe(1);
-    expect((await app.app.inject({ method: 'GET', url: '/api/understanding/attention?from=2026-04-01&to=2026-04-30', headers: coordinator })).json().counts).toEqual([]);
+    expect(
+      (
+        await app.app.inject({ method: 'GET', url: '/api/understanding/attention?from=2026-04-01&to=2026-04-30', headers: coordinator })
+      ).json().counts,
+    ).toEqual([]);
     const operador = await tokenFor('operador@muni.test', 'clave-segura-123');
     expect((await app.app.inject({ method: 'GET', url: '/api/understanding/attention', headers: operador })).statusCode).toBe(403);
-    expect((await app.app.inject({ method: 'GET', url: '/api/understanding/attention?from=marzo', headers: coordinator })).statusCode).toBe(400);
+    expect((await app.app.inject({ method: 'GET', url: '/api/understanding/attention?from=marzo', headers: coordinator })).statusCode).toBe(
+      400,
+    );
   });
 });

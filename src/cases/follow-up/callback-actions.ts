@@ -31,10 +31,27 @@ export function callbackMessageJob(deps: FollowUpDeps): JobHandler {
         const text = t(deps.locale, 'callback.ask_to_call', { folio: current!.folio, municipio: deps.municipalityName });
         const sent = await followUpCitizen(tx, current!, { text, author: 'system' }, deps.channels);
         if (sent.kind === 'sent') {
-          await tx.update(callbacks).set({ status: 'closed', nextAction: 'none', nextActionAt: null, updatedAt: context.now }).where(eq(callbacks.id, callbackId));
-          await recordCaseEvent(tx, current!.id, 'callback.action_taken', { kind: 'system' }, { callbackId, action: 'send_message', channel: sent.channel, messageId: sent.messageId }, context.now);
+          await tx
+            .update(callbacks)
+            .set({ status: 'closed', nextAction: 'none', nextActionAt: null, updatedAt: context.now })
+            .where(eq(callbacks.id, callbackId));
+          await recordCaseEvent(
+            tx,
+            current!.id,
+            'callback.action_taken',
+            { kind: 'system' },
+            { callbackId, action: 'send_message', channel: sent.channel, messageId: sent.messageId },
+            context.now,
+          );
         } else {
-          await recordCaseEvent(tx, current!.id, 'callback.action_taken', { kind: 'system' }, { callbackId, action: 'send_message', manual: true, phone: callback.phone, text }, context.now);
+          await recordCaseEvent(
+            tx,
+            current!.id,
+            'callback.action_taken',
+            { kind: 'system' },
+            { callbackId, action: 'send_message', manual: true, phone: callback.phone, text },
+            context.now,
+          );
         }
       }
       await context.finish(tx);

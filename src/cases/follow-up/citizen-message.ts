@@ -26,18 +26,36 @@ const EMAIL = 'email';
  * email conversation so later answers and the citizen's replies share its thread. Otherwise the
  * caller records that the answer must be given by phone.
  */
-export async function followUpCitizen(tx: Tx, current: Case, content: string | OutboundMessageInput, channels: FollowUpChannels): Promise<FollowUp> {
+export async function followUpCitizen(
+  tx: Tx,
+  current: Case,
+  content: string | OutboundMessageInput,
+  channels: FollowUpChannels,
+): Promise<FollowUp> {
   // Staff's words unless told otherwise; automatic notices say they are the system's (WhatsApp picks its template by it).
   const outbound: OutboundMessageInput = typeof content === 'string' ? { text: content, author: 'staff' } : { author: 'staff', ...content };
   if (current.conversationId) {
-    const [conversation] = await tx.select({ channel: conversations.channel }).from(conversations).where(eq(conversations.id, current.conversationId)).limit(1);
+    const [conversation] = await tx
+      .select({ channel: conversations.channel })
+      .from(conversations)
+      .where(eq(conversations.id, current.conversationId))
+      .limit(1);
     if (!conversation) return { kind: 'none' };
-    const message = await enqueueOutbound(tx, { conversationId: current.conversationId, channel: conversation.channel, caseId: current.id, message: outbound });
+    const message = await enqueueOutbound(tx, {
+      conversationId: current.conversationId,
+      channel: conversation.channel,
+      caseId: current.id,
+      message: outbound,
+    });
     return { kind: 'sent', messageId: message.id, channel: conversation.channel };
   }
   if (!(OFFLINE_CHANNELS as readonly string[]).includes(current.channel)) return { kind: 'none' };
 
-  const [citizen] = await tx.select({ phone: citizens.phone, email: citizens.email }).from(citizens).where(eq(citizens.id, current.citizenId)).limit(1);
+  const [citizen] = await tx
+    .select({ phone: citizens.phone, email: citizens.email })
+    .from(citizens)
+    .where(eq(citizens.id, current.citizenId))
+    .limit(1);
   const phone = citizen?.phone ?? null;
   const email = citizen?.email?.trim().toLowerCase() || null;
   if (!email) return { kind: 'pending_contact', phone, email: null, reason: 'no_email' };

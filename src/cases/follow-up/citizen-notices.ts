@@ -35,29 +35,52 @@ export const citizenNotices: Reaction = {
 async function noticeText(tx: Tx, event: CaseEvent, current: Case, deps: FollowUpDeps): Promise<string | null> {
   const { locale } = deps;
   const data = event.data as { toDepartmentId?: number; organism?: string; to?: string };
-  const department = async (id: number) => (await tx.select({ name: departments.name }).from(departments).where(eq(departments.id, id)).limit(1))[0]?.name ?? '';
+  const department = async (id: number) =>
+    (await tx.select({ name: departments.name }).from(departments).where(eq(departments.id, id)).limit(1))[0]?.name ?? '';
   const due = formatDueDate(current.dueAt, deps.calendar.timeZone, locale);
   const say = (key: MessageKey, vars: Record<string, string> = {}) => t(locale, key, { folio: current.folio, fecha: due, ...vars });
   switch (event.type) {
     case 'case.received':
       return say('follow_up.notice.received', { dependencia: await department(current.departmentId) });
     case 'case.derived':
-      return data.toDepartmentId === undefined ? null : say('follow_up.notice.derived', { dependencia: await department(data.toDepartmentId) });
+      return data.toDepartmentId === undefined
+        ? null
+        : say('follow_up.notice.derived', { dependencia: await department(data.toDepartmentId) });
     case 'case.derived_external':
       return say('follow_up.notice.forwarded', { organismo: data.organism ?? '' });
     case 'case.status_changed':
-      return data.to === 'escalado' ? say('follow_up.notice.escalated') : data.to === 'en_seguimiento' ? say('follow_up.notice.in_progress') : null;
+      return data.to === 'escalado'
+        ? say('follow_up.notice.escalated')
+        : data.to === 'en_seguimiento'
+          ? say('follow_up.notice.in_progress')
+          : null;
     default:
       return null;
   }
 }
 
-async function notify(tx: Tx, current: Case, deps: FollowUpDeps, now: Date, about: string, message: { text: string; author: 'system'; prompt?: { field: string; kind: 'choice'; options: Array<{ id: string; label: string }> } }) {
+async function notify(
+  tx: Tx,
+  current: Case,
+  deps: FollowUpDeps,
+  now: Date,
+  about: string,
+  message: { text: string; author: 'system'; prompt?: { field: string; kind: 'choice'; options: Array<{ id: string; label: string }> } },
+) {
   const sent = await followUpCitizen(tx, current, message, deps.channels);
-  await recordCaseEvent(tx, current.id, 'follow_up.citizen_notified', { kind: 'system' }, {
-    about,
-    ...(sent.kind === 'sent' ? { channel: sent.channel, messageId: sent.messageId } : { channel: null, reason: sent.kind === 'pending_contact' ? sent.reason : 'no_channel' }),
-  }, now);
+  await recordCaseEvent(
+    tx,
+    current.id,
+    'follow_up.citizen_notified',
+    { kind: 'system' },
+    {
+      about,
+      ...(sent.kind === 'sent'
+        ? { channel: sent.channel, messageId: sent.messageId }
+        : { channel: null, reason: sent.kind === 'pending_contact' ? sent.reason : 'no_channel' }),
+    },
+    now,
+  );
   return sent;
 }
 
@@ -75,16 +98,30 @@ export const satisfactionSurvey: Reaction = {
       ...[5, 4, 3, 2, 1].map((n) => ({ id: `survey:${n}`, label: t(locale, `follow_up.survey.rating_${n}` as MessageKey) })),
       { id: SURVEY_UNSOLVED, label: t(locale, 'follow_up.survey.unsolved') },
     ];
-    const sent = await notify(tx, current, deps, now, 'survey', { text: t(locale, 'follow_up.survey.question', { folio: current.folio }), author: 'system', prompt: { field: SURVEY_FIELD, kind: 'choice', options } });
+    const sent = await notify(tx, current, deps, now, 'survey', {
+      text: t(locale, 'follow_up.survey.question', { folio: current.folio }),
+      author: 'system',
+      prompt: { field: SURVEY_FIELD, kind: 'choice', options },
+    });
     if (sent.kind !== 'sent') return;
-    await tx.insert(caseSurveys).values({
-      caseId: current.id,
-      conversationId: (await conversationOf(tx, current.id)) ?? null,
-      closedEventId: event.id,
-      sentAt: now,
-      reopenUntil: new Date(now.getTime() + deps.policy.survey.reopenWithinDays * DAY_MS),
-    }).onConflictDoNothing();
-    await recordCaseEvent(tx, current.id, 'follow_up.survey_sent', { kind: 'system' }, { channel: sent.channel, reopenWithinDays: deps.policy.survey.reopenWithinDays }, now);
+    await tx
+      .insert(caseSurveys)
+      .values({
+        caseId: current.id,
+        conversationId: (await conversationOf(tx, current.id)) ?? null,
+        closedEventId: event.id,
+        sentAt: now,
+        reopenUntil: new Date(now.getTime() + deps.policy.survey.reopenWithinDays * DAY_MS),
+      })
+      .onConflictDoNothing();
+    await recordCaseEvent(
+      tx,
+      current.id,
+      'follow_up.survey_sent',
+      { kind: 'system' },
+      { channel: sent.channel, reopenWithinDays: deps.policy.survey.reopenWithinDays },
+      now,
+    );
   },
 };
 
@@ -101,22 +138,37 @@ export const reopenedToDepartment: Reaction = {
   async run(tx, _event, current, deps, now) {
     const { locale } = deps;
     const recipients = await departmentRecipients(tx, current);
-    const name = (await tx.select({ name: departments.name }).from(departments).where(eq(departments.id, current.departmentId)).limit(1))[0]?.name ?? '';
+    const name =
+      (await tx.select({ name: departments.name }).from(departments).where(eq(departments.id, current.departmentId)).limit(1))[0]?.name ??
+      '';
     const subject = t(locale, 'follow_up.reopened.subject', { folio: current.folio });
-    const body = t(locale, 'follow_up.reopened.body', { folio: current.folio, dependencia: name, fecha: formatDueDate(current.dueAt, deps.calendar.timeZone, locale) });
+    const body = t(locale, 'follow_up.reopened.body', {
+      folio: current.folio,
+      dependencia: name,
+      fecha: formatDueDate(current.dueAt, deps.calendar.timeZone, locale),
+    });
     const url = consoleCaseUrl(deps.publicUrl, current.id);
     if (deps.mail.enabled) {
       for (const r of recipients) {
-        await queueStaffMail(tx, {
-          dedupKey: `reopened:${current.id}:${Math.floor(now.getTime() / 1000)}:${r.address.toLowerCase()}`,
-          kind: 'reopened',
-          caseId: current.id,
-          departmentId: current.departmentId,
-          to: r.address,
-          subject,
-          text: `${body}\n\n${url}`,
-          html: renderStaffMailHtml(subject, deps.municipalityName, [{ paragraphs: [body] }, { action: { label: t(locale, 'follow_up.mail.open_case'), href: url } }], t(locale, 'follow_up.mail.footer', { municipality: deps.municipalityName })),
-        }, deps.mail.fromDomain);
+        await queueStaffMail(
+          tx,
+          {
+            dedupKey: `reopened:${current.id}:${Math.floor(now.getTime() / 1000)}:${r.address.toLowerCase()}`,
+            kind: 'reopened',
+            caseId: current.id,
+            departmentId: current.departmentId,
+            to: r.address,
+            subject,
+            text: `${body}\n\n${url}`,
+            html: renderStaffMailHtml(
+              subject,
+              deps.municipalityName,
+              [{ paragraphs: [body] }, { action: { label: t(locale, 'follow_up.mail.open_case'), href: url } }],
+              t(locale, 'follow_up.mail.footer', { municipality: deps.municipalityName }),
+            ),
+          },
+          deps.mail.fromDomain,
+        );
       }
     }
   },

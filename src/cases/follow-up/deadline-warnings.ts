@@ -33,13 +33,16 @@ export const deadlineSweep: Sweep = {
     for (const [index, point] of points.entries()) {
       const lower = points.slice(index + 1);
       for (;;) {
-        const due = await queryRows<{ id: number }>(deps.db, sql`
+        const due = await queryRows<{ id: number }>(
+          deps.db,
+          sql`
           select c.id from cases c
           where c.status not in ('cerrado', 'no_procede')
             and c.created_at + (c.due_at - c.created_at) * ${point.percent / 100} <= ${now.toISOString()}
             and not exists (select 1 from follow_up_marks m
                             where m.case_id = c.id and m.mark = ${`deadline:${point.percent}:`} || extract(epoch from c.due_at)::bigint)
-          order by c.due_at limit ${BATCH}`);
+          order by c.due_at limit ${BATCH}`,
+        );
         if (due.length === 0) break;
         for (const { id } of due) await deps.db.transaction((tx) => warn(tx, deps, Number(id), point, lower, now));
         if (due.length < BATCH) break;
@@ -48,13 +51,32 @@ export const deadlineSweep: Sweep = {
   },
 };
 
-async function warn(tx: Tx, deps: FollowUpDeps, caseId: number, point: EscalationPoint, lower: EscalationPoint[], now: Date): Promise<void> {
-  const [current] = await tx.select().from(cases).where(and(eq(cases.id, caseId), notInArray(cases.status, ['cerrado', 'no_procede']))).for('update').limit(1);
+async function warn(
+  tx: Tx,
+  deps: FollowUpDeps,
+  caseId: number,
+  point: EscalationPoint,
+  lower: EscalationPoint[],
+  now: Date,
+): Promise<void> {
+  const [current] = await tx
+    .select()
+    .from(cases)
+    .where(and(eq(cases.id, caseId), notInArray(cases.status, ['cerrado', 'no_procede'])))
+    .for('update')
+    .limit(1);
   if (!current) return;
-  const inserted = await tx.insert(followUpMarks).values({ caseId, mark: deadlineMark(point.percent, current.dueAt), createdAt: now }).onConflictDoNothing().returning();
+  const inserted = await tx
+    .insert(followUpMarks)
+    .values({ caseId, mark: deadlineMark(point.percent, current.dueAt), createdAt: now })
+    .onConflictDoNothing()
+    .returning();
   if (inserted.length === 0) return; // another instance acted
   if (lower.length > 0) {
-    await tx.insert(followUpMarks).values(lower.map((p) => ({ caseId, mark: deadlineMark(p.percent, current.dueAt), createdAt: now }))).onConflictDoNothing();
+    await tx
+      .insert(followUpMarks)
+      .values(lower.map((p) => ({ caseId, mark: deadlineMark(p.percent, current.dueAt), createdAt: now })))
+      .onConflictDoNothing();
   }
 
   const recipients: Recipient[] = [];
@@ -65,38 +87,88 @@ async function warn(tx: Tx, deps: FollowUpDeps, caseId: number, point: Escalatio
 
   const overdue = now >= current.dueAt;
   const { locale } = deps;
-  const [info] = await tx.select({ category: categories.name, department: departments.name }).from(categories).innerJoin(departments, eq(departments.id, current.departmentId)).where(eq(categories.id, current.categoryId)).limit(1);
+  const [info] = await tx
+    .select({ category: categories.name, department: departments.name })
+    .from(categories)
+    .innerJoin(departments, eq(departments.id, current.departmentId))
+    .where(eq(categories.id, current.categoryId))
+    .limit(1);
   const dueText = formatDueDate(current.dueAt, deps.calendar.timeZone, locale);
   const left = deps.calendar.businessDaysBetween(now, current.dueAt);
   const subject = overdue
     ? t(locale, 'follow_up.deadline.subject_overdue', { folio: current.folio, date: dueText })
     : t(locale, 'follow_up.deadline.subject', { folio: current.folio, date: dueText, percent: point.percent });
   const body = overdue
-    ? t(locale, 'follow_up.deadline.body_overdue', { folio: current.folio, category: info?.category ?? '', department: info?.department ?? '', date: dueText })
-    : t(locale, 'follow_up.deadline.body', { folio: current.folio, category: info?.category ?? '', department: info?.department ?? '', date: dueText, percent: point.percent, days: left });
+    ? t(locale, 'follow_up.deadline.body_overdue', {
+        folio: current.folio,
+        category: info?.category ?? '',
+        department: info?.department ?? '',
+        date: dueText,
+      })
+    : t(locale, 'follow_up.deadline.body', {
+        folio: current.folio,
+        category: info?.category ?? '',
+        department: info?.department ?? '',
+        date: dueText,
+        percent: point.percent,
+        days: left,
+      });
   const url = consoleCaseUrl(deps.publicUrl, caseId);
   if (deps.mail.enabled) {
     for (const recipient of to) {
       await queueDeadlineMail(tx, deps, caseId, current.departmentId, point.percent, current.dueAt, recipient.address, subject, body, url);
     }
   }
-  await recordCaseEvent(tx, caseId, 'follow_up.deadline_warning', { kind: 'system' }, { percent: point.percent, dueAt: current.dueAt.toISOString(), overdue, to: to.map((r) => r.address), mailed: deps.mail.enabled }, now);
+  await recordCaseEvent(
+    tx,
+    caseId,
+    'follow_up.deadline_warning',
+    { kind: 'system' },
+    { percent: point.percent, dueAt: current.dueAt.toISOString(), overdue, to: to.map((r) => r.address), mailed: deps.mail.enabled },
+    now,
+  );
   if (point.escalate && overdue && current.status !== 'escalado') {
     await tx.update(cases).set({ status: 'escalado', updatedAt: now }).where(eq(cases.id, caseId));
-    await recordCaseEvent(tx, caseId, 'case.escalated', { kind: 'system' }, { from: current.status, reason: 'overdue', dueAt: current.dueAt.toISOString() }, now);
+    await recordCaseEvent(
+      tx,
+      caseId,
+      'case.escalated',
+      { kind: 'system' },
+      { from: current.status, reason: 'overdue', dueAt: current.dueAt.toISOString() },
+      now,
+    );
   }
 }
 
-async function queueDeadlineMail(tx: Tx, deps: FollowUpDeps, caseId: number, departmentId: number, percent: number, dueAt: Date, to: string, subject: string, body: string, url: string) {
-  await queueStaffMail(tx, {
-    dedupKey: `${deadlineMark(percent, dueAt)}:${caseId}:${to.toLowerCase()}`,
-    kind: 'deadline_warning',
-    caseId,
-    departmentId,
-    to,
-    subject,
-    text: `${body}\n\n${url}`,
-    html: renderStaffMailHtml(subject, deps.municipalityName, [{ paragraphs: [body] }, { action: { label: t(deps.locale, 'follow_up.mail.open_case'), href: url } }], t(deps.locale, 'follow_up.mail.footer', { municipality: deps.municipalityName })),
-  }, deps.mail.fromDomain);
+async function queueDeadlineMail(
+  tx: Tx,
+  deps: FollowUpDeps,
+  caseId: number,
+  departmentId: number,
+  percent: number,
+  dueAt: Date,
+  to: string,
+  subject: string,
+  body: string,
+  url: string,
+) {
+  await queueStaffMail(
+    tx,
+    {
+      dedupKey: `${deadlineMark(percent, dueAt)}:${caseId}:${to.toLowerCase()}`,
+      kind: 'deadline_warning',
+      caseId,
+      departmentId,
+      to,
+      subject,
+      text: `${body}\n\n${url}`,
+      html: renderStaffMailHtml(
+        subject,
+        deps.municipalityName,
+        [{ paragraphs: [body] }, { action: { label: t(deps.locale, 'follow_up.mail.open_case'), href: url } }],
+        t(deps.locale, 'follow_up.mail.footer', { municipality: deps.municipalityName }),
+      ),
+    },
+    deps.mail.fromDomain,
+  );
 }
-

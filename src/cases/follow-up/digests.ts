@@ -52,12 +52,23 @@ export const digests: Recurring = {
       if (!schedule) return; // the policy changed since it was scheduled
       const now = context.now;
       const rows = await context.db
-        .select({ id: cases.id, folio: cases.folio, status: cases.status, dueAt: cases.dueAt, category: categories.name, departmentId: cases.departmentId })
+        .select({
+          id: cases.id,
+          folio: cases.folio,
+          status: cases.status,
+          dueAt: cases.dueAt,
+          category: categories.name,
+          departmentId: cases.departmentId,
+        })
         .from(cases)
         .innerJoin(categories, eq(categories.id, cases.categoryId))
         .where(notInArray(cases.status, ['cerrado', 'no_procede']))
         .orderBy(asc(cases.dueAt), asc(cases.id));
-      const active = await context.db.select().from(departments).where(and(eq(departments.active, true))).orderBy(asc(departments.name));
+      const active = await context.db
+        .select()
+        .from(departments)
+        .where(and(eq(departments.active, true)))
+        .orderBy(asc(departments.name));
       const names = new Map(active.map((d) => [d.id, d.name]));
       const date = String(job.payload.date);
       const { locale } = deps;
@@ -98,30 +109,62 @@ export const digests: Recurring = {
             if (!department.liaisonEmail) continue;
             const mine = ordered.filter((c) => c.departmentId === department.id).map((c) => line(c, false));
             const overdue = mine.filter((r) => r.overdue).length;
-            const subject = t(locale, 'follow_up.digest.subject', { name: schedule.name, open: mine.length, overdue, department: department.name });
-            const intro = mine.length ? t(locale, 'follow_up.digest.intro', { department: department.name, date: today }) : t(locale, 'follow_up.digest.empty', { department: department.name });
-            await queueStaffMail(tx, {
-              dedupKey: `digest:${schedule.name}:${date}:${department.id}`,
-              kind: 'digest',
-              departmentId: department.id,
-              to: department.liaisonEmail,
-              subject,
-              text: [intro, '', ...mine.map((r) => `${r.cells.join(' · ')}\n  ${r.href}`)].join('\n'),
-              html: renderStaffMailHtml(title, deps.municipalityName, [{ paragraphs: [intro] }, ...(mine.length ? [{ table: { header: header(false), rows: mine } }] : [])], footer),
-            }, deps.mail.fromDomain);
+            const subject = t(locale, 'follow_up.digest.subject', {
+              name: schedule.name,
+              open: mine.length,
+              overdue,
+              department: department.name,
+            });
+            const intro = mine.length
+              ? t(locale, 'follow_up.digest.intro', { department: department.name, date: today })
+              : t(locale, 'follow_up.digest.empty', { department: department.name });
+            await queueStaffMail(
+              tx,
+              {
+                dedupKey: `digest:${schedule.name}:${date}:${department.id}`,
+                kind: 'digest',
+                departmentId: department.id,
+                to: department.liaisonEmail,
+                subject,
+                text: [intro, '', ...mine.map((r) => `${r.cells.join(' · ')}\n  ${r.href}`)].join('\n'),
+                html: renderStaffMailHtml(
+                  title,
+                  deps.municipalityName,
+                  [{ paragraphs: [intro] }, ...(mine.length ? [{ table: { header: header(false), rows: mine } }] : [])],
+                  footer,
+                ),
+              },
+              deps.mail.fromDomain,
+            );
           }
           if (schedule.copyCoordinators) {
             const all = ordered.map((c) => line(c, true));
             const overdue = all.filter((r) => r.overdue).length;
             for (const coordinator of await coordinatorRecipients(tx)) {
-              await queueStaffMail(tx, {
-                dedupKey: `digest:${schedule.name}:${date}:coordinator:${coordinator.address.toLowerCase()}`,
-                kind: 'digest',
-                to: coordinator.address,
-                subject: t(locale, 'follow_up.digest.subject_all', { name: schedule.name, open: all.length, overdue }),
-                text: [t(locale, 'follow_up.digest.intro_all', { date: today }), '', ...all.map((r) => `${r.cells.join(' · ')}\n  ${r.href}`)].join('\n'),
-                html: renderStaffMailHtml(title, deps.municipalityName, [{ paragraphs: [t(locale, 'follow_up.digest.intro_all', { date: today })] }, { table: { header: header(true), rows: all } }], footer),
-              }, deps.mail.fromDomain);
+              await queueStaffMail(
+                tx,
+                {
+                  dedupKey: `digest:${schedule.name}:${date}:coordinator:${coordinator.address.toLowerCase()}`,
+                  kind: 'digest',
+                  to: coordinator.address,
+                  subject: t(locale, 'follow_up.digest.subject_all', { name: schedule.name, open: all.length, overdue }),
+                  text: [
+                    t(locale, 'follow_up.digest.intro_all', { date: today }),
+                    '',
+                    ...all.map((r) => `${r.cells.join(' · ')}\n  ${r.href}`),
+                  ].join('\n'),
+                  html: renderStaffMailHtml(
+                    title,
+                    deps.municipalityName,
+                    [
+                      { paragraphs: [t(locale, 'follow_up.digest.intro_all', { date: today })] },
+                      { table: { header: header(true), rows: all } },
+                    ],
+                    footer,
+                  ),
+                },
+                deps.mail.fromDomain,
+              );
             }
           }
         }

@@ -100,7 +100,9 @@ export function createFollowUp(deps: FollowUpDeps, parts: FollowUpParts, mailer:
     // The next sweep is scheduled first: a failing rule retries this one without stopping the others.
     await scheduleSweep(context.db, new Date(sweepSlot(context.now).getTime() + sweepMs));
     // Past sweeps matter to nobody once done (other jobs' keys keep guarding against repeats): keep a week.
-    await context.db.delete(jobs).where(and(eq(jobs.kind, SWEEP_JOB), eq(jobs.status, 'done'), lt(jobs.runAt, new Date(context.now.getTime() - 7 * 86_400_000))));
+    await context.db
+      .delete(jobs)
+      .where(and(eq(jobs.kind, SWEEP_JOB), eq(jobs.status, 'done'), lt(jobs.runAt, new Date(context.now.getTime() - 7 * 86_400_000))));
     const failures: unknown[] = [];
     for (const sweep of parts.sweeps) {
       try {
@@ -139,6 +141,9 @@ const LINK_SECRET_KEY = 'link_secret';
 /** The key that signs links in mails: made by the first instance that starts, then shared through the database. */
 export async function loadLinkSecret(db: Db): Promise<Buffer> {
   // Insert-if-absent, then read: two instances starting together end up with the same key.
-  await db.insert(channelState).values({ channel: 'system', key: LINK_SECRET_KEY, value: randomBytes(32).toString('base64') }).onConflictDoNothing();
+  await db
+    .insert(channelState)
+    .values({ channel: 'system', key: LINK_SECRET_KEY, value: randomBytes(32).toString('base64') })
+    .onConflictDoNothing();
   return Buffer.from((await readChannelState<string>(db, 'system', LINK_SECRET_KEY))!, 'base64');
 }

@@ -32,16 +32,22 @@ export function renderStaffMailHtml(title: string, municipality: string, section
 function renderSection(section: MailSection): string {
   const parts: string[] = [];
   if (section.heading) parts.push(`<h2 style="font-size:16px;margin:16px 0 8px">${escapeHtml(section.heading)}</h2>`);
-  for (const p of section.paragraphs ?? []) parts.push(`<p style="margin:0 0 10px;line-height:1.45">${escapeHtml(p).replace(/\n/g, '<br>')}</p>`);
+  for (const p of section.paragraphs ?? [])
+    parts.push(`<p style="margin:0 0 10px;line-height:1.45">${escapeHtml(p).replace(/\n/g, '<br>')}</p>`);
   if (section.rows?.length) {
     parts.push(
       `<table role="presentation" cellpadding="4" cellspacing="0" style="border-collapse:collapse;width:100%">${section.rows
-        .map(([label, value]) => `<tr><th align="left" valign="top" style="width:34%;color:#5b6776;font-weight:normal">${escapeHtml(label)}</th><td style="white-space:pre-wrap">${escapeHtml(value)}</td></tr>`)
+        .map(
+          ([label, value]) =>
+            `<tr><th align="left" valign="top" style="width:34%;color:#5b6776;font-weight:normal">${escapeHtml(label)}</th><td style="white-space:pre-wrap">${escapeHtml(value)}</td></tr>`,
+        )
         .join('')}</table>`,
     );
   }
   if (section.table) {
-    const head = section.table.header.map((cell) => `<th align="left" style="border-bottom:2px solid #12355b;padding:6px">${escapeHtml(cell)}</th>`).join('');
+    const head = section.table.header
+      .map((cell) => `<th align="left" style="border-bottom:2px solid #12355b;padding:6px">${escapeHtml(cell)}</th>`)
+      .join('');
     const rows = section.table.rows
       .map((row) => {
         const cells = row.cells.map((cell, i) => {
@@ -51,10 +57,14 @@ function renderSection(section: MailSection): string {
         return `<tr>${cells.join('')}</tr>`;
       })
       .join('');
-    parts.push(`<table cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%;font-size:14px"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>`);
+    parts.push(
+      `<table cellpadding="0" cellspacing="0" style="border-collapse:collapse;width:100%;font-size:14px"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>`,
+    );
   }
   if (section.action) {
-    parts.push(`<p style="margin:16px 0"><a href="${escapeHtml(section.action.href)}" style="display:inline-block;background:#12355b;color:#fff;padding:10px 16px;text-decoration:none;border-radius:4px">${escapeHtml(section.action.label)}</a></p>`);
+    parts.push(
+      `<p style="margin:16px 0"><a href="${escapeHtml(section.action.href)}" style="display:inline-block;background:#12355b;color:#fff;padding:10px 16px;text-decoration:none;border-radius:4px">${escapeHtml(section.action.label)}</a></p>`,
+    );
   }
   return parts.join('\n');
 }

@@ -59,16 +59,17 @@ export const FollowUpPolicy = z
       .default({ byType: {}, byCategory: {} }),
     holidays: z.array(IsoDate).default([]),
     /** The one extension (prórroga): granted before the term ends, with a reason the citizen is told. */
-    extension: z.object({ allowed: z.boolean(), term: Term }).strict().default({ allowed: true, term: { days: 10, unit: 'business' } }),
+    extension: z
+      .object({ allowed: z.boolean(), term: Term })
+      .strict()
+      .default({ allowed: true, term: { days: 10, unit: 'business' } }),
     /** A request that belongs to another authority must be forwarded within this term, telling the citizen. */
     forwarding: Term.default({ days: 5, unit: 'business' }),
-    escalation: z
-      .array(EscalationPoint)
-      .default([
-        { percent: 50, notify: ['department'], escalate: false },
-        { percent: 80, notify: ['department'], escalate: false },
-        { percent: 100, notify: ['department', 'coordinator'], escalate: true },
-      ]),
+    escalation: z.array(EscalationPoint).default([
+      { percent: 50, notify: ['department'], escalate: false },
+      { percent: 80, notify: ['department'], escalate: false },
+      { percent: 100, notify: ['department', 'coordinator'], escalate: true },
+    ]),
     acknowledgement: z
       .object({
         /** Unacknowledged this long after the routing sheet: remind the liaison once. */
@@ -92,7 +93,10 @@ export const FollowUpPolicy = z
 export type FollowUpPolicy = z.infer<typeof FollowUpPolicy>;
 
 export class FollowUpPolicyError extends Error {
-  constructor(readonly source: string, readonly issues: string[]) {
+  constructor(
+    readonly source: string,
+    readonly issues: string[],
+  ) {
     super(`${source}:\n  ${issues.join('\n  ')}`);
     this.name = 'FollowUpPolicyError';
   }
@@ -100,7 +104,11 @@ export class FollowUpPolicyError extends Error {
 
 export function parseFollowUpPolicy(json: unknown, source = 'follow-up policy'): FollowUpPolicy {
   const parsed = FollowUpPolicy.safeParse(json);
-  if (!parsed.success) throw new FollowUpPolicyError(source, parsed.error.issues.map((issue) => `${issue.path.join('.') || '(raíz)'}: ${issue.message}`));
+  if (!parsed.success)
+    throw new FollowUpPolicyError(
+      source,
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(raíz)'}: ${issue.message}`),
+    );
   return parsed.data;
 }
 

@@ -13,8 +13,15 @@ export interface Recipient {
  * The department's side of a case: its liaison (enlace) and whoever holds the case now (the named
  * person, or every active staff member at the case's level in that department). One entry per address.
  */
-export async function departmentRecipients(ex: Executor, current: Pick<Case, 'departmentId' | 'assignedRole' | 'assignedUserId'>): Promise<Recipient[]> {
-  const [department] = await ex.select({ liaisonEmail: departments.liaisonEmail, name: departments.name }).from(departments).where(eq(departments.id, current.departmentId)).limit(1);
+export async function departmentRecipients(
+  ex: Executor,
+  current: Pick<Case, 'departmentId' | 'assignedRole' | 'assignedUserId'>,
+): Promise<Recipient[]> {
+  const [department] = await ex
+    .select({ liaisonEmail: departments.liaisonEmail, name: departments.name })
+    .from(departments)
+    .where(eq(departments.id, current.departmentId))
+    .limit(1);
   const holders = await ex
     .select({ email: staffUsers.email, name: staffUsers.name })
     .from(staffUsers)
@@ -36,7 +43,9 @@ export async function coordinatorRecipients(ex: Executor): Promise<Recipient[]> 
     .from(staffUsers)
     .where(and(inArray(staffUsers.role, ['coordinador', 'admin']), eq(staffUsers.active, true)));
   const coordinators = rows.filter((r) => r.role === 'coordinador');
-  return unique((coordinators.length > 0 ? coordinators : rows).map((r) => ({ address: r.email, name: r.name, as: 'coordinator' as const })));
+  return unique(
+    (coordinators.length > 0 ? coordinators : rows).map((r) => ({ address: r.email, name: r.name, as: 'coordinator' as const })),
+  );
 }
 
 function unique(recipients: Recipient[]): Recipient[] {

@@ -31,7 +31,14 @@ export const routingSheetReaction: Reaction = {
     const linkExpiresAt = new Date(now.getTime() + deps.policy.acknowledgement.linkValidDays * DAY_MS);
     const [sheet] = await tx
       .insert(routingSheets)
-      .values({ caseId: current.id, departmentId: department.id, triggerEventId: event.id, toAddress: department.liaisonEmail, linkExpiresAt, createdAt: now })
+      .values({
+        caseId: current.id,
+        departmentId: department.id,
+        triggerEventId: event.id,
+        toAddress: department.liaisonEmail,
+        linkExpiresAt,
+        createdAt: now,
+      })
       .onConflictDoNothing({ target: routingSheets.triggerEventId })
       .returning();
     if (!sheet) return;
@@ -40,17 +47,35 @@ export const routingSheetReaction: Reaction = {
     let mailed = false;
     if (deps.mail.enabled && department.liaisonEmail) {
       const mail = await composeRoutingSheet(deps, caseSheet, link, linkExpiresAt);
-      const staffMailId = await queueStaffMail(tx, { dedupKey: `routing-sheet:${sheet.id}`, kind: 'routing_sheet', caseId: current.id, departmentId: department.id, to: department.liaisonEmail, ...mail }, deps.mail.fromDomain);
+      const staffMailId = await queueStaffMail(
+        tx,
+        {
+          dedupKey: `routing-sheet:${sheet.id}`,
+          kind: 'routing_sheet',
+          caseId: current.id,
+          departmentId: department.id,
+          to: department.liaisonEmail,
+          ...mail,
+        },
+        deps.mail.fromDomain,
+      );
       if (staffMailId) await tx.update(routingSheets).set({ staffMailId }).where(eq(routingSheets.id, sheet.id));
       mailed = staffMailId !== null;
     }
-    await recordCaseEvent(tx, current.id, 'follow_up.routing_sheet_sent', { kind: 'system' }, {
-      sheetId: sheet.id,
-      department: department.name,
-      to: department.liaisonEmail,
-      mailed,
-      ...(mailed ? {} : { reason: department.liaisonEmail ? 'mail_not_configured' : 'no_liaison' }),
-    }, now);
+    await recordCaseEvent(
+      tx,
+      current.id,
+      'follow_up.routing_sheet_sent',
+      { kind: 'system' },
+      {
+        sheetId: sheet.id,
+        department: department.name,
+        to: department.liaisonEmail,
+        mailed,
+        ...(mailed ? {} : { reason: department.liaisonEmail ? 'mail_not_configured' : 'no_liaison' }),
+      },
+      now,
+    );
   },
 };
 
@@ -63,7 +88,9 @@ export function routingSheetRows(deps: Pick<FollowUpDeps, 'locale' | 'calendar'>
   const { locale } = deps;
   const zone = deps.calendar.timeZone;
   const map = mapLink(sheet);
-  const where = [sheet.address, sheet.latitude !== null ? `${sheet.latitude.toFixed(6)}, ${sheet.longitude!.toFixed(6)}` : null].filter(Boolean).join(' · ');
+  const where = [sheet.address, sheet.latitude !== null ? `${sheet.latitude.toFixed(6)}, ${sheet.longitude!.toFixed(6)}` : null]
+    .filter(Boolean)
+    .join(' · ');
   return [
     [t(locale, 'follow_up.sheet.folio'), sheet.folio],
     [t(locale, 'follow_up.sheet.type'), t(locale, `console.type.${sheet.type}` as 'console.type.queja')],
@@ -76,7 +103,9 @@ export function routingSheetRows(deps: Pick<FollowUpDeps, 'locale' | 'calendar'>
     [t(locale, 'follow_up.sheet.location'), where ? `${where}${map ? `\n${map}` : ''}` : t(locale, 'follow_up.sheet.no_location')],
     [
       t(locale, 'follow_up.sheet.attachments'),
-      sheet.attachments.length ? sheet.attachments.map((a) => `${a.filename ?? a.contentType} (${Math.max(1, Math.round(a.sizeBytes / 1024))} KB)`).join('\n') : t(locale, 'follow_up.sheet.none'),
+      sheet.attachments.length
+        ? sheet.attachments.map((a) => `${a.filename ?? a.contentType} (${Math.max(1, Math.round(a.sizeBytes / 1024))} KB)`).join('\n')
+        : t(locale, 'follow_up.sheet.none'),
     ],
   ];
 }
@@ -96,16 +125,28 @@ async function composeRoutingSheet(deps: FollowUpDeps, sheet: CaseSheet, link: s
     requestLabel: t(locale, 'follow_up.sheet.request'),
     request: sheet.description,
     acknowledgementLabel: t(locale, 'follow_up.sheet.ack_box'),
-    acknowledgementLines: [t(locale, 'follow_up.sheet.ack_name'), t(locale, 'follow_up.sheet.ack_signature'), t(locale, 'follow_up.sheet.ack_date')],
+    acknowledgementLines: [
+      t(locale, 'follow_up.sheet.ack_name'),
+      t(locale, 'follow_up.sheet.ack_signature'),
+      t(locale, 'follow_up.sheet.ack_date'),
+    ],
     footer,
   });
-  const html = renderStaffMailHtml(`${title} ${sheet.folio}`, deps.municipalityName, [
-    { paragraphs: [intro] },
-    { rows },
-    { heading: t(locale, 'follow_up.sheet.request'), paragraphs: [sheet.description] },
-    { action: { label: t(locale, 'follow_up.sheet.ack_button'), href: link }, paragraphs: [t(locale, 'follow_up.sheet.ack_note', { date: expires })] },
-    { paragraphs: [t(locale, 'follow_up.sheet.console', { url: consoleCaseUrl(deps.publicUrl, sheet.id) })] },
-  ], footer);
+  const html = renderStaffMailHtml(
+    `${title} ${sheet.folio}`,
+    deps.municipalityName,
+    [
+      { paragraphs: [intro] },
+      { rows },
+      { heading: t(locale, 'follow_up.sheet.request'), paragraphs: [sheet.description] },
+      {
+        action: { label: t(locale, 'follow_up.sheet.ack_button'), href: link },
+        paragraphs: [t(locale, 'follow_up.sheet.ack_note', { date: expires })],
+      },
+      { paragraphs: [t(locale, 'follow_up.sheet.console', { url: consoleCaseUrl(deps.publicUrl, sheet.id) })] },
+    ],
+    footer,
+  );
   const text = [
     intro,
     '',
@@ -142,14 +183,25 @@ export const acknowledgementSweep: Sweep = {
       .select({ sheet: routingSheets, folio: cases.folio, caseDepartment: cases.departmentId })
       .from(routingSheets)
       .innerJoin(cases, eq(cases.id, routingSheets.caseId))
-      .where(and(isNull(routingSheets.acknowledgedAt), lte(routingSheets.createdAt, oldest), notInArray(cases.status, ['cerrado', 'no_procede'])))
+      .where(
+        and(
+          isNull(routingSheets.acknowledgedAt),
+          lte(routingSheets.createdAt, oldest),
+          notInArray(cases.status, ['cerrado', 'no_procede']),
+        ),
+      )
       .orderBy(routingSheets.id);
     for (const { sheet, folio, caseDepartment } of candidates) {
       if (sheet.departmentId !== caseDepartment) continue;
       const remindAt = calendar.addTerm(sheet.createdAt, policy.acknowledgement.remindAfter);
       if (now < remindAt) continue;
       await db.transaction(async (tx) => {
-        const [latest] = await tx.select({ id: routingSheets.id }).from(routingSheets).where(eq(routingSheets.caseId, sheet.caseId)).orderBy(desc(routingSheets.id)).limit(1);
+        const [latest] = await tx
+          .select({ id: routingSheets.id })
+          .from(routingSheets)
+          .where(eq(routingSheets.caseId, sheet.caseId))
+          .orderBy(desc(routingSheets.id))
+          .limit(1);
         if (latest?.id !== sheet.id) return;
         const reminded = await markedAt(tx, sheet.caseId, `ack-reminder:${sheet.id}`);
         if (!reminded) {
@@ -172,18 +224,34 @@ async function remind(tx: Tx, deps: FollowUpDeps, sheet: typeof routingSheets.$i
   if (deps.mail.enabled && sheet.toAddress) {
     const title = t(locale, 'follow_up.reminder.subject', { folio });
     const body = t(locale, 'follow_up.reminder.body', { folio, date: sentOn });
-    await queueStaffMail(tx, {
-      dedupKey: `ack-reminder:${sheet.id}`,
-      kind: 'acknowledgement_reminder',
-      caseId: sheet.caseId,
-      departmentId: sheet.departmentId,
-      to: sheet.toAddress,
-      subject: title,
-      text: `${body}\n\n${t(locale, 'follow_up.sheet.ack_button')}: ${link}\n${t(locale, 'follow_up.sheet.console', { url: consoleCaseUrl(deps.publicUrl, sheet.caseId) })}`,
-      html: renderStaffMailHtml(title, deps.municipalityName, [{ paragraphs: [body] }, { action: { label: t(locale, 'follow_up.sheet.ack_button'), href: link } }], t(locale, 'follow_up.mail.footer', { municipality: deps.municipalityName })),
-    }, deps.mail.fromDomain);
+    await queueStaffMail(
+      tx,
+      {
+        dedupKey: `ack-reminder:${sheet.id}`,
+        kind: 'acknowledgement_reminder',
+        caseId: sheet.caseId,
+        departmentId: sheet.departmentId,
+        to: sheet.toAddress,
+        subject: title,
+        text: `${body}\n\n${t(locale, 'follow_up.sheet.ack_button')}: ${link}\n${t(locale, 'follow_up.sheet.console', { url: consoleCaseUrl(deps.publicUrl, sheet.caseId) })}`,
+        html: renderStaffMailHtml(
+          title,
+          deps.municipalityName,
+          [{ paragraphs: [body] }, { action: { label: t(locale, 'follow_up.sheet.ack_button'), href: link } }],
+          t(locale, 'follow_up.mail.footer', { municipality: deps.municipalityName }),
+        ),
+      },
+      deps.mail.fromDomain,
+    );
   }
-  await recordCaseEvent(tx, sheet.caseId, 'follow_up.acknowledgement_reminded', { kind: 'system' }, { sheetId: sheet.id, to: sheet.toAddress, mailed: deps.mail.enabled && Boolean(sheet.toAddress) }, now);
+  await recordCaseEvent(
+    tx,
+    sheet.caseId,
+    'follow_up.acknowledgement_reminded',
+    { kind: 'system' },
+    { sheetId: sheet.id, to: sheet.toAddress, mailed: deps.mail.enabled && Boolean(sheet.toAddress) },
+    now,
+  );
 }
 
 async function escalate(tx: Tx, deps: FollowUpDeps, sheet: typeof routingSheets.$inferSelect, folio: string, now: Date) {
@@ -191,32 +259,64 @@ async function escalate(tx: Tx, deps: FollowUpDeps, sheet: typeof routingSheets.
   const [department] = await tx.select({ name: departments.name }).from(departments).where(eq(departments.id, sheet.departmentId)).limit(1);
   const coordinators = await coordinatorRecipients(tx);
   const title = t(locale, 'follow_up.ack_escalation.subject', { folio, department: department?.name ?? '' });
-  const body = t(locale, 'follow_up.ack_escalation.body', { folio, department: department?.name ?? '', date: formatDate(sheet.createdAt, deps.calendar.timeZone, locale), to: sheet.toAddress ?? '—' });
+  const body = t(locale, 'follow_up.ack_escalation.body', {
+    folio,
+    department: department?.name ?? '',
+    date: formatDate(sheet.createdAt, deps.calendar.timeZone, locale),
+    to: sheet.toAddress ?? '—',
+  });
   if (deps.mail.enabled) {
     for (const coordinator of coordinators) {
-      await queueStaffMail(tx, {
-        dedupKey: `ack-escalated:${sheet.id}:${coordinator.address}`,
-        kind: 'acknowledgement_escalation',
-        caseId: sheet.caseId,
-        departmentId: sheet.departmentId,
-        to: coordinator.address,
-        subject: title,
-        text: `${body}\n\n${consoleCaseUrl(deps.publicUrl, sheet.caseId)}`,
-        html: renderStaffMailHtml(title, deps.municipalityName, [{ paragraphs: [body] }, { action: { label: t(locale, 'follow_up.mail.open_case'), href: consoleCaseUrl(deps.publicUrl, sheet.caseId) } }], t(locale, 'follow_up.mail.footer', { municipality: deps.municipalityName })),
-      }, deps.mail.fromDomain);
+      await queueStaffMail(
+        tx,
+        {
+          dedupKey: `ack-escalated:${sheet.id}:${coordinator.address}`,
+          kind: 'acknowledgement_escalation',
+          caseId: sheet.caseId,
+          departmentId: sheet.departmentId,
+          to: coordinator.address,
+          subject: title,
+          text: `${body}\n\n${consoleCaseUrl(deps.publicUrl, sheet.caseId)}`,
+          html: renderStaffMailHtml(
+            title,
+            deps.municipalityName,
+            [
+              { paragraphs: [body] },
+              { action: { label: t(locale, 'follow_up.mail.open_case'), href: consoleCaseUrl(deps.publicUrl, sheet.caseId) } },
+            ],
+            t(locale, 'follow_up.mail.footer', { municipality: deps.municipalityName }),
+          ),
+        },
+        deps.mail.fromDomain,
+      );
     }
   }
-  await recordCaseEvent(tx, sheet.caseId, 'follow_up.acknowledgement_escalated', { kind: 'system' }, { sheetId: sheet.id, to: coordinators.map((c) => c.address) }, now);
+  await recordCaseEvent(
+    tx,
+    sheet.caseId,
+    'follow_up.acknowledgement_escalated',
+    { kind: 'system' },
+    { sheetId: sheet.id, to: coordinators.map((c) => c.address) },
+    now,
+  );
 }
 
 /** Records a mark; false when it was already there (another run acted). */
 export async function mark(tx: Tx, caseId: number, name: string, now: Date): Promise<boolean> {
-  const inserted = await tx.insert(followUpMarks).values({ caseId, mark: name, createdAt: now }).onConflictDoNothing().returning({ caseId: followUpMarks.caseId });
+  const inserted = await tx
+    .insert(followUpMarks)
+    .values({ caseId, mark: name, createdAt: now })
+    .onConflictDoNothing()
+    .returning({ caseId: followUpMarks.caseId });
   return inserted.length > 0;
 }
 
 export async function markedAt(tx: Tx, caseId: number, name: string): Promise<Date | null> {
-  const [row] = await tx.select({ at: followUpMarks.createdAt }).from(followUpMarks).where(and(eq(followUpMarks.caseId, caseId), eq(followUpMarks.mark, name))).limit(1);
+  const [row] = await tx
+    .select({ at: followUpMarks.createdAt })
+    .from(followUpMarks)
+    .where(and(eq(followUpMarks.caseId, caseId), eq(followUpMarks.mark, name)))
+    .limit(1);
   return row?.at ?? null;
 }
 
@@ -230,10 +330,16 @@ export async function acknowledgeRoutingSheet(tx: Tx, sheetId: number, by: strin
   const sheet = updated[0];
   if (!sheet) return false;
   const [department] = await tx.select({ name: departments.name }).from(departments).where(eq(departments.id, sheet.departmentId)).limit(1);
-  await recordCaseEvent(tx, sheet.caseId, 'follow_up.acknowledged', { kind: 'system', id: 'acuse' }, { sheetId, by, department: department?.name ?? null, address: sheet.toAddress }, now);
+  await recordCaseEvent(
+    tx,
+    sheet.caseId,
+    'follow_up.acknowledged',
+    { kind: 'system', id: 'acuse' },
+    { sheetId, by, department: department?.name ?? null, address: sheet.toAddress },
+    now,
+  );
   return true;
 }
-
 
 /** "Teléfono" rather than "telefono"; an unknown channel shows as it is stored. */
 function channelLabel(locale: Locale, channel: string): string {

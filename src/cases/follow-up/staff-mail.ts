@@ -39,7 +39,11 @@ export async function queueStaffMail(tx: Executor, input: StaffMailInput, fromDo
       subject: input.subject,
       text: input.text,
       html: input.html ?? null,
-      attachments: (input.attachments ?? []).map((a) => ({ filename: a.filename, contentType: a.contentType, base64: Buffer.from(a.content).toString('base64') })),
+      attachments: (input.attachments ?? []).map((a) => ({
+        filename: a.filename,
+        contentType: a.contentType,
+        base64: Buffer.from(a.content).toString('base64'),
+      })),
       messageId: `<ventanilla-aviso-${randomUUID()}@${fromDomain}>`,
     })
     .onConflictDoNothing({ target: staffMails.dedupKey })
@@ -69,9 +73,24 @@ export function createStaffMailDelivery(mailer: Mailer | undefined) {
       return;
     }
     const outcomeUnknown = mail.attempts > 0 && mail.lastError === null;
-    await db.update(staffMails).set({ attempts: mail.attempts + 1, lastError: null }).where(eq(staffMails.id, id));
+    await db
+      .update(staffMails)
+      .set({ attempts: mail.attempts + 1, lastError: null })
+      .where(eq(staffMails.id, id));
     if (outcomeUnknown && mail.caseId) {
-      await recordCaseEvent(db, mail.caseId, 'follow_up.mail_resent', { kind: 'system' }, { kind: mail.kind, to: mail.toAddress, staffMailId: id, note: 'posible duplicado: el envío anterior se interrumpió antes de registrarse' }, now);
+      await recordCaseEvent(
+        db,
+        mail.caseId,
+        'follow_up.mail_resent',
+        { kind: 'system' },
+        {
+          kind: mail.kind,
+          to: mail.toAddress,
+          staffMailId: id,
+          note: 'posible duplicado: el envío anterior se interrumpió antes de registrarse',
+        },
+        now,
+      );
     }
     try {
       await mailer.send({
@@ -81,7 +100,11 @@ export function createStaffMailDelivery(mailer: Mailer | undefined) {
         html: mail.html ?? undefined,
         messageId: mail.messageId,
         automatic: true,
-        attachments: mail.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.base64, 'base64') })),
+        attachments: mail.attachments.map((a) => ({
+          filename: a.filename,
+          contentType: a.contentType,
+          content: Buffer.from(a.base64, 'base64'),
+        })),
       });
     } catch (error) {
       const message = String((error as Error).message ?? error).slice(0, 1000);
@@ -98,8 +121,19 @@ export function createStaffMailDelivery(mailer: Mailer | undefined) {
       return;
     }
     await db.transaction(async (tx) => {
-      await tx.update(staffMails).set({ status: 'sent', sentAt: now, lastError: null }).where(and(eq(staffMails.id, id), eq(staffMails.status, 'pending')));
-      if (mail.caseId) await recordCaseEvent(tx, mail.caseId, 'follow_up.mail_sent', { kind: 'system' }, { kind: mail.kind, to: mail.toAddress, subject: mail.subject, staffMailId: id }, now);
+      await tx
+        .update(staffMails)
+        .set({ status: 'sent', sentAt: now, lastError: null })
+        .where(and(eq(staffMails.id, id), eq(staffMails.status, 'pending')));
+      if (mail.caseId)
+        await recordCaseEvent(
+          tx,
+          mail.caseId,
+          'follow_up.mail_sent',
+          { kind: 'system' },
+          { kind: mail.kind, to: mail.toAddress, subject: mail.subject, staffMailId: id },
+          now,
+        );
       await context.finish(tx);
     });
   };
@@ -107,5 +141,12 @@ export function createStaffMailDelivery(mailer: Mailer | undefined) {
 
 async function settle(tx: Tx, mail: StaffMail, status: 'failed', error: string): Promise<void> {
   await tx.update(staffMails).set({ status, lastError: error }).where(eq(staffMails.id, mail.id));
-  if (mail.caseId) await recordCaseEvent(tx, mail.caseId, 'follow_up.mail_failed', { kind: 'system' }, { kind: mail.kind, to: mail.toAddress, error, staffMailId: mail.id });
+  if (mail.caseId)
+    await recordCaseEvent(
+      tx,
+      mail.caseId,
+      'follow_up.mail_failed',
+      { kind: 'system' },
+      { kind: mail.kind, to: mail.toAddress, error, staffMailId: mail.id },
+    );
 }

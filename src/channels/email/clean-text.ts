@@ -16,7 +16,10 @@ export function cleanEmailText(text: string): string {
     if (trimmed.startsWith('>')) continue;
     kept.push(line.replace(/\s+$/, ''));
   }
-  const cleaned = kept.join('\n').replace(/\n{3,}/g, '\n\n').trim();
+  const cleaned = kept
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
   return cleaned === '' ? text.replace(/\r\n?/g, '\n').trim() : cleaned;
 }
 

@@ -38,7 +38,13 @@ export function createMailer(config: Pick<EmailConfig, 'smtp' | 'from'>): Mailer
           // Tells autoresponders (ours included, at the other end) not to answer this.
           headers: mail.automatic ? { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All' } : {},
           ...(mail.attachments?.length
-            ? { attachments: mail.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.content) })) }
+            ? {
+                attachments: mail.attachments.map((a) => ({
+                  filename: a.filename,
+                  contentType: a.contentType,
+                  content: Buffer.from(a.content),
+                })),
+              }
             : {}),
         });
       } catch (error) {
@@ -56,6 +62,7 @@ export function classifySmtpError(error: unknown): Error {
   const detail = (e.response ?? e.message ?? String(error)).slice(0, 500);
   // A rejected login is our configuration, not the recipient: keep the mail until it is fixed.
   if (e.code === 'EAUTH') return new DeliveryFailed(`SMTP: ${detail}`);
-  if (typeof e.responseCode === 'number' && e.responseCode >= 500 && e.responseCode < 600) return new DeliveryRefused(`SMTP ${e.responseCode}: ${detail}`);
+  if (typeof e.responseCode === 'number' && e.responseCode >= 500 && e.responseCode < 600)
+    return new DeliveryRefused(`SMTP ${e.responseCode}: ${detail}`);
   return new DeliveryFailed(`SMTP: ${detail}`);
 }

@@ -184,7 +184,8 @@ export class MailboxWatcher {
       // First run, a new connection, or the server renumbered the folder: processed mail has been
       // moved out, so whatever is still here is new to us or was interrupted. Duplicates are caught
       // by Message-ID, and a message already flagged only needs its move finished.
-      if (saved && saved.uidValidity !== uidValidity) this.options.logger.warn({ was: saved.uidValidity, now: uidValidity }, 'IMAP UIDVALIDITY changed; re-scanning the folder');
+      if (saved && saved.uidValidity !== uidValidity)
+        this.options.logger.warn({ was: saved.uidValidity, now: uidValidity }, 'IMAP UIDVALIDITY changed; re-scanning the folder');
       uids = (await client.search({ all: true }, { uid: true })) || [];
     }
     let last = saved && saved.uidValidity === uidValidity ? saved.lastUid : 0;
@@ -206,7 +207,11 @@ export class MailboxWatcher {
         this.failures.set(uid, attempts);
         if (attempts < MAX_ATTEMPTS_PER_MESSAGE) throw error;
         // Said once; the message stays unmarked in the inbox and is tried again on every pass.
-        if (attempts === MAX_ATTEMPTS_PER_MESSAGE) this.options.logger.error({ err: error, uid }, 'email could not be processed after several attempts; left in the inbox and skipped');
+        if (attempts === MAX_ATTEMPTS_PER_MESSAGE)
+          this.options.logger.error(
+            { err: error, uid },
+            'email could not be processed after several attempts; left in the inbox and skipped',
+          );
         continue;
       }
       this.failures.delete(uid);

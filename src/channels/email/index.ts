@@ -16,7 +16,11 @@ export const emailChannel: ChannelFactory = ({ config, conversations, state, log
   const email = config.email;
   if (!email) return null;
   const log = logger.child({ channel: CHANNEL });
-  const sender = createEmailSender({ config: email, locale: config.locale, thread: async (delivery) => mailThread(await conversations.threadOf(delivery.messageId)) });
+  const sender = createEmailSender({
+    config: email,
+    locale: config.locale,
+    thread: async (delivery) => mailThread(await conversations.threadOf(delivery.messageId)),
+  });
   const store = state(CHANNEL);
   const stateKey = `imap:${email.imap?.user ?? ''}@${email.imap?.host ?? ''}/${email.folder}`;
 
@@ -66,7 +70,10 @@ export const emailChannel: ChannelFactory = ({ config, conversations, state, log
           // The position is written after the message's own transaction: a crash in between
           // re-reads this message next time, and its Message-ID makes that a no-op.
           await store.write(stateKey, position);
-          log.info({ externalId: mail.externalId, outcome: result.outcome, duplicate: result.duplicate, caseId: result.caseId }, 'email received');
+          log.info(
+            { externalId: mail.externalId, outcome: result.outcome, duplicate: result.duplicate, caseId: result.caseId },
+            'email received',
+          );
         },
       })
     : undefined;

@@ -62,7 +62,8 @@ export async function parseEmail(raw: Buffer, options: { ownAddress: string; att
   const inReplyTo = normalizeId(mail.inReplyTo?.split(/\s+/)[0]);
   const threadIds = unique([...(inReplyTo ? [inReplyTo] : []), ...references.slice().reverse()]);
   const headerText = headerBlock(raw);
-  const externalId = messageId && messageId.length <= MAX_ID_LENGTH ? messageId : `sha256:${createHash('sha256').update(headerText).digest('hex')}`;
+  const externalId =
+    messageId && messageId.length <= MAX_ID_LENGTH ? messageId : `sha256:${createHash('sha256').update(headerText).digest('hex')}`;
 
   const plain = (mail.text ?? '').trim();
   const html = plain === '' && typeof mail.html === 'string' ? mail.html : undefined;
@@ -71,13 +72,21 @@ export async function parseEmail(raw: Buffer, options: { ownAddress: string; att
   const headers = new Map<string, string>();
   for (const [name, value] of mail.headers) headers.set(name.toLowerCase(), headerString(value));
   const returnPath = /^return-path:\s*(.*)$/im.exec(headerText)?.[1];
-  const noAnswer = whyNotAnswer({ headers, returnPath, fromAddress: from?.address, contentType: headerContentType(headerText) }, options.ownAddress);
+  const noAnswer = whyNotAnswer(
+    { headers, returnPath, fromAddress: from?.address, contentType: headerContentType(headerText) },
+    options.ownAddress,
+  );
 
   const attachments: AcceptedAttachment[] = [];
   const rejected: RejectedAttachment[] = [];
   for (const part of mail.attachments) {
     // Parts of a bounce report (the returned message, its headers) are not the citizen's files.
-    if (part.contentType === 'message/rfc822' || part.contentType === 'text/rfc822-headers' || part.contentType === 'message/delivery-status') continue;
+    if (
+      part.contentType === 'message/rfc822' ||
+      part.contentType === 'text/rfc822-headers' ||
+      part.contentType === 'message/delivery-status'
+    )
+      continue;
     const filename = part.filename ? part.filename.slice(0, 255) : undefined;
     const data = new Uint8Array(part.content);
     const actual = sniffImageType(data) ?? (isPdf(data) ? 'application/pdf' : undefined);
@@ -120,7 +129,13 @@ function readableHtml(html: string, withQuotes: boolean): string {
         { selector: 'h3', options: { uppercase: false } },
         { selector: 'table', format: 'dataTable' },
         // Gmail, Apple Mail and Thunderbird put the quoted history in a blockquote.
-        ...(withQuotes ? [] : [{ selector: 'blockquote', format: 'skip' }, { selector: '.gmail_quote', format: 'skip' }, { selector: '#divRplyFwdMsg', format: 'skip' }]),
+        ...(withQuotes
+          ? []
+          : [
+              { selector: 'blockquote', format: 'skip' },
+              { selector: '.gmail_quote', format: 'skip' },
+              { selector: '#divRplyFwdMsg', format: 'skip' },
+            ]),
       ],
     }).trim();
   } catch {

@@ -48,7 +48,10 @@ export function telegramChannel(options: TelegramChannelOptions = {}): ChannelFa
     let stopBackground: (() => Promise<void>) | undefined;
 
     async function setCommands(signal: AbortSignal) {
-      const commands = pack.telegram.menu.map(({ command, intent }) => ({ command, description: t(config.locale, COMMAND_DESCRIPTIONS[intent]) }));
+      const commands = pack.telegram.menu.map(({ command, intent }) => ({
+        command,
+        description: t(config.locale, COMMAND_DESCRIPTIONS[intent]),
+      }));
       await client.call('setMyCommands', { commands }, { signal });
     }
 
@@ -56,26 +59,27 @@ export function telegramChannel(options: TelegramChannelOptions = {}): ChannelFa
       name: 'telegram',
       sender: createTelegramSender({ client, limiter, locale: config.locale }),
 
-      routes: settings.mode === 'webhook'
-        ? async (scope) => {
-            const secret = settings.webhookSecret!;
-            scope.post(
-              WEBHOOK_PATH,
-              {
-                bodyLimit: 1024 * 1024,
-                // Checked before the body is even read: a forged call costs us nothing.
-                onRequest: async (request) => {
-                  if (!secretMatches(request.headers[SECRET_HEADER], secret)) throw new Unauthorized();
+      routes:
+        settings.mode === 'webhook'
+          ? async (scope) => {
+              const secret = settings.webhookSecret!;
+              scope.post(
+                WEBHOOK_PATH,
+                {
+                  bodyLimit: 1024 * 1024,
+                  // Checked before the body is even read: a forged call costs us nothing.
+                  onRequest: async (request) => {
+                    if (!secretMatches(request.headers[SECRET_HEADER], secret)) throw new Unauthorized();
+                  },
                 },
-              },
-              async (request, reply) => {
-                // Answers only once the update is stored; an error becomes a 5xx and Telegram retries.
-                const outcome = await handle(request.body);
-                return reply.code(200).send({ ok: true, outcome });
-              },
-            );
-          }
-        : undefined,
+                async (request, reply) => {
+                  // Answers only once the update is stored; an error becomes a 5xx and Telegram retries.
+                  const outcome = await handle(request.body);
+                  return reply.code(200).send({ ok: true, outcome });
+                },
+              );
+            }
+          : undefined,
 
       async start() {
         const controller = new AbortController();
@@ -101,11 +105,17 @@ export function telegramChannel(options: TelegramChannelOptions = {}): ChannelFa
           return;
         }
         const url = `${config.publicUrl}${WEBHOOK_PATH}`;
-        const done = retrying(log, retryBaseMs, controller.signal, 'Telegram setWebhook failed (is Telegram reachable? is the token right?)', async (signal) => {
-          await client.call('setWebhook', { url, secret_token: settings.webhookSecret, allowed_updates: ALLOWED_UPDATES }, { signal });
-          log.info({ url }, 'Telegram: receiving messages by webhook');
-          await setCommands(signal).catch((error: unknown) => log.warn({ err: error }, 'Telegram: could not set the command menu'));
-        });
+        const done = retrying(
+          log,
+          retryBaseMs,
+          controller.signal,
+          'Telegram setWebhook failed (is Telegram reachable? is the token right?)',
+          async (signal) => {
+            await client.call('setWebhook', { url, secret_token: settings.webhookSecret, allowed_updates: ALLOWED_UPDATES }, { signal });
+            log.info({ url }, 'Telegram: receiving messages by webhook');
+            await setCommands(signal).catch((error: unknown) => log.warn({ err: error }, 'Telegram: could not set the command menu'));
+          },
+        );
         stopBackground = async () => {
           controller.abort();
           await done;

@@ -33,7 +33,11 @@ export function createTelegramClient(options: { token: string; apiRoot: string }
   const telegram = new Telegram(token, { apiRoot: `${apiRoot}/` });
   const redact = (text: string) => text.split(token).join('[token]');
 
-  async function call<T>(method: string, payload: Record<string, unknown>, opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<T> {
+  async function call<T>(
+    method: string,
+    payload: Record<string, unknown>,
+    opts: { signal?: AbortSignal; timeoutMs?: number } = {},
+  ): Promise<T> {
     const timeout = AbortSignal.timeout(opts.timeoutMs ?? REQUEST_TIMEOUT_MS);
     const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
     try {
@@ -60,7 +64,8 @@ export function createTelegramClient(options: { token: string; apiRoot: string }
       throw error;
     }
     if (!file.file_path) return { ok: false, reason: 'Telegram gave no file path' };
-    if (file.file_size !== undefined && file.file_size > maxBytes) return { ok: false, reason: `file is ${file.file_size} bytes, over ${maxBytes}` };
+    if (file.file_size !== undefined && file.file_size > maxBytes)
+      return { ok: false, reason: `file is ${file.file_size} bytes, over ${maxBytes}` };
     const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS * 2);
     let response: Response;
     try {

@@ -15,7 +15,13 @@ export type UpdateOutcome = 'stored' | 'duplicate' | 'ignored';
  * replies. Resolves only after that commit, so callers acknowledge Telegram only then; throws on
  * anything worth retrying (database or network down).
  */
-export function createUpdateHandler(deps: { client: TelegramClient; conversations: ConversationService; logger: FastifyBaseLogger; now: () => Date; pack?: LanguagePack }) {
+export function createUpdateHandler(deps: {
+  client: TelegramClient;
+  conversations: ConversationService;
+  logger: FastifyBaseLogger;
+  now: () => Date;
+  pack?: LanguagePack;
+}) {
   const { client, conversations, logger } = deps;
 
   async function fetchFile(file: WantedFile): Promise<Attachment> {
@@ -31,7 +37,8 @@ export function createUpdateHandler(deps: { client: TelegramClient; conversation
     if (file.maybePhoto) {
       // What the bytes are, not what the sender's app claims.
       const type = sniffImageType(got.data);
-      if (type && got.data.byteLength <= MAX_PHOTO_BYTES) return { kind: 'photo', contentType: type, filename: `foto.${type.split('/')[1]}`, data: got.data };
+      if (type && got.data.byteLength <= MAX_PHOTO_BYTES)
+        return { kind: 'photo', contentType: type, filename: `foto.${type.split('/')[1]}`, data: got.data };
       if (file.kind === 'photo') return { kind: 'other', contentType: 'application/octet-stream', filename: file.filename, data: got.data };
     }
     return { kind: file.kind, contentType: file.contentType ?? 'application/octet-stream', filename: file.filename, data: got.data };

@@ -68,7 +68,9 @@ export function readUpdate(update: TelegramUpdate, receivedAt: Date, pack: Langu
     channelUserId: String(message.from.id),
     conversationKey: String(message.chat.id),
     // Message ids never repeat within a chat; update ids may restart after a week of silence.
-    externalId: edited ? `e:${message.chat.id}:${message.message_id}:${message.edit_date ?? message.date}` : `m:${message.chat.id}:${message.message_id}`,
+    externalId: edited
+      ? `e:${message.chat.id}:${message.message_id}:${message.edit_date ?? message.date}`
+      : `m:${message.chat.id}:${message.message_id}`,
     receivedAt,
   };
   const { text, referral } = message.text !== undefined ? mapCommand(message.text, pack) : { text: message.caption ?? '' };
@@ -79,7 +81,8 @@ export function readUpdate(update: TelegramUpdate, receivedAt: Date, pack: Langu
   for (const key of OTHER_CONTENT) {
     if (message[key] !== undefined) extra.push(describedContent(key, { [key]: message[key] }));
   }
-  if (!text.trim() && !location && !contact && files.length === 0 && extra.length === 0) return { kind: 'ignored', reason: 'nothing a citizen said' };
+  if (!text.trim() && !location && !contact && files.length === 0 && extra.length === 0)
+    return { kind: 'ignored', reason: 'nothing a citizen said' };
   const draft: InboundDraft = {
     ...base,
     text: text.trim().slice(0, MAX_TEXT_LENGTH),
@@ -132,7 +135,10 @@ function readContact(message: TelegramMessage): Contact | undefined {
   if (!contact) return undefined;
   const name = [contact.first_name, contact.last_name].filter(Boolean).join(' ').trim();
   const phone = contact.phone_number.replace(/[^\d+]/g, '');
-  return { ...(name ? { name: name.slice(0, 200) } : {}), ...(phone ? { phone: (phone.startsWith('+') ? phone : `+${phone}`).slice(0, 40) } : {}) };
+  return {
+    ...(name ? { name: name.slice(0, 200) } : {}),
+    ...(phone ? { phone: (phone.startsWith('+') ? phone : `+${phone}`).slice(0, 40) } : {}),
+  };
 }
 
 /** The largest size that fits: Telegram sends each photo in several resolutions. */
@@ -145,7 +151,12 @@ export function pickPhotoSize(sizes: readonly PhotoSize[], maxBytes = MAX_PHOTO_
 
 function wantedFiles(message: TelegramMessage): WantedFile[] {
   const out: WantedFile[] = [];
-  const add = (kind: Attachment['kind'], file: FileRef & { mime_type?: string; file_name?: string }, filename: string, maybePhoto = false) =>
+  const add = (
+    kind: Attachment['kind'],
+    file: FileRef & { mime_type?: string; file_name?: string },
+    filename: string,
+    maybePhoto = false,
+  ) =>
     out.push({
       kind,
       fileId: file.file_id,
@@ -160,7 +171,8 @@ function wantedFiles(message: TelegramMessage): WantedFile[] {
     if (size) add('photo', size, 'foto.jpg', true);
   }
   if (message.document) add('document', message.document, 'documento', message.document.mime_type?.startsWith('image/') ?? false);
-  if (message.sticker) add('other', message.sticker, message.sticker.is_animated ? 'sticker.tgs' : message.sticker.is_video ? 'sticker.webm' : 'sticker.webp');
+  if (message.sticker)
+    add('other', message.sticker, message.sticker.is_animated ? 'sticker.tgs' : message.sticker.is_video ? 'sticker.webm' : 'sticker.webp');
   if (message.voice) add('audio', message.voice, 'nota-de-voz.ogg');
   if (message.audio) add('audio', message.audio, 'audio.mp3');
   if (message.video) add('video', message.video, 'video.mp4');
@@ -172,7 +184,12 @@ function wantedFiles(message: TelegramMessage): WantedFile[] {
 
 /** Content kept as the JSON Telegram sent, when there are no bytes to keep. */
 export function describedContent(name: string, description: Record<string, unknown>): Attachment {
-  return { kind: 'other', contentType: 'application/json', filename: `${name}.json`.slice(0, 255), data: new TextEncoder().encode(JSON.stringify(description)) };
+  return {
+    kind: 'other',
+    contentType: 'application/json',
+    filename: `${name}.json`.slice(0, 255),
+    data: new TextEncoder().encode(JSON.stringify(description)),
+  };
 }
 
 /** The stored message, once the files are in hand. */

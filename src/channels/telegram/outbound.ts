@@ -69,7 +69,10 @@ export function renderMarkup(prompt: Prompt | undefined, locale: Locale): ReplyM
   if (!prompt) return { remove_keyboard: true };
   const skip = { id: 'skip', label: t(locale, 'telegram.skip') };
   if (prompt.kind === 'location' || prompt.kind === 'phone') {
-    const request = prompt.kind === 'location' ? { text: t(locale, 'telegram.share_location'), request_location: true } : { text: t(locale, 'telegram.share_phone'), request_contact: true };
+    const request =
+      prompt.kind === 'location'
+        ? { text: t(locale, 'telegram.share_location'), request_location: true }
+        : { text: t(locale, 'telegram.share_phone'), request_contact: true };
     const rows: ReplyKeyboard['keyboard'] = [[request]];
     if (prompt.optional) rows.push([{ text: skip.label }]);
     return { keyboard: rows, one_time_keyboard: true, resize_keyboard: true };

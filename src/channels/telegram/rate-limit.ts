@@ -50,7 +50,8 @@ export class SendLimiter {
       if (t >= slot + this.spacingMs) break;
       slot = t + this.spacingMs;
     }
-    if (slot - now > this.limits.maxWaitMs) throw new DeliveryFailed(`Telegram send limit: next slot for chat in ${slot - now} ms`, slot - now);
+    if (slot - now > this.limits.maxWaitMs)
+      throw new DeliveryFailed(`Telegram send limit: next slot for chat in ${slot - now} ms`, slot - now);
     this.chatNext.set(chatId, slot + this.limits.perChatIntervalMs);
     this.reserved.push(slot);
     this.reserved.sort((a, b) => a - b);

@@ -5,10 +5,19 @@ import { z } from 'zod';
  * Objects are loose: Telegram adds fields often, and an unknown field must never make us drop a
  * citizen's message.
  */
-const User = z.looseObject({ id: z.number().int(), is_bot: z.boolean().optional(), first_name: z.string().optional(), last_name: z.string().optional() });
+const User = z.looseObject({
+  id: z.number().int(),
+  is_bot: z.boolean().optional(),
+  first_name: z.string().optional(),
+  last_name: z.string().optional(),
+});
 const Chat = z.looseObject({ id: z.number().int(), type: z.string() });
 
-const FileRef = z.looseObject({ file_id: z.string().min(1), file_unique_id: z.string().optional(), file_size: z.number().int().optional() });
+const FileRef = z.looseObject({
+  file_id: z.string().min(1),
+  file_unique_id: z.string().optional(),
+  file_size: z.number().int().optional(),
+});
 export type FileRef = z.infer<typeof FileRef>;
 const PhotoSize = FileRef.extend({ width: z.number().int().optional(), height: z.number().int().optional() });
 export type PhotoSize = z.infer<typeof PhotoSize>;
@@ -28,7 +37,11 @@ export const TelegramMessage = z.looseObject({
   caption: z.string().optional(),
   photo: z.array(PhotoSize).optional(),
   document: Media.optional(),
-  sticker: FileRef.extend({ emoji: z.string().optional(), is_animated: z.boolean().optional(), is_video: z.boolean().optional() }).optional(),
+  sticker: FileRef.extend({
+    emoji: z.string().optional(),
+    is_animated: z.boolean().optional(),
+    is_video: z.boolean().optional(),
+  }).optional(),
   voice: Media.optional(),
   audio: Media.optional(),
   video: Media.optional(),
@@ -36,7 +49,14 @@ export const TelegramMessage = z.looseObject({
   animation: Media.optional(),
   location: TgLocation.optional(),
   venue: z.looseObject({ location: TgLocation, title: z.string(), address: z.string() }).optional(),
-  contact: z.looseObject({ phone_number: z.string(), first_name: z.string().optional(), last_name: z.string().optional(), user_id: z.number().int().optional() }).optional(),
+  contact: z
+    .looseObject({
+      phone_number: z.string(),
+      first_name: z.string().optional(),
+      last_name: z.string().optional(),
+      user_id: z.number().int().optional(),
+    })
+    .optional(),
   reply_markup: z.looseObject({ inline_keyboard: z.array(z.array(InlineButton)).optional() }).optional(),
 });
 export type TelegramMessage = z.infer<typeof TelegramMessage>;

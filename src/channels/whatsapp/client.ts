@@ -74,7 +74,8 @@ export class GraphClient {
     const meta = await this.request(this.url(encodeURIComponent(mediaId)), { method: 'GET' });
     const info = (await meta.json().catch(() => null)) as { url?: string; mime_type?: string; file_size?: number } | null;
     if (!info?.url) throw new GraphApiError(meta.status, undefined, `media ${mediaId} has no download URL`);
-    if (info.file_size !== undefined && info.file_size > this.maxMediaBytes) throw new MediaTooLarge(`media ${mediaId} is ${info.file_size} bytes`);
+    if (info.file_size !== undefined && info.file_size > this.maxMediaBytes)
+      throw new MediaTooLarge(`media ${mediaId} is ${info.file_size} bytes`);
     const file = await this.request(info.url, { method: 'GET' });
     const data = new Uint8Array(await file.arrayBuffer());
     if (data.byteLength > this.maxMediaBytes) throw new MediaTooLarge(`media ${mediaId} is ${data.byteLength} bytes`);
@@ -98,7 +99,9 @@ export class GraphClient {
       throw new GraphNetworkError(`Graph API unreachable: ${describeCause(error)}`);
     }
     if (response.ok) return response;
-    const json = (await response.json().catch(() => null)) as { error?: { code?: number; message?: string; error_data?: { details?: string } } } | null;
+    const json = (await response.json().catch(() => null)) as {
+      error?: { code?: number; message?: string; error_data?: { details?: string } };
+    } | null;
     const code = json?.error?.code;
     const detail = json?.error?.error_data?.details ?? json?.error?.message ?? response.statusText;
     const retryAfter = Number(response.headers.get('retry-after'));

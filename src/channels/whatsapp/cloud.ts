@@ -5,7 +5,15 @@ import { t } from '../../i18n/index.js';
 import type { ChannelContext, ChannelModule } from '../channel.js';
 import { GraphApiError, GraphClient, MediaTooLarge } from './client.js';
 import { createCloudSender } from './cloud-sender.js';
-import { CloudWebhook, cloudMessageToInbound, cloudStatusToReport, mediaOf, webhookContents, type CloudMessage, type DownloadedMedia } from './inbound.js';
+import {
+  CloudWebhook,
+  cloudMessageToInbound,
+  cloudStatusToReport,
+  mediaOf,
+  webhookContents,
+  type CloudMessage,
+  type DownloadedMedia,
+} from './inbound.js';
 import type { RenderLabels } from './outbound.js';
 import { handshakeChallenge, hasValidSignature } from './verify.js';
 
@@ -73,7 +81,10 @@ export function createCloudChannel(context: ChannelContext, credentials: CloudCr
     app.post('/webhooks/whatsapp', { bodyLimit: WEBHOOK_BODY_LIMIT }, async (request, reply) => {
       const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       if (!hasValidSignature(raw, request.headers['x-hub-signature-256'], credentials.appSecret)) {
-        log.warn({ ip: request.ip, signed: request.headers['x-hub-signature-256'] !== undefined }, 'WhatsApp webhook with a missing or wrong signature refused');
+        log.warn(
+          { ip: request.ip, signed: request.headers['x-hub-signature-256'] !== undefined },
+          'WhatsApp webhook with a missing or wrong signature refused',
+        );
         throw new Unauthorized();
       }
       let json: unknown;
@@ -85,7 +96,11 @@ export function createCloudChannel(context: ChannelContext, credentials: CloudCr
       const parsed = CloudWebhook.safeParse(json);
       if (!parsed.success) {
         log.error({ issues: parsed.error.issues.slice(0, 5) }, 'WhatsApp webhook payload not understood');
-        throw new InvalidInput('error.invalid_input', {}, parsed.error.issues.slice(0, 5).map((i) => ({ path: i.path.join('.'), message: i.message })));
+        throw new InvalidInput(
+          'error.invalid_input',
+          {},
+          parsed.error.issues.slice(0, 5).map((i) => ({ path: i.path.join('.'), message: i.message })),
+        );
       }
       const { messages, statuses } = webhookContents(parsed.data, credentials.phoneNumberId);
       // Stored before answering: if anything fails the 500 makes Meta deliver again, and what was stored is recognised by its wamid.
@@ -93,7 +108,10 @@ export function createCloudChannel(context: ChannelContext, credentials: CloudCr
         const inbound = InboundMessage.safeParse(cloudMessageToInbound(message, await fetchMedia(message)));
         if (!inbound.success) {
           // Retrying cannot fix it, so it is not worth a 500 that would hold back the rest.
-          log.error({ wamid: message.id, type: message.type, issues: inbound.error.issues.slice(0, 3) }, 'WhatsApp message could not be mapped; skipped');
+          log.error(
+            { wamid: message.id, type: message.type, issues: inbound.error.issues.slice(0, 3) },
+            'WhatsApp message could not be mapped; skipped',
+          );
           continue;
         }
         const result = await conversations.receive(inbound.data);
@@ -103,8 +121,13 @@ export function createCloudChannel(context: ChannelContext, credentials: CloudCr
         const report = cloudStatusToReport(status);
         if (!report) continue;
         const changed = await deliveries.report(report);
-        if (report.status === 'failed') log.warn({ wamid: report.externalId, error: report.error }, 'WhatsApp reports an outbound message failed');
-        if (!changed) log.debug({ wamid: report.externalId, status: report.status }, 'WhatsApp status held for a message not yet known, or older than what is recorded');
+        if (report.status === 'failed')
+          log.warn({ wamid: report.externalId, error: report.error }, 'WhatsApp reports an outbound message failed');
+        if (!changed)
+          log.debug(
+            { wamid: report.externalId, status: report.status },
+            'WhatsApp status held for a message not yet known, or older than what is recorded',
+          );
       }
       return reply.status(200).send({ ok: true });
     });
@@ -112,7 +135,13 @@ export function createCloudChannel(context: ChannelContext, credentials: CloudCr
 
   return {
     name: 'whatsapp',
-    sender: createCloudSender({ client, templates: config.whatsapp.templates, labels, now, onSent: (messageId, wamid) => deliveries.markSent('whatsapp', messageId, wamid) }),
+    sender: createCloudSender({
+      client,
+      templates: config.whatsapp.templates,
+      labels,
+      now,
+      onSent: (messageId, wamid) => deliveries.markSent('whatsapp', messageId, wamid),
+    }),
     routes,
   };
 }

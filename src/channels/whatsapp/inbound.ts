@@ -7,7 +7,12 @@ import type { DeliveryStatusReport } from '../../messages/delivery.js';
  * (https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples).
  * Unknown fields pass through untouched, so Meta adding one breaks nothing.
  */
-const MediaRef = z.object({ id: z.string().min(1), mime_type: z.string().optional(), caption: z.string().optional(), filename: z.string().optional() });
+const MediaRef = z.object({
+  id: z.string().min(1),
+  mime_type: z.string().optional(),
+  caption: z.string().optional(),
+  filename: z.string().optional(),
+});
 
 export const CloudMessage = z.object({
   from: z.string().min(1).max(40),
@@ -24,13 +29,22 @@ export const CloudMessage = z.object({
     .optional(),
   /** A quick-reply button of a template message. */
   button: z.object({ payload: z.string().optional(), text: z.string() }).optional(),
-  location: z.object({ latitude: z.number(), longitude: z.number(), name: z.string().optional(), address: z.string().optional() }).optional(),
+  location: z
+    .object({ latitude: z.number(), longitude: z.number(), name: z.string().optional(), address: z.string().optional() })
+    .optional(),
   image: MediaRef.optional(),
   document: MediaRef.optional(),
   audio: MediaRef.optional(),
   video: MediaRef.optional(),
   sticker: MediaRef.optional(),
-  contacts: z.array(z.object({ phones: z.array(z.object({ phone: z.string().optional() })).optional(), name: z.object({ formatted_name: z.string().optional() }).optional() })).optional(),
+  contacts: z
+    .array(
+      z.object({
+        phones: z.array(z.object({ phone: z.string().optional() })).optional(),
+        name: z.object({ formatted_name: z.string().optional() }).optional(),
+      }),
+    )
+    .optional(),
 });
 export type CloudMessage = z.infer<typeof CloudMessage>;
 
@@ -39,7 +53,16 @@ const CloudStatus = z.object({
   status: z.string(),
   timestamp: z.string().regex(/^\d+$/),
   recipient_id: z.string().optional(),
-  errors: z.array(z.object({ code: z.number().optional(), title: z.string().optional(), message: z.string().optional(), error_data: z.object({ details: z.string().optional() }).optional() })).optional(),
+  errors: z
+    .array(
+      z.object({
+        code: z.number().optional(),
+        title: z.string().optional(),
+        message: z.string().optional(),
+        error_data: z.object({ details: z.string().optional() }).optional(),
+      }),
+    )
+    .optional(),
 });
 export type CloudStatus = z.infer<typeof CloudStatus>;
 
@@ -96,7 +119,9 @@ export function webhookContents(payload: CloudWebhook, phoneNumberId: string): W
 }
 
 /** The media a message refers to, if it is a media message. */
-export function mediaOf(message: CloudMessage): { type: MediaType; id: string; mimeType: string | undefined; filename: string | undefined } | null {
+export function mediaOf(
+  message: CloudMessage,
+): { type: MediaType; id: string; mimeType: string | undefined; filename: string | undefined } | null {
   for (const type of Object.keys(MEDIA_KINDS) as MediaType[]) {
     const ref = message[type];
     if (message.type === type && ref) return { type, id: ref.id, mimeType: ref.mime_type, filename: ref.filename };
@@ -114,7 +139,14 @@ export function cloudMessageToInbound(message: CloudMessage, media: DownloadedMe
   const ref = mediaOf(message);
   const attachments: Attachment[] =
     ref && media
-      ? [{ kind: MEDIA_KINDS[ref.type], contentType: media.contentType, data: media.data, ...(ref.filename ? { filename: ref.filename.slice(0, 255) } : {}) }]
+      ? [
+          {
+            kind: MEDIA_KINDS[ref.type],
+            contentType: media.contentType,
+            data: media.data,
+            ...(ref.filename ? { filename: ref.filename.slice(0, 255) } : {}),
+          },
+        ]
       : [];
   const caption = message[ref?.type ?? 'image']?.caption;
   const contact = message.type === 'contacts' ? message.contacts?.[0] : undefined;

@@ -47,7 +47,10 @@ export function renderCloudMessages(message: OutboundMessage, labels: RenderLabe
   }
   if (prompt?.kind === 'location') {
     const { lead, body } = interactiveBody(message.text, labels);
-    return [...lead.map(textMessage), { type: 'interactive', interactive: { type: 'location_request_message', body: { text: body }, action: { name: 'send_location' } } }];
+    return [
+      ...lead.map(textMessage),
+      { type: 'interactive', interactive: { type: 'location_request_message', body: { text: body }, action: { name: 'send_location' } } },
+    ];
   }
   return splitText(message.text).map(textMessage);
 }
@@ -85,7 +88,12 @@ function buttons(body: string, options: PromptOption[]): GraphMessage {
     interactive: {
       type: 'button',
       body: { text: body },
-      action: { buttons: options.map((o) => ({ type: 'reply', reply: { id: o.id.slice(0, LIMITS.buttonId), title: truncate(o.label, LIMITS.buttonTitle) } })) },
+      action: {
+        buttons: options.map((o) => ({
+          type: 'reply',
+          reply: { id: o.id.slice(0, LIMITS.buttonId), title: truncate(o.label, LIMITS.buttonTitle) },
+        })),
+      },
     },
   };
 }
@@ -138,5 +146,10 @@ export function splitText(text: string, limit: number = LIMITS.text): string[] {
 
 function truncate(text: string, max: number): string {
   const chars = [...text];
-  return chars.length <= max ? text : chars.slice(0, max - 1).join('').trimEnd() + '…';
+  return chars.length <= max
+    ? text
+    : chars
+        .slice(0, max - 1)
+        .join('')
+        .trimEnd() + '…';
 }

@@ -138,7 +138,8 @@ class AddressParser {
   numberTail(j: number): number {
     let e = j + 1;
     const next = this.tokens[e + 1];
-    if (this.glued(e, '-') && next?.word && next.start === (this.tokens[e] as Token).end && /^(?:\d{1,4}|\p{L})$/u.test(next.folded)) e += 2;
+    if (this.glued(e, '-') && next?.word && next.start === (this.tokens[e] as Token).end && /^(?:\d{1,4}|\p{L})$/u.test(next.folded))
+      e += 2;
     if (this.word(e) === 'bis') e++;
     return e;
   }

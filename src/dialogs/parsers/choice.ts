@@ -51,7 +51,12 @@ const FUZZY_MAX_WORDS = 5;
  * reported; the reply equal to an id or a label; an ordinal ("2", "opción 2", "la segunda");
  * a label inside the reply; the reply inside one label (3+ characters); a typo in a label word.
  */
-export function parseChoice(text: string, options: readonly PromptOption[], choiceId?: string, pack: LanguagePack = defaultLanguagePack()): string | undefined {
+export function parseChoice(
+  text: string,
+  options: readonly PromptOption[],
+  choiceId?: string,
+  pack: LanguagePack = defaultLanguagePack(),
+): string | undefined {
   if (choiceId !== undefined) {
     const hit = options.find((o) => o.id === choiceId);
     if (hit) return hit.id;

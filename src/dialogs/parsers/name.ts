@@ -7,7 +7,9 @@ import { isCapitalized, perPack, prepare, type Doc, type Token } from '../../lan
 const lexicon = perPack((pack: LanguagePack) => {
   const n = pack.name;
   return {
-    intros: n.intros.map((i) => ({ words: i.phrase.split(' '), anywhere: i.anywhere, strict: i.strict })).sort((a, b) => b.words.length - a.words.length),
+    intros: n.intros
+      .map((i) => ({ words: i.phrase.split(' '), anywhere: i.anywhere, strict: i.strict }))
+      .sort((a, b) => b.words.length - a.words.length),
     clauseOpeners: new Set(n.clauseOpeners),
     titles: new Set(n.titles),
     titlesNeedDot: new Set(n.titlesNeedDot),
@@ -66,7 +68,13 @@ function titleCase(word: string, first: boolean, lex: Lexicon): string {
  * uses capitals is not a name ("soy nueva aquí"); in any mode a name that starts capitalized
  * ends at the first lowercase word.
  */
-function readName(doc: Doc, i: number, strictCase: boolean, wholeAnswer: boolean, lex: Lexicon): { words: string[]; end: number } | undefined {
+function readName(
+  doc: Doc,
+  i: number,
+  strictCase: boolean,
+  wholeAnswer: boolean,
+  lex: Lexicon,
+): { words: string[]; end: number } | undefined {
   const tokens = doc.tokens;
   let j = i;
   while (tokens[j] && !tokens[j]?.word && [':', ',', '-'].includes((tokens[j] as Token).text)) j++;
@@ -133,7 +141,11 @@ export interface ExtractNameOptions {
  * own cues, "my name is…"), or, with `wholeAnswer`, the whole reply. Lowercase or ALL-CAPS words
  * are title-cased (particles such as "de los" stay lowercase); a trailing phone or e-mail is dropped.
  */
-export function extractName(text: string, options: ExtractNameOptions = {}, pack: LanguagePack = defaultLanguagePack()): string | undefined {
+export function extractName(
+  text: string,
+  options: ExtractNameOptions = {},
+  pack: LanguagePack = defaultLanguagePack(),
+): string | undefined {
   const lex = lexicon(pack);
   const doc = prepare(withoutContacts(text, pack));
   const tokens = doc.tokens;

@@ -42,7 +42,8 @@ function readDigits(digits: string, plus: boolean, region: CountryCode): { value
   if (digits.length < 8 || digits.length > 15) return undefined;
   const parsed = parsePhoneNumberFromString(plus ? `+${digits}` : digits, region);
   if (parsed?.isPossible()) {
-    const dialledAbroad = !plus && digits !== parsed.nationalNumber && digits.endsWith(`${parsed.countryCallingCode}${parsed.nationalNumber}`);
+    const dialledAbroad =
+      !plus && digits !== parsed.nationalNumber && digits.endsWith(`${parsed.countryCallingCode}${parsed.nationalNumber}`);
     return { value: plus || dialledAbroad ? parsed.number : digits, known: true };
   }
   return { value: (plus ? '+' : '') + digits, known: false };

@@ -9,9 +9,10 @@ interface Phrase {
 const words = (phrase: string) => phrase.split(' ').map(collapseRepeats);
 
 const lexicon = perPack((pack: LanguagePack) => ({
-  phrases: [...pack.yesNo.yes.map((p): Phrase => ({ words: words(p), yes: true })), ...pack.yesNo.no.map((p): Phrase => ({ words: words(p), yes: false }))].sort(
-    (a, b) => b.words.length - a.words.length,
-  ),
+  phrases: [
+    ...pack.yesNo.yes.map((p): Phrase => ({ words: words(p), yes: true })),
+    ...pack.yesNo.no.map((p): Phrase => ({ words: words(p), yes: false })),
+  ].sort((a, b) => b.words.length - a.words.length),
   unsure: pack.yesNo.unsure.map(words),
   negators: new Set(pack.yesNo.negators),
   bridge: new Set(pack.yesNo.negationBridge),

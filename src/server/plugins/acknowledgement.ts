@@ -28,7 +28,9 @@ export const acknowledgementPlugin: FastifyPluginAsync<AcknowledgementOptions> =
 
   // Its one stylesheet is inline, and its one form posts back to itself.
   const helmet = routePolicy("default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'");
-  app.get<{ Params: { token: string } }>('/acuse/:token', { helmet }, async (request, reply) => page(reply, request.params.token, 'view', undefined, request.ip));
+  app.get<{ Params: { token: string } }>('/acuse/:token', { helmet }, async (request, reply) =>
+    page(reply, request.params.token, 'view', undefined, request.ip),
+  );
   app.post<{ Params: { token: string }; Body: Record<string, string> | undefined }>('/acuse/:token', { helmet }, async (request, reply) =>
     page(reply, request.params.token, 'confirm', (request.body?.name ?? '').trim().slice(0, 120), request.ip),
   );
@@ -36,23 +38,40 @@ export const acknowledgementPlugin: FastifyPluginAsync<AcknowledgementOptions> =
   async function page(reply: FastifyReply, token: string, mode: 'view' | 'confirm', name: string | undefined, ip: string) {
     const at = now();
     const check = verifyAcknowledgementToken(deps.linkSecret, token, at);
-    if (!check.ok) return send(reply, check.reason === 'expired' ? 410 : 403, [`<p class="err">${escapeHtml(t(locale, check.reason === 'expired' ? 'follow_up.ack.expired' : 'follow_up.ack.forged'))}</p>`]);
+    if (!check.ok)
+      return send(reply, check.reason === 'expired' ? 410 : 403, [
+        `<p class="err">${escapeHtml(t(locale, check.reason === 'expired' ? 'follow_up.ack.expired' : 'follow_up.ack.forged'))}</p>`,
+      ]);
     const [sheet] = await db.select().from(routingSheets).where(eq(routingSheets.id, check.sheetId)).limit(1);
     if (!sheet) return send(reply, 403, [`<p class="err">${escapeHtml(t(locale, 'follow_up.ack.forged'))}</p>`]);
     const caseSheet = (await loadCaseSheet(db, sheet.caseId))!;
-    const [department] = await db.select({ name: departments.name }).from(departments).where(eq(departments.id, sheet.departmentId)).limit(1);
+    const [department] = await db
+      .select({ name: departments.name })
+      .from(departments)
+      .where(eq(departments.id, sheet.departmentId))
+      .limit(1);
     const summary = `<table>${routingSheetRows(deps, caseSheet)
       .map(([label, value]) => `<tr><th>${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`)
-      .join('')}</table><h2>${escapeHtml(t(locale, 'follow_up.sheet.request'))}</h2><p class="req">${escapeHtml(caseSheet.description)}</p>`;
+      .join(
+        '',
+      )}</table><h2>${escapeHtml(t(locale, 'follow_up.sheet.request'))}</h2><p class="req">${escapeHtml(caseSheet.description)}</p>`;
     const done = (by: string, when: Date, key: 'follow_up.ack.done' | 'follow_up.ack.already') =>
       `<p class="ok" role="status">${escapeHtml(t(locale, key, { by, date: formatDateTime(when, deps.calendar.timeZone, locale) }))}</p>`;
 
-    if (sheet.acknowledgedAt) return send(reply, 200, [done(sheet.acknowledgedBy ?? '', sheet.acknowledgedAt, 'follow_up.ack.already'), summary]);
-    if (caseSheet.departmentId !== sheet.departmentId) return send(reply, 200, [`<p>${escapeHtml(t(locale, 'follow_up.ack.superseded', { department: department?.name ?? '' }))}</p>`, summary]);
+    if (sheet.acknowledgedAt)
+      return send(reply, 200, [done(sheet.acknowledgedBy ?? '', sheet.acknowledgedAt, 'follow_up.ack.already'), summary]);
+    if (caseSheet.departmentId !== sheet.departmentId)
+      return send(reply, 200, [
+        `<p>${escapeHtml(t(locale, 'follow_up.ack.superseded', { department: department?.name ?? '' }))}</p>`,
+        summary,
+      ]);
     if (mode === 'confirm' && name) {
       const recorded = await db.transaction((tx) => acknowledgeRoutingSheet(tx, sheet.id, name, ip, at));
       const [fresh] = await db.select().from(routingSheets).where(eq(routingSheets.id, sheet.id)).limit(1);
-      return send(reply, 200, [done(fresh!.acknowledgedBy ?? name, fresh!.acknowledgedAt ?? at, recorded ? 'follow_up.ack.done' : 'follow_up.ack.already'), summary]);
+      return send(reply, 200, [
+        done(fresh!.acknowledgedBy ?? name, fresh!.acknowledgedAt ?? at, recorded ? 'follow_up.ack.done' : 'follow_up.ack.already'),
+        summary,
+      ]);
     }
     const missing = mode === 'confirm' ? `<p class="err" role="alert">${escapeHtml(t(locale, 'follow_up.ack.name_required'))}</p>` : '';
     const form = `<form method="post">${missing}<p>${escapeHtml(t(locale, 'follow_up.ack.intro', { department: department?.name ?? '' }))}</p>

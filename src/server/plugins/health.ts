@@ -12,7 +12,11 @@ export const healthPlugin: FastifyPluginAsync<HealthOptions> = async (app, { dat
     const started = performance.now();
     try {
       await database.ping(2000);
-      return { status: 'ok', version, database: { kind: database.target.kind, status: 'ok', latencyMs: Math.round(performance.now() - started) } };
+      return {
+        status: 'ok',
+        version,
+        database: { kind: database.target.kind, status: 'ok', latencyMs: Math.round(performance.now() - started) },
+      };
     } catch (error) {
       reply.status(503);
       return { status: 'error', version, database: { kind: database.target.kind, status: 'unreachable', error: (error as Error).message } };

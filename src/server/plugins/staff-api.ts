@@ -6,7 +6,18 @@ import { changeStaffUser, createStaffUser, listStaffUsers, NewStaffUser, StaffUs
 import { actOnCase, CaseAction } from '../../cases/actions.js';
 import { caseDeadline } from '../../cases/deadline-view.js';
 import { CallbackOutcome, callbacksOfCase, listCallbacks, logCallbackAttempt, requestCallback } from '../../cases/callbacks.js';
-import { CategoryChange, CategoryInput, changeCategory, changeDepartment, createCategory, createDepartment, DepartmentChange, DepartmentInput, listCategories, listDepartments } from '../../cases/catalog-admin.js';
+import {
+  CategoryChange,
+  CategoryInput,
+  changeCategory,
+  changeDepartment,
+  createCategory,
+  createDepartment,
+  DepartmentChange,
+  DepartmentInput,
+  listCategories,
+  listDepartments,
+} from '../../cases/catalog-admin.js';
 import type { FollowUpChannels } from '../../cases/follow-up/citizen-message.js';
 import { OpenOnBehalfInput, openCaseOnBehalf } from '../../cases/open-on-behalf.js';
 import type { CaseSettings } from '../../cases/open-case.js';
@@ -53,17 +64,25 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
   const { db, live, now } = options;
   const app = plugin.withTypeProvider<ZodTypeProvider>();
 
-  app.post('/api/staff/login', { bodyLimit: 4096, config: { rateLimit: { max: 30, timeWindow: 60_000 } }, schema: { body: LoginBody } }, async (request, reply) => {
-    const session = await login(db, request.body.email, request.body.password, options.sessionTtlMs);
-    setSessionCookie(reply, session.token, session.expiresAt, options.secureCookies);
-    return { user: session.user, csrfToken: csrfTokenFor(session.token), expiresAt: session.expiresAt.toISOString() };
-  });
+  app.post(
+    '/api/staff/login',
+    { bodyLimit: 4096, config: { rateLimit: { max: 30, timeWindow: 60_000 } }, schema: { body: LoginBody } },
+    async (request, reply) => {
+      const session = await login(db, request.body.email, request.body.password, options.sessionTtlMs);
+      setSessionCookie(reply, session.token, session.expiresAt, options.secureCookies);
+      return { user: session.user, csrfToken: csrfTokenFor(session.token), expiresAt: session.expiresAt.toISOString() };
+    },
+  );
 
   // Scripts: the token in the body, no cookie. Accounts also lock after five failures; the limit keeps one address from trying many accounts.
-  app.post('/api/auth/login', { bodyLimit: 4096, config: { rateLimit: { max: 30, timeWindow: 60_000 } }, schema: { body: LoginBody } }, async (request) => {
-    const session = await login(db, request.body.email, request.body.password, options.sessionTtlMs);
-    return { token: session.token, expiresAt: session.expiresAt.toISOString(), user: session.user };
-  });
+  app.post(
+    '/api/auth/login',
+    { bodyLimit: 4096, config: { rateLimit: { max: 30, timeWindow: 60_000 } }, schema: { body: LoginBody } },
+    async (request) => {
+      const session = await login(db, request.body.email, request.body.password, options.sessionTtlMs);
+      return { token: session.token, expiresAt: session.expiresAt.toISOString(), user: session.user };
+    },
+  );
 
   app.register(async (authed) => {
     staffAuth(authed, db);
@@ -90,7 +109,10 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
       '/api/cases',
       {
         schema: {
-          querystring: z.object({ folio: z.string().trim().toUpperCase().max(40).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+          querystring: z.object({
+            folio: z.string().trim().toUpperCase().max(40).optional(),
+            limit: z.coerce.number().int().min(1).max(500).default(100),
+          }),
           response: { 200: z.object({ cases: z.array(CaseSummaryView) }) },
         },
       },
@@ -125,7 +147,9 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
       const users = await listStaffUsers(db);
       return {
         departments: (await listDepartments(db)).filter((d) => d.active).map((d) => ({ id: d.id, name: d.name })),
-        categories: (await listCategories(db)).filter((c) => c.active).map((c) => ({ code: c.code, name: c.name, departmentId: c.departmentId, defaultType: c.defaultType })),
+        categories: (await listCategories(db))
+          .filter((c) => c.active)
+          .map((c) => ({ code: c.code, name: c.name, departmentId: c.departmentId, defaultType: c.defaultType })),
         holders: users
           .filter((u) => u.active && ['responsable', 'encargado', 'experto'].includes(u.role))
           .filter((u) => OPERATOR_ROLES.includes(staff.role) || u.departmentId === staff.departmentId)
@@ -140,7 +164,9 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
     });
 
     /** Statistics: admins and coordinators, every department; department staff, their own (see caseStats). */
-    routes.get('/api/staff/stats', { schema: { querystring: StatsQuery } }, async (request) => ({ stats: await caseStats(db, staffOf(request), request.query, now()) }));
+    routes.get('/api/staff/stats', { schema: { querystring: StatsQuery } }, async (request) => ({
+      stats: await caseStats(db, staffOf(request), request.query, now()),
+    }));
 
     routes.get('/api/staff/cases/:id', { schema: { params: CaseId } }, async (request) => {
       const staff = staffOf(request);
@@ -153,7 +179,16 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
     });
 
     routes.post('/api/staff/cases/:id/actions', { schema: { params: CaseId, body: CaseAction } }, async (request) => {
-      const result = await actOnCase(db, staffOf(request), request.params.id, request.body, now(), options.locale, options.followUp, options.caseSettings.terms);
+      const result = await actOnCase(
+        db,
+        staffOf(request),
+        request.params.id,
+        request.body,
+        now(),
+        options.locale,
+        options.followUp,
+        options.caseSettings.terms,
+      );
       live.publish({ type: 'case.changed', caseId: result.caseId });
       return { result };
     });
@@ -163,34 +198,66 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
       if (!options.caseSettings.terms) throw new Error('the follow-up calendar is not configured');
       return options.caseSettings.terms.calendar;
     };
-    routes.get('/api/staff/callbacks', { schema: { querystring: z.object({ departmentId: z.coerce.number().int().positive().max(2_147_483_647).optional() }) } }, async (request) => ({
-      now: now().toISOString(),
-      ...(await listCallbacks(db, staffOf(request), request.query.departmentId)),
-    }));
-    routes.post('/api/staff/cases/:id/callbacks', { schema: { params: CaseId, body: z.object({ reason: z.string().trim().max(2000).optional() }) } }, async (request) => {
-      const callback = await db.transaction((tx) => requestCallback(tx, staffOf(request), request.params.id, request.body.reason || null, now(), calendar()));
-      live.publish({ type: 'case.changed', caseId: request.params.id });
-      return { callback };
-    });
-    routes.post('/api/staff/callbacks/:id/attempts', { schema: { params: NumericId, body: z.object({ outcome: CallbackOutcome, note: z.string().trim().max(2000).optional() }) } }, async (request) => {
-      const step = await logCallbackAttempt(db, staffOf(request), request.params.id, request.body.outcome, request.body.note || null, now(), calendar());
-      return { step };
-    });
+    routes.get(
+      '/api/staff/callbacks',
+      { schema: { querystring: z.object({ departmentId: z.coerce.number().int().positive().max(2_147_483_647).optional() }) } },
+      async (request) => ({
+        now: now().toISOString(),
+        ...(await listCallbacks(db, staffOf(request), request.query.departmentId)),
+      }),
+    );
+    routes.post(
+      '/api/staff/cases/:id/callbacks',
+      { schema: { params: CaseId, body: z.object({ reason: z.string().trim().max(2000).optional() }) } },
+      async (request) => {
+        const callback = await db.transaction((tx) =>
+          requestCallback(tx, staffOf(request), request.params.id, request.body.reason || null, now(), calendar()),
+        );
+        live.publish({ type: 'case.changed', caseId: request.params.id });
+        return { callback };
+      },
+    );
+    routes.post(
+      '/api/staff/callbacks/:id/attempts',
+      { schema: { params: NumericId, body: z.object({ outcome: CallbackOutcome, note: z.string().trim().max(2000).optional() }) } },
+      async (request) => {
+        const step = await logCallbackAttempt(
+          db,
+          staffOf(request),
+          request.params.id,
+          request.body.outcome,
+          request.body.note || null,
+          now(),
+          calendar(),
+        );
+        return { step };
+      },
+    );
 
-    routes.get('/api/staff/cases/:id/attachments/:attachmentId', { schema: { params: CaseId.extend({ attachmentId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) }) } }, async (request, reply) => {
-      const staff = staffOf(request);
-      const file = await getCaseAttachment(db, staff, request.params.id, request.params.attachmentId);
-      if (!file) throw new NotFound();
-      await recordAudit(db, { staffUserId: staff.id, action: 'attachment.viewed', subjectType: 'case', subjectId: request.params.id, ip: request.ip });
-      const name = (file.filename ?? `adjunto-${request.params.attachmentId}`).replace(/[^\w.-]+/g, '_');
-      // Stored types are sniffed from the bytes at upload; images may show inline, nothing else does.
-      const inline = /^image\/(jpeg|png|gif|webp)$/.test(file.contentType);
-      return reply
-        .type(file.contentType)
-        .header('content-disposition', `${inline ? 'inline' : 'attachment'}; filename="${name}"`)
-        .header('cache-control', 'private, no-store')
-        .send(Buffer.from(file.data));
-    });
+    routes.get(
+      '/api/staff/cases/:id/attachments/:attachmentId',
+      { schema: { params: CaseId.extend({ attachmentId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) }) } },
+      async (request, reply) => {
+        const staff = staffOf(request);
+        const file = await getCaseAttachment(db, staff, request.params.id, request.params.attachmentId);
+        if (!file) throw new NotFound();
+        await recordAudit(db, {
+          staffUserId: staff.id,
+          action: 'attachment.viewed',
+          subjectType: 'case',
+          subjectId: request.params.id,
+          ip: request.ip,
+        });
+        const name = (file.filename ?? `adjunto-${request.params.attachmentId}`).replace(/[^\w.-]+/g, '_');
+        // Stored types are sniffed from the bytes at upload; images may show inline, nothing else does.
+        const inline = /^image\/(jpeg|png|gif|webp)$/.test(file.contentType);
+        return reply
+          .type(file.contentType)
+          .header('content-disposition', `${inline ? 'inline' : 'attachment'}; filename="${name}"`)
+          .header('cache-control', 'private, no-store')
+          .send(Buffer.from(file.data));
+      },
+    );
 
     routes.post('/api/staff/cases', { schema: { body: OpenOnBehalfInput } }, async (request) => {
       const opened = await openCaseOnBehalf(db, staffOf(request), request.body, options.caseSettings, now());
@@ -219,29 +286,48 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
     conversationAction('take-over', takeOverConversation);
     conversationAction('hand-back', handBackConversation);
     conversationAction('close', closeConversation);
-    routes.post('/api/staff/conversations/:id/reply', { schema: { params: ConversationId, body: z.object({ text: z.string().trim().min(1).max(4000) }) } }, async (request) => {
-      const staff = requireRole(request, OPERATOR_ROLES);
-      const message = await replyInConversation(db, request.params.id, staff, request.body.text, now());
-      live.publish({ type: 'conversation.changed', conversationId: request.params.id });
-      return { message: { id: message.id } };
-    });
+    routes.post(
+      '/api/staff/conversations/:id/reply',
+      { schema: { params: ConversationId, body: z.object({ text: z.string().trim().min(1).max(4000) }) } },
+      async (request) => {
+        const staff = requireRole(request, OPERATOR_ROLES);
+        const message = await replyInConversation(db, request.params.id, staff, request.body.text, now());
+        live.publish({ type: 'conversation.changed', conversationId: request.params.id });
+        return { message: { id: message.id } };
+      },
+    );
 
     // Administration: admins only.
     const ADMIN: readonly StaffPrincipal['role'][] = ['admin'];
     routes.get('/api/staff/admin/users', async (request) => (requireRole(request, ADMIN), { users: await listStaffUsers(db) }));
-    routes.post('/api/staff/admin/users', { schema: { body: NewStaffUser } }, async (request) => (requireRole(request, ADMIN), { user: await createStaffUser(db, request.body) }));
+    routes.post(
+      '/api/staff/admin/users',
+      { schema: { body: NewStaffUser } },
+      async (request) => (requireRole(request, ADMIN), { user: await createStaffUser(db, request.body) }),
+    );
     routes.patch('/api/staff/admin/users/:id', { schema: { params: NumericId, body: StaffUserChange } }, async (request) => {
       requireRole(request, ADMIN);
       return { user: await changeStaffUser(db, request.params.id, request.body) };
     });
-    routes.get('/api/staff/admin/departments', async (request) => (requireRole(request, ADMIN), { departments: await listDepartments(db) }));
-    routes.post('/api/staff/admin/departments', { schema: { body: DepartmentInput } }, async (request) => (requireRole(request, ADMIN), { department: await createDepartment(db, request.body) }));
+    routes.get(
+      '/api/staff/admin/departments',
+      async (request) => (requireRole(request, ADMIN), { departments: await listDepartments(db) }),
+    );
+    routes.post(
+      '/api/staff/admin/departments',
+      { schema: { body: DepartmentInput } },
+      async (request) => (requireRole(request, ADMIN), { department: await createDepartment(db, request.body) }),
+    );
     routes.patch('/api/staff/admin/departments/:id', { schema: { params: NumericId, body: DepartmentChange } }, async (request) => {
       requireRole(request, ADMIN);
       return { department: await changeDepartment(db, request.params.id, request.body) };
     });
     routes.get('/api/staff/admin/categories', async (request) => (requireRole(request, ADMIN), { categories: await listCategories(db) }));
-    routes.post('/api/staff/admin/categories', { schema: { body: CategoryInput } }, async (request) => (requireRole(request, ADMIN), { category: await createCategory(db, request.body) }));
+    routes.post(
+      '/api/staff/admin/categories',
+      { schema: { body: CategoryInput } },
+      async (request) => (requireRole(request, ADMIN), { category: await createCategory(db, request.body) }),
+    );
     routes.patch('/api/staff/admin/categories/:id', { schema: { params: NumericId, body: CategoryChange } }, async (request) => {
       requireRole(request, ADMIN);
       return { category: await changeCategory(db, request.params.id, request.body) };
@@ -250,7 +336,12 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
     /** Server-sent events: the console reloads what it shows when told something changed. */
     routes.get('/api/staff/events', async (request, reply) => {
       reply.hijack();
-      reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-content-type-options': 'nosniff' });
+      reply.raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+        'x-content-type-options': 'nosniff',
+      });
       reply.raw.write(': hola\n\n');
       const unsubscribe = live.subscribe((event) => reply.raw.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`));
       // Proxies close idle streams; a comment line every 25 s keeps this one open.

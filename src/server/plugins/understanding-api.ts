@@ -50,7 +50,10 @@ export const understandingApiPlugin: FastifyPluginAsync<UnderstandingApiOptions>
       '/api/understanding/examples',
       {
         schema: {
-          querystring: z.object({ review: z.enum(['pending', 'accepted', 'rejected']).optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) }),
+          querystring: z.object({
+            review: z.enum(['pending', 'accepted', 'rejected']).optional(),
+            limit: z.coerce.number().int().min(1).max(1000).default(200),
+          }),
           response: { 200: z.object({ examples: z.array(ExampleView) }) },
         },
       },
@@ -98,7 +101,9 @@ export const understandingApiPlugin: FastifyPluginAsync<UnderstandingApiOptions>
             200: z.object({
               from: z.string(),
               to: z.string(),
-              counts: z.array(z.object({ day: z.string(), channel: z.string(), kind: z.string(), detail: z.string().nullable(), count: z.number() })),
+              counts: z.array(
+                z.object({ day: z.string(), channel: z.string(), kind: z.string(), detail: z.string().nullable(), count: z.number() }),
+              ),
               totals: z.object({ byKind: z.record(z.string(), z.number()), byChannel: z.record(z.string(), z.number()) }),
             }),
           },

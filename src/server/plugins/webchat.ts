@@ -65,7 +65,8 @@ export const webChatPlugin: FastifyPluginAsync<WebChatOptions> = async (plugin, 
     globIgnore: ['**/*.html'],
     decorateReply: false,
     cacheControl: false,
-    setHeaders: (reply, path) => javascriptAsText(reply, path).header('cache-control', 'public, max-age=300').header('access-control-allow-origin', '*'),
+    setHeaders: (reply, path) =>
+      javascriptAsText(reply, path).header('cache-control', 'public, max-age=300').header('access-control-allow-origin', '*'),
   });
 
   /** The conversation named in the URL, if the bearer token is its own. */
@@ -84,7 +85,11 @@ export const webChatPlugin: FastifyPluginAsync<WebChatOptions> = async (plugin, 
   // Per IP for new conversations; per conversation for messages, so citizens behind one carrier NAT do not share a quota.
   const perIp = { rateLimit: { max: options.rateLimits.newConversationsPerMinute, timeWindow: 60_000 } };
   const perConversation = {
-    rateLimit: { max: options.rateLimits.messagesPerMinute, timeWindow: 60_000, keyGenerator: (request: { params: unknown; ip: string }) => `conversation:${(request.params as { id?: string }).id ?? request.ip}` },
+    rateLimit: {
+      max: options.rateLimits.messagesPerMinute,
+      timeWindow: 60_000,
+      keyGenerator: (request: { params: unknown; ip: string }) => `conversation:${(request.params as { id?: string }).id ?? request.ip}`,
+    },
   };
 
   app.post('/api/webchat/conversations', { bodyLimit: 1024, config: perIp }, async (_request, reply) => {
@@ -108,7 +113,9 @@ export const webChatPlugin: FastifyPluginAsync<WebChatOptions> = async (plugin, 
   );
 
   app.register(async (photos) => {
-    photos.addContentTypeParser([...PHOTO_TYPES], { parseAs: 'buffer', bodyLimit: MAX_PHOTO_BYTES }, (_request, body, done) => done(null, body));
+    photos.addContentTypeParser([...PHOTO_TYPES], { parseAs: 'buffer', bodyLimit: MAX_PHOTO_BYTES }, (_request, body, done) =>
+      done(null, body),
+    );
     photos.withTypeProvider<ZodTypeProvider>().post(
       '/api/webchat/conversations/:id/photos',
       {
@@ -125,7 +132,13 @@ export const webChatPlugin: FastifyPluginAsync<WebChatOptions> = async (plugin, 
         if (!data?.byteLength) throw new InvalidInput('error.empty_message');
         const contentType = sniffImageType(data);
         if (!contentType) throw new UnsupportedMediaType({ type: String(request.headers['content-type'] ?? '') });
-        const inbound = webPhotoToInbound(conversation.id, request.headers['x-client-message-id'], contentType, new Uint8Array(data), new Date());
+        const inbound = webPhotoToInbound(
+          conversation.id,
+          request.headers['x-client-message-id'],
+          contentType,
+          new Uint8Array(data),
+          new Date(),
+        );
         const result = await conversations.receive(inbound, { inline: true });
         return answer(reply, result.replies);
       },

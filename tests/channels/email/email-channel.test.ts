@@ -74,7 +74,13 @@ describe('the email channel', () => {
   it('turns a plain email into a case and answers in the thread with the folio and what is missing', async () => {
     await startApp();
     const id = messageId();
-    await mailbox.deliver(plainMail({ id, subject: 'Bache enorme', body: 'Buenas tardes,\n\nHay un bache muy grande que ya dañó dos coches, urge que lo tapen.\n\nSaludos\n-- \nMaría López\nTel. oficina 55 0000 0000' }));
+    await mailbox.deliver(
+      plainMail({
+        id,
+        subject: 'Bache enorme',
+        body: 'Buenas tardes,\n\nHay un bache muy grande que ya dañó dos coches, urge que lo tapen.\n\nSaludos\n-- \nMaría López\nTel. oficina 55 0000 0000',
+      }),
+    );
 
     const [opened] = await waitUntil(() => caseCount(1), 'the case');
     const [reply] = await smtp.waitFor(1);
@@ -130,12 +136,21 @@ describe('the email channel', () => {
   it('turns an HTML-only email into readable text', async () => {
     await startApp();
     const raw = rawMail(
-      { From: 'Ana Ruiz <ana@vecinos.example>', To: OUR_ADDRESS, Subject: 'Luminaria apagada', 'Message-ID': messageId(), 'MIME-Version': '1.0', 'Content-Type': 'text/html; charset=utf-8' },
+      {
+        From: 'Ana Ruiz <ana@vecinos.example>',
+        To: OUR_ADDRESS,
+        Subject: 'Luminaria apagada',
+        'Message-ID': messageId(),
+        'MIME-Version': '1.0',
+        'Content-Type': 'text/html; charset=utf-8',
+      },
       '<html><head><style>p { color: red }</style></head><body><div><p>Buenas noches:</p><p>La <b>luminaria</b> de la esquina de Av. Juárez y Morelos está apagada desde hace <i>tres</i> días &amp; está muy oscuro.</p><blockquote>cita vieja</blockquote></div></body></html>',
     );
     await mailbox.deliver(raw);
     const [opened] = await waitUntil(() => caseCount(1), 'the case');
-    expect(opened!.description).toContain('La luminaria de la esquina de Av. Juárez y Morelos está apagada desde hace tres días & está muy oscuro.');
+    expect(opened!.description).toContain(
+      'La luminaria de la esquina de Av. Juárez y Morelos está apagada desde hace tres días & está muy oscuro.',
+    );
     expect(opened!.description).not.toMatch(/<|color: red|cita vieja/);
     expect(opened!.type).toBe('reporte');
     const [stored] = await inboundMessages();
@@ -147,7 +162,14 @@ describe('the email channel', () => {
     const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
     const boundary = 'limite-123';
     const raw = rawMail(
-      { From: 'Luis Pérez <luis@vecinos.example>', To: OUR_ADDRESS, Subject: 'Fuga de agua', 'Message-ID': messageId(), 'MIME-Version': '1.0', 'Content-Type': `multipart/mixed; boundary="${boundary}"` },
+      {
+        From: 'Luis Pérez <luis@vecinos.example>',
+        To: OUR_ADDRESS,
+        Subject: 'Fuga de agua',
+        'Message-ID': messageId(),
+        'MIME-Version': '1.0',
+        'Content-Type': `multipart/mixed; boundary="${boundary}"`,
+      },
       [
         `--${boundary}`,
         'Content-Type: text/plain; charset=utf-8',
@@ -173,7 +195,13 @@ describe('the email channel', () => {
     const [opened] = await waitUntil(() => caseCount(1), 'the case');
     const files = await db().select().from(attachments);
     expect(files).toHaveLength(1);
-    expect(files[0]).toMatchObject({ caseId: opened!.id, kind: 'photo', contentType: 'image/png', filename: 'fuga.png', sizeBytes: png.byteLength });
+    expect(files[0]).toMatchObject({
+      caseId: opened!.id,
+      kind: 'photo',
+      contentType: 'image/png',
+      filename: 'fuga.png',
+      sizeBytes: png.byteLength,
+    });
     expect(Buffer.from(files[0]!.data).equals(png)).toBe(true);
     const [reply] = await smtp.waitFor(1);
     expect(reply!.parsed.text).toContain('No pudimos guardar estos archivos adjuntos: programa.exe.');
@@ -194,7 +222,12 @@ describe('the email channel', () => {
       }),
     );
     await smtp.waitFor(2);
-    await mailbox.deliver(plainMail({ subject: `Otra cosa sobre mi reporte [${opened!.folio}]`, body: 'Ya son dos coches dañados. Mi teléfono es 55 1234 5678.' }));
+    await mailbox.deliver(
+      plainMail({
+        subject: `Otra cosa sobre mi reporte [${opened!.folio}]`,
+        body: 'Ya son dos coches dañados. Mi teléfono es 55 1234 5678.',
+      }),
+    );
     await smtp.waitFor(3);
 
     expect(await allCases()).toHaveLength(1);
@@ -208,10 +241,18 @@ describe('the email channel', () => {
     expect(new Set(inbound.map((m) => m.conversationId)).size).toBe(1);
     const events = await db().select().from(caseEvents).where(eq(caseEvents.caseId, opened!.id)).orderBy(asc(caseEvents.id));
     // The follow-up's own entries (the routing sheet to the department) interleave by timing; this test is about the thread.
-    expect(events.map((e) => e.type).filter((type) => type.startsWith('case.'))).toEqual(['case.opened', 'case.message_added', 'case.address_added', 'case.message_added']);
+    expect(events.map((e) => e.type).filter((type) => type.startsWith('case.'))).toEqual([
+      'case.opened',
+      'case.message_added',
+      'case.address_added',
+      'case.message_added',
+    ]);
 
     const followUps = smtp.mails.slice(1);
-    expect(followUps.map((m) => m.parsed.subject)).toEqual([`Re: Bache [${opened!.folio}]`, `Re: Otra cosa sobre mi reporte [${opened!.folio}]`]);
+    expect(followUps.map((m) => m.parsed.subject)).toEqual([
+      `Re: Bache [${opened!.folio}]`,
+      `Re: Otra cosa sobre mi reporte [${opened!.folio}]`,
+    ]);
     expect(followUps[0]!.parsed.text).toContain(`Agregamos su mensaje al folio ${opened!.folio}`);
     expect(followUps[0]!.parsed.text).toContain('Anotamos el lugar: calle Hidalgo 123, colonia Centro.');
     expect(followUps[1]!.parsed.text).not.toContain('Anotamos el lugar');
@@ -232,7 +273,9 @@ describe('the email channel', () => {
       plainMail({ subject: 'Re: Predial', body, extra: { 'In-Reply-To': sheet!.parsed.messageId!, References: sheet!.parsed.messageId! } });
     await mailbox.deliver(inThread('Muchas gracias'));
     await waitUntil(async () => ((await inboundMessages()).length === 2 ? true : undefined), 'the thanks stored');
-    await mailbox.deliver(inThread('No me queda claro: tengo un adeudo de años anteriores y necesito que alguien revise mi caso, mi cel 55 8765 4321.'));
+    await mailbox.deliver(
+      inThread('No me queda claro: tengo un adeudo de años anteriores y necesito que alguien revise mi caso, mi cel 55 8765 4321.'),
+    );
     const [opened] = await waitUntil(() => caseCount(1), 'the case');
     const [, folioMail] = await smtp.waitFor(2);
 
@@ -245,12 +288,25 @@ describe('the email channel', () => {
 
   it('asks a sender without a display name for it, and takes it from the reply', async () => {
     await startApp();
-    await mailbox.deliver(plainMail({ from: 'pramirez@vecinos.example', subject: 'Poda', body: 'Sugiero podar los árboles del parque central, tapan las luminarias.' }));
+    await mailbox.deliver(
+      plainMail({
+        from: 'pramirez@vecinos.example',
+        subject: 'Poda',
+        body: 'Sugiero podar los árboles del parque central, tapan las luminarias.',
+      }),
+    );
     const [opened] = await waitUntil(() => caseCount(1), 'the case');
     const [answer] = await smtp.waitFor(1);
     expect(answer!.parsed.text).toMatch(/^Buen día:/);
     expect(answer!.parsed.text).toContain('- su nombre completo;');
-    await mailbox.deliver(plainMail({ from: 'pramirez@vecinos.example', subject: `Re: Poda [${opened!.folio}]`, body: 'Me llamo Pedro Ramírez.', extra: { 'In-Reply-To': answer!.parsed.messageId! } }));
+    await mailbox.deliver(
+      plainMail({
+        from: 'pramirez@vecinos.example',
+        subject: `Re: Poda [${opened!.folio}]`,
+        body: 'Me llamo Pedro Ramírez.',
+        extra: { 'In-Reply-To': answer!.parsed.messageId! },
+      }),
+    );
     await smtp.waitFor(2);
     const [citizen] = await db().select().from(citizens).where(eq(citizens.id, opened!.citizenId));
     expect(citizen!.name).toBe('Pedro Ramírez');
@@ -277,7 +333,12 @@ describe('the email channel', () => {
     const [opened] = await waitUntil(() => caseCount(1), 'the case');
     const [answer] = await smtp.waitFor(1);
     await database.db.transaction((tx) =>
-      enqueueOutbound(tx, { conversationId: opened!.conversationId!, channel: 'email', caseId: opened!.id, message: { text: 'Una cuadrilla irá el jueves.', author: 'staff' } }),
+      enqueueOutbound(tx, {
+        conversationId: opened!.conversationId!,
+        channel: 'email',
+        caseId: opened!.id,
+        message: { text: 'Una cuadrilla irá el jueves.', author: 'staff' },
+      }),
     );
     // No wake-up call: the commit that enqueued the reply tells the queue itself.
     const [, staff] = await smtp.waitFor(2);
@@ -293,7 +354,13 @@ describe('the email channel', () => {
     await mailbox.deliver(plainMail({ subject: 'Bache', body: 'Hay un bache enorme en la calle Hidalgo 5.' }));
     const [opened] = await waitUntil(() => caseCount(1), 'the case');
     await smtp.waitFor(1);
-    await mailbox.deliver(plainMail({ from: 'otra.persona@ejemplo.example', subject: `Sobre [${opened!.folio}]`, body: 'Quiero saber qué pasó con esto, hay basura tirada.' }));
+    await mailbox.deliver(
+      plainMail({
+        from: 'otra.persona@ejemplo.example',
+        subject: `Sobre [${opened!.folio}]`,
+        body: 'Quiero saber qué pasó con esto, hay basura tirada.',
+      }),
+    );
     await waitUntil(() => caseCount(2), 'a second case');
     const [, reply] = await smtp.waitFor(2);
     expect(reply!.to).toEqual(['otra.persona@ejemplo.example']);
@@ -306,7 +373,11 @@ describe('the email channel', () => {
     const [opened] = await waitUntil(() => caseCount(1), 'the case');
     const [answer] = await smtp.waitFor(1);
 
-    const autoReply = plainMail({ subject: `Fuera de la oficina: Re: Bache [${opened!.folio}]`, body: 'Estoy de vacaciones hasta el lunes.', extra: { 'Auto-Submitted': 'auto-replied', 'In-Reply-To': answer!.parsed.messageId! } });
+    const autoReply = plainMail({
+      subject: `Fuera de la oficina: Re: Bache [${opened!.folio}]`,
+      body: 'Estoy de vacaciones hasta el lunes.',
+      extra: { 'Auto-Submitted': 'auto-replied', 'In-Reply-To': answer!.parsed.messageId! },
+    });
     const boundary = 'rebote';
     const bounce = rawMail(
       {
@@ -343,7 +414,12 @@ describe('the email channel', () => {
       ].join('\n'),
     );
     const ownLoop = plainMail({ from: OUR_ADDRESS, subject: 'Re: algo', body: 'Nuestro propio correo de vuelta.' });
-    const bulk = plainMail({ from: 'boletin@tienda.example', subject: 'Ofertas', body: 'Grandes ofertas en baches.', extra: { Precedence: 'bulk' } });
+    const bulk = plainMail({
+      from: 'boletin@tienda.example',
+      subject: 'Ofertas',
+      body: 'Grandes ofertas en baches.',
+      extra: { Precedence: 'bulk' },
+    });
     await mailbox.deliver(autoReply, bounce, ownLoop, bulk);
     await waitUntil(async () => (await inboundMessages()).length === 5 || undefined, 'all five stored');
     await app.queue.runDue(DELIVERIES);
@@ -353,7 +429,10 @@ describe('the email channel', () => {
     expect(await allCases()).toHaveLength(1);
     const [out] = await db().select().from(messages).where(eq(messages.direction, 'out'));
     expect(out).toMatchObject({ deliveryStatus: 'failed' });
-    const events = await db().select().from(caseEvents).where(and(eq(caseEvents.caseId, opened!.id), eq(caseEvents.type, 'delivery.failed')));
+    const events = await db()
+      .select()
+      .from(caseEvents)
+      .where(and(eq(caseEvents.caseId, opened!.id), eq(caseEvents.type, 'delivery.failed')));
     expect(events).toHaveLength(1);
     expect(events[0]!.data).toMatchObject({ reason: 'bounce' });
   });
@@ -373,7 +452,11 @@ describe('the email channel', () => {
 
   it('neither loses nor repeats mail when stopped in the middle of a batch and started again', async () => {
     const total = 6;
-    await mailbox.deliver(...Array.from({ length: total }, (_, i) => plainMail({ subject: `Reporte ${i + 1}`, body: `Hay un bache en la calle Hidalgo ${i + 1}.`, from: `vecino${i}@vecinos.example` })));
+    await mailbox.deliver(
+      ...Array.from({ length: total }, (_, i) =>
+        plainMail({ subject: `Reporte ${i + 1}`, body: `Hay un bache en la calle Hidalgo ${i + 1}.`, from: `vecino${i}@vecinos.example` }),
+      ),
+    );
     const first = await startApp();
     await waitUntil(() => caseCount(2), 'the first cases');
     await first.close();
@@ -438,7 +521,11 @@ describe('the email channel', () => {
     await startApp();
     await waitUntil(() => caseCount(1), 'the case');
     const position = await waitUntil(async () => {
-      const saved = await readChannelState<{ uidValidity: string; lastUid: number }>(database.db, 'email', `imap:${dovecot.user}@127.0.0.1/INBOX`);
+      const saved = await readChannelState<{ uidValidity: string; lastUid: number }>(
+        database.db,
+        'email',
+        `imap:${dovecot.user}@127.0.0.1/INBOX`,
+      );
       return saved && saved.uidValidity !== '1' ? saved : undefined;
     }, 'the new position');
     expect(position.lastUid).toBeLessThan(999_999);
@@ -471,11 +558,17 @@ describe('the email channel', () => {
     await mailbox.deliver(plainMail({ subject: 'Bache', body: 'Hay un bache en la calle Hidalgo 5.' }));
     const [opened] = await waitUntil(() => caseCount(1), 'the case');
     const [out] = await waitUntil(async () => {
-      const rows = await db().select().from(messages).where(and(eq(messages.direction, 'out'), eq(messages.deliveryStatus, 'failed')));
+      const rows = await db()
+        .select()
+        .from(messages)
+        .where(and(eq(messages.direction, 'out'), eq(messages.deliveryStatus, 'failed')));
       return rows.length ? rows : undefined;
     }, 'the failure');
     expect(out!.deliveryError).toMatch(/550/);
-    const events = await db().select().from(caseEvents).where(and(eq(caseEvents.caseId, opened!.id), eq(caseEvents.type, 'delivery.failed')));
+    const events = await db()
+      .select()
+      .from(caseEvents)
+      .where(and(eq(caseEvents.caseId, opened!.id), eq(caseEvents.type, 'delivery.failed')));
     expect(events).toHaveLength(1);
     expect(smtp.mails).toHaveLength(0);
   });
@@ -487,7 +580,9 @@ describe('the email channel', () => {
       await mailbox.deliver(plainMail({ subject: 'Bache', body: 'Hay un bache en la calle Hidalgo 5.' }));
       await waitUntil(() => caseCount(1), 'the case');
       await waitUntil(async () => {
-        const rows = await database.db.execute(sql`select 1 from jobs where kind = 'message.deliver' and attempts >= 1 and last_error is not null and status = 'pending'`);
+        const rows = await database.db.execute(
+          sql`select 1 from jobs where kind = 'message.deliver' and attempts >= 1 and last_error is not null and status = 'pending'`,
+        );
         return ((rows as unknown as { rows?: unknown[] }).rows ?? (rows as unknown as unknown[])).length > 0 || undefined;
       }, 'a failed attempt');
     } finally {
@@ -500,15 +595,31 @@ describe('the email channel', () => {
 
 describe('the email channel with SMTP only', () => {
   it('is a sender without an inbox, for mail Ventanilla starts itself', async () => {
-    const app = await createTestApp({ env: { SMTP_URL: smtp.url, EMAIL_FROM: OUR_ADDRESS, OUTBOX_POLL_MS: '100' }, channels: [emailChannel], database });
+    const app = await createTestApp({
+      env: { SMTP_URL: smtp.url, EMAIL_FROM: OUR_ADDRESS, OUTBOX_POLL_MS: '100' },
+      channels: [emailChannel],
+      database,
+    });
     apps.push(app);
     expect(app.channels.map((c) => c.name)).toEqual(['email']);
     await app.start();
     const [conversation] = await database.db
       .insert(conversations)
-      .values({ channel: 'email', conversationKey: 'enlace@municipio.example hoja', channelUserId: 'enlace@municipio.example', citizenId: (await database.db.insert(citizens).values({}).returning())[0]!.id, dialogState: {} })
+      .values({
+        channel: 'email',
+        conversationKey: 'enlace@municipio.example hoja',
+        channelUserId: 'enlace@municipio.example',
+        citizenId: (await database.db.insert(citizens).values({}).returning())[0]!.id,
+        dialogState: {},
+      })
       .returning();
-    await database.db.transaction((tx) => enqueueOutbound(tx, { conversationId: conversation!.id, channel: 'email', message: { text: 'Hoja de ruta adjunta.', author: 'staff' } }));
+    await database.db.transaction((tx) =>
+      enqueueOutbound(tx, {
+        conversationId: conversation!.id,
+        channel: 'email',
+        message: { text: 'Hoja de ruta adjunta.', author: 'staff' },
+      }),
+    );
     const [mail] = await smtp.waitFor(1);
     expect(mail!.to).toEqual(['enlace@municipio.example']);
     expect(mail!.parsed.subject).toBe('Su solicitud');
@@ -520,14 +631,24 @@ describe('the email channel with SMTP only', () => {
     const mailer = createMailer(config);
     try {
       const pdf = Buffer.from('%PDF-1.4\nhoja de ruta\n');
-      const sent = await mailer.send({ to: 'enlace@municipio.example', subject: 'Hoja de ruta AC-2026-000001', text: 'Adjunta.', automatic: true, attachments: [{ filename: 'hoja.pdf', contentType: 'application/pdf', content: pdf }] });
+      const sent = await mailer.send({
+        to: 'enlace@municipio.example',
+        subject: 'Hoja de ruta AC-2026-000001',
+        text: 'Adjunta.',
+        automatic: true,
+        attachments: [{ filename: 'hoja.pdf', contentType: 'application/pdf', content: pdf }],
+      });
       const [mail] = await smtp.waitFor(1);
       expect(mail!.parsed.messageId).toBe(sent.messageId);
       expect(sent.messageId).toMatch(/@municipio\.example>$/);
       expect(mail!.parsed.headers.get('auto-submitted')).toBe('auto-replied');
-      expect(mail!.parsed.attachments.map((a) => [a.filename, a.contentType, a.content.equals(pdf)])).toEqual([['hoja.pdf', 'application/pdf', true]]);
+      expect(mail!.parsed.attachments.map((a) => [a.filename, a.contentType, a.content.equals(pdf)])).toEqual([
+        ['hoja.pdf', 'application/pdf', true],
+      ]);
       smtp.refuse.add('nadie@municipio.example');
-      await expect(mailer.send({ to: 'nadie@municipio.example', subject: 'x', text: 'x', automatic: false })).rejects.toBeInstanceOf(DeliveryRefused);
+      await expect(mailer.send({ to: 'nadie@municipio.example', subject: 'x', text: 'x', automatic: false })).rejects.toBeInstanceOf(
+        DeliveryRefused,
+      );
     } finally {
       mailer.close();
     }

@@ -35,7 +35,13 @@ export class Mailbox {
   constructor(private readonly dovecot: Dovecot) {}
 
   private async with<T>(work: (client: ImapFlow) => Promise<T>): Promise<T> {
-    const client = new ImapFlow({ host: this.dovecot.host, port: this.dovecot.port, secure: false, auth: { user: this.dovecot.user, pass: this.dovecot.password }, logger: false });
+    const client = new ImapFlow({
+      host: this.dovecot.host,
+      port: this.dovecot.port,
+      secure: false,
+      auth: { user: this.dovecot.user, pass: this.dovecot.password },
+      logger: false,
+    });
     await client.connect();
     try {
       return await work(client);

@@ -49,24 +49,35 @@ describe(`the email channel in a started server (${databaseKind})`, () => {
       OUTBOX_POLL_MS: '100',
       LOG_LEVEL: 'info',
     };
-    await mailbox.deliver(...Array.from({ length: total }, (_, i) => plainMail({ subject: `Reporte ${i + 1}`, body: `Hay un bache en la calle Hidalgo ${i + 1}.`, from: `vecino${i}@vecinos.example` })));
+    await mailbox.deliver(
+      ...Array.from({ length: total }, (_, i) =>
+        plainMail({ subject: `Reporte ${i + 1}`, body: `Hay un bache en la calle Hidalgo ${i + 1}.`, from: `vecino${i}@vecinos.example` }),
+      ),
+    );
 
     server = await startServer(env);
-    await waitUntil(async () => server!.output().includes('Correo: se lee la carpeta INBOX de 127.0.0.1') || undefined, 'the email start line');
+    await waitUntil(
+      async () => server!.output().includes('Correo: se lee la carpeta INBOX de 127.0.0.1') || undefined,
+      'the email start line',
+    );
     await waitUntil(async () => (await mailbox.list('Procesados')).length >= 3 || undefined, 'the first mails processed');
     await server.crash();
     expect((await mailbox.list('INBOX')).length).toBeGreaterThan(0);
 
     server = await startServer(env);
-    await waitUntil(async () => (await mailbox.list('Procesados')).length === total || undefined, 'every mail processed', 120_000).catch((error: Error) => {
-      throw new Error(`${error.message}\n${server?.output()}`);
-    });
+    await waitUntil(async () => (await mailbox.list('Procesados')).length === total || undefined, 'every mail processed', 120_000).catch(
+      (error: Error) => {
+        throw new Error(`${error.message}\n${server?.output()}`);
+      },
+    );
     expect(await mailbox.list('INBOX')).toEqual([]);
     await server.stop();
     server = undefined;
 
     // Exactly one case, one stored mail and one queued answer per mail in the inbox.
-    const db = await openDatabase(database.url ? { kind: 'postgres', url: database.url, poolSize: 2 } : { kind: 'pglite', dataDir: join(dataDir, 'pgdata') });
+    const db = await openDatabase(
+      database.url ? { kind: 'postgres', url: database.url, poolSize: 2 } : { kind: 'pglite', dataDir: join(dataDir, 'pgdata') },
+    );
     try {
       const count = async (query: ReturnType<typeof sql>) => Number((await queryRows<{ n: number }>(db.db, query))[0]!.n);
       expect(await count(sql`select count(*)::int as n from cases`)).toBe(total);

@@ -40,7 +40,10 @@ async function say(user: TelegramUser, update: Record<string, unknown>, replies 
   await eventually(() => telegram.sentTo(user.id).length >= before + replies);
   // Whatever else the same turn produced goes out right after.
   await new Promise((resolve) => setTimeout(resolve, 100));
-  return telegram.sentTo(user.id).slice(before).map((s) => s.message);
+  return telegram
+    .sentTo(user.id)
+    .slice(before)
+    .map((s) => s.message);
 }
 
 describe(`Telegram by long polling on ${databaseKind}`, () => {
@@ -59,7 +62,12 @@ describe(`Telegram by long polling on ${databaseKind}`, () => {
     expect(telegram.webhook).toBeUndefined();
     // Without webhook mode there is no webhook to forge.
     expect((await app.app.inject({ method: 'POST', url: '/webhooks/telegram', payload: {} })).statusCode).toBe(404);
-    expect(telegram.callsOf('setMyCommands')[0]!.params.commands.map((c: { command: string }) => c.command)).toEqual(['estado', 'operador', 'ayuda', 'cancelar']);
+    expect(telegram.callsOf('setMyCommands')[0]!.params.commands.map((c: { command: string }) => c.command)).toEqual([
+      'estado',
+      'operador',
+      'ayuda',
+      'cancelar',
+    ]);
   });
 
   it('takes a citizen from /start to a folio, then answers /estado, confirming each update only once stored', async () => {
@@ -78,7 +86,10 @@ describe(`Telegram by long polling on ${databaseKind}`, () => {
 
     const last = telegram.pushUpdate(rosa.text(`/estado ${folio}`));
     await eventually(() => telegram.sentTo(rosa.id).some((s) => s.message.text.startsWith(`El folio ${folio}`)));
-    await eventually(async () => (await readChannelState<{ nextUpdateId: number }>(database.db, 'telegram', 'polling'))?.nextUpdateId === last.update_id + 1);
+    await eventually(
+      async () =>
+        (await readChannelState<{ nextUpdateId: number }>(database.db, 'telegram', 'polling'))?.nextUpdateId === last.update_id + 1,
+    );
   });
 
   it('after a crash between storing and confirming, the update Telegram sends again changes nothing', async () => {
@@ -93,8 +104,14 @@ describe(`Telegram by long polling on ${databaseKind}`, () => {
     telegram.pushUpdate(update);
     const sentBefore = telegram.sentTo(sol.id).length;
     app = await startApp();
-    await eventually(async () => (await readChannelState<{ nextUpdateId: number }>(database.db, 'telegram', 'polling'))?.nextUpdateId === update.update_id + 1);
-    const stored = await database.db.select().from(messages).where(and(eq(messages.externalId, `m:${sol.id}:1`), eq(messages.direction, 'in')));
+    await eventually(
+      async () =>
+        (await readChannelState<{ nextUpdateId: number }>(database.db, 'telegram', 'polling'))?.nextUpdateId === update.update_id + 1,
+    );
+    const stored = await database.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.externalId, `m:${sol.id}:1`), eq(messages.direction, 'in')));
     expect(stored).toHaveLength(1);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(telegram.sentTo(sol.id)).toHaveLength(sentBefore);

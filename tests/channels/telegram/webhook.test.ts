@@ -50,11 +50,17 @@ async function say(user: TelegramUser, update: Record<string, unknown>) {
   const res = await deliver(update);
   expect(res.statusCode).toBe(200);
   await app.queue.runDue(DELIVERIES);
-  return telegram.sentTo(user.id).slice(before).map((s) => s.message);
+  return telegram
+    .sentTo(user.id)
+    .slice(before)
+    .map((s) => s.message);
 }
 
 async function conversationOf(userId: number) {
-  const [row] = await app.database.db.select().from(messages).where(and(eq(messages.externalId, `m:${userId}:1`), eq(messages.direction, 'in')));
+  const [row] = await app.database.db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.externalId, `m:${userId}:1`), eq(messages.direction, 'in')));
   return row!.conversationId;
 }
 
@@ -85,7 +91,10 @@ describe(`Telegram by webhook on ${databaseKind}`, () => {
     const contactPrompt = await say(ana, ana.text('Ana López'));
     expect(contactPrompt.at(-1)!.text).toMatch(/teléfono o correo/);
     const contactKeyboard = telegram.sentTo(ana.id).at(-1)!.params.reply_markup;
-    expect(contactKeyboard).toMatchObject({ keyboard: [[{ text: '📞 Compartir mi número', request_contact: true }]], one_time_keyboard: true });
+    expect(contactKeyboard).toMatchObject({
+      keyboard: [[{ text: '📞 Compartir mi número', request_contact: true }]],
+      one_time_keyboard: true,
+    });
 
     const photoPrompt = await say(ana, ana.contact('+52 55 1234 5678'));
     expect(photoPrompt.at(-1)!.text).toMatch(/foto/);
@@ -94,7 +103,14 @@ describe(`Telegram by webhook on ${databaseKind}`, () => {
     const confirm = await say(ana, ana.press(lastWithButtons(photoPrompt), 'skip'));
     expect(confirm.at(-1)!.text).toMatch(/¿Lo registro así\?/);
     expect(confirm.at(-1)!.text).toContain('+525512345678');
-    expect(confirm.at(-1)!.reply_markup).toEqual({ inline_keyboard: [[{ text: 'Sí', callback_data: 'yes' }, { text: 'No, corregir', callback_data: 'no' }]] });
+    expect(confirm.at(-1)!.reply_markup).toEqual({
+      inline_keyboard: [
+        [
+          { text: 'Sí', callback_data: 'yes' },
+          { text: 'No, corregir', callback_data: 'no' },
+        ],
+      ],
+    });
 
     const opened = await say(ana, ana.press(lastWithButtons(confirm), 'yes'));
     const folio = /AC-\d{4}-\d{6}/.exec(opened.map((m) => m.text).join('\n'))?.[0];
@@ -107,7 +123,10 @@ describe(`Telegram by webhook on ${databaseKind}`, () => {
     expect(status.map((m) => m.text).join('\n')).toMatch(/recibido, en espera de asignación/);
 
     // The deep-link payload stays with the first message.
-    const [first] = await app.database.db.select().from(messages).where(and(eq(messages.externalId, `m:${ana.id}:1`), eq(messages.direction, 'in')));
+    const [first] = await app.database.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.externalId, `m:${ana.id}:1`), eq(messages.direction, 'in')));
     expect(first!.payload).toMatchObject({ referral: 'cartel-mercado' });
   });
 
@@ -120,7 +139,10 @@ describe(`Telegram by webhook on ${databaseKind}`, () => {
     const press = beto.press(lastWithButtons(photoPrompt), 'skip');
     await say(beto, press);
     expect(telegram.callsOf('answerCallbackQuery').map((c) => c.params.callback_query_id)).toEqual([press.callback_query.id]);
-    expect(telegram.callsOf('editMessageReplyMarkup')[0]!.params).toEqual({ chat_id: beto.id, message_id: lastWithButtons(photoPrompt).message_id });
+    expect(telegram.callsOf('editMessageReplyMarkup')[0]!.params).toEqual({
+      chat_id: beto.id,
+      message_id: lastWithButtons(photoPrompt).message_id,
+    });
   });
 
   it('refuses a forged secret (or none) and stores nothing', async () => {
@@ -129,7 +151,10 @@ describe(`Telegram by webhook on ${databaseKind}`, () => {
       const res = await deliver(eve.text('Hay un bache en la calle Juárez 10'), secret);
       expect(res.statusCode, `secret ${JSON.stringify(secret)}: ${res.body}`).toBe(401);
     }
-    const stored = await app.database.db.select().from(messages).where(eq(messages.externalId, `m:${eve.id}:1`));
+    const stored = await app.database.db
+      .select()
+      .from(messages)
+      .where(eq(messages.externalId, `m:${eve.id}:1`));
     expect(stored).toEqual([]);
   });
 
@@ -141,7 +166,10 @@ describe(`Telegram by webhook on ${databaseKind}`, () => {
     expect([first.statusCode, retry.statusCode]).toEqual([200, 200]);
     expect(retry.json()).toMatchObject({ outcome: 'duplicate' });
     await app.queue.runDue(DELIVERIES);
-    const inbound = await app.database.db.select().from(messages).where(and(eq(messages.externalId, `m:${caro.id}:1`), eq(messages.direction, 'in')));
+    const inbound = await app.database.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.externalId, `m:${caro.id}:1`), eq(messages.direction, 'in')));
     expect(inbound).toHaveLength(1);
     expect(telegram.sentTo(caro.id).map((s) => s.message.text)).toHaveLength(2);
   });
@@ -153,11 +181,21 @@ describe(`Telegram by webhook on ${databaseKind}`, () => {
     const failed = await deliver(update);
     telegram.down = false;
     expect(failed.statusCode).toBeGreaterThanOrEqual(500);
-    expect(await app.database.db.select().from(messages).where(eq(messages.externalId, `m:${dani.id}:1`))).toEqual([]);
+    expect(
+      await app.database.db
+        .select()
+        .from(messages)
+        .where(eq(messages.externalId, `m:${dani.id}:1`)),
+    ).toEqual([]);
     telegram.addFile('missing-for-now', JPEG);
     const retried = await deliver(update);
     expect(retried.statusCode).toBe(200);
-    expect(await app.database.db.select().from(messages).where(eq(messages.externalId, `m:${dani.id}:1`))).toHaveLength(1);
+    expect(
+      await app.database.db
+        .select()
+        .from(messages)
+        .where(eq(messages.externalId, `m:${dani.id}:1`)),
+    ).toHaveLength(1);
   });
 
   it('downloads a photo through getFile and stores it with the case', async () => {
@@ -217,7 +255,10 @@ describe(`Telegram by webhook on ${databaseKind}`, () => {
     telegram.addFile('sticker-1', Uint8Array.from(Buffer.from('RIFF\0\0\0\0WEBPVP8 stand-in')), 'stickers/sticker-1.webp');
     const answer = await say(hugo, hugo.sticker('sticker-1'));
     expect(answer.map((m) => m.text).join('\n')).toMatch(/solo puedo recibir texto, fotos y ubicaciones/);
-    const [stored] = await app.database.db.select().from(messages).where(and(eq(messages.externalId, `m:${hugo.id}:2`), eq(messages.direction, 'in')));
+    const [stored] = await app.database.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.externalId, `m:${hugo.id}:2`), eq(messages.direction, 'in')));
     expect(stored).toBeDefined();
     const files = await app.database.db.select().from(attachments).where(eq(attachments.messageId, stored!.id));
     expect(files).toMatchObject([{ kind: 'other', filename: 'sticker.webp' }]);
@@ -230,12 +271,32 @@ describe(`Telegram by webhook on ${databaseKind}`, () => {
     await say(ivan, ivan.text('55 6789 0123'));
     telegram.addFile('doc-photo', JPEG, 'documents/IMG_0001.jpg');
     const document = {
-      message: { message_id: 90, from: { id: ivan.id, is_bot: false }, chat: { id: ivan.id, type: 'private' }, date: 1, document: { file_id: 'doc-photo', file_unique_id: 'dp', file_name: 'IMG_0001.jpg', mime_type: 'image/jpeg', file_size: JPEG.byteLength } },
+      message: {
+        message_id: 90,
+        from: { id: ivan.id, is_bot: false },
+        chat: { id: ivan.id, type: 'private' },
+        date: 1,
+        document: {
+          file_id: 'doc-photo',
+          file_unique_id: 'dp',
+          file_name: 'IMG_0001.jpg',
+          mime_type: 'image/jpeg',
+          file_size: JPEG.byteLength,
+        },
+      },
     };
     const afterPhoto = await say(ivan, document);
     expect(afterPhoto.map((m) => m.text).join('\n')).toMatch(/Recibí tu foto/);
     telegram.addFile('voice-1', Uint8Array.from(Buffer.from('OggS stand-in voice')), 'voice/file_1.oga');
-    const voice = { message: { message_id: 91, from: { id: ivan.id, is_bot: false }, chat: { id: ivan.id, type: 'private' }, date: 1, voice: { file_id: 'voice-1', file_unique_id: 'v1', duration: 2, mime_type: 'audio/ogg', file_size: 19 } } };
+    const voice = {
+      message: {
+        message_id: 91,
+        from: { id: ivan.id, is_bot: false },
+        chat: { id: ivan.id, type: 'private' },
+        date: 1,
+        voice: { file_id: 'voice-1', file_unique_id: 'v1', duration: 2, mime_type: 'audio/ogg', file_size: 19 },
+      },
+    };
     const afterVoice = await say(ivan, voice);
     expect(afterVoice.map((m) => m.text).join('\n')).toMatch(/solo puedo recibir texto, fotos y ubicaciones[\s\S]*¿Lo registro así\?/);
     const stored = await app.database.db
@@ -252,14 +313,22 @@ describe(`Telegram by webhook on ${databaseKind}`, () => {
   it('splits a message over 4,096 characters at line breaks, spaced one second apart in the chat', async () => {
     const ines = new TelegramUser(7010, 'Inés');
     const opened = await app.conversations.receive({
-      channel: 'telegram', channelUserId: String(ines.id), conversationKey: String(ines.id), externalId: 'm:7010:1', text: 'hola', attachments: [], receivedAt: new Date(),
+      channel: 'telegram',
+      channelUserId: String(ines.id),
+      conversationKey: String(ines.id),
+      externalId: 'm:7010:1',
+      text: 'hola',
+      attachments: [],
+      receivedAt: new Date(),
     });
     await app.queue.runDue(DELIVERIES);
     const line = 'Aviso de seguimiento: la cuadrilla revisó el sitio y programó la reparación. '.repeat(2).trimEnd();
     const long = Array.from({ length: 40 }, (_, i) => `${i + 1}. ${line}`).join('\n');
     expect(long.length).toBeGreaterThan(4096);
     const { enqueueOutbound } = await import('../../../src/outbox/enqueue.js');
-    await app.database.db.transaction((tx) => enqueueOutbound(tx, { conversationId: opened.conversationId, channel: 'telegram', message: { text: long, author: 'system' } }));
+    await app.database.db.transaction((tx) =>
+      enqueueOutbound(tx, { conversationId: opened.conversationId, channel: 'telegram', message: { text: long, author: 'system' } }),
+    );
     const before = telegram.sentTo(ines.id).length;
     await app.queue.runDue(DELIVERIES);
     const parts = telegram.sentTo(ines.id).slice(before);
@@ -282,7 +351,11 @@ describe(`Telegram by webhook on ${databaseKind}`, () => {
 
   it('leaves a long retry_after to the outbox, which tries again after it', async () => {
     const kim = new TelegramUser(7012, 'Kim');
-    telegram.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 120', parameters: { retry_after: 120 } });
+    telegram.failNext('sendMessage', {
+      error_code: 429,
+      description: 'Too Many Requests: retry after 120',
+      parameters: { retry_after: 120 },
+    });
     const sent = await say(kim, kim.text('hola'));
     expect(sent).toHaveLength(0);
     const [job] = await deliveryJobs(app.database.db, { status: 'pending', conversationId: await conversationOf(kim.id) });
@@ -291,7 +364,10 @@ describe(`Telegram by webhook on ${databaseKind}`, () => {
     expect(job!.runAt.getTime() - OFFICE_HOURS_NOW.getTime()).toBeGreaterThanOrEqual(119_000);
     // Two minutes pass, for the queue and for the send limiter.
     clock.time += 120_000;
-    await app.database.db.update(jobs).set({ runAt: new Date(0) }).where(eq(jobs.id, job!.id));
+    await app.database.db
+      .update(jobs)
+      .set({ runAt: new Date(0) })
+      .where(eq(jobs.id, job!.id));
     await app.queue.runDue(DELIVERIES);
     expect(telegram.sentTo(kim.id)).toHaveLength(2);
   });
@@ -311,7 +387,13 @@ describe('Telegram webhook registration', () => {
     offline.down = true;
     const other = await createTestApp({
       channels: [telegramChannel({ clock: new JumpingClock(), retryBaseMs: 20 })],
-      env: { TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_MODE: 'webhook', TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: offline.apiRoot, PUBLIC_URL: 'https://atencion.example.gob/' },
+      env: {
+        TELEGRAM_BOT_TOKEN: BOT_TOKEN,
+        TELEGRAM_MODE: 'webhook',
+        TELEGRAM_WEBHOOK_SECRET: SECRET,
+        TELEGRAM_API_ROOT: offline.apiRoot,
+        PUBLIC_URL: 'https://atencion.example.gob/',
+      },
     });
     try {
       await other.start();

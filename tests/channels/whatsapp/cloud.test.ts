@@ -65,16 +65,26 @@ async function citizenSays(from: string, ...items: Array<Record<string, unknown>
 const bodyText = (m: { body: Record<string, unknown> }) => JSON.stringify(m.body);
 
 async function inboundCount(from: string) {
-  const rows = await app.database.db.select().from(messages).innerJoin(conversations, eq(conversations.id, messages.conversationId)).where(and(eq(conversations.channelUserId, from), eq(messages.direction, 'in')));
+  const rows = await app.database.db
+    .select()
+    .from(messages)
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+    .where(and(eq(conversations.channelUserId, from), eq(messages.direction, 'in')));
   return rows.length;
 }
 
 describe(`WhatsApp Cloud API channel on ${databaseKind}`, () => {
   it('answers Meta’s verification handshake only with the right token', async () => {
-    const ok = await app.app.inject({ method: 'GET', url: `/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${VERIFY}&hub.challenge=1158201444` });
+    const ok = await app.app.inject({
+      method: 'GET',
+      url: `/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${VERIFY}&hub.challenge=1158201444`,
+    });
     expect(ok.statusCode).toBe(200);
     expect(ok.body).toBe('1158201444');
-    const wrong = await app.app.inject({ method: 'GET', url: '/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=otro&hub.challenge=1158201444' });
+    const wrong = await app.app.inject({
+      method: 'GET',
+      url: '/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=otro&hub.challenge=1158201444',
+    });
     expect(wrong.statusCode).toBe(403);
     expect(wrong.body).not.toContain('1158201444');
     const noMode = await app.app.inject({ method: 'GET', url: `/webhooks/whatsapp?hub.verify_token=${VERIFY}&hub.challenge=1` });
@@ -109,15 +119,26 @@ describe(`WhatsApp Cloud API channel on ${databaseKind}`, () => {
     expect(first.length).toBeGreaterThan(0);
     expect(first.every((m) => m.phoneNumberId === wa.PHONE_NUMBER_ID && m.body.messaging_product === 'whatsapp')).toBe(true);
     const asksPlace = first.at(-1)!;
-    expect(asksPlace.body).toMatchObject({ type: 'interactive', interactive: { type: 'location_request_message', action: { name: 'send_location' } } });
+    expect(asksPlace.body).toMatchObject({
+      type: 'interactive',
+      interactive: { type: 'location_request_message', action: { name: 'send_location' } },
+    });
 
-    await citizenSays(from, wa.location(21.5039, -104.8946, clock, { name: 'Escuela Primaria Benito Juárez', address: 'Av. México 120, Tepic' }));
+    await citizenSays(
+      from,
+      wa.location(21.5039, -104.8946, clock, { name: 'Escuela Primaria Benito Juárez', address: 'Av. México 120, Tepic' }),
+    );
     await citizenSays(from, wa.text('Juan Pérez', clock));
     const photoAsk = await citizenSays(from, wa.text('311 123 4567', clock));
-    expect(photoAsk.at(-1)!.body).toMatchObject({ type: 'interactive', interactive: { type: 'button', action: { buttons: [{ type: 'reply', reply: { id: 'skip', title: 'Omitir' } }] } } });
+    expect(photoAsk.at(-1)!.body).toMatchObject({
+      type: 'interactive',
+      interactive: { type: 'button', action: { buttons: [{ type: 'reply', reply: { id: 'skip', title: 'Omitir' } }] } },
+    });
 
     const confirm = await citizenSays(from, wa.buttonReply('skip', 'Omitir', clock));
-    const buttons = confirm.at(-1)!.body as unknown as { interactive: { type: string; body: { text: string }; action: { buttons: Array<{ reply: { id: string; title: string } }> } } };
+    const buttons = confirm.at(-1)!.body as unknown as {
+      interactive: { type: string; body: { text: string }; action: { buttons: Array<{ reply: { id: string; title: string } }> } };
+    };
     expect(buttons.interactive.type).toBe('button');
     expect(buttons.interactive.action.buttons.map((b) => b.reply.id)).toEqual(['yes', 'no']);
     expect(buttons.interactive.action.buttons.every((b) => b.reply.title.length <= 20)).toBe(true);
@@ -140,7 +161,11 @@ describe(`WhatsApp Cloud API channel on ${databaseKind}`, () => {
     const sent = await citizenSays(from, wa.text('quiero comentar algo', clock));
     const list = sent.find((m) => (m.body as { interactive?: { type: string } }).interactive?.type === 'list');
     if (!list) return expect.fail(`no list among ${sent.map(bodyText).join('\n')}`);
-    const rows = (list.body as unknown as { interactive: { action: { button: string; sections: Array<{ rows: Array<{ id: string; title: string; description?: string }> }> } } }).interactive.action;
+    const rows = (
+      list.body as unknown as {
+        interactive: { action: { button: string; sections: Array<{ rows: Array<{ id: string; title: string; description?: string }> }> } };
+      }
+    ).interactive.action;
     expect(rows.button).toBe('Ver opciones');
     const all = rows.sections.flatMap((s) => s.rows);
     expect(all.length).toBeGreaterThanOrEqual(4);
@@ -172,7 +197,10 @@ describe(`WhatsApp Cloud API channel on ${databaseKind}`, () => {
     const from = '5215587650000';
     graph.addMedia('2203919873049210', 'image/png', Buffer.from([0x89, 0x50, 0x4e, 0x47]));
     graph.failNextMedia(503);
-    const payload = wa.messagesFrom(from, [wa.text('Hay un árbol caído en la calle Zaragoza 8', clock), wa.image('2203919873049210', clock)]);
+    const payload = wa.messagesFrom(from, [
+      wa.text('Hay un árbol caído en la calle Zaragoza 8', clock),
+      wa.image('2203919873049210', clock),
+    ]);
     const first = await post(app, payload);
     expect(first.statusCode).toBe(500);
     // The text before the photo is stored; the photo is not, until Meta tries again.
@@ -180,7 +208,12 @@ describe(`WhatsApp Cloud API channel on ${databaseKind}`, () => {
     const again = await post(app, payload);
     expect(again.statusCode).toBe(200);
     expect(await inboundCount(from)).toBe(2);
-    const stored = await app.database.db.select().from(attachments).innerJoin(messages, eq(messages.id, attachments.messageId)).innerJoin(conversations, eq(conversations.id, messages.conversationId)).where(eq(conversations.channelUserId, from));
+    const stored = await app.database.db
+      .select()
+      .from(attachments)
+      .innerJoin(messages, eq(messages.id, attachments.messageId))
+      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+      .where(eq(conversations.channelUserId, from));
     expect(stored).toHaveLength(1);
 
     // Media Meta no longer has (expired): the message is kept without it rather than retried for days.
@@ -219,8 +252,15 @@ describe(`WhatsApp Cloud API channel on ${databaseKind}`, () => {
     const from = '5215522223333';
     const replies = await citizenSays(from, wa.text('hola', clock));
     const { wamid } = replies.at(-1)!;
-    const statusOf = async (id: string) => (await app.database.db.select().from(messages).where(and(eq(messages.externalId, id), eq(messages.direction, 'out'))))[0]!;
-    const report = (value: 'sent' | 'delivered' | 'read' | 'failed', errors?: unknown[]) => post(app, wa.envelope({ statuses: [wa.status(wamid, value, new Date(clock.getTime() + 1000), from, errors)] }));
+    const statusOf = async (id: string) =>
+      (
+        await app.database.db
+          .select()
+          .from(messages)
+          .where(and(eq(messages.externalId, id), eq(messages.direction, 'out')))
+      )[0]!;
+    const report = (value: 'sent' | 'delivered' | 'read' | 'failed', errors?: unknown[]) =>
+      post(app, wa.envelope({ statuses: [wa.status(wamid, value, new Date(clock.getTime() + 1000), from, errors)] }));
 
     expect((await report('delivered')).statusCode).toBe(200);
     expect(await statusOf(wamid)).toMatchObject({ deliveryStatus: 'delivered' });
@@ -234,7 +274,16 @@ describe(`WhatsApp Cloud API channel on ${databaseKind}`, () => {
     // The greeting went out as a message of its own: it failed.
     expect(replies.length).toBeGreaterThan(1);
     const other = replies[0]!.wamid;
-    await post(app, wa.envelope({ statuses: [wa.status(other, 'failed', clock, from, [{ code: 131026, title: 'Message undeliverable', error_data: { details: 'Receiver is incapable of receiving this message' } }])] }));
+    await post(
+      app,
+      wa.envelope({
+        statuses: [
+          wa.status(other, 'failed', clock, from, [
+            { code: 131026, title: 'Message undeliverable', error_data: { details: 'Receiver is incapable of receiving this message' } },
+          ]),
+        ],
+      }),
+    );
     expect(await statusOf(other)).toMatchObject({ deliveryStatus: 'failed', deliveryError: expect.stringContaining('131026') });
     // A status for a message that is not ours changes nothing and is still acknowledged.
     expect((await post(app, wa.envelope({ statuses: [wa.status('wamid.unknown', 'read', clock, from)] }))).statusCode).toBe(200);
@@ -247,14 +296,30 @@ describe(`WhatsApp Cloud API channel on ${databaseKind}`, () => {
     const early = 'wamid.HBgLNTIxNTUyMjIyNDQ0NBUCABEYEkVBUkxZMDAwMDAwMDAwMDAA';
     const res = await post(app, wa.envelope({ statuses: [wa.status(early, 'delivered', clock, from)] }));
     expect(res.statusCode).toBe(200);
-    expect(await app.database.db.select().from(channelState).where(eq(channelState.key, `held-status:${early}`))).toHaveLength(1);
+    expect(
+      await app.database.db
+        .select()
+        .from(channelState)
+        .where(eq(channelState.key, `held-status:${early}`)),
+    ).toHaveLength(1);
 
     graph.useWamids(early);
-    const reply = await app.database.db.transaction((tx) => enqueueOutbound(tx, { conversationId: conversation!.id, channel: 'whatsapp', message: { text: 'Respuesta del personal', author: 'staff' } }));
+    const reply = await app.database.db.transaction((tx) =>
+      enqueueOutbound(tx, {
+        conversationId: conversation!.id,
+        channel: 'whatsapp',
+        message: { text: 'Respuesta del personal', author: 'staff' },
+      }),
+    );
     await app.queue.runDue(DELIVERIES);
     const [stored] = await app.database.db.select().from(messages).where(eq(messages.id, reply.id));
     expect(stored).toMatchObject({ externalId: early, deliveryStatus: 'delivered' });
-    expect(await app.database.db.select().from(channelState).where(eq(channelState.key, `held-status:${early}`))).toHaveLength(0);
+    expect(
+      await app.database.db
+        .select()
+        .from(channelState)
+        .where(eq(channelState.key, `held-status:${early}`)),
+    ).toHaveLength(0);
   });
 
   it('sends a follow-up notice as text inside the 24-hour window and as the template outside it', async () => {
@@ -262,13 +327,18 @@ describe(`WhatsApp Cloud API channel on ${databaseKind}`, () => {
     await citizenSays(from, wa.text('hola', clock));
     const [conversation] = await app.database.db.select().from(conversations).where(eq(conversations.channelUserId, from));
     const notice = 'Tu folio AC-2026-000001 cambió de estado:\nen seguimiento por Obras Públicas.';
-    const enqueue = () => app.database.db.transaction((tx) => enqueueOutbound(tx, { conversationId: conversation!.id, channel: 'whatsapp', message: { text: notice, author: 'system' } }));
+    const enqueue = () =>
+      app.database.db.transaction((tx) =>
+        enqueueOutbound(tx, { conversationId: conversation!.id, channel: 'whatsapp', message: { text: notice, author: 'system' } }),
+      );
 
     clock = new Date(OFFICE_HOURS_NOW.getTime() + 23 * HOUR);
     const before = graph.sent.length;
     await enqueue();
     await app.queue.runDue(DELIVERIES);
-    expect(graph.sent.slice(before).map((m) => m.body)).toEqual([expect.objectContaining({ to: from, type: 'text', text: { body: notice, preview_url: false } })]);
+    expect(graph.sent.slice(before).map((m) => m.body)).toEqual([
+      expect.objectContaining({ to: from, type: 'text', text: { body: notice, preview_url: false } }),
+    ]);
 
     clock = new Date(OFFICE_HOURS_NOW.getTime() + 25 * HOUR);
     await enqueue();
@@ -277,7 +347,16 @@ describe(`WhatsApp Cloud API channel on ${databaseKind}`, () => {
     expect(template).toMatchObject({
       to: from,
       type: 'template',
-      template: { name: 'aviso_folio', language: { code: 'es_MX' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'Tu folio AC-2026-000001 cambió de estado: · en seguimiento por Obras Públicas.' }] }] },
+      template: {
+        name: 'aviso_folio',
+        language: { code: 'es_MX' },
+        components: [
+          {
+            type: 'body',
+            parameters: [{ type: 'text', text: 'Tu folio AC-2026-000001 cambió de estado: · en seguimiento por Obras Públicas.' }],
+          },
+        ],
+      },
     });
     clock = OFFICE_HOURS_NOW;
   });
@@ -286,8 +365,18 @@ describe(`WhatsApp Cloud API channel on ${databaseKind}`, () => {
     const from = '5215566667777';
     await citizenSays(from, wa.text('hola', clock));
     const [conversation] = await app.database.db.select().from(conversations).where(eq(conversations.channelUserId, from));
-    graph.failNext({ status: 400, code: 131047, message: 'Re-engagement message: more than 24 hours have passed since the recipient last replied' });
-    await app.database.db.transaction((tx) => enqueueOutbound(tx, { conversationId: conversation!.id, channel: 'whatsapp', message: { text: 'Respuesta del personal', author: 'staff' } }));
+    graph.failNext({
+      status: 400,
+      code: 131047,
+      message: 'Re-engagement message: more than 24 hours have passed since the recipient last replied',
+    });
+    await app.database.db.transaction((tx) =>
+      enqueueOutbound(tx, {
+        conversationId: conversation!.id,
+        channel: 'whatsapp',
+        message: { text: 'Respuesta del personal', author: 'staff' },
+      }),
+    );
     await app.queue.runDue(DELIVERIES);
     expect(graph.sent.at(-1)!.body).toMatchObject({ to: from, type: 'template', template: { name: 'aviso_folio' } });
   });
@@ -296,7 +385,10 @@ describe(`WhatsApp Cloud API channel on ${databaseKind}`, () => {
     const from = '5215588889999';
     await citizenSays(from, wa.text('hola', clock));
     const [conversation] = await app.database.db.select().from(conversations).where(eq(conversations.channelUserId, from));
-    const enqueue = (text: string) => app.database.db.transaction((tx) => enqueueOutbound(tx, { conversationId: conversation!.id, channel: 'whatsapp', message: { text, author: 'staff' } }));
+    const enqueue = (text: string) =>
+      app.database.db.transaction((tx) =>
+        enqueueOutbound(tx, { conversationId: conversation!.id, channel: 'whatsapp', message: { text, author: 'staff' } }),
+      );
 
     graph.failNext({ status: 429, code: 130429, message: 'Rate limit hit' });
     const throttled = await enqueue('primero');
@@ -304,7 +396,10 @@ describe(`WhatsApp Cloud API channel on ${databaseKind}`, () => {
     const job = await deliveryJobOf(app.database.db, throttled.id);
     expect(job).toMatchObject({ status: 'pending', lastError: expect.stringContaining('130429') });
     // Due again now: the next pass sends it.
-    await app.database.db.update(jobs).set({ runAt: new Date(0) }).where(eq(jobs.id, job.id));
+    await app.database.db
+      .update(jobs)
+      .set({ runAt: new Date(0) })
+      .where(eq(jobs.id, job.id));
     await app.queue.runDue(DELIVERIES);
     expect((await deliveryJobOf(app.database.db, throttled.id)).status).toBe('done');
 
@@ -326,7 +421,9 @@ describe(`WhatsApp Cloud API without templates on ${databaseKind}`, () => {
       await bare.queue.runDue(DELIVERIES);
       const [conversation] = await bare.database.db.select().from(conversations).where(eq(conversations.channelUserId, from));
       clock = new Date(OFFICE_HOURS_NOW.getTime() + 30 * HOUR);
-      const notice = await bare.database.db.transaction((tx) => enqueueOutbound(tx, { conversationId: conversation!.id, channel: 'whatsapp', message: { text: 'Aviso', author: 'system' } }));
+      const notice = await bare.database.db.transaction((tx) =>
+        enqueueOutbound(tx, { conversationId: conversation!.id, channel: 'whatsapp', message: { text: 'Aviso', author: 'system' } }),
+      );
       const before = graph.sent.length;
       await bare.queue.runDue(DELIVERIES);
       expect(graph.sent.length).toBe(before);

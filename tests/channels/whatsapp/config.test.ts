@@ -16,7 +16,13 @@ const errorOf = (env: Record<string, string>) => {
 
 describe('WhatsApp settings', () => {
   it('are off unless WHATSAPP_MODE is set', () => {
-    expect(loadConfig({}).whatsapp).toMatchObject({ mode: 'off', graphRoot: 'https://graph.facebook.com', graphVersion: 'v21.0', chromiumPath: '/usr/bin/chromium', templates: {} });
+    expect(loadConfig({}).whatsapp).toMatchObject({
+      mode: 'off',
+      graphRoot: 'https://graph.facebook.com',
+      graphVersion: 'v21.0',
+      chromiumPath: '/usr/bin/chromium',
+      templates: {},
+    });
   });
 
   it('name every credential cloud mode is missing', () => {
@@ -34,12 +40,16 @@ describe('WhatsApp settings', () => {
     try {
       const file = join(dir, 'plantillas.json');
       writeFileSync(file, JSON.stringify({ reply: { name: 'respuesta', language: 'es', parameters: [] } }));
-      expect(loadConfig({ WHATSAPP_TEMPLATES: file }).whatsapp.templates).toEqual({ reply: { name: 'respuesta', language: 'es', parameters: [] } });
+      expect(loadConfig({ WHATSAPP_TEMPLATES: file }).whatsapp.templates).toEqual({
+        reply: { name: 'respuesta', language: 'es', parameters: [] },
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
 
-    expect(errorOf({ WHATSAPP_TEMPLATES: '{"notice":{"name":"Aviso Folio","language":"es_MX"}}' })).toMatch(/WHATSAPP_TEMPLATES=.*notice\.name/);
+    expect(errorOf({ WHATSAPP_TEMPLATES: '{"notice":{"name":"Aviso Folio","language":"es_MX"}}' })).toMatch(
+      /WHATSAPP_TEMPLATES=.*notice\.name/,
+    );
     expect(errorOf({ WHATSAPP_TEMPLATES: '{"aviso":{}}' })).toMatch(/WHATSAPP_TEMPLATES/);
     expect(errorOf({ WHATSAPP_TEMPLATES: '/no/existe.json' })).toMatch(/no se pudo leer/);
   });

@@ -66,7 +66,14 @@ let token: string;
 beforeAll(async () => {
   app = await createTestApp({
     env: { WHATSAPP_MODE: 'web', DATA_DIR: dataDir },
-    channels: [(context) => createWebChannel(context, { loadLibrary: async () => library, print: (text) => void printed.push(text), backoff: { initialMs: 100, maxMs: 400 } })],
+    channels: [
+      (context) =>
+        createWebChannel(context, {
+          loadLibrary: async () => library,
+          print: (text) => void printed.push(text),
+          backoff: { initialMs: 100, maxMs: 400 },
+        }),
+    ],
   });
   token = (await app.app.inject({ method: 'POST', url: '/api/auth/login', payload: ADMIN })).json().token;
   await app.start();
@@ -96,14 +103,26 @@ async function until(check: (s: Status) => boolean): Promise<Status> {
   throw new Error(`status never matched; last: ${JSON.stringify(await status())}`);
 }
 const current = () => StandInClient.made.at(-1)!;
-const webText = (id: string, from: string, body: string) => ({ id: { _serialized: id }, from, fromMe: false, type: 'chat', body, timestamp: 1773158400, hasMedia: false, isStatus: false, broadcast: false });
+const webText = (id: string, from: string, body: string) => ({
+  id: { _serialized: id },
+  from,
+  fromMe: false,
+  type: 'chat',
+  body,
+  timestamp: 1773158400,
+  hasMedia: false,
+  isStatus: false,
+  broadcast: false,
+});
 
 describe(`WhatsApp Web link lifecycle on ${databaseKind}`, () => {
   it('starts the client with Debian’s Chromium and the session under DATA_DIR, and shows the QR in the terminal and to admins', async () => {
     const linking = await until((s) => s.state === 'qr');
     expect(current().options.authStrategy.dataPath).toBe(join(dataDir, 'whatsapp-session'));
     expect(current().options.puppeteer.executablePath).toBe('/usr/bin/chromium');
-    expect(current().options.puppeteer.args).toEqual(expect.arrayContaining(['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run']));
+    expect(current().options.puppeteer.args).toEqual(
+      expect.arrayContaining(['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run']),
+    );
     expect(linking.qr!.text).toBe('2@QR-1,abc,def');
     expect(linking.qr!.svg).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
     expect(linking.qr!.pngDataUrl).toMatch(/^data:image\/png;base64,[A-Za-z0-9+/]+=*$/);
@@ -118,10 +137,16 @@ describe(`WhatsApp Web link lifecycle on ${databaseKind}`, () => {
     const ready = await until((s) => s.state === 'ready');
     expect(ready).toMatchObject({ account: '5213110000000', qr: null, lastError: null });
 
-    current().emit('message', webText('false_5215512345678@c.us_3EB0AAA', '5215512345678@c.us', 'Hay una fuga de agua en la calle Morelos 45'));
+    current().emit(
+      'message',
+      webText('false_5215512345678@c.us_3EB0AAA', '5215512345678@c.us', 'Hay una fuga de agua en la calle Morelos 45'),
+    );
     let conversation: typeof conversations.$inferSelect | undefined;
     for (const deadline = Date.now() + 15_000; Date.now() < deadline && !conversation; ) {
-      [conversation] = await app.database.db.select().from(conversations).where(and(eq(conversations.channel, 'whatsapp'), eq(conversations.channelUserId, '5215512345678')));
+      [conversation] = await app.database.db
+        .select()
+        .from(conversations)
+        .where(and(eq(conversations.channel, 'whatsapp'), eq(conversations.channelUserId, '5215512345678')));
       if (!conversation) await new Promise((resolve) => setTimeout(resolve, 10));
     }
     expect(conversation).toBeDefined();
@@ -138,14 +163,21 @@ describe(`WhatsApp Web link lifecycle on ${databaseKind}`, () => {
     let row: typeof messages.$inferSelect | undefined;
     // Polled against a deadline, not a count: on a loaded machine the acknowledgement may take seconds to be applied.
     for (const deadline = Date.now() + 15_000; Date.now() < deadline && row?.deliveryStatus !== 'read'; ) {
-      [row] = await app.database.db.select().from(messages).where(eq(messages.externalId, replies.at(-1)!.id));
+      [row] = await app.database.db
+        .select()
+        .from(messages)
+        .where(eq(messages.externalId, replies.at(-1)!.id));
       if (row?.deliveryStatus !== 'read') await new Promise((resolve) => setTimeout(resolve, 10));
     }
     expect(row).toMatchObject({ direction: 'out', deliveryStatus: 'read' });
   });
 
   it('picks up what arrived while it was disconnected, once', async () => {
-    const offline = () => app.database.db.select().from(messages).where(and(eq(messages.externalId, 'false_5215599990000@c.us_3EB0OFF1'), eq(messages.direction, 'in')));
+    const offline = () =>
+      app.database.db
+        .select()
+        .from(messages)
+        .where(and(eq(messages.externalId, 'false_5215599990000@c.us_3EB0OFF1'), eq(messages.direction, 'in')));
     for (let i = 0; i < 200 && (await offline()).length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(await offline()).toHaveLength(1);
     // A later reconnection finds the same unread message and stores nothing new.
@@ -174,7 +206,9 @@ describe(`WhatsApp Web link lifecycle on ${databaseKind}`, () => {
 
   it('refuses to send while not linked, so the queue tries again later', async () => {
     const [conversation] = await app.database.db.select().from(conversations).where(eq(conversations.channelUserId, '5215512345678'));
-    const notice = await app.database.db.transaction((tx) => enqueueOutbound(tx, { conversationId: conversation!.id, channel: 'whatsapp', message: { text: 'Aviso', author: 'system' } }));
+    const notice = await app.database.db.transaction((tx) =>
+      enqueueOutbound(tx, { conversationId: conversation!.id, channel: 'whatsapp', message: { text: 'Aviso', author: 'system' } }),
+    );
     await app.queue.runDue(DELIVERIES);
     const job = await deliveryJobOf(app.database.db, notice.id);
     expect(job).toMatchObject({ status: 'pending', lastError: expect.stringContaining('not connected (qr)') });

@@ -1,12 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { webAckToReport, webChatId, webMessageToInbound, webUserId, type WebMessageLike } from '../../../src/channels/whatsapp/web/inbound.js';
+import {
+  webAckToReport,
+  webChatId,
+  webMessageToInbound,
+  webUserId,
+  type WebMessageLike,
+} from '../../../src/channels/whatsapp/web/inbound.js';
 import { renderWebText } from '../../../src/channels/whatsapp/web/outbound.js';
 import { OutboundMessage } from '../../../src/messages/outbound.js';
 
 /** A message as whatsapp-web.js hands it to `client.on('message')` (fields from its index.d.ts and a real `chat` message). */
 function webMessage(overrides: Partial<WebMessageLike> & Record<string, unknown> = {}): WebMessageLike {
   return {
-    id: { fromMe: false, remote: '5215512345678@c.us', id: '3EB0C767D26A1D3E5A1B', _serialized: 'false_5215512345678@c.us_3EB0C767D26A1D3E5A1B' },
+    id: {
+      fromMe: false,
+      remote: '5215512345678@c.us',
+      id: '3EB0C767D26A1D3E5A1B',
+      _serialized: 'false_5215512345678@c.us_3EB0C767D26A1D3E5A1B',
+    },
     ack: 1,
     hasMedia: false,
     body: 'Hay un bache en la calle Hidalgo 123',
@@ -48,7 +59,12 @@ describe('mapping whatsapp-web.js messages', () => {
     const message = webMessage({
       type: 'location',
       body: '/9j/4AAQSkZJRgABAQAAAQABAAD/2wCEAAkGBxMTEhUTEhMVFhUXGBgYGBgYGBgYGBgYGBgYGBgYGBgYHSggGBolHRgYITEhJSkrLi4uFx8zODMtNygtLisBCgoKDg0OGhAQGi0lHyUtLS0tLS0t',
-      location: { latitude: '21.5039', longitude: '-104.8946', name: 'Escuela Primaria', address: 'Av. México 120, Tepic' } as WebMessageLike['location'],
+      location: {
+        latitude: '21.5039',
+        longitude: '-104.8946',
+        name: 'Escuela Primaria',
+        address: 'Av. México 120, Tepic',
+      } as WebMessageLike['location'],
     });
     expect(webMessageToInbound(message, null)).toMatchObject({
       text: '',
@@ -58,14 +74,23 @@ describe('mapping whatsapp-web.js messages', () => {
 
   it('maps a photo with its caption, decoding the downloaded media', () => {
     const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
-    const inbound = webMessageToInbound(webMessage({ type: 'image', hasMedia: true, body: 'así está' }), { mimetype: 'image/jpeg', data: jpeg.toString('base64'), filename: null });
+    const inbound = webMessageToInbound(webMessage({ type: 'image', hasMedia: true, body: 'así está' }), {
+      mimetype: 'image/jpeg',
+      data: jpeg.toString('base64'),
+      filename: null,
+    });
     expect(inbound).toMatchObject({ text: 'así está', attachments: [{ kind: 'photo', contentType: 'image/jpeg' }] });
     expect(Buffer.from(inbound!.attachments[0]!.data).equals(jpeg)).toBe(true);
   });
 
   it('takes the id of a button or list reply as the choice', () => {
-    expect(webMessageToInbound(webMessage({ type: 'buttons_response', body: 'Sí', selectedButtonId: 'yes' }), null)).toMatchObject({ text: 'Sí', choice: 'yes' });
-    expect(webMessageToInbound(webMessage({ type: 'list_response', body: 'Queja', selectedRowId: 'queja' }), null)).toMatchObject({ choice: 'queja' });
+    expect(webMessageToInbound(webMessage({ type: 'buttons_response', body: 'Sí', selectedButtonId: 'yes' }), null)).toMatchObject({
+      text: 'Sí',
+      choice: 'yes',
+    });
+    expect(webMessageToInbound(webMessage({ type: 'list_response', body: 'Queja', selectedRowId: 'queja' }), null)).toMatchObject({
+      choice: 'queja',
+    });
   });
 
   it('leaves alone what is not a citizen writing to the office', () => {
@@ -87,7 +112,12 @@ describe('mapping whatsapp-web.js messages', () => {
 
   it('turns acknowledgements into delivery statuses', () => {
     const at = new Date('2026-03-10T16:00:00Z');
-    expect(webAckToReport('true_521@c.us_ABC', 2, at)).toEqual({ channel: 'whatsapp', externalId: 'true_521@c.us_ABC', status: 'delivered', at });
+    expect(webAckToReport('true_521@c.us_ABC', 2, at)).toEqual({
+      channel: 'whatsapp',
+      externalId: 'true_521@c.us_ABC',
+      status: 'delivered',
+      at,
+    });
     expect(webAckToReport('x', 3, at)?.status).toBe('read');
     expect(webAckToReport('x', -1, at)).toMatchObject({ status: 'failed', error: expect.stringContaining('ack -1') });
     expect(webAckToReport('x', 0, at)).toBeNull();
@@ -95,15 +125,44 @@ describe('mapping whatsapp-web.js messages', () => {
 });
 
 describe('rendering for WhatsApp Web (text only)', () => {
-  const labels = { answerWithNumber: 'Responde con el número de tu opción.', answerWith: 'Responde: {options}', shareLocation: 'Puedes enviar tu ubicación.', skipHint: 'Escribe «{skip}» para continuar sin ella.' };
+  const labels = {
+    answerWithNumber: 'Responde con el número de tu opción.',
+    answerWith: 'Responde: {options}',
+    shareLocation: 'Puedes enviar tu ubicación.',
+    skipHint: 'Escribe «{skip}» para continuar sin ella.',
+  };
   const render = (input: unknown) => renderWebText(OutboundMessage.parse(input), labels);
 
   it('numbers choices, names yes/no answers, and hints how to share a place or skip a photo', () => {
-    expect(render({ text: '¿Qué tipo?', prompt: { field: 'type', kind: 'choice', options: [{ id: 'queja', label: 'Queja' }, { id: 'reporte', label: 'Reporte' }] } })).toEqual([
-      '¿Qué tipo?\n\n1. Queja\n2. Reporte\n\nResponde con el número de tu opción.',
-    ]);
-    expect(render({ text: '¿Lo registro?', prompt: { field: 'confirm', kind: 'yes_no', options: [{ id: 'yes', label: 'Sí' }, { id: 'no', label: 'No, corregir' }] } })).toEqual(['¿Lo registro?\n\nResponde: Sí / No, corregir']);
+    expect(
+      render({
+        text: '¿Qué tipo?',
+        prompt: {
+          field: 'type',
+          kind: 'choice',
+          options: [
+            { id: 'queja', label: 'Queja' },
+            { id: 'reporte', label: 'Reporte' },
+          ],
+        },
+      }),
+    ).toEqual(['¿Qué tipo?\n\n1. Queja\n2. Reporte\n\nResponde con el número de tu opción.']);
+    expect(
+      render({
+        text: '¿Lo registro?',
+        prompt: {
+          field: 'confirm',
+          kind: 'yes_no',
+          options: [
+            { id: 'yes', label: 'Sí' },
+            { id: 'no', label: 'No, corregir' },
+          ],
+        },
+      }),
+    ).toEqual(['¿Lo registro?\n\nResponde: Sí / No, corregir']);
     expect(render({ text: '¿Dónde?', prompt: { field: 'address', kind: 'location' } })).toEqual(['¿Dónde?\n\nPuedes enviar tu ubicación.']);
-    expect(render({ text: '¿Foto?', prompt: { field: 'photo', kind: 'photo', options: [{ id: 'skip', label: 'Omitir' }], optional: true } })).toEqual(['¿Foto?\n\nEscribe «Omitir» para continuar sin ella.']);
+    expect(
+      render({ text: '¿Foto?', prompt: { field: 'photo', kind: 'photo', options: [{ id: 'skip', label: 'Omitir' }], optional: true } }),
+    ).toEqual(['¿Foto?\n\nEscribe «Omitir» para continuar sin ella.']);
   });
 });

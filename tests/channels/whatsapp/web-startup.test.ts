@@ -30,7 +30,11 @@ function processesMentioning(needle: string): string[] {
 }
 
 async function adminToken(url: string, email: string, password: string): Promise<string> {
-  const res = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
   expect(res.status).toBe(200);
   return ((await res.json()) as { token: string }).token;
 }
@@ -69,7 +73,12 @@ describe(`WhatsApp Web mode on ${databaseKind}`, () => {
           await new Promise((resolve) => setTimeout(resolve, 250));
           last = await status();
         }
-        expect(last).toMatchObject({ mode: 'web', state: 'unreachable', qr: null, lastError: expect.stringContaining('cannot reach web.whatsapp.com') });
+        expect(last).toMatchObject({
+          mode: 'web',
+          state: 'unreachable',
+          qr: null,
+          lastError: expect.stringContaining('cannot reach web.whatsapp.com'),
+        });
         expect(last.retryAt).not.toBeNull();
         expect(server.output()).toContain('WhatsApp Web: cannot reach web.whatsapp.com');
         // Chromium itself ran: it made its profile in the LocalAuth folder under DATA_DIR.
@@ -104,9 +113,17 @@ describe(`WhatsApp Web mode on ${databaseKind}`, () => {
     dataDirs.push(dataDir);
     const app = await createTestApp({ channels: [whatsappChannel], env: { WHATSAPP_MODE: 'web', DATA_DIR: dataDir } });
     try {
-      await app.database.db.insert(staffUsers).values({ email: 'operador@ventanilla.test', name: 'Operador', passwordHash: await hashPassword(ADMIN.password), role: 'operador' });
-      const login = async (email: string) => (await app.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password: ADMIN.password } })).json().token as string;
-      const get = (token?: string) => app.app.inject({ method: 'GET', url: '/api/staff/whatsapp/qr', headers: token ? { authorization: `Bearer ${token}` } : {} });
+      await app.database.db.insert(staffUsers).values({
+        email: 'operador@ventanilla.test',
+        name: 'Operador',
+        passwordHash: await hashPassword(ADMIN.password),
+        role: 'operador',
+      });
+      const login = async (email: string) =>
+        (await app.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password: ADMIN.password } })).json()
+          .token as string;
+      const get = (token?: string) =>
+        app.app.inject({ method: 'GET', url: '/api/staff/whatsapp/qr', headers: token ? { authorization: `Bearer ${token}` } : {} });
 
       expect((await get()).statusCode).toBe(401);
       expect((await get(await login('operador@ventanilla.test'))).statusCode).toBe(403);

@@ -19,7 +19,11 @@ export function envelope(value: Record<string, unknown>) {
         changes: [
           {
             field: 'messages',
-            value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550783881', phone_number_id: PHONE_NUMBER_ID }, ...value },
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '15550783881', phone_number_id: PHONE_NUMBER_ID },
+              ...value,
+            },
           },
         ],
       },
@@ -63,7 +67,9 @@ export function status(id: string, value: 'sent' | 'delivered' | 'read' | 'faile
     status: value,
     timestamp: unix(at),
     recipient_id: recipient,
-    ...(value !== 'failed' ? { conversation: { id: 'c1', origin: { type: 'service' } }, pricing: { billable: true, pricing_model: 'CBP', category: 'service' } } : {}),
+    ...(value !== 'failed'
+      ? { conversation: { id: 'c1', origin: { type: 'service' } }, pricing: { billable: true, pricing_model: 'CBP', category: 'service' } }
+      : {}),
     ...(errors ? { errors } : {}),
   };
 }

@@ -30,7 +30,10 @@ describe('extractAddress', () => {
     ['en la calle benito juarez 45 que esta oscura', 'calle benito juarez 45'],
     ['bulevar Kukulcán km 12.5', 'bulevar Kukulcán km 12'],
     ['Blvd. Adolfo López Mateos 1200 Pte. a la altura del Oxxo', 'Blvd. Adolfo López Mateos 1200 Pte.'],
-    ['La fuga está en Av. Insurgentes Sur 1234, esquina con Río Mixcoac, colonia Del Valle', 'Av. Insurgentes Sur 1234, esquina con Río Mixcoac, colonia Del Valle'],
+    [
+      'La fuga está en Av. Insurgentes Sur 1234, esquina con Río Mixcoac, colonia Del Valle',
+      'Av. Insurgentes Sur 1234, esquina con Río Mixcoac, colonia Del Valle',
+    ],
     ['calle Zaragoza número 12 del barrio San Juan', 'calle Zaragoza número 12 del barrio San Juan'],
     ['Avenida 16 de Septiembre 45 Int. 3', 'Avenida 16 de Septiembre 45 Int. 3'],
     ['Calle Hidalgo y Morelos', 'Calle Hidalgo y Morelos'],

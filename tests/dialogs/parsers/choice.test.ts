@@ -65,14 +65,29 @@ describe('parseChoice', () => {
   });
 
   it.each([
-    '', 'hola', '5', '0', 'la 7', 'que', 'una queja y una sugerencia', 'xyz', 're', 'reporte o queja', 'blablabla',
+    '',
+    'hola',
+    '5',
+    '0',
+    'la 7',
+    'que',
+    'una queja y una sugerencia',
+    'xyz',
+    're',
+    'reporte o queja',
+    'blablabla',
     'quiero saber el horario de la oficina de catastro',
   ])('"%s" picks nothing', (text) => {
     expect(parseChoice(text, options)).toBeUndefined();
   });
 
   it('matches the id when the citizen types it', () => {
-    expect(parseChoice('baches-pavimento', [{ id: 'baches-pavimento', label: 'Baches' }, { id: 'otros', label: 'Otros' }])).toBe('baches-pavimento');
+    expect(
+      parseChoice('baches-pavimento', [
+        { id: 'baches-pavimento', label: 'Baches' },
+        { id: 'otros', label: 'Otros' },
+      ]),
+    ).toBe('baches-pavimento');
   });
 
   it('prefers the longer label that covers a shorter one', () => {

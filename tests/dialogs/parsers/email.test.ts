@@ -13,10 +13,17 @@ describe('extractEmail', () => {
     expect(extractEmail(text)).toBe(expected);
   });
 
-  it.each(['', 'juan@', '@example.com', 'juan@example', 'juan at example.com', 'juan@@example.com', 'a@b.c', 'juan..perez@example.com', 'sígueme en @municipio'])(
-    '"%s" has no e-mail',
-    (text) => {
-      expect(extractEmail(text)).toBeUndefined();
-    },
-  );
+  it.each([
+    '',
+    'juan@',
+    '@example.com',
+    'juan@example',
+    'juan at example.com',
+    'juan@@example.com',
+    'a@b.c',
+    'juan..perez@example.com',
+    'sígueme en @municipio',
+  ])('"%s" has no e-mail', (text) => {
+    expect(extractEmail(text)).toBeUndefined();
+  });
 });

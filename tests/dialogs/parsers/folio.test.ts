@@ -17,12 +17,18 @@ describe('extractFolio', () => {
     expect(extractFolio(text)).toBe(expected);
   });
 
-  it.each(['', 'AC-26-000123', 'BAC-2026-000123', 'AC-2026-0001234', 'AC-2026-000000', 'mi reporte del 2026', 'acuerdo 2026 123', '2026-000123'])(
-    '"%s" has no folio',
-    (text) => {
-      expect(extractFolio(text)).toBeUndefined();
-    },
-  );
+  it.each([
+    '',
+    'AC-26-000123',
+    'BAC-2026-000123',
+    'AC-2026-0001234',
+    'AC-2026-000000',
+    'mi reporte del 2026',
+    'acuerdo 2026 123',
+    '2026-000123',
+  ])('"%s" has no folio', (text) => {
+    expect(extractFolio(text)).toBeUndefined();
+  });
 
   it('uses the given prefix', () => {
     expect(extractFolio('sac 2026 12', 'SAC')).toBe('SAC-2026-000012');

@@ -61,9 +61,25 @@ describe('extractName', () => {
   });
 
   it.each([
-    '', 'no', 'sí', 'si', 'hola', 'no quiero', 'para que', 'para qué?', '12345', '5512345678', 'prefiero no decirlo',
-    'anónimo', 'ok', 'Juan Pérez López García Hernández Ruiz', 'Juan Pérez vive en la calle Hidalgo', 'J',
-    'buenos días', '¿para qué lo quieren?', 'no gracias',
+    '',
+    'no',
+    'sí',
+    'si',
+    'hola',
+    'no quiero',
+    'para que',
+    'para qué?',
+    '12345',
+    '5512345678',
+    'prefiero no decirlo',
+    'anónimo',
+    'ok',
+    'Juan Pérez López García Hernández Ruiz',
+    'Juan Pérez vive en la calle Hidalgo',
+    'J',
+    'buenos días',
+    '¿para qué lo quieren?',
+    'no gracias',
   ])('whole answer "%s" is not a name', (text) => {
     expect(extractName(text, { wholeAnswer: true })).toBeUndefined();
   });

@@ -6,8 +6,6 @@
  * module /chat/main.js, which runs once the document is parsed.
  */
 (function () {
-  
-
   var root = document.documentElement;
   var query = parseQuery(location.search);
   if (query.embed === '1' || query.embed === 'true') root.classList.add('embed');
@@ -17,17 +15,20 @@
   function parseQuery(search) {
     /** @type {Record<string, string>} */
     var out = {};
-    (search || '').replace(/^\?/, '').split('&').forEach(function (pair) {
-      if (!pair) return;
-      var i = pair.indexOf('=');
-      var k = i === -1 ? pair : pair.slice(0, i);
-      var v = i === -1 ? '' : pair.slice(i + 1);
-      try {
-        out[decodeURIComponent(k)] = decodeURIComponent(v.replace(/\+/g, ' '));
-      } catch (_e) {
-        /* malformed: skip */
-      }
-    });
+    (search || '')
+      .replace(/^\?/, '')
+      .split('&')
+      .forEach(function (pair) {
+        if (!pair) return;
+        var i = pair.indexOf('=');
+        var k = i === -1 ? pair : pair.slice(0, i);
+        var v = i === -1 ? '' : pair.slice(i + 1);
+        try {
+          out[decodeURIComponent(k)] = decodeURIComponent(v.replace(/\+/g, ' '));
+        } catch (_e) {
+          /* malformed: skip */
+        }
+      });
     return out;
   }
 

@@ -243,12 +243,16 @@
         // Notch / home-bar areas: header colour on top, white at the bottom.
         background: 'linear-gradient(' + color + ' 50%, #ffffff 50%)'
       });
-      css(panel, {
-        'padding-top': 'env(safe-area-inset-top, 0px)',
-        'padding-bottom': 'env(safe-area-inset-bottom, 0px)',
-        'padding-left': 'env(safe-area-inset-left, 0px)',
-        'padding-right': 'env(safe-area-inset-right, 0px)'
-      }, true);
+      css(
+        panel,
+        {
+          'padding-top': 'env(safe-area-inset-top, 0px)',
+          'padding-bottom': 'env(safe-area-inset-bottom, 0px)',
+          'padding-left': 'env(safe-area-inset-left, 0px)',
+          'padding-right': 'env(safe-area-inset-right, 0px)'
+        },
+        true
+      );
       css(closeButton, { top: 'calc(6px + env(safe-area-inset-top, 0px))' }, true);
       css(closeButton, { right: 'calc(6px + env(safe-area-inset-right, 0px))' }, true);
     } else {
@@ -414,9 +418,7 @@
 
   function chatIcon() {
     var el = svg(30);
-    el.appendChild(
-      path('M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z', { fill: 'currentColor' })
-    );
+    el.appendChild(path('M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z', { fill: 'currentColor' }));
     el.appendChild(path('M7 9.5h10M7 13h6', { stroke: color, 'stroke-width': '1.8', 'stroke-linecap': 'round', fill: 'none' }));
     return el;
   }
@@ -424,7 +426,9 @@
   /** @param {number} size */
   function closeIcon(size) {
     var el = svg(size);
-    el.appendChild(path('M6 6l12 12M18 6 6 18', { stroke: 'currentColor', 'stroke-width': '2.4', 'stroke-linecap': 'round', fill: 'none' }));
+    el.appendChild(
+      path('M6 6l12 12M18 6 6 18', { stroke: 'currentColor', 'stroke-width': '2.4', 'stroke-linecap': 'round', fill: 'none' })
+    );
     return el;
   }
 

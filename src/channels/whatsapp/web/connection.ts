@@ -46,7 +46,14 @@ async function loadWhatsAppWebJs(): Promise<WebLibrary> {
 }
 
 /** The Chromium flags for a server: no sandbox (it runs as a service user or root), no GPU, no background traffic. */
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
 
 /**
  * Keeps one whatsapp-web.js client alive: starts it, shows the QR until the phone links, and
@@ -145,7 +152,8 @@ export class WhatsAppWebConnection {
     if (outcome === 'done' || outcome === 'linked') {
       // Failures after this point arrive as events (disconnected, auth_failure).
       void initializing.then((late) => {
-        if (late !== 'done' && this.client === client && !this.stopped) this.fail('unreachable', `WhatsApp Web stopped loading: ${describe(late)}`);
+        if (late !== 'done' && this.client === client && !this.stopped)
+          this.fail('unreachable', `WhatsApp Web stopped loading: ${describe(late)}`);
       });
       return;
     }
@@ -160,7 +168,9 @@ export class WhatsAppWebConnection {
     client.on('qr', (qr: string) => {
       if (this.client !== client) return;
       this.setState('qr', { qr });
-      log.info('WhatsApp Web: scan the QR code with the office phone (WhatsApp › Linked devices), or open GET /api/staff/whatsapp/qr as an admin');
+      log.info(
+        'WhatsApp Web: scan the QR code with the office phone (WhatsApp › Linked devices), or open GET /api/staff/whatsapp/qr as an admin',
+      );
       this.options.showQr(qr).catch((error: unknown) => log.warn({ err: error }, 'WhatsApp Web: could not print the QR code'));
     });
     client.on('authenticated', () => {
@@ -175,21 +185,32 @@ export class WhatsAppWebConnection {
       const account = client.info?.wid?.user ?? null;
       this.setState('ready', { account, lastError: null });
       log.info({ account }, 'WhatsApp Web: ready');
-      this.options.onReady?.(client).catch((error: unknown) => log.warn({ err: error }, 'WhatsApp Web: could not catch up on unread messages'));
+      this.options
+        .onReady?.(client)
+        .catch((error: unknown) => log.warn({ err: error }, 'WhatsApp Web: could not catch up on unread messages'));
     });
     client.on('auth_failure', (message: string) => {
       if (this.client !== client) return;
-      this.fail('auth_failure', `authentication failed: ${message}. If it persists, delete ${join(this.options.dataDir, 'whatsapp-session')} and link again`);
+      this.fail(
+        'auth_failure',
+        `authentication failed: ${message}. If it persists, delete ${join(this.options.dataDir, 'whatsapp-session')} and link again`,
+      );
     });
     client.on('disconnected', (reason: string) => {
       if (this.client !== client) return;
       this.fail('disconnected', `disconnected: ${reason}`);
     });
     client.on('message', (message: Message) => {
-      this.options.onMessage(message).catch((error: unknown) => log.error({ err: error, id: message.id?._serialized }, 'WhatsApp Web: could not store an incoming message'));
+      this.options
+        .onMessage(message)
+        .catch((error: unknown) =>
+          log.error({ err: error, id: message.id?._serialized }, 'WhatsApp Web: could not store an incoming message'),
+        );
     });
     client.on('message_ack', (message: Message, ack: number) => {
-      this.options.onAck(message, ack).catch((error: unknown) => log.warn({ err: error }, 'WhatsApp Web: could not record a delivery status'));
+      this.options
+        .onAck(message, ack)
+        .catch((error: unknown) => log.warn({ err: error }, 'WhatsApp Web: could not record a delivery status'));
     });
   }
 
@@ -201,7 +222,10 @@ export class WhatsAppWebConnection {
     const retryAt = new Date(Date.now() + waitMs);
     this.setState(state, { lastError: error, retryAt });
     const level = state === 'disconnected' ? 'warn' : 'error';
-    this.options.logger[level]({ state, retryInSeconds: Math.round(waitMs / 1000) }, `WhatsApp Web: ${error}; retrying in ${Math.round(waitMs / 1000)} s`);
+    this.options.logger[level](
+      { state, retryInSeconds: Math.round(waitMs / 1000) },
+      `WhatsApp Web: ${error}; retrying in ${Math.round(waitMs / 1000)} s`,
+    );
     const closing = this.closeClient();
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {

@@ -28,10 +28,24 @@ export interface WebMediaLike {
   filename?: string | null;
 }
 
-const MEDIA_KINDS: Record<string, Attachment['kind']> = { image: 'photo', document: 'document', audio: 'audio', ptt: 'audio', video: 'video' };
+const MEDIA_KINDS: Record<string, Attachment['kind']> = {
+  image: 'photo',
+  document: 'document',
+  audio: 'audio',
+  ptt: 'audio',
+  video: 'video',
+};
 
 /** What a citizen can say; the rest (notifications, reactions, revoked messages, calls…) is not a message to the municipality. */
-const CONVERSATIONAL = new Set(['chat', 'location', 'buttons_response', 'list_response', 'template_button_reply', 'vcard', ...Object.keys(MEDIA_KINDS)]);
+const CONVERSATIONAL = new Set([
+  'chat',
+  'location',
+  'buttons_response',
+  'list_response',
+  'template_button_reply',
+  'vcard',
+  ...Object.keys(MEDIA_KINDS),
+]);
 
 /** Why a message is left alone, or null when it should be stored. */
 export function ignoreReason(message: WebMessageLike): string | null {
@@ -69,7 +83,14 @@ export function webMessageToInbound(message: WebMessageLike, media: WebMediaLike
   const kind = MEDIA_KINDS[message.type];
   const attachments: Attachment[] =
     kind && media
-      ? [{ kind, contentType: media.mimetype.split(';')[0]!.trim(), data: new Uint8Array(Buffer.from(media.data, 'base64')), ...(media.filename ? { filename: media.filename.slice(0, 255) } : {}) }]
+      ? [
+          {
+            kind,
+            contentType: media.mimetype.split(';')[0]!.trim(),
+            data: new Uint8Array(Buffer.from(media.data, 'base64')),
+            ...(media.filename ? { filename: media.filename.slice(0, 255) } : {}),
+          },
+        ]
       : [];
   // A location's `body` is a map thumbnail in base64, and a vCard's is the card: neither is text.
   const text = message.type === 'location' || message.type === 'vcard' ? '' : message.body;
@@ -106,5 +127,11 @@ function contactOf(vcard: string) {
 export function webAckToReport(messageId: string, ack: number, at: Date): DeliveryStatusReport | null {
   const status = ack === -1 ? 'failed' : ack === 1 ? 'sent' : ack === 2 ? 'delivered' : ack === 3 || ack === 4 ? 'read' : null;
   if (!status) return null;
-  return { channel: 'whatsapp', externalId: messageId, status, at, ...(status === 'failed' ? { error: 'WhatsApp Web reported an error (ack -1)' } : {}) };
+  return {
+    channel: 'whatsapp',
+    externalId: messageId,
+    status,
+    at,
+    ...(status === 'failed' ? { error: 'WhatsApp Web reported an error (ack -1)' } : {}),
+  };
 }

@@ -79,7 +79,8 @@ export function createWebChannel(context: ChannelContext, options: WebChannelOpt
     onReady: catchUp,
     backoff: options.backoff,
     loadLibrary: options.loadLibrary,
-    showQr: async (qr) => print(`\n${t(config.locale, 'whatsapp.scan_qr')}\n${await QRCode.toString(qr, { type: 'terminal', small: true })}\n`),
+    showQr: async (qr) =>
+      print(`\n${t(config.locale, 'whatsapp.scan_qr')}\n${await QRCode.toString(qr, { type: 'terminal', small: true })}\n`),
   });
 
   const sender: ChannelSender = {
@@ -104,7 +105,11 @@ export function createWebChannel(context: ChannelContext, options: WebChannelOpt
   async function linkStatus(): Promise<ChannelLinkStatus> {
     const status = connection.status();
     const qr = status.qr
-      ? { text: status.qr, svg: await QRCode.toString(status.qr, { type: 'svg', margin: 2 }), pngDataUrl: await QRCode.toDataURL(status.qr, { margin: 2, width: 320 }) }
+      ? {
+          text: status.qr,
+          svg: await QRCode.toString(status.qr, { type: 'svg', margin: 2 }),
+          pngDataUrl: await QRCode.toDataURL(status.qr, { margin: 2, width: 320 }),
+        }
       : null;
     return {
       mode: 'web',

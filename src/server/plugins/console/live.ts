@@ -2,7 +2,11 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
 import { queryRows } from '../../../db/client.js';
 
-export type LiveEvent = { type: 'case.changed'; caseId: number } | { type: 'conversation.changed'; conversationId: string } | { type: 'message.new' } | { type: 'changed' };
+export type LiveEvent =
+  | { type: 'case.changed'; caseId: number }
+  | { type: 'conversation.changed'; conversationId: string }
+  | { type: 'message.new' }
+  | { type: 'changed' };
 
 /**
  * Pushes "something changed" to open consoles. Actions taken on this instance are announced at

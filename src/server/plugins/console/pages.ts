@@ -18,8 +18,12 @@ export const consolePagesPlugin: FastifyPluginAsync<{ locale: Locale }> = async 
   scopePolicy(app, CONSOLE_CSP);
 
   app.get('/console', async (_request, reply) => {
-    const strings = Object.fromEntries(Object.entries(catalogue(locale)).filter(([key]) => key.startsWith('console.') || key.startsWith('error.')));
-    const html = (await readFile(join(dir, 'index.html'), 'utf8')).replace('{{lang}}', locale).replace('{{strings}}', escapeForScriptJson(JSON.stringify(strings)));
+    const strings = Object.fromEntries(
+      Object.entries(catalogue(locale)).filter(([key]) => key.startsWith('console.') || key.startsWith('error.')),
+    );
+    const html = (await readFile(join(dir, 'index.html'), 'utf8'))
+      .replace('{{lang}}', locale)
+      .replace('{{strings}}', escapeForScriptJson(JSON.stringify(strings)));
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
   });
   app.get('/console/', async (_request, reply) => reply.redirect('/console'));

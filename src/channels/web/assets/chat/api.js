@@ -67,7 +67,12 @@ export function api(method, path, opts = {}) {
           const info = prop(data, 'error');
           const code = prop(info, 'code');
           const message = prop(info, 'message');
-          throw new ChatApiError(res.status, typeof code === 'string' ? code : '', typeof message === 'string' ? message : '', res.headers.get('Retry-After'));
+          throw new ChatApiError(
+            res.status,
+            typeof code === 'string' ? code : '',
+            typeof message === 'string' ? message : '',
+            res.headers.get('Retry-After'),
+          );
         }),
       () => {
         clearTimeout(timer);
