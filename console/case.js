@@ -155,6 +155,8 @@ export async function caseView(id) {
           ' ',
           h('span', { class: 'badge' }, tr('status.' + c.status)),
           ' ',
+          c.emergency && h('span', { class: 'badge late' }, tr('emergency')),
+          ' ',
           !c.receivedAt && h('span', { class: 'badge new' }, tr('tray.not_received')),
           ' ',
           overdue &&

@@ -46,6 +46,8 @@ export async function conversationsView(selected) {
                 ),
                 ' ',
                 h('span', { class: c.status === 'waiting_agent' ? 'badge new' : 'badge ok' }, tr('conv.' + c.status)),
+                c.emergencyAt && ' ',
+                c.emergencyAt && h('span', { class: 'badge late' }, tr('emergency')),
                 h(
                   'div',
                   { class: 'muted' },

@@ -89,6 +89,8 @@ export async function trayView(params) {
           {},
           h('a', { href: `#/caso/${c.id}` }, c.folio),
           ' ',
+          c.emergency && h('span', { class: 'badge late' }, tr('emergency')),
+          ' ',
           !c.receivedAt && h('span', { class: 'badge new' }, tr('tray.not_received')),
           ' ',
           Boolean(c.pendingContact) && h('span', { class: 'badge call' }, tr('tray.call')),

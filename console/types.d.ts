@@ -58,6 +58,8 @@ export interface TrayCase {
   pendingContact: unknown;
   status: string;
   assignedRole: string;
+  /** The citizen told of danger now (they were given the emergency number). */
+  emergency: boolean;
 }
 
 /** Whom to call and what to read to them (`case.answer_pending_contact` carries the same fields). */
@@ -163,6 +165,7 @@ export interface CasePage {
   channel: string;
   dueAt: string;
   receivedAt: string | null;
+  emergency: boolean;
   description: string;
   citizen: { name: string | null; phone: string | null; email: string | null } | null;
   address: string | null;
@@ -183,6 +186,8 @@ export interface ConversationSummary {
   updatedAt: string;
   reason: string | null;
   lastText: string | null;
+  /** When the citizen last told of danger now, if they did. */
+  emergencyAt: string | null;
 }
 
 export interface Conversation {

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { isSupportedCountry, type CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
 import type { DatabaseTarget } from './db/client.js';
 import { LOCALES } from './i18n/index.js';
@@ -31,6 +32,34 @@ const EnvSchema = z.object({
       .default('AC'),
   ),
   CASE_DUE_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(365).default(30)),
+  /** Said at once when a citizen tells of danger now (a fire, someone injured, a gas leak). */
+  EMERGENCY_PHONE: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[0-9 +()-]{2,20}$/, 'un número de teléfono')
+      .default('911'),
+  ),
+  /** The municipality's Protección Civil, said beside the emergency number when set. */
+  CIVIL_PROTECTION_PHONE: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[0-9 +()-]{2,20}$/, 'un número de teléfono')
+      .optional(),
+  ),
+  /** Where a phone written without "+" is read: an ISO 3166 country code (MX, AR, ES…). */
+  PHONE_REGION: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default('MX')
+      .transform((value) => value.toUpperCase())
+      .refine(isSupportedCountry, 'código de país ISO de dos letras (p. ej. MX, AR, ES)')
+      .transform((value) => value as CountryCode),
+  ),
+  /** The municipality's own street, colony and landmark names (JSON, see docs/examples/gazetteer.example.json). */
+  GAZETTEER_FILE: optionalString,
   BUSINESS_HOURS: z.preprocess(
     emptyToUndefined,
     z
@@ -222,6 +251,10 @@ export interface Config {
   municipalityName: string | undefined;
   folioPrefix: string;
   caseDueDays: number;
+  emergencyPhone: string;
+  civilProtectionPhone: string | undefined;
+  phoneRegion: CountryCode;
+  gazetteerPath: string | undefined;
   businessHours: BusinessHours;
   dialogScriptPath: string | undefined;
   cataloguePath: string | undefined;
@@ -335,6 +368,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     municipalityName: e.MUNICIPALITY_NAME,
     folioPrefix: e.FOLIO_PREFIX,
     caseDueDays: e.CASE_DUE_DAYS,
+    emergencyPhone: e.EMERGENCY_PHONE,
+    civilProtectionPhone: e.CIVIL_PROTECTION_PHONE,
+    phoneRegion: e.PHONE_REGION,
+    gazetteerPath: e.GAZETTEER_FILE,
     businessHours: e.BUSINESS_HOURS,
     dialogScriptPath: e.DIALOG_SCRIPT ? resolve(e.DIALOG_SCRIPT) : undefined,
     cataloguePath: e.CATALOGUE_FILE ? resolve(e.CATALOGUE_FILE) : undefined,

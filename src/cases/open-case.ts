@@ -14,6 +14,8 @@ export interface OpenCaseInput {
   latitude?: number | undefined;
   longitude?: number | undefined;
   confidence?: number | undefined;
+  /** The citizen told of danger now: the case is flagged for staff. */
+  emergency?: boolean | undefined;
   citizenId: number;
   channel: string;
   conversationId?: string | undefined;
@@ -77,6 +79,7 @@ export async function openCase(tx: Executor, input: OpenCaseInput, settings: Cas
       latitude: input.latitude ?? null,
       longitude: input.longitude ?? null,
       classificationConfidence: input.confidence ?? null,
+      emergency: input.emergency ?? false,
       dueAt,
       createdAt: now,
       updatedAt: now,

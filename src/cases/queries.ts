@@ -1,2 +1,2 @@
 // Case lookups live in the one read model; these names stay for their importers.
-export { findCaseByFolio, findCaseById, getCaseDetail, listCases, type CaseSummary } from './read-model.js';
+export { findCaseByFolio, findCaseById, getCaseDetail, listCases, openCasesOfCitizen, type CaseSummary } from './read-model.js';

@@ -54,6 +54,8 @@ async function citizenOf(ex: Executor, citizenId: number) {
 
 // Lookups (the staff API, the conversation service).
 
+const FINAL_STATUSES = ['cerrado', 'no_procede'] as const;
+
 const caseColumns = {
   id: cases.id,
   folio: cases.folio,
@@ -73,6 +75,7 @@ const caseColumns = {
   conversationId: cases.conversationId,
   departmentId: cases.departmentId,
   extendedAt: cases.extendedAt,
+  emergency: cases.emergency,
   receivedAt: cases.receivedAt,
   assignedRole: cases.assignedRole,
   assignedUserId: cases.assignedUserId,
@@ -111,6 +114,17 @@ export async function findCaseById(ex: Executor, id: number): Promise<CaseSummar
   return row ?? null;
 }
 
+/**
+ * A citizen's cases still open, newest first: "¿cómo va mi reporte?" without a folio. Identities
+ * linked to the same citizen (their WhatsApp and their e-mail) share them.
+ */
+export function openCasesOfCitizen(ex: Executor, citizenId: number, limit = 5) {
+  return selectCases(ex)
+    .where(and(eq(cases.citizenId, citizenId), notInArray(cases.status, [...FINAL_STATUSES])))
+    .orderBy(desc(cases.createdAt), desc(cases.id))
+    .limit(limit);
+}
+
 /** The case with its citizen, history and attachment list: what staff need to work it. */
 export async function getCaseDetail(ex: Executor, id: number) {
   const summary = await findCaseById(ex, id);
@@ -123,7 +137,6 @@ export async function getCaseDetail(ex: Executor, id: number) {
 
 // The console: its work tray and case page.
 
-const FINAL_STATUSES = ['cerrado', 'no_procede'] as const;
 const LEVEL_ROLES = ['responsable', 'encargado', 'experto'] as const;
 
 /** Closed and not-admissible cases are left out unless asked for by status. */
@@ -171,29 +184,35 @@ export async function listTray(ex: Executor, staff: StaffPrincipal, filter: Tray
       : undefined;
     where.push(atMyLevel ? or(atMyLevel, eq(cases.assignedUserId, staff.id))! : eq(cases.assignedUserId, staff.id));
   }
-  return ex
-    .select({
-      id: cases.id,
-      folio: cases.folio,
-      type: cases.type,
-      status: cases.status,
-      channel: cases.channel,
-      createdAt: cases.createdAt,
-      dueAt: cases.dueAt,
-      receivedAt: cases.receivedAt,
-      assignedRole: cases.assignedRole,
-      category: categories.name,
-      department: departments.name,
-      citizenName: citizens.name,
-      pendingContact: pendingContactSql,
-    })
-    .from(cases)
-    .innerJoin(categories, eq(categories.id, cases.categoryId))
-    .innerJoin(departments, eq(departments.id, cases.departmentId))
-    .innerJoin(citizens, eq(citizens.id, cases.citizenId))
-    .where(and(...where))
-    .orderBy(...(filter.sort === 'urgent' ? [asc(cases.dueAt), asc(cases.id)] : [desc(cases.createdAt), desc(cases.id)]))
-    .limit(filter.limit);
+  return (
+    ex
+      .select({
+        id: cases.id,
+        folio: cases.folio,
+        type: cases.type,
+        status: cases.status,
+        channel: cases.channel,
+        createdAt: cases.createdAt,
+        dueAt: cases.dueAt,
+        receivedAt: cases.receivedAt,
+        assignedRole: cases.assignedRole,
+        emergency: cases.emergency,
+        category: categories.name,
+        department: departments.name,
+        citizenName: citizens.name,
+        pendingContact: pendingContactSql,
+      })
+      .from(cases)
+      .innerJoin(categories, eq(categories.id, cases.categoryId))
+      .innerJoin(departments, eq(departments.id, cases.departmentId))
+      .innerJoin(citizens, eq(citizens.id, cases.citizenId))
+      .where(and(...where))
+      // Most urgent: emergencies first, then the nearest deadline.
+      .orderBy(
+        ...(filter.sort === 'urgent' ? [desc(cases.emergency), asc(cases.dueAt), asc(cases.id)] : [desc(cases.createdAt), desc(cases.id)]),
+      )
+      .limit(filter.limit)
+  );
 }
 
 export type TimelineItem =

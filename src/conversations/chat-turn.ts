@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { answerPendingSurvey } from '../cases/satisfaction.js';
-import { findCaseByFolio } from '../cases/queries.js';
+import { findCaseByFolio, openCasesOfCitizen } from '../cases/queries.js';
 import type { Tx } from '../db/client.js';
 import { conversations, messages, type Conversation, type Message } from '../db/schema.js';
-import { startConversation, step, type StepContext, type StepResult } from '../dialogs/engine.js';
-import { caseOpenedReply, statusReply, type ReplyContext } from '../dialogs/replies.js';
+import { resumeAfterFolio, startConversation, step, type StepContext, type StepResult } from '../dialogs/engine.js';
+import { caseOpenedReply, openCasesReply, statusReply, type CaseFacts, type ReplyContext } from '../dialogs/replies.js';
 import type { DialogScript } from '../dialogs/script-schema.js';
 import { initialState, parseDialogState } from '../dialogs/state.js';
 import type { InboundMessage } from '../messages/inbound.js';
@@ -52,7 +52,7 @@ export async function takeChatTurn(turn: ChatTurn): Promise<Message[]> {
     conversation.dialogState = initialState();
     await recordConversationEvent(tx, conversation.id, 'conversation.reopened', { messageId: stored.id });
   }
-  const ctx = { ...turn.ctx, conversationStatus: conversation.status };
+  const ctx: StepContext = { ...turn.ctx, conversationStatus: conversation.status, knownPhone: inbound.senderPhone };
   const photos = inbound.attachments.filter((a) => a.kind === 'photo').length;
   const result = step(
     script,
@@ -107,25 +107,23 @@ async function applyEffects(turn: ChatTurn, result: StepResult, ctx: StepContext
       }
       case 'lookup_status': {
         const found = await findCaseByFolio(tx, effect.folio);
-        replies.push(
-          statusReply(
-            script,
-            replyCtx,
-            effect.folio,
-            found && {
-              folio: found.folio,
-              type: found.type,
-              status: found.status,
-              categoryName: found.category.name,
-              departmentName: found.department.name,
-              dueAt: found.dueAt,
-            },
-          ),
-        );
+        replies.push(statusReply(script, replyCtx, effect.folio, found && caseFacts(found)));
         if (found) state.lastFolio = found.folio;
         await recordAttention(tx, { ...attention, kind: 'status_lookup', detail: found ? 'found' : 'not_found', caseId: found?.id });
         break;
       }
+      case 'lookup_open_cases': {
+        const open = await openCasesOfCitizen(tx, conversation.citizenId);
+        replies.push(openCasesReply(script, replyCtx, open.map(caseFacts)));
+        // Listed: the conversation goes back to where it was; none: it waits for the folio it asked for.
+        if (open.length > 0) resumeAfterFolio(state);
+        await recordAttention(tx, { ...attention, kind: 'status_lookup', detail: open.length > 0 ? 'found' : 'not_found' });
+        break;
+      }
+      case 'emergency':
+        await recordConversationEvent(tx, conversation.id, 'conversation.emergency', { messageId: inbound.id });
+        await tx.update(conversations).set({ emergencyAt: at }).where(eq(conversations.id, conversation.id));
+        break;
       case 'escalate':
         if (status === 'bot') {
           status = 'waiting_agent';
@@ -152,4 +150,15 @@ async function applyEffects(turn: ChatTurn, result: StepResult, ctx: StepContext
     }
   }
   return { replies, caseId, status };
+}
+
+function caseFacts(found: Awaited<ReturnType<typeof findCaseByFolio>> & object): CaseFacts {
+  return {
+    folio: found.folio,
+    type: found.type,
+    status: found.status,
+    categoryName: found.category.name,
+    departmentName: found.department.name,
+    dueAt: found.dueAt,
+  };
 }

@@ -11,7 +11,7 @@ import { readDocument, type DocumentContext, type MissingField } from '../dialog
 import { extractFolio } from '../dialogs/parsers/folio.js';
 import type { DialogScript } from '../dialogs/script-schema.js';
 import type { DomainEvents } from '../events/domain-events.js';
-import { t } from '../i18n/index.js';
+import { interpolate, t } from '../i18n/index.js';
 import type { DocumentInbound } from '../messages/document.js';
 import { recordAttention } from '../understanding/attention-log.js';
 import { enqueueReplies, openCaseFor, recordConversationEvent } from './effects.js';
@@ -132,6 +132,13 @@ export async function takeDocumentTurn(turn: DocumentTurn): Promise<DocumentOutc
       const opened = await openCaseFor(tx, conversation, stored, draft, settings, at);
       caseId = opened.case.id;
       folio = opened.case.folio;
+      if (draft.emergency) {
+        // Danger now: the emergency number comes first, and operators see the conversation flagged.
+        const vars = turn.ctx.vars;
+        lines.push(interpolate(script.messages[vars.proteccion_civil ? 'emergencyWithCivilProtection' : 'emergency'], vars));
+        await recordConversationEvent(tx, conversation.id, 'conversation.emergency', { messageId: stored.id });
+        await tx.update(conversations).set({ emergencyAt: at }).where(eq(conversations.id, conversation.id));
+      }
       lines.push(
         say('email.case_opened', {
           folio,

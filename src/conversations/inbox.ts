@@ -1,9 +1,11 @@
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, ne, or } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { citizens, conversationEvents, conversations, messages } from '../db/schema.js';
 
 /** Conversations a person should look at: escalated ones waiting, and those a person has. */
-export async function listInbox(ex: Executor) {
+const EMERGENCY_VISIBLE_MS = 24 * 3600_000;
+
+export async function listInbox(ex: Executor, now = new Date()) {
   const rows = await ex
     .select({
       id: conversations.id,
@@ -11,10 +13,17 @@ export async function listInbox(ex: Executor) {
       status: conversations.status,
       updatedAt: conversations.updatedAt,
       citizenName: citizens.name,
+      emergencyAt: conversations.emergencyAt,
     })
     .from(conversations)
     .innerJoin(citizens, eq(citizens.id, conversations.citizenId))
-    .where(inArray(conversations.status, ['waiting_agent', 'agent']))
+    // A citizen who told of danger in the last day shows here too, even while the bot still has them.
+    .where(
+      or(
+        inArray(conversations.status, ['waiting_agent', 'agent']),
+        and(ne(conversations.status, 'closed'), gt(conversations.emergencyAt, new Date(now.getTime() - EMERGENCY_VISIBLE_MS))),
+      ),
+    )
     .orderBy(asc(conversations.updatedAt))
     .limit(200);
   return Promise.all(

@@ -81,6 +81,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
       conversationStatus: status,
       folioPrefix: settings.folioPrefix,
       vars: placeholders(at),
+      phoneRegion: settings.phoneRegion,
       ...(findProcedure ? { findProcedure } : {}),
     };
   }
@@ -91,6 +92,8 @@ export function createConversationService(deps: ConversationServiceDeps) {
       horario: describeBusinessHours(settings.businessHours, settings.locale),
       ejemplo: formatFolio(settings.folioPrefix, localYear(at, settings.timeZone), 123),
       proxima_atencion: describeNextOpening(calendarOf(settings), at, settings.locale),
+      emergencia: settings.emergencyPhone ?? '911',
+      proteccion_civil: settings.civilProtectionPhone ?? '',
     };
   }
 

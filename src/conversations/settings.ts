@@ -1,6 +1,7 @@
 import { BusinessCalendar } from '../calendar/business-calendar.js';
 import type { BusinessHours } from '../business-hours.js';
 import type { CaseSettings } from '../cases/open-case.js';
+import type { CountryCode } from 'libphonenumber-js';
 
 export interface ConversationSettings extends CaseSettings {
   businessHours: BusinessHours;
@@ -8,6 +9,11 @@ export interface ConversationSettings extends CaseSettings {
   locale: 'es' | 'en';
   /** Holidays included, to tell citizens when a person will see their message; office hours alone when absent. */
   calendar?: BusinessCalendar | undefined;
+  /** Said at once to a citizen in danger; 911 when absent. */
+  emergencyPhone?: string | undefined;
+  civilProtectionPhone?: string | undefined;
+  /** Where phones without "+" are read; MX when absent. */
+  phoneRegion?: CountryCode | undefined;
 }
 
 /** The settings' calendar, or one of office hours without holidays (tools and tests that pass none). */

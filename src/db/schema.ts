@@ -126,6 +126,8 @@ export const conversations = pgTable(
     tokenHash: text('token_hash'),
     locale: text('locale').notNull().default('es'),
     lastInboundAt: timestamp('last_inbound_at', { withTimezone: true }),
+    /** When the citizen last told of danger now (the bot gave the emergency number); operators see it flagged. */
+    emergencyAt: timestamp('emergency_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -176,6 +178,8 @@ export const cases = pgTable(
     receivedBy: integer('received_by').references(() => staffUsers.id),
     /** The one extension (prórroga) the law allows: when it was granted; `due_at` then holds the new date. */
     extendedAt: timestamp('extended_at', { withTimezone: true }),
+    /** The citizen told of danger now while reporting it (they were given the emergency number): staff see it flagged. */
+    emergency: boolean('emergency').notNull().default(false),
   },
   (t) => [
     uniqueIndex('cases_folio_year_seq_uq').on(t.folioYear, t.folioSeq),

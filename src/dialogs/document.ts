@@ -3,6 +3,7 @@ import type { Classification } from '../understanding/classification.js';
 import { asksForInformation, isOnlyThanks, procedureSheet, type CaseDraft } from './engine.js';
 import { languagePack } from '../language/language-pack.js';
 import { extractAddress } from './parsers/address.js';
+import { isEmergency } from './parsers/emergency.js';
 import { extractName } from './parsers/name.js';
 import { extractPhone } from './parsers/phone.js';
 import type { DialogScript, FieldId } from './script-schema.js';
@@ -81,6 +82,7 @@ export function readDocument(script: DialogScript, input: DocumentInput, ctx: Do
     address,
     name,
     phone: extractPhone(input.text),
+    ...(isEmergency(whole, pack) ? { emergency: true } : {}),
   };
   const have: Record<MissingField, boolean> = { address: address !== undefined, name: name !== undefined, photo: input.photos > 0 };
   const missing = script.fields

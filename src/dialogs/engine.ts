@@ -1,29 +1,29 @@
 import type { CaseType } from '../cases/case-type.js';
-import type { Classification } from '../understanding/classification.js';
+import type { LanguagePack } from '../language/language-pack.js';
+import { matchesAny } from '../language/match.js';
+import { wordsOf } from '../language/text.js';
 import type { Location } from '../messages/inbound.js';
+import { OFF_TOPIC_THRESHOLD } from '../understanding/classification.js';
+import { answerFromCatalogue } from './catalogue-turn.js';
+import { advance, ask, askDescriptionWith, failed, needsAsking, reask } from './flow.js';
+import { globalIntent, noticeWhileWaiting, takeFolio, warnOfEmergency } from './intents.js';
 import { extractAddress, looksLikeAddress } from './parsers/address.js';
+import { declinesContact, sameNumber } from './parsers/contact.js';
 import { parseChoice } from './parsers/choice.js';
 import { extractEmail } from './parsers/email.js';
-import { extractFolio } from './parsers/folio.js';
-import { matchesAny } from './parsers/intent.js';
 import { extractName } from './parsers/name.js';
+import { readOpener } from './parsers/opener.js';
 import { extractPhone } from './parsers/phone.js';
-import { asksForInformation } from './parsers/question.js';
 import { parseYesNo } from './parsers/yes-no.js';
-import { procedureSheet } from './procedure-sheet.js';
 import type { DialogScript, FieldId } from './script-schema.js';
-import type { LanguagePack } from '../language/language-pack.js';
-import { initialState, type DialogState, type Slots } from './state.js';
+import { initialState, restart, type DialogState, type Slots } from './state.js';
 import type { DialogInput, StepContext, StepResult } from './step-types.js';
 import {
   answerPrompt,
-  applies,
   categoryName,
   categoryOptions,
   fixOptions,
   lowerFirst,
-  promptFor,
-  summary,
   toDraft,
   Turn,
   typeLabel,
@@ -36,6 +36,7 @@ export type { CaseDraft, DialogEffect, DialogInput, Reply, StepContext, StepResu
 export { isOnlyThanks } from './parsers/intent.js';
 export { asksForInformation } from './parsers/question.js';
 export { procedureSheet } from './procedure-sheet.js';
+export { resumeAfterFolio } from './intents.js';
 
 export function startConversation(script: DialogScript, ctx: StepContext): StepResult {
   const turn = new Turn(script, ctx, initialState());
@@ -48,7 +49,10 @@ export function step(script: DialogScript, state: DialogState, input: DialogInpu
   const turn = new Turn(script, ctx, structuredClone(state));
   const text = input.text.trim();
 
-  if (ctx.conversationStatus !== 'bot') return handOverTurn(turn, text);
+  warnOfEmergency(turn, text);
+  if (ctx.conversationStatus === 'agent' || (ctx.conversationStatus === 'waiting_agent' && handBack(turn, text)))
+    return handOverTurn(turn, text).result();
+  if (ctx.conversationStatus === 'waiting_agent') noticeWhileWaiting(turn);
 
   const hasContent = text.length > 0 || input.photos > 0 || input.location !== undefined || input.contact !== undefined;
   if (!hasContent) {
@@ -58,6 +62,7 @@ export function step(script: DialogScript, state: DialogState, input: DialogInpu
     }
     return turn.result();
   }
+  if (ctx.knownPhone) turn.state.knownPhone = ctx.knownPhone;
 
   if (input.photos > 0) {
     turn.state.slots.photos += input.photos;
@@ -74,6 +79,11 @@ export function step(script: DialogScript, state: DialogState, input: DialogInpu
   }
 
   if (text && !input.choice && globalIntent(turn, text)) return turn.result();
+  if (ctx.conversationStatus === 'waiting_agent' && asksAfterPerson(turn, text, input)) {
+    noticeWhileWaiting(turn, true);
+    reask(turn);
+    return turn.result();
+  }
 
   switch (turn.state.phase) {
     case 'idle':
@@ -93,123 +103,33 @@ export function step(script: DialogScript, state: DialogState, input: DialogInpu
   }
 }
 
+/** "¿hay alguien?", "sigo esperando" while waiting for a person: the answer is when one will come. */
+function asksAfterPerson(turn: Turn, text: string, input: DialogInput): boolean {
+  const { phase } = turn.state;
+  if (!text || input.choice || phase === 'confirming' || phase === 'fixing') return false;
+  if (parseYesNo(text, turn.pack) !== undefined) return false;
+  const opener = readOpener(text, turn.pack);
+  return opener !== undefined && opener.type === undefined;
+}
+
+const handBack = (turn: Turn, text: string) => text !== '' && matchesAny(text, turn.script.intents.cancel);
+
 /** While a person has the conversation the bot keeps quiet, except to hand it back on "cancelar". */
-function handOverTurn(turn: Turn, text: string): StepResult {
-  const { script, ctx } = turn;
-  if (text && matchesAny(text, script.intents.cancel)) {
+function handOverTurn(turn: Turn, text: string): Turn {
+  if (handBack(turn, text)) {
     turn.effects.push({ kind: 'return_to_bot' });
-    turn.state = { ...initialState(), lastFolio: turn.state.lastFolio };
+    turn.state = restart(turn.state);
     turn.say('backToBot');
     ask(turn, 'description');
-    return turn.result();
   }
-  if (ctx.conversationStatus === 'waiting_agent' && !turn.state.handoffNoticeSent) {
-    turn.state.handoffNoticeSent = true;
-    turn.say('waitingForPerson');
-  }
-  return turn.result();
-}
-
-const wordCount = (text: string) => text.split(/\s+/).filter(Boolean).length;
-
-function isFresh(state: DialogState): boolean {
-  return (
-    state.phase === 'idle' ||
-    state.phase === 'answered' ||
-    (state.phase === 'collecting' && state.awaiting === 'description' && !state.slots.description)
-  );
-}
-
-/** Intents that work from any step. Returns true when the turn is fully handled. */
-function globalIntent(turn: Turn, text: string): boolean {
-  const { script, ctx, state } = turn;
-  const words = wordCount(text);
-  const folio = extractFolio(text, ctx.folioPrefix, turn.pack);
-  const asksStatus = matchesAny(text, script.intents.status);
-
-  if (folio && (asksStatus || words <= 3)) {
-    turn.effects.push({ kind: 'lookup_status', folio });
-    if (state.phase === 'awaiting_folio') restoreAfterFolio(turn);
-    return true;
-  }
-  if (asksStatus && words <= 4) {
-    if (state.lastFolio) {
-      turn.effects.push({ kind: 'lookup_status', folio: state.lastFolio });
-      return true;
-    }
-    if (state.phase !== 'awaiting_folio') {
-      state.resume = { phase: state.phase, awaiting: state.awaiting };
-      state.phase = 'awaiting_folio';
-    }
-    turn.say('statusAskFolio');
-    return true;
-  }
-  if (matchesAny(text, script.intents.human)) {
-    turn.effects.push({ kind: 'escalate', reason: 'requested' });
-    state.handoffNoticeSent = true;
-    turn.say(ctx.withinBusinessHours ? 'humanInHours' : 'humanAfterHours');
-    return true;
-  }
-  if (matchesAny(text, script.intents.cancel) && words <= 5) {
-    if (isFresh(state) && state.phase !== 'awaiting_folio') {
-      turn.say('nothingToCancel');
-    } else {
-      turn.state = { ...initialState(), lastFolio: state.lastFolio };
-      turn.say('cancelled');
-    }
-    return true;
-  }
-  if (isFresh(state) && matchesAny(text, script.intents.thanks) && words <= 4) {
-    turn.say('thanks');
-    return true;
-  }
-  if (matchesAny(text, script.intents.greeting) && words <= 4) {
-    if (isFresh(state)) {
-      turn.say('greeting');
-      ask(turn, 'description');
-    } else {
-      turn.say('greetingAgain');
-      reask(turn);
-    }
-    return true;
-  }
-  if (matchesAny(text, script.intents.help) && words <= 5) {
-    turn.say('help');
-    reask(turn);
-    return true;
-  }
-  return false;
-}
-
-function takeFolio(turn: Turn, text: string): Turn {
-  const folio = extractFolio(text, turn.ctx.folioPrefix, turn.pack);
-  if (folio) {
-    turn.effects.push({ kind: 'lookup_status', folio });
-    restoreAfterFolio(turn);
-    return turn;
-  }
-  turn.state.retries += 1;
-  if (turn.state.retries >= turn.script.maxRetries) {
-    restoreAfterFolio(turn);
-    reask(turn);
-    return turn;
-  }
-  turn.say('statusAskFolio');
   return turn;
 }
 
-function restoreAfterFolio(turn: Turn): void {
-  const resume = turn.state.resume ?? { phase: 'collecting' as const, awaiting: 'description' as const };
-  turn.state.phase = resume.phase;
-  turn.state.awaiting = resume.awaiting;
-  turn.state.resume = undefined;
-  turn.state.retries = 0;
-}
-
 function takeDescription(turn: Turn, text: string, input: DialogInput): Turn {
-  const slots = turn.state.slots;
+  const { state, ctx, pack } = turn;
+  const slots = state.slots;
   takeLocation(slots, input.location);
-  takeContact(slots, text, input, turn.pack);
+  takeContact(turn, text, input);
   if (!/\p{L}{2,}/u.test(text)) {
     // A bare location or photo before any words: keep it and ask what happened.
     if (input.location || input.photos > 0) {
@@ -218,16 +138,39 @@ function takeDescription(turn: Turn, text: string, input: DialogInput): Turn {
     }
     return failed(turn, 'description');
   }
+  const place = extractAddress(text, pack);
+  // "tengo una queja", "hola, quería hacer un reporte": no matter yet; it is asked for, not stored.
+  const opener = place ? undefined : readOpener(text, pack);
+  if (opener) {
+    if (opener.type) {
+      slots.type = opener.type;
+      slots.typeChosen = true;
+      askDescriptionWith(turn, turn.text('askWhatHappenedType', { tipo: lowerFirst(typeLabel(turn, opener.type)) }));
+    } else {
+      askDescriptionWith(turn, turn.text('askWhatHappened'));
+    }
+    return turn;
+  }
+  const c = ctx.classify(text);
+  state.retries = 0;
+  if (answerFromCatalogue(turn, text, c)) {
+    slots.description = text;
+    keepClassification(slots, c);
+    return turn;
+  }
+  // Neither a municipal matter nor a question the catalogue answers: say what Ventanilla does, open nothing.
+  if ((c.offTopic ?? 0) >= OFF_TOPIC_THRESHOLD && !place && !slots.address && input.photos === 0 && !input.location) {
+    askDescriptionWith(turn, turn.text('outOfScope'));
+    return turn;
+  }
   slots.description = text;
-  const c = turn.ctx.classify(text);
-  slots.type = c.type;
-  slots.typeConfidence = c.typeConfidence;
-  slots.category = c.category;
-  slots.categoryConfidence = c.categoryConfidence;
-  turn.state.retries = 0;
-  if (answerFromCatalogue(turn, text, c)) return turn;
-  slots.address ??= extractAddress(text, turn.pack);
-  slots.name ??= extractName(text, {}, turn.pack);
+  keepClassification(slots, c);
+  slots.address ??= place;
+  slots.name ??= extractName(text, {}, pack);
+  if (ctx.knownPhone ?? state.knownPhone) {
+    slots.phone ??= ctx.knownPhone ?? state.knownPhone;
+    slots.phoneFromChannel = slots.phone === (ctx.knownPhone ?? state.knownPhone);
+  }
 
   if (!needsAsking(turn, 'type') && !needsAsking(turn, 'category')) {
     const vars = { tipo: lowerFirst(typeLabel(turn, slots.type)), categoria: lowerFirst(categoryName(turn, slots.category)) };
@@ -237,6 +180,16 @@ function takeDescription(turn: Turn, text: string, input: DialogInput): Turn {
   return advance(turn);
 }
 
+/** What the classifier made of the description, unless the citizen already said the type themselves. */
+function keepClassification(slots: Slots, c: ReturnType<StepContext['classify']>): void {
+  if (!slots.typeChosen) {
+    slots.type = c.type;
+    slots.typeConfidence = c.typeConfidence;
+  }
+  slots.category = c.category;
+  slots.categoryConfidence = c.categoryConfidence;
+}
+
 function takeField(turn: Turn, field: FieldId, text: string, input: DialogInput): Turn {
   const { script, state } = turn;
   const slots = state.slots;
@@ -244,51 +197,45 @@ function takeField(turn: Turn, field: FieldId, text: string, input: DialogInput)
   switch (field) {
     case 'description':
       return takeDescription(turn, text, input);
-    case 'type': {
-      const id = parseChoice(text, typeOptions(turn), input.choice, turn.pack);
-      if (id) {
-        turn.effects.push({
-          kind: 'label_chosen',
-          field: 'type',
-          text: slots.description ?? '',
-          predicted: slots.type,
-          chosen: id,
-          confidence: slots.typeConfidence,
-        });
-        slots.type = id as CaseType;
-        slots.typeChosen = true;
-        accepted = true;
-      }
-      break;
-    }
+    case 'type':
     case 'category': {
-      const id = parseChoice(text, categoryOptions(turn), input.choice, turn.pack);
+      const options = field === 'type' ? typeOptions(turn) : categoryOptions(turn);
+      const id = parseChoice(text, options, input.choice, turn.pack);
       if (id) {
         turn.effects.push({
           kind: 'label_chosen',
-          field: 'category',
+          field,
           text: slots.description ?? '',
-          predicted: slots.category,
+          predicted: field === 'type' ? slots.type : slots.category,
           chosen: id,
-          confidence: slots.categoryConfidence,
+          confidence: field === 'type' ? slots.typeConfidence : slots.categoryConfidence,
         });
-        slots.category = id;
-        slots.categoryChosen = true;
+        if (field === 'type') {
+          slots.type = id as CaseType;
+          slots.typeChosen = true;
+        } else {
+          slots.category = id;
+          slots.categoryChosen = true;
+        }
         accepted = true;
       }
       break;
     }
-    case 'address': {
-      if (takeLocation(slots, input.location)) {
-        accepted = true;
-      } else if (text && parseYesNo(text, turn.pack) === undefined && (looksLikeAddress(text, turn.pack) || wordCount(text) >= 2)) {
-        // The whole answer is the place: "Av. Juárez 45, colonia Centro, frente al mercado" keeps its references.
-        slots.address = text.slice(0, 300);
-        accepted = true;
+    case 'address':
+      if (takeLocation(slots, input.location)) accepted = true;
+      else if (text && parseYesNo(text, turn.pack) === undefined) {
+        const place = readPlaceAnswer(text, turn.pack);
+        if (place === 'description') {
+          // More of what happened, not where: it joins the description, and the place is asked again.
+          slots.description = `${slots.description ?? ''}\n${text}`.trim().slice(0, 4000);
+          turn.say('placeIsDescription');
+        } else if (place) {
+          slots.address = place;
+          accepted = true;
+        }
       }
       break;
-    }
-    case 'name': {
+    case 'name':
       if (matchesAny(text, script.intents.anonymous)) {
         slots.anonymous = true;
         slots.name = undefined;
@@ -302,11 +249,10 @@ function takeField(turn: Turn, field: FieldId, text: string, input: DialogInput)
           accepted = true;
         }
       }
-      takeContact(slots, text, input, turn.pack);
+      takeContact(turn, text, input);
       break;
-    }
     case 'contact':
-      accepted = takeContact(slots, text, input, turn.pack);
+      accepted = takeContactAnswer(turn, text, input);
       break;
     case 'photo':
       if (input.choice === 'skip' || matchesAny(text, script.intents.skip)) {
@@ -320,6 +266,22 @@ function takeField(turn: Turn, field: FieldId, text: string, input: DialogInput)
   return advance(turn);
 }
 
+/**
+ * The answer to "¿Dónde es?": the whole answer is the place when it reads as one ("Av. Juárez
+ * 45, colonia Centro, frente al mercado" keeps its references), or when it is a short reference
+ * that tells nothing of what happened ("atrás de la primaria"). An answer that goes on about what
+ * happened is the description's, never the place.
+ */
+function readPlaceAnswer(text: string, pack: LanguagePack): string | 'description' | undefined {
+  if (looksLikeAddress(text, pack)) return text.slice(0, 300);
+  const words = wordsOf(text);
+  const describing = new Set(pack.place.describing);
+  const tells = words.some((w) => describing.has(w));
+  if (tells) return words.length >= 3 ? 'description' : undefined;
+  if (readOpener(text, pack)) return undefined;
+  return words.length >= 2 && words.length <= 12 ? text.slice(0, 300) : undefined;
+}
+
 function takeLocation(slots: Slots, location: Location | undefined): boolean {
   if (!location) return false;
   slots.latitude = location.latitude;
@@ -329,26 +291,40 @@ function takeLocation(slots: Slots, location: Location | undefined): boolean {
 }
 
 /** Phones and emails are picked up from any message, so nobody is asked twice. */
-function takeContact(slots: Slots, text: string, input: DialogInput, pack: LanguagePack): boolean {
-  const phone = input.contact?.phone ?? extractPhone(text, { pack });
+function takeContact(turn: Turn, text: string, input: DialogInput): boolean {
+  const slots = turn.state.slots;
+  const phone = input.contact?.phone ?? extractPhone(text, { pack: turn.pack, region: turn.ctx.phoneRegion });
   const email = input.contact?.email ?? extractEmail(text);
-  if (phone) slots.phone = phone;
+  if (phone) {
+    slots.phone = phone;
+    slots.phoneFromChannel = input.contact?.phone !== undefined;
+  }
   if (email) slots.email = email;
   if (input.contact?.name && !slots.name) slots.name = input.contact.name;
   return Boolean(phone || email);
 }
 
-function failed(turn: Turn, field: FieldId): Turn {
-  turn.state.retries += 1;
-  if (turn.state.retries >= turn.script.maxRetries) {
-    turn.state.retries = 0;
-    turn.state.handoffNoticeSent = true;
-    turn.effects.push({ kind: 'escalate', reason: 'not_understood' });
-    turn.say('notUnderstoodHandoff');
-    return turn;
+/** The answer to "¿A qué teléfono o correo te avisamos?": a phone or e-mail, "este mismo número", or "no tengo". */
+function takeContactAnswer(turn: Turn, text: string, input: DialogInput): boolean {
+  const slots = turn.state.slots;
+  if (takeContact(turn, text, input)) return true;
+  if (sameNumber(text, turn.pack)) {
+    const known = turn.ctx.knownPhone ?? turn.state.knownPhone;
+    if (known) {
+      slots.phone = known;
+      slots.phoneFromChannel = true;
+      return true;
+    }
+    turn.say('contactNumberUnknown');
+    turn.state.retries = Math.max(0, turn.state.retries - 1); // a fair answer: not counted towards handing over
+    return false;
   }
-  ask(turn, field, true);
-  return turn;
+  if (declinesContact(text, turn.pack)) {
+    slots.noContact = true;
+    turn.say('contactDeclined');
+    return true;
+  }
+  return false;
 }
 
 function takeConfirmation(turn: Turn, text: string, input: DialogInput): Turn {
@@ -356,7 +332,7 @@ function takeConfirmation(turn: Turn, text: string, input: DialogInput): Turn {
   if (answer === true) {
     const draft = toDraft(turn);
     turn.effects.push({ kind: 'open_case', draft });
-    turn.state = { ...initialState(), phase: 'idle', awaiting: undefined };
+    turn.state = { ...restart(turn.state), phase: 'idle', awaiting: undefined };
     return turn;
   }
   if (answer === false) {
@@ -385,6 +361,7 @@ function takeCorrection(turn: Turn, text: string, input: DialogInput): Turn {
     slots.address = slots.latitude = slots.longitude = undefined;
   } else if (id === 'contact') {
     slots.phone = slots.email = undefined;
+    slots.noContact = slots.phoneFromChannel = undefined;
   } else if (id === 'name') {
     slots.name = undefined;
     slots.anonymous = false;
@@ -396,89 +373,12 @@ function takeCorrection(turn: Turn, text: string, input: DialogInput): Turn {
   return turn;
 }
 
-function needsAsking(turn: Turn, id: FieldId): boolean {
-  const field = turn.script.fields.find((f) => f.id === id);
-  if (!field || !applies(turn, field)) return false;
-  const s = turn.state.slots;
-  const threshold = turn.script.lowConfidenceThreshold;
-  switch (id) {
-    case 'description':
-      return !s.description;
-    case 'type':
-      return !s.typeChosen && (field.askWhen === 'always' || !s.type || (s.typeConfidence ?? 0) < threshold);
-    case 'category':
-      return !s.categoryChosen && (field.askWhen === 'always' || !s.category || (s.categoryConfidence ?? 0) < threshold);
-    case 'address':
-      return !s.address && s.latitude === undefined;
-    case 'name':
-      return !s.name && !s.anonymous;
-    case 'contact':
-      return !s.phone && !s.email;
-    case 'photo':
-      return s.photos === 0 && !s.photoSkipped;
-  }
-}
-
-/** Asks the next missing field, or shows the summary when nothing is missing. */
-function advance(turn: Turn): Turn {
-  const next = turn.script.fields.find((f) => needsAsking(turn, f.id));
-  if (next) {
-    turn.state.phase = 'collecting';
-    ask(turn, next.id);
-    return turn;
-  }
-  turn.state.phase = 'confirming';
-  turn.state.awaiting = undefined;
-  turn.state.returnToConfirm = false;
-  turn.say('confirm', { resumen: summary(turn) }, yesNoPrompt(turn));
-  return turn;
-}
-
-function ask(turn: Turn, id: FieldId, again = false): void {
-  const field = turn.script.fields.find((f) => f.id === id);
-  if (!field) throw new Error(`the dialog script has no field "${id}"`);
-  turn.state.awaiting = id;
-  turn.state.phase = 'collecting';
-  turn.sayText(again ? field.reprompt : field.prompt, promptFor(turn, field));
-}
-
-/** Repeats whatever the conversation was waiting for. */
-function reask(turn: Turn): void {
-  const { phase, awaiting } = turn.state;
-  if (phase === 'confirming') turn.say('confirm', { resumen: summary(turn) }, yesNoPrompt(turn));
-  else if (phase === 'fixing') turn.say('fixWhich', {}, { field: 'fix', kind: 'choice', options: fixOptions(turn), optional: false });
-  else if (phase === 'awaiting_folio') turn.say('statusAskFolio');
-  else if (phase === 'answered' && turn.script.catalogue) turn.sayText(turn.script.catalogue.askHelped, answerPrompt(turn));
-  else ask(turn, awaiting ?? 'description');
-}
-
-/* ---- Answers from the catalogue of procedures ------------------------------------------------ */
-
-/**
- * A question the catalogue answers is answered on the spot, with buttons to say it helped, talk
- * to a person or open a case after all. Complaints are not answered with a procedure sheet.
- */
-function answerFromCatalogue(turn: Turn, text: string, c: Classification): boolean {
-  const { script, ctx } = turn;
-  if (!script.catalogue || !ctx.findProcedure) return false;
-  if (!asksForInformation(text, c, turn.pack)) return false;
-  const procedure = ctx.findProcedure(text);
-  if (!procedure) return false;
-  turn.effects.push({ kind: 'catalogue_answered', procedureId: procedure.id });
-  turn.sayText(procedureSheet(script, procedure, ctx.vars));
-  turn.sayText(script.catalogue.askHelped, answerPrompt(turn));
-  turn.state.phase = 'answered';
-  turn.state.awaiting = undefined;
-  turn.state.answeredProcedure = procedure.id;
-  return true;
-}
-
 function takeAnswerFeedback(turn: Turn, text: string, input: DialogInput): Turn {
   const { script, ctx } = turn;
   const catalogue = script.catalogue;
   const id = catalogue ? parseChoice(text, answerPrompt(turn).options, input.choice, turn.pack) : undefined;
   if (id === 'helped' || (!input.choice && matchesAny(text, script.intents.thanks))) {
-    turn.state = { ...initialState(), lastFolio: turn.state.lastFolio };
+    turn.state = restart(turn.state);
     turn.sayText(catalogue!.helped);
     return turn;
   }
@@ -502,7 +402,7 @@ function takeAnswerFeedback(turn: Turn, text: string, input: DialogInput): Turn 
   }
   if (/\p{L}{2,}/u.test(text)) {
     // Anything else is a new message: another question, or what they came for in the first place.
-    turn.state = { ...initialState(), lastFolio: turn.state.lastFolio };
+    turn.state = restart(turn.state);
     return takeDescription(turn, text, input);
   }
   reask(turn);

@@ -49,3 +49,10 @@ export function statusReply(script: DialogScript, ctx: ReplyContext, folio: stri
   if (!facts) return { text: interpolate(script.messages.statusNotFound, { ...ctx.vars, folio }) };
   return { text: interpolate(script.messages.statusFound, caseVars(script, ctx, facts)) };
 }
+
+/** The citizen's open cases, one line each; "none found" asks for the folio instead. */
+export function openCasesReply(script: DialogScript, ctx: ReplyContext, cases: readonly CaseFacts[]): OutboundMessageInput {
+  if (cases.length === 0) return { text: interpolate(script.messages.noOpenCases, ctx.vars) };
+  const lines = cases.map((facts) => interpolate(script.messages.openCaseLine, caseVars(script, ctx, facts)));
+  return { text: interpolate(script.messages.openCases, { ...ctx.vars, casos: lines.join('\n') }) };
+}

@@ -65,7 +65,31 @@ const ScriptV1 = z.object({
     humanInHours: Text,
     humanAfterHours: Text,
     notUnderstoodHandoff: Text,
+    /** The one notice while the conversation waits for a person, in office hours and out of them. */
     waitingForPerson: Text,
+    waitingForPersonAfterHours: Text,
+    /** Said first, from any step, when the message tells of danger now: {emergencia}, {proteccion_civil}. */
+    emergency: Text,
+    emergencyWithCivilProtection: Text,
+    /** A first message with no matter ("tengo una queja"): what happened? With {tipo} when a type was named. */
+    askWhatHappened: Text,
+    askWhatHappenedType: Text,
+    /** Text that is neither a municipal matter nor a question the catalogue answers. */
+    outOfScope: Text,
+    /** "¿Cómo va mi reporte?" without a folio: the citizen's open cases, one {casos} line each. */
+    openCases: Text,
+    openCaseLine: Text,
+    noOpenCases: Text,
+    /** "No tengo teléfono": the case is followed in the chat only. */
+    contactDeclined: Text,
+    /** "Este mismo número" where the channel does not tell the number. */
+    contactNumberUnknown: Text,
+    /** How the summary shows the number the channel gave: {telefono}. */
+    knownPhone: Text,
+    /** The summary's contact line after "no tengo". */
+    noContactSummary: Text,
+    /** The answer to "¿Dónde es?" told more of what happened; it joins the description. */
+    placeIsDescription: Text,
     backToBot: Text,
     statusFound: Text,
     statusNotFound: Text,
@@ -102,7 +126,39 @@ export class ScriptError extends Error {
 }
 
 export function parseDialogScript(json: unknown, origin: string): DialogScript {
-  return parseOrThrow(DialogScript, json, (issues) => new ScriptError(`dialog script ${origin} is not valid:\n${issues}`));
+  return parseOrThrow(
+    DialogScript,
+    withDefaultTexts(json),
+    (issues) => new ScriptError(`dialog script ${origin} is not valid:\n${issues}`),
+  );
+}
+
+/**
+ * A municipality's script written for an older Ventanilla lacks the messages and intents added
+ * since; those come from the default script of its language, so an upgrade never refuses to start
+ * and the municipality's own wording stays wherever it has some.
+ */
+function withDefaultTexts(json: unknown): unknown {
+  if (!isRecord(json) || (json.locale !== 'es' && json.locale !== 'en')) return json;
+  const defaults = defaultScriptJson(json.locale);
+  const merged: Record<string, unknown> = { ...json };
+  for (const section of ['messages', 'intents'] as const) {
+    const own = json[section];
+    if (isRecord(own)) merged[section] = { ...(defaults[section] as object), ...own };
+  }
+  return merged;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const defaultJson = new Map<string, Record<string, unknown>>();
+function defaultScriptJson(locale: 'es' | 'en'): Record<string, unknown> {
+  let json = defaultJson.get(locale);
+  if (!json) {
+    json = JSON.parse(readFileSync(sourceAsset('dialogs', 'scripts', `default.${locale}.json`), 'utf8')) as Record<string, unknown>;
+    defaultJson.set(locale, json);
+  }
+  return json;
 }
 
 export function loadDialogScript(path?: string, locale: 'es' | 'en' = 'es'): DialogScript {

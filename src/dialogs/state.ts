@@ -19,8 +19,14 @@ export const Slots = z.object({
   anonymous: z.boolean().optional(),
   phone: z.string().optional(),
   email: z.string().optional(),
+  /** "No tengo teléfono": the case is followed in the chat only. */
+  noContact: z.boolean().optional(),
+  /** The phone is the one the channel gave (WhatsApp, a shared Telegram contact), not one the citizen typed. */
+  phoneFromChannel: z.boolean().optional(),
   photos: z.number().int().default(0),
   photoSkipped: z.boolean().optional(),
+  /** The citizen told of danger now; the case is flagged for staff. */
+  emergency: z.boolean().optional(),
 });
 export type Slots = z.infer<typeof Slots>;
 
@@ -41,6 +47,8 @@ export const DialogState = z.object({
   resume: z.object({ phase: z.enum(['idle', 'collecting', 'confirming', 'fixing', 'answered']), awaiting: FieldId.optional() }).optional(),
   /** The "a person will answer you" notice is said once per handoff, not on every message. */
   handoffNoticeSent: z.boolean().default(false),
+  /** The number the channel vouched for (a contact the citizen shared on Telegram); kept across cases. */
+  knownPhone: z.string().optional(),
   /** The catalogue procedure just given as an answer (phase `answered`), while the citizen says whether it helped. */
   answeredProcedure: z.string().optional(),
 });
@@ -56,6 +64,14 @@ export function initialState(): DialogState {
     retries: 0,
     handoffNoticeSent: false,
   };
+}
+
+/** A new case from scratch, remembering what outlives one: the last folio and the number the channel gave. */
+export function restart(state: DialogState): DialogState {
+  const next = initialState();
+  if (state.lastFolio) next.lastFolio = state.lastFolio;
+  if (state.knownPhone) next.knownPhone = state.knownPhone;
+  return next;
 }
 
 /** State read back from the database goes through the schema: a hand-edited or older row fails loudly. */

@@ -4,6 +4,7 @@ import type { Procedure } from '../catalogue/catalogue.js';
 import type { Location } from '../messages/inbound.js';
 import type { Prompt } from '../messages/outbound.js';
 import type { DialogState } from './state.js';
+import type { CountryCode } from 'libphonenumber-js';
 
 /** What the engine needs to know about the world; passed in so `step` stays pure and testable. */
 export interface StepContext {
@@ -16,9 +17,17 @@ export interface StepContext {
   vars: {
     municipio: string;
     horario: string;
-    ejemplo: string /** When a person will next see the message: "el lunes 30 de noviembre a partir de las 8:00". */;
+    ejemplo: string;
+    /** When a person will next see the message: "el lunes 30 de noviembre a partir de las 8:00". */
     proxima_atencion: string;
+    /** The emergency number (911), and Protección Civil's when the municipality gives one ('' when not). */
+    emergencia: string;
+    proteccion_civil: string;
   };
+  /** The citizen's number when the channel knows it (WhatsApp gives the sender's); then it is not asked. */
+  knownPhone?: string | undefined;
+  /** Where a phone written without "+" is read (MX when absent). */
+  phoneRegion?: CountryCode | undefined;
   /** The catalogue procedure that answers a question, if one does (src/catalogue); absent, no answers are given. */
   findProcedure?(text: string): Procedure | undefined;
 }
@@ -44,11 +53,17 @@ export interface CaseDraft {
   name?: string | undefined;
   phone?: string | undefined;
   email?: string | undefined;
+  /** Told of danger now: staff see the case flagged. */
+  emergency?: boolean | undefined;
 }
 
 export type DialogEffect =
   | { kind: 'open_case'; draft: CaseDraft }
   | { kind: 'lookup_status'; folio: string }
+  /** "¿Cómo va mi reporte?" without a folio: the citizen's open cases; answered by `openCasesReply`, then `resumeAfterFolio` when some were found. */
+  | { kind: 'lookup_open_cases' }
+  /** The message told of danger now (the emergency number was given); staff see it flagged. */
+  | { kind: 'emergency' }
   | { kind: 'escalate'; reason: 'requested' | 'not_understood' }
   | { kind: 'return_to_bot' }
   /** A question was answered on the spot from the catalogue (for the attention log). */

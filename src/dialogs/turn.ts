@@ -23,7 +23,12 @@ export class Turn {
   }
 
   say(key: MessageKey, vars: Record<string, string | number> = {}, prompt?: Prompt): void {
-    this.sayText(interpolate(this.script.messages[key], { ...this.ctx.vars, ...vars }), prompt);
+    this.sayText(this.text(key, vars), prompt);
+  }
+
+  /** A script message with its placeholders filled. */
+  text(key: MessageKey, vars: Record<string, string | number> = {}): string {
+    return interpolate(this.script.messages[key], { ...this.ctx.vars, ...vars });
   }
 
   sayText(text: string, prompt?: Prompt): void {
@@ -120,8 +125,10 @@ function summaryValue(turn: Turn, id: FieldId, s: Slots): string | undefined {
       return s.latitude !== undefined ? `📍 ${s.latitude.toFixed(5)}, ${s.longitude?.toFixed(5)}` : undefined;
     case 'name':
       return s.anonymous ? '—' : s.name;
-    case 'contact':
-      return [s.phone, s.email].filter(Boolean).join(' · ') || undefined;
+    case 'contact': {
+      const phone = s.phone && s.phoneFromChannel ? turn.text('knownPhone', { telefono: s.phone }) : s.phone;
+      return [phone, s.email].filter(Boolean).join(' · ') || (s.noContact ? turn.text('noContactSummary') : undefined);
+    }
     case 'photo':
       return s.photos > 0 ? String(s.photos) : '—';
   }
@@ -142,6 +149,7 @@ export function toDraft(turn: Turn): CaseDraft {
     name: s.anonymous ? undefined : s.name,
     phone: s.phone,
     email: s.email,
+    ...(s.emergency ? { emergency: true } : {}),
   };
 }
 

@@ -306,6 +306,7 @@ export const en: Record<MessageKey, string> = {
   'console.attention.kind.handed_to_person': 'Handed to a person',
   'console.attention.kind.abandoned': 'Not concluded',
   // Follow-up of cases opened on behalf of a citizen: answers to be given by phone.
+  'console.emergency': 'Emergency',
   'console.tray.call': 'Call the citizen',
   'console.filter.pending_contact': 'Call the citizen',
   'console.call.phone': 'Call {phone}',

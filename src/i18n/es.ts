@@ -306,6 +306,7 @@ export const es = {
   'console.attention.kind.handed_to_person': 'Pasó a una persona',
   'console.attention.kind.abandoned': 'Sin concluir',
   // Follow-up of cases opened on behalf of a citizen: answers to be given by phone.
+  'console.emergency': 'Emergencia',
   'console.tray.call': 'Avisar por teléfono',
   'console.filter.pending_contact': 'Avisar por teléfono',
   'console.call.phone': 'Llamar al {phone}',

@@ -132,6 +132,38 @@ export const LanguagePack = z.object({
     /** Anywhere in the answer: "no se resolvió", "not solved". */
     unsolved: Phrases.min(1),
   }),
+  emergency: z.object({
+    /** Danger that gets the emergency number at once, from any step: "incendio", "huele a gas", "no respira". */
+    cues: Phrases.min(1),
+    /** What turns a cue into something else: "simulacro", "extintores", "la semana pasada". */
+    notEmergency: Phrases,
+  }),
+  opener: z.object({
+    /**
+     * A first message made only of these words (and the type words) carries no matter: "tengo una
+     * queja", "hola buenas, quería hacer un reporte". A "*" ends a prefix: "jaja*".
+     */
+    words: Words.min(1),
+    /** Words that name a type of case; an opener with one says which type the citizen means. */
+    types: z.object({ queja: Words, reporte: Words, sugerencia: Words, solicitud_informacion: Words }),
+  }),
+  contact: z.object({
+    /** The contact question answered with "none": "no tengo teléfono", "prefiero no dar mi número". */
+    declines: Phrases.min(1),
+    /** "este mismo número": the number the citizen writes from. */
+    sameNumber: Phrases.min(1),
+  }),
+  place: z.object({
+    /**
+     * Words that tell what happened rather than where: an answer to "¿Dónde es?" with one of them
+     * and no street, corner or landmark is more of the description, not a place.
+     */
+    describing: Words.min(1),
+  }),
+  status: z.object({
+    /** The citizen's own cases named without a folio: "mi reporte", "lo que reporté". */
+    ownCase: Phrases.min(1),
+  }),
   telegram: z.object({
     /** The commands shown in the chat's menu, in order, and what each does. */
     menu: z.array(z.object({ command: z.string().regex(/^[a-z0-9_]{1,32}$/), intent: Intent.exclude(['start']) })).min(1),

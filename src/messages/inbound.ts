@@ -47,6 +47,11 @@ export const InboundMessage = z.object({
   contact: Contact.optional(),
   /** A choice picked from a structured prompt (button id), when the channel knows it. */
   choice: z.string().max(200).optional(),
+  /** The sender's phone number when the platform vouches for it (WhatsApp's sender), in E.164. */
+  senderPhone: z
+    .string()
+    .regex(/^\+\d{6,15}$/)
+    .optional(),
   /** Where the citizen came from, when the platform says (a Telegram deep-link `/start` payload). */
   referral: z.string().max(200).optional(),
   receivedAt: z.date(),

@@ -116,6 +116,9 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
       businessHours: config.businessHours,
       municipalityName: deps.municipalityName,
       locale: config.locale,
+      emergencyPhone: config.emergencyPhone,
+      civilProtectionPhone: config.civilProtectionPhone,
+      phoneRegion: config.phoneRegion,
     },
   });
 

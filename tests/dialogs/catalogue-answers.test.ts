@@ -10,6 +10,8 @@ const vars = {
   horario: 'lunes a viernes de 8:00 a 15:00',
   ejemplo: 'AC-2026-000123',
   proxima_atencion: 'el lunes 30 de noviembre a partir de las 8:00',
+  emergencia: '911',
+  proteccion_civil: '',
 };
 const context = () => dialogContext(vars);
 const converse = (turns: Parameters<typeof play>[1]) => play(script, turns, context());
@@ -123,12 +125,12 @@ describe('questions answered from the catalogue of procedures', () => {
 
 describe('labelled examples from low confidence', () => {
   it('records the type and topic the citizen picked from buttons, with what the classifier had guessed', () => {
-    const { results } = converse(['quiero comentarles algo', input('Sugerencia', { choice: 'sugerencia' })]);
+    const { results } = converse(['les escribo por lo de ayer', input('Sugerencia', { choice: 'sugerencia' })]);
     expect(results[1]!.effects).toEqual([
       {
         kind: 'label_chosen',
         field: 'type',
-        text: 'quiero comentarles algo',
+        text: 'les escribo por lo de ayer',
         predicted: expect.any(String),
         chosen: 'sugerencia',
         confidence: expect.any(Number),

@@ -14,6 +14,8 @@ const vars = {
   horario: 'Monday to Friday, 8:00 to 15:00',
   ejemplo: 'AC-2026-000123',
   proxima_atencion: 'on Monday 30 November from 8:00',
+  emergencia: '911',
+  proteccion_civil: '',
 };
 
 const context = (overrides: Partial<StepContext> = {}) => dialogContext(vars, overrides);
@@ -196,9 +198,9 @@ describe('the default English script', () => {
     expect(state.slots.description).toBe(EXAMPLE);
   });
 
-  it('asks for the case number when the citizen asks for status without one', () => {
+  it('looks up the open cases when the citizen asks for status without a folio, then takes a folio', () => {
     const { results } = converse(['track my case', 'AC-2026-000007']);
-    expect(texts(results[0]!)).toBe('What is your case number (folio)? It looks like AC-2026-000123.');
+    expect(results[0]!.effects).toEqual([{ kind: 'lookup_open_cases' }]);
     expect(results[0]!.state.phase).toBe('awaiting_folio');
     expect(results[1]!.effects).toEqual([{ kind: 'lookup_status', folio: 'AC-2026-000007' }]);
   });
@@ -233,12 +235,13 @@ describe('the default English script', () => {
     expect(last.state.slots.name).toBe('Mary Lopez');
   });
 
-  it('stays quiet while a person has the conversation, and hands it back on "cancel"', () => {
+  it('while waiting for a person, says when one will answer, keeps collecting, and hands it back on "cancel"', () => {
     const waiting = context({ conversationStatus: 'waiting_agent' });
     const first = step(script, startConversation(script, waiting).state, input('hello?'), waiting);
-    expect(texts(first)).toContain('a person from the team will answer you here');
-    const second = step(script, first.state, input('still waiting'), waiting);
-    expect(second.replies).toHaveLength(0);
+    expect(texts(first)).toContain('someone from the team will answer you here');
+    const second = step(script, first.state, input('The street light on Main Street 12 is out'), waiting);
+    expect(texts(second)).not.toContain('someone from the team');
+    expect(second.state.slots.description).toBe('The street light on Main Street 12 is out');
     const back = step(script, second.state, input('cancel'), waiting);
     expect(back.effects).toEqual([{ kind: 'return_to_bot' }]);
     expect(texts(back)).toContain('you are back with the assistant');

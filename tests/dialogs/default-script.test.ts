@@ -9,6 +9,8 @@ const vars = {
   horario: 'lunes a viernes de 8:00 a 15:00',
   ejemplo: 'AC-2026-000123',
   proxima_atencion: 'el lunes 30 de noviembre a partir de las 8:00',
+  emergencia: '911',
+  proteccion_civil: '',
 };
 
 const context = (overrides: Partial<StepContext> = {}) => dialogContext(vars, overrides);
@@ -56,7 +58,7 @@ describe('the default Spanish script', () => {
   });
 
   it('lets the citizen pick the type from buttons when the classifier is unsure', () => {
-    const { results } = converse(['quiero comentarles algo']);
+    const { results } = converse(['les escribo por lo de ayer']);
     const prompt = results[0]!.replies.at(-1)!.prompt!;
     expect(prompt.kind).toBe('choice');
     expect(prompt.field).toBe('type');
@@ -109,10 +111,17 @@ describe('the default Spanish script', () => {
     expect(state.slots.description).toContain('bache');
   });
 
-  it('asks for the folio when the citizen asks for status without one', () => {
+  it("looks up the citizen's open cases when they ask for status without a folio, and still takes a folio next", () => {
     const { results } = converse(['estado de mi reporte', 'AC-2026-000007']);
-    expect(texts(results[0]!)).toContain('folio');
+    expect(results[0]!.effects).toEqual([{ kind: 'lookup_open_cases' }]);
+    expect(results[0]!.state.phase).toBe('awaiting_folio');
     expect(results[1]!.effects).toEqual([{ kind: 'lookup_status', folio: 'AC-2026-000007' }]);
+  });
+
+  it('takes a long status question about their own case as one, not as a new case', () => {
+    const { last } = converse(['mi reporte de la basura de hace rato, ¿cómo va?']);
+    expect(last.effects).toEqual([{ kind: 'lookup_open_cases' }]);
+    expect(last.state.slots.description).toBeUndefined();
   });
 
   it('hands over to a person on request, with wording that depends on office hours', () => {
@@ -136,13 +145,27 @@ describe('the default Spanish script', () => {
     expect(state.slots.description).toBeUndefined();
   });
 
-  it('stays quiet while a person has the conversation, and hands it back on "cancelar"', () => {
-    const waiting = context({ conversationStatus: 'waiting_agent' });
-    const first = step(script, startConversation(script, waiting).state, input('hola?'), waiting);
-    expect(first.replies).toHaveLength(1);
-    const second = step(script, first.state, input('sigo esperando'), waiting);
-    expect(second.replies).toHaveLength(0);
-    const back = step(script, second.state, input('cancelar'), waiting);
+  it('while waiting for a person, says once when one will answer and keeps collecting the case; "cancelar" hands it back', () => {
+    const waiting = context({ conversationStatus: 'waiting_agent', withinBusinessHours: false });
+    const first = step(script, startConversation(script, waiting).state, input('Hay una fuga de agua en la calle Morelos 45'), waiting);
+    expect(texts(first)).toContain('una persona del equipo te responderá por aquí el lunes');
+    expect(first.effects).toEqual([]);
+    expect(first.state.slots.description).toBe('Hay una fuga de agua en la calle Morelos 45');
+    expect(first.replies.at(-1)!.prompt?.field).toBe('name');
+    const second = step(script, first.state, input('Ana López'), waiting);
+    expect(texts(second)).not.toContain('persona del equipo');
+    expect(second.replies.at(-1)!.prompt?.field).toBe('contact');
+    const asking = step(script, second.state, input('¿hay alguien?'), waiting);
+    expect(texts(asking)).toContain('te responderá por aquí el lunes');
+    const back = step(script, asking.state, input('cancelar'), waiting);
+    expect(back.effects).toEqual([{ kind: 'return_to_bot' }]);
+  });
+
+  it('stays quiet while a person is answering, except to hand it back on "cancelar"', () => {
+    const agent = context({ conversationStatus: 'agent' });
+    const first = step(script, startConversation(script, agent).state, input('sí, es en la esquina'), agent);
+    expect(first.replies).toEqual([]);
+    const back = step(script, first.state, input('cancelar'), agent);
     expect(back.effects).toEqual([{ kind: 'return_to_bot' }]);
   });
 

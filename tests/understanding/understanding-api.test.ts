@@ -94,7 +94,7 @@ describe(`understanding citizens on ${databaseKind}`, () => {
   });
 
   it('keeps the type a citizen picked on low confidence as a labelled example an admin reviews and exports', async () => {
-    const first = await say('q3', 'quiero comentarles algo', { channel: 'web' });
+    const first = await say('q3', 'les escribo por lo de ayer', { channel: 'web' });
     expect(first.replies.at(-1)!.prompt!.field).toBe('type');
     await say('q3', 'Sugerencia', { choice: 'sugerencia', channel: 'web' });
     const [example] = await app.database.db
@@ -103,7 +103,7 @@ describe(`understanding citizens on ${databaseKind}`, () => {
       .where(eq(labelledExamples.conversationId, first.conversationId));
     expect(example).toMatchObject({
       field: 'type',
-      text: 'quiero comentarles algo',
+      text: 'les escribo por lo de ayer',
       chosen: 'sugerencia',
       channel: 'web',
       review: 'pending',
@@ -115,7 +115,7 @@ describe(`understanding citizens on ${databaseKind}`, () => {
     const listed = await app.app.inject({ method: 'GET', url: '/api/understanding/examples?review=pending', headers: admin });
     expect(listed.statusCode).toBe(200);
     expect(listed.json().examples).toEqual([
-      expect.objectContaining({ id: example!.id, text: 'quiero comentarles algo', chosen: 'sugerencia' }),
+      expect.objectContaining({ id: example!.id, text: 'les escribo por lo de ayer', chosen: 'sugerencia' }),
     ]);
 
     const operador = await tokenFor('operador@muni.test', 'clave-segura-123');
@@ -156,7 +156,7 @@ describe(`understanding citizens on ${databaseKind}`, () => {
     const csv = await app.app.inject({ method: 'GET', url: '/api/understanding/examples.csv?field=type', headers: admin });
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-type']).toContain('text/csv');
-    expect(csv.body).toBe('text,label\nquiero comentarles algo,sugerencia\n');
+    expect(csv.body).toBe('text,label\nles escribo por lo de ayer,sugerencia\n');
   });
 
   it('gives coordinators counts by kind, channel and day, abandoned conversations included', async () => {

@@ -88,6 +88,13 @@ export function readUpdate(update: TelegramUpdate, receivedAt: Date, pack: Langu
     text: text.trim().slice(0, MAX_TEXT_LENGTH),
     ...(location ? { location } : {}),
     ...(contact ? { contact } : {}),
+    // The citizen's own contact (the "share my number" button), not someone else's card: Telegram vouches for it.
+    ...(contact?.phone &&
+    /^\+\d{6,15}$/.test(contact.phone) &&
+    message.contact?.user_id !== undefined &&
+    message.contact.user_id === message.from?.id
+      ? { senderPhone: contact.phone }
+      : {}),
     ...(referral ? { referral } : {}),
   };
   return { kind: 'message', draft, files, extra };

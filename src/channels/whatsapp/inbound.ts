@@ -154,6 +154,8 @@ export function cloudMessageToInbound(message: CloudMessage, media: DownloadedMe
     channel: 'whatsapp',
     channelUserId: message.from,
     conversationKey: message.from,
+    // WhatsApp's sender id is the number itself: the dialog does not ask for it.
+    senderPhone: /^\d{6,15}$/.test(message.from) ? `+${message.from}` : undefined,
     externalId: message.id,
     text: (textOf(message) ?? caption ?? '').trim().slice(0, MAX_TEXT_LENGTH),
     attachments,

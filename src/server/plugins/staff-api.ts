@@ -268,7 +268,7 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
     // Conversations inbox: operators, coordinators and admins.
     routes.get('/api/staff/conversations', async (request) => {
       requireRole(request, OPERATOR_ROLES);
-      return { conversations: await listInbox(db) };
+      return { conversations: await listInbox(db, now()) };
     });
     routes.get('/api/staff/conversations/:id', { schema: { params: ConversationId } }, async (request) => {
       requireRole(request, OPERATOR_ROLES);

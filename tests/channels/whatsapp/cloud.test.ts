@@ -158,7 +158,7 @@ describe(`WhatsApp Cloud API channel on ${databaseKind}`, () => {
   it('offers four to ten options as a list, with the long labels whole in the description', async () => {
     const from = '5215512340000';
     // A description the classifier cannot place makes the bot ask for the type: four options.
-    const sent = await citizenSays(from, wa.text('quiero comentar algo', clock));
+    const sent = await citizenSays(from, wa.text('les escribo por lo de ayer', clock));
     const list = sent.find((m) => (m.body as { interactive?: { type: string } }).interactive?.type === 'list');
     if (!list) return expect.fail(`no list among ${sent.map(bodyText).join('\n')}`);
     const rows = (

@@ -48,6 +48,7 @@ describe('mapping whatsapp-web.js messages', () => {
       channel: 'whatsapp',
       channelUserId: '5215512345678',
       conversationKey: '5215512345678',
+      senderPhone: '+5215512345678',
       externalId: 'false_5215512345678@c.us_3EB0C767D26A1D3E5A1B',
       text: 'Hay un bache en la calle Hidalgo 123',
       attachments: [],

@@ -98,6 +98,8 @@ export function webMessageToInbound(message: WebMessageLike, media: WebMediaLike
     channel: 'whatsapp',
     channelUserId: userId,
     conversationKey: userId,
+    // A "@c.us" id is the number itself (a "@lid" one is not): the dialog does not ask for it.
+    senderPhone: /^\d{6,15}$/.test(userId) ? `+${userId}` : undefined,
     externalId: message.id._serialized,
     text: text.trim().slice(0, MAX_TEXT_LENGTH),
     attachments,

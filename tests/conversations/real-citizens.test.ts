@@ -1,0 +1,106 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cases, conversationEvents, conversations } from '../../src/db/schema.js';
+import { InboundMessage, type InboundMessageInput } from '../../src/messages/inbound.js';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+import { databaseKind } from '../helpers/database.js';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp({ env: { CIVIL_PROTECTION_PHONE: '844 410 0000' } });
+});
+afterAll(async () => app?.close());
+
+let counter = 0;
+function inbound(key: string, text: string, extra: Partial<InboundMessageInput> = {}) {
+  counter += 1;
+  return InboundMessage.parse({
+    channel: 'telegram',
+    channelUserId: `user-${key}`,
+    conversationKey: key,
+    externalId: `rc-${key}-${counter}`,
+    text,
+    receivedAt: new Date(),
+    ...extra,
+  });
+}
+
+const say = async (key: string, text: string, extra: Partial<InboundMessageInput> = {}) =>
+  (await app.conversations.receive(inbound(key, text, extra))).replies.map((r) => r.text).join('\n');
+
+const folioIn = (text: string) => /AC-\d{4}-\d{6}/.exec(text)?.[0];
+
+describe(`real citizens' words through the pipeline on ${databaseKind}`, () => {
+  it('answers an emergency with 911 and Protección Civil first, flags the conversation, and still records the report', async () => {
+    const key = 'fire-1';
+    const first = await say(key, 'se está quemando la basura del contenedor de la calle Hidalgo 45');
+    const lines = first.split('\n');
+    const emergencyLine = lines.findIndex((l) => l.includes('911'));
+    expect(emergencyLine).toBeGreaterThanOrEqual(0);
+    expect(first).toContain('844 410 0000');
+    // Only the greeting of a new conversation may come before it.
+    expect(lines.slice(0, emergencyLine).join(' ')).not.toContain('¿');
+    const [conversation] = await app.database.db.select().from(conversations).where(eq(conversations.conversationKey, key));
+    expect(conversation!.emergencyAt).not.toBeNull();
+    const events = await app.database.db.select().from(conversationEvents).where(eq(conversationEvents.conversationId, conversation!.id));
+    expect(events.map((e) => e.type)).toContain('conversation.emergency');
+
+    await say(key, 'Rosa Martínez');
+    await say(key, 'no tengo teléfono');
+    await say(key, 'omitir');
+    const done = await say(key, 'sí');
+    const folio = folioIn(done);
+    expect(folio).toBeDefined();
+    const [row] = await app.database.db.select().from(cases).where(eq(cases.folio, folio!));
+    expect(row!.emergency).toBe(true);
+  });
+
+  it('never opens a case from a vague opener: it asks what happened and keeps the type the citizen named', async () => {
+    const key = 'vague-1';
+    const first = await say(key, 'tengo una queja');
+    expect(first).toContain('Cuéntame qué pasó');
+    expect(first).not.toContain('¿Dónde es?');
+    const second = await say(key, 'el camión de la basura no pasa desde hace dos semanas por la calle Morelos 12');
+    expect(second).toContain('queja');
+    expect(second).toContain('calle Morelos 12');
+    expect(await app.database.db.select().from(cases).where(eq(cases.channel, 'telegram'))).not.toContainEqual(
+      expect.objectContaining({ description: 'tengo una queja' }),
+    );
+  });
+
+  it('answers "¿cómo va mi reporte?" without a folio with the citizen\'s own open cases', async () => {
+    const key = 'status-1';
+    await say(key, 'Hay una fuga de agua enorme en la calle Allende 30');
+    await say(key, 'Pedro Gómez');
+    await say(key, '55 1234 0000');
+    await say(key, 'omitir');
+    const folio = folioIn(await say(key, 'sí'));
+    expect(folio).toBeDefined();
+
+    // Another conversation of the same person on the same channel (a new chat key, same user).
+    const asked = await say('status-1b', 'oigan, mi reporte de la fuga de hace rato, ¿cómo va?', { channelUserId: 'user-status-1' });
+    expect(asked).toContain(folio!);
+    expect(asked).toContain('abiertos');
+    expect(
+      await app.database.db.select().from(cases).where(eq(cases.description, 'oigan, mi reporte de la fuga de hace rato, ¿cómo va?')),
+    ).toEqual([]);
+  });
+
+  it('asks for the folio when the citizen has no open case', async () => {
+    const reply = await say('status-2', '¿cómo va mi reporte?');
+    expect(reply).toContain('No encuentro casos abiertos');
+    const again = await say('status-2', 'AC-2026-999999');
+    expect(again).toContain('No encontré el folio AC-2026-999999');
+  });
+
+  it('takes the number WhatsApp gives instead of asking for it, and shows it in the summary', async () => {
+    const key = '5215512340000';
+    const wa = { channel: 'whatsapp' as const, channelUserId: key, senderPhone: '+5215512340000' };
+    const first = await say(key, 'la luminaria de la calle Juárez 100 está fundida', wa);
+    expect(first).toContain('¿Cuál es tu nombre?');
+    const second = await say(key, 'Chuy Montoya', wa);
+    expect(second).not.toContain('teléfono o correo');
+    const summary = await say(key, 'omitir', wa);
+    expect(summary).toContain('+5215512340000 (el de este chat)');
+  });
+});
