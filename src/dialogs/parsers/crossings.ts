@@ -44,11 +44,14 @@ function streetNameAt(p: AddressParser, i: number, known: KnownNames | undefined
     const m = known(i, true);
     if (m && m.kind !== 'landmark') return { end: m.end, sure: 'known' };
   }
+  // "esquina de Av. Juárez y Morelos": a typed street is a street name, and reads its own crossing.
+  const typed = p.addressAt(i);
+  if (typed) return { end: typed[1], sure: 'known' };
   const suffix = suffixStreetAt(p, i);
   if (suffix !== -1) return { end: suffix, sure: 'known' };
   const w = p.word(i);
   const lex = p.lex;
-  if (w === undefined || lex.notPlaceNames.has(w) || lex.stop.has(w) || lex.particles.has(w)) return undefined;
+  if (w === undefined || lex.notPlaceNames.has(w) || lex.stop.has(w) || lex.particles.has(w) || p.streetType(i) !== -1) return undefined;
   // A number alone is a count ("entre 2 y 3 días"), not a street; "5 de Mayo" and "5th" are.
   if (p.isNumber(i) && !p.isOrdinal(i) && !has(lex.particles, p.word(i + 1))) return undefined;
   if (!p.caseless) {

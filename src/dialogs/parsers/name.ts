@@ -114,7 +114,8 @@ function readName(
     if (words.length === 0) {
       if (strictCase && !doc.caseless && !cap) return undefined;
       // An initial ("J. Pérez") only before a name; alone, "J" is no one.
-      if (w.text.replace(/\.$/, '').length < 2 && !(w.text.endsWith('.') && isNameWord(tokens, w.end, lex))) return undefined;
+      const spaced = (tokens[w.end]?.start ?? 0) > (tokens[w.end - 1] as Token).end;
+      if (w.text.replace(/\.$/, '').length < 2 && !(w.text.endsWith('.') && spaced && isNameWord(tokens, w.end, lex))) return undefined;
       firstCap = cap;
     } else if (!wholeAnswer && !doc.caseless && firstCap && !cap) break;
     words.push(...pending, w.text);
@@ -135,13 +136,13 @@ function isNameWord(tokens: Token[], i: number, lex: Lexicon): boolean {
   return !!w && w.text.length >= 2 && !lex.notName.has(w.folded) && !lex.particles.has(w.folded) && !lex.titles.has(w.folded);
 }
 
-/**
- * Whether the word at `i`, after an article, makes the article a nickname's: capitalized in a
- * text that uses capitals, or any name word when the whole answer is the name ("el chuy montoya").
- */
+/** Whether the word at `i`, after an article, makes the article a nickname's: "El Chuy", "la güera pérez". */
 function startsNickname(doc: Doc, i: number, wholeAnswer: boolean, lex: Lexicon): boolean {
   if (!isNameWord(doc.tokens, i, lex)) return false;
-  return doc.caseless ? wholeAnswer : isCapitalized((doc.tokens[i] as Token).text);
+  if (!doc.caseless) return isCapitalized((doc.tokens[i] as Token).text);
+  // Without capitals "la foto" reads like "la güera": only a surname after it ("el chuy montoya") says nickname.
+  const next = readNameWord(doc.tokens, i);
+  return wholeAnswer && !!next && isNameWord(doc.tokens, next.end, lex);
 }
 
 function withoutContacts(text: string, pack: LanguagePack): string {

@@ -152,9 +152,10 @@ function placePhrase(p: AddressParser, j: number, linked: boolean, depth: number
   }
 
   let end = noun.end;
-  // A capitalized noun after the first word is a proper name: "en el Centro de Salud", "la Plaza de Armas";
-  // an acronym is capitalized whatever it names ("la señora del DIF").
-  let specific = pre > 0 || (j > 0 && p.isCap(j) && /\p{Ll}/u.test(p.tokens[j]?.text ?? ''));
+  // A capitalized landmark after the first word is a proper name: "en el Centro de Salud", "la Plaza de Armas".
+  // Offices are capitalized whatever is said of them ("un dictamen de Protección Civil"), acronyms too ("del DIF").
+  const properNoun = noun.kind === 'landmark' && j > 0 && p.isCap(j) && /\p{Ll}/u.test(p.tokens[j]?.text ?? '');
+  let specific = pre > 0 || properNoun;
   let strong = preCap;
   let complement = false;
   // "la salida a Monterrey", "la entrada al fraccionamiento".
@@ -178,6 +179,8 @@ function placePhrase(p: AddressParser, j: number, linked: boolean, depth: number
       specific = true;
       continue;
     }
+    // A year is when, not which: "el predial 2027".
+    if (/^(?:19|20)\d\d$/.test(w)) break;
     // "kinder Benito Juárez", "secundaria técnica 12", "escuela primaria No. 5".
     const named = p.isCap(end) || p.isNumber(end) ? properName(p, end) : -1;
     const numbered = named === -1 && (p.isNumber(end) || has(lex.houseNumber, w)) ? p.houseNumber(end) : -1;
@@ -206,8 +209,11 @@ function placePhrase(p: AddressParser, j: number, linked: boolean, depth: number
   }
   const qualified = qualifiers(p, end);
   if (qualified !== end) {
+    // A colony names the place ("el parque de la colonia Juárez"); a corner only says where
+    // it is ("un semáforo en la esquina de la escuela" asks for one).
+    for (let k = end; k < qualified && !strong; k++) strong = has(lex.areaTypes, p.word(k)) || has(lex.postalCode, p.word(k));
     end = qualified;
-    specific = strong = true;
+    specific = true;
   }
   return { end, kind: noun.kind, specific, strong, complement, needsCue: lex.areaNeedsCue.has(noun.phrase) };
 }

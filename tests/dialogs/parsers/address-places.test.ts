@@ -22,6 +22,7 @@ describe('extractAddress finds corners and blocks', () => {
     ['la fuga está entre Zaragoza y Guerrero', 'entre Zaragoza y Guerrero'],
     ['calle 5 de mayo casi esquina con Reforma', 'calle 5 de mayo casi esquina con Reforma'],
     ['en 5 de Mayo y Reforma', '5 de Mayo y Reforma'],
+    ['La luminaria de la esquina de Av. Juárez y Morelos está apagada', 'esquina de Av. Juárez y Morelos'],
     ['en Corrientes y Callao', 'Corrientes y Callao'],
   ])('"%s" → "%s"', (text, expected) => {
     expect(extractAddress(text)).toBe(expected);
@@ -165,6 +166,9 @@ describe('extractAddress finds no place in a description without one', () => {
     'el perro de mi vecino ladra toda la noche',
     'la fuga de agua potable',
     'Está en Insurgentes',
+    'Se podría instalar un semáforo en la esquina de la escuela?',
+    'Quiero pagar el predial 2027',
+    'Se requiere un dictamen de Protección Civil',
   ])('"%s"', (text) => {
     expect(extractAddress(text)).toBeUndefined();
   });

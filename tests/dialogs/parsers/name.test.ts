@@ -132,6 +132,9 @@ describe('extractName reads a whole answer as citizens give it', () => {
     'La',
     'El',
     'el señor',
+    // Without capitals an article and one word read like a thing; a surname after it says nickname.
+    'la foto',
+    'el chuy',
   ])('"%s" is not a name', (text) => {
     expect(extractName(text, { wholeAnswer: true })).toBeUndefined();
   });
