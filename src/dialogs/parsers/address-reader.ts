@@ -15,11 +15,9 @@ export type PlaceNoun = 'landmark' | 'office' | 'head' | 'area';
 function phrases(list: readonly string[]): string[][] {
   return list
     .map((p) =>
-      p === '*'
-        ? ['*']
-        : prepare(p)
-            .tokens.filter((t) => t.word || t.text === '*')
-            .map((t) => (t.word ? t.folded : '*')),
+      prepare(p)
+        .tokens.filter((t) => t.word || t.text === '*')
+        .map((t) => (t.word ? t.folded : '*')),
     )
     .filter((words) => words.length > 0)
     .sort((a, b) => b.length - a.length);

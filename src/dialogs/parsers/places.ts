@@ -194,10 +194,15 @@ function placePhrase(p: AddressParser, j: number, linked: boolean, depth: number
     if (has(lex.placeArticles, p.word(c))) c++;
     if (!has(lex.areaTypes, p.word(c))) {
       const inner = placePhrase(p, c, true, 1);
+      // "la tienda de don Pepe": a title and the name after it.
+      const person = has(lex.titles, p.word(c)) ? properName(p, p.glued(c + 1, '.') ? c + 2 : c + 1) : -1;
       if (inner && inner.kind !== 'areaType' && !(inner.kind === 'area' && inner.end === c + 1 && inner.needsCue)) {
         end = inner.end;
         complement = specific = strong = true;
-      } else if (contentWord(p, c)) {
+      } else if (person !== -1) {
+        end = person;
+        complement = specific = strong = true;
+      } else if (contentWord(p, c) && !has(lex.titles, p.word(c))) {
         end = c + 1;
         while (has(lex.modifiers, p.word(end))) end++;
         complement = specific = true;
