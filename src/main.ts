@@ -9,6 +9,7 @@ import { buildApp } from './server/app.js';
 import { version } from './version.js';
 import { configuredChannels } from './channels/registry.js';
 import { FollowUpPolicyError, loadFollowUpPolicy, type FollowUpPolicy } from './cases/follow-up/policy.js';
+import { GazetteerError, loadGazetteer, type Gazetteer } from './dialogs/gazetteer.js';
 
 async function main(): Promise<void> {
   let config: Readonly<Config>;
@@ -34,6 +35,15 @@ async function main(): Promise<void> {
     console.error('  FOLLOW_UP_POLICY ' + error.message);
     process.exit(1);
   }
+  let gazetteer: Gazetteer | undefined;
+  try {
+    gazetteer = config.gazetteerPath ? loadGazetteer(config.gazetteerPath) : undefined;
+  } catch (error) {
+    if (!(error instanceof GazetteerError)) throw error;
+    console.error(t(config.locale, 'config.invalid'));
+    console.error('  GAZETTEER_FILE ' + error.message);
+    process.exit(1);
+  }
   const municipality = loadDefaultMunicipality();
   const database = await openDatabase(config.database);
   await database.migrate();
@@ -53,6 +63,7 @@ async function main(): Promise<void> {
     channels: configuredChannels,
     catalogue,
     followUpPolicy,
+    gazetteer,
   });
   const address = await ventanilla.app.listen({ port: config.port, host: config.host });
   await ventanilla.start();

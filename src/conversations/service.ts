@@ -82,6 +82,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
       folioPrefix: settings.folioPrefix,
       vars: placeholders(at),
       phoneRegion: settings.phoneRegion,
+      gazetteer: settings.gazetteer,
       ...(findProcedure ? { findProcedure } : {}),
     };
   }
@@ -154,7 +155,13 @@ export function createConversationService(deps: ConversationServiceDeps) {
           tx,
           script,
           settings,
-          ctx: { classify: deps.classify, findProcedure, vars: placeholders(at) },
+          ctx: {
+            classify: deps.classify,
+            findProcedure,
+            vars: placeholders(at),
+            phoneRegion: settings.phoneRegion,
+            gazetteer: settings.gazetteer,
+          },
           events: deps.events,
           conversation,
           created,

@@ -2,6 +2,7 @@ import { BusinessCalendar } from '../calendar/business-calendar.js';
 import type { BusinessHours } from '../business-hours.js';
 import type { CaseSettings } from '../cases/open-case.js';
 import type { CountryCode } from 'libphonenumber-js';
+import type { Gazetteer } from '../dialogs/gazetteer.js';
 
 export interface ConversationSettings extends CaseSettings {
   businessHours: BusinessHours;
@@ -14,6 +15,8 @@ export interface ConversationSettings extends CaseSettings {
   civilProtectionPhone?: string | undefined;
   /** Where phones without "+" are read; MX when absent. */
   phoneRegion?: CountryCode | undefined;
+  /** The municipality's own place names (GAZETTEER_FILE). */
+  gazetteer?: Gazetteer | undefined;
 }
 
 /** The settings' calendar, or one of office hours without holidays (tools and tests that pass none). */

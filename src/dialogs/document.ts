@@ -1,3 +1,4 @@
+import type { CountryCode } from 'libphonenumber-js';
 import type { Procedure } from '../catalogue/catalogue.js';
 import type { Classification } from '../understanding/classification.js';
 import { asksForInformation, isOnlyThanks, procedureSheet, type CaseDraft } from './engine.js';
@@ -6,6 +7,7 @@ import { extractAddress } from './parsers/address.js';
 import { isEmergency } from './parsers/emergency.js';
 import { extractName } from './parsers/name.js';
 import { extractPhone } from './parsers/phone.js';
+import type { Gazetteer } from './gazetteer.js';
 import type { DialogScript, FieldId } from './script-schema.js';
 
 /**
@@ -34,6 +36,10 @@ export interface DocumentContext {
   /** The catalogue procedure that answers a question; absent, every request becomes a case. */
   findProcedure?: ((text: string) => Procedure | undefined) | undefined;
   vars: Record<string, string>;
+  /** Where a phone written without "+" is read (MX when absent). */
+  phoneRegion?: CountryCode | undefined;
+  /** The municipality's own place names, when it gave them. */
+  gazetteer?: Gazetteer | undefined;
 }
 
 /** Fields a document can leave missing and the answer can ask for, in the script's order. */
@@ -57,9 +63,9 @@ export function readDocument(script: DialogScript, input: DocumentInput, ctx: Do
     return {
       kind: 'add_to_case',
       caseId: input.thread.caseId,
-      address: input.thread.hasAddress ? undefined : extractAddress(input.text, pack),
+      address: input.thread.hasAddress ? undefined : extractAddress(input.text, pack, { gazetteer: ctx.gazetteer }),
       name: input.citizenNamed ? undefined : extractName(input.text, {}, pack),
-      phone: extractPhone(input.text),
+      phone: extractPhone(input.text, { pack, region: ctx.phoneRegion }),
     };
   }
   // Subject and body are what a new case is classified from, and what the catalogue is asked.
@@ -73,7 +79,8 @@ export function readDocument(script: DialogScript, input: DocumentInput, ctx: Do
   if (!input.firstInConversation && isOnlyThanks(script, input.text)) return { kind: 'thanks' };
 
   const name = input.senderName ?? extractName(input.text, {}, pack);
-  const address = extractAddress(input.text, pack) ?? extractAddress(input.subject, pack);
+  const address =
+    extractAddress(input.text, pack, { gazetteer: ctx.gazetteer }) ?? extractAddress(input.subject, pack, { gazetteer: ctx.gazetteer });
   const draft: CaseDraft = {
     type: classification.type,
     category: classification.category,
@@ -81,7 +88,7 @@ export function readDocument(script: DialogScript, input: DocumentInput, ctx: Do
     confidence: classification.confidence,
     address,
     name,
-    phone: extractPhone(input.text),
+    phone: extractPhone(input.text, { pack, region: ctx.phoneRegion }),
     ...(isEmergency(whole, pack) ? { emergency: true } : {}),
   };
   const have: Record<MissingField, boolean> = { address: address !== undefined, name: name !== undefined, photo: input.photos > 0 };

@@ -15,6 +15,7 @@ import { extractName } from './parsers/name.js';
 import { readOpener } from './parsers/opener.js';
 import { extractPhone } from './parsers/phone.js';
 import { parseYesNo } from './parsers/yes-no.js';
+import type { Gazetteer } from './gazetteer.js';
 import type { DialogScript, FieldId } from './script-schema.js';
 import { initialState, restart, type DialogState, type Slots } from './state.js';
 import type { DialogInput, StepContext, StepResult } from './step-types.js';
@@ -138,7 +139,7 @@ function takeDescription(turn: Turn, text: string, input: DialogInput): Turn {
     }
     return failed(turn, 'description');
   }
-  const place = extractAddress(text, pack);
+  const place = extractAddress(text, pack, { gazetteer: ctx.gazetteer });
   // "tengo una queja", "hola, quería hacer un reporte": no matter yet; it is asked for, not stored.
   const opener = place ? undefined : readOpener(text, pack);
   if (opener) {
@@ -224,7 +225,7 @@ function takeField(turn: Turn, field: FieldId, text: string, input: DialogInput)
     case 'address':
       if (takeLocation(slots, input.location)) accepted = true;
       else if (text && parseYesNo(text, turn.pack) === undefined) {
-        const place = readPlaceAnswer(text, turn.pack);
+        const place = readPlaceAnswer(text, turn.pack, turn.ctx.gazetteer);
         if (place === 'description') {
           // More of what happened, not where: it joins the description, and the place is asked again.
           slots.description = `${slots.description ?? ''}\n${text}`.trim().slice(0, 4000);
@@ -272,14 +273,13 @@ function takeField(turn: Turn, field: FieldId, text: string, input: DialogInput)
  * that tells nothing of what happened ("atrás de la primaria"). An answer that goes on about what
  * happened is the description's, never the place.
  */
-function readPlaceAnswer(text: string, pack: LanguagePack): string | 'description' | undefined {
-  if (looksLikeAddress(text, pack)) return text.slice(0, 300);
+function readPlaceAnswer(text: string, pack: LanguagePack, gazetteer: Gazetteer | undefined): string | 'description' | undefined {
+  if (looksLikeAddress(text, pack, { gazetteer })) return text.slice(0, 300);
   const words = wordsOf(text);
   const describing = new Set(pack.place.describing);
-  const tells = words.some((w) => describing.has(w));
-  if (tells) return words.length >= 3 ? 'description' : undefined;
+  if (words.some((w) => describing.has(w))) return words.length >= 4 ? 'description' : undefined;
   if (readOpener(text, pack)) return undefined;
-  return words.length >= 2 && words.length <= 12 ? text.slice(0, 300) : undefined;
+  return words.length >= 2 && words.length <= 6 ? text.slice(0, 300) : undefined;
 }
 
 function takeLocation(slots: Slots, location: Location | undefined): boolean {
@@ -392,7 +392,7 @@ function takeAnswerFeedback(turn: Turn, text: string, input: DialogInput): Turn 
     // The question becomes the case's description; what the classifier made of it stands.
     const slots = turn.state.slots;
     if (slots.description) {
-      slots.address ??= extractAddress(slots.description, turn.pack);
+      slots.address ??= extractAddress(slots.description, turn.pack, { gazetteer: ctx.gazetteer });
       slots.name ??= extractName(slots.description, {}, turn.pack);
     }
     turn.state.answeredProcedure = undefined;

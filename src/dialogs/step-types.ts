@@ -4,6 +4,7 @@ import type { Procedure } from '../catalogue/catalogue.js';
 import type { Location } from '../messages/inbound.js';
 import type { Prompt } from '../messages/outbound.js';
 import type { DialogState } from './state.js';
+import type { Gazetteer } from './gazetteer.js';
 import type { CountryCode } from 'libphonenumber-js';
 
 /** What the engine needs to know about the world; passed in so `step` stays pure and testable. */
@@ -28,6 +29,8 @@ export interface StepContext {
   knownPhone?: string | undefined;
   /** Where a phone written without "+" is read (MX when absent). */
   phoneRegion?: CountryCode | undefined;
+  /** The municipality's own street, colony and landmark names (GAZETTEER_FILE), when it gave them. */
+  gazetteer?: Gazetteer | undefined;
   /** The catalogue procedure that answers a question, if one does (src/catalogue); absent, no answers are given. */
   findProcedure?(text: string): Procedure | undefined;
 }

@@ -95,6 +95,42 @@ export const LanguagePack = z.object({
     landmarkWords: Words,
     /** Words that, before a number, count things or time rather than name a street: "hace 3 días". */
     notStreetBeforeNumber: Words,
+    /** What may follow the digits of a numbered street: "5th", "3ra". */
+    ordinalSuffixes: Words,
+    /** Street types written after the name: "Main St", "Oak Avenue". */
+    streetSuffixes: Words,
+    /** Suffixes that are also titles before a name ("St Mary", "Dr Smith"): no suffix when a capitalized word follows. */
+    streetSuffixTitles: Words,
+    /** Area types that are also everyday words ("la zona", "el sector salud"): they need a capitalized name, a number or a direction. */
+    areaAmbiguous: Words,
+    /** Areas named by one phrase: "downtown", "el centro"; `needsCue` when only "en el centro" says it is the place. */
+    areasAlone: z.array(z.object({ phrase: Phrase, needsCue: z.boolean() })),
+    /** Prepositions that put what follows in a place and are left out of it: "en", "at". */
+    locatives: Phrases,
+    /** Prepositions that mean "on" only before a street ("sobre Madero", "on Main St"); before anything else they mean "about". */
+    streetLocatives: Phrases,
+    /** References kept with the place: "frente", "a un lado", "a * cuadras" ("*" is any one word). */
+    relations: Phrases,
+    /** What joins a reference to its place: "frente a", "atrás del", "in front of". */
+    relationLinks: Words,
+    /** Links that carry an article ("al" is "a el"), so a name after them is a thing, not a person: "frente al Oxxo". */
+    linksWithArticle: Words,
+    /** Articles between a preposition and a place: "en la tesorería", "at the DMV". */
+    placeArticles: Words,
+    /** What joins a place to its complement: "iglesia de San José", "oficinas de catastro". */
+    complementLinks: Words,
+    /** Things a place can be named by: "escuela", "mercado", "centro de salud", "gas station". */
+    landmarks: Phrases,
+    /** Landmarks named by where they lead: "la salida a Monterrey", "la entrada al fraccionamiento". */
+    towardLandmarks: Words,
+    /** Public offices where a service is given (and complained about): "tesorería", "registro civil", "DIF". */
+    offices: Phrases,
+    /** Generic offices that are a place only with a complement: "módulo de licencias", "oficinas de catastro". */
+    placeHeads: Phrases,
+    /** Words that qualify a landmark without naming it: "mercado municipal", "secundaria técnica", "old market". */
+    placeModifiers: Words,
+    /** Capitalized words that are dates, not streets: "en Enero y Febrero". */
+    notPlaceNames: Words,
   }),
   name: z.object({
     intros: z.array(
@@ -122,6 +158,22 @@ export const LanguagePack = z.object({
     afterName: Words,
     greetings: Words,
   }),
+  contact: z.object({
+    /** Openers that, before a contact word, say there is none to give: "no tengo", "prefiero no dar", "I don't have". */
+    declineOpeners: Phrases,
+    /** Words that may sit between an opener and the contact word: "no tengo ni teléfono", "I don't have a phone". */
+    declineFiller: Words,
+    /** "teléfono", "correo", "cel", "phone". */
+    contactWords: Words.min(1),
+    /** Whole answers that decline: "no tengo", "ninguno". */
+    declineAlone: Phrases,
+    /** "este mismo número", "al que te escribo", "this number": the number the citizen writes from, anywhere in the answer. */
+    sameNumber: Phrases,
+    /** "este", "el mismo", "this one": the same number only when they are the whole answer. */
+    sameNumberAlone: Phrases,
+    /** Words around a whole answer that do not change it: "sí, este por favor". */
+    courtesy: Words,
+  }),
   question: z.object({
     /** A text that starts with one of these is a question even without "?": "qué necesito para…". */
     openings: Phrases,
@@ -146,12 +198,6 @@ export const LanguagePack = z.object({
     words: Words.min(1),
     /** Words that name a type of case; an opener with one says which type the citizen means. */
     types: z.object({ queja: Words, reporte: Words, sugerencia: Words, solicitud_informacion: Words }),
-  }),
-  contact: z.object({
-    /** The contact question answered with "none": "no tengo teléfono", "prefiero no dar mi número". */
-    declines: Phrases.min(1),
-    /** "este mismo número": the number the citizen writes from. */
-    sameNumber: Phrases.min(1),
   }),
   place: z.object({
     /**

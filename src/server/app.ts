@@ -38,6 +38,7 @@ import { followUpParts } from '../cases/follow-up/parts.js';
 import { loadFollowUpPolicy, type FollowUpPolicy } from '../cases/follow-up/policy.js';
 import { createMailer } from '../channels/email/client.js';
 import { acknowledgementPlugin } from './plugins/acknowledgement.js';
+import { loadGazetteer, type Gazetteer } from '../dialogs/gazetteer.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -53,6 +54,8 @@ export interface AppDeps {
   channels?: readonly ChannelFactory[];
   /** The catalogue of procedures; the bundled example when not given. */
   catalogue?: CatalogueSearch;
+  /** The municipality's place names; GAZETTEER_FILE's, when not given. */
+  gazetteer?: Gazetteer | undefined;
   /** The follow-up rules; FOLLOW_UP_POLICY's file, or the bundled default, when not given. */
   followUpPolicy?: FollowUpPolicy;
 }
@@ -119,6 +122,7 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
       emergencyPhone: config.emergencyPhone,
       civilProtectionPhone: config.civilProtectionPhone,
       phoneRegion: config.phoneRegion,
+      gazetteer: deps.gazetteer ?? (config.gazetteerPath ? loadGazetteer(config.gazetteerPath) : undefined),
     },
   });
 

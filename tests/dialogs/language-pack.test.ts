@@ -21,6 +21,25 @@ describe('language packs', () => {
     }
   });
 
+  it('keeps its place words folded too, and every pack knows the same kinds of place', () => {
+    const fold = (w: string) => w.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+    for (const locale of ['es', 'en'] as const) {
+      const a = languagePack(locale).address;
+      const words = [
+        ...a.landmarks,
+        ...a.offices,
+        ...a.placeHeads,
+        ...a.placeModifiers,
+        ...a.relations,
+        ...a.locatives,
+        ...a.notPlaceNames,
+      ];
+      for (const word of words) expect({ locale, word }).toEqual({ locale, word: fold(word) });
+      expect(a.landmarks.length).toBeGreaterThan(20);
+      expect(a.offices.length).toBeGreaterThan(10);
+    }
+  });
+
   it('rejects a pack that misses a section, naming where', () => {
     const { survey: _, ...withoutSurvey } = languagePack('es');
     expect(LanguagePack.safeParse(withoutSurvey).success).toBe(false);

@@ -165,3 +165,15 @@ describe('status without a folio', () => {
     expect(play('en', ['what is the status of my report about the pothole?']).last.effects).toEqual([{ kind: 'lookup_open_cases' }]);
   });
 });
+
+describe('places the municipality names (GAZETTEER_FILE)', () => {
+  it('keeps a bare colony or street name the gazetteer knows, and asks where without it', async () => {
+    const { parseGazetteer } = await import('../../src/dialogs/gazetteer.js');
+    const gazetteer = parseGazetteer({ colonies: ['Benito Juárez', 'Las Torres'], streets: ['Insurgentes'] });
+    const text = 'se fundió la lámpara del poste en la Benito Juarez';
+    const without = play('es', [text]);
+    expect(without.state.slots.address).toBeUndefined();
+    const withNames = play('es', [text], context({ gazetteer }));
+    expect(withNames.state.slots.address).toContain('Benito Juarez');
+  });
+});

@@ -82,9 +82,14 @@ function readName(
   const article = tokens[j]?.folded;
   const titleAt = article !== undefined && lex.articles.has(article) ? j + 1 : j;
   const title = tokens[titleAt];
+  let nickname: string | undefined;
   if (title?.word && lex.titles.has(title.folded)) {
     const dotted = tokens[titleAt + 1]?.text === '.' && tokens[titleAt + 1]?.start === title.end;
     if (!lex.titlesNeedDot.has(title.folded) || dotted) j = dotted ? titleAt + 2 : titleAt + 1;
+  } else if (titleAt === j + 1 && startsNickname(doc, j + 1, wholeAnswer, lex)) {
+    // "El Chuy Montoya", "La Güera Pérez": the article is part of how the citizen is known.
+    nickname = (tokens[j] as Token).text;
+    j++;
   }
 
   const words: string[] = [];
@@ -108,7 +113,9 @@ function readName(
     if (lex.notName.has(w.folded)) break;
     if (words.length === 0) {
       if (strictCase && !doc.caseless && !cap) return undefined;
-      if (w.text.replace(/\.$/, '').length < 2) return undefined;
+      // An initial ("J. Pérez") only before a name; alone, "J" is no one.
+      const spaced = (tokens[w.end]?.start ?? 0) > (tokens[w.end - 1] as Token).end;
+      if (w.text.replace(/\.$/, '').length < 2 && !(w.text.endsWith('.') && spaced && isNameWord(tokens, w.end, lex))) return undefined;
       firstCap = cap;
     } else if (!wholeAnswer && !doc.caseless && firstCap && !cap) break;
     words.push(...pending, w.text);
@@ -117,8 +124,25 @@ function readName(
     j = w.end;
     end = j;
   }
-  if (words.length === 0) return undefined;
+  // "La" alone is an article, however capitalized.
+  if (words.every((w) => lex.particles.has(foldText(w.toLowerCase())))) return undefined;
+  if (nickname) words.unshift(nickname);
   return { words: words.map((w, k) => titleCase(w, k === 0, lex)), end };
+}
+
+/** A word at `i` that can be part of a name: not "no", "de" or "calle". */
+function isNameWord(tokens: Token[], i: number, lex: Lexicon): boolean {
+  const w = readNameWord(tokens, i);
+  return !!w && w.text.length >= 2 && !lex.notName.has(w.folded) && !lex.particles.has(w.folded) && !lex.titles.has(w.folded);
+}
+
+/** Whether the word at `i`, after an article, makes the article a nickname's: "El Chuy", "la güera pérez". */
+function startsNickname(doc: Doc, i: number, wholeAnswer: boolean, lex: Lexicon): boolean {
+  if (!isNameWord(doc.tokens, i, lex)) return false;
+  if (!doc.caseless) return isCapitalized((doc.tokens[i] as Token).text);
+  // Without capitals "la foto" reads like "la güera": only a surname after it ("el chuy montoya") says nickname.
+  const next = readNameWord(doc.tokens, i);
+  return wholeAnswer && !!next && isNameWord(doc.tokens, next.end, lex);
 }
 
 function withoutContacts(text: string, pack: LanguagePack): string {

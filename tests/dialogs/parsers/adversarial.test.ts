@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { extractAddress, looksLikeAddress } from '../../../src/dialogs/parsers/address.js';
 import { parseChoice } from '../../../src/dialogs/parsers/choice.js';
+import { declinesContact, sameNumber } from '../../../src/dialogs/parsers/contact.js';
 import { extractEmail } from '../../../src/dialogs/parsers/email.js';
 import { extractFolio } from '../../../src/dialogs/parsers/folio.js';
 import { matchesAny } from '../../../src/dialogs/parsers/intent.js';
@@ -22,6 +23,11 @@ describe('adversarial input', () => {
     'calle Hidalgo y '.repeat(250),
     'entre A y '.repeat(400),
     'esquina con '.repeat(333),
+    'frente al kinder de la '.repeat(173),
+    'Juárez y '.repeat(444),
+    'a un lado de la iglesia de San '.repeat(129),
+    'no tengo ni '.repeat(333),
+    'este mismo '.repeat(363),
     'ac 2026 '.repeat(500),
     'me llamo '.repeat(444),
     'soy '.repeat(1000),
@@ -49,6 +55,8 @@ describe('adversarial input', () => {
     looksLikeAddress(text);
     extractName(text);
     extractName(text, { wholeAnswer: true });
+    declinesContact(text);
+    sameNumber(text);
     expect(typeof matchesAny(text, ['hablar con una persona', 'cancel*', 'hola'])).toBe('boolean');
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { extractName } from '../../../src/dialogs/parsers/name.js';
+import { languagePack } from '../../../src/language/language-pack.js';
 
 describe('extractName', () => {
   it.each([
@@ -82,5 +83,75 @@ describe('extractName', () => {
     'no gracias',
   ])('whole answer "%s" is not a name', (text) => {
     expect(extractName(text, { wholeAnswer: true })).toBeUndefined();
+  });
+});
+
+describe('extractName reads a whole answer as citizens give it', () => {
+  it.each([
+    ['Chuy', 'Chuy'],
+    ['María', 'María'],
+    ['Lupita', 'Lupita'],
+    ['JUAN', 'Juan'],
+    ['Chuy, gracias', 'Chuy'],
+    ['El Chuy Montoya', 'El Chuy Montoya'],
+    ['el chuy montoya', 'El Chuy Montoya'],
+    ['El Güero', 'El Güero'],
+    ['La Güera Pérez', 'La Güera Pérez'],
+    ['la güera pérez', 'La Güera Pérez'],
+    ['La Torre', 'La Torre'],
+    // A title is dropped, as in "el Lic. Ramón Torres".
+    ['Don Beto', 'Beto'],
+    ['J. Pérez', 'J. Pérez'],
+    ['j. perez', 'J. Perez'],
+    ['juan perez', 'Juan Perez'],
+  ])('"%s" → %s', (text, expected) => {
+    expect(extractName(text, { wholeAnswer: true })).toBe(expected);
+  });
+
+  it.each([
+    'ya te dije',
+    'ya te lo dije',
+    'para qué quieres mi nombre',
+    'hay un bache',
+    'no sé',
+    'mañana',
+    'Mañana',
+    '55 1234 5678',
+    '+52 311 123 4567',
+    'el bache',
+    'la calle Hidalgo',
+    'el de la tienda',
+    'el que reporta',
+    'la verdad no',
+    'la neta',
+    'jajaja',
+    'eso no importa',
+    'no tengo',
+    'J.',
+    'J Pérez',
+    'La',
+    'El',
+    'el señor',
+    // Without capitals an article and one word read like a thing; a surname after it says nickname.
+    'la foto',
+    'el chuy',
+  ])('"%s" is not a name', (text) => {
+    expect(extractName(text, { wholeAnswer: true })).toBeUndefined();
+  });
+
+  it('keeps a nickname after an intro only when it is capitalized', () => {
+    expect(extractName('soy el Chuy')).toBe('El Chuy');
+    expect(extractName('Hola, soy El Güero de la tienda')).toBe('El Güero');
+    expect(extractName('Hola, soy el chofer de la ruta 5')).toBeUndefined();
+    expect(extractName('soy la encargada')).toBeUndefined();
+  });
+
+  it('does the same in English', () => {
+    const en = languagePack('en');
+    expect(extractName('John', { wholeAnswer: true }, en)).toBe('John');
+    expect(extractName('J. Smith', { wholeAnswer: true }, en)).toBe('J. Smith');
+    expect(extractName('john smith', { wholeAnswer: true }, en)).toBe('John Smith');
+    for (const text of ['no', 'I already told you', 'why do you need my name', "there's a pothole", "I don't know", 'tomorrow'])
+      expect(extractName(text, { wholeAnswer: true }, en)).toBeUndefined();
   });
 });
