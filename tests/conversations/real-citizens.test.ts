@@ -93,6 +93,33 @@ describe(`real citizens' words through the pipeline on ${databaseKind}`, () => {
     expect(again).toContain('No encontré el folio AC-2026-999999');
   });
 
+  it('puts the emergency number first in the answer to an email that tells of danger, and flags the case', async () => {
+    const result = await app.conversations.receive({
+      kind: 'document',
+      channel: 'email',
+      channelUserId: 'vecina@correo.test',
+      externalId: '<fuga-gas-1@correo.test>',
+      receivedAt: new Date(),
+      senderName: 'Lucía Herrera',
+      subject: 'Fuga de gas',
+      text: 'Buenas tardes, huele mucho a gas en la calle Abasolo 15, colonia Centro, desde hace una hora.',
+      attachments: [],
+      rejectedAttachments: [],
+      threadKey: '<fuga-gas-1@correo.test>',
+      repliesTo: [],
+      noAnswer: undefined,
+      undeliverable: [],
+      answersPerHour: 10,
+      maxAttachmentBytes: 10 * 1024 * 1024,
+      payload: {},
+    });
+    const text = result.replies.map((m) => m.text).join('\n');
+    expect(text.indexOf('911')).toBeGreaterThanOrEqual(0);
+    expect(text.indexOf('911')).toBeLessThan(text.indexOf('AC-'));
+    const [row] = await app.database.db.select().from(cases).where(eq(cases.id, result.caseId!));
+    expect(row!.emergency).toBe(true);
+  });
+
   it('takes the number WhatsApp gives instead of asking for it, and shows it in the summary', async () => {
     const key = '5215512340000';
     const wa = { channel: 'whatsapp' as const, channelUserId: key, senderPhone: '+5215512340000' };
