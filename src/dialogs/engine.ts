@@ -319,7 +319,7 @@ function takeContactAnswer(turn: Turn, text: string, input: DialogInput): boolea
     turn.state.retries = Math.max(0, turn.state.retries - 1); // a fair answer: not counted towards handing over
     return false;
   }
-  if (declinesContact(text, turn.pack)) {
+  if (input.choice === 'none' || declinesContact(text, turn.pack)) {
     slots.noContact = true;
     turn.say('contactDeclined');
     return true;

@@ -47,7 +47,13 @@ const ScriptV1 = z.object({
   typeLabels: z.record(CaseType, z.string().min(1).max(60)),
   statusLabels: z.record(z.string(), z.string().min(1).max(60)),
   /** Labels of the buttons the engine adds by itself (confirmation, skipping the photo). */
-  buttons: z.object({ yes: z.string().min(1).max(20), no: z.string().min(1).max(20), skip: z.string().min(1).max(20) }),
+  buttons: z.object({
+    yes: z.string().min(1).max(20),
+    no: z.string().min(1).max(20),
+    skip: z.string().min(1).max(20),
+    /** Under the contact question: the citizen has no phone or e-mail to give. */
+    noContact: z.string().min(1).max(20),
+  }),
   messages: z.object({
     greeting: Text,
     greetingAgain: Text,
@@ -134,15 +140,15 @@ export function parseDialogScript(json: unknown, origin: string): DialogScript {
 }
 
 /**
- * A municipality's script written for an older Ventanilla lacks the messages and intents added
- * since; those come from the default script of its language, so an upgrade never refuses to start
+ * A municipality's script written for an older Ventanilla lacks the messages, intents and buttons
+ * added since; those come from the default script of its language, so an upgrade never refuses to start
  * and the municipality's own wording stays wherever it has some.
  */
 function withDefaultTexts(json: unknown): unknown {
   if (!isRecord(json) || (json.locale !== 'es' && json.locale !== 'en')) return json;
   const defaults = defaultScriptJson(json.locale);
   const merged: Record<string, unknown> = { ...json };
-  for (const section of ['messages', 'intents'] as const) {
+  for (const section of ['messages', 'intents', 'buttons'] as const) {
     const own = json[section];
     if (isRecord(own)) merged[section] = { ...(defaults[section] as object), ...own };
   }

@@ -57,7 +57,7 @@ export function promptFor(turn: Turn, field: ScriptField): Prompt {
     case 'address':
       return { field: field.id, kind: 'location', options: [], optional: field.optional };
     case 'contact':
-      return { field: field.id, kind: 'phone', options: [], optional: field.optional };
+      return { field: field.id, kind: 'phone', options: [{ id: 'none', label: turn.script.buttons.noContact }], optional: field.optional };
     case 'photo':
       return { field: field.id, kind: 'photo', options: [{ id: 'skip', label: turn.script.buttons.skip }], optional: true };
   }

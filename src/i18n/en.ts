@@ -228,6 +228,7 @@ export const en: Record<MessageKey, string> = {
   'console.author.system': 'System',
   'console.conv.title': 'Waiting conversations',
   'console.conv.empty': 'No conversation is waiting for a person.',
+  'console.conv.bot': 'With the assistant',
   'console.conv.waiting_agent': 'Waiting for a person',
   'console.conv.agent': 'Handled by staff',
   'console.conv.take': 'Take over',

@@ -228,6 +228,7 @@ export const es = {
   'console.author.system': 'Sistema',
   'console.conv.title': 'Conversaciones en espera',
   'console.conv.empty': 'No hay conversaciones que esperen a una persona.',
+  'console.conv.bot': 'Con el asistente',
   'console.conv.waiting_agent': 'Esperando a una persona',
   'console.conv.agent': 'Atendida por personal',
   'console.conv.take': 'Tomar la conversación',

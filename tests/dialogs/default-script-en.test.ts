@@ -51,7 +51,7 @@ describe('the default English script', () => {
       solicitud_informacion: 'Question or information request',
       sugerencia: 'Suggestion',
     });
-    expect(script.buttons).toEqual({ yes: 'Yes', no: 'No, fix it', skip: 'Skip' });
+    expect(script.buttons).toEqual({ yes: 'Yes', no: 'No, fix it', skip: 'Skip', noContact: 'I have none' });
   });
 
   it('greets in English and asks what happened', () => {

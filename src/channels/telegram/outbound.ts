@@ -73,7 +73,8 @@ export function renderMarkup(prompt: Prompt | undefined, locale: Locale): ReplyM
       prompt.kind === 'location'
         ? { text: t(locale, 'telegram.share_location'), request_location: true }
         : { text: t(locale, 'telegram.share_phone'), request_contact: true };
-    const rows: ReplyKeyboard['keyboard'] = [[request]];
+    // Other answers (the contact question's "No tengo") are keyboard buttons too: they send their label as text.
+    const rows: ReplyKeyboard['keyboard'] = [[request], ...prompt.options.map((o) => [{ text: o.label }])];
     if (prompt.optional) rows.push([{ text: skip.label }]);
     return { keyboard: rows, one_time_keyboard: true, resize_keyboard: true };
   }

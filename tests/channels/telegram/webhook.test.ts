@@ -92,7 +92,7 @@ describe(`Telegram by webhook on ${databaseKind}`, () => {
     expect(contactPrompt.at(-1)!.text).toMatch(/teléfono o correo/);
     const contactKeyboard = telegram.sentTo(ana.id).at(-1)!.params.reply_markup;
     expect(contactKeyboard).toMatchObject({
-      keyboard: [[{ text: '📞 Compartir mi número', request_contact: true }]],
+      keyboard: [[{ text: '📞 Compartir mi número', request_contact: true }], [{ text: 'No tengo' }]],
       one_time_keyboard: true,
     });
 
