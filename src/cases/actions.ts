@@ -8,7 +8,8 @@ import { t, type Locale } from '../i18n/index.js';
 import { CaseType } from './case-type.js';
 import type { CaseTerms } from './deadlines.js';
 import { formatDueDate } from './follow-up/dates.js';
-import { recordCaseEvent, type Actor, type CaseEventType } from './events.js';
+import type { CaseEventDataMap, PendingContact } from './case-events.js';
+import { recordCaseEvent, staffActor, type CaseEventType } from './events.js';
 import { followUpCitizen, type FollowUpChannels } from './follow-up/citizen-message.js';
 
 /**
@@ -59,7 +60,6 @@ export interface CaseActionResult {
   pendingContact?: { phone: string | null };
 }
 
-const staffActor = (staff: StaffPrincipal): Actor => ({ kind: 'staff', id: String(staff.id) });
 const isSupervisor = (staff: StaffPrincipal) => SUPERVISORS.includes(staff.role);
 const isFinal = (c: Case) => c.status === 'cerrado' || c.status === 'no_procede';
 
@@ -87,13 +87,13 @@ export async function actOnCase(
         .update(cases)
         .set({ ...values, updatedAt: now })
         .where(eq(cases.id, caseId));
-    const event = async (type: CaseEventType, data: Record<string, unknown>) => {
-      await recordCaseEvent(tx, caseId, type, actor, { ...data, by: staff.name }, now);
+    const event = async <T extends CaseEventType>(type: T, data: CaseEventDataMap[T]) => {
+      await recordCaseEvent(tx, caseId, type, actor, data, now);
       return type;
     };
 
     // The note that staff must call goes after the event that produced the answer, in the history.
-    let pendingContact: Record<string, unknown> | undefined;
+    let pendingContact: PendingContact | undefined;
     const result = await perform();
     if (pendingContact) await event('case.answer_pending_contact', pendingContact);
     return result;

@@ -3,6 +3,7 @@ import type { Classification } from '../understanding/classification.js';
 import type { Procedure } from '../catalogue/catalogue.js';
 import type { Location } from '../messages/inbound.js';
 import type { Prompt } from '../messages/outbound.js';
+import type { ConversationStatus, HandoffReason } from './conversation-status.js';
 import type { DialogState } from './state.js';
 
 /** What the engine needs to know about the world; passed in so `step` stays pure and testable. */
@@ -10,7 +11,7 @@ export interface StepContext {
   classify(text: string): Classification;
   categories: ReadonlyArray<{ code: string; name: string }>;
   withinBusinessHours: boolean;
-  conversationStatus: 'bot' | 'waiting_agent' | 'agent' | 'closed';
+  conversationStatus: ConversationStatus;
   folioPrefix: string;
   /** Values for placeholders every message may use: {municipio}, {horario}, {ejemplo}. */
   vars: {
@@ -49,7 +50,7 @@ export interface CaseDraft {
 export type DialogEffect =
   | { kind: 'open_case'; draft: CaseDraft }
   | { kind: 'lookup_status'; folio: string }
-  | { kind: 'escalate'; reason: 'requested' | 'not_understood' }
+  | { kind: 'escalate'; reason: HandoffReason }
   | { kind: 'return_to_bot' }
   /** A question was answered on the spot from the catalogue (for the attention log). */
   | { kind: 'catalogue_answered'; procedureId: string }

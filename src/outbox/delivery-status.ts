@@ -2,6 +2,7 @@ import { and, eq, inArray, isNull, like, lt, or } from 'drizzle-orm';
 import type { Db, Executor } from '../db/client.js';
 import { channelState, messages } from '../db/schema.js';
 import type { DeliveryReports, DeliveryStatus, DeliveryStatusReport } from '../messages/delivery.js';
+import type { Channel } from '../messages/inbound.js';
 
 /**
  * Which earlier status each report may replace. Platforms report out of order (a late
@@ -83,12 +84,12 @@ export async function recordOrHoldDeliveryStatus(ex: Executor, report: DeliveryS
  * Stores the platform's id on a message as soon as the sender has it, then applies any report
  * that arrived first. (The outbox worker stores the id again afterwards; that is harmless.)
  */
-export async function markSent(ex: Executor, channel: string, messageId: number, externalId: string): Promise<void> {
+export async function markSent(ex: Executor, channel: Channel, messageId: number, externalId: string): Promise<void> {
   await ex.update(messages).set({ externalId }).where(eq(messages.id, messageId));
   await applyHeldDeliveryStatuses(ex, channel, externalId);
 }
 
-async function applyHeldDeliveryStatuses(ex: Executor, channel: string, externalId: string): Promise<boolean> {
+async function applyHeldDeliveryStatuses(ex: Executor, channel: Channel, externalId: string): Promise<boolean> {
   const where = and(eq(channelState.channel, channel), eq(channelState.key, heldKey(externalId)));
   const [held] = await ex.select({ value: channelState.value }).from(channelState).where(where);
   if (!held) return false;

@@ -83,7 +83,7 @@ export const digests: Recurring = {
             c.folio,
             c.category,
             ...(withDepartment ? [names.get(c.departmentId) ?? ''] : []),
-            t(locale, `console.status.${c.status}` as 'console.status.nuevo'),
+            t(locale, `console.status.${c.status}`),
             formatDueDate(c.dueAt, deps.calendar.timeZone, locale),
             overdue ? t(locale, 'follow_up.digest.overdue_days', { days }) : t(locale, 'follow_up.digest.days_left', { days }),
           ],
