@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNull, like, lt, or } from 'drizzle-orm';
+import { readChannelState } from '../db/channel-state.js';
 import type { Db, Executor } from '../db/client.js';
 import { channelState, messages } from '../db/schema.js';
 import type { DeliveryReports, DeliveryStatus, DeliveryStatusReport } from '../messages/delivery.js';
@@ -68,11 +69,8 @@ export async function recordOrHoldDeliveryStatus(ex: Executor, report: DeliveryS
         lt(channelState.updatedAt, new Date(now.getTime() - HOLD_MS)),
       ),
     );
-  const held = await ex
-    .select({ value: channelState.value })
-    .from(channelState)
-    .where(and(eq(channelState.channel, report.channel), eq(channelState.key, heldKey(report.externalId))));
-  const reports = [...((held[0]?.value as SerializedReport[] | undefined) ?? []), serialize(report)];
+  const held = await readChannelState<SerializedReport[]>(ex, report.channel, heldKey(report.externalId));
+  const reports = [...(held ?? []), serialize(report)];
   await ex
     .insert(channelState)
     .values({ channel: report.channel, key: heldKey(report.externalId), value: reports, updatedAt: now })
@@ -90,8 +88,7 @@ export async function markSent(ex: Executor, channel: Channel, messageId: number
 }
 
 async function applyHeldDeliveryStatuses(ex: Executor, channel: Channel, externalId: string): Promise<boolean> {
-  const where = and(eq(channelState.channel, channel), eq(channelState.key, heldKey(externalId)));
-  const [held] = await ex.select({ value: channelState.value }).from(channelState).where(where);
+  const held = await readChannelState<SerializedReport[]>(ex, channel, heldKey(externalId));
   if (!held) return false;
   const known = await ex
     .select({ id: messages.id })
@@ -99,8 +96,8 @@ async function applyHeldDeliveryStatuses(ex: Executor, channel: Channel, externa
     .where(and(eq(messages.channel, channel), eq(messages.externalId, externalId), eq(messages.direction, 'out')))
     .limit(1);
   if (known.length === 0) return false;
-  for (const report of held.value as SerializedReport[]) await recordDeliveryStatus(ex, { ...report, at: new Date(report.at) });
-  await ex.delete(channelState).where(where);
+  for (const report of held) await recordDeliveryStatus(ex, { ...report, at: new Date(report.at) });
+  await ex.delete(channelState).where(and(eq(channelState.channel, channel), eq(channelState.key, heldKey(externalId))));
   return true;
 }
 
