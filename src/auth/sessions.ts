@@ -4,8 +4,9 @@ import type { Db } from '../db/client.js';
 import { staffSessions, staffUsers, type StaffUser } from '../db/schema.js';
 import { TooManyRequests, Unauthorized } from '../errors.js';
 import { burnPasswordCheck, verifyPassword } from './password.js';
+import { CROSS_DEPARTMENT_ROLES, type StaffRole } from './roles.js';
 
-export type StaffRole = StaffUser['role'];
+export type { StaffRole } from './roles.js';
 
 /** What the rest of the app knows about the signed-in person. */
 export interface StaffPrincipal {
@@ -15,9 +16,6 @@ export interface StaffPrincipal {
   role: StaffRole;
   departmentId: number | null;
 }
-
-/** Roles that work every department's cases; the rest see only their own department. */
-export const CROSS_DEPARTMENT_ROLES: readonly StaffRole[] = ['admin', 'coordinador', 'operador'];
 
 const MAX_FAILED_LOGINS = 5;
 const LOCK_MS = 15 * 60_000;

@@ -1,11 +1,12 @@
 import { BusinessCalendar } from '../calendar/business-calendar.js';
 import type { BusinessHours } from '../business-hours.js';
 import type { CaseSettings } from '../cases/open-case.js';
+import type { Locale } from '../i18n/index.js';
 
 export interface ConversationSettings extends CaseSettings {
   businessHours: BusinessHours;
   municipalityName: string;
-  locale: 'es' | 'en';
+  locale: Locale;
   /** Holidays included, to tell citizens when a person will see their message; office hours alone when absent. */
   calendar?: BusinessCalendar | undefined;
 }

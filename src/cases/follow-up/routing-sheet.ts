@@ -3,6 +3,7 @@ import type { Tx } from '../../db/client.js';
 import { cases, departments, followUpMarks, routingSheets } from '../../db/schema.js';
 import { catalogue, t, type Locale } from '../../i18n/index.js';
 import type { Channel } from '../../messages/inbound.js';
+import { FINAL_STATUSES, isFinalStatus } from '../case-type.js';
 import { recordCaseEvent } from '../events.js';
 import { signAcknowledgementToken } from './acknowledgement-link.js';
 import { loadCaseSheet, mapLink, type CaseSheet } from './case-sheet.js';
@@ -25,7 +26,7 @@ export const routingSheetReaction = reaction({
   on: ['case.opened', 'case.derived', 'case.reclassified'],
   async run(tx, event, current, deps, now) {
     if (event.type !== 'case.opened' && event.data.toDepartmentId === undefined) return; // a move inside the department
-    if (current.status === 'cerrado' || current.status === 'no_procede') return;
+    if (isFinalStatus(current.status)) return;
     const [department] = await tx.select().from(departments).where(eq(departments.id, current.departmentId)).limit(1);
     if (!department) return;
     const linkExpiresAt = new Date(now.getTime() + deps.policy.acknowledgement.linkValidDays * DAY_MS);
@@ -183,13 +184,7 @@ export const acknowledgementSweep: Sweep = {
       .select({ sheet: routingSheets, folio: cases.folio, caseDepartment: cases.departmentId })
       .from(routingSheets)
       .innerJoin(cases, eq(cases.id, routingSheets.caseId))
-      .where(
-        and(
-          isNull(routingSheets.acknowledgedAt),
-          lte(routingSheets.createdAt, oldest),
-          notInArray(cases.status, ['cerrado', 'no_procede']),
-        ),
-      )
+      .where(and(isNull(routingSheets.acknowledgedAt), lte(routingSheets.createdAt, oldest), notInArray(cases.status, [...FINAL_STATUSES])))
       .orderBy(routingSheets.id);
     for (const { sheet, folio, caseDepartment } of candidates) {
       if (sheet.departmentId !== caseDepartment) continue;
