@@ -8,7 +8,9 @@ export const STAFF_ROLES = ['admin', 'coordinador', 'operador', 'responsable', '
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
 /** Roles that work every department's cases; the rest see only their own department. */
-export const CROSS_DEPARTMENT_ROLES: readonly StaffRole[] = ['admin', 'coordinador', 'operador'];
+export const CROSS_DEPARTMENT_ROLES = ['admin', 'coordinador', 'operador'] as const satisfies readonly StaffRole[];
+const crossDepartmentRoles: ReadonlySet<StaffRole> = new Set(CROSS_DEPARTMENT_ROLES);
+export const worksEveryDepartment = (role: StaffRole): boolean => crossDepartmentRoles.has(role);
 
 /**
  * The levels a case passes through inside its department, and the roles of the people who hold

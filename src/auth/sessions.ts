@@ -4,7 +4,7 @@ import type { Db } from '../db/client.js';
 import { staffSessions, staffUsers, type StaffUser } from '../db/schema.js';
 import { TooManyRequests, Unauthorized } from '../errors.js';
 import { burnPasswordCheck, verifyPassword } from './password.js';
-import { CROSS_DEPARTMENT_ROLES, type StaffRole } from './roles.js';
+import { worksEveryDepartment, type StaffRole } from './roles.js';
 
 export type { StaffRole } from './roles.js';
 
@@ -73,5 +73,5 @@ export async function logout(db: Db, token: string): Promise<void> {
 
 /** Department staff may only see their own department's cases. */
 export function canSeeDepartment(principal: StaffPrincipal, departmentId: number): boolean {
-  return CROSS_DEPARTMENT_ROLES.includes(principal.role) || principal.departmentId === departmentId;
+  return worksEveryDepartment(principal.role) || principal.departmentId === departmentId;
 }

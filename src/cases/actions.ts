@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { CROSS_DEPARTMENT_ROLES, DEPARTMENT_ROLES, type DepartmentRole } from '../auth/roles.js';
+import { DEPARTMENT_ROLES, worksEveryDepartment, type DepartmentRole } from '../auth/roles.js';
 import { canSeeDepartment, type StaffPrincipal } from '../auth/sessions.js';
 import type { Db, Tx } from '../db/client.js';
 import { cases, categories, departments, staffUsers, type Case } from '../db/schema.js';
@@ -272,7 +272,7 @@ export async function actOnCase(
 
 /** Department staff work a case only at their own level; supervisors and operators at any. */
 function mayWorkLevel(staff: StaffPrincipal, current: Case): void {
-  if (CROSS_DEPARTMENT_ROLES.includes(staff.role)) return;
+  if (worksEveryDepartment(staff.role)) return;
   if (staff.role !== current.assignedRole) throw new Forbidden();
 }
 

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { CROSS_DEPARTMENT_ROLES, isDepartmentRole } from '../auth/roles.js';
+import { isDepartmentRole, worksEveryDepartment } from '../auth/roles.js';
 import { canSeeDepartment, type StaffPrincipal } from '../auth/sessions.js';
 import type { Executor } from '../db/client.js';
 import { attachments, cases, categories, citizens, departments, messages, staffUsers } from '../db/schema.js';
@@ -136,7 +136,7 @@ export type TrayFilter = z.infer<typeof TrayFilter>;
 /** The work tray: the cases this person may see, filtered, newest or most urgent first. */
 export async function listTray(ex: Executor, staff: StaffPrincipal, filter: TrayFilter, now: Date) {
   const where: SQL[] = [];
-  if (!CROSS_DEPARTMENT_ROLES.includes(staff.role)) where.push(eq(cases.departmentId, staff.departmentId ?? -1));
+  if (!worksEveryDepartment(staff.role)) where.push(eq(cases.departmentId, staff.departmentId ?? -1));
   if (filter.status) where.push(eq(cases.status, filter.status));
   // A closed case whose answer must still be phoned stays in the tray until the call is recorded.
   else where.push(or(notInArray(cases.status, [...FINAL_STATUSES]), pendingContactSql)!);

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CROSS_DEPARTMENT_ROLES, isDepartmentRole } from '../../auth/roles.js';
+import { isDepartmentRole, worksEveryDepartment } from '../../auth/roles.js';
 import { canSeeDepartment, login, logout, type StaffPrincipal } from '../../auth/sessions.js';
 import { changeStaffUser, createStaffUser, listStaffUsers, NewStaffUser, StaffUserChange } from '../../auth/staff-admin.js';
 import { actOnCase, CaseAction } from '../../cases/actions.js';
@@ -119,7 +119,7 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
       },
       async (request) => {
         const staff = staffOf(request);
-        const departmentId = CROSS_DEPARTMENT_ROLES.includes(staff.role) ? undefined : (staff.departmentId ?? -1);
+        const departmentId = worksEveryDepartment(staff.role) ? undefined : (staff.departmentId ?? -1);
         return { cases: await listCases(db, { folio: request.query.folio, departmentId, limit: request.query.limit }) };
       },
     );
