@@ -33,9 +33,7 @@ const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
   fromDriver: (value) => new Uint8Array(value),
 });
 
-// Enums and JSON shapes come from the vocabularies that own them (see .dependency-cruiser.cjs).
-// `text({ enum })` only types the column: the database keeps plain text, so no migration follows.
-
+// Enums and JSON shapes come from their vocabularies; `text({ enum })` types a column, the database keeps text.
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
 export const departments = pgTable('departments', {
@@ -132,11 +130,7 @@ export const conversations = pgTable(
       .references(() => citizens.id),
     /** Handoff is a status: the bot answers only while it is `bot`. */
     status: text('status', { enum: CONVERSATION_STATUSES }).notNull().default('bot'),
-    /**
-     * The engine's `DialogState`, read through its schema (`parseDialogState`) and so left untyped
-     * here: a conversation a case opens by email starts with `{}`, and the engine's state module is
-     * no vocabulary.
-     */
+    /** The engine's DialogState, left untyped: every read parses it, and email conversations a case opens hold `{}`. */
     dialogState: jsonb('dialog_state').notNull(),
     /** Web chat only: SHA-256 of the conversation's bearer token. */
     tokenHash: text('token_hash'),
