@@ -5,9 +5,9 @@ import type { CaseStatus, CaseType, Term } from './case-type.js';
 
 /**
  * The history of a case (`case_events`, append-only), declared once: each kind of event with the
- * data it carries. `recordCaseEvent` takes one of these, the schema types the table's columns from
- * here, and readers (the console's timeline, the follow-up's reactions, the reports) narrow on
- * `type`. Names are past tense: what happened, never what should happen.
+ * data it carries. `recordCaseEvent` checks each insert against it, the schema types the table's
+ * columns from here, and readers (the console's timeline, the follow-up's reactions, the deadline
+ * view) narrow on `type`. Names are past tense: what happened, never what should happen.
  */
 
 /** Who did it. */
@@ -135,9 +135,6 @@ export type CaseEventType = keyof CaseEventDataMap;
 
 /** What is stored: the event's data, and the name of the staff member who did it when a named person did. */
 export type CaseEventData<T extends CaseEventType = CaseEventType> = CaseEventDataMap[T] & { by?: string };
-
-/** One event to record: its type and the data that type carries. */
-export type NewCaseEvent<T extends CaseEventType = CaseEventType> = { [K in T]: { type: K; data: CaseEventDataMap[K] } }[T];
 
 /** An event's type and stored data, as a pair: narrowing on `type` narrows `data`. */
 export type CaseEventBody<T extends CaseEventType = CaseEventType> = { [K in T]: { type: K; data: CaseEventData<K> } }[T];

@@ -4,6 +4,7 @@ import { cases, citizens, conversations, type Case } from '../../db/schema.js';
 import { enqueueOutbound } from '../../outbox/enqueue.js';
 import type { OutboundMessageInput } from '../../messages/outbound.js';
 import { isOfflineChannel, type Channel } from '../../messages/inbound.js';
+import type { PendingContactReason } from '../case-events.js';
 
 /** What the running instance can send on, as far as the follow-up of a case needs to know. */
 export interface FollowUpChannels {
@@ -14,7 +15,7 @@ export interface FollowUpChannels {
 export type FollowUp =
   | { kind: 'sent'; messageId: number; channel: Channel }
   /** Nobody can be written to: staff must call (or visit) the citizen with this message. */
-  | { kind: 'pending_contact'; phone: string | null; email: string | null; reason: 'no_email' | 'no_email_channel' }
+  | { kind: 'pending_contact'; phone: string | null; email: string | null; reason: PendingContactReason }
   | { kind: 'none' };
 
 const EMAIL = 'email';
