@@ -5,6 +5,20 @@
  * Shared kernel every layer may use: config, errors, i18n, language packs and text folding, backoff, paths, html.
  */
 const KERNEL = '^src/(config|errors|backoff|paths|html|version|business-hours)\\.ts$|^src/(i18n|language)/';
+/**
+ * Vocabularies: the modules that declare the values and JSON shapes the database stores (case
+ * types and events, roles, channels and message payloads, conversation statuses and events, job
+ * payloads). Each lives with the layer that owns it; the schema takes its enums and column types
+ * from them, so they may import nothing but the kernel and each other.
+ */
+const VOCABULARY = [
+  '^src/messages/',
+  '^src/auth/roles\\.ts$',
+  '^src/cases/(case-type|case-events|callback-steps)\\.ts$',
+  '^src/conversations/conversation-events\\.ts$',
+  '^src/dialogs/conversation-status\\.ts$',
+  '^src/queue/payload\\.ts$',
+];
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -68,8 +82,16 @@ module.exports = {
     {
       name: 'storage-is-the-bottom',
       severity: 'error',
+      comment: 'Storage knows no layer above it; its schema reads enums and JSON shapes from the vocabularies only.',
       from: { path: '^src/(db|events)/' },
-      to: { path: '^src/', pathNot: ['^src/(db|events)/', KERNEL] },
+      to: { path: '^src/', pathNot: ['^src/(db|events)/', KERNEL, ...VOCABULARY] },
+    },
+    {
+      name: 'vocabularies-are-leaves',
+      severity: 'error',
+      comment: 'A vocabulary declares values and shapes; it imports only the kernel and other vocabularies, so the schema and the console can use it.',
+      from: { path: VOCABULARY },
+      to: { path: '^src/', pathNot: [KERNEL, ...VOCABULARY] },
     },
     {
       name: 'only-the-composition-root-knows-http',

@@ -1,11 +1,9 @@
 // @ts-check
 // Call-backs (llamadas): the operators' calls.
-import { api, fmtDate, h, messageOf, notice, state, tr } from './lib.js';
+import { api, CALLBACK_OUTCOMES, fmtDate, h, messageOf, notice, state, tr } from './lib.js';
 import { shell } from './shell.js';
 
 /** @typedef {import('./types').Callback} Callback */
-
-const OUTCOMES = ['no_answer', 'voicemail', 'wrong_number', 'reached'];
 
 /** Due calls first with one button per outcome; then the voicemail and wrong-number reports. */
 export async function callbacksView() {
@@ -85,7 +83,7 @@ export async function callbacksView() {
                   h(
                     'td',
                     { class: 'outcomes' },
-                    OUTCOMES.map((outcome) =>
+                    CALLBACK_OUTCOMES.map((outcome) =>
                       h('button', { type: 'button', class: 'small', onclick: () => log(c, outcome) }, tr('callback.outcome.' + outcome)),
                     ),
                   ),

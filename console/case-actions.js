@@ -1,6 +1,6 @@
 // @ts-check
 // The forms under a case: what its holder may do next, depending on its status, level and role.
-import { api, field, fmtDate, fmtDay, h, hasRole, messageOf, notice, select, state, text, tr, TYPES } from './lib.js';
+import { api, field, fmtDate, fmtDay, h, hasRole, isFinal, messageOf, notice, select, state, text, tr, TYPES } from './lib.js';
 
 /** @typedef {import('./types').CasePage} CasePage */
 /** @typedef {import('./types').Child} Child */
@@ -50,7 +50,7 @@ const textarea = (label, name, required = true) => field(label, h('textarea', { 
 
 /** @param {CasePage} c @param {Reference} ref @param {Act} act @returns {Child} */
 export function caseActions(c, ref, act) {
-  const final = ['cerrado', 'no_procede'].includes(c.status);
+  const final = isFinal(c.status);
   const note = actionForm(
     tr('action.note_add'),
     textarea(tr('action.text'), 'text'),
@@ -97,7 +97,7 @@ export function caseActions(c, ref, act) {
       note,
     ];
   }
-  /** @type {Record<string, string[] | undefined>} */
+  /** @type {Record<import('./types').DepartmentRole, import('./types').DepartmentRole[]>} */
   const levels = { responsable: ['encargado'], encargado: ['experto'], experto: ['encargado'] };
   const moves = levels[c.assignedRole] ?? [];
   const dept = c.departmentId;

@@ -1,7 +1,7 @@
 // @ts-check
 // The case page: its facts, the citizen, the legal clock, the timeline, and the actions (case-actions.js).
 import { caseActions } from './case-actions.js';
-import { api, daysBetween, fmtDate, fmtDay, h, reference, state, tr } from './lib.js';
+import { api, daysBetween, fmtDate, fmtDay, h, isFinal, reference, state, tr } from './lib.js';
 import { shell } from './shell.js';
 
 /** @typedef {import('./types').CasePage} CasePage */
@@ -10,22 +10,35 @@ import { shell } from './shell.js';
 /** @typedef {import('./types').PendingContact} PendingContact */
 
 /**
- * One line about an event, from its data.
+ * One line about an event, from its data (typed by its `type`: src/cases/case-events.ts).
  * @param {Extract<TimelineItem, { kind: 'event' }>} item
  * @param {Reference} ref
  * @returns {string}
  */
 function describeEvent(item, ref) {
-  const d = item.data ?? {};
+  const { type, data: d } = item;
   /** @param {number} id */
   const dept = (id) => ref.departments.find((x) => x.id === id)?.name ?? id;
   /** @param {string | undefined} code */
   const category = (code) => ref.categories.find((x) => x.code === code)?.name ?? code ?? '';
-  /** Escalations and warnings carry a list of addresses. */
-  const addresses = () => [d.to ?? []].flat().join(', ');
-  switch (item.type) {
+  /** Staff mail: which, to whom, and the subject, error or note. @param {string | undefined} kind @param {string | null} to @param {string | undefined} [detail] */
+  const mail = (kind, to, detail) => [tr('mail.' + (kind ?? 'notice')), to, detail].filter(Boolean).join(' · ');
+  /**
+   * A callback's step: the call's outcome, what comes next and when, and the note or reason.
+   * @param {string | undefined} outcome @param {string} nextAction @param {string | null} nextActionAt @param {string | null} text
+   */
+  const callback = (outcome, nextAction, nextActionAt, text) =>
+    [
+      outcome && tr('callback.outcome.' + outcome),
+      nextAction && tr('callback.next.' + nextAction),
+      nextActionAt && fmtDate(nextActionAt),
+      text,
+    ]
+      .filter(Boolean)
+      .join(' · ');
+  switch (type) {
     case 'case.derived':
-      if (d.toDepartmentId) return `→ ${d.toDepartment ?? dept(d.toDepartmentId)}. ${d.note ?? ''}`;
+      if (d.toDepartmentId !== undefined) return `→ ${d.toDepartment ?? dept(d.toDepartmentId)}. ${d.note ?? ''}`;
       return `${tr('level.' + d.from)} → ${tr('level.' + d.to)}. ${d.note ?? ''}`;
     case 'case.derived_external':
       return `${d.organism} (${d.sentVia}). ${d.note ?? ''}`;
@@ -60,29 +73,25 @@ function describeEvent(item, ref) {
     case 'follow_up.acknowledged':
       return `${d.by} (${d.department ?? ''})`;
     case 'follow_up.acknowledgement_reminded':
+      return mail(undefined, d.to);
     case 'follow_up.mail_sent':
+      return mail(d.kind, d.to, d.subject);
     case 'follow_up.mail_failed':
+      return mail(d.kind, d.to, d.error);
     case 'follow_up.mail_resent':
-      return [tr('mail.' + (d.kind ?? 'notice')), d.to, d.subject, d.error, d.note].filter(Boolean).join(' · ');
+      return mail(d.kind, d.to, d.note);
     case 'follow_up.acknowledgement_escalated':
-      return addresses();
+      return d.to.join(', ');
     case 'follow_up.deadline_warning':
-      return `${d.percent}% · ${addresses()}`;
+      return `${d.percent}% · ${d.to.join(', ')}`;
     case 'follow_up.citizen_notified':
       return `${tr('notice.' + d.about)} · ${d.channel ? tr('channel.' + d.channel) : tr('follow.not_sent')}`;
     case 'follow_up.survey_sent':
       return tr('channel.' + d.channel);
     case 'callback.requested':
+      return callback(undefined, d.nextAction, d.nextActionAt, d.reason);
     case 'callback.attempted':
-    case 'callback.action_taken':
-      return [
-        d.outcome && tr('callback.outcome.' + d.outcome),
-        d.nextAction && tr('callback.next.' + d.nextAction),
-        d.nextActionAt && fmtDate(d.nextActionAt),
-        d.note ?? d.reason,
-      ]
-        .filter(Boolean)
-        .join(' · ');
+      return callback(d.outcome, d.nextAction, d.nextActionAt, d.note);
     default:
       return '';
   }
@@ -141,7 +150,7 @@ export async function caseView(id) {
   state.refresh = async () => {
     /** @type {{ now: string, case: CasePage }} */
     const { now, case: c } = await api('GET', `/api/staff/cases/${id}`);
-    const overdue = new Date(c.dueAt) < new Date(now) && !['cerrado', 'no_procede'].includes(c.status);
+    const overdue = new Date(c.dueAt) < new Date(now) && !isFinal(c.status);
     const holder = ref.holders.find((u) => u.id === c.assignedUserId);
     facts.replaceChildren(
       c.pendingContact ? callPanel(c.pendingContact) : '',
@@ -255,7 +264,7 @@ export async function caseView(id) {
  * @param {import('./types').Deadline} d
  */
 function deadlinePanel(c, d) {
-  const open = !['cerrado', 'no_procede'].includes(c.status);
+  const open = !isFinal(c.status);
   const term = d.term ? tr('deadline.term.' + d.term.unit, { n: d.term.days }) : '';
   const left = d.overdue ? tr('days.overdue', { n: Math.max(1, -d.daysLeft) }) : tr('deadline.business_left', { n: d.businessDaysLeft });
   /** @param {import('./types').Checkpoint} p */

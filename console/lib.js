@@ -6,6 +6,7 @@
 /** @typedef {import('./types').Child} Child */
 /** @typedef {import('./types').Reference} Reference */
 /** @typedef {import('./types').User} User */
+/** @typedef {import('./types').Role} Role */
 
 /** @type {Record<string, string>} */
 const S = JSON.parse(document.getElementById('strings')?.textContent ?? '{}');
@@ -108,10 +109,10 @@ export const fmtDate = (iso) => (iso ? new Date(iso).toLocaleString(lang(), { da
 export const DAY = 86_400_000;
 /** @param {number | Date} a @param {number | Date} b */
 export const daysBetween = (a, b) => Math.floor((Number(b) - Number(a)) / DAY);
+/** @param {...Role} roles */
+export const hasRole = (...roles) => state.user !== null && roles.includes(state.user.role);
 /** Roles that see every department. */
-export const isCross = () => ['admin', 'coordinador', 'operador'].includes(state.user?.role ?? '');
-/** @param {...string} roles */
-export const hasRole = (...roles) => roles.includes(state.user?.role ?? '');
+export const isCross = () => hasRole(...CROSS_DEPARTMENT_ROLES);
 
 /** @param {'ok' | 'warn' | 'error'} kind @param {Child} text */
 export function notice(kind, text) {
@@ -153,7 +154,23 @@ export async function guarded(status, fn) {
   }
 }
 
+// The server's lists (the browser cannot load its TypeScript), each typed as the server's own
+// tuple: a value missing, added, misspelt or out of order fails the type check.
+/** @type {typeof import('../src/cases/case-type.js').CASE_TYPES} */
 export const TYPES = ['queja', 'solicitud_informacion', 'sugerencia', 'reporte'];
+/** @type {typeof import('../src/cases/case-type.js').CASE_STATUSES} */
 export const STATUSES = ['nuevo', 'recepcionado', 'en_seguimiento', 'escalado', 'cerrado', 'no_procede'];
+/** @type {typeof import('../src/cases/case-type.js').FINAL_STATUSES} */
+export const FINAL_STATUSES = ['cerrado', 'no_procede'];
+/** @type {typeof import('../src/messages/inbound.js').CHANNELS} */
 export const CHANNELS = ['web', 'telegram', 'whatsapp', 'email', 'telefono', 'presencial', 'visita', 'redes'];
+/** @type {typeof import('../src/messages/inbound.js').OFFLINE_CHANNELS} */
+export const OFFLINE_CHANNELS = ['telefono', 'presencial', 'visita', 'redes'];
+/** @type {typeof import('../src/auth/roles.js').STAFF_ROLES} */
 export const ROLES = ['admin', 'coordinador', 'operador', 'responsable', 'encargado', 'experto'];
+/** @type {typeof import('../src/auth/roles.js').CROSS_DEPARTMENT_ROLES} */
+const CROSS_DEPARTMENT_ROLES = ['admin', 'coordinador', 'operador'];
+/** @type {typeof import('../src/cases/callback-steps.js').CALLBACK_OUTCOMES} */
+export const CALLBACK_OUTCOMES = ['no_answer', 'voicemail', 'wrong_number', 'reached'];
+/** @param {import('./types').CaseStatus} status */
+export const isFinal = (status) => FINAL_STATUSES.some((s) => s === status);

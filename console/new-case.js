@@ -1,6 +1,6 @@
 // @ts-check
 // Opening a case on behalf of a citizen who called, came in or wrote on social media.
-import { api, field, h, messageOf, notice, reference, select, state, tr, TYPES } from './lib.js';
+import { api, field, h, messageOf, notice, OFFLINE_CHANNELS, reference, select, state, tr, TYPES } from './lib.js';
 import { shell } from './shell.js';
 
 export async function newCaseView() {
@@ -55,7 +55,7 @@ export async function newCaseView() {
         tr('filter.channel'),
         select(
           'channel',
-          ['telefono', 'presencial', 'visita', 'redes'].map((c) => /** @type {const} */ ([c, tr('channel.' + c)])),
+          OFFLINE_CHANNELS.map((c) => /** @type {const} */ ([c, tr('channel.' + c)])),
           'telefono',
         ),
       ),

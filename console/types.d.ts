@@ -1,6 +1,16 @@
 // Shapes of the /api/staff answers as far as the console reads them. Only types: never served, never loaded.
+// Enums and case events come from the server's vocabularies, so the console cannot drift from them.
 
-export type Role = 'admin' | 'coordinador' | 'operador' | 'responsable' | 'encargado' | 'experto';
+import type { DepartmentRole, StaffRole } from '../src/auth/roles.js';
+import type { CallbackStatus, NextAction } from '../src/cases/callback-steps.js';
+import type { ActorKind, CaseEventBody, PendingContact as ContactOwed, PendingContactReason } from '../src/cases/case-events.js';
+import type { CaseStatus, CaseType, DueUnit } from '../src/cases/case-type.js';
+import type { ConversationStatus } from '../src/dialogs/conversation-status.js';
+import type { Channel } from '../src/messages/inbound.js';
+import type { MessageAuthor, MessageDirection } from '../src/messages/stored.js';
+
+export type { CaseStatus, CaseType, Channel, DepartmentRole };
+export type Role = StaffRole;
 
 export interface User {
   id: number;
@@ -26,16 +36,16 @@ export interface Category {
   code: string;
   name: string;
   departmentId: number;
-  defaultType: string | null;
+  defaultType: CaseType | null;
   dueDays: number | null;
-  dueUnit: string | null;
+  dueUnit: DueUnit | null;
   active: boolean;
 }
 
 export interface Holder {
   id: number;
   name: string;
-  role: Role;
+  role: DepartmentRole;
   departmentId: number | null;
 }
 
@@ -48,7 +58,7 @@ export interface Reference {
 export interface TrayCase {
   id: number;
   folio: string;
-  type: string;
+  type: CaseType;
   category: string;
   department: string;
   citizenName: string | null;
@@ -56,19 +66,14 @@ export interface TrayCase {
   dueAt: string;
   receivedAt: string | null;
   pendingContact: unknown;
-  status: string;
-  assignedRole: string;
+  status: CaseStatus;
+  assignedRole: DepartmentRole;
   /** The citizen told of danger now (they were given the emergency number). */
   emergency: boolean;
 }
 
-/** Whom to call and what to read to them (`case.answer_pending_contact` carries the same fields). */
-export interface PendingContact {
-  phone?: string | null;
-  email?: string | null;
-  reason?: string;
-  text?: string;
-}
+/** Whom to call and what to read to them: a `case.answer_pending_contact` event, or all the case still owes. */
+export type PendingContact = Omit<ContactOwed, 'reason'> & { reason: PendingContactReason | null };
 
 export interface Callback {
   id: number;
@@ -77,8 +82,8 @@ export interface Callback {
   citizenName: string | null;
   phone: string | null;
   department: string;
-  status: string;
-  nextAction: string;
+  status: CallbackStatus;
+  nextAction: NextAction;
   nextActionAt: string | null;
   failedCalls: number;
 }
@@ -96,54 +101,25 @@ export interface Deadline {
   overdue: boolean;
   daysLeft: number;
   businessDaysLeft: number;
-  term: { unit: string; days: number } | null;
+  term: { unit: DueUnit; days: number } | null;
   extension: { available: boolean; usedAt: string | null; reason: string | null; wouldMoveTo: string };
   forwarding: { late: boolean; forwardedAt: string | null; deadline: string };
   acknowledgement: { acknowledgedAt: string | null; acknowledgedBy: string | null; sentAt: string; remindAt: string } | null;
   checkpoints: Checkpoint[];
 }
 
-/** Event payloads differ by type: the fields the timeline reads, each present only for some types. */
-export interface EventData {
-  toDepartmentId?: number;
-  toDepartment?: string;
-  note?: string;
-  from?: string;
-  /** A level (derivations), an address (mail) or the addresses (escalations, warnings). */
-  to?: string | string[];
-  organism?: string;
-  sentVia?: string;
-  fromType?: string;
-  toType?: string;
-  toCategory?: string;
-  reason?: string;
-  text?: string;
-  answer?: string;
-  phone?: string | null;
-  email?: string | null;
-  channel?: string;
-  category?: string;
-  fromDueAt?: string;
-  toDueAt?: string;
-  dueAt?: string;
-  solved?: boolean;
-  rating?: number;
-  department?: string;
-  mailed?: boolean;
-  by?: string;
-  kind?: string;
-  subject?: string;
-  error?: string;
-  percent?: number;
-  about?: string;
-  outcome?: string;
-  nextAction?: string;
-  nextActionAt?: string;
-}
-
+/** A message, or a case event with the data its type carries (narrow on `type`). */
 export type TimelineItem =
-  | { kind: 'message'; direction: string; author: string; channel: string; at: string; text: string | null; location: unknown }
-  | { kind: 'event'; type: string; actor: string | null; actorKind: string; at: string; data: EventData | null };
+  | {
+      kind: 'message';
+      direction: MessageDirection;
+      author: MessageAuthor;
+      channel: Channel;
+      at: string;
+      text: string | null;
+      location: unknown;
+    }
+  | ({ kind: 'event'; actor: string | null; actorKind: ActorKind; at: string } & CaseEventBody);
 
 export interface Attachment {
   id: number;
@@ -155,14 +131,14 @@ export interface Attachment {
 export interface CasePage {
   id: number;
   folio: string;
-  type: string;
-  status: string;
+  type: CaseType;
+  status: CaseStatus;
   category: { code: string; name: string };
   department: string;
   departmentId: number;
-  assignedRole: string;
+  assignedRole: DepartmentRole;
   assignedUserId: number | null;
-  channel: string;
+  channel: Channel;
   dueAt: string;
   receivedAt: string | null;
   emergency: boolean;
@@ -181,8 +157,8 @@ export interface CasePage {
 export interface ConversationSummary {
   id: string;
   citizenName: string | null;
-  status: string;
-  channel: string;
+  status: ConversationStatus;
+  channel: Channel;
   updatedAt: string;
   reason: string | null;
   lastText: string | null;
@@ -193,9 +169,9 @@ export interface ConversationSummary {
 export interface Conversation {
   id: string;
   citizenName: string | null;
-  status: string;
-  channel: string;
-  messages: { direction: string; author: string; createdAt: string; text: string }[];
+  status: ConversationStatus;
+  channel: Channel;
+  messages: { direction: MessageDirection; author: MessageAuthor; createdAt: string; text: string }[];
 }
 
 export interface StaffUser {
@@ -237,9 +213,9 @@ export interface Stats {
   scope: string;
   totals: StatsRow;
   byDepartment: (StatsRow & { department: string })[];
-  byType: Record<string, number>;
+  byType: Record<CaseType, number>;
   byChannel: Record<string, number>;
-  byStatus: Record<string, number>;
+  byStatus: Record<CaseStatus, number>;
   satisfaction: { answered: number; averageRating: number | null; unsolved: number; reopened: number; byRating: Record<string, number> };
 }
 

@@ -4,8 +4,9 @@ import type { Db } from '../db/client.js';
 import { staffSessions, staffUsers, type StaffUser } from '../db/schema.js';
 import { TooManyRequests, Unauthorized } from '../errors.js';
 import { burnPasswordCheck, verifyPassword } from './password.js';
+import { worksEveryDepartment, type StaffRole } from './roles.js';
 
-export type StaffRole = StaffUser['role'];
+export type { StaffRole } from './roles.js';
 
 /** What the rest of the app knows about the signed-in person. */
 export interface StaffPrincipal {
@@ -15,9 +16,6 @@ export interface StaffPrincipal {
   role: StaffRole;
   departmentId: number | null;
 }
-
-/** Roles that work every department's cases; the rest see only their own department. */
-export const CROSS_DEPARTMENT_ROLES: readonly StaffRole[] = ['admin', 'coordinador', 'operador'];
 
 const MAX_FAILED_LOGINS = 5;
 const LOCK_MS = 15 * 60_000;
@@ -75,5 +73,5 @@ export async function logout(db: Db, token: string): Promise<void> {
 
 /** Department staff may only see their own department's cases. */
 export function canSeeDepartment(principal: StaffPrincipal, departmentId: number): boolean {
-  return CROSS_DEPARTMENT_ROLES.includes(principal.role) || principal.departmentId === departmentId;
+  return worksEveryDepartment(principal.role) || principal.departmentId === departmentId;
 }

@@ -4,9 +4,7 @@ import type { Db } from '../db/client.js';
 import { staffSessions, staffUsers } from '../db/schema.js';
 import { Conflict, InvalidInput, NotFound } from '../errors.js';
 import { hashPassword } from './password.js';
-
-export const STAFF_ROLES = ['admin', 'coordinador', 'operador', 'responsable', 'encargado', 'experto'] as const;
-const DEPARTMENT_ROLES = ['responsable', 'encargado', 'experto'];
+import { isDepartmentRole, STAFF_ROLES, type StaffRole } from './roles.js';
 
 export const NewStaffUser = z.object({
   email: z
@@ -38,8 +36,8 @@ const publicColumns = {
 export const listStaffUsers = (db: Db) => db.select(publicColumns).from(staffUsers).orderBy(asc(staffUsers.name));
 
 /** Department roles need a department; the others work across departments and have none. */
-function checkDepartment(role: string, departmentId: number | null) {
-  if (DEPARTMENT_ROLES.includes(role) !== (departmentId !== null)) throw new InvalidInput();
+function checkDepartment(role: StaffRole, departmentId: number | null) {
+  if (isDepartmentRole(role) !== (departmentId !== null)) throw new InvalidInput();
 }
 
 export async function createStaffUser(db: Db, input: z.infer<typeof NewStaffUser>) {

@@ -1,14 +1,16 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
+import { DEPARTMENT_ROLES, worksEveryDepartment, type DepartmentRole } from '../auth/roles.js';
 import { canSeeDepartment, type StaffPrincipal } from '../auth/sessions.js';
 import type { Db, Tx } from '../db/client.js';
 import { cases, categories, departments, staffUsers, type Case } from '../db/schema.js';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../errors.js';
 import { t, type Locale } from '../i18n/index.js';
-import { CaseType } from './case-type.js';
+import { CaseType, isFinalStatus } from './case-type.js';
 import type { CaseTerms } from './deadlines.js';
 import { formatDueDate } from './follow-up/dates.js';
-import { recordCaseEvent, type Actor, type CaseEventType } from './events.js';
+import type { CaseEventDataMap, PendingContact } from './case-events.js';
+import { recordCaseEvent, staffActor, type CaseEventType } from './events.js';
 import { followUpCitizen, type FollowUpChannels } from './follow-up/citizen-message.js';
 
 /**
@@ -17,11 +19,8 @@ import { followUpCitizen, type FollowUpChannels } from './follow-up/citizen-mess
  * the citizen go through the outbox in that same transaction, so they leave only if it commits.
  */
 
-export const LEVELS = ['responsable', 'encargado', 'experto'] as const;
-export type Level = (typeof LEVELS)[number];
-
-/** The moves between levels inside a department: down the chain, and the expert's answer back up. */
-const LEVEL_MOVES: ReadonlyArray<readonly [Level, Level]> = [
+/** The moves between levels (DEPARTMENT_ROLES) inside a department: down the chain, and the expert's answer back up. */
+const LEVEL_MOVES: ReadonlyArray<readonly [DepartmentRole, DepartmentRole]> = [
   ['responsable', 'encargado'],
   ['encargado', 'experto'],
   ['experto', 'encargado'],
@@ -34,7 +33,12 @@ const Text = (max: number) => z.string().trim().min(1).max(max);
 
 export const CaseAction = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('receive') }),
-  z.object({ kind: z.literal('derive_level'), to: z.enum(LEVELS), userId: z.number().int().positive().optional(), note: Text(2000) }),
+  z.object({
+    kind: z.literal('derive_level'),
+    to: z.enum(DEPARTMENT_ROLES),
+    userId: z.number().int().positive().optional(),
+    note: Text(2000),
+  }),
   z.object({ kind: z.literal('derive_department'), departmentId: z.number().int().positive(), note: Text(2000) }),
   z.object({ kind: z.literal('derive_external'), organism: Text(200), sentVia: Text(200), note: Text(2000) }),
   z.object({ kind: z.literal('reclassify'), type: CaseType, category: Text(80), reason: Text(2000) }),
@@ -59,9 +63,8 @@ export interface CaseActionResult {
   pendingContact?: { phone: string | null };
 }
 
-const staffActor = (staff: StaffPrincipal): Actor => ({ kind: 'staff', id: String(staff.id) });
 const isSupervisor = (staff: StaffPrincipal) => SUPERVISORS.includes(staff.role);
-const isFinal = (c: Case) => c.status === 'cerrado' || c.status === 'no_procede';
+const isFinal = (c: Case) => isFinalStatus(c.status);
 
 export async function actOnCase(
   db: Db,
@@ -87,13 +90,13 @@ export async function actOnCase(
         .update(cases)
         .set({ ...values, updatedAt: now })
         .where(eq(cases.id, caseId));
-    const event = async (type: CaseEventType, data: Record<string, unknown>) => {
-      await recordCaseEvent(tx, caseId, type, actor, { ...data, by: staff.name }, now);
+    const event = async <T extends CaseEventType>(type: T, data: CaseEventDataMap[T]) => {
+      await recordCaseEvent(tx, caseId, type, actor, data, now);
       return type;
     };
 
     // The note that staff must call goes after the event that produced the answer, in the history.
-    let pendingContact: Record<string, unknown> | undefined;
+    let pendingContact: PendingContact | undefined;
     const result = await perform();
     if (pendingContact) await event('case.answer_pending_contact', pendingContact);
     return result;
@@ -269,11 +272,11 @@ export async function actOnCase(
 
 /** Department staff work a case only at their own level; supervisors and operators at any. */
 function mayWorkLevel(staff: StaffPrincipal, current: Case): void {
-  if (['admin', 'coordinador', 'operador'].includes(staff.role)) return;
+  if (worksEveryDepartment(staff.role)) return;
   if (staff.role !== current.assignedRole) throw new Forbidden();
 }
 
-async function requireHolder(tx: Tx, userId: number, departmentId: number, level: Level): Promise<void> {
+async function requireHolder(tx: Tx, userId: number, departmentId: number, level: DepartmentRole): Promise<void> {
   const [user] = await tx
     .select({ id: staffUsers.id })
     .from(staffUsers)

@@ -1,12 +1,12 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import { z } from 'zod';
 import { canSeeDepartment, type StaffPrincipal } from '../auth/sessions.js';
 import type { BusinessCalendar } from '../calendar/business-calendar.js';
 import type { Db, Executor, Tx } from '../db/client.js';
 import { callbackAttempts, callbacks, cases, citizens, departments, type Callback } from '../db/schema.js';
 import { Conflict, NotFound } from '../errors.js';
 import { enqueueJob } from '../queue/enqueue.js';
-import { recordCaseEvent } from './events.js';
+import type { CallbackOutcome, NextStep } from './callback-steps.js';
+import { recordCaseEvent, staffActor } from './events.js';
 
 /**
  * Cases that need a phone call back (imported from social networks, opened by phone, answers
@@ -14,19 +14,7 @@ import { recordCaseEvent } from './events.js';
  * the next action and when; the automatic one (a message asking the citizen to call) runs as a job.
  */
 
-export const CallbackOutcome = z.enum(['no_answer', 'voicemail', 'wrong_number', 'reached']);
-export type CallbackOutcome = z.infer<typeof CallbackOutcome>;
-export type NextAction = Callback['nextAction'];
-
-export interface NextStep {
-  status: Callback['status'];
-  nextAction: NextAction;
-  nextActionAt: Date | null;
-  /** What the operator does on this very call (leave a voice message on the first voicemail). */
-  instruction: 'leave_voicemail' | null;
-  /** A report the callback now appears in. */
-  report: 'voicemail' | 'communications_office' | null;
-}
+export { CallbackOutcome, type NextStep } from './callback-steps.js';
 
 /** Failed calls (no answer or out of area, or voicemail) before the citizen is asked by message to call back. */
 export const FAILED_CALLS_BEFORE_MESSAGE = 3;
@@ -108,14 +96,13 @@ export async function requestCallback(
     tx,
     caseId,
     'callback.requested',
-    staff ? { kind: 'staff', id: String(staff.id) } : { kind: 'system' },
+    staff ? staffActor(staff) : { kind: 'system' },
     {
       callbackId: created!.id,
       reason,
       phone: created!.phone,
       nextAction: step.nextAction,
       nextActionAt: step.nextActionAt?.toISOString() ?? null,
-      ...(staff ? { by: staff.name } : {}),
     },
     now,
   );
@@ -155,7 +142,7 @@ export async function logCallbackAttempt(
       tx,
       current.id,
       'callback.attempted',
-      { kind: 'staff', id: String(staff.id) },
+      staffActor(staff),
       {
         callbackId,
         attempt: outcomes.length,
@@ -165,20 +152,12 @@ export async function logCallbackAttempt(
         nextActionAt: step.nextActionAt?.toISOString() ?? null,
         instruction: step.instruction,
         report: step.report,
-        by: staff.name,
       },
       now,
     );
     // Reaching the citizen is the call the case's pending answer was waiting for.
     if (outcome === 'reached')
-      await recordCaseEvent(
-        tx,
-        current.id,
-        'case.citizen_contacted',
-        { kind: 'staff', id: String(staff.id) },
-        { note: note ?? '', callbackId, by: staff.name },
-        now,
-      );
+      await recordCaseEvent(tx, current.id, 'case.citizen_contacted', staffActor(staff), { note: note ?? '', callbackId }, now);
     if (step.nextAction === 'send_message')
       await enqueueJob(tx, {
         kind: CALLBACK_MESSAGE_JOB,

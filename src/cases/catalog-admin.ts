@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { categories, departments } from '../db/schema.js';
 import { Conflict, NotFound } from '../errors.js';
-import { CaseType } from './case-type.js';
+import { CaseType, DUE_UNITS } from './case-type.js';
 
 const Code = z
   .string()
@@ -25,7 +25,7 @@ export const CategoryInput = z.object({
   defaultType: CaseType.nullable().default(null),
   dueDays: z.number().int().min(1).max(365).nullable().default(null),
   /** Whether `dueDays` counts calendar or business days (holidays from the follow-up policy). */
-  dueUnit: z.enum(['calendar', 'business']).nullable().default(null),
+  dueUnit: z.enum(DUE_UNITS).nullable().default(null),
 });
 export const CategoryChange = CategoryInput.omit({ code: true }).partial().extend({ active: z.boolean().optional() });
 

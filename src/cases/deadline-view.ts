@@ -1,7 +1,9 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
-import { caseEvents, followUpMarks, routingSheets } from '../db/schema.js';
+import { followUpMarks, routingSheets } from '../db/schema.js';
+import { isFinalStatus, type CaseStatus } from './case-type.js';
 import { forwardingDeadline, type CaseTerms } from './deadlines.js';
+import { caseHistory } from './events.js';
 import { deadlineMark, pointMoment } from './follow-up/deadline-warnings.js';
 
 /**
@@ -12,15 +14,11 @@ import { deadlineMark, pointMoment } from './follow-up/deadline-warnings.js';
 export async function caseDeadline(
   ex: Executor,
   terms: CaseTerms,
-  c: { id: number; createdAt: Date; dueAt: Date; extendedAt: Date | null; status: string },
+  c: { id: number; createdAt: Date; dueAt: Date; extendedAt: Date | null; status: CaseStatus },
   now: Date,
 ) {
   const { calendar, policy } = terms;
-  const events = await ex
-    .select({ type: caseEvents.type, data: caseEvents.data, createdAt: caseEvents.createdAt })
-    .from(caseEvents)
-    .where(and(eq(caseEvents.caseId, c.id), inArray(caseEvents.type, ['case.opened', 'case.extended', 'case.derived_external'])))
-    .orderBy(caseEvents.id);
+  const events = await caseHistory(ex, c.id, ['case.opened', 'case.extended', 'case.derived_external']);
   const opened = events.find((e) => e.type === 'case.opened');
   const extended = events.find((e) => e.type === 'case.extended');
   const forwarded = events.find((e) => e.type === 'case.derived_external');
@@ -28,8 +26,8 @@ export async function caseDeadline(
     (await ex.select({ mark: followUpMarks.mark }).from(followUpMarks).where(eq(followUpMarks.caseId, c.id))).map((m) => m.mark),
   );
   const [sheet] = await ex.select().from(routingSheets).where(eq(routingSheets.caseId, c.id)).orderBy(desc(routingSheets.id)).limit(1);
-  const open = c.status !== 'cerrado' && c.status !== 'no_procede';
-  const term = (opened?.data as { term?: { days: number; unit: 'calendar' | 'business' } } | undefined)?.term ?? null;
+  const open = !isFinalStatus(c.status);
+  const term = opened?.data.term ?? null;
   const forwardBy = forwardingDeadline(terms, c.createdAt);
   return {
     dueAt: c.dueAt.toISOString(),
@@ -41,7 +39,7 @@ export async function caseDeadline(
       allowed: policy.extension.allowed,
       term: policy.extension.term,
       usedAt: c.extendedAt?.toISOString() ?? null,
-      reason: (extended?.data as { reason?: string } | undefined)?.reason ?? null,
+      reason: extended?.data.reason ?? null,
       available: policy.extension.allowed && !c.extendedAt && open && now < c.dueAt,
       wouldMoveTo: calendar.addTerm(c.dueAt, policy.extension.term).toISOString(),
     },

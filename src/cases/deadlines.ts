@@ -1,5 +1,5 @@
 import type { BusinessCalendar } from '../calendar/business-calendar.js';
-import type { CaseType } from './case-type.js';
+import type { CaseType, DueUnit } from './case-type.js';
 import type { FollowUpPolicy, Term } from './follow-up/policy.js';
 
 /** What a case's answer term is computed from: the policy, the calendar, and the default days. */
@@ -15,7 +15,7 @@ export interface TermSubject {
   categoryCode: string;
   /** The category's own days, set in the console. */
   categoryDueDays: number | null;
-  categoryDueUnit: 'calendar' | 'business' | null;
+  categoryDueUnit: DueUnit | null;
 }
 
 /**

@@ -2,6 +2,7 @@ import { desc, eq } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import { cases } from '../db/schema.js';
 import type { DomainEventMap, DomainEvents } from '../events/domain-events.js';
+import type { CaseEventDataMap } from './case-events.js';
 import { recordCaseEvent } from './events.js';
 
 /**
@@ -15,7 +16,7 @@ export async function recordDeliveryFailureOnCase(tx: Tx, failure: DomainEventMa
       await tx.select({ id: cases.id }).from(cases).where(eq(cases.conversationId, failure.conversationId)).orderBy(desc(cases.id)).limit(1)
     )[0]?.id;
   if (!caseId) return;
-  const data =
+  const data: CaseEventDataMap['delivery.failed'] =
     failure.bounceMessageId !== undefined
       ? { messageId: failure.messageId, channel: failure.channel, reason: 'bounce', bounceMessageId: failure.bounceMessageId }
       : { messageId: failure.messageId, channel: failure.channel, error: failure.error ?? '' };

@@ -1,6 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { attachments, cases, categories, departments, messages, type Case } from '../db/schema.js';
+import type { Channel } from '../messages/inbound.js';
 import type { CaseType } from './case-type.js';
 import { dueDateFor, type CaseTerms } from './deadlines.js';
 import { recordCaseEvent, type Actor } from './events.js';
@@ -17,7 +18,7 @@ export interface OpenCaseInput {
   /** The citizen told of danger now: the case is flagged for staff. */
   emergency?: boolean | undefined;
   citizenId: number;
-  channel: string;
+  channel: Channel;
   conversationId?: string | undefined;
   actor: Actor;
 }

@@ -3,11 +3,9 @@ import { z } from 'zod';
 import type { StaffPrincipal } from '../auth/sessions.js';
 import { findOrCreateCitizen, updateCitizenContact } from '../citizens/queries.js';
 import type { Db } from '../db/client.js';
+import { OFFLINE_CHANNELS } from '../messages/inbound.js';
 import { CaseType } from './case-type.js';
 import { openCase, type CaseSettings, type OpenedCase } from './open-case.js';
-
-/** Channels where the citizen did not write to us: staff type the case in for them. */
-export const OFFLINE_CHANNELS = ['telefono', 'presencial', 'visita', 'redes'] as const;
 
 const Optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 

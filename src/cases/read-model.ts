@@ -1,9 +1,14 @@
-import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, notInArray, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { canSeeDepartment, CROSS_DEPARTMENT_ROLES, type StaffPrincipal } from '../auth/sessions.js';
+import { isDepartmentRole, worksEveryDepartment } from '../auth/roles.js';
+import { canSeeDepartment, type StaffPrincipal } from '../auth/sessions.js';
 import type { Executor } from '../db/client.js';
-import { attachments, caseEvents, cases, categories, citizens, departments, messages, staffUsers } from '../db/schema.js';
-import { CaseStatus, CaseType } from './case-type.js';
+import { attachments, cases, categories, citizens, departments, messages, staffUsers } from '../db/schema.js';
+import { isChannel, type Channel, type Location } from '../messages/inbound.js';
+import type { MessageAuthor, MessageDirection } from '../messages/stored.js';
+import type { ActorKind, CaseEventBody } from './case-events.js';
+import { CaseStatus, CaseType, FINAL_STATUSES } from './case-type.js';
+import { caseHistory, type RecordedCaseEvent } from './events.js';
 import { pendingContactSql } from './follow-up/citizen-message.js';
 
 /**
@@ -11,22 +16,6 @@ import { pendingContactSql } from './follow-up/citizen-message.js';
  * and case page. Every read joins a case to its category and department the same way, and reads
  * its citizen, history and attachment list through the same helpers.
  */
-
-/** A case's history, oldest first. */
-function eventsOf(ex: Executor, caseId: number) {
-  return ex
-    .select({
-      id: caseEvents.id,
-      type: caseEvents.type,
-      actorKind: caseEvents.actorKind,
-      actorId: caseEvents.actorId,
-      data: caseEvents.data,
-      createdAt: caseEvents.createdAt,
-    })
-    .from(caseEvents)
-    .where(eq(caseEvents.caseId, caseId))
-    .orderBy(asc(caseEvents.id));
-}
 
 /** A case's attachments, without their bytes. */
 function attachmentsOf(ex: Executor, caseId: number) {
@@ -53,8 +42,6 @@ async function citizenOf(ex: Executor, citizenId: number) {
 }
 
 // Lookups (the staff API, the conversation service).
-
-const FINAL_STATUSES = ['cerrado', 'no_procede'] as const;
 
 const caseColumns = {
   id: cases.id,
@@ -130,14 +117,13 @@ export async function getCaseDetail(ex: Executor, id: number) {
   const summary = await findCaseById(ex, id);
   if (!summary) return null;
   const citizen = await citizenOf(ex, summary.citizenId);
-  const events = await eventsOf(ex, id);
+  // What the staff API shows of each event: the row without its case id.
+  const events = (await caseHistory(ex, id)).map(({ caseId: _, ...event }) => event);
   const files = await attachmentsOf(ex, id);
   return { ...summary, citizen, events, attachments: files };
 }
 
 // The console: its work tray and case page.
-
-const LEVEL_ROLES = ['responsable', 'encargado', 'experto'] as const;
 
 /** Closed and not-admissible cases are left out unless asked for by status. */
 export const TrayFilter = z.object({
@@ -162,7 +148,7 @@ export type TrayFilter = z.infer<typeof TrayFilter>;
 /** The work tray: the cases this person may see, filtered, newest or most urgent first. */
 export async function listTray(ex: Executor, staff: StaffPrincipal, filter: TrayFilter, now: Date) {
   const where: SQL[] = [];
-  if (!CROSS_DEPARTMENT_ROLES.includes(staff.role)) where.push(eq(cases.departmentId, staff.departmentId ?? -1));
+  if (!worksEveryDepartment(staff.role)) where.push(eq(cases.departmentId, staff.departmentId ?? -1));
   if (filter.status) where.push(eq(cases.status, filter.status));
   // A closed case whose answer must still be phoned stays in the tray until the call is recorded.
   else where.push(or(notInArray(cases.status, [...FINAL_STATUSES]), pendingContactSql)!);
@@ -170,17 +156,15 @@ export async function listTray(ex: Executor, staff: StaffPrincipal, filter: Tray
   if (filter.type) where.push(eq(cases.type, filter.type));
   if (filter.category) where.push(eq(categories.code, filter.category));
   if (filter.departmentId) where.push(eq(cases.departmentId, filter.departmentId));
-  if (filter.channel) where.push(eq(cases.channel, filter.channel));
+  // The filter is free text: a channel Ventanilla does not know matches nothing.
+  if (filter.channel) where.push(isChannel(filter.channel) ? eq(cases.channel, filter.channel) : sql`false`);
   if (filter.from) where.push(gte(cases.createdAt, filter.from));
   if (filter.to) where.push(lte(cases.createdAt, filter.to));
   if (filter.overdue) where.push(lt(cases.dueAt, now), notInArray(cases.status, [...FINAL_STATUSES]));
   if (filter.notReceived) where.push(isNull(cases.receivedAt));
   if (filter.mine) {
-    const atMyLevel = (LEVEL_ROLES as readonly string[]).includes(staff.role)
-      ? and(
-          eq(cases.assignedRole, staff.role as (typeof LEVEL_ROLES)[number]),
-          or(isNull(cases.assignedUserId), eq(cases.assignedUserId, staff.id)),
-        )
+    const atMyLevel = isDepartmentRole(staff.role)
+      ? and(eq(cases.assignedRole, staff.role), or(isNull(cases.assignedUserId), eq(cases.assignedUserId, staff.id)))
       : undefined;
     where.push(atMyLevel ? or(atMyLevel, eq(cases.assignedUserId, staff.id))! : eq(cases.assignedUserId, staff.id));
   }
@@ -216,8 +200,17 @@ export async function listTray(ex: Executor, staff: StaffPrincipal, filter: Tray
 }
 
 export type TimelineItem =
-  | { kind: 'message'; id: string; at: Date; direction: 'in' | 'out'; author: string; channel: string; text: string; location: unknown }
-  | { kind: 'event'; id: string; at: Date; type: string; actorKind: string; actor: string | null; data: Record<string, unknown> };
+  | {
+      kind: 'message';
+      id: string;
+      at: Date;
+      direction: MessageDirection;
+      author: MessageAuthor;
+      channel: Channel;
+      text: string;
+      location: Location | null;
+    }
+  | ({ kind: 'event'; id: string; at: Date; actorKind: ActorKind; actor: string | null } & CaseEventBody);
 
 /**
  * The case page: everything that happened, messages on every channel and case events, in one
@@ -232,7 +225,7 @@ export async function getCasePage(ex: Executor, staff: StaffPrincipal, id: numbe
   const conversationMessages = row.conversationId
     ? await ex.select().from(messages).where(eq(messages.conversationId, row.conversationId)).orderBy(asc(messages.id)).limit(1000)
     : [];
-  const events = await eventsOf(ex, id);
+  const events = await caseHistory(ex, id);
   const staffIds = [...new Set(events.filter((e) => e.actorKind === 'staff' && e.actorId).map((e) => Number(e.actorId)))];
   const names = new Map(
     staffIds.length
@@ -251,18 +244,17 @@ export async function getCasePage(ex: Executor, staff: StaffPrincipal, id: numbe
         author: m.author,
         channel: m.channel,
         text: m.text,
-        location: (m.payload as { location?: unknown }).location ?? null,
+        location: m.payload.location ?? null,
       }),
     ),
     ...events.map(
-      (e): TimelineItem => ({
+      ({ id, caseId: _, createdAt, actorKind, actorId, ...body }): TimelineItem => ({
         kind: 'event',
-        id: `e${e.id}`,
-        at: e.createdAt,
-        type: e.type,
-        actorKind: e.actorKind,
-        actor: e.actorKind === 'staff' ? (names.get(e.actorId ?? '') ?? null) : null,
-        data: e.data,
+        id: `e${id}`,
+        at: createdAt,
+        actorKind,
+        actor: actorKind === 'staff' ? (names.get(actorId ?? '') ?? null) : null,
+        ...body,
       }),
     ),
   ].sort((a, b) => a.at.getTime() - b.at.getTime() || (a.kind === b.kind ? 0 : a.kind === 'message' ? -1 : 1));
@@ -321,17 +313,16 @@ export async function getCaseAttachment(ex: Executor, staff: StaffPrincipal, cas
  * What staff still have to tell the citizen by phone: every pending-contact event since the last
  * recorded call (a reply and then the final answer are both owed), or null when nothing is owed.
  */
-function pendingContactOf(events: ReadonlyArray<{ id: number; type: string; data: Record<string, unknown>; createdAt: Date }>) {
+function pendingContactOf(events: readonly RecordedCaseEvent[]) {
   const lastCall = events.findLastIndex((e) => e.type === 'case.citizen_contacted');
   const owed = events.slice(lastCall + 1).filter((e) => e.type === 'case.answer_pending_contact');
   const last = owed.at(-1);
   if (!last) return null;
-  const data = last.data as { phone?: string | null; email?: string | null; reason?: string };
   return {
     since: owed[0]!.createdAt,
-    phone: data.phone ?? null,
-    email: data.email ?? null,
-    reason: data.reason ?? null,
-    text: owed.map((e) => String((e.data as { text?: string }).text ?? '')).join('\n\n'),
+    phone: last.data.phone ?? null,
+    email: last.data.email ?? null,
+    reason: last.data.reason ?? null,
+    text: owed.map((e) => e.data.text ?? '').join('\n\n'),
   };
 }

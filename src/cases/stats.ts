@@ -1,14 +1,13 @@
 import { and, asc, eq, gte, isNotNull, lte, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
+import { isDepartmentRole } from '../auth/roles.js';
 import type { StaffPrincipal } from '../auth/sessions.js';
 import type { Executor } from '../db/client.js';
 import { caseEvents, cases, caseSurveys, departments } from '../db/schema.js';
 import { Forbidden } from '../errors.js';
-import { CaseStatus, CaseType } from './case-type.js';
+import { CaseStatus, CaseType, isFinalStatus } from './case-type.js';
 
 const DAY_MS = 86_400_000;
-const FINAL_STATUSES = ['cerrado', 'no_procede'] as const;
-const LEVEL_ROLES: readonly StaffPrincipal['role'][] = ['responsable', 'encargado', 'experto'];
 const ALL_DEPARTMENTS_ROLES: readonly StaffPrincipal['role'][] = ['admin', 'coordinador'];
 
 /** The period is of when cases were opened; without one, the last 30 days. */
@@ -62,7 +61,7 @@ export async function caseStats(ex: Executor, staff: StaffPrincipal, query: Stat
   const from = query.from ?? new Date(to.getTime() - 30 * DAY_MS);
   let departmentScope: number | undefined;
   if (!ALL_DEPARTMENTS_ROLES.includes(staff.role)) {
-    if (!LEVEL_ROLES.includes(staff.role) || staff.departmentId === null) throw new Forbidden();
+    if (!isDepartmentRole(staff.role) || staff.departmentId === null) throw new Forbidden();
     departmentScope = staff.departmentId;
   }
 
@@ -138,7 +137,7 @@ export async function caseStats(ex: Executor, staff: StaffPrincipal, query: Stat
 type StatsRow = { status: CaseStatus; createdAt: Date; closedAt: Date | null; dueAt: Date };
 
 function countsOf(rows: readonly StatsRow[], now: Date): StatsCounts {
-  const isFinal = (r: StatsRow) => (FINAL_STATUSES as readonly string[]).includes(r.status);
+  const isFinal = (r: StatsRow) => isFinalStatus(r.status);
   const closed = rows.filter((r) => r.status === 'cerrado');
   return {
     opened: rows.length,

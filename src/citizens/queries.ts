@@ -1,9 +1,10 @@
 import { and, eq } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { citizenIdentities, citizens, type Citizen } from '../db/schema.js';
+import type { Channel } from '../messages/inbound.js';
 
 /** One citizen per channel identity; the same person on two channels is linked later by staff. */
-export async function findOrCreateCitizen(ex: Executor, channel: string, channelUserId: string): Promise<Citizen> {
+export async function findOrCreateCitizen(ex: Executor, channel: Channel, channelUserId: string): Promise<Citizen> {
   const existing = await ex
     .select({ citizen: citizens })
     .from(citizenIdentities)

@@ -11,7 +11,8 @@ import type { InboundMessage } from '../messages/inbound.js';
 import type { OutboundMessageInput } from '../messages/outbound.js';
 import { recordAttention } from '../understanding/attention-log.js';
 import { recordLabelledExample } from '../understanding/labelled-examples.js';
-import { enqueueReplies, openCaseFor, recordConversationEvent } from './effects.js';
+import { enqueueReplies, openCaseFor } from './effects.js';
+import { recordConversationEvent } from './events.js';
 import type { ConversationSettings } from './settings.js';
 
 export interface ChatTurn {

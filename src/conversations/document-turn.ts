@@ -14,7 +14,8 @@ import type { DomainEvents } from '../events/domain-events.js';
 import { interpolate, t } from '../i18n/index.js';
 import type { DocumentInbound } from '../messages/document.js';
 import { recordAttention } from '../understanding/attention-log.js';
-import { enqueueReplies, openCaseFor, recordConversationEvent } from './effects.js';
+import { enqueueReplies, openCaseFor } from './effects.js';
+import { recordConversationEvent } from './events.js';
 import { calendarOf, type ConversationSettings } from './settings.js';
 
 export const MAX_DESCRIPTION = 4000;

@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { openCase } from '../cases/open-case.js';
 import { updateCitizenContact } from '../citizens/queries.js';
-import type { Executor, Tx } from '../db/client.js';
-import { conversationEvents, messages, type Conversation, type Message } from '../db/schema.js';
+import type { Tx } from '../db/client.js';
+import { messages, type Conversation, type Message } from '../db/schema.js';
 import type { CaseDraft } from '../dialogs/engine.js';
 import type { OutboundMessageInput } from '../messages/outbound.js';
 import { enqueueOutbound, markDeliveredInline } from '../outbox/enqueue.js';
@@ -10,15 +10,6 @@ import { recordAttention } from '../understanding/attention-log.js';
 import type { ConversationSettings } from './settings.js';
 
 /** What both kinds of turn apply the same way, inside the receive transaction. */
-
-export async function recordConversationEvent(
-  ex: Executor,
-  conversationId: string,
-  type: string,
-  data: Record<string, unknown>,
-): Promise<void> {
-  await ex.insert(conversationEvents).values({ conversationId, type, data });
-}
 
 /** Opens the case a turn decided on, with the citizen's contact, the attention log and the message linked to it. */
 export async function openCaseFor(

@@ -1,18 +1,19 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { StaffPrincipal } from '../auth/sessions.js';
-import type { Db, Executor } from '../db/client.js';
-import { conversationEvents, conversations, type Conversation } from '../db/schema.js';
+import type { Db } from '../db/client.js';
+import { conversations, type Conversation } from '../db/schema.js';
 import { Conflict, NotFound } from '../errors.js';
 import { enqueueOutbound } from '../outbox/enqueue.js';
+import { recordConversationEvent } from './events.js';
 
 /**
  * A person taking a conversation from the bot and giving it back. The status is the handoff:
  * the dialog engine stays silent while it is `agent`, so nothing else needs to know.
  */
 
-async function recordEvent(ex: Executor, conversationId: string, type: string, staff: StaffPrincipal, data: Record<string, unknown> = {}) {
-  await ex.insert(conversationEvents).values({ conversationId, type, data: { ...data, staffUserId: staff.id, by: staff.name } });
-}
+type HandoffEvent = 'conversation.taken_over' | 'conversation.handed_back' | 'conversation.closed_by_staff';
+
+const byStaff = (staff: StaffPrincipal) => ({ staffUserId: staff.id, by: staff.name });
 
 /** Moves the conversation between statuses only if it is in one of `from`; otherwise 404 or 409. */
 async function transition(
@@ -21,7 +22,7 @@ async function transition(
   from: Conversation['status'][],
   to: Conversation['status'],
   staff: StaffPrincipal,
-  type: string,
+  type: HandoffEvent,
   now: Date,
 ) {
   return db.transaction(async (tx) => {
@@ -35,7 +36,7 @@ async function transition(
       const [exists] = await tx.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, id)).limit(1);
       throw exists ? new Conflict('error.conversation_taken') : new NotFound('error.conversation_not_found');
     }
-    await recordEvent(tx, id, type, staff);
+    await recordConversationEvent(tx, id, type, byStaff(staff));
     return row;
   });
 }
@@ -57,7 +58,7 @@ export async function replyInConversation(db: Db, id: string, staff: StaffPrinci
     if (conversation.status !== 'agent') throw new Conflict('error.conversation_taken');
     const message = await enqueueOutbound(tx, { conversationId: id, channel: conversation.channel, message: { text, author: 'staff' } });
     await tx.update(conversations).set({ updatedAt: now }).where(eq(conversations.id, id));
-    await recordEvent(tx, id, 'conversation.staff_replied', staff, { messageId: message.id });
+    await recordConversationEvent(tx, id, 'conversation.staff_replied', { messageId: message.id, ...byStaff(staff) });
     return message;
   });
 }

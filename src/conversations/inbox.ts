@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, inArray, ne, or } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
-import { citizens, conversationEvents, conversations, messages } from '../db/schema.js';
+import { citizens, conversations, messages } from '../db/schema.js';
+import { latestConversationEvent } from './events.js';
 
 /** Conversations a person should look at: escalated ones waiting, and those a person has. */
 const EMERGENCY_VISIBLE_MS = 24 * 3600_000;
@@ -34,13 +35,8 @@ export async function listInbox(ex: Executor, now = new Date()) {
         .where(and(eq(messages.conversationId, row.id), eq(messages.direction, 'in')))
         .orderBy(desc(messages.id))
         .limit(1);
-      const [why] = await ex
-        .select({ data: conversationEvents.data })
-        .from(conversationEvents)
-        .where(and(eq(conversationEvents.conversationId, row.id), eq(conversationEvents.type, 'conversation.escalated')))
-        .orderBy(desc(conversationEvents.id))
-        .limit(1);
-      return { ...row, lastText: last?.text ?? '', reason: String((why?.data as { reason?: string } | undefined)?.reason ?? '') };
+      const why = await latestConversationEvent(ex, row.id, 'conversation.escalated');
+      return { ...row, lastText: last?.text ?? '', reason: why?.reason ?? '' };
     }),
   );
 }

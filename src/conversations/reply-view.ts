@@ -16,7 +16,7 @@ export interface HistoryItem extends Omit<ReplyView, 'author'> {
 }
 
 export function toReplyView(message: Message): ReplyView {
-  const prompt = (message.payload as { prompt?: Prompt }).prompt;
+  const prompt = message.payload.prompt;
   return {
     id: String(message.id),
     text: message.text,

@@ -11,7 +11,7 @@ import type { DialogScript } from '../dialogs/script-schema.js';
 import { initialState } from '../dialogs/state.js';
 import type { DomainEvents } from '../events/domain-events.js';
 import type { DocumentInbound } from '../messages/document.js';
-import type { InboundMessage } from '../messages/inbound.js';
+import type { Channel, InboundMessage } from '../messages/inbound.js';
 import type { Classification } from '../understanding/classification.js';
 import { takeChatTurn } from './chat-turn.js';
 import { findThreadCase, MAX_DESCRIPTION, takeDocumentTurn, type DocumentOutcome } from './document-turn.js';
@@ -100,7 +100,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
 
   /** Opens a conversation before the citizen says anything (the web chat does), greeting them. */
   async function start(
-    input: { channel: string; conversationKey: string; channelUserId: string; tokenHash?: string; id?: string },
+    input: { channel: Channel; conversationKey: string; channelUserId: string; tokenHash?: string; id?: string },
     options: ReceiveOptions = {},
   ) {
     const at = now();
@@ -213,7 +213,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
    */
   async function lockConversation(
     tx: Tx,
-    key: { channel: string; conversationKey: string; channelUserId: string },
+    key: { channel: Channel; conversationKey: string; channelUserId: string },
   ): Promise<{ conversation: Conversation; created: boolean }> {
     await tx.execute(
       sql`select pg_advisory_xact_lock(${CONVERSATION_LOCK_CLASS}, hashtext(${key.channel} || ':' || ${key.conversationKey}))`,

@@ -3,11 +3,12 @@ import type { BusinessHours } from '../business-hours.js';
 import type { CaseSettings } from '../cases/open-case.js';
 import type { CountryCode } from 'libphonenumber-js';
 import type { Gazetteer } from '../dialogs/gazetteer.js';
+import type { Locale } from '../i18n/index.js';
 
 export interface ConversationSettings extends CaseSettings {
   businessHours: BusinessHours;
   municipalityName: string;
-  locale: 'es' | 'en';
+  locale: Locale;
   /** Holidays included, to tell citizens when a person will see their message; office hours alone when absent. */
   calendar?: BusinessCalendar | undefined;
   /** Said at once to a citizen in danger; 911 when absent. */

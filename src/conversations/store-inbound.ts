@@ -1,10 +1,11 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { attachments, messages, type Message } from '../db/schema.js';
-import type { Attachment } from '../messages/inbound.js';
+import type { Attachment, Channel } from '../messages/inbound.js';
+import type { MessagePayload } from '../messages/stored.js';
 
 /** The inbound message a retried delivery duplicates: it was stored first, so it must be there. */
-export async function findStoredInbound(ex: Executor, channel: string, externalId: string): Promise<Message> {
+export async function findStoredInbound(ex: Executor, channel: Channel, externalId: string): Promise<Message> {
   const [row] = await ex
     .select()
     .from(messages)
@@ -16,10 +17,10 @@ export async function findStoredInbound(ex: Executor, channel: string, externalI
 
 export interface InboundRow {
   conversationId: string;
-  channel: string;
+  channel: Channel;
   externalId: string;
   text: string;
-  payload: Record<string, unknown>;
+  payload: MessagePayload;
   receivedAt: Date;
   attachments: readonly Attachment[];
 }

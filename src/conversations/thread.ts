@@ -1,11 +1,12 @@
 import { and, desc, eq } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { cases, messages } from '../db/schema.js';
+import type { MessagePayload } from '../messages/stored.js';
 
 /** Where an outbound message stands in its conversation: what a channel needs to thread it (email's In-Reply-To, the folio in the subject). */
 export interface ReplyThread {
   /** The citizen's message it answers (the one that produced it, else their latest), with what its channel stored. */
-  answered: { payload: Record<string, unknown> } | undefined;
+  answered: { payload: MessagePayload } | undefined;
   /** The folio of the message's case, else of the conversation's latest case. */
   folio: string | undefined;
 }
@@ -29,5 +30,5 @@ export async function loadReplyThread(ex: Executor, messageId: number): Promise<
         .where(eq(cases.conversationId, message.conversationId))
         .orderBy(desc(cases.id))
         .limit(1);
-  return { answered: answered ? { payload: (answered.payload ?? {}) as Record<string, unknown> } : undefined, folio: caseRow[0]?.folio };
+  return { answered: answered ? { payload: answered.payload ?? {} } : undefined, folio: caseRow[0]?.folio };
 }

@@ -17,12 +17,23 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { DEPARTMENT_ROLES, STAFF_ROLES } from '../auth/roles.js';
+import { CALLBACK_OUTCOMES, CALLBACK_STATUSES, NEXT_ACTIONS } from '../cases/callback-steps.js';
+import { ACTOR_KINDS, type CaseEventData, type CaseEventType } from '../cases/case-events.js';
+import { CASE_STATUSES, CASE_TYPES, DUE_UNITS } from '../cases/case-type.js';
+import type { ConversationEventData, ConversationEventType } from '../conversations/conversation-events.js';
+import { CONVERSATION_STATUSES } from '../dialogs/conversation-status.js';
+import { DELIVERY_STATUSES } from '../messages/delivery.js';
+import { ATTACHMENT_KINDS, CHANNELS } from '../messages/inbound.js';
+import { MESSAGE_AUTHORS, MESSAGE_DIRECTIONS, type MessagePayload } from '../messages/stored.js';
+import type { JobPayload } from '../queue/payload.js';
 
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
   dataType: () => 'bytea',
   fromDriver: (value) => new Uint8Array(value),
 });
 
+// Enums and JSON shapes come from their vocabularies; `text({ enum })` types a column, the database keeps text.
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
 export const departments = pgTable('departments', {
@@ -48,9 +59,9 @@ export const categories = pgTable('categories', {
   active: boolean('active').notNull().default(true),
   createdAt: createdAt(),
   /** The type staff start from when they open a case of this category by hand. */
-  defaultType: text('default_type', { enum: ['queja', 'solicitud_informacion', 'sugerencia', 'reporte'] }),
+  defaultType: text('default_type', { enum: CASE_TYPES }),
   /** How `due_days` counts: calendar days, or business days (office days minus holidays). Calendar when unset. */
-  dueUnit: text('due_unit', { enum: ['calendar', 'business'] }),
+  dueUnit: text('due_unit', { enum: DUE_UNITS }),
 });
 export type Category = typeof categories.$inferSelect;
 
@@ -59,7 +70,7 @@ export const staffUsers = pgTable('staff_users', {
   email: text('email').notNull().unique(),
   name: text('name').notNull(),
   passwordHash: text('password_hash').notNull(),
-  role: text('role', { enum: ['admin', 'coordinador', 'operador', 'responsable', 'encargado', 'experto'] }).notNull(),
+  role: text('role', { enum: STAFF_ROLES }).notNull(),
   departmentId: integer('department_id').references(() => departments.id),
   active: boolean('active').notNull().default(true),
   failedLogins: integer('failed_logins').notNull().default(0),
@@ -100,7 +111,7 @@ export const citizenIdentities = pgTable(
     citizenId: bigint('citizen_id', { mode: 'number' })
       .notNull()
       .references(() => citizens.id),
-    channel: text('channel').notNull(),
+    channel: text('channel', { enum: CHANNELS }).notNull(),
     channelUserId: text('channel_user_id').notNull(),
     createdAt: createdAt(),
   },
@@ -111,16 +122,15 @@ export const conversations = pgTable(
   'conversations',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    channel: text('channel').notNull(),
+    channel: text('channel', { enum: CHANNELS }).notNull(),
     conversationKey: text('conversation_key').notNull(),
     channelUserId: text('channel_user_id').notNull(),
     citizenId: bigint('citizen_id', { mode: 'number' })
       .notNull()
       .references(() => citizens.id),
     /** Handoff is a status: the bot answers only while it is `bot`. */
-    status: text('status', { enum: ['bot', 'waiting_agent', 'agent', 'closed'] })
-      .notNull()
-      .default('bot'),
+    status: text('status', { enum: CONVERSATION_STATUSES }).notNull().default('bot'),
+    /** The engine's DialogState, left untyped: every read parses it, and email conversations a case opens hold `{}`. */
     dialogState: jsonb('dialog_state').notNull(),
     /** Web chat only: SHA-256 of the conversation's bearer token. */
     tokenHash: text('token_hash'),
@@ -142,23 +152,19 @@ export const cases = pgTable(
     folio: text('folio').notNull().unique(),
     folioYear: integer('folio_year').notNull(),
     folioSeq: integer('folio_seq').notNull(),
-    type: text('type', { enum: ['queja', 'solicitud_informacion', 'sugerencia', 'reporte'] }).notNull(),
+    type: text('type', { enum: CASE_TYPES }).notNull(),
     categoryId: integer('category_id')
       .notNull()
       .references(() => categories.id),
     departmentId: integer('department_id')
       .notNull()
       .references(() => departments.id),
-    status: text('status', {
-      enum: ['nuevo', 'recepcionado', 'en_seguimiento', 'escalado', 'cerrado', 'no_procede'],
-    })
-      .notNull()
-      .default('nuevo'),
+    status: text('status', { enum: CASE_STATUSES }).notNull().default('nuevo'),
     citizenId: bigint('citizen_id', { mode: 'number' })
       .notNull()
       .references(() => citizens.id),
     conversationId: uuid('conversation_id').references(() => conversations.id),
-    channel: text('channel').notNull(),
+    channel: text('channel', { enum: CHANNELS }).notNull(),
     description: text('description').notNull(),
     address: text('address'),
     latitude: doublePrecision('latitude'),
@@ -169,9 +175,7 @@ export const cases = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     closedAt: timestamp('closed_at', { withTimezone: true }),
     /** Who holds the case now inside its department (console): a role level, and a person when one is named. */
-    assignedRole: text('assigned_role', { enum: ['responsable', 'encargado', 'experto'] })
-      .notNull()
-      .default('responsable'),
+    assignedRole: text('assigned_role', { enum: DEPARTMENT_ROLES }).notNull().default('responsable'),
     assignedUserId: integer('assigned_user_id').references(() => staffUsers.id),
     /** Set when someone recepciona the case; the tray lists cases without it as not yet received. */
     receivedAt: timestamp('received_at', { withTimezone: true }),
@@ -195,7 +199,7 @@ export const folioCounters = pgTable('folio_counters', {
   lastSeq: integer('last_seq').notNull(),
 });
 
-/** Append-only history of a case. Nothing updates or deletes these rows. */
+/** Append-only history of a case. Nothing updates or deletes these rows; `recordCaseEvent` writes them, type and data as a checked pair. */
 export const caseEvents = pgTable(
   'case_events',
   {
@@ -203,10 +207,10 @@ export const caseEvents = pgTable(
     caseId: bigint('case_id', { mode: 'number' })
       .notNull()
       .references(() => cases.id),
-    type: text('type').notNull(),
-    actorKind: text('actor_kind', { enum: ['citizen', 'bot', 'staff', 'system'] }).notNull(),
+    type: text('type').$type<CaseEventType>().notNull(),
+    actorKind: text('actor_kind', { enum: ACTOR_KINDS }).notNull(),
     actorId: text('actor_id'),
-    data: jsonb('data').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    data: jsonb('data').$type<CaseEventData>().notNull().default(sql`'{}'::jsonb`),
     createdAt: createdAt(),
   },
   (t) => [index('case_events_case_idx').on(t.caseId, t.id)],
@@ -220,19 +224,19 @@ export const messages = pgTable(
     conversationId: uuid('conversation_id')
       .notNull()
       .references(() => conversations.id),
-    direction: text('direction', { enum: ['in', 'out'] }).notNull(),
-    channel: text('channel').notNull(),
+    direction: text('direction', { enum: MESSAGE_DIRECTIONS }).notNull(),
+    channel: text('channel', { enum: CHANNELS }).notNull(),
     /** The platform's id: for inbound the delivery id (retries share it), for outbound what the platform returned. */
     externalId: text('external_id'),
-    author: text('author', { enum: ['citizen', 'bot', 'staff', 'system'] }).notNull(),
+    author: text('author', { enum: MESSAGE_AUTHORS }).notNull(),
     text: text('text').notNull().default(''),
     /** The structured prompt of an outbound message, or location/contact/choice of an inbound one. */
-    payload: jsonb('payload').notNull().default(sql`'{}'::jsonb`),
+    payload: jsonb('payload').$type<MessagePayload>().notNull().default(sql`'{}'::jsonb`),
     /** Outbound replies point at the inbound message that produced them, so a retried delivery gets the same replies. */
     inReplyTo: bigint('in_reply_to', { mode: 'number' }),
     caseId: bigint('case_id', { mode: 'number' }).references(() => cases.id),
     /** Outbound only: what the platform last reported (WhatsApp statuses, mail bounces). */
-    deliveryStatus: text('delivery_status', { enum: ['sent', 'delivered', 'read', 'failed'] }),
+    deliveryStatus: text('delivery_status', { enum: DELIVERY_STATUSES }),
     deliveryStatusAt: timestamp('delivery_status_at', { withTimezone: true }),
     deliveryError: text('delivery_error'),
     createdAt: createdAt(),
@@ -255,7 +259,7 @@ export const attachments = pgTable(
       .notNull()
       .references(() => messages.id),
     caseId: bigint('case_id', { mode: 'number' }).references(() => cases.id),
-    kind: text('kind').notNull(),
+    kind: text('kind', { enum: ATTACHMENT_KINDS }).notNull(),
     contentType: text('content_type').notNull(),
     filename: text('filename'),
     sizeBytes: integer('size_bytes').notNull(),
@@ -265,7 +269,6 @@ export const attachments = pgTable(
   (t) => [index('attachments_case_idx').on(t.caseId), index('attachments_message_idx').on(t.messageId)],
 );
 
-/** Delivery jobs for outbound messages, written in the same transaction as the message. */
 /** Who looked at or changed citizens' personal data, and when. */
 export const auditLog = pgTable(
   'audit_log',
@@ -281,7 +284,7 @@ export const auditLog = pgTable(
   (t) => [index('audit_log_subject_idx').on(t.subjectType, t.subjectId)],
 );
 
-/** Small durable state a channel keeps between runs: Telegram's update offset, a mailbox's last UID. */
+/** Small durable state a channel keeps between runs: Telegram's update offset, a mailbox's last UID. Each key's reader names its value's type. */
 export const channelState = pgTable(
   'channel_state',
   {
@@ -301,8 +304,8 @@ export const conversationEvents = pgTable(
     conversationId: uuid('conversation_id')
       .notNull()
       .references(() => conversations.id),
-    type: text('type').notNull(),
-    data: jsonb('data').notNull().default(sql`'{}'::jsonb`),
+    type: text('type').$type<ConversationEventType>().notNull(),
+    data: jsonb('data').$type<ConversationEventData>().notNull().default(sql`'{}'::jsonb`),
     createdAt: createdAt(),
   },
   (t) => [index('conversation_events_conversation_idx').on(t.conversationId, t.id)],
@@ -375,7 +378,7 @@ export const jobs = pgTable(
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     kind: text('kind').notNull(),
     key: text('key').notNull().unique(),
-    payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    payload: jsonb('payload').$type<JobPayload>().notNull().default(sql`'{}'::jsonb`),
     runAt: timestamp('run_at', { withTimezone: true }).notNull(),
     status: text('status', { enum: ['pending', 'done', 'failed'] })
       .notNull()
@@ -500,14 +503,8 @@ export const callbacks = pgTable(
       .notNull()
       .references(() => cases.id),
     phone: text('phone'),
-    status: text('status', { enum: ['open', 'done', 'closed'] })
-      .notNull()
-      .default('open'),
-    nextAction: text('next_action', {
-      enum: ['call', 'leave_voicemail', 'send_message', 'voicemail_report', 'communications_office', 'none'],
-    })
-      .notNull()
-      .default('call'),
+    status: text('status', { enum: CALLBACK_STATUSES }).notNull().default('open'),
+    nextAction: text('next_action', { enum: NEXT_ACTIONS }).notNull().default('call'),
     nextActionAt: timestamp('next_action_at', { withTimezone: true }),
     reason: text('reason'),
     createdBy: integer('created_by').references(() => staffUsers.id),
@@ -525,7 +522,7 @@ export const callbackAttempts = pgTable(
     callbackId: bigint('callback_id', { mode: 'number' })
       .notNull()
       .references(() => callbacks.id),
-    outcome: text('outcome', { enum: ['no_answer', 'voicemail', 'wrong_number', 'reached'] }).notNull(),
+    outcome: text('outcome', { enum: CALLBACK_OUTCOMES }).notNull(),
     note: text('note'),
     staffUserId: integer('staff_user_id').references(() => staffUsers.id),
     createdAt: createdAt(),

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { CaseType } from '../cases/case-type.js';
 import { sourceAsset } from '../paths.js';
 import { parseOrThrow } from '../errors.js';
+import { LOCALES, type Locale } from '../i18n/index.js';
 
 /** Fields the engine knows how to fill; a script orders them, words them and decides when each applies. */
 export const FieldId = z.enum(['description', 'type', 'category', 'address', 'name', 'contact', 'photo']);
@@ -28,7 +29,7 @@ export type ScriptField = z.infer<typeof ScriptField>;
 
 const ScriptV1 = z.object({
   version: z.literal(1),
-  locale: z.enum(['es', 'en']),
+  locale: z.enum(LOCALES),
   /** Below this classifier confidence the citizen picks the type (or category) from buttons. */
   lowConfidenceThreshold: z.number().min(0).max(1).default(0.55),
   /** Unusable answers in a row before the conversation is handed to a person. */
@@ -167,7 +168,7 @@ function defaultScriptJson(locale: 'es' | 'en'): Record<string, unknown> {
   return json;
 }
 
-export function loadDialogScript(path?: string, locale: 'es' | 'en' = 'es'): DialogScript {
+export function loadDialogScript(path?: string, locale: Locale = 'es'): DialogScript {
   const file = path ?? sourceAsset('dialogs', 'scripts', `default.${locale}.json`);
   let json: unknown;
   try {

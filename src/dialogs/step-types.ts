@@ -3,6 +3,7 @@ import type { Classification } from '../understanding/classification.js';
 import type { Procedure } from '../catalogue/catalogue.js';
 import type { Location } from '../messages/inbound.js';
 import type { Prompt } from '../messages/outbound.js';
+import type { ConversationStatus, HandoffReason } from './conversation-status.js';
 import type { DialogState } from './state.js';
 import type { Gazetteer } from './gazetteer.js';
 import type { CountryCode } from 'libphonenumber-js';
@@ -12,7 +13,7 @@ export interface StepContext {
   classify(text: string): Classification;
   categories: ReadonlyArray<{ code: string; name: string }>;
   withinBusinessHours: boolean;
-  conversationStatus: 'bot' | 'waiting_agent' | 'agent' | 'closed';
+  conversationStatus: ConversationStatus;
   folioPrefix: string;
   /** Values for placeholders every message may use: {municipio}, {horario}, {ejemplo}. */
   vars: {
@@ -67,7 +68,7 @@ export type DialogEffect =
   | { kind: 'lookup_open_cases' }
   /** The message told of danger now (the emergency number was given); staff see it flagged. */
   | { kind: 'emergency' }
-  | { kind: 'escalate'; reason: 'requested' | 'not_understood' }
+  | { kind: 'escalate'; reason: HandoffReason }
   | { kind: 'return_to_bot' }
   /** A question was answered on the spot from the catalogue (for the attention log). */
   | { kind: 'catalogue_answered'; procedureId: string }

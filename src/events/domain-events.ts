@@ -1,4 +1,5 @@
 import type { Tx } from '../db/client.js';
+import type { Channel } from '../messages/inbound.js';
 
 /**
  * What one part of the pipeline tells the others without knowing them. The emitter names what
@@ -11,7 +12,7 @@ export interface DomainEventMap {
     messageId: number;
     conversationId: string;
     caseId: number | null;
-    channel: string;
+    channel: Channel;
     at: Date;
     error?: string | undefined;
     /** Set when the failure came back as a bounce message. */

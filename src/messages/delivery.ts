@@ -1,3 +1,4 @@
+import type { Channel } from './inbound.js';
 import type { OutboundMessage } from './outbound.js';
 
 /** One outbound message on its way to a channel, with what the channel needs to address it. */
@@ -7,7 +8,7 @@ export interface Delivery {
   /** Stable across retries: channels that support idempotency keys use it. */
   idempotencyKey: string;
   attempt: number;
-  channel: string;
+  channel: Channel;
   conversationId: string;
   conversationKey: string;
   channelUserId: string;
@@ -42,11 +43,13 @@ export class DeliveryFailed extends Error {
   }
 }
 
-export type DeliveryStatus = 'sent' | 'delivered' | 'read' | 'failed';
+/** What a platform last reported about an outbound message (stored in messages.delivery_status). */
+export const DELIVERY_STATUSES = ['sent', 'delivered', 'read', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** What a platform reports about an outbound message after sending it. */
 export interface DeliveryStatusReport {
-  channel: string;
+  channel: Channel;
   /** The platform's id of the outbound message (what the sender returned as `externalId`). */
   externalId: string;
   status: DeliveryStatus;
@@ -59,5 +62,5 @@ export interface DeliveryReports {
   /** Records a report, or holds it until the message's platform id is known; returns whether a message changed. */
   report(report: DeliveryStatusReport): Promise<boolean>;
   /** Stores the platform's id on a message as soon as the sender has it (before `send` returns), applying held reports. */
-  markSent(channel: string, messageId: number, externalId: string): Promise<void>;
+  markSent(channel: Channel, messageId: number, externalId: string): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import type { Attachment, Channel } from './inbound.js';
+import type { DocumentPayload } from './stored.js';
 
 /**
  * A message that arrives whole, as an email does: no back-and-forth, so it is read in one turn.
@@ -31,5 +32,5 @@ export interface DocumentInbound {
   /** The attachment size limit, quoted when files were refused. */
   maxAttachmentBytes: number;
   /** Channel-specific details stored with the message (headers, the untrimmed text). */
-  payload: Record<string, unknown>;
+  payload: DocumentPayload;
 }

@@ -1,13 +1,24 @@
 import { z } from 'zod';
 
 /** Every channel Ventanilla knows. Staff-entered channels (phone, in person…) arrive with the console. */
-export const Channel = z.enum(['web', 'telegram', 'whatsapp', 'email', 'telefono', 'presencial', 'visita', 'redes']);
+export const CHANNELS = ['web', 'telegram', 'whatsapp', 'email', 'telefono', 'presencial', 'visita', 'redes'] as const;
+export const Channel = z.enum(CHANNELS);
 export type Channel = z.infer<typeof Channel>;
+const channels: ReadonlySet<string> = new Set(CHANNELS);
+export const isChannel = (value: string): value is Channel => channels.has(value);
+
+/** Channels where the citizen did not write to us: staff type the case in for them. */
+export const OFFLINE_CHANNELS = ['telefono', 'presencial', 'visita', 'redes'] as const satisfies readonly Channel[];
+export type OfflineChannel = (typeof OFFLINE_CHANNELS)[number];
+const offlineChannels: ReadonlySet<Channel> = new Set(OFFLINE_CHANNELS);
+export const isOfflineChannel = (channel: Channel): channel is OfflineChannel => offlineChannels.has(channel);
 
 export const MAX_TEXT_LENGTH = 4000;
 
+export const ATTACHMENT_KINDS = ['photo', 'document', 'audio', 'video', 'other'] as const;
+
 export const Attachment = z.object({
-  kind: z.enum(['photo', 'document', 'audio', 'video', 'other']),
+  kind: z.enum(ATTACHMENT_KINDS),
   contentType: z.string().min(1).max(200),
   filename: z.string().max(255).optional(),
   /** Raw bytes; adapters download platform media before handing the message on. */

@@ -19,11 +19,14 @@ export const Prompt = z.object({
 });
 export type Prompt = z.infer<typeof Prompt>;
 
+/** Who speaks in an outbound message: the scripted bot, a staff member, or the follow-up system. */
+export const OUTBOUND_AUTHORS = ['bot', 'staff', 'system'] as const;
+export type OutboundAuthor = (typeof OUTBOUND_AUTHORS)[number];
+
 export const OutboundMessage = z.object({
   text: z.string().min(1),
   prompt: Prompt.optional(),
-  /** Who speaks: the scripted bot, a staff member, or the follow-up system. */
-  author: z.enum(['bot', 'staff', 'system']).default('bot'),
+  author: z.enum(OUTBOUND_AUTHORS).default('bot'),
 });
 export type OutboundMessage = z.infer<typeof OutboundMessage>;
 export type OutboundMessageInput = z.input<typeof OutboundMessage>;

@@ -71,7 +71,7 @@ async function loadDelivery(db: Db, job: ClaimedJob): Promise<Delivery | undefin
     .where(eq(messages.id, messageId));
   if (!row) return undefined;
   const { message, conversation } = row;
-  const prompt = (message.payload as { prompt?: unknown }).prompt;
+  const prompt = message.payload.prompt;
   return {
     jobId: job.id,
     messageId: message.id,

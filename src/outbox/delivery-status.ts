@@ -1,7 +1,9 @@
 import { and, eq, inArray, isNull, like, lt, or } from 'drizzle-orm';
+import { readChannelState } from '../db/channel-state.js';
 import type { Db, Executor } from '../db/client.js';
 import { channelState, messages } from '../db/schema.js';
 import type { DeliveryReports, DeliveryStatus, DeliveryStatusReport } from '../messages/delivery.js';
+import type { Channel } from '../messages/inbound.js';
 
 /**
  * Which earlier status each report may replace. Platforms report out of order (a late
@@ -67,11 +69,8 @@ export async function recordOrHoldDeliveryStatus(ex: Executor, report: DeliveryS
         lt(channelState.updatedAt, new Date(now.getTime() - HOLD_MS)),
       ),
     );
-  const held = await ex
-    .select({ value: channelState.value })
-    .from(channelState)
-    .where(and(eq(channelState.channel, report.channel), eq(channelState.key, heldKey(report.externalId))));
-  const reports = [...((held[0]?.value as SerializedReport[] | undefined) ?? []), serialize(report)];
+  const held = await readChannelState<SerializedReport[]>(ex, report.channel, heldKey(report.externalId));
+  const reports = [...(held ?? []), serialize(report)];
   await ex
     .insert(channelState)
     .values({ channel: report.channel, key: heldKey(report.externalId), value: reports, updatedAt: now })
@@ -83,14 +82,13 @@ export async function recordOrHoldDeliveryStatus(ex: Executor, report: DeliveryS
  * Stores the platform's id on a message as soon as the sender has it, then applies any report
  * that arrived first. (The outbox worker stores the id again afterwards; that is harmless.)
  */
-export async function markSent(ex: Executor, channel: string, messageId: number, externalId: string): Promise<void> {
+export async function markSent(ex: Executor, channel: Channel, messageId: number, externalId: string): Promise<void> {
   await ex.update(messages).set({ externalId }).where(eq(messages.id, messageId));
   await applyHeldDeliveryStatuses(ex, channel, externalId);
 }
 
-async function applyHeldDeliveryStatuses(ex: Executor, channel: string, externalId: string): Promise<boolean> {
-  const where = and(eq(channelState.channel, channel), eq(channelState.key, heldKey(externalId)));
-  const [held] = await ex.select({ value: channelState.value }).from(channelState).where(where);
+async function applyHeldDeliveryStatuses(ex: Executor, channel: Channel, externalId: string): Promise<boolean> {
+  const held = await readChannelState<SerializedReport[]>(ex, channel, heldKey(externalId));
   if (!held) return false;
   const known = await ex
     .select({ id: messages.id })
@@ -98,8 +96,8 @@ async function applyHeldDeliveryStatuses(ex: Executor, channel: string, external
     .where(and(eq(messages.channel, channel), eq(messages.externalId, externalId), eq(messages.direction, 'out')))
     .limit(1);
   if (known.length === 0) return false;
-  for (const report of held.value as SerializedReport[]) await recordDeliveryStatus(ex, { ...report, at: new Date(report.at) });
-  await ex.delete(channelState).where(where);
+  for (const report of held) await recordDeliveryStatus(ex, { ...report, at: new Date(report.at) });
+  await ex.delete(channelState).where(and(eq(channelState.channel, channel), eq(channelState.key, heldKey(externalId))));
   return true;
 }
 

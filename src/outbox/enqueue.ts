@@ -1,6 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { jobs, messages, type Message } from '../db/schema.js';
+import type { Channel } from '../messages/inbound.js';
 import { OutboundMessage, type OutboundMessageInput } from '../messages/outbound.js';
 import { enqueueJob } from '../queue/enqueue.js';
 
@@ -11,7 +12,7 @@ export const deliveryKey = (messageId: number) => `deliver:${messageId}`;
 
 export interface EnqueueInput {
   conversationId: string;
-  channel: string;
+  channel: Channel;
   message: OutboundMessageInput;
   inReplyTo?: number | undefined;
   caseId?: number | undefined;

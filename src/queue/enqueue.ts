@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client.js';
 import { jobs } from '../db/schema.js';
+import type { JobPayload } from './payload.js';
 
 /** "As soon as any instance can": a fixed instant in the past, so a clock set anywhere sees it due. */
 export const AS_SOON_AS_POSSIBLE = new Date(0);
@@ -13,7 +14,7 @@ export interface JobRequest {
   /** Unique for ever: enqueuing the same key twice is a no-op, which is what makes enqueuing idempotent. */
   key: string;
   runAt?: Date | undefined;
-  payload?: Record<string, unknown> | undefined;
+  payload?: JobPayload | undefined;
   /** Jobs sharing this run one at a time, oldest first (a conversation's messages leave in order). */
   orderingKey?: string | undefined;
 }

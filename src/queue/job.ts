@@ -1,11 +1,12 @@
 import type { Db, Tx } from '../db/client.js';
 import type { Backoff } from '../backoff.js';
+import type { JobPayload } from './payload.js';
 
 export interface ClaimedJob {
   id: number;
   kind: string;
   key: string;
-  payload: Record<string, unknown>;
+  payload: JobPayload;
   runAt: Date;
   /** 1 on the first run; more means an earlier run may have done part of the work before it died. */
   attempt: number;

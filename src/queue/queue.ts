@@ -5,6 +5,7 @@ import { backoff, type Backoff } from '../backoff.js';
 import { QUEUE_CHANNEL } from './enqueue.js';
 import { JobDeferred, JobFailed, LeaseLost } from './errors.js';
 import type { ClaimedJob, JobKind } from './job.js';
+import type { JobPayload } from './payload.js';
 
 export interface QueueLogger {
   warn(obj: object, msg: string): void;
@@ -154,7 +155,7 @@ export class JobQueue {
       id: number;
       kind: string;
       key: string;
-      payload: Record<string, unknown>;
+      payload: JobPayload | null;
       run_at: string | Date;
       attempts: number;
     }>(

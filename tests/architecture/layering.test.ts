@@ -46,11 +46,13 @@ describe('layering', () => {
       'messages-are-the-contract',
       'dialog-engine-is-pure',
       'storage-is-the-bottom',
+      'vocabularies-are-leaves',
       'only-the-composition-root-knows-http',
     ]) {
       expect(rules, `${rule} caught nothing in:\n${found.join('\n')}`).toContain(rule);
     }
     expect(found).toContain('cases-know-no-transport: src/cases/uses-channel.ts → src/channels/email/sender.ts');
     expect(found).toContain('channels-do-not-know-each-other: src/channels/email/uses-case.ts → src/channels/telegram/poll.ts');
+    expect(found).toContain('vocabularies-are-leaves: src/cases/case-type.ts → src/cases/domain.ts');
   });
 });

@@ -24,7 +24,7 @@ const draft = (n: number) => ({
   category: 'baches-pavimento',
   description: `bache número ${n}`,
   citizenId,
-  channel: 'web',
+  channel: 'web' as const,
   actor: { kind: 'system' as const },
 });
 

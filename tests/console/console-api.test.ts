@@ -178,6 +178,10 @@ describe(`staff console API on ${databaseKind}`, () => {
       'encargado',
       'encargado',
     ]);
+    // Each staff step keeps the person's name with its data (`by`); the bot's opening has none.
+    const byOf = (e: { data: { by?: string } }) => e.data.by;
+    expect(events.slice(1).map(byOf)).toEqual(events.slice(1).map((e: { actor: string }) => e.actor));
+    expect(byOf(events[0])).toBeUndefined();
     // The timeline holds the citizen's chat too, and the answer went to the outbox on their channel.
     expect(page.timeline.some((i: { kind: string; author?: string }) => i.kind === 'message' && i.author === 'citizen')).toBe(true);
     const [answer] = await app.database.db

@@ -1,5 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { caseHistory } from '../../src/cases/events.js';
 import { emailChannel } from '../../src/channels/email/index.js';
 import { caseEvents, cases, conversations, messages } from '../../src/db/schema.js';
 import { ADMIN, createTestApp, type TestApp } from '../helpers/app.js';
@@ -124,11 +125,11 @@ describe(`follow-up of cases opened on behalf of a citizen, on ${databaseKind}`,
     const closed = await api.post(`/api/staff/cases/${id}/actions`, { kind: 'close', answer: 'Reparado.' });
     expect(closed.json().result.pendingContact).toEqual({ phone: '55 8765 4321' });
 
-    const events = await app.database.db.select().from(caseEvents).where(eq(caseEvents.caseId, id)).orderBy(asc(caseEvents.id));
+    const events = await caseHistory(app.database.db, id);
     const pending = events.filter((e) => e.type === 'case.answer_pending_contact');
     expect(pending).toHaveLength(2);
     expect(pending[1]!.data).toMatchObject({ phone: '55 8765 4321', email: null, reason: 'no_email' });
-    expect(String(pending[1]!.data.text)).toContain('Reparado.');
+    expect(pending[1]!.data.text).toContain('Reparado.');
     // The call comes after the close in the history.
     expect(events.map((e) => e.type).slice(-2)).toEqual(['case.closed', 'case.answer_pending_contact']);
     expect(await app.database.db.select().from(messages)).toEqual([]);

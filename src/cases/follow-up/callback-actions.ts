@@ -5,17 +5,17 @@ import type { JobHandler } from '../../queue/job.js';
 import { CALLBACK_MESSAGE_JOB, requestCallback } from '../callbacks.js';
 import { recordCaseEvent } from '../events.js';
 import { followUpCitizen } from './citizen-message.js';
-import type { FollowUpDeps, Reaction } from './follow-up.js';
+import { reaction, type FollowUpDeps } from './follow-up.js';
 
 /** An answer that must be given by phone opens a callback by itself. */
-export const callbackForPendingContact: Reaction = {
+export const callbackForPendingContact = reaction({
   name: 'callback for an answer pending contact',
   on: ['case.answer_pending_contact'],
   async run(tx, _event, current, deps, now) {
     if (current.status === 'no_procede') return;
     await requestCallback(tx, null, current.id, 'answer_pending_contact', now, deps.calendar);
   },
-};
+});
 
 /**
  * After three failed calls the citizen is asked to call back: on their channel or by email when

@@ -1,17 +1,19 @@
 import { eq } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { attachments, cases, categories, citizens, departments } from '../../db/schema.js';
+import type { Channel } from '../../messages/inbound.js';
+import type { CaseStatus, CaseType } from '../case-type.js';
 
 /** What a routing sheet shows of a case: the request and where, and of the citizen only the name. */
 export interface CaseSheet {
   id: number;
   folio: string;
-  type: string;
-  status: string;
+  type: CaseType;
+  status: CaseStatus;
   category: string;
   department: string;
   departmentId: number;
-  channel: string;
+  channel: Channel;
   description: string;
   address: string | null;
   latitude: number | null;

@@ -3,7 +3,8 @@ import type { Tx } from '../../db/client.js';
 import { cases, citizens, conversations, type Case } from '../../db/schema.js';
 import { enqueueOutbound } from '../../outbox/enqueue.js';
 import type { OutboundMessageInput } from '../../messages/outbound.js';
-import { OFFLINE_CHANNELS } from '../open-on-behalf.js';
+import { isOfflineChannel, type Channel } from '../../messages/inbound.js';
+import type { PendingContactReason } from '../case-events.js';
 
 /** What the running instance can send on, as far as the follow-up of a case needs to know. */
 export interface FollowUpChannels {
@@ -12,9 +13,9 @@ export interface FollowUpChannels {
 }
 
 export type FollowUp =
-  | { kind: 'sent'; messageId: number; channel: string }
+  | { kind: 'sent'; messageId: number; channel: Channel }
   /** Nobody can be written to: staff must call (or visit) the citizen with this message. */
-  | { kind: 'pending_contact'; phone: string | null; email: string | null; reason: 'no_email' | 'no_email_channel' }
+  | { kind: 'pending_contact'; phone: string | null; email: string | null; reason: PendingContactReason }
   | { kind: 'none' };
 
 const EMAIL = 'email';
@@ -49,7 +50,7 @@ export async function followUpCitizen(
     });
     return { kind: 'sent', messageId: message.id, channel: conversation.channel };
   }
-  if (!(OFFLINE_CHANNELS as readonly string[]).includes(current.channel)) return { kind: 'none' };
+  if (!isOfflineChannel(current.channel)) return { kind: 'none' };
 
   const [citizen] = await tx
     .select({ phone: citizens.phone, email: citizens.email })

@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
-import { cases, caseSurveys, departments, type Case, type CaseEvent } from '../../db/schema.js';
+import { cases, caseSurveys, departments, type Case } from '../../db/schema.js';
 import { t, type MessageKey } from '../../i18n/index.js';
-import { recordCaseEvent } from '../events.js';
+import { recordCaseEvent, type CaseEventType, type RecordedCaseEvent } from '../events.js';
 import { followUpCitizen } from './citizen-message.js';
 import { formatDueDate } from './dates.js';
-import type { FollowUpDeps, Reaction } from './follow-up.js';
+import { reaction, type FollowUpDeps } from './follow-up.js';
 import { consoleCaseUrl, renderStaffMailHtml } from './mail-layout.js';
 import { departmentRecipients } from './recipients.js';
 import { queueStaffMail } from './staff-mail.js';
@@ -22,19 +22,25 @@ export const SURVEY_UNSOLVED = 'survey:unsolved';
  * Automatic notices that cannot be written to anyone (a phone-only case) are recorded, not
  * turned into calls: the final answer is what staff must call about.
  */
-export const citizenNotices: Reaction = {
+const NOTICE_EVENTS = ['case.received', 'case.derived', 'case.derived_external', 'case.status_changed'] as const;
+
+export const citizenNotices = reaction({
   name: 'citizen notices',
-  on: ['case.received', 'case.derived', 'case.derived_external', 'case.status_changed'],
+  on: NOTICE_EVENTS,
   async run(tx, event, current, deps, now) {
     const text = await noticeText(tx, event, current, deps);
     if (!text) return;
     await notify(tx, current, deps, now, event.type, { text, author: 'system' });
   },
-};
+});
 
-async function noticeText(tx: Tx, event: CaseEvent, current: Case, deps: FollowUpDeps): Promise<string | null> {
+async function noticeText(
+  tx: Tx,
+  event: RecordedCaseEvent<(typeof NOTICE_EVENTS)[number]>,
+  current: Case,
+  deps: FollowUpDeps,
+): Promise<string | null> {
   const { locale } = deps;
-  const data = event.data as { toDepartmentId?: number; organism?: string; to?: string };
   const department = async (id: number) =>
     (await tx.select({ name: departments.name }).from(departments).where(eq(departments.id, id)).limit(1))[0]?.name ?? '';
   const due = formatDueDate(current.dueAt, deps.calendar.timeZone, locale);
@@ -43,19 +49,17 @@ async function noticeText(tx: Tx, event: CaseEvent, current: Case, deps: FollowU
     case 'case.received':
       return say('follow_up.notice.received', { dependencia: await department(current.departmentId) });
     case 'case.derived':
-      return data.toDepartmentId === undefined
+      return event.data.toDepartmentId === undefined
         ? null
-        : say('follow_up.notice.derived', { dependencia: await department(data.toDepartmentId) });
+        : say('follow_up.notice.derived', { dependencia: await department(event.data.toDepartmentId) });
     case 'case.derived_external':
-      return say('follow_up.notice.forwarded', { organismo: data.organism ?? '' });
+      return say('follow_up.notice.forwarded', { organismo: event.data.organism ?? '' });
     case 'case.status_changed':
-      return data.to === 'escalado'
+      return event.data.to === 'escalado'
         ? say('follow_up.notice.escalated')
-        : data.to === 'en_seguimiento'
+        : event.data.to === 'en_seguimiento'
           ? say('follow_up.notice.in_progress')
           : null;
-    default:
-      return null;
   }
 }
 
@@ -64,7 +68,7 @@ async function notify(
   current: Case,
   deps: FollowUpDeps,
   now: Date,
-  about: string,
+  about: CaseEventType | 'survey',
   message: { text: string; author: 'system'; prompt?: { field: string; kind: 'choice'; options: Array<{ id: string; label: string }> } },
 ) {
   const sent = await followUpCitizen(tx, current, message, deps.channels);
@@ -88,7 +92,7 @@ async function notify(
  * After the final answer, asks whether the case was solved and for a rating from 1 to 5.
  * "No se resolvió" within `policy.survey.reopenWithinDays` reopens the case (src/cases/satisfaction.ts).
  */
-export const satisfactionSurvey: Reaction = {
+export const satisfactionSurvey = reaction({
   name: 'satisfaction survey',
   on: ['case.closed'],
   async run(tx, event, current, deps, now) {
@@ -123,7 +127,7 @@ export const satisfactionSurvey: Reaction = {
       now,
     );
   },
-};
+});
 
 /** The conversation the case writes to now (an email case gets one when first answered). */
 async function conversationOf(tx: Tx, caseId: number): Promise<string | null> {
@@ -132,7 +136,7 @@ async function conversationOf(tx: Tx, caseId: number): Promise<string | null> {
 }
 
 /** A case the citizen reopened ("no se resolvió") goes back to its department with a mail saying so. */
-export const reopenedToDepartment: Reaction = {
+export const reopenedToDepartment = reaction({
   name: 'reopened case to its department',
   on: ['case.reopened'],
   async run(tx, _event, current, deps, now) {
@@ -172,4 +176,4 @@ export const reopenedToDepartment: Reaction = {
       }
     }
   },
-};
+});

@@ -2,6 +2,7 @@ import { and, eq, notInArray, sql } from 'drizzle-orm';
 import { queryRows, type Tx } from '../../db/client.js';
 import { cases, categories, departments, followUpMarks } from '../../db/schema.js';
 import { t } from '../../i18n/index.js';
+import { FINAL_STATUSES } from '../case-type.js';
 import { recordCaseEvent } from '../events.js';
 import { formatDueDate } from './dates.js';
 import type { FollowUpDeps, Sweep } from './follow-up.js';
@@ -62,7 +63,7 @@ async function warn(
   const [current] = await tx
     .select()
     .from(cases)
-    .where(and(eq(cases.id, caseId), notInArray(cases.status, ['cerrado', 'no_procede'])))
+    .where(and(eq(cases.id, caseId), notInArray(cases.status, [...FINAL_STATUSES])))
     .for('update')
     .limit(1);
   if (!current) return;

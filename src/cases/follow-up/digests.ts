@@ -2,6 +2,7 @@ import { and, asc, eq, notInArray } from 'drizzle-orm';
 import { addDays, weekday } from '../../calendar/business-calendar.js';
 import { cases, categories, departments } from '../../db/schema.js';
 import { t } from '../../i18n/index.js';
+import { FINAL_STATUSES } from '../case-type.js';
 import { formatDate, formatDueDate } from './dates.js';
 import type { FollowUpDeps, Recurring } from './follow-up.js';
 import { consoleCaseUrl, renderStaffMailHtml } from './mail-layout.js';
@@ -62,7 +63,7 @@ export const digests: Recurring = {
         })
         .from(cases)
         .innerJoin(categories, eq(categories.id, cases.categoryId))
-        .where(notInArray(cases.status, ['cerrado', 'no_procede']))
+        .where(notInArray(cases.status, [...FINAL_STATUSES]))
         .orderBy(asc(cases.dueAt), asc(cases.id));
       const active = await context.db
         .select()
@@ -83,7 +84,7 @@ export const digests: Recurring = {
             c.folio,
             c.category,
             ...(withDepartment ? [names.get(c.departmentId) ?? ''] : []),
-            t(locale, `console.status.${c.status}` as 'console.status.nuevo'),
+            t(locale, `console.status.${c.status}`),
             formatDueDate(c.dueAt, deps.calendar.timeZone, locale),
             overdue ? t(locale, 'follow_up.digest.overdue_days', { days }) : t(locale, 'follow_up.digest.days_left', { days }),
           ],

@@ -3,13 +3,14 @@ import { and, eq, lt } from 'drizzle-orm';
 import type { BusinessCalendar } from '../../calendar/business-calendar.js';
 import { readChannelState } from '../../db/channel-state.js';
 import type { Db, Tx } from '../../db/client.js';
-import { caseEvents, cases, channelState, jobs, type Case, type CaseEvent } from '../../db/schema.js';
+import { cases, channelState, jobs, type Case } from '../../db/schema.js';
 import type { Locale } from '../../i18n/index.js';
 import type { Mailer } from '../../messages/mail.js';
 import { enqueueJob } from '../../queue/enqueue.js';
 import type { JobHandler } from '../../queue/job.js';
+import type { JobPayload } from '../../queue/payload.js';
 import type { CaseTerms } from '../deadlines.js';
-import { CASE_EVENT_JOB, type CaseEventType } from '../events.js';
+import { CASE_EVENT_JOB, findCaseEvent, type CaseEventType, type RecordedCaseEvent } from '../events.js';
 import type { FollowUpChannels } from './citizen-message.js';
 import type { FollowUpPolicy } from './policy.js';
 import { createStaffMailDelivery, STAFF_MAIL_JOB } from './staff-mail.js';
@@ -33,12 +34,18 @@ export interface FollowUpDeps {
   logger: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
-/** Reacts to one case event, inside the transaction that marks its job done: exactly once. */
-export interface Reaction {
+/**
+ * Reacts to one case event, inside the transaction that marks its job done: exactly once. It is
+ * run only for the events it is `on`, so `run` may take just those (narrowed by `type`).
+ */
+export interface Reaction<T extends CaseEventType = CaseEventType> {
   name: string;
-  on: readonly CaseEventType[];
-  run(tx: Tx, event: CaseEvent, current: Case, deps: FollowUpDeps, now: Date): Promise<void>;
+  on: readonly T[];
+  run(tx: Tx, event: RecordedCaseEvent<T>, current: Case, deps: FollowUpDeps, now: Date): Promise<void>;
 }
+
+/** A reaction typed by its `on`: `run` gets those events. */
+export const reaction = <T extends CaseEventType>(definition: Reaction<T>): Reaction<T> => definition;
 
 /**
  * A time-based rule checked every few minutes (deadline warnings, acknowledgement reminders,
@@ -53,7 +60,7 @@ export interface Sweep {
 /** A job on the municipality's calendar (digests): `next` says when it next runs and under which key. */
 export interface Recurring {
   kind: string;
-  next(deps: FollowUpDeps, after: Date): Array<{ key: string; runAt: Date; payload?: Record<string, unknown> }>;
+  next(deps: FollowUpDeps, after: Date): Array<{ key: string; runAt: Date; payload?: JobPayload }>;
   handler(deps: FollowUpDeps): JobHandler;
 }
 
@@ -85,11 +92,11 @@ export function createFollowUp(deps: FollowUpDeps, parts: FollowUpParts, mailer:
   handlers.set(CASE_EVENT_JOB, async (job, context) => {
     const eventId = Number(job.payload.eventId);
     await context.db.transaction(async (tx) => {
-      const [event] = await tx.select().from(caseEvents).where(eq(caseEvents.id, eventId)).limit(1);
+      const event = await findCaseEvent(tx, eventId);
       const [current] = event ? await tx.select().from(cases).where(eq(cases.id, event.caseId)).for('update').limit(1) : [];
       if (event && current) {
         for (const reaction of parts.reactions) {
-          if (reaction.on.includes(event.type as CaseEventType)) await reaction.run(tx, event, current, deps, context.now);
+          if (reaction.on.includes(event.type)) await reaction.run(tx, event, current, deps, context.now);
         }
       }
       await context.finish(tx);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { sourceAsset } from '../../paths.js';
-import { CaseType } from '../case-type.js';
+import { CaseType, DUE_UNITS, type Term as TermShape } from '../case-type.js';
 
 /**
  * The municipality's follow-up rules as data (like the dialog script and the catalogue): terms
@@ -10,8 +10,8 @@ import { CaseType } from '../case-type.js';
  * a mistake stops the server with the field named.
  */
 const Days = z.number().int().min(1).max(365);
-export const Term = z.object({ days: Days, unit: z.enum(['calendar', 'business']) }).strict();
-export type Term = z.infer<typeof Term>;
+export const Term = z.object({ days: Days, unit: z.enum(DUE_UNITS) }).strict() satisfies z.ZodType<TermShape>;
+export type Term = TermShape;
 
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'una fecha AAAA-MM-DD');
 const Weekday = z.enum(['dom', 'lun', 'mar', 'mie', 'jue', 'vie', 'sab']);

@@ -2,11 +2,13 @@ import { and, desc, eq, isNull, lte, notInArray } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import { cases, departments, followUpMarks, routingSheets } from '../../db/schema.js';
 import { catalogue, t, type Locale } from '../../i18n/index.js';
+import type { Channel } from '../../messages/inbound.js';
+import { FINAL_STATUSES, isFinalStatus } from '../case-type.js';
 import { recordCaseEvent } from '../events.js';
 import { signAcknowledgementToken } from './acknowledgement-link.js';
 import { loadCaseSheet, mapLink, type CaseSheet } from './case-sheet.js';
 import { formatDate, formatDateTime, formatDueDate } from './dates.js';
-import type { FollowUpDeps, Reaction, Sweep } from './follow-up.js';
+import { reaction, type FollowUpDeps, type Sweep } from './follow-up.js';
 import { consoleCaseUrl, renderStaffMailHtml } from './mail-layout.js';
 import { coordinatorRecipients } from './recipients.js';
 import { renderRoutingSheetPdf } from './routing-sheet-pdf.js';
@@ -19,13 +21,12 @@ const DAY_MS = 86_400_000;
  * department's liaison gets its routing sheet (hoja de trámite) by mail, as HTML and as a PDF,
  * with a signed link to acknowledge receipt.
  */
-export const routingSheetReaction: Reaction = {
+export const routingSheetReaction = reaction({
   name: 'routing sheet',
   on: ['case.opened', 'case.derived', 'case.reclassified'],
   async run(tx, event, current, deps, now) {
-    const data = event.data as { toDepartmentId?: number };
-    if (event.type !== 'case.opened' && data.toDepartmentId === undefined) return; // a move inside the department
-    if (current.status === 'cerrado' || current.status === 'no_procede') return;
+    if (event.type !== 'case.opened' && event.data.toDepartmentId === undefined) return; // a move inside the department
+    if (isFinalStatus(current.status)) return;
     const [department] = await tx.select().from(departments).where(eq(departments.id, current.departmentId)).limit(1);
     if (!department) return;
     const linkExpiresAt = new Date(now.getTime() + deps.policy.acknowledgement.linkValidDays * DAY_MS);
@@ -77,7 +78,7 @@ export const routingSheetReaction: Reaction = {
       now,
     );
   },
-};
+});
 
 export function acknowledgementUrl(deps: Pick<FollowUpDeps, 'publicUrl' | 'linkSecret'>, sheetId: number, expiresAt: Date): string {
   return `${deps.publicUrl.replace(/\/+$/, '')}/acuse/${signAcknowledgementToken(deps.linkSecret, sheetId, expiresAt)}`;
@@ -93,7 +94,7 @@ export function routingSheetRows(deps: Pick<FollowUpDeps, 'locale' | 'calendar'>
     .join(' · ');
   return [
     [t(locale, 'follow_up.sheet.folio'), sheet.folio],
-    [t(locale, 'follow_up.sheet.type'), t(locale, `console.type.${sheet.type}` as 'console.type.queja')],
+    [t(locale, 'follow_up.sheet.type'), t(locale, `console.type.${sheet.type}`)],
     [t(locale, 'follow_up.sheet.category'), sheet.category],
     [t(locale, 'follow_up.sheet.department'), sheet.department],
     [t(locale, 'follow_up.sheet.received'), formatDateTime(sheet.createdAt, zone, locale)],
@@ -183,13 +184,7 @@ export const acknowledgementSweep: Sweep = {
       .select({ sheet: routingSheets, folio: cases.folio, caseDepartment: cases.departmentId })
       .from(routingSheets)
       .innerJoin(cases, eq(cases.id, routingSheets.caseId))
-      .where(
-        and(
-          isNull(routingSheets.acknowledgedAt),
-          lte(routingSheets.createdAt, oldest),
-          notInArray(cases.status, ['cerrado', 'no_procede']),
-        ),
-      )
+      .where(and(isNull(routingSheets.acknowledgedAt), lte(routingSheets.createdAt, oldest), notInArray(cases.status, [...FINAL_STATUSES])))
       .orderBy(routingSheets.id);
     for (const { sheet, folio, caseDepartment } of candidates) {
       if (sheet.departmentId !== caseDepartment) continue;
@@ -342,6 +337,6 @@ export async function acknowledgeRoutingSheet(tx: Tx, sheetId: number, by: strin
 }
 
 /** "Teléfono" rather than "telefono"; an unknown channel shows as it is stored. */
-function channelLabel(locale: Locale, channel: string): string {
-  return (catalogue(locale) as Record<string, string>)[`console.channel.${channel}`] ?? channel;
+function channelLabel(locale: Locale, channel: Channel): string {
+  return catalogue(locale)[`console.channel.${channel}`] ?? channel;
 }

@@ -9,15 +9,9 @@ export interface MailThread {
   references: string[];
 }
 
-/** Stored with each inbound email (messages.payload.email) so answers can thread onto it. */
-export interface StoredEmailHeaders {
-  messageId?: string | undefined;
-  references?: string[] | undefined;
-}
-
 /** The mail headers that put an answer in the thread of the citizen's mail it answers. */
 export function mailThread(thread: ReplyThread): MailThread {
-  const payload = (thread.answered?.payload ?? {}) as { subject?: string; email?: StoredEmailHeaders };
+  const payload = thread.answered?.payload ?? {};
   const inReplyTo = payload.email?.messageId;
   return {
     subject: payload.subject || undefined,

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CROSS_DEPARTMENT_ROLES, canSeeDepartment, login, logout, type StaffPrincipal } from '../../auth/sessions.js';
+import { isDepartmentRole, worksEveryDepartment } from '../../auth/roles.js';
+import { canSeeDepartment, login, logout, type StaffPrincipal } from '../../auth/sessions.js';
 import { changeStaffUser, createStaffUser, listStaffUsers, NewStaffUser, StaffUserChange } from '../../auth/staff-admin.js';
 import { actOnCase, CaseAction } from '../../cases/actions.js';
 import { caseDeadline } from '../../cases/deadline-view.js';
@@ -118,7 +119,7 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
       },
       async (request) => {
         const staff = staffOf(request);
-        const departmentId = CROSS_DEPARTMENT_ROLES.includes(staff.role) ? undefined : (staff.departmentId ?? -1);
+        const departmentId = worksEveryDepartment(staff.role) ? undefined : (staff.departmentId ?? -1);
         return { cases: await listCases(db, { folio: request.query.folio, departmentId, limit: request.query.limit }) };
       },
     );
@@ -151,7 +152,7 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
           .filter((c) => c.active)
           .map((c) => ({ code: c.code, name: c.name, departmentId: c.departmentId, defaultType: c.defaultType })),
         holders: users
-          .filter((u) => u.active && ['responsable', 'encargado', 'experto'].includes(u.role))
+          .filter((u) => u.active && isDepartmentRole(u.role))
           .filter((u) => OPERATOR_ROLES.includes(staff.role) || u.departmentId === staff.departmentId)
           .map((u) => ({ id: u.id, name: u.name, role: u.role, departmentId: u.departmentId })),
       };

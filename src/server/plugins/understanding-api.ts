@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { StaffPrincipal } from '../../auth/sessions.js';
 import { requireRole, staffAuth } from './staff-auth.js';
 import type { Db } from '../../db/client.js';
+import { labelledExamples } from '../../db/schema.js';
 import { InvalidInput } from '../../errors.js';
 import { attentionCounts } from '../../understanding/attention-log.js';
 import { exportAcceptedExamples, listLabelledExamples, reviewLabelledExample } from '../../understanding/labelled-examples.js';
@@ -18,16 +19,20 @@ export interface UnderstandingApiOptions {
 const REVIEWERS: readonly StaffPrincipal['role'][] = ['admin'];
 const COORDINATORS: readonly StaffPrincipal['role'][] = ['admin', 'coordinador'];
 
+// The labelled examples' enums are the table's (src/db/schema.ts).
+const Field = z.enum(labelledExamples.field.enumValues);
+const Review = z.enum(labelledExamples.review.enumValues);
+
 const ExampleView = z.object({
   id: z.number(),
   conversationId: z.string(),
   channel: z.string(),
-  field: z.enum(['type', 'category']),
+  field: Field,
   text: z.string(),
   predicted: z.string().nullable(),
   chosen: z.string(),
   confidence: z.number().nullable(),
-  review: z.enum(['pending', 'accepted', 'rejected']),
+  review: Review,
   createdAt: z.date(),
   reviewedAt: z.date().nullable(),
 });
@@ -51,7 +56,7 @@ export const understandingApiPlugin: FastifyPluginAsync<UnderstandingApiOptions>
       {
         schema: {
           querystring: z.object({
-            review: z.enum(['pending', 'accepted', 'rejected']).optional(),
+            review: Review.optional(),
             limit: z.coerce.number().int().min(1).max(1000).default(200),
           }),
           response: { 200: z.object({ examples: z.array(ExampleView) }) },
@@ -81,7 +86,7 @@ export const understandingApiPlugin: FastifyPluginAsync<UnderstandingApiOptions>
 
     routes.get(
       '/api/understanding/examples.csv',
-      { schema: { querystring: z.object({ field: z.enum(['type', 'category']).default('type') }) } },
+      { schema: { querystring: z.object({ field: Field.default('type') }) } },
       async (request, reply) => {
         requireRole(request, REVIEWERS);
         const csv = await exportAcceptedExamples(db, request.query.field);
