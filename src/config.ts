@@ -9,6 +9,18 @@ import { parseWhatsAppTemplates, type WhatsAppTemplates } from './messages/templ
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
 
+/** A value read by one of our parsers: what it throws becomes the variable's validation issue. */
+function parsedBy<I, T>(parse: (value: I) => T) {
+  return (value: I, ctx: z.RefinementCtx): T => {
+    try {
+      return parse(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  };
+}
+
 const EnvSchema = z.object({
   PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
   HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
@@ -60,20 +72,7 @@ const EnvSchema = z.object({
   ),
   /** The municipality's own street, colony and landmark names (JSON, see docs/examples/gazetteer.example.json). */
   GAZETTEER_FILE: optionalString,
-  BUSINESS_HOURS: z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .default('lun-vie 08:00-15:00')
-      .transform((value, ctx) => {
-        try {
-          return parseBusinessHours(value);
-        } catch (error) {
-          ctx.addIssue({ code: 'custom', message: (error as Error).message });
-          return z.NEVER;
-        }
-      }),
-  ),
+  BUSINESS_HOURS: z.preprocess(emptyToUndefined, z.string().default('lun-vie 08:00-15:00').transform(parsedBy(parseBusinessHours))),
   DIALOG_SCRIPT: optionalString,
   /** The municipality's catalogue of procedures (JSON, see src/seed/catalogue.es.json); the bundled example when unset. */
   CATALOGUE_FILE: optionalString,
@@ -145,20 +144,7 @@ const EnvSchema = z.object({
       .default('v21.0'),
   ),
   /** Templates for messages outside the 24-hour window: JSON, or a path to a JSON file (see src/channels/whatsapp/templates.ts). */
-  WHATSAPP_TEMPLATES: z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .optional()
-      .transform((value, ctx) => {
-        try {
-          return parseWhatsAppTemplates(value);
-        } catch (error) {
-          ctx.addIssue({ code: 'custom', message: (error as Error).message });
-          return z.NEVER;
-        }
-      }),
-  ),
+  WHATSAPP_TEMPLATES: z.preprocess(emptyToUndefined, z.string().optional().transform(parsedBy(parseWhatsAppTemplates))),
   WHATSAPP_WEB_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1000).max(600_000).default(60_000)),
   CHROMIUM_PATH: z.preprocess(emptyToUndefined, z.string().default('/usr/bin/chromium')),
   // --- Email channel (active when SMTP_URL and EMAIL_FROM are set; IMAP_URL adds the inbox) ---

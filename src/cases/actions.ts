@@ -208,23 +208,13 @@ export async function actOnCase(
           };
         }
         case 'close': {
-          const told = await tell(t(locale, 'case.final_answer', { folio: current.folio, answer: action.answer }));
-          await update({ status: 'cerrado', closedAt: now });
-          return {
-            caseId,
-            ...told.result,
-            event: await event('case.closed', { answer: action.answer, messageId: told.result.messageId ?? null }),
-          };
+          const told = await finish('cerrado', t(locale, 'case.final_answer', { folio: current.folio, answer: action.answer }));
+          return { caseId, ...told, event: await event('case.closed', { answer: action.answer, messageId: told.messageId ?? null }) };
         }
         case 'reject': {
           if (!isSupervisor(staff)) throw new Forbidden();
-          const told = await tell(t(locale, 'case.not_admissible', { folio: current.folio, reason: action.reason }));
-          await update({ status: 'no_procede', closedAt: now });
-          return {
-            caseId,
-            ...told.result,
-            event: await event('case.rejected', { reason: action.reason, messageId: told.result.messageId ?? null }),
-          };
+          const told = await finish('no_procede', t(locale, 'case.not_admissible', { folio: current.folio, reason: action.reason }));
+          return { caseId, ...told, event: await event('case.rejected', { reason: action.reason, messageId: told.messageId ?? null }) };
         }
         case 'extend': {
           if (!isSupervisor(staff) && staff.role !== 'responsable') throw new Forbidden();
@@ -258,6 +248,13 @@ export async function actOnCase(
      * The message goes to the citizen's channel, or to the email they left; when neither can be
      * written to, the case records that staff must call, with the phone and the text to give.
      */
+    /** A final answer: told to the citizen (or left for a call), and the case closed with the status. */
+    async function finish(status: 'cerrado' | 'no_procede', text: string) {
+      const told = await tell(text);
+      await update({ status, closedAt: now });
+      return told.result;
+    }
+
     async function tell(
       text: string,
     ): Promise<{ kind: 'sent' | 'pending' | 'none'; result: Pick<CaseActionResult, 'messageId' | 'pendingContact'> }> {

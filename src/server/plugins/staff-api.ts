@@ -298,43 +298,49 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
       },
     );
 
-    // Administration: admins only.
+    // Administration: admins only. Each resource is listed, created and changed the same way.
     const ADMIN: readonly StaffPrincipal['role'][] = ['admin'];
-    routes.get('/api/staff/admin/users', async (request) => (requireRole(request, ADMIN), { users: await listStaffUsers(db) }));
-    routes.post(
-      '/api/staff/admin/users',
-      { schema: { body: NewStaffUser } },
-      async (request) => (requireRole(request, ADMIN), { user: await createStaffUser(db, request.body) }),
+    function adminResource<C extends z.ZodType, U extends z.ZodType, R>(
+      path: string,
+      names: { one: string; many: string },
+      schemas: { create: C; change: U },
+      ops: {
+        list(db: Db): Promise<R[]>;
+        create(db: Db, input: z.output<C>): Promise<R>;
+        change(db: Db, id: number, input: z.output<U>): Promise<R>;
+      },
+    ) {
+      const url = `/api/staff/admin/${path}`;
+      routes.get(url, async (request) => (requireRole(request, ADMIN), { [names.many]: await ops.list(db) }));
+      routes.post(url, { schema: { body: schemas.create } }, async (request) => {
+        requireRole(request, ADMIN);
+        // The schema validated the body; the provider's type does not follow a generic schema.
+        return { [names.one]: await ops.create(db, request.body as z.output<C>) };
+      });
+      routes.patch(`${url}/:id`, { schema: { params: NumericId, body: schemas.change } }, async (request) => {
+        requireRole(request, ADMIN);
+        return { [names.one]: await ops.change(db, request.params.id, request.body as z.output<U>) };
+      });
+    }
+    adminResource(
+      'users',
+      { one: 'user', many: 'users' },
+      { create: NewStaffUser, change: StaffUserChange },
+      { list: listStaffUsers, create: createStaffUser, change: changeStaffUser },
     );
-    routes.patch('/api/staff/admin/users/:id', { schema: { params: NumericId, body: StaffUserChange } }, async (request) => {
-      requireRole(request, ADMIN);
-      return { user: await changeStaffUser(db, request.params.id, request.body) };
-    });
-    routes.get(
-      '/api/staff/admin/departments',
-      async (request) => (requireRole(request, ADMIN), { departments: await listDepartments(db) }),
+    adminResource(
+      'departments',
+      { one: 'department', many: 'departments' },
+      { create: DepartmentInput, change: DepartmentChange },
+      { list: listDepartments, create: createDepartment, change: changeDepartment },
     );
-    routes.post(
-      '/api/staff/admin/departments',
-      { schema: { body: DepartmentInput } },
-      async (request) => (requireRole(request, ADMIN), { department: await createDepartment(db, request.body) }),
+    adminResource(
+      'categories',
+      { one: 'category', many: 'categories' },
+      { create: CategoryInput, change: CategoryChange },
+      { list: listCategories, create: createCategory, change: changeCategory },
     );
-    routes.patch('/api/staff/admin/departments/:id', { schema: { params: NumericId, body: DepartmentChange } }, async (request) => {
-      requireRole(request, ADMIN);
-      return { department: await changeDepartment(db, request.params.id, request.body) };
-    });
-    routes.get('/api/staff/admin/categories', async (request) => (requireRole(request, ADMIN), { categories: await listCategories(db) }));
-    routes.post(
-      '/api/staff/admin/categories',
-      { schema: { body: CategoryInput } },
-      async (request) => (requireRole(request, ADMIN), { category: await createCategory(db, request.body) }),
-    );
-    routes.patch('/api/staff/admin/categories/:id', { schema: { params: NumericId, body: CategoryChange } }, async (request) => {
-      requireRole(request, ADMIN);
-      return { category: await changeCategory(db, request.params.id, request.body) };
-    });
 
-    /** Server-sent events: the console reloads what it shows when told something changed. */
     routes.get('/api/staff/events', async (request, reply) => {
       reply.hijack();
       reply.raw.writeHead(200, {
