@@ -96,6 +96,11 @@ export async function takeDocumentTurn(turn: DocumentTurn): Promise<DocumentOutc
       const reply = await answer(turn, undefined, [say('email.catalogue_intro'), decision.sheet, say('email.catalogue_follow_up')]);
       return { caseId: undefined, outcome: 'answered', outbound: reply };
     }
+    case 'needs_matter': {
+      const key = decision.reason === 'vague' ? 'email.ask_what_happened' : 'email.out_of_scope';
+      const tipo = decision.type ? lowerFirst(script.typeLabels[decision.type]) : say('email.a_case');
+      return { caseId: undefined, outcome: 'answered', outbound: await answer(turn, undefined, [say(key, { tipo })]) };
+    }
     case 'thanks':
       await recordConversationEvent(tx, conversation.id, 'message.not_answered', { messageId: stored.id, reason: 'thanks' });
       return { caseId: undefined, outcome: 'stored', outbound: [] };

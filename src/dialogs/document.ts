@@ -4,6 +4,9 @@ import type { Classification } from '../understanding/classification.js';
 import { asksForInformation, isOnlyThanks, procedureSheet, type CaseDraft } from './engine.js';
 import { languagePack } from '../language/language-pack.js';
 import { extractAddress } from './parsers/address.js';
+import { readOpener } from './parsers/opener.js';
+import type { CaseType } from '../cases/case-type.js';
+import { OFF_TOPIC_THRESHOLD } from '../understanding/classification.js';
 import { isEmergency } from './parsers/emergency.js';
 import { extractName } from './parsers/name.js';
 import { extractPhone } from './parsers/phone.js';
@@ -50,9 +53,14 @@ export type DocumentDecision =
   | { kind: 'answer_from_catalogue'; procedure: Procedure; sheet: string; name: string | undefined }
   /** "Gracias" to an answer: opens nothing, answers nothing. */
   | { kind: 'thanks' }
+  /** Nothing to open a case with: only an opener ("tengo una queja"), or no municipal matter at all. Asked what happened. */
+  | { kind: 'needs_matter'; reason: 'vague' | 'off_topic'; type: CaseType | undefined }
   /** A later message on its case: what it brings that the case lacked is added. */
   | { kind: 'add_to_case'; caseId: number; address: string | undefined; name: string | undefined; phone: string | undefined }
   | { kind: 'open_case'; draft: CaseDraft; missing: MissingField[] };
+
+/** Off-topic is believed of mail this short at most. */
+const SHORT_MAIL_WORDS = 30;
 
 /** At most this many missing things are asked for in one answer: a long list goes unread. */
 const MAX_ASKED = 2;
@@ -81,6 +89,14 @@ export function readDocument(script: DialogScript, input: DocumentInput, ctx: Do
   const name = input.senderName ?? extractName(input.text, {}, pack);
   const address =
     extractAddress(input.text, pack, { gazetteer: ctx.gazetteer }) ?? extractAddress(input.subject, pack, { gazetteer: ctx.gazetteer });
+  if (address === undefined && input.photos === 0) {
+    const opener = readOpener(whole, pack);
+    if (opener) return { kind: 'needs_matter', reason: 'vague', type: opener.type };
+    // Only short mail: a long letter is somebody's matter even when the model cannot place it.
+    const words = whole.split(/\s+/).filter(Boolean).length;
+    if ((classification.offTopic ?? 0) >= OFF_TOPIC_THRESHOLD && words <= SHORT_MAIL_WORDS)
+      return { kind: 'needs_matter', reason: 'off_topic', type: undefined };
+  }
   const draft: CaseDraft = {
     type: classification.type,
     category: classification.category,

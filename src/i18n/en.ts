@@ -80,6 +80,11 @@ export const en: Record<MessageKey, string> = {
     'We could not keep these attachments: {lista}. We accept images (JPG, PNG, GIF, WebP, HEIC) and PDF files up to {max} each.',
   'email.address_noted': 'We noted the place: {direccion}.',
   'email.no_text': '(email without text)',
+  'email.ask_what_happened':
+    'To register your {tipo}, reply to this email telling us what happened and, if you can, where (street, number and neighbourhood, or a landmark). We will then give you a folio number.',
+  'email.out_of_scope':
+    'Through this address we can register reports of problems in the city, complaints, suggestions and questions about {municipio} procedures. If you need any of these, reply to this email telling us what happened and, if it applies, where.',
+  'email.a_case': 'message',
   'email.attachment_unnamed': 'unnamed file',
   'email.keep_folio': 'For your replies to be added to this case, reply to this email or keep "[{folio}]" in the subject.',
   'email.catalogue_intro': 'About your question, this is the information on the procedure:',

@@ -80,6 +80,11 @@ export const es = {
     'No pudimos guardar estos archivos adjuntos: {lista}. Aceptamos imágenes (JPG, PNG, GIF, WebP, HEIC) y PDF de hasta {max} cada uno.',
   'email.address_noted': 'Anotamos el lugar: {direccion}.',
   'email.no_text': '(correo sin texto)',
+  'email.ask_what_happened':
+    'Para registrar su {tipo}, responda a este correo contándonos qué pasó y, si puede, dónde (calle, número y colonia, o una referencia). Con eso le daremos un folio.',
+  'email.out_of_scope':
+    'Por este medio podemos registrar reportes de problemas en la ciudad, quejas, sugerencias y preguntas sobre trámites de {municipio}. Si necesita algo de esto, responda a este correo contándonos qué pasó y, si aplica, dónde.',
+  'email.a_case': 'mensaje',
   'email.attachment_unnamed': 'archivo sin nombre',
   'email.keep_folio': 'Para que sus respuestas se agreguen a este caso, responda a este correo o conserve «[{folio}]» en el asunto.',
   'email.catalogue_intro': 'Sobre su consulta, esta es la información del trámite:',

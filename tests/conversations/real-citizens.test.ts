@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cases, conversationEvents, conversations } from '../../src/db/schema.js';
+import type { DocumentInbound } from '../../src/messages/document.js';
 import { InboundMessage, type InboundMessageInput } from '../../src/messages/inbound.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { databaseKind } from '../helpers/database.js';
@@ -27,6 +28,28 @@ function inbound(key: string, text: string, extra: Partial<InboundMessageInput> 
 
 const say = async (key: string, text: string, extra: Partial<InboundMessageInput> = {}) =>
   (await app.conversations.receive(inbound(key, text, extra))).replies.map((r) => r.text).join('\n');
+
+function email(id: string, subject: string, text: string): DocumentInbound {
+  return {
+    kind: 'document',
+    channel: 'email',
+    channelUserId: `${id}@correo.test`,
+    externalId: `<${id}@correo.test>`,
+    receivedAt: new Date(),
+    senderName: undefined,
+    subject,
+    text,
+    attachments: [],
+    rejectedAttachments: [],
+    threadKey: `<${id}@correo.test>`,
+    repliesTo: [],
+    noAnswer: undefined,
+    undeliverable: [],
+    answersPerHour: 10,
+    maxAttachmentBytes: 10 * 1024 * 1024,
+    payload: {},
+  };
+}
 
 const folioIn = (text: string) => /AC-\d{4}-\d{6}/.exec(text)?.[0];
 
@@ -91,6 +114,14 @@ describe(`real citizens' words through the pipeline on ${databaseKind}`, () => {
     expect(reply).toContain('No encuentro casos abiertos');
     const again = await say('status-2', 'AC-2026-999999');
     expect(again).toContain('No encontré el folio AC-2026-999999');
+  });
+
+  it('answers an email that only says it has a complaint by asking what happened, with no case', async () => {
+    const result = await app.conversations.receive(email('queja-1', 'Queja', 'Buenas tardes, les escribo porque quiero poner una queja.'));
+    expect(result.caseId).toBeUndefined();
+    expect(result.replies.map((m) => m.text).join('\n')).toContain(
+      'Para registrar su queja o reclamo, responda a este correo contándonos qué pasó',
+    );
   });
 
   it('puts the emergency number first in the answer to an email that tells of danger, and flags the case', async () => {
