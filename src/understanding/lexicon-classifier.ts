@@ -142,12 +142,14 @@ function occursIn(cue: Cue, segments: readonly string[][]): boolean {
 interface CueIndex {
   exact: Map<string, Cue[]>;
   prefix: Map<string, Cue[]>;
+  /** The lengths of the prefix cues' first words, ascending: the only slices worth probing. */
+  prefixLengths: number[];
   /** Cues opening with "*" could start anywhere; few enough to always check. */
   always: Cue[];
 }
 
 function indexCues(classes: ReadonlyArray<ClassCues<string>>): CueIndex {
-  const index: CueIndex = { exact: new Map(), prefix: new Map(), always: [] };
+  const index: CueIndex = { exact: new Map(), prefix: new Map(), prefixLengths: [], always: [] };
   for (const { cues } of classes) {
     for (const cue of cues) {
       const first = cue.words[0]!;
@@ -160,6 +162,7 @@ function indexCues(classes: ReadonlyArray<ClassCues<string>>): CueIndex {
       }
     }
   }
+  index.prefixLengths = [...new Set([...index.prefix.keys()].map((k) => k.length))].sort((a, b) => a - b);
   return index;
 }
 
@@ -167,8 +170,10 @@ function candidateCues(index: CueIndex, segments: readonly string[][]): Set<Cue>
   const found = new Set<Cue>(index.always);
   for (const tokens of segments) {
     for (const token of tokens) {
-      for (const cue of index.exact.get(token) ?? []) found.add(cue);
-      for (let length = 1; length <= token.length; length++) {
+      const exact = index.exact.get(token);
+      if (exact) for (const cue of exact) found.add(cue);
+      for (const length of index.prefixLengths) {
+        if (length > token.length) break;
         const cues = index.prefix.get(length === token.length ? token : token.slice(0, length));
         if (cues) for (const cue of cues) found.add(cue);
       }
@@ -194,14 +199,32 @@ type Signal = keyof ClassifierLexicon['signals'];
  */
 const ACCENTED_INTERROGATIVE = /(?<!\p{L})(cómo|dónde|cuándo|cuánt[oa]s?|cuál(es)?)(?!\p{L})/iu;
 
+/** Mostly capitals over at least ten letters; counted in one loop, as this runs for every message. */
+function isShouting(text: string): boolean {
+  let letters = 0;
+  let upper = 0;
+  for (const ch of text) {
+    const code = ch.charCodeAt(0);
+    if (code < 128) {
+      if (code >= 65 && code <= 90) letters++, upper++;
+      else if (code >= 97 && code <= 122) letters++;
+      continue;
+    }
+    if (!LETTER.test(ch)) continue;
+    letters++;
+    if (UPPER.test(ch)) upper++;
+  }
+  return letters >= 10 && upper / letters >= 0.7;
+}
+const LETTER = /\p{L}/u;
+const UPPER = /\p{Lu}/u;
+
 function detectSignals(text: string): Signal[] {
   const signals: Signal[] = [];
   if (/[?¿]/.test(text)) signals.push('questionMark');
   if (ACCENTED_INTERROGATIVE.test(text.normalize('NFC'))) signals.push('accentedInterrogative');
-  const letters = text.match(/\p{L}/gu) ?? [];
-  const upper = letters.filter((c) => /\p{Lu}/u.test(c)).length;
   // A minimum length keeps acronyms and one-word messages ("OK", "CURP") from counting as shouting.
-  if (letters.length >= 10 && upper / letters.length >= 0.7) signals.push('shouting');
+  if (isShouting(text)) signals.push('shouting');
   if (/[!¡]{2,}/.test(text)) signals.push('repeatedExclamation');
   return signals;
 }
@@ -210,12 +233,19 @@ function detectSignals(text: string): Signal[] {
  * Sentences and clauses are matched separately so that a phrase cue does not straddle a
  * boundary and "^" can mean "opens a clause" ("Buenas tardes, ¿dónde pago…").
  */
-function segment(text: string): string[][] {
-  return text
-    .split(/[.;:!?¡¿,\n\r]+/)
-    .map(tokenize)
-    .filter((tokens) => tokens.length > 0);
+export function splitClauses(text: string): string[][] {
+  // One normalisation for the whole message (it was most of the time spent here), with a
+  // boundary word no citizen types ("ǂ" is a letter, so normalisation keeps it) between clauses.
+  const segments: string[][] = [];
+  let current: string[] = [];
+  for (const token of tokenize(text.replace(BOUNDARIES, ' ǂ '))) {
+    if (token !== 'ǂ') current.push(token);
+    else if (current.length > 0) segments.push(current), (current = []);
+  }
+  if (current.length > 0) segments.push(current);
+  return segments;
 }
+const BOUNDARIES = /[.;:!?¡¿,\n\r]+/g;
 
 interface Decision<K extends string> {
   key: K;
@@ -247,6 +277,11 @@ function decide<K extends string>(scores: ReadonlyMap<K, number>, smoothing: num
 export interface Classifier {
   classify(text: string): Classification;
   explain(text: string): Explanation;
+  /** The evidence per category and per type, without the list of cues (the trained model's features). */
+  scores(
+    text: string,
+    clauses?: readonly string[][],
+  ): { categoryScores: ReadonlyMap<string, number>; typeScores: ReadonlyMap<CaseType, number> };
 }
 
 export function createClassifier(input: ClassifierLexicon): Classifier {
@@ -258,13 +293,17 @@ export function createClassifier(input: ClassifierLexicon): Classifier {
   for (const c of types) for (const cue of c.cues) Object.assign(cue, { order: order++, owner: c.key, section: 'type' });
   const index = indexCues([...categories, ...types]);
 
-  function score(text: string): {
+  function score(
+    text: string,
+    withMatched = true,
+    clauses?: readonly string[][],
+  ): {
     categoryScores: Map<string, number>;
     typeScores: Map<CaseType, number>;
     matched: string[];
     signals: Signal[];
   } {
-    const segments = segment(text);
+    const segments = clauses ?? splitClauses(text);
     // Only the cues that can start on one of the message's words, in lexicon order.
     const candidates = [...candidateCues(index, segments)].sort((a, b) => a.order - b.order);
     const matched: string[] = [];
@@ -274,13 +313,13 @@ export function createClassifier(input: ClassifierLexicon): Classifier {
       if (!occursIn(cue, segments)) continue;
       if (cue.section === 'category') categoryScores.set(cue.owner, categoryScores.get(cue.owner)! + cue.weight);
       else typeScores.set(cue.owner as CaseType, typeScores.get(cue.owner as CaseType)! + cue.weight);
-      matched.push(`${cue.owner}: ${cue.source} (${cue.weight})`);
+      if (withMatched) matched.push(`${cue.owner}: ${cue.source} (${cue.weight})`);
     }
     const signals = detectSignals(text);
     for (const signal of signals) {
       for (const [type, weight] of Object.entries(lexicon.signals[signal]) as [CaseType, number][]) {
         typeScores.set(type, (typeScores.get(type) ?? 0) + weight);
-        matched.push(`${type}: <${signal}> (${weight})`);
+        if (withMatched) matched.push(`${type}: <${signal}> (${weight})`);
       }
     }
     return { categoryScores, typeScores, matched, signals };
@@ -288,7 +327,7 @@ export function createClassifier(input: ClassifierLexicon): Classifier {
 
   return {
     classify(text) {
-      const { categoryScores, typeScores } = score(text);
+      const { categoryScores, typeScores } = score(text, false);
       const category = decide(categoryScores, lexicon.smoothing, FALLBACK_CATEGORY);
       const type = decide(typeScores, lexicon.smoothing, 'reporte');
       return {
@@ -297,7 +336,13 @@ export function createClassifier(input: ClassifierLexicon): Classifier {
         category: category.key,
         categoryConfidence: category.confidence,
         confidence: Math.min(type.confidence, category.confidence),
+        // The lexicon only knows municipal words; it has no view on what is off-topic.
+        offTopic: 0,
       };
+    },
+    scores(text, clauses) {
+      const { categoryScores, typeScores } = score(text, false, clauses);
+      return { categoryScores, typeScores };
     },
     explain(text) {
       const { categoryScores, typeScores, matched, signals } = score(text);

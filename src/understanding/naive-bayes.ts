@@ -72,6 +72,8 @@ const FULL_COVERAGE = 0.4;
 export interface Prediction {
   label: string;
   confidence: number;
+  /** The winner's posterior before the coverage shrink: a probability to threshold on. */
+  posterior: number;
   /** How many of the message's own word features the model knew; 0 means none of its words. */
   known: number;
 }
@@ -133,7 +135,7 @@ export function predictAll(compiled: CompiledModels, bag: FeatureBag): Predictio
     // not understood, however the few known words lean: confidence shrinks with coverage.
     const coverage = wordMass === 0 ? 0 : knownWordMass[m]! / wordMass;
     const confidence = known[m] === 0 ? 0 : (1 / sum) * Math.min(1, coverage / FULL_COVERAGE);
-    return { label: model.classes[best]!, confidence, known: known[m]! };
+    return { label: model.classes[best]!, confidence, posterior: 1 / sum, known: known[m]! };
   });
 }
 
