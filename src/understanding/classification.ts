@@ -24,4 +24,4 @@ export interface Classification {
  * Chosen for precision: a citizen's real request wrongly turned away costs more than a joke
  * answered with the menu. Measured in training/classifier/README.md and ADR 0009.
  */
-export const OFF_TOPIC_THRESHOLD = 0.7;
+export const OFF_TOPIC_THRESHOLD = 0.8;

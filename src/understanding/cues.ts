@@ -483,6 +483,7 @@ const CONTENT_FREE = new Set([
   ...LEADING_FILLERS,
   ...QUESTION_WORDS,
   'ola',
+  'tal',
   'hey',
   'ey',
   'alo',
@@ -623,8 +624,8 @@ export function detectCues(text: string, words: readonly string[], joined: strin
   const question = text.includes('?') || text.includes('¿');
   const sets = wordSets(words);
   if (question) cues.push('question');
-  if (QUESTION_WORDS.has(first) || (first === 'a' && QUESTION_WORDS.has(second)) || (first === 'en' && QUESTION_WORDS.has(second)))
-    cues.push(question ? 'asks' : 'asks-unmarked');
+  const asks = QUESTION_WORDS.has(first) || ((first === 'a' || first === 'en') && QUESTION_WORDS.has(second));
+  if (asks) cues.push(question ? 'asks' : 'asks-unmarked');
   else if (ASKING_OPENERS.has(first) && question) cues.push('asks-verb');
   if (IMPERATIVES.has(first)) cues.push('imperative-open');
   else if (sets & IMPERATIVE) cues.push('imperative');
@@ -691,8 +692,7 @@ export function detectCues(text: string, words: readonly string[], joined: strin
   if (text.includes('@')) cues.push('mention');
   if (isShouting(text)) cues.push('shouting');
   if (/[!¡]{2,}/.test(text)) cues.push('exclaim');
-  if (first && !QUESTION_WORDS.has(first) && !IMPERATIVES.has(first) && !question && !(sets & VERB))
-    cues.push(sets & DEFECT ? 'nominal-defect' : 'nominal');
+  if (first && !asks && !IMPERATIVES.has(first) && !question && !(sets & VERB)) cues.push(sets & DEFECT ? 'nominal-defect' : 'nominal');
   if (words.length <= 3) cues.push('short');
   else if (words.length >= 30) cues.push('long');
   return cues;

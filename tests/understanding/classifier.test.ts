@@ -62,22 +62,22 @@ describe('the shipped classifier model', () => {
   // Floors a little under the figures in ADR 0009 and the README, so a worse model or corpus change fails here.
   it('classifies the held-out split of the first corpus', () => {
     const { type, category } = figures(heldOut);
-    expect(type.macroF1).toBeGreaterThanOrEqual(0.93);
-    expect(type.accuracy).toBeGreaterThanOrEqual(0.93);
+    expect(type.macroF1).toBeGreaterThanOrEqual(0.92);
+    expect(type.accuracy).toBeGreaterThanOrEqual(0.92);
     expect(category.macroF1).toBeGreaterThanOrEqual(0.89);
     expect(category.accuracy).toBeGreaterThanOrEqual(0.89);
   });
 
   it('classifies held-out messages in real citizens’ registers (rhetorical questions, noun phrases, voseo, e-mails)', () => {
     const { type, category } = figures(heldOutRealStyle);
-    expect(type.macroF1).toBeGreaterThanOrEqual(0.92);
-    expect(category.accuracy).toBeGreaterThanOrEqual(0.85);
+    expect(type.macroF1).toBeGreaterThanOrEqual(0.91);
+    expect(category.accuracy).toBeGreaterThanOrEqual(0.87);
   });
 
   it('classifies wordings written after training, from several countries', () => {
     const { type, category } = figures(unseen);
-    expect(type.macroF1).toBeGreaterThanOrEqual(0.94);
-    expect(category.macroF1).toBeGreaterThanOrEqual(0.92);
+    expect(type.macroF1).toBeGreaterThanOrEqual(0.95);
+    expect(category.macroF1).toBeGreaterThanOrEqual(0.91);
   });
 
   it('is unsure of what it cannot know: another language, nothing, emoji', () => {
@@ -162,7 +162,7 @@ describe('the off-topic score', () => {
       [...heldOut, ...heldOutRealStyle].map((r) => classify(r.text).offTopic),
       OFF_TOPIC_THRESHOLD,
     );
-    expect(b.precision).toBeGreaterThanOrEqual(0.9);
-    expect(b.recall).toBeGreaterThanOrEqual(0.8);
+    expect(b.precision).toBeGreaterThanOrEqual(0.95);
+    expect(b.recall).toBeGreaterThanOrEqual(0.65);
   });
 });
