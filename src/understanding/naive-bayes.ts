@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { extractFeatures, isWordFeature, type FeatureBag } from './features.js';
 
 /**
- * Multinomial naive Bayes over weighted features (see `features.ts`). Chosen over the libraries
- * we measured for speed, size and a confidence we can calibrate: see docs/adr/0009-classifier-model.md.
+ * Multinomial naive Bayes over weighted features (see `features.ts`): the model Ventanilla shipped
+ * first, kept as the alternative `npm run train -- --compare` measures the linear model against
+ * (docs/adr/0009-classifier-model.md).
  */
 export const NaiveBayesModel = z.object({
   classes: z.array(z.string().min(1)).min(2),
