@@ -51,6 +51,8 @@ const FALLBACK_CATEGORY = 'otros';
 const FALLBACK_TYPE: CaseType = 'reporte';
 /** The share of a message's words the model must know for its probabilities to count in full. */
 const FULL_COVERAGE = 0.4;
+/** How far a topic-only message's type is trusted (below the dialog's usual threshold of 0.55 even when sure). */
+const TOPIC_ONLY_TRUST = 0.5;
 
 export function createModelClassifier(file: ClassifierModelFile): TextClassifier {
   const parsed = ClassifierModelFile.parse(file);
@@ -68,7 +70,7 @@ function linearClassifier(model: LinearModel): TextClassifier {
   for (const label of model.heads[typeHead]!.classes) CaseType.parse(label);
   return {
     classify(text) {
-      const { heads, content, coverage, wordCoverage } = compiled.predict(text);
+      const { heads, content, coverage, wordCoverage, typeCues } = compiled.predict(text);
       // Nothing but greetings and function words ("hola", "quiero comentarles algo", "tengo
       // una duda"), or nothing at all: conversation, neither a case nor off-topic. The corpus
       // files such lines under some type, and the model would be sure of it; say it is unsure.
@@ -78,7 +80,10 @@ function linearClassifier(model: LinearModel): TextClassifier {
       const trust = Math.min(1, coverage / FULL_COVERAGE);
       const type = heads[typeHead]!;
       const category = heads[categoryHead]!;
-      const typeConfidence = type.probabilities[type.best]! * trust;
+      // One content word and no wording cue ("quiero comentarles algo del parque") names a
+      // topic, not what the citizen wants: the type is a guess the corpus has few lines to learn.
+      const topicOnly = content <= 1 && typeCues === 0;
+      const typeConfidence = type.probabilities[type.best]! * trust * (topicOnly ? TOPIC_ONLY_TRUST : 1);
       const categoryConfidence = category.probabilities[category.best]! * trust;
       return {
         type: model.heads[typeHead]!.classes[type.best] as CaseType,

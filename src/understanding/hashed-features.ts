@@ -57,6 +57,8 @@ export interface FeatureVector {
   length: number;
   words: number;
   content: number;
+  /** How many wording cues (cues.ts) other than the message's length fired. */
+  typeCues: number;
 }
 
 function mix(h: number, code: number): number {
@@ -144,13 +146,17 @@ export function createFeatureExtractor(input: FeatureOptions): FeatureExtractor 
       push(hashString(SEED_OPENER, words[at]!), options.openerWeight);
       if (at + 1 < words.length) push(hashString(mix(hashString(SEED_OPENER2, words[at]!), 32), words[at + 1]!), options.openerWeight);
     }
-    if (options.cueWeight > 0) for (const cue of detectCues(text, words, joined)) push(hashString(SEED_CUE, cue), options.cueWeight);
+    let typeCues = 0;
+    for (const cue of detectCues(text, words, joined)) {
+      if (cue !== 'short' && cue !== 'long') typeCues++;
+      if (options.cueWeight > 0) push(hashString(SEED_CUE, cue), options.cueWeight);
+    }
     if (options.lexiconWeight > 0) addLexicon(text, clauses);
     let norm = 0;
     for (let i = 0; i < n; i++) norm += values[i]! * values[i]!;
     const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
     for (let i = 0; i < n; i++) values[i]! *= scale;
-    return { ids, values, length: n, words: wordCount, content: contentCount };
+    return { ids, values, length: n, words: wordCount, content: contentCount, typeCues };
   }
 
   /** Character n-grams of "<word>", the markers telling a word's start and end from its middle. */
@@ -199,5 +205,12 @@ function isNumber(word: string): boolean {
 }
 
 export function copyVector(v: FeatureVector): FeatureVector {
-  return { ids: v.ids.slice(0, v.length), values: v.values.slice(0, v.length), length: v.length, words: v.words, content: v.content };
+  return {
+    ids: v.ids.slice(0, v.length),
+    values: v.values.slice(0, v.length),
+    length: v.length,
+    words: v.words,
+    content: v.content,
+    typeCues: v.typeCues,
+  };
 }

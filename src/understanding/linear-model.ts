@@ -240,6 +240,8 @@ export interface LinearPrediction {
   coverage: number;
   /** The share of all its words, function words included, the model has a row for. */
   wordCoverage: number;
+  /** How many wording cues other than length fired (see FeatureVector). */
+  typeCues: number;
 }
 
 export interface CompiledLinearModel {
@@ -287,7 +289,7 @@ export function compileLinearModel(input: LinearModel): CompiledLinearModel {
   };
   const scores = new Float64Array(width);
   const heads: HeadPrediction[] = model.heads.map((head) => ({ probabilities: new Float64Array(columnsOf(head)), best: 0 }));
-  const result: LinearPrediction = { heads, content: 0, coverage: 0, wordCoverage: 0 };
+  const result: LinearPrediction = { heads, content: 0, coverage: 0, wordCoverage: 0, typeCues: 0 };
 
   function predict(text: string): LinearPrediction {
     const vector = extractor.extract(text);
@@ -328,6 +330,7 @@ export function compileLinearModel(input: LinearModel): CompiledLinearModel {
     result.content = vector.content;
     result.coverage = vector.content === 0 ? 0 : knownContent / vector.content;
     result.wordCoverage = vector.words === 0 ? 0 : knownWords / vector.words;
+    result.typeCues = vector.typeCues;
     return result;
   }
 

@@ -86,6 +86,15 @@ describe('the shipped classifier model', () => {
     }
   });
 
+  it('is unsure of the type when a message only names a topic, or says nothing at all', () => {
+    const topic = classify('quiero comentarles algo del parque');
+    expect(topic.category).toBe('parques-jardines');
+    expect(topic.typeConfidence).toBeLessThan(0.5);
+    for (const text of ['hola', 'quiero comentarles algo', 'tengo una duda']) {
+      expect(classify(text), text).toMatchObject({ type: 'reporte', category: 'otros', confidence: 0, offTopic: 0 });
+    }
+  });
+
   it('is sure of a plain report, whatever the spelling', () => {
     for (const text of [
       'Hay una fuga de agua en la calle Morelos 45',
