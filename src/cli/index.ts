@@ -6,10 +6,11 @@ const USAGE = `Uso: ventanilla <comando>
 Comandos:
   classify   Lee un mensaje por línea en la entrada estándar y escribe una línea JSON por mensaje
              con type, category y confidence.
-  eval <archivo.csv>
+  eval <archivo.csv> [--model <modelo.json>]
              Evalúa el clasificador con un CSV etiquetado (columnas text,label o
              text,type,category): exactitud, macro-F1, precisión y exhaustividad por clase y
-             matriz de confusión, del tipo y de la categoría.
+             matriz de confusión, del tipo y de la categoría, y el acierto por categoría.
+             --model evalúa otro archivo de modelo (npm run train -- --compare los escribe).
   help       Muestra esta ayuda.
 
 Para iniciar el servidor: npm start`;
@@ -22,11 +23,13 @@ async function run(argv: string[]): Promise<number> {
       return 0;
     case 'eval': {
       const file = argv[1];
-      if (!file) {
-        console.error(`Falta el archivo CSV.\n\n${USAGE}`);
+      const modelFlag = argv.indexOf('--model');
+      const modelPath = modelFlag > 0 ? argv[modelFlag + 1] : undefined;
+      if (!file || file === '--model' || (modelFlag > 0 && !modelPath)) {
+        console.error(`Falta el archivo CSV o el modelo.\n\n${USAGE}`);
         return 2;
       }
-      runEval(file, (text) => process.stdout.write(text));
+      runEval(file, (text) => process.stdout.write(text), { modelPath });
       return 0;
     }
     case undefined:

@@ -94,7 +94,7 @@ export function readDocument(script: DialogScript, input: DocumentInput, ctx: Do
     if (opener) return { kind: 'needs_matter', reason: 'vague', type: opener.type };
     // Only short mail: a long letter is somebody's matter even when the model cannot place it.
     const words = whole.split(/\s+/).filter(Boolean).length;
-    if ((classification.offTopic ?? 0) >= OFF_TOPIC_THRESHOLD && words <= SHORT_MAIL_WORDS)
+    if (classification.offTopic >= OFF_TOPIC_THRESHOLD && words <= SHORT_MAIL_WORDS)
       return { kind: 'needs_matter', reason: 'off_topic', type: undefined };
   }
   const draft: CaseDraft = {

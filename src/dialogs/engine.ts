@@ -160,7 +160,7 @@ function takeDescription(turn: Turn, text: string, input: DialogInput): Turn {
     return turn;
   }
   // Neither a municipal matter nor a question the catalogue answers: say what Ventanilla does, open nothing.
-  if ((c.offTopic ?? 0) >= OFF_TOPIC_THRESHOLD && !place && !slots.address && input.photos === 0 && !input.location) {
+  if (c.offTopic >= OFF_TOPIC_THRESHOLD && !place && !slots.address && input.photos === 0 && !input.location) {
     askDescriptionWith(turn, turn.text('outOfScope'));
     return turn;
   }

@@ -36,6 +36,13 @@ export function readLabelledCsv(path: string): LabelledText[] {
     });
 }
 
+/** A one-column `text` file (the off-topic lines): every row is an example of the same kind. */
+export function readTextCsv(path: string): string[] {
+  const rows = parseCsvRecords(readFileSync(path, 'utf8'));
+  if (rows.length > 0 && !('text' in rows[0]!)) throw new Error(`${path}: needs a text column`);
+  return rows.map((r) => r.text!).filter(Boolean);
+}
+
 export const SPLIT_SEED = 'ventanilla-2026';
 export const HELD_OUT_SHARE = 0.2;
 

@@ -1,3 +1,4 @@
+import { detectCues } from './cues.js';
 import { getDefaultClassifier } from './lexicon-classifier.js';
 import { normalizeText } from '../language/normalize-text.js';
 
@@ -71,6 +72,8 @@ export function extractFeatures(text: string): FeatureBag {
   if (/[!¡]{2,}/.test(text)) add(bag, 'x:exclaim', SIGNAL_WEIGHT);
   if (isShouting(text)) add(bag, 'x:shouting', SIGNAL_WEIGHT);
   if (/\d+\s*(dias?|semanas?|mes(es)?|años?|anos?|horas?)/i.test(normalized)) add(bag, 'x:duration', SIGNAL_WEIGHT / 2);
+  // The wording cues the linear model uses too (cues.ts), so the two are compared on the same knowledge.
+  for (const cue of detectCues(text, words, normalized)) add(bag, 'x:cue:' + cue, SIGNAL_WEIGHT);
   addLexiconFeatures(bag, text);
   return bag;
 }

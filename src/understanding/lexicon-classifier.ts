@@ -4,6 +4,7 @@ import { sourceAsset } from '../paths.js';
 import { CaseType } from '../cases/case-type.js';
 import type { Classification } from './classification.js';
 import { tokenize } from '../language/normalize-text.js';
+import { tokenizeClausesFast, tokenizeClausesSlow } from './fast-tokenize.js';
 
 /*
  * The baseline classifier: a weighted keyword model read from `classifier-lexicon.json`.
@@ -74,6 +75,8 @@ interface Cue {
   order: number;
   /** The class it is evidence for, and whether that is a category or a type. */
   owner: string;
+  /** The owner's position among the categories or among the types. */
+  ownerIndex: number;
   section: 'category' | 'type';
 }
 
@@ -103,7 +106,7 @@ function parseCue(source: string, weight: number): Cue | string {
     words.push({ kind: marker ?? (text.length >= MIN_STEM_LENGTH ? 'prefix' : 'exact'), text });
   }
   if (words.length === 0 || words.every((w) => w.kind === 'any')) return 'a cue needs at least one word';
-  return { source, words, anchored, weight, order: 0, owner: '', section: 'category' };
+  return { source, words, anchored, weight, order: 0, owner: '', ownerIndex: 0, section: 'category' };
 }
 
 function compileClass<K extends string>(key: K, cues: Record<string, number>, prior: number): ClassCues<K> {
@@ -141,22 +144,31 @@ function occursIn(cue: Cue, segments: readonly string[][]): boolean {
  */
 interface CueIndex {
   exact: Map<string, Cue[]>;
+  /**
+   * Prefix cues by the first MIN_STEM_LENGTH letters of their first word (every stem has at
+   * least that many): one probe per word, then a `startsWith` on the few found. Probing every
+   * prefix length of every word was a third of the lexicon's time.
+   */
   prefix: Map<string, Cue[]>;
+  /** Stems shorter than MIN_STEM_LENGTH ("ab*"), if a lexicon has any: probed at every length. */
+  shortPrefix: Map<string, Cue[]>;
   /** Cues opening with "*" could start anywhere; few enough to always check. */
   always: Cue[];
 }
 
 function indexCues(classes: ReadonlyArray<ClassCues<string>>): CueIndex {
-  const index: CueIndex = { exact: new Map(), prefix: new Map(), always: [] };
+  const index: CueIndex = { exact: new Map(), prefix: new Map(), shortPrefix: new Map(), always: [] };
   for (const { cues } of classes) {
     for (const cue of cues) {
       const first = cue.words[0]!;
       if (first.kind === 'any') index.always.push(cue);
       else {
-        const map = first.kind === 'exact' ? index.exact : index.prefix;
-        const list = map.get(first.text);
+        const short = first.kind === 'prefix' && first.text.length < MIN_STEM_LENGTH;
+        const map = first.kind === 'exact' ? index.exact : short ? index.shortPrefix : index.prefix;
+        const key = first.kind === 'exact' || short ? first.text : first.text.slice(0, MIN_STEM_LENGTH);
+        const list = map.get(key);
         if (list) list.push(cue);
-        else map.set(first.text, [cue]);
+        else map.set(key, [cue]);
       }
     }
   }
@@ -167,10 +179,17 @@ function candidateCues(index: CueIndex, segments: readonly string[][]): Set<Cue>
   const found = new Set<Cue>(index.always);
   for (const tokens of segments) {
     for (const token of tokens) {
-      for (const cue of index.exact.get(token) ?? []) found.add(cue);
-      for (let length = 1; length <= token.length; length++) {
-        const cues = index.prefix.get(length === token.length ? token : token.slice(0, length));
-        if (cues) for (const cue of cues) found.add(cue);
+      const exact = index.exact.get(token);
+      if (exact) for (const cue of exact) found.add(cue);
+      if (token.length >= MIN_STEM_LENGTH) {
+        const cues = index.prefix.get(token.length === MIN_STEM_LENGTH ? token : token.slice(0, MIN_STEM_LENGTH));
+        if (cues) for (const cue of cues) if (token.startsWith((cue.words[0] as { text: string }).text)) found.add(cue);
+      }
+      if (index.shortPrefix.size > 0) {
+        for (let length = 1; length < MIN_STEM_LENGTH && length <= token.length; length++) {
+          const cues = index.shortPrefix.get(token.slice(0, length));
+          if (cues) for (const cue of cues) found.add(cue);
+        }
       }
     }
   }
@@ -194,14 +213,33 @@ type Signal = keyof ClassifierLexicon['signals'];
  */
 const ACCENTED_INTERROGATIVE = /(?<!\p{L})(cómo|dónde|cuándo|cuánt[oa]s?|cuál(es)?)(?!\p{L})/iu;
 
+/** Mostly capitals over at least ten letters; counted in one loop, as this runs for every message. */
+function isShouting(text: string): boolean {
+  let letters = 0;
+  let upper = 0;
+  for (const ch of text) {
+    const code = ch.charCodeAt(0);
+    if (code < 128) {
+      if (code >= 65 && code <= 90) letters++, upper++;
+      else if (code >= 97 && code <= 122) letters++;
+      continue;
+    }
+    if (!LETTER.test(ch)) continue;
+    letters++;
+    if (UPPER.test(ch)) upper++;
+  }
+  return letters >= 10 && upper / letters >= 0.7;
+}
+const LETTER = /\p{L}/u;
+const UPPER = /\p{Lu}/u;
+
 function detectSignals(text: string): Signal[] {
   const signals: Signal[] = [];
   if (/[?¿]/.test(text)) signals.push('questionMark');
-  if (ACCENTED_INTERROGATIVE.test(text.normalize('NFC'))) signals.push('accentedInterrogative');
-  const letters = text.match(/\p{L}/gu) ?? [];
-  const upper = letters.filter((c) => /\p{Lu}/u.test(c)).length;
+  // Accented letters are not printable ASCII: most messages can skip the normalisation.
+  if (/[^ -~]/.test(text) && ACCENTED_INTERROGATIVE.test(text.normalize('NFC'))) signals.push('accentedInterrogative');
   // A minimum length keeps acronyms and one-word messages ("OK", "CURP") from counting as shouting.
-  if (letters.length >= 10 && upper / letters.length >= 0.7) signals.push('shouting');
+  if (isShouting(text)) signals.push('shouting');
   if (/[!¡]{2,}/.test(text)) signals.push('repeatedExclamation');
   return signals;
 }
@@ -210,11 +248,8 @@ function detectSignals(text: string): Signal[] {
  * Sentences and clauses are matched separately so that a phrase cue does not straddle a
  * boundary and "^" can mean "opens a clause" ("Buenas tardes, ¿dónde pago…").
  */
-function segment(text: string): string[][] {
-  return text
-    .split(/[.;:!?¡¿,\n\r]+/)
-    .map(tokenize)
-    .filter((tokens) => tokens.length > 0);
+export function splitClauses(text: string): string[][] {
+  return tokenizeClausesFast(text) ?? tokenizeClausesSlow(text);
 }
 
 interface Decision<K extends string> {
@@ -247,6 +282,15 @@ function decide<K extends string>(scores: ReadonlyMap<K, number>, smoothing: num
 export interface Classifier {
   classify(text: string): Classification;
   explain(text: string): Explanation;
+  /** The evidence per category and per type, without the list of cues (the trained model's features). */
+  scores(
+    text: string,
+    clauses?: readonly string[][],
+  ): { categoryScores: ReadonlyMap<string, number>; typeScores: ReadonlyMap<CaseType, number> };
+  /** The same evidence as arrays in `categoryKeys` and `typeKeys` order, built for speed. */
+  scoreVectors(text: string, clauses?: readonly string[][]): { categoryScores: Float64Array; typeScores: Float64Array };
+  readonly categoryKeys: readonly string[];
+  readonly typeKeys: readonly CaseType[];
 }
 
 export function createClassifier(input: ClassifierLexicon): Classifier {
@@ -254,33 +298,99 @@ export function createClassifier(input: ClassifierLexicon): Classifier {
   const categories = Object.entries(lexicon.categories).map(([code, cues]) => compileClass(code, cues, lexicon.categoryPriors[code] ?? 0));
   const types = CaseType.options.map((type) => compileClass(type, lexicon.types[type], lexicon.typePriors[type] ?? 0));
   let order = 0;
-  for (const c of categories) for (const cue of c.cues) Object.assign(cue, { order: order++, owner: c.key, section: 'category' });
-  for (const c of types) for (const cue of c.cues) Object.assign(cue, { order: order++, owner: c.key, section: 'type' });
+  categories.forEach((c, i) => {
+    for (const cue of c.cues) Object.assign(cue, { order: order++, owner: c.key, ownerIndex: i, section: 'category' });
+  });
+  types.forEach((c, i) => {
+    for (const cue of c.cues) Object.assign(cue, { order: order++, owner: c.key, ownerIndex: i, section: 'type' });
+  });
   const index = indexCues([...categories, ...types]);
+  const cueList = [...categories, ...types].flatMap((c) => c.cues);
+  const categoryPriors = Float64Array.from(categories, (c) => c.prior);
+  const typePriors = Float64Array.from(types, (c) => c.prior);
+  const signalWeights = new Map(
+    (Object.keys(lexicon.signals) as Signal[]).map((signal) => [
+      signal,
+      (Object.entries(lexicon.signals[signal]) as [CaseType, number][]).map(
+        ([type, weight]) => [types.findIndex((t) => t.key === type), weight] as const,
+      ),
+    ]),
+  );
+  // Candidates are marked per call with a counter rather than collected in a Set.
+  const seenAt = new Int32Array(cueList.length);
+  let call = 0;
 
-  function score(text: string): {
+  /**
+   * `score` without the list of matched cues, into arrays: what the trained model asks for
+   * every message. Same cues, same order of addition, so the same numbers as `score`.
+   */
+  function scoreVectors(text: string, clauses?: readonly string[][]): { categoryScores: Float64Array; typeScores: Float64Array } {
+    const segments = clauses ?? splitClauses(text);
+    call++;
+    const ids: number[] = [];
+    const mark = (cues: readonly Cue[] | undefined, token?: string) => {
+      if (!cues) return;
+      for (const cue of cues) {
+        if (seenAt[cue.order] === call) continue;
+        if (token !== undefined && !token.startsWith((cue.words[0] as { text: string }).text)) continue;
+        seenAt[cue.order] = call;
+        ids.push(cue.order);
+      }
+    };
+    mark(index.always);
+    for (const tokens of segments) {
+      for (const token of tokens) {
+        mark(index.exact.get(token));
+        if (token.length >= MIN_STEM_LENGTH)
+          mark(index.prefix.get(token.length === MIN_STEM_LENGTH ? token : token.slice(0, MIN_STEM_LENGTH)), token);
+        if (index.shortPrefix.size > 0) {
+          for (let length = 1; length < MIN_STEM_LENGTH && length <= token.length; length++)
+            mark(index.shortPrefix.get(token.slice(0, length)));
+        }
+      }
+    }
+    ids.sort((a, b) => a - b);
+    const categoryScores = categoryPriors.slice();
+    const typeScores = typePriors.slice();
+    for (const id of ids) {
+      const cue = cueList[id]!;
+      if ((cue.words.length > 1 || cue.anchored) && !occursIn(cue, segments)) continue;
+      if (cue.section === 'category') categoryScores[cue.ownerIndex]! += cue.weight;
+      else typeScores[cue.ownerIndex]! += cue.weight;
+    }
+    for (const signal of detectSignals(text)) for (const [type, weight] of signalWeights.get(signal)!) typeScores[type]! += weight;
+    return { categoryScores, typeScores };
+  }
+
+  function score(
+    text: string,
+    withMatched = true,
+    clauses?: readonly string[][],
+  ): {
     categoryScores: Map<string, number>;
     typeScores: Map<CaseType, number>;
     matched: string[];
     signals: Signal[];
   } {
-    const segments = segment(text);
+    const segments = clauses ?? splitClauses(text);
     // Only the cues that can start on one of the message's words, in lexicon order.
     const candidates = [...candidateCues(index, segments)].sort((a, b) => a.order - b.order);
     const matched: string[] = [];
     const categoryScores = new Map<string, number>(categories.map((c) => [c.key, c.prior]));
     const typeScores = new Map<CaseType, number>(types.map((c) => [c.key, c.prior]));
     for (const cue of candidates) {
-      if (!occursIn(cue, segments)) continue;
+      // A one-word cue is a candidate only because a word matched it; phrases and anchored
+      // cues still need their position checked.
+      if ((cue.words.length > 1 || cue.anchored) && !occursIn(cue, segments)) continue;
       if (cue.section === 'category') categoryScores.set(cue.owner, categoryScores.get(cue.owner)! + cue.weight);
       else typeScores.set(cue.owner as CaseType, typeScores.get(cue.owner as CaseType)! + cue.weight);
-      matched.push(`${cue.owner}: ${cue.source} (${cue.weight})`);
+      if (withMatched) matched.push(`${cue.owner}: ${cue.source} (${cue.weight})`);
     }
     const signals = detectSignals(text);
     for (const signal of signals) {
       for (const [type, weight] of Object.entries(lexicon.signals[signal]) as [CaseType, number][]) {
         typeScores.set(type, (typeScores.get(type) ?? 0) + weight);
-        matched.push(`${type}: <${signal}> (${weight})`);
+        if (withMatched) matched.push(`${type}: <${signal}> (${weight})`);
       }
     }
     return { categoryScores, typeScores, matched, signals };
@@ -288,7 +398,7 @@ export function createClassifier(input: ClassifierLexicon): Classifier {
 
   return {
     classify(text) {
-      const { categoryScores, typeScores } = score(text);
+      const { categoryScores, typeScores } = score(text, false);
       const category = decide(categoryScores, lexicon.smoothing, FALLBACK_CATEGORY);
       const type = decide(typeScores, lexicon.smoothing, 'reporte');
       return {
@@ -297,8 +407,17 @@ export function createClassifier(input: ClassifierLexicon): Classifier {
         category: category.key,
         categoryConfidence: category.confidence,
         confidence: Math.min(type.confidence, category.confidence),
+        // The lexicon only knows municipal words; it has no view on what is off-topic.
+        offTopic: 0,
       };
     },
+    scores(text, clauses) {
+      const { categoryScores, typeScores } = score(text, false, clauses);
+      return { categoryScores, typeScores };
+    },
+    scoreVectors,
+    categoryKeys: categories.map((c) => c.key),
+    typeKeys: types.map((c) => c.key),
     explain(text) {
       const { categoryScores, typeScores, matched, signals } = score(text);
       return {

@@ -59,3 +59,42 @@ export function formatEvaluation(title: string, e: Evaluation): string {
   });
   return lines.join('\n');
 }
+
+/** Per class, the share of its messages classified as that class (its recall): the accuracy a department sees. */
+export function formatAccuracyByClass(title: string, e: Evaluation): string {
+  const width = Math.max(10, ...e.labels.map((l) => l.length));
+  const lines = [`-- ${title}: acierto por clase --`];
+  e.perClass.forEach((c, k) => {
+    if (c.support === 0) return;
+    lines.push(`${c.label.padEnd(width)}  ${String(e.confusion[k]![k]).padStart(4)}/${String(c.support).padEnd(4)} ${pct(c.recall)}`);
+  });
+  return lines.join('\n');
+}
+
+/** Binary figures for the off-topic score at one threshold. */
+export interface BinaryFigures {
+  threshold: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  /** Municipal messages wrongly above the threshold. */
+  falsePositives: number;
+  positives: number;
+  negatives: number;
+}
+
+export function evaluateBinary(positiveScores: readonly number[], negativeScores: readonly number[], threshold: number): BinaryFigures {
+  const tp = positiveScores.filter((s) => s >= threshold).length;
+  const fp = negativeScores.filter((s) => s >= threshold).length;
+  const precision = tp + fp ? tp / (tp + fp) : 0;
+  const recall = positiveScores.length ? tp / positiveScores.length : 0;
+  const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
+  return { threshold, precision, recall, f1, falsePositives: fp, positives: positiveScores.length, negatives: negativeScores.length };
+}
+
+export function formatBinary(title: string, b: BinaryFigures): string {
+  return (
+    `== ${title} (${b.positives} fuera de tema, ${b.negatives} municipales) ==\n` +
+    `umbral ${b.threshold.toFixed(2)}  precisión ${pct(b.precision)}  exhaustividad ${pct(b.recall)}  F1 ${pct(b.f1)}  municipales marcados ${b.falsePositives}`
+  );
+}

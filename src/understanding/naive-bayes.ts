@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { extractFeatures, isWordFeature, type FeatureBag } from './features.js';
 
 /**
- * Multinomial naive Bayes over weighted features (see `features.ts`). Chosen over the libraries
- * we measured for speed, size and a confidence we can calibrate: see docs/adr/0009-classifier-model.md.
+ * Multinomial naive Bayes over weighted features (see `features.ts`): the model Ventanilla shipped
+ * first, kept as the alternative `npm run train -- --compare` measures the linear model against
+ * (docs/adr/0009-classifier-model.md).
  */
 export const NaiveBayesModel = z.object({
   classes: z.array(z.string().min(1)).min(2),
@@ -72,6 +73,8 @@ const FULL_COVERAGE = 0.4;
 export interface Prediction {
   label: string;
   confidence: number;
+  /** The winner's posterior before the coverage shrink: a probability to threshold on. */
+  posterior: number;
   /** How many of the message's own word features the model knew; 0 means none of its words. */
   known: number;
 }
@@ -133,7 +136,7 @@ export function predictAll(compiled: CompiledModels, bag: FeatureBag): Predictio
     // not understood, however the few known words lean: confidence shrinks with coverage.
     const coverage = wordMass === 0 ? 0 : knownWordMass[m]! / wordMass;
     const confidence = known[m] === 0 ? 0 : (1 / sum) * Math.min(1, coverage / FULL_COVERAGE);
-    return { label: model.classes[best]!, confidence, known: known[m]! };
+    return { label: model.classes[best]!, confidence, posterior: 1 / sum, known: known[m]! };
   });
 }
 

@@ -115,6 +115,21 @@ describe('vague openers', () => {
 });
 
 describe('off-topic text', () => {
+  it.each(['cuanto cuesta una pizza', 'quién ganó el partido', 'vendo celular barato', 'te amo'])(
+    'answers "%s" with what Ventanilla does, and opens nothing (the real classifier)',
+    (text) => {
+      const { results } = play('es', [text, 'jajaja']);
+      expect(texts(results[0]!)).toContain('Eso no lo puedo atender por aquí');
+      expect(opened(results)).toBe(false);
+      expect(results.at(-1)!.state.slots.description).toBeUndefined();
+    },
+  );
+
+  it('still answers municipal questions that look like everyday ones', () => {
+    const { results } = play('es', ['cuanto cuesta el predial']);
+    expect(texts(results[0]!)).not.toContain('Eso no lo puedo atender');
+  });
+
   const offTopic = (text: string) => ({ ...classify(text), offTopic: 0.95 });
   it('gets a short answer of what Ventanilla does and is asked again, with no case', () => {
     const { results } = play('es', ['cuanto cuesta una pizza', 'jajaja', 'k onda'], context({ classify: offTopic }));
@@ -145,7 +160,14 @@ describe('names and contact', () => {
     expect(texts(unknown.results[2]!)).toContain('no veo tu número');
     expect(asked(unknown.results[2]!)).toBe('contact');
     const sure = context({
-      classify: () => ({ type: 'reporte', typeConfidence: 0.9, category: 'baches-pavimento', categoryConfidence: 0.9, confidence: 0.9 }),
+      classify: () => ({
+        type: 'reporte',
+        typeConfidence: 0.9,
+        category: 'baches-pavimento',
+        categoryConfidence: 0.9,
+        confidence: 0.9,
+        offTopic: 0,
+      }),
     });
     const declined = play('en', ['There is a pothole on Main Street 12', 'John', "I don't have a phone"], sure);
     expect(asked(declined.results[1]!)).toBe('contact');
