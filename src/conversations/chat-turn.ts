@@ -69,7 +69,9 @@ export async function takeChatTurn(turn: ChatTurn): Promise<Message[]> {
     ctx,
   );
   const greeting = startConversation(script, ctx).replies[0]!.text;
-  if (turn.created && !result.replies.some((r) => r.text === greeting)) result.replies.unshift({ text: greeting });
+  // A new conversation is greeted first, unless the citizen is in danger: the emergency number comes before anything.
+  if (turn.created && !result.replies.some((r) => r.text === greeting))
+    result.replies.splice(result.effects.some((e) => e.kind === 'emergency') ? 1 : 0, 0, { text: greeting });
 
   const { replies, caseId, status } = await applyEffects(turn, result, ctx);
   await tx
