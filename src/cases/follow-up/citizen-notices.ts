@@ -6,7 +6,7 @@ import { recordCaseEvent, type CaseEventType, type RecordedCaseEvent } from '../
 import { followUpCitizen } from './citizen-message.js';
 import { formatDueDate } from './dates.js';
 import { reaction, type FollowUpDeps } from './follow-up.js';
-import { consoleCaseUrl, renderStaffMailHtml } from './mail-layout.js';
+import { consoleCaseUrl, renderNoticeMailHtml } from './mail-layout.js';
 import { departmentRecipients } from './recipients.js';
 import { queueStaffMail } from './staff-mail.js';
 
@@ -164,12 +164,7 @@ export const reopenedToDepartment = reaction({
             to: r.address,
             subject,
             text: `${body}\n\n${url}`,
-            html: renderStaffMailHtml(
-              subject,
-              deps.municipalityName,
-              [{ paragraphs: [body] }, { action: { label: t(locale, 'follow_up.mail.open_case'), href: url } }],
-              t(locale, 'follow_up.mail.footer', { municipality: deps.municipalityName }),
-            ),
+            html: renderNoticeMailHtml(deps, subject, body, { label: t(locale, 'follow_up.mail.open_case'), href: url }),
           },
           deps.mail.fromDomain,
         );

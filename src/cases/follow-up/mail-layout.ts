@@ -1,4 +1,5 @@
 import { escapeHtml } from '../../html.js';
+import { t, type Locale } from '../../i18n/index.js';
 
 /**
  * The one look of every mail Ventanilla sends to staff (routing sheets, reminders, digests):
@@ -72,4 +73,15 @@ function renderSection(section: MailSection): string {
 /** Where a case opens in the console. */
 export function consoleCaseUrl(publicUrl: string, caseId: number): string {
   return `${publicUrl.replace(/\/+$/, '')}/console#/caso/${caseId}`;
+}
+
+/** The short notice most staff mails are: one paragraph and one button, under the municipality's footer. */
+export function renderNoticeMailHtml(
+  from: { locale: Locale; municipalityName: string },
+  title: string,
+  body: string,
+  action: { label: string; href: string },
+): string {
+  const footer = t(from.locale, 'follow_up.mail.footer', { municipality: from.municipalityName });
+  return renderStaffMailHtml(title, from.municipalityName, [{ paragraphs: [body] }, { action }], footer);
 }

@@ -9,7 +9,7 @@ import { signAcknowledgementToken } from './acknowledgement-link.js';
 import { loadCaseSheet, mapLink, type CaseSheet } from './case-sheet.js';
 import { formatDate, formatDateTime, formatDueDate } from './dates.js';
 import { reaction, type FollowUpDeps, type Sweep } from './follow-up.js';
-import { consoleCaseUrl, renderStaffMailHtml } from './mail-layout.js';
+import { consoleCaseUrl, renderNoticeMailHtml, renderStaffMailHtml } from './mail-layout.js';
 import { coordinatorRecipients } from './recipients.js';
 import { renderRoutingSheetPdf } from './routing-sheet-pdf.js';
 import { queueStaffMail } from './staff-mail.js';
@@ -229,12 +229,7 @@ async function remind(tx: Tx, deps: FollowUpDeps, sheet: typeof routingSheets.$i
         to: sheet.toAddress,
         subject: title,
         text: `${body}\n\n${t(locale, 'follow_up.sheet.ack_button')}: ${link}\n${t(locale, 'follow_up.sheet.console', { url: consoleCaseUrl(deps.publicUrl, sheet.caseId) })}`,
-        html: renderStaffMailHtml(
-          title,
-          deps.municipalityName,
-          [{ paragraphs: [body] }, { action: { label: t(locale, 'follow_up.sheet.ack_button'), href: link } }],
-          t(locale, 'follow_up.mail.footer', { municipality: deps.municipalityName }),
-        ),
+        html: renderNoticeMailHtml(deps, title, body, { label: t(locale, 'follow_up.sheet.ack_button'), href: link }),
       },
       deps.mail.fromDomain,
     );
@@ -272,15 +267,10 @@ async function escalate(tx: Tx, deps: FollowUpDeps, sheet: typeof routingSheets.
           to: coordinator.address,
           subject: title,
           text: `${body}\n\n${consoleCaseUrl(deps.publicUrl, sheet.caseId)}`,
-          html: renderStaffMailHtml(
-            title,
-            deps.municipalityName,
-            [
-              { paragraphs: [body] },
-              { action: { label: t(locale, 'follow_up.mail.open_case'), href: consoleCaseUrl(deps.publicUrl, sheet.caseId) } },
-            ],
-            t(locale, 'follow_up.mail.footer', { municipality: deps.municipalityName }),
-          ),
+          html: renderNoticeMailHtml(deps, title, body, {
+            label: t(locale, 'follow_up.mail.open_case'),
+            href: consoleCaseUrl(deps.publicUrl, sheet.caseId),
+          }),
         },
         deps.mail.fromDomain,
       );

@@ -82,43 +82,34 @@ function textMessage(body: string): GraphMessage {
   return { type: 'text', text: { body, preview_url: false } };
 }
 
+/** The Cloud API's interactive message: reply buttons or a list, with the body text above them. */
+function interactive(type: 'button' | 'list', body: string, action: Record<string, unknown>): GraphMessage {
+  return { type: 'interactive', interactive: { type, body: { text: body }, action } };
+}
+
 function buttons(body: string, options: PromptOption[]): GraphMessage {
-  return {
-    type: 'interactive',
-    interactive: {
-      type: 'button',
-      body: { text: body },
-      action: {
-        buttons: options.map((o) => ({
-          type: 'reply',
-          reply: { id: o.id.slice(0, LIMITS.buttonId), title: truncate(o.label, LIMITS.buttonTitle) },
-        })),
-      },
-    },
-  };
+  return interactive('button', body, {
+    buttons: options.map((o) => ({
+      type: 'reply',
+      reply: { id: o.id.slice(0, LIMITS.buttonId), title: truncate(o.label, LIMITS.buttonTitle) },
+    })),
+  });
 }
 
 function list(body: string, options: PromptOption[], labels: RenderLabels): GraphMessage {
-  return {
-    type: 'interactive',
-    interactive: {
-      type: 'list',
-      body: { text: body },
-      action: {
-        button: truncate(labels.listButton, LIMITS.listButton),
-        sections: [
-          {
-            rows: options.map((o) => ({
-              id: o.id.slice(0, LIMITS.rowId),
-              title: truncate(o.label, LIMITS.rowTitle),
-              // A label cut short is shown whole underneath.
-              ...(o.label.length > LIMITS.rowTitle ? { description: truncate(o.label, LIMITS.rowDescription) } : {}),
-            })),
-          },
-        ],
+  return interactive('list', body, {
+    button: truncate(labels.listButton, LIMITS.listButton),
+    sections: [
+      {
+        rows: options.map((o) => ({
+          id: o.id.slice(0, LIMITS.rowId),
+          title: truncate(o.label, LIMITS.rowTitle),
+          // A label cut short is shown whole underneath.
+          ...(o.label.length > LIMITS.rowTitle ? { description: truncate(o.label, LIMITS.rowDescription) } : {}),
+        })),
       },
-    },
-  };
+    ],
+  });
 }
 
 /** An interactive body holds 1,024 characters; a longer text goes ahead as plain text. */
