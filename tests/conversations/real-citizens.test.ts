@@ -2,8 +2,9 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cases, conversationEvents, conversations } from '../../src/db/schema.js';
 import type { DocumentInbound } from '../../src/messages/document.js';
-import { InboundMessage, type InboundMessageInput } from '../../src/messages/inbound.js';
+import type { InboundMessageInput } from '../../src/messages/inbound.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
+import { inboundMaker } from '../helpers/inbound.js';
 import { databaseKind } from '../helpers/database.js';
 
 let app: TestApp;
@@ -12,19 +13,7 @@ beforeAll(async () => {
 });
 afterAll(async () => app?.close());
 
-let counter = 0;
-function inbound(key: string, text: string, extra: Partial<InboundMessageInput> = {}) {
-  counter += 1;
-  return InboundMessage.parse({
-    channel: 'telegram',
-    channelUserId: `user-${key}`,
-    conversationKey: key,
-    externalId: `rc-${key}-${counter}`,
-    text,
-    receivedAt: new Date(),
-    ...extra,
-  });
-}
+const inbound = inboundMaker('rc');
 
 const say = async (key: string, text: string, extra: Partial<InboundMessageInput> = {}) =>
   (await app.conversations.receive(inbound(key, text, extra))).replies.map((r) => r.text).join('\n');

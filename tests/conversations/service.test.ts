@@ -2,9 +2,8 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseEvents, cases, citizens, conversations, messages } from '../../src/db/schema.js';
 import { deliveryJobs } from '../helpers/jobs.js';
-import type { InboundMessageInput } from '../../src/messages/inbound.js';
-import { InboundMessage } from '../../src/messages/inbound.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
+import { inboundMaker } from '../helpers/inbound.js';
 import { databaseKind } from '../helpers/database.js';
 
 let app: TestApp;
@@ -13,19 +12,7 @@ beforeAll(async () => {
 });
 afterAll(async () => app?.close());
 
-let counter = 0;
-function inbound(key: string, text: string, extra: Partial<InboundMessageInput> = {}) {
-  counter += 1;
-  return InboundMessage.parse({
-    channel: 'telegram',
-    channelUserId: `user-${key}`,
-    conversationKey: key,
-    externalId: `update-${key}-${counter}`,
-    text,
-    receivedAt: new Date(),
-    ...extra,
-  });
-}
+const inbound = inboundMaker('update');
 
 describe(`conversation pipeline on ${databaseKind}`, () => {
   it('opens a case with a folio, routed to the department, with its history', async () => {

@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { step } from '../../src/dialogs/engine.js';
 import { loadDialogScript } from '../../src/dialogs/script-schema.js';
-import { converse as play, dialogContext, input, texts } from '../helpers/dialog.js';
+import { converse as play, dialogContext, input, SPANISH_VARS, texts } from '../helpers/dialog.js';
 
 const script = loadDialogScript(undefined, 'es');
 const english = loadDialogScript(undefined, 'en');
-const vars = {
-  municipio: 'Municipio de Ejemplo',
-  horario: 'lunes a viernes de 8:00 a 15:00',
-  ejemplo: 'AC-2026-000123',
-  proxima_atencion: 'el lunes 30 de noviembre a partir de las 8:00',
-  emergencia: '911',
-  proteccion_civil: '',
-};
+const vars = SPANISH_VARS;
 const context = () => dialogContext(vars);
 const converse = (turns: Parameters<typeof play>[1]) => play(script, turns, context());
 

@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { startConversation, step, type DialogInput, type StepContext } from '../../src/dialogs/engine.js';
-import { converse as play, dialogContext, input, texts } from '../helpers/dialog.js';
+import { converse as play, dialogContext, input, SPANISH_VARS, texts } from '../helpers/dialog.js';
 import { loadDialogScript, parseDialogScript } from '../../src/dialogs/script-schema.js';
 
 const script = loadDialogScript(undefined, 'es');
-const vars = {
-  municipio: 'Municipio de Ejemplo',
-  horario: 'lunes a viernes de 8:00 a 15:00',
-  ejemplo: 'AC-2026-000123',
-  proxima_atencion: 'el lunes 30 de noviembre a partir de las 8:00',
-  emergencia: '911',
-  proteccion_civil: '',
-};
+const vars = SPANISH_VARS;
 
 const context = (overrides: Partial<StepContext> = {}) => dialogContext(vars, overrides);
 const converse = (turns: Array<string | DialogInput>, ctx = context()) => play(script, turns, ctx);

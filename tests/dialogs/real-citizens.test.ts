@@ -2,17 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { step, type StepContext } from '../../src/dialogs/engine.js';
 import { loadDialogScript } from '../../src/dialogs/script-schema.js';
 import { classify } from '../../src/understanding/classify.js';
-import { converse, dialogContext, input, texts } from '../helpers/dialog.js';
+import { converse, dialogContext, input, SPANISH_VARS, texts } from '../helpers/dialog.js';
 
 const scripts = { es: loadDialogScript(undefined, 'es'), en: loadDialogScript(undefined, 'en') };
-const vars = {
-  municipio: 'Municipio de Ejemplo',
-  horario: 'lunes a viernes de 8:00 a 15:00',
-  ejemplo: 'AC-2026-000123',
-  proxima_atencion: 'el lunes 30 de noviembre a partir de las 8:00',
-  emergencia: '911',
-  proteccion_civil: '',
-};
+const vars = SPANISH_VARS;
 const context = (overrides: Partial<StepContext> = {}) => dialogContext(vars, overrides);
 const play = (locale: 'es' | 'en', turns: Array<string | ReturnType<typeof input>>, ctx = context()) =>
   converse(scripts[locale], turns, ctx);

@@ -8,6 +8,16 @@ import { loadDefaultMunicipality } from '../../src/seed/seed.js';
 const municipality = loadDefaultMunicipality();
 const catalogue = createCatalogueSearch(loadCatalogue());
 
+/** The placeholders a Spanish conversation's messages are filled with in tests. */
+export const SPANISH_VARS: StepContext['vars'] = {
+  municipio: 'Municipio de Ejemplo',
+  horario: 'lunes a viernes de 8:00 a 15:00',
+  ejemplo: 'AC-2026-000123',
+  proxima_atencion: 'el lunes 30 de noviembre a partir de las 8:00',
+  emergencia: '911',
+  proteccion_civil: '',
+};
+
 /** The engine's view of the world in tests: the real classifier, the default categories and catalogue. */
 export function dialogContext(vars: StepContext['vars'], overrides: Partial<StepContext> = {}): StepContext {
   return {
