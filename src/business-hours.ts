@@ -1,3 +1,5 @@
+import { dateFormat } from './date-format.js';
+
 /**
  * Office hours as "lun-vie 08:00-15:00; sab 09:00-13:00" (Spanish or English day abbreviations).
  * Outside them the bot still takes every message; only the wording of what happens next changes.
@@ -64,7 +66,7 @@ function parseRange(part: string): BusinessHoursRange {
 
 /** Day of week and minute of day of `at` on the municipality's wall clock. */
 function wallClock(at: Date, timeZone: string): { day: number; minute: number } {
-  const parts = new Intl.DateTimeFormat('en-US', {
+  const parts = dateFormat('en-US', {
     timeZone,
     weekday: 'short',
     hour: '2-digit',

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client.js';
+import { dateFormat } from '../date-format.js';
 
 export function formatFolio(prefix: string, year: number, seq: number): string {
   return `${prefix}-${year}-${String(seq).padStart(6, '0')}`;
@@ -7,7 +8,7 @@ export function formatFolio(prefix: string, year: number, seq: number): string {
 
 /** The calendar year on the municipality's wall clock: a case opened on 31 Dec 23:30 local time belongs to that year. */
 export function localYear(at: Date, timeZone: string): number {
-  return Number(new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric' }).format(at));
+  return Number(dateFormat('en-US', { timeZone, year: 'numeric' }).format(at));
 }
 
 /**

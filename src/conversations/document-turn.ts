@@ -17,6 +17,7 @@ import { recordAttention } from '../understanding/attention-log.js';
 import { enqueueReplies, openCaseFor } from './effects.js';
 import { recordConversationEvent } from './events.js';
 import { calendarOf, type ConversationSettings } from './settings.js';
+import { dateFormat } from '../date-format.js';
 
 export const MAX_DESCRIPTION = 4000;
 
@@ -308,5 +309,5 @@ function lowerFirst(text: string): string {
 }
 
 function formatDate(date: Date, locale: string, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale === 'es' ? 'es-MX' : 'en-US', { dateStyle: 'long', timeZone }).format(date);
+  return dateFormat(locale === 'es' ? 'es-MX' : 'en-US', { dateStyle: 'long', timeZone }).format(date);
 }

@@ -3,6 +3,7 @@ import { interpolate } from '../i18n/index.js';
 import type { OutboundMessageInput } from '../messages/outbound.js';
 import type { StepContext } from './engine.js';
 import type { DialogScript } from './script-schema.js';
+import { dateFormat } from '../date-format.js';
 
 /** What the dialog says about a case; filled by whoever opened or looked it up. */
 export interface CaseFacts {
@@ -21,7 +22,7 @@ export interface ReplyContext {
 }
 
 function formatDate(date: Date, locale: string, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale === 'es' ? 'es-MX' : 'en-US', { dateStyle: 'long', timeZone }).format(date);
+  return dateFormat(locale === 'es' ? 'es-MX' : 'en-US', { dateStyle: 'long', timeZone }).format(date);
 }
 
 function lowerFirst(text: string): string {
