@@ -11,7 +11,7 @@ import type { InboundMessage } from '../messages/inbound.js';
 import type { OutboundMessageInput } from '../messages/outbound.js';
 import { recordAttention } from '../understanding/attention-log.js';
 import { recordLabelledExample } from '../understanding/labelled-examples.js';
-import { enqueueReplies, openCaseFor } from './effects.js';
+import { enqueueReplies, flagEmergency, openCaseFor } from './effects.js';
 import { recordConversationEvent } from './events.js';
 import type { ConversationSettings } from './settings.js';
 
@@ -124,8 +124,7 @@ async function applyEffects(turn: ChatTurn, result: StepResult, ctx: StepContext
         break;
       }
       case 'emergency':
-        await recordConversationEvent(tx, conversation.id, 'conversation.emergency', { messageId: inbound.id });
-        await tx.update(conversations).set({ emergencyAt: at }).where(eq(conversations.id, conversation.id));
+        await flagEmergency(tx, conversation.id, inbound.id, at);
         break;
       case 'escalate':
         if (status === 'bot') {

@@ -14,7 +14,7 @@ import type { DomainEvents } from '../events/domain-events.js';
 import { interpolate, t } from '../i18n/index.js';
 import type { DocumentInbound } from '../messages/document.js';
 import { recordAttention } from '../understanding/attention-log.js';
-import { enqueueReplies, openCaseFor } from './effects.js';
+import { enqueueReplies, flagEmergency, openCaseFor } from './effects.js';
 import { recordConversationEvent } from './events.js';
 import { calendarOf, type ConversationSettings } from './settings.js';
 import { dateFormat } from '../date-format.js';
@@ -143,8 +143,7 @@ export async function takeDocumentTurn(turn: DocumentTurn): Promise<DocumentOutc
         // Danger now: the emergency number comes first, and operators see the conversation flagged.
         const vars = turn.ctx.vars;
         lines.push(interpolate(script.messages[vars.proteccion_civil ? 'emergencyWithCivilProtection' : 'emergency'], vars));
-        await recordConversationEvent(tx, conversation.id, 'conversation.emergency', { messageId: stored.id });
-        await tx.update(conversations).set({ emergencyAt: at }).where(eq(conversations.id, conversation.id));
+        await flagEmergency(tx, conversation.id, stored.id, at);
       }
       lines.push(
         say('email.case_opened', {

@@ -2,14 +2,21 @@ import { eq } from 'drizzle-orm';
 import { openCase } from '../cases/open-case.js';
 import { updateCitizenContact } from '../citizens/queries.js';
 import type { Tx } from '../db/client.js';
-import { messages, type Conversation, type Message } from '../db/schema.js';
+import { conversations, messages, type Conversation, type Message } from '../db/schema.js';
 import type { CaseDraft } from '../dialogs/engine.js';
 import type { OutboundMessageInput } from '../messages/outbound.js';
 import { enqueueOutbound, markDeliveredInline } from '../outbox/enqueue.js';
 import { recordAttention } from '../understanding/attention-log.js';
+import { recordConversationEvent } from './events.js';
 import type { ConversationSettings } from './settings.js';
 
 /** What both kinds of turn apply the same way, inside the receive transaction. */
+
+/** The citizen told of danger now: the conversation is flagged for operators, with the message that said it. */
+export async function flagEmergency(tx: Tx, conversationId: string, messageId: number, at: Date): Promise<void> {
+  await recordConversationEvent(tx, conversationId, 'conversation.emergency', { messageId });
+  await tx.update(conversations).set({ emergencyAt: at }).where(eq(conversations.id, conversationId));
+}
 
 /** Opens the case a turn decided on, with the citizen's contact, the attention log and the message linked to it. */
 export async function openCaseFor(

@@ -168,9 +168,10 @@ function takeDescription(turn: Turn, text: string, input: DialogInput): Turn {
   keepClassification(slots, c);
   slots.address ??= place;
   slots.name ??= extractName(text, {}, pack);
-  if (ctx.knownPhone ?? state.knownPhone) {
-    slots.phone ??= ctx.knownPhone ?? state.knownPhone;
-    slots.phoneFromChannel = slots.phone === (ctx.knownPhone ?? state.knownPhone);
+  // step() has already kept the channel's number in the state.
+  if (state.knownPhone) {
+    slots.phone ??= state.knownPhone;
+    slots.phoneFromChannel = slots.phone === state.knownPhone;
   }
 
   if (!needsAsking(turn, 'type') && !needsAsking(turn, 'category')) {
@@ -309,7 +310,7 @@ function takeContactAnswer(turn: Turn, text: string, input: DialogInput): boolea
   const slots = turn.state.slots;
   if (takeContact(turn, text, input)) return true;
   if (sameNumber(text, turn.pack)) {
-    const known = turn.ctx.knownPhone ?? turn.state.knownPhone;
+    const known = turn.state.knownPhone;
     if (known) {
       slots.phone = known;
       slots.phoneFromChannel = true;
