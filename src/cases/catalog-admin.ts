@@ -2,6 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { categories, departments } from '../db/schema.js';
+import { categoriesChanged } from './category-menu.js';
 import { Conflict, NotFound } from '../errors.js';
 import { CaseType, DUE_UNITS } from './case-type.js';
 
@@ -46,8 +47,12 @@ export async function changeDepartment(db: Db, id: number, change: z.infer<typeo
   return theRow(await db.update(departments).set(change).where(eq(departments.id, id)).returning(), () => new NotFound());
 }
 export async function createCategory(db: Db, input: z.infer<typeof CategoryInput>) {
-  return theRow(await db.insert(categories).values(input).onConflictDoNothing().returning(), () => new Conflict());
+  const row = theRow(await db.insert(categories).values(input).onConflictDoNothing().returning(), () => new Conflict());
+  categoriesChanged();
+  return row;
 }
 export async function changeCategory(db: Db, id: number, change: z.infer<typeof CategoryChange>) {
-  return theRow(await db.update(categories).set(change).where(eq(categories.id, id)).returning(), () => new NotFound());
+  const row = theRow(await db.update(categories).set(change).where(eq(categories.id, id)).returning(), () => new NotFound());
+  categoriesChanged();
+  return row;
 }

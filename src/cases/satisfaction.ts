@@ -48,6 +48,9 @@ export async function answerPendingSurvey(
   now: Date,
   settings: SurveySettings,
 ): Promise<string | null> {
+  // Most messages are not ratings: those never need the survey looked up.
+  const answer = parseSurveyAnswer(message.text, message.choice, languagePack(settings.locale));
+  if (!answer) return null;
   const [survey] = await tx
     .select()
     .from(caseSurveys)
@@ -61,8 +64,6 @@ export async function answerPendingSurvey(
     .orderBy(desc(caseSurveys.id))
     .limit(1);
   if (!survey) return null;
-  const answer = parseSurveyAnswer(message.text, message.choice, languagePack(settings.locale));
-  if (!answer) return null;
   const { locale } = settings;
   await tx.update(caseSurveys).set({ solved: answer.solved, rating: answer.rating, answeredAt: now }).where(eq(caseSurveys.id, survey.id));
   const [current] = await tx.select().from(cases).where(eq(cases.id, survey.caseId)).for('update').limit(1);

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { answerPendingSurvey } from '../cases/satisfaction.js';
 import { findCaseByFolio, openCasesOfCitizen } from '../cases/queries.js';
 import type { Tx } from '../db/client.js';
-import { conversations, messages, type Conversation, type Message } from '../db/schema.js';
+import { conversations, type Conversation, type Message } from '../db/schema.js';
 import { resumeAfterFolio, startConversation, step, type StepContext, type StepResult } from '../dialogs/engine.js';
 import { caseOpenedReply, openCasesReply, statusReply, type CaseFacts, type ReplyContext } from '../dialogs/replies.js';
 import type { DialogScript } from '../dialogs/script-schema.js';
@@ -26,7 +26,8 @@ export interface ChatTurn {
   stored: Message;
   inbound: InboundMessage;
   at: Date;
-  deliveredInline: Date | undefined;
+  /** The replies go back in the caller's response (the web chat's): no delivery job is written. */
+  deliveredInline: boolean;
 }
 
 /**
@@ -68,17 +69,19 @@ export async function takeChatTurn(turn: ChatTurn): Promise<Message[]> {
     },
     ctx,
   );
-  const greeting = startConversation(script, ctx).replies[0]!.text;
-  // A new conversation is greeted first, unless the citizen is in danger: the emergency number comes before anything.
-  if (turn.created && !result.replies.some((r) => r.text === greeting))
-    result.replies.splice(result.effects.some((e) => e.kind === 'emergency') ? 1 : 0, 0, { text: greeting });
+  if (turn.created) {
+    const greeting = startConversation(script, ctx).replies[0]!.text;
+    // A new conversation is greeted first, unless the citizen is in danger: the emergency number comes before anything.
+    if (!result.replies.some((r) => r.text === greeting))
+      result.replies.splice(result.effects.some((e) => e.kind === 'emergency') ? 1 : 0, 0, { text: greeting });
+  }
 
   const { replies, caseId, status } = await applyEffects(turn, result, ctx);
   await tx
     .update(conversations)
     .set({ dialogState: result.state, status, lastInboundAt: at, updatedAt: at })
     .where(eq(conversations.id, conversation.id));
-  if (caseId) await tx.update(messages).set({ caseId }).where(eq(messages.id, stored.id));
+  // openCaseFor has already linked the citizen's message to the case it opened.
   return enqueueReplies(tx, conversation, replies, stored.id, caseId, turn.deliveredInline);
 }
 

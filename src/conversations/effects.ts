@@ -5,7 +5,7 @@ import type { Tx } from '../db/client.js';
 import { conversations, messages, type Conversation, type Message } from '../db/schema.js';
 import type { CaseDraft } from '../dialogs/engine.js';
 import type { OutboundMessageInput } from '../messages/outbound.js';
-import { enqueueOutbound, markDeliveredInline } from '../outbox/enqueue.js';
+import { enqueueOutboundMany } from '../outbox/enqueue.js';
 import { recordAttention } from '../understanding/attention-log.js';
 import { recordConversationEvent } from './events.js';
 import type { ConversationSettings } from './settings.js';
@@ -54,24 +54,19 @@ export async function openCaseFor(
 
 /**
  * Puts the turn's replies in the queue. `deliveredInline` is set when they go back in the
- * caller's own response (the web chat's): nothing is left to send.
+ * caller's own response (the web chat's): they are stored, and nothing is left to send.
  */
-export async function enqueueReplies(
+export function enqueueReplies(
   tx: Tx,
   conversation: Conversation,
   replies: readonly OutboundMessageInput[],
   inReplyTo: number | undefined,
   caseId: number | undefined,
-  deliveredInline?: Date | undefined,
+  deliveredInline = false,
 ): Promise<Message[]> {
-  const stored: Message[] = [];
-  for (const message of replies)
-    stored.push(await enqueueOutbound(tx, { conversationId: conversation.id, channel: conversation.channel, message, inReplyTo, caseId }));
-  if (deliveredInline)
-    await markDeliveredInline(
-      tx,
-      stored.map((m) => m.id),
-      deliveredInline,
-    );
-  return stored;
+  return enqueueOutboundMany(
+    tx,
+    { conversationId: conversation.id, channel: conversation.channel, inReplyTo, caseId, deliveredInline },
+    replies,
+  );
 }

@@ -2,10 +2,12 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { describeBusinessHours } from '../business-hours.js';
 import { describeNextOpening } from '../calendar/next-opening.js';
 import type { CatalogueSearch } from '../catalogue/catalogue.js';
+import { createCategoryMenu } from '../cases/category-menu.js';
 import { formatFolio, localYear } from '../cases/folio.js';
 import { findOrCreateCitizen } from '../citizens/queries.js';
 import type { Db, Tx } from '../db/client.js';
-import { categories, conversations, messages, type Conversation, type Message } from '../db/schema.js';
+import { GroupCommit } from '../db/group-commit.js';
+import { conversations, messages, type Conversation, type Message } from '../db/schema.js';
 import { startConversation, type StepContext } from '../dialogs/engine.js';
 import type { DialogScript } from '../dialogs/script-schema.js';
 import { initialState } from '../dialogs/state.js';
@@ -34,6 +36,8 @@ export interface ConversationServiceDeps {
   catalogue?: CatalogueSearch;
   /** Where the pipeline tells what happened (a bounce is a `delivery.failed`). */
   events: DomainEvents;
+  /** Shares durable commits between turns that arrive together; without it each turn commits alone. */
+  commits?: GroupCommit;
 }
 
 export interface ReceiveOptions {
@@ -68,15 +72,13 @@ export function createConversationService(deps: ConversationServiceDeps) {
   const catalogue = deps.catalogue;
   const findProcedure = catalogue ? (text: string) => catalogue.find(text)?.procedure : undefined;
 
+  const activeCategories = createCategoryMenu();
+  const commits = deps.commits ?? new GroupCommit({ db, lanes: 1, maxBatch: 1 });
+
   async function stepContext(tx: Tx, status: Conversation['status'], at: Date): Promise<StepContext> {
-    const cats = await tx
-      .select({ code: categories.code, name: categories.name })
-      .from(categories)
-      .where(eq(categories.active, true))
-      .orderBy(asc(categories.id));
     return {
       classify: deps.classify,
-      categories: cats,
+      categories: await activeCategories(tx),
       withinBusinessHours: calendarOf(settings).isOpen(at),
       conversationStatus: status,
       folioPrefix: settings.folioPrefix,
@@ -87,8 +89,12 @@ export function createConversationService(deps: ConversationServiceDeps) {
     };
   }
 
+  // The placeholders change with the year and the office's next opening: worked out once a minute, not on every turn.
+  let placeholdersOf: { minute: number; vars: StepContext['vars'] } | undefined;
   function placeholders(at: Date): StepContext['vars'] {
-    return {
+    const minute = Math.floor(at.getTime() / 60_000);
+    if (placeholdersOf?.minute === minute) return placeholdersOf.vars;
+    const vars = {
       municipio: settings.municipalityName,
       horario: describeBusinessHours(settings.businessHours, settings.locale),
       ejemplo: formatFolio(settings.folioPrefix, localYear(at, settings.timeZone), 123),
@@ -96,6 +102,8 @@ export function createConversationService(deps: ConversationServiceDeps) {
       emergencia: settings.emergencyPhone ?? '911',
       proteccion_civil: settings.civilProtectionPhone ?? '',
     };
+    placeholdersOf = { minute, vars };
+    return vars;
   }
 
   /** Opens a conversation before the citizen says anything (the web chat does), greeting them. */
@@ -104,7 +112,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
     options: ReceiveOptions = {},
   ) {
     const at = now();
-    const { conversation, replies } = await db.transaction(async (tx) => {
+    const { conversation, replies } = await commits.run(input.conversationKey, async (tx) => {
       const citizen = await findOrCreateCitizen(tx, input.channel, input.channelUserId);
       const first = startConversation(script, await stepContext(tx, 'bot', at));
       const [conversation] = await tx
@@ -120,7 +128,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
           locale: settings.locale,
         })
         .returning();
-      const replies = await enqueueReplies(tx, conversation!, first.replies, undefined, undefined, options.inline ? at : undefined);
+      const replies = await enqueueReplies(tx, conversation!, first.replies, undefined, undefined, options.inline);
       return { conversation: conversation!, replies };
     });
     return { conversation, replies: replies.map(toReplyView) };
@@ -131,7 +139,8 @@ export function createConversationService(deps: ConversationServiceDeps) {
   async function receive(input: InboundMessage | DocumentInbound, options: ReceiveOptions = {}): Promise<ReceiveResult | DocumentResult> {
     const at = now();
     const document = 'kind' in input && input.kind === 'document' ? input : undefined;
-    const result = await db.transaction(async (tx) => {
+    const key = `${input.channel}:${document ? document.threadKey : (input as InboundMessage).conversationKey}`;
+    const result = await commits.run(key, async (tx) => {
       const thread = document ? await findThreadCase(tx, document, settings.folioPrefix) : null;
       const conversationKey =
         thread?.conversation.conversationKey ?? (document ? document.threadKey : (input as InboundMessage).conversationKey);
@@ -149,7 +158,8 @@ export function createConversationService(deps: ConversationServiceDeps) {
         receivedAt: input.receivedAt,
         attachments: input.attachments,
       });
-      if (!stored) return { duplicate: true as const, conversation, inbound: await findStoredInbound(tx, input.channel, input.externalId) };
+      if (!stored)
+        return { duplicate: true as const, conversation, inbound: await findStoredInbound(tx, conversation.id, input.externalId) };
       if (document) {
         const turn = await takeDocumentTurn({
           tx,
@@ -182,7 +192,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
         stored,
         inbound: input as InboundMessage,
         at,
-        deliveredInline: options.inline ? at : undefined,
+        deliveredInline: options.inline === true,
       });
       return { duplicate: false as const, conversation, inbound: stored, outbound, caseId: undefined, outcome: undefined };
     });
@@ -208,16 +218,14 @@ export function createConversationService(deps: ConversationServiceDeps) {
   }
 
   /**
-   * Serializes turns of one conversation, its creation included: concurrent deliveries (a retry
-   * racing the original) queue on a transaction-scoped advisory lock keyed by the conversation.
+   * Serializes turns of one conversation: a turn holds its conversation's row lock until it
+   * commits, so a retry racing the original waits. Creating a conversation takes a
+   * transaction-scoped advisory lock keyed by it first, since there is no row to lock yet.
    */
   async function lockConversation(
     tx: Tx,
     key: { channel: Channel; conversationKey: string; channelUserId: string },
   ): Promise<{ conversation: Conversation; created: boolean }> {
-    await tx.execute(
-      sql`select pg_advisory_xact_lock(${CONVERSATION_LOCK_CLASS}, hashtext(${key.channel} || ':' || ${key.conversationKey}))`,
-    );
     const find = () =>
       tx
         .select()
@@ -227,8 +235,11 @@ export function createConversationService(deps: ConversationServiceDeps) {
         .limit(1);
     const [existing] = await find();
     if (existing) return { conversation: existing, created: false };
+    await tx.execute(
+      sql`select pg_advisory_xact_lock(${CONVERSATION_LOCK_CLASS}, hashtext(${key.channel} || ':' || ${key.conversationKey}))`,
+    );
     const citizen = await findOrCreateCitizen(tx, key.channel, key.channelUserId);
-    await tx
+    const [inserted] = await tx
       .insert(conversations)
       .values({
         channel: key.channel,
@@ -238,10 +249,13 @@ export function createConversationService(deps: ConversationServiceDeps) {
         dialogState: initialState(),
         locale: settings.locale,
       })
-      .onConflictDoNothing();
+      .onConflictDoNothing()
+      .returning();
+    if (inserted) return { conversation: inserted, created: true };
+    // Another delivery created it while we waited for the lock: this message is a turn of it.
     const [conversation] = await find();
     if (!conversation) throw new Error('conversation vanished right after it was created');
-    return { conversation, created: true };
+    return { conversation, created: false };
   }
 
   async function history(conversationId: string): Promise<HistoryItem[]> {

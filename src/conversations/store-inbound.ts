@@ -5,11 +5,11 @@ import type { Attachment, Channel } from '../messages/inbound.js';
 import type { MessagePayload } from '../messages/stored.js';
 
 /** The inbound message a retried delivery duplicates: it was stored first, so it must be there. */
-export async function findStoredInbound(ex: Executor, channel: Channel, externalId: string): Promise<Message> {
+export async function findStoredInbound(ex: Executor, conversationId: string, externalId: string): Promise<Message> {
   const [row] = await ex
     .select()
     .from(messages)
-    .where(and(eq(messages.channel, channel), eq(messages.externalId, externalId), eq(messages.direction, 'in')))
+    .where(and(eq(messages.conversationId, conversationId), eq(messages.externalId, externalId), eq(messages.direction, 'in')))
     .limit(1);
   if (!row) throw new Error('duplicate inbound message not found');
   return row;
@@ -26,8 +26,8 @@ export interface InboundRow {
 }
 
 /**
- * Stores a citizen's message and its files once: a retried delivery (same channel and platform
- * id) inserts nothing and returns undefined, so the caller answers it with what the first got.
+ * Stores a citizen's message and its files once: a retried delivery (same conversation and
+ * platform id) inserts nothing and returns undefined, so the caller answers it with what the first got.
  */
 export async function storeInboundOnce(ex: Executor, row: InboundRow): Promise<Message | undefined> {
   const [stored] = await ex
@@ -42,18 +42,19 @@ export async function storeInboundOnce(ex: Executor, row: InboundRow): Promise<M
       payload: row.payload,
       createdAt: row.receivedAt,
     })
-    .onConflictDoNothing({ target: [messages.channel, messages.externalId], where: sql`direction = 'in'` })
+    .onConflictDoNothing({ target: [messages.conversationId, messages.externalId], where: sql`direction = 'in'` })
     .returning();
   if (!stored) return undefined;
-  for (const file of row.attachments) {
-    await ex.insert(attachments).values({
-      messageId: stored.id,
-      kind: file.kind,
-      contentType: file.contentType,
-      filename: file.filename ?? null,
-      sizeBytes: file.data.byteLength,
-      data: file.data,
-    });
-  }
+  if (row.attachments.length > 0)
+    await ex.insert(attachments).values(
+      row.attachments.map((file) => ({
+        messageId: stored.id,
+        kind: file.kind,
+        contentType: file.contentType,
+        filename: file.filename ?? null,
+        sizeBytes: file.data.byteLength,
+        data: file.data,
+      })),
+    );
   return stored;
 }

@@ -244,7 +244,8 @@ export const messages = pgTable(
   (t) => [
     // Status reports and mail replies name an outbound message by the platform's id.
     index('messages_outbound_external_idx').on(t.channel, t.externalId).where(sql`${t.direction} = 'out'`),
-    uniqueIndex('messages_inbound_external_uq').on(t.channel, t.externalId).where(sql`${t.direction} = 'in'`),
+    // Per conversation: a platform's ids (a web chat's client ids above all) are only unique within their chat.
+    uniqueIndex('messages_inbound_conversation_external_uq').on(t.conversationId, t.externalId).where(sql`${t.direction} = 'in'`),
     index('messages_conversation_idx').on(t.conversationId, t.id),
     index('messages_in_reply_to_idx').on(t.inReplyTo),
   ],

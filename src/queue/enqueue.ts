@@ -26,19 +26,30 @@ export interface JobRequest {
  * was new.
  */
 export async function enqueueJob(ex: Executor, request: JobRequest): Promise<boolean> {
-  const inserted = await ex
-    .insert(jobs)
-    .values({
-      kind: request.kind,
-      key: request.key,
-      runAt: request.runAt ?? AS_SOON_AS_POSSIBLE,
-      payload: request.payload ?? {},
-      orderingKey: request.orderingKey ?? null,
-    })
-    .onConflictDoNothing({ target: jobs.key })
-    .returning({ id: jobs.id });
-  if (inserted.length > 0) await ex.execute(sql`select pg_notify(${QUEUE_CHANNEL}, ${request.kind})`);
-  return inserted.length > 0;
+  return (await enqueueJobs(ex, [request])) > 0;
+}
+
+/**
+ * Several jobs in one statement — the insert and its NOTIFY (one per kind) travel together, so a
+ * turn's replies cost one round trip however many there are. Returns how many were new.
+ */
+export async function enqueueJobs(ex: Executor, requests: readonly JobRequest[]): Promise<number> {
+  if (requests.length === 0) return 0;
+  const values = sql.join(
+    requests.map(
+      (r) =>
+        sql`(${r.kind}, ${r.key}, ${(r.runAt ?? AS_SOON_AS_POSSIBLE).toISOString()}::timestamptz, ${JSON.stringify(r.payload ?? {})}::jsonb, ${r.orderingKey ?? null})`,
+    ),
+    sql`, `,
+  );
+  const rows = await queryRows<{ kind: string; n: number }>(
+    ex,
+    sql`with inserted as (
+          insert into ${jobs} (kind, key, run_at, payload, ordering_key) values ${values}
+          on conflict (key) do nothing returning kind)
+        select kind, count(*)::int as n, pg_notify(${QUEUE_CHANNEL}, kind) from inserted group by kind`,
+  );
+  return rows.reduce((sum, row) => sum + Number(row.n), 0);
 }
 
 /** Counts of jobs by status, for the health page and tests. */

@@ -51,6 +51,7 @@ export class JobQueue {
   private stopped = true;
   private again = false;
   private unlisten: (() => Promise<void>) | undefined;
+  private readonly nudges = new Set<() => void>();
   private readonly leaseMs: number;
   private readonly maxAttempts: number;
   private readonly batchSize: number;
@@ -58,7 +59,7 @@ export class JobQueue {
   constructor(private readonly options: JobQueueOptions) {
     this.leaseMs = options.leaseMs ?? 5 * 60_000;
     this.maxAttempts = options.maxAttempts ?? 8;
-    this.batchSize = options.batchSize ?? 20;
+    this.batchSize = options.batchSize ?? 50;
   }
 
   async start(): Promise<void> {
@@ -85,8 +86,12 @@ export class JobQueue {
   /** Runs a pass now rather than at the next poll (a commit notified new work). */
   wake(): void {
     if (this.stopped) return;
-    if (this.running) this.again = true;
-    else this.schedule(0);
+    if (this.running) {
+      this.again = true;
+      // A pass that is waiting for its running jobs claims the new work now.
+      for (const nudge of this.nudges) nudge();
+      this.nudges.clear();
+    } else this.schedule(0);
   }
 
   /**
@@ -102,23 +107,36 @@ export class JobQueue {
     return total;
   }
 
+  /**
+   * Keeps up to `batchSize` jobs running and claims more as soon as one finishes or a commit
+   * notifies new work: a send waiting for its platform's rate slot no longer holds up the rest
+   * of what was claimed with it. Jobs of kinds that are not `concurrent` still run one after
+   * another, in order.
+   */
   private async pass(filter: KindFilter = {}): Promise<number> {
     const kinds = [...this.options.kinds.keys()].filter(
       (kind) => (!filter.kinds || filter.kinds.includes(kind)) && !filter.except?.includes(kind),
     );
     let total = 0;
+    const inFlight = new Set<Promise<void>>();
+    let inTurn: Promise<void> = Promise.resolve();
     for (;;) {
-      const claimed = await this.claim(kinds, this.options.now());
-      if (claimed.length === 0) return total;
-      const side = claimed.filter((job) => this.kind(job).concurrent);
-      const inTurn = claimed.filter((job) => !this.kind(job).concurrent);
-      await Promise.all([
-        ...side.map((job) => this.run(job)),
-        (async () => {
-          for (const job of inTurn) await this.run(job);
-        })(),
-      ]);
+      const room = this.batchSize - inFlight.size;
+      const claimed = room > 0 ? await this.claim(kinds, this.options.now(), room) : [];
       total += claimed.length;
+      for (const job of claimed) {
+        const run = this.kind(job).concurrent ? this.run(job) : (inTurn = inTurn.then(() => this.run(job)));
+        const tracked: Promise<void> = run
+          .catch((error: unknown) => this.options.logger.error({ err: error, jobId: job.id, kind: job.kind }, 'job run failed'))
+          .finally(() => inFlight.delete(tracked));
+        inFlight.add(tracked);
+      }
+      if (inFlight.size === 0) return total;
+      let nudge: () => void = () => undefined;
+      const nudged = new Promise<void>((resolve) => (nudge = resolve));
+      this.nudges.add(nudge);
+      await Promise.race([nudged, ...inFlight]);
+      this.nudges.delete(nudge);
     }
   }
 
@@ -142,7 +160,7 @@ export class JobQueue {
     this.timer.unref();
   }
 
-  private async claim(kinds: readonly string[], now: Date): Promise<ClaimedJob[]> {
+  private async claim(kinds: readonly string[], now: Date, limit: number): Promise<ClaimedJob[]> {
     if (kinds.length === 0) return [];
     const leases = sql.join(
       kinds.map(
@@ -174,7 +192,7 @@ export class JobQueue {
                or not exists (select 1 from jobs earlier
                               where earlier.ordering_key = j.ordering_key and earlier.status = 'pending' and earlier.id < j.id))
         order by j.run_at, j.id
-        limit ${this.batchSize}
+        limit ${limit}
         for update skip locked)
       returning id, kind, key, payload, run_at, attempts`,
     );

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { hashPassword } from '../auth/password.js';
 import type { Db } from '../db/client.js';
+import { categoriesChanged } from '../cases/category-menu.js';
 import { categories, departments, staffUsers } from '../db/schema.js';
 import { sourceAsset } from '../paths.js';
 
@@ -56,6 +57,7 @@ export async function seedDefaults(
       .values({ code: c.code, name: c.name, departmentId, dueDays: c.dueDays ?? null })
       .onConflictDoNothing();
   }
+  categoriesChanged();
 
   const [anyAdmin] = await db.select({ id: staffUsers.id }).from(staffUsers).where(eq(staffUsers.role, 'admin')).limit(1);
   if (anyAdmin) return {};

@@ -10,6 +10,7 @@ import { createWebSender } from '../channels/web/outbound.js';
 import type { Config } from '../config.js';
 import { createConversationService, type ConversationService } from '../conversations/service.js';
 import type { Database } from '../db/client.js';
+import { GroupCommit } from '../db/group-commit.js';
 import type { DialogScript } from '../dialogs/script-schema.js';
 import { TooManyRequests } from '../errors.js';
 import type { ChannelSender } from '../messages/delivery.js';
@@ -112,6 +113,7 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
     classify: deps.classify,
     now: deps.now,
     events,
+    commits: groupCommitFor(database),
     catalogue: deps.catalogue ?? createCatalogueSearch(loadCatalogue()),
     settings: {
       ...caseSettings,
@@ -220,4 +222,13 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
 
 function hopsTrusted(hops: number) {
   return (_address: string, hop: number) => hop < hops;
+}
+
+/**
+ * PGlite is one connection, so one lane; a server gets a few lanes, leaving connections of the
+ * pool to the queue, the console and the webhooks' reads.
+ */
+function groupCommitFor(database: Database): GroupCommit {
+  const lanes = database.target.kind === 'postgres' ? Math.max(1, Math.min(4, database.target.poolSize - 2)) : 1;
+  return new GroupCommit({ db: database.db, lanes, maxBatch: 64 });
 }

@@ -27,6 +27,8 @@ const MESSAGE_BODY_LIMIT = 16 * 1024;
 const AUTH_TIMEOUT_MS = 10_000;
 /** Proxies and phone networks drop idle connections after about a minute; a ping keeps them open. */
 const PING_INTERVAL_MS = 25_000;
+/** Conversations whose token is kept in memory (about 100 bytes each). */
+const TOKEN_CACHE_SIZE = 50_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The chat page may be framed by any municipality site (the widget); nothing else may. */
@@ -69,12 +71,27 @@ export const webChatPlugin: FastifyPluginAsync<WebChatOptions> = async (plugin, 
       javascriptAsText(reply, path).header('cache-control', 'public, max-age=300').header('access-control-allow-origin', '*'),
   });
 
-  /** The conversation named in the URL, if the bearer token is its own. */
-  async function authorizedConversation(id: string, token: string | undefined) {
+  // A conversation's token never changes, so checking it needs the database once, not on every message.
+  const tokenHashes = new Map<string, string | null>();
+  async function tokenHashOf(id: string): Promise<string | null | undefined> {
+    const known = tokenHashes.get(id);
+    if (known !== undefined) return known;
     const conversation = UUID.test(id) ? await conversations.find(id) : null;
-    if (conversation?.channel !== 'web') throw new NotFound('error.conversation_not_found');
-    if (!tokenMatches(token, conversation.tokenHash)) throw new Unauthorized();
-    return conversation;
+    if (conversation?.channel !== 'web') return undefined;
+    rememberToken(id, conversation.tokenHash);
+    return conversation.tokenHash;
+  }
+  function rememberToken(id: string, tokenHash: string | null): void {
+    if (tokenHashes.size >= TOKEN_CACHE_SIZE) tokenHashes.delete(tokenHashes.keys().next().value!);
+    tokenHashes.set(id, tokenHash);
+  }
+
+  /** The conversation named in the URL, if the bearer token is its own. */
+  async function authorizedConversation(id: string, token: string | undefined): Promise<{ id: string }> {
+    const tokenHash = await tokenHashOf(id);
+    if (tokenHash === undefined) throw new NotFound('error.conversation_not_found');
+    if (!tokenMatches(token, tokenHash)) throw new Unauthorized();
+    return { id };
   }
 
   /** Replies go back in the response itself, so the outbox need not push them again. */
@@ -96,6 +113,7 @@ export const webChatPlugin: FastifyPluginAsync<WebChatOptions> = async (plugin, 
     const id = crypto.randomUUID();
     const { token, tokenHash } = issueConversationToken();
     const started = await conversations.start({ id, channel: 'web', conversationKey: id, channelUserId: id, tokenHash }, { inline: true });
+    rememberToken(id, tokenHash);
     return reply.status(201).send({ conversationId: id, token, messages: started.replies });
   });
 

@@ -1,0 +1,2 @@
+DROP INDEX "messages_inbound_external_uq";--> statement-breakpoint
+CREATE UNIQUE INDEX "messages_inbound_conversation_external_uq" ON "messages" USING btree ("conversation_id","external_id") WHERE "messages"."direction" = 'in';
