@@ -60,7 +60,7 @@ export class GroupCommit {
           for (const unit of batch) done.push(await unit.work(tx));
           return done;
         });
-        batch.forEach((unit, i) => unit.resolve(results[i]));
+        for (const [i, unit] of batch.entries()) unit.resolve(results[i]);
         return;
       } catch {
         // Rolled back as a whole: each unit gets a transaction of its own and its own outcome.
