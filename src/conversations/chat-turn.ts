@@ -77,12 +77,12 @@ export async function takeChatTurn(turn: ChatTurn): Promise<Message[]> {
   }
 
   const { replies, caseId, status } = await applyEffects(turn, result, ctx);
-  await tx
+  // The conversation's new state travels with the replies, in one statement (openCaseFor has already linked the message to its case).
+  const newState = tx
     .update(conversations)
     .set({ dialogState: result.state, status, lastInboundAt: at, updatedAt: at })
     .where(eq(conversations.id, conversation.id));
-  // openCaseFor has already linked the citizen's message to the case it opened.
-  return enqueueReplies(tx, conversation, replies, stored.id, caseId, turn.deliveredInline);
+  return enqueueReplies(tx, conversation, replies, stored.id, caseId, turn.deliveredInline, newState);
 }
 
 async function applyEffects(turn: ChatTurn, result: StepResult, ctx: StepContext) {

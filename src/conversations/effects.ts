@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, type SQLWrapper } from 'drizzle-orm';
 import { openCase } from '../cases/open-case.js';
 import { updateCitizenContact } from '../citizens/queries.js';
 import type { Tx } from '../db/client.js';
@@ -63,10 +63,13 @@ export function enqueueReplies(
   inReplyTo: number | undefined,
   caseId: number | undefined,
   deliveredInline = false,
+  /** Another write of the turn that travels in the same statement (the conversation's new state). */
+  alongside?: SQLWrapper,
 ): Promise<Message[]> {
   return enqueueOutboundMany(
     tx,
     { conversationId: conversation.id, channel: conversation.channel, inReplyTo, caseId, deliveredInline },
     replies,
+    alongside,
   );
 }

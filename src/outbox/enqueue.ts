@@ -1,13 +1,15 @@
-import type { Executor } from '../db/client.js';
+import { getTableColumns, sql, type SQLWrapper } from 'drizzle-orm';
+import { queryRows, type Executor } from '../db/client.js';
 import { messages, type Message } from '../db/schema.js';
 import type { Channel } from '../messages/inbound.js';
 import { OutboundMessage, type OutboundMessageInput } from '../messages/outbound.js';
-import { enqueueJobs } from '../queue/enqueue.js';
+import { jobsFromRows } from '../queue/enqueue.js';
 
 /** The queue's kind for sending one outbound message on its channel. */
 export const DELIVER_JOB = 'message.deliver';
 
-export const deliveryKey = (messageId: number) => `deliver:${messageId}`;
+const DELIVERY_KEY_PREFIX = 'deliver:';
+export const deliveryKey = (messageId: number) => `${DELIVERY_KEY_PREFIX}${messageId}`;
 
 export interface EnqueueInput {
   conversationId: string;
@@ -39,41 +41,54 @@ export interface OutboundBatch {
   deliveredInline?: boolean | undefined;
 }
 
-/** A turn's replies: one insert for the messages, one for their jobs, in the order given. */
+/**
+ * A turn's replies and their delivery jobs, in the order given, in one statement — together with
+ * `alongside`, another write of the same turn (its conversation's new state), so an ordinary
+ * turn's effects cost one round trip.
+ */
 export async function enqueueOutboundMany(
   tx: Executor,
   batch: OutboundBatch,
   replies: readonly OutboundMessageInput[],
+  alongside?: SQLWrapper,
 ): Promise<Message[]> {
-  if (replies.length === 0) return [];
-  const rows = await tx
-    .insert(messages)
-    .values(
-      replies.map((input) => {
-        const message = OutboundMessage.parse(input);
-        return {
-          conversationId: batch.conversationId,
-          direction: 'out' as const,
-          channel: batch.channel,
-          author: message.author,
-          text: message.text,
-          payload: message.prompt ? { prompt: message.prompt } : {},
-          inReplyTo: batch.inReplyTo ?? null,
-          caseId: batch.caseId ?? null,
-        };
-      }),
-    )
-    .returning();
-  rows.sort((a, b) => a.id - b.id);
-  if (!batch.deliveredInline)
-    await enqueueJobs(
-      tx,
-      rows.map((row) => ({
-        kind: DELIVER_JOB,
-        key: deliveryKey(row.id),
-        payload: { messageId: row.id },
-        orderingKey: batch.conversationId,
-      })),
-    );
-  return rows;
+  if (replies.length === 0) {
+    if (alongside) await tx.execute(alongside.getSQL());
+    return [];
+  }
+  const values = sql.join(
+    replies.map((input) => {
+      const message = OutboundMessage.parse(input);
+      const payload = message.prompt ? { prompt: message.prompt } : {};
+      return sql`(${batch.conversationId}::uuid, 'out', ${batch.channel}, ${message.author}, ${message.text}, ${JSON.stringify(payload)}::jsonb, ${batch.inReplyTo ?? null}::bigint, ${batch.caseId ?? null}::bigint)`;
+    }),
+    sql`, `,
+  );
+  const jobsFor = batch.deliveredInline
+    ? undefined
+    : jobsFromRows(
+        DELIVER_JOB,
+        sql`select ${DELIVERY_KEY_PREFIX} || id as key, jsonb_build_object('messageId', id) as payload, conversation_id::text as ordering_key from written order by id`,
+      );
+  const rows = await queryRows<Record<string, unknown>>(
+    tx,
+    sql`with ${alongside ? sql`alongside as (${alongside.getSQL()}), ` : sql``}written as (
+          insert into ${messages} (conversation_id, direction, channel, author, text, payload, in_reply_to, case_id)
+          values ${values} returning *)
+        ${jobsFor ? sql`, ${jobsFor.cte}` : sql``}
+        select written.*${jobsFor ? sql`, ${jobsFor.notify} as notified` : sql``} from written order by id`,
+  );
+  return rows.map(messageFromRow);
+}
+
+const messageColumns = Object.entries(getTableColumns(messages));
+
+/** A row of a raw statement, read as drizzle reads its own: column names to fields, driver values mapped. */
+function messageFromRow(row: Record<string, unknown>): Message {
+  const message: Record<string, unknown> = {};
+  for (const [field, column] of messageColumns) {
+    const value = row[column.name];
+    message[field] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+  }
+  return message as Message;
 }

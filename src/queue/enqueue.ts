@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Executor } from '../db/client.js';
 import { jobs } from '../db/schema.js';
 import type { JobPayload } from './payload.js';
@@ -50,6 +50,22 @@ export async function enqueueJobs(ex: Executor, requests: readonly JobRequest[])
         select kind, count(*)::int as n, pg_notify(${QUEUE_CHANNEL}, kind) from inserted group by kind`,
   );
   return rows.reduce((sum, row) => sum + Number(row.n), 0);
+}
+
+/**
+ * For a statement that writes the rows its jobs are for: a CTE named `queued` that enqueues one
+ * job of `kind` per row of `rows` (columns `key`, `payload`, `ordering_key`), due at once, and the
+ * expression that sends its NOTIFY. The caller's statement must use `notify` in its select list:
+ * PostgreSQL runs a CTE that only reads when something reads it.
+ */
+export function jobsFromRows(kind: string, rows: SQL): { cte: SQL; notify: SQL } {
+  return {
+    cte: sql`queued as (
+      insert into ${jobs} (kind, key, run_at, payload, ordering_key)
+      select ${kind}, r.key, ${AS_SOON_AS_POSSIBLE.toISOString()}::timestamptz, r.payload, r.ordering_key from (${rows}) as r
+      on conflict (key) do nothing returning kind)`,
+    notify: sql`(select pg_notify(${QUEUE_CHANNEL}, queued.kind) from queued limit 1)`,
+  };
 }
 
 /** Counts of jobs by status, for the health page and tests. */

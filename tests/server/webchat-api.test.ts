@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { messages } from '../../src/db/schema.js';
+import { jobs, messages } from '../../src/db/schema.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { databaseKind } from '../helpers/database.js';
 
@@ -158,6 +158,36 @@ describe(`web chat API on ${databaseKind}`, () => {
     const history = res.json().messages as Array<{ direction: string; text: string }>;
     expect(history[0]!.direction).toBe('out');
     expect(history.find((m) => m.direction === 'in')!.text).toContain('bache');
+  });
+
+  it('keeps client message ids per conversation: another conversation reusing one gets its own answer', async () => {
+    const a = await openConversation();
+    const b = await openConversation();
+    const shared = id();
+    const first = await send(a.conversationId, a.token, { clientMessageId: shared, text: 'Hay un bache enorme en la calle Hidalgo 123' });
+    await send(a.conversationId, a.token, { clientMessageId: id(), text: 'Juan Pérez' });
+    const reused = await send(b.conversationId, b.token, { clientMessageId: shared, text: 'Hay un bache enorme en la calle Morelos 45' });
+    expect(reused.statusCode).toBe(200);
+    const theirs = (first.json().messages as Array<{ id: string }>).map((m) => m.id);
+    const mine = reused.json().messages as Array<{ id: string; prompt?: { field: string } }>;
+    expect(mine.some((m) => theirs.includes(m.id))).toBe(false);
+    expect(mine.at(-1)!.prompt?.field).toBe('name');
+    const inbound = await app.database.db.select().from(messages).where(eq(messages.externalId, shared));
+    expect(inbound.map((m) => m.conversationId).sort()).toEqual([a.conversationId, b.conversationId].sort());
+    expect(inbound.find((m) => m.conversationId === b.conversationId)!.text).toContain('Morelos');
+  });
+
+  it('writes no delivery job for replies it answers in the response, so nothing pushes them again', async () => {
+    const conv = await openConversation();
+    const res = await send(conv.conversationId, conv.token, { clientMessageId: id(), text: 'Hay un bache enorme en la calle Hidalgo 123' });
+    const replyKeys = (res.json().messages as Array<{ id: string }>).map((m) => `deliver:${m.id}`);
+    const greetingKeys = conv.messages.map((m) => `deliver:${m.id}`);
+    expect(replyKeys.length).toBeGreaterThan(0);
+    const found = await app.database.db
+      .select()
+      .from(jobs)
+      .where(inArray(jobs.key, [...replyKeys, ...greetingKeys]));
+    expect(found).toEqual([]);
   });
 
   it('serves the chat page with a strict CSP and the widget script', async () => {
