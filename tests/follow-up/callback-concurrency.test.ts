@@ -45,7 +45,11 @@ describe(`concurrent call-back attempts on ${databaseKind}`, () => {
     let attemptsDone = false;
     // The queue runs the call-back message as soon as the third failed call enqueues it, as a started server does.
     const worker = (async () => {
-      while (!attemptsDone) await app.queue.runDue(FOLLOW_UPS);
+      while (!attemptsDone) {
+        await app.queue.runDue(FOLLOW_UPS);
+        // PGlite answers within microtasks; without a turn of the event loop the requests would never be read.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       await app.queue.runDue(FOLLOW_UPS);
     })();
     const responses = await Promise.all(
