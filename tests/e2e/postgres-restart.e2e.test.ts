@@ -170,7 +170,7 @@ describe.skipIf(skipReason)(
           `select external_id, count(*)::int as n from messages where direction = 'in' and channel = 'web' group by external_id`,
         );
         const counts = new Map(stored.rows.map((r) => [r.external_id, r.n]));
-        const missing = [...t.acknowledged].filter((id) => !counts.has(id));
+        const missing = [...t.acknowledged.keys()].filter((id) => !counts.has(id));
         const repeated = stored.rows.filter((r) => r.n !== 1);
         expect({ missing, repeated }).toEqual({ missing: [], repeated: [] });
         // Every citizen retried until acknowledged, so nothing stored went unacknowledged either.

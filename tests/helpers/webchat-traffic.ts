@@ -6,7 +6,7 @@
  */
 
 /** One conversation's worth of turns, repeated: the last one opens a case, and the next starts another. */
-const TURNS = ['Hay un bache enorme frente a la escuela de la calle Hidalgo 123', 'Juan Pérez', '5512345678', 'omitir', 'sí'];
+export const TURNS = ['Hay un bache enorme frente a la escuela de la calle Hidalgo 123', 'Juan Pérez', '5512345678', 'omitir', 'sí'];
 const REQUEST_TIMEOUT_MS = 15_000;
 /** A browser's pause before sending again; short, so the test sees recovery quickly. */
 const RETRY_PAUSE_MS = 100;
@@ -20,8 +20,8 @@ export interface Attempt {
 }
 
 export interface ChatTraffic {
-  /** Every clientMessageId the server answered with a 2xx. */
-  readonly acknowledged: Set<string>;
+  /** Every clientMessageId the server answered with a 2xx, with what it was. */
+  readonly acknowledged: Map<string, { conversationId: string; text: string }>;
   /** Conversations the server answered 201 for. */
   readonly conversations: Set<string>;
   /** Every request and how it ended, in order. */
@@ -36,7 +36,7 @@ export interface ChatTraffic {
 type Outcome = { ok: true; body: Record<string, unknown> } | { ok: false };
 
 export function startChatTraffic(baseUrl: () => string, chats: number): ChatTraffic {
-  const acknowledged = new Set<string>();
+  const acknowledged = new Map<string, { conversationId: string; text: string }>();
   const conversations = new Set<string>();
   const attempts: Attempt[] = [];
   let stopping = false;
@@ -85,8 +85,9 @@ export function startChatTraffic(baseUrl: () => string, chats: number): ChatTraf
     conversations.add(id);
     for (let turn = 0; !stopping; turn++) {
       const clientMessageId = crypto.randomUUID();
-      await untilAcknowledged(`/api/webchat/conversations/${id}/messages`, { clientMessageId, text: TURNS[turn % TURNS.length] }, token);
-      acknowledged.add(clientMessageId);
+      const text = TURNS[turn % TURNS.length]!;
+      await untilAcknowledged(`/api/webchat/conversations/${id}/messages`, { clientMessageId, text }, token);
+      acknowledged.set(clientMessageId, { conversationId: id, text });
     }
   }
 

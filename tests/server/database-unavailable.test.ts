@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../src/db/client.js';
+import { openDatabase, queryRows, type Database } from '../../src/db/client.js';
 import { isDatabaseUnavailable } from '../../src/db/unavailable.js';
 import { installErrorHandling } from '../../src/server/errors.js';
 import { createTestDatabase } from '../helpers/database.js';
@@ -58,7 +58,7 @@ describe('requests while the database is away', () => {
     expect(res.statusCode).toBe(503);
     expect(res.json().error.code).toBe('error.database_unavailable');
     // The pool dropped the dead connection: the next query gets a fresh one.
-    expect((await live!.db.execute(sql`select 1 as one`)).rows).toEqual([{ one: 1 }]);
+    expect(await queryRows(live!.db, sql`select 1 as one`)).toEqual([{ one: 1 }]);
   });
 
   it('still mask a bug as a 500', async () => {
