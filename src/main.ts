@@ -2,6 +2,7 @@ import { classify } from './understanding/classify.js';
 import { createCatalogueSearch, loadCatalogue } from './catalogue/catalogue.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase } from './db/client.js';
+import { isDatabaseUnavailable } from './db/unavailable.js';
 import { loadDialogScript } from './dialogs/script-schema.js';
 import { t } from './i18n/index.js';
 import { seedDefaults, loadDefaultMunicipality } from './seed/seed.js';
@@ -106,6 +107,14 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
+
+// The last line of defence for "a lost connection never kills the process": a background task
+// that forgot a catch while PostgreSQL is away is logged, and the workers' own retries go on.
+// Any other unhandled rejection is a bug of unknown reach and still stops the process.
+process.on('unhandledRejection', (reason) => {
+  if (!isDatabaseUnavailable(reason)) throw reason;
+  console.error(`database unavailable in a background task: ${(reason as Error).message}`);
+});
 
 main().catch((error: unknown) => {
   console.error(error instanceof Error ? (error.stack ?? error.message) : error);

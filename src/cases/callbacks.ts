@@ -60,6 +60,20 @@ async function lockCase(tx: Tx, staff: StaffPrincipal | null, caseId: number) {
   return found;
 }
 
+/**
+ * Locks a call-back for a change, with its case. The one lock order is case, then call-back:
+ * an attempt and the message job that took them the other way round deadlocked each other (the
+ * job's case event takes a key-share lock on the case the attempt holds). Null when it is gone.
+ */
+export async function lockCallback(tx: Tx, staff: StaffPrincipal | null, callbackId: number) {
+  // A call-back never moves to another case, so the unlocked read names the right case to lock first.
+  const [callback] = await tx.select({ caseId: callbacks.caseId }).from(callbacks).where(eq(callbacks.id, callbackId)).limit(1);
+  if (!callback) return null;
+  const current = await lockCase(tx, staff, callback.caseId);
+  const [locked] = await tx.select().from(callbacks).where(eq(callbacks.id, callbackId)).for('update').limit(1);
+  return locked ? { callback: locked, case: current } : null;
+}
+
 /** Opens a callback for a case (once: an open one is returned as it is). */
 export async function requestCallback(
   tx: Tx,
@@ -120,11 +134,10 @@ export async function logCallbackAttempt(
   calendar: BusinessCalendar,
 ): Promise<NextStep & { callbackId: number }> {
   return db.transaction(async (tx) => {
-    const [callback] = await tx.select().from(callbacks).where(eq(callbacks.id, callbackId)).limit(1);
-    if (!callback) throw new NotFound();
-    const current = await lockCase(tx, staff, callback.caseId);
-    const [fresh] = await tx.select().from(callbacks).where(eq(callbacks.id, callbackId)).for('update').limit(1);
-    if (fresh!.status !== 'open') throw new Conflict('error.callback_closed');
+    const locked = await lockCallback(tx, staff, callbackId);
+    if (!locked) throw new NotFound();
+    const { case: current } = locked;
+    if (locked.callback.status !== 'open') throw new Conflict('error.callback_closed');
     await tx.insert(callbackAttempts).values({ callbackId, outcome, note, staffUserId: staff.id, createdAt: now });
     const outcomes = (
       await tx

@@ -82,8 +82,11 @@ async function openPglite(dataDir: string | null, target: DatabaseTarget): Promi
 
 async function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgres' }>): Promise<Database> {
   const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize, connectionTimeoutMillis: 5000 });
-  // An idle client that loses its server must not crash the process; the next query reports it.
+  // A client that loses its server emits 'error', and an 'error' nobody listens to kills the process.
+  // The pool listens only while a client is idle; a checked-out one (mid-transaction, between two
+  // statements) needs a listener of its own. Its pending or next query fails and the pool drops it.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   return {
     db,
@@ -91,6 +94,7 @@ async function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgres' }
     migrate: async () => {
       // Advisory locks belong to a session, so the lock and the migration share one client.
       const client = new pg.Client({ connectionString: target.url });
+      client.on('error', () => undefined);
       await client.connect();
       try {
         await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
@@ -140,7 +144,8 @@ async function listenOnServer(url: string, channel: string, onNotify: (payload: 
         retry = undefined;
         connect().catch(() => reconnect());
       },
-      backoff(failures, { baseMs: 500, maxMs: 30_000 }),
+      // Short at most: after a database restart the queue should hear new work within seconds.
+      backoff(failures, { baseMs: 500, maxMs: 5_000 }),
     );
     retry.unref();
   };

@@ -17,6 +17,7 @@ export const en: Record<MessageKey, string> = {
   'error.unsupported_media_type': 'Unsupported file type: {type}.',
   'error.too_many_requests': 'Too many requests; wait a moment.',
   'error.internal': 'An internal error happened. It was logged; please try again.',
+  'error.database_unavailable': 'The service is unavailable for a moment; try again in a few seconds.',
   'error.route_not_found': 'Route {method} {url} does not exist.',
   'start.listening': 'Ventanilla listening on {url}',
   'start.chat_at': 'Citizen chat: {url}/chat',

@@ -16,6 +16,7 @@ export const es = {
   'error.unsupported_media_type': 'Tipo de archivo no admitido: {type}.',
   'error.too_many_requests': 'Demasiadas solicitudes; espera un momento.',
   'error.internal': 'Ocurrió un error interno. Ya quedó registrado; intenta de nuevo.',
+  'error.database_unavailable': 'El servicio no está disponible por un momento; intenta de nuevo en unos segundos.',
   'error.route_not_found': 'La ruta {method} {url} no existe.',
   'start.listening': 'Ventanilla escuchando en {url}',
   'start.chat_at': 'Chat ciudadano: {url}/chat',

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { AppError } from '../errors.js';
 import { negotiateLocale, t, type Locale, type MessageKey } from '../i18n/index.js';
 
@@ -12,6 +13,11 @@ const FASTIFY_CODES: Record<string, { status: number; key: MessageKey }> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, key: 'error.invalid_input' },
 };
 
+/** How long a client should wait before trying again while the database is away: a restart takes seconds. */
+export const DATABASE_RETRY_AFTER_SECONDS = 2;
+/** While the database is away every request fails the same way; one log line per this interval says so. */
+const OUTAGE_LOG_INTERVAL_MS = 10_000;
+
 function sendError(reply: FastifyReply, status: number, code: string, message: string, details?: unknown) {
   return reply.status(status).send({ error: { code, message, ...(details === undefined ? {} : { details }) } });
 }
@@ -23,8 +29,23 @@ function sendError(reply: FastifyReply, status: number, code: string, message: s
 export function installErrorHandling(app: FastifyInstance, defaultLocale: Locale): void {
   const localeOf = (request: FastifyRequest) => negotiateLocale(request.headers['accept-language'], defaultLocale);
 
+  let outageLoggedAt = 0;
+  let unloggedOutageErrors = 0;
+
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const locale = localeOf(request);
+    // A database that is away is nobody's bug: no stack per request, and a status that tells clients to come back.
+    if (isDatabaseUnavailable(error)) {
+      unloggedOutageErrors += 1;
+      if (Date.now() - outageLoggedAt >= OUTAGE_LOG_INTERVAL_MS) {
+        request.log.warn({ err: error, requests: unloggedOutageErrors }, 'database unavailable; answering 503');
+        outageLoggedAt = Date.now();
+        unloggedOutageErrors = 0;
+      }
+      // Platforms (Telegram, WhatsApp) and browsers retry a 503, and the receive path stores each message once however often it comes.
+      reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+      return sendError(reply, 503, 'error.database_unavailable', t(locale, 'error.database_unavailable'));
+    }
     if (error instanceof AppError) {
       return sendError(reply, error.status, error.code, t(locale, error.code, error.params), error.details);
     }

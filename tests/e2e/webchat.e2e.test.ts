@@ -1,9 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, queryRows } from '../../src/db/client.js';
 import { createServerDatabaseUrl, databaseKind } from '../helpers/database.js';
 import { startServer, type ServerProcess } from '../helpers/server-process.js';
+import { startChatTraffic, TURNS, waitUntil } from '../helpers/webchat-traffic.js';
 
 interface Reply {
   id: string;
@@ -100,5 +103,70 @@ describe(`the web chat over real HTTP against a started server (${databaseKind})
   it('refuses to start with a clear message naming a wrong variable', async () => {
     await expect(startServer({ ...env, PORT: 'tres mil' }, 20_000)).rejects.toThrow(/PORT/);
     await expect(startServer({ ...env, BUSINESS_HOURS: 'todo el día' }, 20_000)).rejects.toThrow(/BUSINESS_HOURS/);
+  });
+
+  it('stores every acknowledged message once, and opens every case once, when killed under sustained traffic', {
+    timeout: 240_000,
+  }, async () => {
+    const chats = 20;
+    const busy = { ...env, WEBCHAT_NEW_CONVERSATIONS_PER_MINUTE: '100000', WEBCHAT_MESSAGES_PER_MINUTE: '100000' };
+    server ??= await startServer(busy);
+    if (!server.alive()) server = await startServer(busy);
+    let current = server;
+    // The citizens keep writing through the crash: refused connections are retried with the same clientMessageId.
+    const traffic = startChatTraffic(() => current.url, chats);
+    try {
+      await waitUntil(() => traffic.acknowledged.size >= 3 * chats, 'messages acknowledged before the crash', 120_000);
+      await current.crash();
+      const crashedAt = traffic.acknowledged.size;
+      current = server = await startServer(busy);
+      await waitUntil(() => traffic.acknowledged.size >= crashedAt + 3 * chats, 'messages acknowledged after the restart', 120_000);
+    } finally {
+      await traffic.stop(60_000);
+    }
+    await server.stop();
+    server = undefined;
+
+    const db = await openDatabase(
+      database.url ? { kind: 'postgres', url: database.url, poolSize: 2 } : { kind: 'pglite', dataDir: join(dataDir, 'pgdata') },
+    );
+    try {
+      const ids = [...traffic.conversations];
+      const inList = sql.join(
+        ids.map((id) => sql`${id}::uuid`),
+        sql`, `,
+      );
+      const stored = await queryRows<{ external_id: string; n: number; answered: boolean }>(
+        db.db,
+        sql`select m.external_id, count(*)::int as n, bool_and(exists (select 1 from messages r where r.in_reply_to = m.id)) as answered
+            from messages m where m.direction = 'in' and m.conversation_id in (${inList}) group by m.external_id`,
+      );
+      const counts = new Map(stored.map((r) => [r.external_id, r.n]));
+      expect([...traffic.acknowledged.keys()].filter((id) => !counts.has(id))).toEqual([]);
+      expect(stored.filter((r) => r.n !== 1)).toEqual([]);
+      expect(counts.size).toBe(traffic.acknowledged.size);
+      // Each reply is written with its message, in one transaction: none lost to the crash.
+      expect(stored.filter((r) => !r.answered)).toEqual([]);
+
+      // One case per confirmation acknowledged, no more: a retried «sí» opens nothing twice.
+      const confirmations = new Map<string, number>();
+      for (const { conversationId, text } of traffic.acknowledged.values())
+        if (text === TURNS.at(-1)) confirmations.set(conversationId, (confirmations.get(conversationId) ?? 0) + 1);
+      expect(confirmations.size).toBeGreaterThan(0);
+      const opened = await queryRows<{ conversation_id: string; n: number }>(
+        db.db,
+        sql`select conversation_id, count(*)::int as n from cases where conversation_id in (${inList}) group by conversation_id`,
+      );
+      expect(Object.fromEntries(opened.map((r) => [r.conversation_id, r.n]))).toEqual(Object.fromEntries(confirmations));
+      // What each new case sets going (routing sheet, notices) is queued with it.
+      const unqueued = await queryRows<{ id: number }>(
+        db.db,
+        sql`select c.id from cases c where c.conversation_id in (${inList})
+            and not exists (select 1 from jobs j where j.payload->>'caseId' = c.id::text)`,
+      );
+      expect(unqueued).toEqual([]);
+    } finally {
+      await db.close();
+    }
   });
 });

@@ -6,6 +6,8 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 export interface ServerProcess {
   url: string;
   output(): string;
+  /** False once the process has exited, for whatever reason. */
+  alive(): boolean;
   /** SIGKILL: no shutdown hooks run, as in a crash or a pulled plug. */
   crash(): Promise<void>;
   stop(): Promise<void>;
@@ -43,6 +45,7 @@ export async function startServer(env: Record<string, string>, timeoutMs = 60_00
   return {
     url,
     output: () => output,
+    alive: () => child.exitCode === null && child.signalCode === null,
     crash: async () => {
       child.kill('SIGKILL');
       await exited(child);

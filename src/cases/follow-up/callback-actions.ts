@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
-import { callbacks, cases } from '../../db/schema.js';
+import { callbacks } from '../../db/schema.js';
 import { t } from '../../i18n/index.js';
 import type { JobHandler } from '../../queue/job.js';
-import { CALLBACK_MESSAGE_JOB, requestCallback } from '../callbacks.js';
+import { CALLBACK_MESSAGE_JOB, lockCallback, requestCallback } from '../callbacks.js';
 import { recordCaseEvent } from '../events.js';
 import { followUpCitizen } from './citizen-message.js';
 import { reaction, type FollowUpDeps } from './follow-up.js';
@@ -25,11 +25,11 @@ export function callbackMessageJob(deps: FollowUpDeps): JobHandler {
   return async (job, context) => {
     const callbackId = Number(job.payload.callbackId);
     await context.db.transaction(async (tx) => {
-      const [callback] = await tx.select().from(callbacks).where(eq(callbacks.id, callbackId)).for('update').limit(1);
-      if (callback && callback.status === 'open' && callback.nextAction === 'send_message') {
-        const [current] = await tx.select().from(cases).where(eq(cases.id, callback.caseId)).limit(1);
-        const text = t(deps.locale, 'callback.ask_to_call', { folio: current!.folio, municipio: deps.municipalityName });
-        const sent = await followUpCitizen(tx, current!, { text, author: 'system' }, deps.channels);
+      const locked = await lockCallback(tx, null, callbackId);
+      if (locked && locked.callback.status === 'open' && locked.callback.nextAction === 'send_message') {
+        const { callback, case: current } = locked;
+        const text = t(deps.locale, 'callback.ask_to_call', { folio: current.folio, municipio: deps.municipalityName });
+        const sent = await followUpCitizen(tx, current, { text, author: 'system' }, deps.channels);
         if (sent.kind === 'sent') {
           await tx
             .update(callbacks)
@@ -37,7 +37,7 @@ export function callbackMessageJob(deps: FollowUpDeps): JobHandler {
             .where(eq(callbacks.id, callbackId));
           await recordCaseEvent(
             tx,
-            current!.id,
+            current.id,
             'callback.action_taken',
             { kind: 'system' },
             { callbackId, action: 'send_message', channel: sent.channel, messageId: sent.messageId },
@@ -46,7 +46,7 @@ export function callbackMessageJob(deps: FollowUpDeps): JobHandler {
         } else {
           await recordCaseEvent(
             tx,
-            current!.id,
+            current.id,
             'callback.action_taken',
             { kind: 'system' },
             { callbackId, action: 'send_message', manual: true, phone: callback.phone, text },

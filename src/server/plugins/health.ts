@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Database } from '../../db/client.js';
+import { DATABASE_RETRY_AFTER_SECONDS } from '../errors.js';
 
 export interface HealthOptions {
   database: Pick<Database, 'ping' | 'target'>;
@@ -18,7 +19,7 @@ export const healthPlugin: FastifyPluginAsync<HealthOptions> = async (app, { dat
         database: { kind: database.target.kind, status: 'ok', latencyMs: Math.round(performance.now() - started) },
       };
     } catch (error) {
-      reply.status(503);
+      reply.status(503).header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
       return { status: 'error', version, database: { kind: database.target.kind, status: 'unreachable', error: (error as Error).message } };
     }
   });
