@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import { recordAudit } from '../auth/audit.js';
 import { CALLBACK_MESSAGE_JOB } from '../cases/callbacks.js';
 import type { CaseEventType } from '../cases/case-events.js';
@@ -121,12 +121,18 @@ export async function eraseCitizen(db: Db, request: ErasureRequest): Promise<Era
       conversationIds.length > 0 ? inArray(messages.conversationId, conversationIds) : sql`false`,
       caseIds.length > 0 ? inArray(messages.caseId, caseIds) : sql`false`,
     );
-    const messageRows = await tx.select({ id: messages.id, externalId: messages.externalId, channel: messages.channel }).from(messages).where(messageScope);
+    const messageRows = await tx
+      .select({ id: messages.id, externalId: messages.externalId, channel: messages.channel })
+      .from(messages)
+      .where(messageScope);
     const messageIds = messageRows.map((m) => m.id);
 
     const removedAttachments = await eraseAttachments(tx, messageIds, caseIds);
     if (messageIds.length > 0) {
-      await tx.update(messages).set({ text: '', payload: {}, externalId: null, deliveryError: null }).where(inArray(messages.id, messageIds));
+      await tx
+        .update(messages)
+        .set({ text: '', payload: {}, externalId: null, deliveryError: null })
+        .where(inArray(messages.id, messageIds));
       await cancelJobs(
         tx,
         messageIds.map((id) => deliveryKey(id)),

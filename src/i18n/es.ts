@@ -525,10 +525,13 @@ export const es = {
   'error.citizen_not_found': 'El ciudadano no existe.',
   'error.erase_confirmation': 'Para borrar los datos confirma con el número del ciudadano (confirm).',
   'cli.erase.usage': 'Uso: ventanilla erase-citizen <número del ciudadano> --yes',
-  'cli.erase.confirm': 'Esto borra para siempre los datos personales del ciudadano {id} (sus casos quedan, anonimizados). Repite la orden con --yes para confirmar.',
+  'cli.erase.confirm':
+    'Esto borra para siempre los datos personales del ciudadano {id} (sus casos quedan, anonimizados). Repite la orden con --yes para confirmar.',
   'cli.erase.in_use': 'No se puede abrir la base de datos: {reason}',
-  'cli.erase.done': 'Datos personales del ciudadano {id} borrados: {cases} casos anonimizados, {messages} mensajes vaciados, {attachments} adjuntos eliminados.',
-  'cli.erase.again': 'El ciudadano {id} ya estaba borrado; se vaciaron de nuevo {cases} casos, {messages} mensajes y {attachments} adjuntos.',
+  'cli.erase.done':
+    'Datos personales del ciudadano {id} borrados: {cases} casos anonimizados, {messages} mensajes vaciados, {attachments} adjuntos eliminados.',
+  'cli.erase.again':
+    'El ciudadano {id} ya estaba borrado; se vaciaron de nuevo {cases} casos, {messages} mensajes y {attachments} adjuntos.',
 } as const;
 
 export type MessageKey = keyof typeof es;
