@@ -533,4 +533,7 @@ export const en: Record<MessageKey, string> = {
     'Personal data of citizen {id} erased: {cases} cases anonymised, {messages} messages emptied, {attachments} attachments removed.',
   'cli.erase.again':
     'Citizen {id} had been erased already; {cases} cases, {messages} messages and {attachments} attachments were emptied again.',
+  'console.case.erase': 'Erase personal data',
+  'console.case.erase_confirm':
+    'Erase this citizen’s name, contact, messages and photos for good? Their cases stay, anonymised. This cannot be undone.',
 };

@@ -532,6 +532,9 @@ export const es = {
     'Datos personales del ciudadano {id} borrados: {cases} casos anonimizados, {messages} mensajes vaciados, {attachments} adjuntos eliminados.',
   'cli.erase.again':
     'El ciudadano {id} ya estaba borrado; se vaciaron de nuevo {cases} casos, {messages} mensajes y {attachments} adjuntos.',
+  'console.case.erase': 'Borrar datos personales',
+  'console.case.erase_confirm':
+    '¿Borrar para siempre el nombre, el contacto, los mensajes y las fotos de este ciudadano? Sus casos quedan, anonimizados. No se puede deshacer.',
 } as const;
 
 export type MessageKey = keyof typeof es;
