@@ -1,7 +1,7 @@
 // @ts-check
 // The case page: its facts, the citizen, the legal clock, the timeline, and the actions (case-actions.js).
 import { caseActions } from './case-actions.js';
-import { api, daysBetween, fmtDate, fmtDay, h, isFinal, reference, state, tr } from './lib.js';
+import { api, daysBetween, fmtDate, fmtDay, h, hasRole, isFinal, messageOf, notice, reference, state, tr } from './lib.js';
 import { shell } from './shell.js';
 
 /** @typedef {import('./types').CasePage} CasePage */
@@ -204,6 +204,7 @@ export async function caseView(id) {
           h('dd', {}, c.citizen?.phone ?? '—'),
           h('dt', {}, tr('new.email')),
           h('dd', {}, c.citizen?.email ?? '—'),
+          eraseButton(c.citizen),
           (c.address || c.latitude !== null) && [
             h('dt', {}, tr('case.location')),
             h(
@@ -334,4 +335,24 @@ function callPanel(p) {
     h('p', { class: 'muted' }, tr('call.say')),
     h('blockquote', {}, p.text),
   );
+}
+
+/**
+ * Admins erase a citizen's personal data on their request (their cases stay, anonymised); the
+ * browser's own confirmation stands between a slip and an erasure that cannot be undone.
+ * @param {CasePage['citizen']} citizen
+ */
+function eraseButton(citizen) {
+  if (!citizen || !hasRole('admin')) return null;
+  const status = h('span', { role: 'status' });
+  const erase = async () => {
+    if (!window.confirm(tr('case.erase_confirm'))) return;
+    try {
+      await api('POST', `/api/staff/citizens/${citizen.id}/erase`, { confirm: citizen.id });
+      await state.refresh?.();
+    } catch (error) {
+      status.replaceChildren(notice('error', messageOf(error)));
+    }
+  };
+  return h('dd', {}, h('button', { type: 'button', class: 'danger', onclick: erase }, tr('case.erase')), status);
 }

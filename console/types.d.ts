@@ -143,7 +143,7 @@ export interface CasePage {
   receivedAt: string | null;
   emergency: boolean;
   description: string;
-  citizen: { name: string | null; phone: string | null; email: string | null } | null;
+  citizen: { id: number; name: string | null; phone: string | null; email: string | null } | null;
   address: string | null;
   latitude: number | null;
   longitude: number | null;

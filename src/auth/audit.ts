@@ -3,7 +3,8 @@ import { auditLog } from '../db/schema.js';
 
 /** One line of the audit log: who (a staff member, from which address) did what to which record. */
 export interface AuditEntry {
-  staffUserId: number;
+  /** Null when no staff account acted: the server's operator at the command line. */
+  staffUserId: number | null;
   action: string;
   subjectType: string;
   subjectId: string | number;

@@ -285,7 +285,7 @@ export async function getCasePage(ex: Executor, staff: StaffPrincipal, id: numbe
   const pendingContact = pendingContactOf(events);
   return {
     ...view,
-    citizen: citizen && { name: citizen.name, phone: citizen.phone, email: citizen.email },
+    citizen: citizen && { id: citizen.id, name: citizen.name, phone: citizen.phone, email: citizen.email },
     pendingContact,
     timeline,
     attachments: files,

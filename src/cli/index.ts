@@ -1,4 +1,5 @@
 import { runClassify } from './classify.js';
+import { runEraseCitizen } from './erase-citizen.js';
 import { runEval } from './eval.js';
 
 const USAGE = `Uso: ventanilla <comando>
@@ -11,6 +12,10 @@ Comandos:
              text,type,category): exactitud, macro-F1, precisión y exhaustividad por clase y
              matriz de confusión, del tipo y de la categoría, y el acierto por categoría.
              --model evalúa otro archivo de modelo (npm run train -- --compare los escribe).
+  erase-citizen <número> --yes
+             Borra los datos personales de un ciudadano (nombre, contacto, mensajes, fotos);
+             sus casos quedan con un historial anonimizado. Con la base embebida, detén antes
+             el servidor.
   help       Muestra esta ayuda.
 
 Para iniciar el servidor: npm start`;
@@ -32,6 +37,12 @@ async function run(argv: string[]): Promise<number> {
       runEval(file, (text) => process.stdout.write(text), { modelPath });
       return 0;
     }
+    case 'erase-citizen':
+      return runEraseCitizen(
+        argv.slice(1),
+        (line) => console.log(line),
+        (line) => console.error(line),
+      );
     case undefined:
     case 'help':
     case '--help':

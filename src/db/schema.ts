@@ -101,6 +101,8 @@ export const citizens = pgTable('citizens', {
   email: text('email'),
   createdAt: createdAt(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  /** When the citizen's personal data was erased on their request (src/citizens/erase.ts); the row stays so their cases keep counting. */
+  erasedAt: timestamp('erased_at', { withTimezone: true }),
 });
 export type Citizen = typeof citizens.$inferSelect;
 

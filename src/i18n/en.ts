@@ -523,4 +523,18 @@ export const en: Record<MessageKey, string> = {
   'console.deadline.unit.calendar': 'calendar days',
   'console.deadline.unit.business': 'business days',
   'console.stats.satisfaction': 'Satisfaction: {avg}/5 from {n} answers; {unsolved} “not solved”, {reopened} reopened',
+  'privacy.erased': '[Removed at the citizen’s request]',
+  'error.citizen_not_found': 'The citizen does not exist.',
+  'error.erase_confirmation': 'To erase the data, confirm with the citizen’s number (confirm).',
+  'cli.erase.usage': 'Usage: ventanilla erase-citizen <citizen number> --yes',
+  'cli.erase.confirm':
+    'This erases citizen {id}’s personal data for good (their cases stay, anonymised). Repeat the command with --yes to confirm.',
+  'cli.erase.in_use': 'Cannot open the database: {reason}',
+  'cli.erase.done':
+    'Personal data of citizen {id} erased: {cases} cases anonymised, {messages} messages emptied, {attachments} attachments removed.',
+  'cli.erase.again':
+    'Citizen {id} had been erased already; {cases} cases, {messages} messages and {attachments} attachments were emptied again.',
+  'console.case.erase': 'Erase personal data',
+  'console.case.erase_confirm':
+    'Erase this citizen’s name, contact, messages and photos for good? Their cases stay, anonymised. This cannot be undone.',
 };

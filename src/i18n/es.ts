@@ -522,6 +522,20 @@ export const es = {
   'console.deadline.unit.calendar': 'días naturales',
   'console.deadline.unit.business': 'días hábiles',
   'console.stats.satisfaction': 'Satisfacción: {avg}/5 en {n} respuestas; {unsolved} «no se resolvió», {reopened} reabiertos',
+  'privacy.erased': '[Dato eliminado a petición del ciudadano]',
+  'error.citizen_not_found': 'El ciudadano no existe.',
+  'error.erase_confirmation': 'Para borrar los datos confirma con el número del ciudadano (confirm).',
+  'cli.erase.usage': 'Uso: ventanilla erase-citizen <número del ciudadano> --yes',
+  'cli.erase.confirm':
+    'Esto borra para siempre los datos personales del ciudadano {id} (sus casos quedan, anonimizados). Repite la orden con --yes para confirmar.',
+  'cli.erase.in_use': 'No se puede abrir la base de datos: {reason}',
+  'cli.erase.done':
+    'Datos personales del ciudadano {id} borrados: {cases} casos anonimizados, {messages} mensajes vaciados, {attachments} adjuntos eliminados.',
+  'cli.erase.again':
+    'El ciudadano {id} ya estaba borrado; se vaciaron de nuevo {cases} casos, {messages} mensajes y {attachments} adjuntos.',
+  'console.case.erase': 'Borrar datos personales',
+  'console.case.erase_confirm':
+    '¿Borrar para siempre el nombre, el contacto, los mensajes y las fotos de este ciudadano? Sus casos quedan, anonimizados. No se puede deshacer.',
 } as const;
 
 export type MessageKey = keyof typeof es;

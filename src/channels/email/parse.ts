@@ -4,6 +4,7 @@ import { simpleParser, type AddressObject, type HeaderValue } from 'mailparser';
 import { sniffImageType } from '../../messages/image-type.js';
 import { cleanEmailText } from './clean-text.js';
 import { whyNotAnswer, type NoAnswerReason } from './loop-guard.js';
+import { storableText } from './storable-text.js';
 
 export interface AttachmentPolicy {
   maxBytes: number;
@@ -53,6 +54,14 @@ const MAX_ID_LENGTH = 300;
 export async function parseEmail(raw: Buffer, options: { ownAddress: string; attachments: AttachmentPolicy }): Promise<ParsedEmail> {
   // HTML is converted here rather than by mailparser, to keep paragraphs unwrapped and leave quotes out.
   const mail = await simpleParser(raw, { skipImageLinks: true, skipTextLinks: true, skipHtmlToText: true });
+  // Every string below comes from the sender; each is made storable once, here, before anything reads it.
+  mail.subject = mail.subject === undefined ? undefined : storableText(mail.subject);
+  mail.messageId = mail.messageId === undefined ? undefined : storableText(mail.messageId);
+  mail.inReplyTo = mail.inReplyTo === undefined ? undefined : storableText(mail.inReplyTo);
+  if (mail.references !== undefined)
+    mail.references = Array.isArray(mail.references) ? mail.references.map(storableText) : storableText(mail.references);
+  if (typeof mail.text === 'string') mail.text = storableText(mail.text);
+  if (typeof mail.html === 'string') mail.html = storableText(mail.html);
   const from = firstAddress(mail.from);
   const messageId = normalizeId(mail.messageId);
   const references = (Array.isArray(mail.references) ? mail.references : mail.references ? [mail.references] : [])
@@ -87,10 +96,11 @@ export async function parseEmail(raw: Buffer, options: { ownAddress: string; att
       part.contentType === 'message/delivery-status'
     )
       continue;
-    const filename = part.filename ? part.filename.slice(0, 255) : undefined;
+    const filename = part.filename ? storableText(part.filename).slice(0, 255) : undefined;
+    const claimed = storableText(part.contentType);
     const data = new Uint8Array(part.content);
     const actual = sniffImageType(data) ?? (isPdf(data) ? 'application/pdf' : undefined);
-    if (!actual || !options.attachments.types.includes(actual)) rejected.push({ filename, contentType: part.contentType, reason: 'type' });
+    if (!actual || !options.attachments.types.includes(actual)) rejected.push({ filename, contentType: claimed, reason: 'type' });
     else if (data.byteLength > options.attachments.maxBytes) rejected.push({ filename, contentType: actual, reason: 'size' });
     else if (attachments.length >= options.attachments.maxCount) rejected.push({ filename, contentType: actual, reason: 'count' });
     else attachments.push({ kind: actual === 'application/pdf' ? 'document' : 'photo', contentType: actual, filename, data });
@@ -147,7 +157,8 @@ function firstAddress(value: AddressObject | AddressObject[] | undefined): Parse
   const list = Array.isArray(value) ? value : value ? [value] : [];
   for (const group of list) {
     for (const entry of group.value) {
-      if (entry.address) return { address: entry.address.toLowerCase(), name: entry.name?.trim() || undefined };
+      if (entry.address)
+        return { address: storableText(entry.address.toLowerCase()), name: storableText(entry.name?.trim() ?? '') || undefined };
     }
   }
   return undefined;
@@ -188,6 +199,6 @@ function isPdf(data: Uint8Array): boolean {
 /** The Message-IDs a bounce quotes from the returned message's headers. */
 function quotedMessageIds(raw: Buffer, own: string | undefined): string[] {
   const text = raw.subarray(0, 1024 * 1024).toString('latin1');
-  const ids = [...text.matchAll(/^message-id:\s*(<[^>\s]+>)/gim)].map((m) => normalizeId(m[1]));
+  const ids = [...text.matchAll(/^message-id:\s*(<[^>\s]+>)/gim)].map((m) => normalizeId(storableText(m[1] ?? '')));
   return unique(ids.filter((id): id is string => id !== undefined && id !== own));
 }

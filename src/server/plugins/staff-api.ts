@@ -30,7 +30,8 @@ import { getConversationView, listInbox } from '../../conversations/inbox.js';
 import type { Db } from '../../db/client.js';
 import { recordAudit } from '../../auth/audit.js';
 import type { ChannelModule } from '../../channels/channel.js';
-import { Forbidden, NotFound } from '../../errors.js';
+import { eraseCitizen } from '../../citizens/erase.js';
+import { Forbidden, InvalidInput, NotFound } from '../../errors.js';
 import type { Locale } from '../../i18n/index.js';
 import type { LiveUpdates } from './console/live.js';
 import { clearSessionCookie, csrfTokenFor, requireRole, sessionTokenOf, setSessionCookie, staffAuth, staffOf } from './staff-auth.js';
@@ -52,6 +53,7 @@ export interface StaffApiOptions {
 const LoginBody = z.object({ email: z.string().trim().min(3).max(254), password: z.string().min(1).max(1000) });
 const CaseId = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 const ConversationId = z.object({ id: z.uuid() });
+const CitizenId = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 const NumericId = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 
 const OPERATOR_ROLES: readonly StaffPrincipal['role'][] = ['admin', 'coordinador', 'operador'];
@@ -339,6 +341,24 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
       { one: 'category', many: 'categories' },
       { create: CategoryInput, change: CategoryChange },
       { list: listCategories, create: createCategory, change: changeCategory },
+    );
+
+    // Erasure on a citizen's request (issue 16): the confirmation repeats the id, so a slip of the wrong number erases nobody.
+    routes.post(
+      '/api/staff/citizens/:id/erase',
+      { schema: { params: CitizenId, body: z.object({ confirm: z.coerce.number().int() }) } },
+      async (request) => {
+        const staff = requireRole(request, ADMIN);
+        if (request.body.confirm !== request.params.id) throw new InvalidInput('error.erase_confirmation');
+        const erasure = await eraseCitizen(db, {
+          citizenId: request.params.id,
+          staffUserId: staff.id,
+          ip: request.ip,
+          locale: options.locale,
+          now: now(),
+        });
+        return { erasure: { ...erasure, erasedAt: erasure.erasedAt.toISOString() } };
+      },
     );
 
     routes.get('/api/staff/events', async (request, reply) => {
