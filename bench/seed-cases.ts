@@ -20,7 +20,7 @@ export async function seedCases(ex: Executor, count: number, now: Date, spanDays
     with cat as (select (row_number() over (order by id) - 1)::int as k, id, department_id from categories),
     seeded as (
       select g,
-        ${at}::timestamptz - make_interval(days => g % ${spanDays}, secs => (g * 7919) % 86400) as opened,
+        ${at}::timestamptz - make_interval(days => g % ${spanDays}, secs => ((g::bigint * 7919) % 86400)::int) as opened,
         (g * 37) % 100 as p
       from generate_series(1, ${count}) g
     ),

@@ -206,9 +206,7 @@ export const cases = pgTable(
     index('cases_open_newest_idx').on(t.createdAt, t.id).where(openCaseSql),
     index('cases_open_urgent_idx').on(t.emergency.desc().nullsFirst(), t.dueAt, t.id).where(openCaseSql),
     index('cases_category_idx').on(t.categoryId),
-    index('cases_assigned_user_idx')
-      .on(t.assignedUserId)
-      .where(sql`${t.assignedUserId} is not null`),
+    index('cases_assigned_user_idx').on(t.assignedUserId).where(sql`${t.assignedUserId} is not null`),
   ],
 );
 export type Case = typeof cases.$inferSelect;
@@ -236,12 +234,8 @@ export const caseEvents = pgTable(
   (t) => [
     index('case_events_case_idx').on(t.caseId, t.id),
     // The few events the tray and the statistics look for among all of them.
-    index('case_events_pending_contact_idx')
-      .on(t.caseId, t.id)
-      .where(sql`${t.type} = 'case.answer_pending_contact'`),
-    index('case_events_reopened_idx')
-      .on(t.caseId)
-      .where(sql`${t.type} = 'case.reopened'`),
+    index('case_events_pending_contact_idx').on(t.caseId, t.id).where(sql`${t.type} = 'case.answer_pending_contact'`),
+    index('case_events_reopened_idx').on(t.caseId).where(sql`${t.type} = 'case.reopened'`),
   ],
 );
 export type CaseEvent = typeof caseEvents.$inferSelect;
