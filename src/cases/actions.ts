@@ -200,7 +200,7 @@ export async function actOnCase(
         case 'reply': {
           const told = await tell(action.text);
           if (told.kind === 'none') throw new Conflict('error.no_citizen_channel');
-          await update({});
+          await update({ firstAnsweredAt: current.firstAnsweredAt ?? now });
           return {
             caseId,
             ...told.result,
@@ -251,7 +251,7 @@ export async function actOnCase(
     /** A final answer: told to the citizen (or left for a call), and the case closed with the status. */
     async function finish(status: 'cerrado' | 'no_procede', text: string) {
       const told = await tell(text);
-      await update({ status, closedAt: now });
+      await update({ status, closedAt: now, firstAnsweredAt: current.firstAnsweredAt ?? now });
       return told.result;
     }
 

@@ -1,15 +1,12 @@
-import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, notInArray, or, sql, type SQL } from 'drizzle-orm';
-import { z } from 'zod';
-import { isDepartmentRole, worksEveryDepartment } from '../auth/roles.js';
+import { and, asc, desc, eq, inArray, notInArray, type SQL } from 'drizzle-orm';
 import { canSeeDepartment, type StaffPrincipal } from '../auth/sessions.js';
 import type { Executor } from '../db/client.js';
 import { attachments, cases, categories, citizens, departments, messages, staffUsers } from '../db/schema.js';
-import { isChannel, type Channel, type Location } from '../messages/inbound.js';
+import type { Channel, Location } from '../messages/inbound.js';
 import type { MessageAuthor, MessageDirection } from '../messages/stored.js';
 import type { ActorKind, CaseEventBody } from './case-events.js';
-import { CaseStatus, CaseType, FINAL_STATUSES } from './case-type.js';
+import { FINAL_STATUSES } from './case-type.js';
 import { caseHistory, type RecordedCaseEvent } from './events.js';
-import { pendingContactSql } from './follow-up/citizen-message.js';
 
 /**
  * The one read side of cases: lookups by folio or id, the staff API's detail, the console's tray
@@ -123,81 +120,8 @@ export async function getCaseDetail(ex: Executor, id: number) {
   return { ...summary, citizen, events, attachments: files };
 }
 
-// The console: its work tray and case page.
-
-/** Closed and not-admissible cases are left out unless asked for by status. */
-export const TrayFilter = z.object({
-  status: CaseStatus.optional(),
-  type: CaseType.optional(),
-  category: z.string().trim().max(80).optional(),
-  departmentId: z.coerce.number().int().positive().optional(),
-  channel: z.string().trim().max(40).optional(),
-  from: z.coerce.date().optional(),
-  to: z.coerce.date().optional(),
-  overdue: z.stringbool().optional(),
-  notReceived: z.stringbool().optional(),
-  /** Only what waits for me: at my level (department staff) and not named to someone else, or named to me. */
-  mine: z.stringbool().optional(),
-  /** Only cases whose answer must be given by phone. */
-  pendingContact: z.stringbool().optional(),
-  sort: z.enum(['newest', 'urgent']).default('newest'),
-  limit: z.coerce.number().int().min(1).max(500).default(200),
-});
-export type TrayFilter = z.infer<typeof TrayFilter>;
-
-/** The work tray: the cases this person may see, filtered, newest or most urgent first. */
-export async function listTray(ex: Executor, staff: StaffPrincipal, filter: TrayFilter, now: Date) {
-  const where: SQL[] = [];
-  if (!worksEveryDepartment(staff.role)) where.push(eq(cases.departmentId, staff.departmentId ?? -1));
-  if (filter.status) where.push(eq(cases.status, filter.status));
-  // A closed case whose answer must still be phoned stays in the tray until the call is recorded.
-  else where.push(or(notInArray(cases.status, [...FINAL_STATUSES]), pendingContactSql)!);
-  if (filter.pendingContact) where.push(pendingContactSql);
-  if (filter.type) where.push(eq(cases.type, filter.type));
-  if (filter.category) where.push(eq(categories.code, filter.category));
-  if (filter.departmentId) where.push(eq(cases.departmentId, filter.departmentId));
-  // The filter is free text: a channel Ventanilla does not know matches nothing.
-  if (filter.channel) where.push(isChannel(filter.channel) ? eq(cases.channel, filter.channel) : sql`false`);
-  if (filter.from) where.push(gte(cases.createdAt, filter.from));
-  if (filter.to) where.push(lte(cases.createdAt, filter.to));
-  if (filter.overdue) where.push(lt(cases.dueAt, now), notInArray(cases.status, [...FINAL_STATUSES]));
-  if (filter.notReceived) where.push(isNull(cases.receivedAt));
-  if (filter.mine) {
-    const atMyLevel = isDepartmentRole(staff.role)
-      ? and(eq(cases.assignedRole, staff.role), or(isNull(cases.assignedUserId), eq(cases.assignedUserId, staff.id)))
-      : undefined;
-    where.push(atMyLevel ? or(atMyLevel, eq(cases.assignedUserId, staff.id))! : eq(cases.assignedUserId, staff.id));
-  }
-  return (
-    ex
-      .select({
-        id: cases.id,
-        folio: cases.folio,
-        type: cases.type,
-        status: cases.status,
-        channel: cases.channel,
-        createdAt: cases.createdAt,
-        dueAt: cases.dueAt,
-        receivedAt: cases.receivedAt,
-        assignedRole: cases.assignedRole,
-        emergency: cases.emergency,
-        category: categories.name,
-        department: departments.name,
-        citizenName: citizens.name,
-        pendingContact: pendingContactSql,
-      })
-      .from(cases)
-      .innerJoin(categories, eq(categories.id, cases.categoryId))
-      .innerJoin(departments, eq(departments.id, cases.departmentId))
-      .innerJoin(citizens, eq(citizens.id, cases.citizenId))
-      .where(and(...where))
-      // Most urgent: emergencies first, then the nearest deadline.
-      .orderBy(
-        ...(filter.sort === 'urgent' ? [desc(cases.emergency), asc(cases.dueAt), asc(cases.id)] : [desc(cases.createdAt), desc(cases.id)]),
-      )
-      .limit(filter.limit)
-  );
-}
+// The console: its case page (the work tray is in tray.ts).
+export { listTray, TrayFilter } from './tray.js';
 
 export type TimelineItem =
   | {

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, isNotNull, lte, sql, type SQL } from 'drizzle-orm';
+import { and, type AnyColumn, asc, eq, gte, isNotNull, lte, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { isDepartmentRole } from '../auth/roles.js';
 import type { StaffPrincipal } from '../auth/sessions.js';
@@ -31,6 +31,13 @@ export interface StatsCounts {
   medianDaysToClose: number | null;
 }
 
+/** Days, to a tenth; null when no case of the period got that far. */
+export interface DurationFigures {
+  cases: number;
+  meanDays: number | null;
+  medianDays: number | null;
+}
+
 export interface CaseStats {
   from: string;
   to: string;
@@ -42,6 +49,13 @@ export interface CaseStats {
   byChannel: Record<string, number>;
   byStatus: Record<CaseStatus, number>;
   /** Answers to the question asked after the final answer (issue 8), for the cases of the period. */
+  /** How long citizens waited, of the cases of the period (all departments in scope). */
+  durations: {
+    /** From opening to the first answer staff gave (a reply, the final answer or a rejection). */
+    toFirstResponse: DurationFigures;
+    /** From opening to the final answer, of the cases closed with one. */
+    toClose: DurationFigures;
+  };
   satisfaction: {
     answered: number;
     averageRating: number | null;
@@ -55,6 +69,9 @@ export interface CaseStats {
  * Statistics for coordinators: cases opened in the period, by department, type, channel and
  * status. Admins and coordinators see every department; department staff their own; operators,
  * who work conversations and not departments, none.
+ *
+ * Everything is counted by PostgreSQL: Node gets one row per department, type, channel and status
+ * seen, whatever the number of cases, so a year of a big city costs what a month does here.
  */
 export async function caseStats(ex: Executor, staff: StaffPrincipal, query: StatsQuery, now: Date): Promise<CaseStats> {
   const to = query.to ?? now;
@@ -67,18 +84,10 @@ export async function caseStats(ex: Executor, staff: StaffPrincipal, query: Stat
 
   const where: SQL[] = [gte(cases.createdAt, from), lte(cases.createdAt, to)];
   if (departmentScope !== undefined) where.push(eq(cases.departmentId, departmentScope));
-  const rows = await ex
-    .select({
-      departmentId: cases.departmentId,
-      type: cases.type,
-      channel: cases.channel,
-      status: cases.status,
-      createdAt: cases.createdAt,
-      closedAt: cases.closedAt,
-      dueAt: cases.dueAt,
-    })
-    .from(cases)
-    .where(and(...where));
+  const inPeriod = and(...where);
+
+  const groups = await countGroups(ex, inPeriod, now);
+  const durations = await durationsByDepartment(ex, inPeriod);
   const departmentRows = await ex
     .select({ id: departments.id, name: departments.name, active: departments.active })
     .from(departments)
@@ -88,72 +97,162 @@ export async function caseStats(ex: Executor, staff: StaffPrincipal, query: Stat
   const byType = Object.fromEntries(CaseType.options.map((t) => [t, 0])) as Record<CaseType, number>;
   const byStatus = Object.fromEntries(CaseStatus.options.map((s) => [s, 0])) as Record<CaseStatus, number>;
   const byChannel: Record<string, number> = {};
-  const perDepartment = new Map<number, typeof rows>();
-  for (const row of rows) {
-    byType[row.type] += 1;
-    byStatus[row.status] += 1;
-    byChannel[row.channel] = (byChannel[row.channel] ?? 0) + 1;
-    perDepartment.set(row.departmentId, [...(perDepartment.get(row.departmentId) ?? []), row]);
+  const perDepartment = new Map<number, CountGroup[]>();
+  for (const group of groups) {
+    byType[group.type] += group.cases;
+    byStatus[group.status] += group.cases;
+    byChannel[group.channel] = (byChannel[group.channel] ?? 0) + group.cases;
+    const list = perDepartment.get(group.departmentId);
+    if (list) list.push(group);
+    else perDepartment.set(group.departmentId, [group]);
   }
+  const overall = durations.get(null);
   const byDepartment = departmentRows
     // An inactive department with nothing in the period is noise.
     .filter((d) => d.active || perDepartment.has(d.id))
-    .map((d) => ({ departmentId: d.id, department: d.name, ...countsOf(perDepartment.get(d.id) ?? [], now) }));
-
-  const answers = await ex
-    .select({ rating: caseSurveys.rating, solved: caseSurveys.solved, caseId: caseSurveys.caseId })
-    .from(caseSurveys)
-    .innerJoin(cases, eq(cases.id, caseSurveys.caseId))
-    .where(and(isNotNull(caseSurveys.answeredAt), ...where));
-  const ratings = answers.map((a) => a.rating).filter((r): r is number => r !== null);
-  const byRating = { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 };
-  for (const r of ratings) byRating[String(r) as keyof typeof byRating] += 1;
-  const reopened = await ex
-    .select({ n: sql<number>`count(distinct ${caseEvents.caseId})::int` })
-    .from(caseEvents)
-    .innerJoin(cases, eq(cases.id, caseEvents.caseId))
-    .where(and(eq(caseEvents.type, 'case.reopened'), ...where));
-  const satisfaction = {
-    answered: answers.length,
-    averageRating: ratings.length ? Math.round((ratings.reduce((a, b) => a + b, 0) / ratings.length) * 10) / 10 : null,
-    byRating,
-    unsolved: answers.filter((a) => a.solved === false).length,
-    reopened: Number(reopened[0]?.n ?? 0),
-  };
+    .map((d) => ({
+      departmentId: d.id,
+      department: d.name,
+      ...countsOf(perDepartment.get(d.id) ?? [], durations.get(d.id)?.medianDaysToClose ?? null),
+    }));
 
   return {
     from: from.toISOString(),
     to: to.toISOString(),
     scope: departmentScope === undefined ? 'all' : 'department',
-    totals: countsOf(rows, now),
+    totals: countsOf(groups, overall?.medianDaysToClose ?? null),
     byDepartment,
     byType,
     byChannel,
     byStatus,
-    satisfaction,
+    durations: {
+      toFirstResponse: overall?.toFirstResponse ?? NO_DURATION,
+      toClose: overall?.toClose ?? NO_DURATION,
+    },
+    satisfaction: await satisfactionOf(ex, inPeriod),
   };
 }
 
-type StatsRow = { status: CaseStatus; createdAt: Date; closedAt: Date | null; dueAt: Date };
+interface CountGroup {
+  departmentId: number;
+  type: CaseType;
+  channel: string;
+  status: CaseStatus;
+  cases: number;
+  /** Of these, past their due date now (counted only where the status is still open). */
+  pastDue: number;
+}
 
-function countsOf(rows: readonly StatsRow[], now: Date): StatsCounts {
-  const isFinal = (r: StatsRow) => isFinalStatus(r.status);
-  const closed = rows.filter((r) => r.status === 'cerrado');
-  return {
-    opened: rows.length,
-    open: rows.filter((r) => !isFinal(r)).length,
-    closed: closed.length,
-    noProcede: rows.filter((r) => r.status === 'no_procede').length,
-    overdueOpen: rows.filter((r) => !isFinal(r) && r.dueAt < now).length,
-    medianDaysToClose: median(closed.filter((r) => r.closedAt).map((r) => (r.closedAt!.getTime() - r.createdAt.getTime()) / DAY_MS)),
-  };
+function countGroups(ex: Executor, inPeriod: SQL | undefined, now: Date): Promise<CountGroup[]> {
+  return ex
+    .select({
+      departmentId: cases.departmentId,
+      type: cases.type,
+      channel: cases.channel,
+      status: cases.status,
+      cases: sql<number>`count(*)::int`,
+      pastDue: sql<number>`(count(*) filter (where ${cases.dueAt} < ${now}))::int`,
+    })
+    .from(cases)
+    .where(inPeriod)
+    .groupBy(cases.departmentId, cases.type, cases.channel, cases.status);
+}
+
+function countsOf(groups: readonly CountGroup[], medianDaysToClose: number | null): StatsCounts {
+  const counts: StatsCounts = { opened: 0, open: 0, closed: 0, noProcede: 0, overdueOpen: 0, medianDaysToClose };
+  for (const g of groups) {
+    counts.opened += g.cases;
+    if (g.status === 'cerrado') counts.closed += g.cases;
+    if (g.status === 'no_procede') counts.noProcede += g.cases;
+    if (!isFinalStatus(g.status)) {
+      counts.open += g.cases;
+      counts.overdueOpen += g.pastDue;
+    }
+  }
+  return counts;
+}
+
+const NO_DURATION: DurationFigures = { cases: 0, meanDays: null, medianDays: null };
+
+/**
+ * Days between two instants as the console always counted them: whole milliseconds (what a
+ * JavaScript date keeps) divided into days as a double, so a median lands in the same tenth.
+ * `date_part` works in doubles; `extract` would do exact numeric arithmetic, ten times slower.
+ */
+const daysBetween = (start: AnyColumn, end: AnyColumn) => sql`round(date_part('epoch', ${end} - ${start}) * 1000) / 86400000`;
+
+/** Time to first response and to close per department and over all (the `grouping sets` row with no department). */
+async function durationsByDepartment(ex: Executor, inPeriod: SQL | undefined) {
+  const toClose = sql`case when ${cases.status} = 'cerrado' then ${daysBetween(cases.createdAt, cases.closedAt)} end`;
+  const toFirstResponse = daysBetween(cases.createdAt, cases.firstAnsweredAt);
+  const rows = await ex.transaction(async (tx) => {
+    // Each median sorts every duration of the period: in memory, not in temporary files.
+    await tx.execute(sql`set local work_mem = '64MB'`);
+    return tx
+      .select({
+        departmentId: cases.departmentId,
+        overall: sql<number>`grouping(${cases.departmentId})::int`,
+        closed: sql<number>`count(${toClose})::int`,
+        closeMean: sql<number | null>`avg(${toClose})`,
+        closeMedian: sql<number | null>`percentile_cont(0.5) within group (order by ${toClose})`,
+        answered: sql<number>`count(${toFirstResponse})::int`,
+        answerMean: sql<number | null>`avg(${toFirstResponse})`,
+        answerMedian: sql<number | null>`percentile_cont(0.5) within group (order by ${toFirstResponse})`,
+      })
+      .from(cases)
+      .where(inPeriod)
+      .groupBy(sql`grouping sets ((${cases.departmentId}), ())`);
+  });
+  const figures = (count: number, mean: number | null, median: number | null): DurationFigures => ({
+    cases: count,
+    meanDays: tenths(mean),
+    medianDays: tenths(median),
+  });
+  return new Map(
+    rows.map((r) => [
+      Number(r.overall) ? null : r.departmentId,
+      {
+        medianDaysToClose: tenths(r.closeMedian),
+        toClose: figures(r.closed, r.closeMean, r.closeMedian),
+        toFirstResponse: figures(r.answered, r.answerMean, r.answerMedian),
+      },
+    ]),
+  );
 }
 
 /** Rounded to a tenth of a day: finer is noise to a coordinator. */
-function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  const value = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  return Math.round(value * 10) / 10;
+function tenths(days: number | string | null): number | null {
+  return days === null ? null : Math.round(Number(days) * 10) / 10;
+}
+
+async function satisfactionOf(ex: Executor, inPeriod: SQL | undefined): Promise<CaseStats['satisfaction']> {
+  const rated = (n: number) => sql<number>`(count(*) filter (where ${caseSurveys.rating} = ${n}))::int`;
+  const [answers] = await ex
+    .select({
+      answered: sql<number>`count(*)::int`,
+      rated: sql<number>`count(${caseSurveys.rating})::int`,
+      ratingSum: sql<number>`coalesce(sum(${caseSurveys.rating}), 0)::int`,
+      unsolved: sql<number>`(count(*) filter (where ${caseSurveys.solved} = false))::int`,
+      r1: rated(1),
+      r2: rated(2),
+      r3: rated(3),
+      r4: rated(4),
+      r5: rated(5),
+    })
+    .from(caseSurveys)
+    .innerJoin(cases, eq(cases.id, caseSurveys.caseId))
+    .where(and(isNotNull(caseSurveys.answeredAt), inPeriod));
+  const reopened = await ex
+    .select({ n: sql<number>`count(distinct ${caseEvents.caseId})::int` })
+    .from(caseEvents)
+    .innerJoin(cases, eq(cases.id, caseEvents.caseId))
+    .where(and(eq(caseEvents.type, 'case.reopened'), inPeriod));
+  const a = answers!;
+  return {
+    answered: a.answered,
+    averageRating: a.rated ? Math.round((a.ratingSum / a.rated) * 10) / 10 : null,
+    byRating: { '1': a.r1, '2': a.r2, '3': a.r3, '4': a.r4, '5': a.r5 },
+    unsolved: a.unsolved,
+    reopened: Number(reopened[0]?.n ?? 0),
+  };
 }

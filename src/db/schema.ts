@@ -20,7 +20,7 @@ import {
 import { DEPARTMENT_ROLES, STAFF_ROLES } from '../auth/roles.js';
 import { CALLBACK_OUTCOMES, CALLBACK_STATUSES, NEXT_ACTIONS } from '../cases/callback-steps.js';
 import { ACTOR_KINDS, type CaseEventData, type CaseEventType } from '../cases/case-events.js';
-import { CASE_STATUSES, CASE_TYPES, DUE_UNITS } from '../cases/case-type.js';
+import { CASE_STATUSES, CASE_TYPES, DUE_UNITS, FINAL_STATUSES } from '../cases/case-type.js';
 import type { ConversationEventData, ConversationEventType } from '../conversations/conversation-events.js';
 import { CONVERSATION_STATUSES } from '../dialogs/conversation-status.js';
 import { DELIVERY_STATUSES } from '../messages/delivery.js';
@@ -32,6 +32,12 @@ const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
   dataType: () => 'bytea',
   fromDriver: (value) => new Uint8Array(value),
 });
+
+/**
+ * The tray's "still being worked" predicate, spelt with literals so the planner can match it to
+ * the partial indexes below (a bound parameter would hide the values from it).
+ */
+export const openCaseSql = sql.raw(`"cases"."status" not in (${FINAL_STATUSES.map((s) => `'${s}'`).join(', ')})`);
 
 // Enums and JSON shapes come from their vocabularies; `text({ enum })` types a column, the database keeps text.
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -186,11 +192,23 @@ export const cases = pgTable(
     extendedAt: timestamp('extended_at', { withTimezone: true }),
     /** The citizen told of danger now while reporting it (they were given the emergency number): staff see it flagged. */
     emergency: boolean('emergency').notNull().default(false),
+    /** The first answer staff gave the citizen (a reply, the final answer or a rejection): time to first response in the statistics. */
+    firstAnsweredAt: timestamp('first_answered_at', { withTimezone: true }),
   },
   (t) => [
     uniqueIndex('cases_folio_year_seq_uq').on(t.folioYear, t.folioSeq),
     index('cases_department_status_idx').on(t.departmentId, t.status),
     index('cases_citizen_idx').on(t.citizenId),
+    // Statistics of a period and the tray's date filters; a department's statistics.
+    index('cases_created_idx').on(t.createdAt, t.id),
+    index('cases_department_created_idx').on(t.departmentId, t.createdAt),
+    // The tray asked for one status, newest first.
+    index('cases_status_created_idx').on(t.status, t.createdAt, t.id),
+    // The tray by default: open cases are few beside the closed ones, so both sorts get their own partial index.
+    index('cases_open_newest_idx').on(t.createdAt, t.id).where(openCaseSql),
+    index('cases_open_urgent_idx').on(t.emergency.desc().nullsFirst(), t.dueAt, t.id).where(openCaseSql),
+    index('cases_category_idx').on(t.categoryId),
+    index('cases_assigned_user_idx').on(t.assignedUserId).where(sql`${t.assignedUserId} is not null`),
   ],
 );
 export type Case = typeof cases.$inferSelect;
@@ -215,7 +233,12 @@ export const caseEvents = pgTable(
     data: jsonb('data').$type<CaseEventData>().notNull().default(sql`'{}'::jsonb`),
     createdAt: createdAt(),
   },
-  (t) => [index('case_events_case_idx').on(t.caseId, t.id)],
+  (t) => [
+    index('case_events_case_idx').on(t.caseId, t.id),
+    // The few events the tray and the statistics look for among all of them.
+    index('case_events_pending_contact_idx').on(t.caseId, t.id).where(sql`${t.type} = 'case.answer_pending_contact'`),
+    index('case_events_reopened_idx').on(t.caseId).where(sql`${t.type} = 'case.reopened'`),
+  ],
 );
 export type CaseEvent = typeof caseEvents.$inferSelect;
 
@@ -493,7 +516,7 @@ export const caseSurveys = pgTable(
     answeredAt: timestamp('answered_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
-  (t) => [index('case_surveys_conversation_idx').on(t.conversationId)],
+  (t) => [index('case_surveys_conversation_idx').on(t.conversationId), index('case_surveys_case_idx').on(t.caseId)],
 );
 export type CaseSurvey = typeof caseSurveys.$inferSelect;
 

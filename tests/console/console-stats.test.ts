@@ -60,6 +60,15 @@ describe(`statistics API on ${databaseKind}`, () => {
     expect((await stats(await signIn(ADMIN.email, ADMIN.password), '')).json().stats.totals.opened).toBe(1);
   });
 
+  it('gives the mean and median days to the first answer and to close, from what staff did on each case', async () => {
+    const { stats: s } = (await stats(await signIn('coordinacion@muni.test'))).json();
+    // Answered after 2 and 6 days (closed) and 1 day (declared not admissible); closed after 2 and 6.
+    expect(s.durations).toEqual({
+      toFirstResponse: { cases: 3, meanDays: 3, medianDays: 2 },
+      toClose: { cases: 2, meanDays: 4, medianDays: 4 },
+    });
+  });
+
   it('gives department staff their own department only, refuses operators and logged-out requests', async () => {
     const obras = (await stats(await signIn('obras@muni.test'))).json().stats;
     expect(obras.scope).toBe('department');
