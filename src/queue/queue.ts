@@ -4,6 +4,7 @@ import { jobs } from '../db/schema.js';
 import { backoff, type Backoff } from '../backoff.js';
 import { QUEUE_CHANNEL } from './enqueue.js';
 import { JobDeferred, JobFailed, LeaseLost } from './errors.js';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 import type { ClaimedJob, JobKind } from './job.js';
 import type { JobPayload } from './payload.js';
 
@@ -52,6 +53,7 @@ export class JobQueue {
   private again = false;
   private unlisten: (() => Promise<void>) | undefined;
   private readonly nudges = new Set<() => void>();
+  private lastUnavailableLog = 0;
   private readonly leaseMs: number;
   private readonly maxAttempts: number;
   private readonly batchSize: number;
@@ -127,7 +129,7 @@ export class JobQueue {
       for (const job of claimed) {
         const run = this.kind(job).concurrent ? this.run(job) : (inTurn = inTurn.then(() => this.run(job)));
         const tracked: Promise<void> = run
-          .catch((error: unknown) => this.options.logger.error({ err: error, jobId: job.id, kind: job.kind }, 'job run failed'))
+          .catch((error: unknown) => this.logFailure(error, 'job run failed', { jobId: job.id, kind: job.kind }))
           .finally(() => inFlight.delete(tracked));
         inFlight.add(tracked);
       }
@@ -140,6 +142,17 @@ export class JobQueue {
     }
   }
 
+  /** While the database is away every poll fails the same way: one line now and then, not a stack per poll. */
+  private logFailure(error: unknown, message: string, context: object = {}): void {
+    if (!isDatabaseUnavailable(error)) {
+      this.options.logger.error({ ...context, err: error }, message);
+      return;
+    }
+    if (Date.now() - this.lastUnavailableLog < 10_000) return;
+    this.lastUnavailableLog = Date.now();
+    this.options.logger.warn(context, 'job queue: database unavailable; retrying');
+  }
+
   private kind(job: ClaimedJob): JobKind {
     return this.options.kinds.get(job.kind)!;
   }
@@ -148,7 +161,7 @@ export class JobQueue {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.running = this.pass()
-        .catch((error: unknown) => this.options.logger.error({ err: error }, 'job queue pass failed'))
+        .catch((error: unknown) => this.logFailure(error, 'job queue pass failed'))
         .finally(() => {
           this.running = undefined;
           if (this.stopped) return;
@@ -230,12 +243,16 @@ export class JobQueue {
         logger.warn({ jobId: job.id, kind: job.kind }, error.message);
         return;
       }
-      const deferred = error instanceof JobDeferred;
+      // A database that went away is nobody's fault: the job is tried again soon, without spending an attempt.
+      const unavailable = isDatabaseUnavailable(error);
+      const deferred = error instanceof JobDeferred || unavailable;
       const told = error instanceof JobFailed ? error.options : {};
       const giveUp = !deferred && (told.permanent === true || job.attempt >= (kind.maxAttempts ?? this.maxAttempts));
-      const retryAt = deferred
-        ? error.until
-        : new Date(now.getTime() + (told.retryAfterMs ?? backoff(job.attempt, kind.retry ?? DEFAULT_RETRY)));
+      const retryAt = unavailable
+        ? new Date(now.getTime() + 5_000)
+        : error instanceof JobDeferred
+          ? error.until
+          : new Date(now.getTime() + (told.retryAfterMs ?? backoff(job.attempt, kind.retry ?? DEFAULT_RETRY)));
       const updated = await db
         .update(jobs)
         .set({
@@ -247,7 +264,12 @@ export class JobQueue {
           ...(deferred ? { attempts: job.attempt - 1 } : {}),
         })
         .where(and(eq(jobs.id, job.id), eq(jobs.attempts, job.attempt)))
-        .returning({ id: jobs.id });
+        .returning({ id: jobs.id })
+        // Nothing can be written while the database is away: the job keeps its claim until the lease runs out.
+        .catch((failure: unknown) => {
+          if (isDatabaseUnavailable(failure)) return [];
+          throw failure;
+        });
       if (deferred) return;
       (giveUp ? logger.error : logger.warn).call(
         logger,
