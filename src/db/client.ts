@@ -5,11 +5,13 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
 import { sourceAsset } from '../paths.js';
 import { backoff } from '../backoff.js';
 import { lockDataDir } from './data-dir-lock.js';
+import { createPgliteDataDir, PGLITE_CONF } from './pglite-init.js';
 import * as schema from './schema.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -51,7 +53,10 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
 async function openPglite(dataDir: string | null, target: DatabaseTarget): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const unlock = dataDir ? lockDataDir(dataDir) : () => undefined;
-  const client = await PGlite.create(dataDir ?? undefined).catch((error: unknown) => {
+  const client = await (async () => {
+    if (dataDir && !existsSync(join(dataDir, 'PG_VERSION'))) await createPgliteDataDir(dataDir);
+    return PGlite.create({ ...(dataDir ? { dataDir } : {}), postgresqlconf: PGLITE_CONF });
+  })().catch((error: unknown) => {
     unlock();
     throw error;
   });
