@@ -28,6 +28,7 @@ const EnvSchema = z.object({
   DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
   DATABASE_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^postgres(ql)?$/ }).optional()),
   DATABASE_POOL_SIZE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100).default(10)),
+  WORKERS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(64).default(1)),
   ADMIN_EMAIL: z.preprocess(emptyToUndefined, z.email().default('admin@ventanilla.local')),
   ADMIN_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(10, 'al menos 10 caracteres').optional()),
   LOCALE: z.preprocess(emptyToUndefined, z.enum(LOCALES).default('es')),
@@ -226,6 +227,8 @@ function isTimeZone(zone: string): boolean {
 
 export interface Config {
   port: number;
+  /** Ventanilla processes sharing the port (node:cluster), each a full instance on the same PostgreSQL. */
+  workers: number;
   host: string;
   publicUrl: string | undefined;
   dataDir: string;
@@ -338,9 +341,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       `${e.SMTP_URL ? 'EMAIL_FROM' : 'SMTP_URL'}: SMTP_URL y EMAIL_FROM van juntos (el servidor que envía y la dirección que firma)`,
     ]);
   }
+  if (e.WORKERS > 1 && !e.DATABASE_URL)
+    throw new ConfigError([
+      `WORKERS=${e.WORKERS}: varios procesos necesitan un servidor PostgreSQL (DATABASE_URL); la base integrada es de un solo proceso`,
+    ]);
   const dataDir = resolve(e.DATA_DIR);
   return Object.freeze({
     port: e.PORT,
+    workers: e.WORKERS,
     host: e.HOST,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     dataDir,

@@ -1,4 +1,6 @@
+import cluster from 'node:cluster';
 import { classify } from './understanding/classify.js';
+import { superviseWorkers } from './cluster.js';
 import { createCatalogueSearch, loadCatalogue } from './catalogue/catalogue.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase } from './db/client.js';
@@ -23,6 +25,10 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const say = (line: string) => console.log(line);
+  if (config.workers > 1 && cluster.isPrimary) {
+    superviseWorkers(config.workers, say);
+    return;
+  }
 
   const script = loadDialogScript(config.dialogScriptPath, config.locale);
   // Read and validated before anything starts: a broken catalogue stops the server with its errors.
