@@ -24,6 +24,7 @@ import { jobKind, type JobKind } from '../queue/job.js';
 import { JobQueue, type KindFilter } from '../queue/queue.js';
 import { installErrorHandling } from './errors.js';
 import { securityHeaders } from './security-headers.js';
+import { cleanJsonBodies, parseStorableQuerystring } from './storable-input.js';
 import { healthPlugin } from './plugins/health.js';
 import { staffApiPlugin } from './plugins/staff-api.js';
 import { webChatPlugin } from './plugins/webchat.js';
@@ -89,10 +90,12 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
     trustProxy: typeof config.trustProxy === 'number' ? hopsTrusted(config.trustProxy) : config.trustProxy,
     // Citizens' messages are small; bigger bodies (photos) raise this per route.
     bodyLimit: 64 * 1024,
+    routerOptions: { querystringParser: parseStorableQuerystring },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app, config.locale);
+  cleanJsonBodies(app);
 
   // Security headers and cookies for every route; routes with pages declare their own policy (see security-headers.ts).
   await app.register(helmet, securityHeaders);
