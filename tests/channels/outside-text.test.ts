@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { telegramChannel, WEBHOOK_PATH } from '../../src/channels/telegram/channel.js';
 import { whatsappChannel } from '../../src/channels/whatsapp/index.js';
 import { conversations, messages } from '../../src/db/schema.js';
+import type { Channel } from '../../src/messages/inbound.js';
 import { ADMIN, createTestApp, OFFICE_HOURS_NOW, type TestApp } from '../helpers/app.js';
 import { databaseKind } from '../helpers/database.js';
 import { startGraphApi, type GraphApi } from '../helpers/graph-api.js';
@@ -52,7 +53,7 @@ afterAll(async () => {
   await graph?.close();
 });
 
-async function inboundTexts(channel: string, channelUserId: string) {
+async function inboundTexts(channel: Channel, channelUserId: string) {
   const rows = await app.database.db
     .select({ text: messages.text })
     .from(messages)
