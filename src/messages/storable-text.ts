@@ -6,8 +6,10 @@ import { z } from 'zod';
  * controls are stored fine but are never something a person typed, and they break the logs and
  * the console; they go too. Tab, line feed and carriage return stay.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this module's job
 const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: as above
 const UNSTORABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Whether `text` can be stored and shown as it is. */

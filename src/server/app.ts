@@ -112,7 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   const hub = new WebChatHub({
     bus: webChatBus(database),
     lookup: (conversationId, messageId) => lookupFrame(conversationId, messageId),
-    onError: (error) => app.log.warn({ err: error }, 'web chat push not delivered to this instance’s sockets'),
+    onError: (error) => app.log.warn({ err: error }, 'web chat pushes: could not listen, or not handed to this instance’s sockets'),
   });
   app.addHook('onClose', await hub.listen());
   // What one part of the pipeline tells another without knowing it (a failed delivery shows on its case).

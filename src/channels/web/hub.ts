@@ -1,3 +1,5 @@
+import { backoff } from '../../backoff.js';
+
 /** Something that can receive one JSON frame: a WebSocket, or a test double of one. */
 export interface Socket {
   send(data: string): void;
@@ -77,13 +79,37 @@ export class WebChatHub {
     await bus.publish(payload);
   }
 
-  /** Starts hearing every instance's broadcasts; resolves to the way to stop. */
+  /**
+   * Starts hearing every instance's broadcasts; resolves to the way to stop. A database that does
+   * not answer now does not stop the instance from starting: the hub keeps trying in the background.
+   */
   async listen(): Promise<() => Promise<void>> {
-    const { bus } = this.options;
+    const { bus, onError } = this.options;
     if (!bus) return async () => undefined;
-    return bus.listen((payload) => {
-      this.deliver(payload).catch((error: unknown) => this.options.onError?.(error));
-    });
+    let stopped = false;
+    let unlisten: (() => Promise<void>) | undefined;
+    let retry: NodeJS.Timeout | undefined;
+    const onPayload = (payload: string) => {
+      this.deliver(payload).catch((error: unknown) => onError?.(error));
+    };
+    const attempt = async (failures: number): Promise<void> => {
+      try {
+        const stop = await bus.listen(onPayload);
+        if (stopped) await stop();
+        else unlisten = stop;
+      } catch (error) {
+        onError?.(error);
+        if (stopped) return;
+        retry = setTimeout(() => void attempt(failures + 1), backoff(failures + 1, { baseMs: 500, maxMs: 30_000 }));
+        retry.unref();
+      }
+    };
+    await attempt(0);
+    return async () => {
+      stopped = true;
+      clearTimeout(retry);
+      await unlisten?.();
+    };
   }
 
   private async deliver(payload: string): Promise<void> {

@@ -6,15 +6,7 @@ import { t } from '../../i18n/index.js';
 import type { ChannelContext, ChannelModule } from '../channel.js';
 import { GraphApiError, GraphClient, MediaTooLarge } from './client.js';
 import { createCloudSender } from './cloud-sender.js';
-import {
-  CloudWebhook,
-  cloudMessageToInbound,
-  cloudStatusToReport,
-  mediaOf,
-  webhookContents,
-  type CloudMessage,
-  type DownloadedMedia,
-} from './inbound.js';
+import { cloudMessageToInbound, cloudStatusToReport, mediaOf, readWebhook, type CloudMessage, type DownloadedMedia } from './inbound.js';
 import type { RenderLabels } from './outbound.js';
 import { handshakeChallenge, hasValidSignature } from './verify.js';
 
@@ -95,13 +87,13 @@ export function createCloudChannel(context: ChannelContext, credentials: CloudCr
       } catch {
         throw new InvalidInput('error.invalid_json');
       }
-      const parsed = CloudWebhook.safeParse(json);
-      if (!parsed.success) {
+      const contents = readWebhook(json, credentials.phoneNumberId);
+      if (!contents.understood) {
         // Signed, so it is Meta's: an error answer would only make Meta send the same thing again, forever.
-        log.error({ issues: parsed.error.issues.slice(0, 5) }, 'WhatsApp webhook payload not understood; acknowledged and skipped');
+        log.error({ issues: contents.issues }, 'WhatsApp webhook payload not understood; acknowledged and skipped');
         return reply.status(200).send({ ok: true });
       }
-      const { messages, statuses, unreadable } = webhookContents(parsed.data, credentials.phoneNumberId);
+      const { messages, statuses, unreadable } = contents;
       for (const skipped of unreadable) log.error(skipped, 'WhatsApp webhook item not understood; skipped');
       // Each message on its own: stored before answering, and one that fails does not keep the next from being stored.
       // Any failure ends in a 500 so Meta delivers the bundle again; what was stored is recognised then by its wamid.

@@ -142,6 +142,16 @@ export function webhookContents(payload: CloudWebhook, phoneNumberId: string): W
   return contents;
 }
 
+/** A webhook body as parsed JSON → what it carries; never throws, whatever was posted. */
+export function readWebhook(
+  json: unknown,
+  phoneNumberId: string,
+): ({ understood: true } & WebhookContents) | { understood: false; issues: unknown } {
+  const parsed = CloudWebhook.safeParse(json);
+  if (!parsed.success) return { understood: false, issues: parsed.error.issues.slice(0, 5) };
+  return { understood: true, ...webhookContents(parsed.data, phoneNumberId) };
+}
+
 /** The media a message refers to, if it is a media message. */
 export function mediaOf(
   message: CloudMessage,
