@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storableString } from './storable-text.js';
 
 /** Every channel Ventanilla knows. Staff-entered channels (phone, in person…) arrive with the console. */
 export const CHANNELS = ['web', 'telegram', 'whatsapp', 'email', 'telefono', 'presencial', 'visita', 'redes'] as const;
@@ -19,8 +20,8 @@ export const ATTACHMENT_KINDS = ['photo', 'document', 'audio', 'video', 'other']
 
 export const Attachment = z.object({
   kind: z.enum(ATTACHMENT_KINDS),
-  contentType: z.string().min(1).max(200),
-  filename: z.string().max(255).optional(),
+  contentType: storableString().min(1).max(200),
+  filename: storableString().max(255).optional(),
   /** Raw bytes; adapters download platform media before handing the message on. */
   data: z.instanceof(Uint8Array),
 });
@@ -30,14 +31,14 @@ export const Location = z.object({
   latitude: z.number().min(-90).max(90),
   longitude: z.number().min(-180).max(180),
   /** A venue name or a street address when the platform provides one. */
-  label: z.string().max(500).optional(),
+  label: storableString().max(500).optional(),
 });
 export type Location = z.infer<typeof Location>;
 
 export const Contact = z.object({
-  name: z.string().max(200).optional(),
-  phone: z.string().max(40).optional(),
-  email: z.string().max(254).optional(),
+  name: storableString().max(200).optional(),
+  phone: storableString().max(40).optional(),
+  email: storableString().max(254).optional(),
 });
 export type Contact = z.infer<typeof Contact>;
 
@@ -48,23 +49,23 @@ export type Contact = z.infer<typeof Contact>;
  */
 export const InboundMessage = z.object({
   channel: Channel,
-  channelUserId: z.string().min(1).max(200),
+  channelUserId: storableString().min(1).max(200),
   /** Identifies the conversation within the channel (chat id, thread, web conversation id). */
-  conversationKey: z.string().min(1).max(200),
-  externalId: z.string().min(1).max(300),
-  text: z.string().max(MAX_TEXT_LENGTH).default(''),
+  conversationKey: storableString().min(1).max(200),
+  externalId: storableString().min(1).max(300),
+  text: storableString().max(MAX_TEXT_LENGTH).default(''),
   attachments: z.array(Attachment).max(10).default([]),
   location: Location.optional(),
   contact: Contact.optional(),
   /** A choice picked from a structured prompt (button id), when the channel knows it. */
-  choice: z.string().max(200).optional(),
+  choice: storableString().max(200).optional(),
   /** The sender's phone number when the platform vouches for it (WhatsApp's sender), in E.164. */
   senderPhone: z
     .string()
     .regex(/^\+\d{6,15}$/)
     .optional(),
   /** Where the citizen came from, when the platform says (a Telegram deep-link `/start` payload). */
-  referral: z.string().max(200).optional(),
+  referral: storableString().max(200).optional(),
   receivedAt: z.date(),
 });
 export type InboundMessage = z.infer<typeof InboundMessage>;

@@ -5,8 +5,8 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Classification } from '../understanding/classification.js';
-import { WebChatHub } from '../channels/web/hub.js';
-import { createWebSender } from '../channels/web/outbound.js';
+import { WebChatHub, type FrameLookup } from '../channels/web/hub.js';
+import { createWebSender, webMessageFrame } from '../channels/web/outbound.js';
 import type { Config } from '../config.js';
 import { createConversationService, type ConversationService } from '../conversations/service.js';
 import type { Database } from '../db/client.js';
@@ -25,6 +25,8 @@ import { jobKind, type JobKind } from '../queue/job.js';
 import { JobQueue, type KindFilter } from '../queue/queue.js';
 import { installErrorHandling } from './errors.js';
 import { securityHeaders } from './security-headers.js';
+import { cleanJsonBodies, parseStorableQuerystring } from './storable-input.js';
+import { webChatBus } from './webchat-bus.js';
 import { healthPlugin } from './plugins/health.js';
 import { staffApiPlugin } from './plugins/staff-api.js';
 import { webChatPlugin } from './plugins/webchat.js';
@@ -90,10 +92,12 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
     trustProxy: typeof config.trustProxy === 'number' ? hopsTrusted(config.trustProxy) : config.trustProxy,
     // Citizens' messages are small; bigger bodies (photos) raise this per route.
     bodyLimit: 64 * 1024,
+    routerOptions: { querystringParser: parseStorableQuerystring },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app, config.locale);
+  cleanJsonBodies(app);
 
   // Security headers and cookies for every route; routes with pages declare their own policy (see security-headers.ts).
   await app.register(helmet, securityHeaders);
@@ -104,7 +108,14 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   const terms: CaseTerms = { policy, calendar, defaultDueDays: config.caseDueDays };
   const caseSettings = { folioPrefix: config.folioPrefix, defaultDueDays: config.caseDueDays, timeZone: config.timeZone, terms };
 
-  const hub = new WebChatHub();
+  // Built before the conversations it reads from; `lookup` is called only once a push arrives.
+  let lookupFrame: FrameLookup = async () => undefined;
+  const hub = new WebChatHub({
+    bus: webChatBus(database),
+    lookup: (conversationId, messageId) => lookupFrame(conversationId, messageId),
+    onError: (error) => app.log.warn({ err: error }, 'web chat pushes: could not listen, or not handed to this instance’s sockets'),
+  });
+  app.addHook('onClose', await hub.listen());
   // What one part of the pipeline tells another without knowing it (a failed delivery shows on its case).
   const events = listenForCases(new DomainEvents());
   const conversations = createConversationService({
@@ -127,6 +138,11 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
       gazetteer: deps.gazetteer ?? (config.gazetteerPath ? loadGazetteer(config.gazetteerPath) : undefined),
     },
   });
+
+  lookupFrame = async (conversationId, messageId) => {
+    const message = (await conversations.history(conversationId)).find((m) => m.id === messageId);
+    return message ? webMessageFrame(message) : undefined;
+  };
 
   const now = deps.now ?? (() => new Date());
   const context: ChannelContext = {

@@ -4,8 +4,15 @@ import type { ConversationService } from '../../conversations/service.js';
 import { sniffImageType } from '../../messages/image-type.js';
 import type { Attachment } from '../../messages/inbound.js';
 import { TelegramRefused, TelegramUnreachable, type TelegramClient } from './client.js';
-import { describedContent, MAX_FILE_BYTES, MAX_PHOTO_BYTES, readUpdate, toInboundMessage, type WantedFile } from './inbound.js';
-import { TelegramUpdate } from './update.js';
+import {
+  describedContent,
+  MAX_FILE_BYTES,
+  MAX_PHOTO_BYTES,
+  readRawUpdate,
+  toInboundMessage,
+  type InboundDraft,
+  type WantedFile,
+} from './inbound.js';
 
 export type UpdateOutcome = 'stored' | 'duplicate' | 'ignored';
 
@@ -56,28 +63,35 @@ export function createUpdateHandler(deps: {
     }
   }
 
-  return async function handleUpdate(raw: unknown): Promise<UpdateOutcome> {
-    const parsed = TelegramUpdate.safeParse(raw);
-    if (!parsed.success) {
-      logger.warn({ issues: parsed.error.issues.slice(0, 5) }, 'Telegram update not understood; acknowledged and skipped');
+  /** Stores one message; one Telegram cannot give us in a storable form is acknowledged and skipped, as retrying cannot fix it. */
+  async function store(draft: InboundDraft, attachments: Attachment[]): Promise<UpdateOutcome> {
+    const inbound = toInboundMessage(draft, attachments);
+    if (!inbound) {
+      logger.warn({ externalId: draft.externalId }, 'Telegram message not storable; acknowledged and skipped');
       return 'ignored';
     }
-    const reading = readUpdate(parsed.data, deps.now(), deps.pack);
+    const result = await conversations.receive(inbound);
+    return result.duplicate ? 'duplicate' : 'stored';
+  }
+
+  return async function handleUpdate(raw: unknown): Promise<UpdateOutcome> {
+    const reading = readRawUpdate(raw, deps.now(), deps.pack);
     switch (reading.kind) {
       case 'ignored':
-        logger.debug({ updateId: parsed.data.update_id, reason: reading.reason }, 'Telegram update ignored');
+        if (reading.issues)
+          logger.warn({ reason: reading.reason, issues: reading.issues }, 'Telegram update not understood; acknowledged and skipped');
+        else logger.debug({ reason: reading.reason }, 'Telegram update ignored');
         if (reading.callbackQueryId) await answerButton(reading.callbackQueryId);
         return 'ignored';
       case 'message': {
         const attachments: Attachment[] = [];
         for (const file of reading.files) attachments.push(await fetchFile(file));
-        const result = await conversations.receive(toInboundMessage(reading.draft, [...attachments, ...reading.extra]));
-        return result.duplicate ? 'duplicate' : 'stored';
+        return store(reading.draft, [...attachments, ...reading.extra]);
       }
       case 'callback': {
-        const result = await conversations.receive(toInboundMessage(reading.draft, []));
+        const outcome = await store(reading.draft, []);
         await answerButton(reading.callbackQueryId, { chatId: reading.chatId, messageId: reading.messageId });
-        return result.duplicate ? 'duplicate' : 'stored';
+        return outcome;
       }
     }
   };

@@ -1,6 +1,6 @@
 import { InboundMessage, MAX_TEXT_LENGTH, type Attachment, type Contact, type Location } from '../../messages/inbound.js';
 import { defaultLanguagePack, type LanguagePack } from '../../language/language-pack.js';
-import type { FileRef, PhotoSize, TelegramCallbackQuery, TelegramMessage, TelegramUpdate } from './update.js';
+import { TelegramUpdate, type FileRef, type PhotoSize, type TelegramCallbackQuery, type TelegramMessage } from './update.js';
 
 /** Largest photo kept; the web chat takes the same. */
 export const MAX_PHOTO_BYTES = 5 * 1024 * 1024;
@@ -22,12 +22,36 @@ export interface WantedFile {
 }
 
 /** What an inbound message will be once its files are downloaded. */
+export const InboundDraft = InboundMessage.omit({ attachments: true });
 export type InboundDraft = Omit<InboundMessage, 'attachments'>;
 
 export type UpdateReading =
   | { kind: 'message'; draft: InboundDraft; files: WantedFile[]; extra: Attachment[] }
   | { kind: 'callback'; draft: InboundDraft; callbackQueryId: string; chatId: number; messageId: number }
-  | { kind: 'ignored'; reason: string; callbackQueryId?: string };
+  | { kind: 'ignored'; reason: string; callbackQueryId?: string; issues?: unknown };
+
+/**
+ * Anything Telegram (or someone posing as it) may send → what Ventanilla stores. Never throws:
+ * what cannot be read or stored is 'ignored' with the reason, so the update is acknowledged and
+ * not delivered again forever; what it returns as a message is a valid, storable draft.
+ */
+export function readRawUpdate(raw: unknown, receivedAt: Date, pack: LanguagePack = defaultLanguagePack()): UpdateReading {
+  const parsed = TelegramUpdate.safeParse(raw);
+  if (!parsed.success) return { kind: 'ignored', reason: 'update not understood', issues: parsed.error.issues.slice(0, 5) };
+  const reading = readUpdate(parsed.data, receivedAt, pack);
+  if (reading.kind === 'ignored') return reading;
+  const draft = InboundDraft.safeParse(reading.draft);
+  if (!draft.success) {
+    const callbackQueryId = reading.kind === 'callback' ? reading.callbackQueryId : undefined;
+    return {
+      kind: 'ignored',
+      reason: 'message not storable',
+      issues: draft.error.issues.slice(0, 5),
+      ...(callbackQueryId ? { callbackQueryId } : {}),
+    };
+  }
+  return { ...reading, draft: draft.data };
+}
 
 /**
  * Commands become the words every dialog script already understands, so the engine needs no
@@ -168,7 +192,8 @@ function wantedFiles(message: TelegramMessage): WantedFile[] {
       kind,
       fileId: file.file_id,
       fileSize: file.file_size,
-      contentType: file.mime_type,
+      // Only a well-formed type is believed; anything else is stored as plain bytes.
+      contentType: file.mime_type && MIME_TYPE.test(file.mime_type) ? file.mime_type : undefined,
       filename: (file.file_name ?? filename).slice(0, 255),
       maybePhoto,
       reference: { ...file },
@@ -199,7 +224,10 @@ export function describedContent(name: string, description: Record<string, unkno
   };
 }
 
-/** The stored message, once the files are in hand. */
-export function toInboundMessage(draft: InboundDraft, attachments: Attachment[]): InboundMessage {
-  return InboundMessage.parse({ ...draft, attachments: attachments.slice(0, 10) });
+const MIME_TYPE = /^[\w.+-]{1,90}\/[\w.+-]{1,90}$/;
+
+/** The stored message, once the files are in hand; null when it cannot be stored (logged and acknowledged by the caller). */
+export function toInboundMessage(draft: InboundDraft, attachments: Attachment[]): InboundMessage | null {
+  const message = InboundMessage.safeParse({ ...draft, attachments: attachments.slice(0, 10) });
+  return message.success ? message.data : null;
 }

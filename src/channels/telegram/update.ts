@@ -16,23 +16,23 @@ const Chat = z.looseObject({ id: z.number().int(), type: z.string() });
 const FileRef = z.looseObject({
   file_id: z.string().min(1),
   file_unique_id: z.string().optional(),
-  file_size: z.number().int().optional(),
+  file_size: z.number().int().nonnegative().optional(),
 });
 export type FileRef = z.infer<typeof FileRef>;
-const PhotoSize = FileRef.extend({ width: z.number().int().optional(), height: z.number().int().optional() });
+const PhotoSize = FileRef.extend({ width: z.number().int().nonnegative().optional(), height: z.number().int().nonnegative().optional() });
 export type PhotoSize = z.infer<typeof PhotoSize>;
 const Media = FileRef.extend({ mime_type: z.string().optional(), file_name: z.string().optional() });
 
-const TgLocation = z.looseObject({ latitude: z.number(), longitude: z.number() });
+const TgLocation = z.looseObject({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) });
 
 const InlineButton = z.looseObject({ text: z.string(), callback_data: z.string().optional() });
 
 export const TelegramMessage = z.looseObject({
-  message_id: z.number().int(),
+  message_id: z.number().int().nonnegative(),
   from: User.optional(),
   chat: Chat,
-  date: z.number().int(),
-  edit_date: z.number().int().optional(),
+  date: z.number().int().nonnegative(),
+  edit_date: z.number().int().nonnegative().optional(),
   text: z.string().optional(),
   caption: z.string().optional(),
   photo: z.array(PhotoSize).optional(),
@@ -47,8 +47,9 @@ export const TelegramMessage = z.looseObject({
   video: Media.optional(),
   video_note: FileRef.optional(),
   animation: Media.optional(),
-  location: TgLocation.optional(),
-  venue: z.looseObject({ location: TgLocation, title: z.string(), address: z.string() }).optional(),
+  // A place off the globe is dropped, not the message: whatever else it carries is still kept.
+  location: TgLocation.optional().catch(undefined),
+  venue: z.looseObject({ location: TgLocation, title: z.string(), address: z.string() }).optional().catch(undefined),
   contact: z
     .looseObject({
       phone_number: z.string(),
@@ -70,7 +71,7 @@ export const TelegramCallbackQuery = z.looseObject({
 export type TelegramCallbackQuery = z.infer<typeof TelegramCallbackQuery>;
 
 export const TelegramUpdate = z.looseObject({
-  update_id: z.number().int(),
+  update_id: z.number().int().nonnegative(),
   message: TelegramMessage.optional(),
   edited_message: TelegramMessage.optional(),
   callback_query: TelegramCallbackQuery.optional(),

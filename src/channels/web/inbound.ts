@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { InboundMessage, Location } from '../../messages/inbound.js';
+import { storableString } from '../../messages/storable-text.js';
 
 /** The JSON a browser posts for one citizen message. */
 export const WebChatMessageBody = z.object({
   /** Chosen by the browser and reused on retries, so a resent message is recognized. */
   clientMessageId: z.string().regex(/^[A-Za-z0-9_-]{8,100}$/, 'debe ser un identificador de 8 a 100 caracteres (letras, dígitos, - o _)'),
   /** Its length is checked by the route, which answers with a message saying the limit. */
-  text: z.string().optional(),
-  choice: z.string().min(1).max(200).optional(),
+  text: storableString().optional(),
+  choice: storableString().min(1).max(200).optional(),
   location: Location.omit({ label: true }).optional(),
 });
 export type WebChatMessageBody = z.infer<typeof WebChatMessageBody>;

@@ -1,19 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { InvalidInput, Unauthorized } from '../../errors.js';
 import { InboundMessage } from '../../messages/inbound.js';
+import { storableStrings } from '../../messages/storable-text.js';
 import { t } from '../../i18n/index.js';
 import type { ChannelContext, ChannelModule } from '../channel.js';
 import { GraphApiError, GraphClient, MediaTooLarge } from './client.js';
 import { createCloudSender } from './cloud-sender.js';
-import {
-  CloudWebhook,
-  cloudMessageToInbound,
-  cloudStatusToReport,
-  mediaOf,
-  webhookContents,
-  type CloudMessage,
-  type DownloadedMedia,
-} from './inbound.js';
+import { cloudMessageToInbound, cloudStatusToReport, mediaOf, readWebhook, type CloudMessage, type DownloadedMedia } from './inbound.js';
 import type { RenderLabels } from './outbound.js';
 import { handshakeChallenge, hasValidSignature } from './verify.js';
 
@@ -89,34 +82,41 @@ export function createCloudChannel(context: ChannelContext, credentials: CloudCr
       }
       let json: unknown;
       try {
-        json = JSON.parse(raw.toString('utf8'));
+        // Strings made storable once, here: a NUL in one message must not make PostgreSQL refuse it.
+        json = storableStrings(JSON.parse(raw.toString('utf8')));
       } catch {
         throw new InvalidInput('error.invalid_json');
       }
-      const parsed = CloudWebhook.safeParse(json);
-      if (!parsed.success) {
-        log.error({ issues: parsed.error.issues.slice(0, 5) }, 'WhatsApp webhook payload not understood');
-        throw new InvalidInput(
-          'error.invalid_input',
-          {},
-          parsed.error.issues.slice(0, 5).map((i) => ({ path: i.path.join('.'), message: i.message })),
-        );
+      const contents = readWebhook(json, credentials.phoneNumberId);
+      if (!contents.understood) {
+        // Signed, so it is Meta's: an error answer would only make Meta send the same thing again, forever.
+        log.error({ issues: contents.issues }, 'WhatsApp webhook payload not understood; acknowledged and skipped');
+        return reply.status(200).send({ ok: true });
       }
-      const { messages, statuses } = webhookContents(parsed.data, credentials.phoneNumberId);
-      // Stored before answering: if anything fails the 500 makes Meta deliver again, and what was stored is recognised by its wamid.
+      const { messages, statuses, unreadable } = contents;
+      for (const skipped of unreadable) log.error(skipped, 'WhatsApp webhook item not understood; skipped');
+      // Each message on its own: stored before answering, and one that fails does not keep the next from being stored.
+      // Any failure ends in a 500 so Meta delivers the bundle again; what was stored is recognised then by its wamid.
+      let failure: unknown;
       for (const message of messages) {
-        const inbound = InboundMessage.safeParse(cloudMessageToInbound(message, await fetchMedia(message)));
-        if (!inbound.success) {
-          // Retrying cannot fix it, so it is not worth a 500 that would hold back the rest.
-          log.error(
-            { wamid: message.id, type: message.type, issues: inbound.error.issues.slice(0, 3) },
-            'WhatsApp message could not be mapped; skipped',
-          );
-          continue;
+        try {
+          const inbound = InboundMessage.safeParse(cloudMessageToInbound(message, await fetchMedia(message)));
+          if (!inbound.success) {
+            // Retrying cannot fix it, so it is not worth a 500.
+            log.error(
+              { wamid: message.id, type: message.type, issues: inbound.error.issues.slice(0, 3) },
+              'WhatsApp message could not be mapped; skipped',
+            );
+            continue;
+          }
+          const result = await conversations.receive(inbound.data);
+          if (result.duplicate) log.info({ wamid: message.id }, 'WhatsApp message delivered again; already stored');
+        } catch (error) {
+          log.error({ err: error, wamid: message.id }, 'WhatsApp message not stored; Meta will deliver it again');
+          failure ??= error;
         }
-        const result = await conversations.receive(inbound.data);
-        if (result.duplicate) log.info({ wamid: message.id }, 'WhatsApp message delivered again; already stored');
       }
+      if (failure !== undefined) throw failure;
       for (const status of statuses) {
         const report = cloudStatusToReport(status);
         if (!report) continue;

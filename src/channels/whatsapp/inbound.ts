@@ -7,6 +7,9 @@ import type { DeliveryStatusReport } from '../../messages/delivery.js';
  * (https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples).
  * Unknown fields pass through untouched, so Meta adding one breaks nothing.
  */
+/** Seconds since 1970 as Meta writes them; twelve digits reach far past any real date and stay a valid Date. */
+const UnixSeconds = z.string().regex(/^\d{1,12}$/);
+
 const MediaRef = z.object({
   id: z.string().min(1),
   mime_type: z.string().optional(),
@@ -17,7 +20,7 @@ const MediaRef = z.object({
 export const CloudMessage = z.object({
   from: z.string().min(1).max(40),
   id: z.string().min(1).max(300),
-  timestamp: z.string().regex(/^\d+$/),
+  timestamp: UnixSeconds,
   type: z.string(),
   text: z.object({ body: z.string() }).optional(),
   interactive: z
@@ -30,7 +33,12 @@ export const CloudMessage = z.object({
   /** A quick-reply button of a template message. */
   button: z.object({ payload: z.string().optional(), text: z.string() }).optional(),
   location: z
-    .object({ latitude: z.number(), longitude: z.number(), name: z.string().optional(), address: z.string().optional() })
+    .object({
+      latitude: z.number().min(-90).max(90),
+      longitude: z.number().min(-180).max(180),
+      name: z.string().optional(),
+      address: z.string().optional(),
+    })
     .optional(),
   image: MediaRef.optional(),
   document: MediaRef.optional(),
@@ -51,7 +59,7 @@ export type CloudMessage = z.infer<typeof CloudMessage>;
 const CloudStatus = z.object({
   id: z.string().min(1),
   status: z.string(),
-  timestamp: z.string().regex(/^\d+$/),
+  timestamp: UnixSeconds,
   recipient_id: z.string().optional(),
   errors: z
     .array(
@@ -77,8 +85,9 @@ export const CloudWebhook = z.object({
           value: z.object({
             metadata: z.object({ phone_number_id: z.string().optional() }).optional(),
             contacts: z.array(z.object({ wa_id: z.string(), profile: z.object({ name: z.string().optional() }).optional() })).optional(),
-            messages: z.array(CloudMessage).optional(),
-            statuses: z.array(CloudStatus).optional(),
+            // Read one by one (see webhookContents): one message we cannot read must not cost the others.
+            messages: z.array(z.unknown()).optional(),
+            statuses: z.array(z.unknown()).optional(),
           }),
         }),
       ),
@@ -97,6 +106,8 @@ const IGNORED_TYPES = new Set(['reaction', 'system', 'ephemeral', 'request_welco
 export interface WebhookContents {
   messages: CloudMessage[];
   statuses: CloudStatus[];
+  /** Items of the bundle that are not what Meta documents, with why: skipped, not retried. */
+  unreadable: Array<{ item: 'message' | 'status'; id: unknown; issues: unknown }>;
 }
 
 /**
@@ -104,18 +115,41 @@ export interface WebhookContents {
  * across entries and changes; only the `messages` field concerns Ventanilla.
  */
 export function webhookContents(payload: CloudWebhook, phoneNumberId: string): WebhookContents {
-  const contents: WebhookContents = { messages: [], statuses: [] };
+  const contents: WebhookContents = { messages: [], statuses: [], unreadable: [] };
+  const read = <T>(item: 'message' | 'status', schema: z.ZodType<T>, raw: unknown): T | null => {
+    const parsed = schema.safeParse(raw);
+    if (parsed.success) return parsed.data;
+    const id = raw !== null && typeof raw === 'object' ? (raw as { id?: unknown }).id : undefined;
+    contents.unreadable.push({ item, id, issues: parsed.error.issues.slice(0, 3) });
+    return null;
+  };
   for (const entry of payload.entry) {
     for (const change of entry.changes) {
       if (change.field !== 'messages') continue;
       const target = change.value.metadata?.phone_number_id;
       // A business account may own several numbers; the others are not this install's.
       if (target !== undefined && target !== phoneNumberId) continue;
-      contents.messages.push(...(change.value.messages ?? []).filter((m) => !IGNORED_TYPES.has(m.type)));
-      contents.statuses.push(...(change.value.statuses ?? []));
+      for (const raw of change.value.messages ?? []) {
+        const message = read('message', CloudMessage, raw);
+        if (message && !IGNORED_TYPES.has(message.type)) contents.messages.push(message);
+      }
+      for (const raw of change.value.statuses ?? []) {
+        const status = read('status', CloudStatus, raw);
+        if (status) contents.statuses.push(status);
+      }
     }
   }
   return contents;
+}
+
+/** A webhook body as parsed JSON → what it carries; never throws, whatever was posted. */
+export function readWebhook(
+  json: unknown,
+  phoneNumberId: string,
+): ({ understood: true } & WebhookContents) | { understood: false; issues: unknown } {
+  const parsed = CloudWebhook.safeParse(json);
+  if (!parsed.success) return { understood: false, issues: parsed.error.issues.slice(0, 5) };
+  return { understood: true, ...webhookContents(parsed.data, phoneNumberId) };
 }
 
 /** The media a message refers to, if it is a media message. */
@@ -134,6 +168,8 @@ export interface DownloadedMedia {
   data: Uint8Array<ArrayBuffer>;
 }
 
+const MIME_TYPE = /^[\w.+-]{1,90}\/[\w.+-]{1,90}$/;
+
 /** One Cloud API message → the normalized message, still to be validated; `media` is the file already fetched, if any. */
 export function cloudMessageToInbound(message: CloudMessage, media: DownloadedMedia | null): InboundMessageInput {
   const ref = mediaOf(message);
@@ -142,7 +178,8 @@ export function cloudMessageToInbound(message: CloudMessage, media: DownloadedMe
       ? [
           {
             kind: MEDIA_KINDS[ref.type],
-            contentType: media.contentType,
+            // Only a well-formed type is believed; anything else is kept as plain bytes.
+            contentType: MIME_TYPE.test(media.contentType) ? media.contentType : 'application/octet-stream',
             data: media.data,
             ...(ref.filename ? { filename: ref.filename.slice(0, 255) } : {}),
           },
