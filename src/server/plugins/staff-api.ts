@@ -1,7 +1,8 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { isDepartmentRole, worksEveryDepartment } from '../../auth/roles.js';
+import { LoginThrottle } from '../../auth/login-throttle.js';
 import { canSeeDepartment, login, logout, type StaffPrincipal } from '../../auth/sessions.js';
 import { changeStaffUser, createStaffUser, listStaffUsers, NewStaffUser, StaffUserChange } from '../../auth/staff-admin.js';
 import { actOnCase, CaseAction } from '../../cases/actions.js';
@@ -30,7 +31,7 @@ import { getConversationView, listInbox } from '../../conversations/inbox.js';
 import type { Db } from '../../db/client.js';
 import { recordAudit } from '../../auth/audit.js';
 import type { ChannelModule } from '../../channels/channel.js';
-import { Forbidden, NotFound } from '../../errors.js';
+import { Forbidden, NotFound, TooManyRequests, Unauthorized } from '../../errors.js';
 import type { Locale } from '../../i18n/index.js';
 import type { LiveUpdates } from './console/live.js';
 import { clearSessionCookie, csrfTokenFor, requireRole, sessionTokenOf, setSessionCookie, staffAuth, staffOf } from './staff-auth.js';
@@ -65,22 +66,40 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
   const { db, live, now } = options;
   const app = plugin.withTypeProvider<ZodTypeProvider>();
 
+  const throttle = new LoginThrottle(now);
+  /** One login for both routes: throttled per email and address, the same answers for every refusal (see sessions.ts). */
+  async function throttledLogin({ email, password }: z.infer<typeof LoginBody>, ip: string, reply: FastifyReply) {
+    const wait = throttle.waitMs(email, ip);
+    if (wait > 0) {
+      reply.header('retry-after', String(Math.ceil(wait / 1000)));
+      throw new TooManyRequests('error.login_throttled');
+    }
+    try {
+      const session = await login(db, email, password, options.sessionTtlMs);
+      throttle.succeeded(email, ip);
+      return session;
+    } catch (error) {
+      if (error instanceof Unauthorized) throttle.failed(email, ip);
+      throw error;
+    }
+  }
+
   app.post(
     '/api/staff/login',
     { bodyLimit: 4096, config: { rateLimit: { max: 30, timeWindow: 60_000 } }, schema: { body: LoginBody } },
     async (request, reply) => {
-      const session = await login(db, request.body.email, request.body.password, options.sessionTtlMs);
+      const session = await throttledLogin(request.body, request.ip, reply);
       setSessionCookie(reply, session.token, session.expiresAt, options.secureCookies);
       return { user: session.user, csrfToken: csrfTokenFor(session.token), expiresAt: session.expiresAt.toISOString() };
     },
   );
 
-  // Scripts: the token in the body, no cookie. Accounts also lock after five failures; the limit keeps one address from trying many accounts.
+  // Scripts: the token in the body, no cookie. The route limit keeps one address from trying many accounts quickly.
   app.post(
     '/api/auth/login',
     { bodyLimit: 4096, config: { rateLimit: { max: 30, timeWindow: 60_000 } }, schema: { body: LoginBody } },
-    async (request) => {
-      const session = await login(db, request.body.email, request.body.password, options.sessionTtlMs);
+    async (request, reply) => {
+      const session = await throttledLogin(request.body, request.ip, reply);
       return { token: session.token, expiresAt: session.expiresAt.toISOString(), user: session.user };
     },
   );
