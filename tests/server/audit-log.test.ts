@@ -33,7 +33,8 @@ async function chat(texts: string[]): Promise<string> {
 beforeAll(async () => {
   app = await createTestApp();
   token = (await app.app.inject({ method: 'POST', url: '/api/auth/login', payload: ADMIN })).json().token;
-  [{ id: adminId }] = await app.database.db.select({ id: staffUsers.id }).from(staffUsers).where(eq(staffUsers.email, ADMIN.email));
+  const [admin] = await app.database.db.select({ id: staffUsers.id }).from(staffUsers).where(eq(staffUsers.email, ADMIN.email));
+  adminId = admin!.id;
   await chat(['Hay un bache enorme frente a la escuela de la calle Hidalgo 123', 'Juan Pérez 5512345678', 'omitir', 'sí']);
   waitingConversationId = await chat(['quiero hablar con una persona']);
   const [first] = (await get('/api/staff/tray')).json().cases as Array<{ id: number; folio: string }>;
