@@ -90,9 +90,15 @@ export const webChatPlugin: FastifyPluginAsync<WebChatOptions> = async (plugin, 
    * with a wrong token is refused while its 5 MB are still on the way instead of being read whole
    * and then thrown away.
    */
-  async function authorizeBeforeBody<P>(request: FastifyRequest, _reply: FastifyReply, payload: P): Promise<P> {
+  async function authorizeBeforeBody<P>(request: FastifyRequest, reply: FastifyReply, payload: P): Promise<P> {
     const { id } = request.params as { id: string };
-    request.webConversation = await authorizedConversation(id, bearerToken(request.headers.authorization));
+    try {
+      request.webConversation = await authorizedConversation(id, bearerToken(request.headers.authorization));
+    } catch (error) {
+      // Keeping the connection would mean reading (and discarding) the rest of the body first; closing it does not.
+      reply.header('connection', 'close');
+      throw error;
+    }
     return payload;
   }
   const conversationOf = (request: FastifyRequest) => {
