@@ -15,3 +15,6 @@ export interface AuditEntry {
 export async function recordAudit(ex: Executor, entry: AuditEntry): Promise<void> {
   await ex.insert(auditLog).values({ ...entry, subjectId: String(entry.subjectId) });
 }
+
+/** The subject of a list's line: the ids it showed, in order, so "who saw this citizen's case" finds list views too. */
+export const shownIds = (ids: Iterable<string | number>): string => [...ids].join(',');

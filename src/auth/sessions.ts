@@ -2,7 +2,7 @@ import { and, eq, gt, lt } from 'drizzle-orm';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../db/client.js';
 import { staffSessions, staffUsers, type StaffUser } from '../db/schema.js';
-import { TooManyRequests, Unauthorized } from '../errors.js';
+import { Unauthorized } from '../errors.js';
 import { burnPasswordCheck, verifyPassword } from './password.js';
 import { worksEveryDepartment, type StaffRole } from './roles.js';
 
@@ -17,36 +17,24 @@ export interface StaffPrincipal {
   departmentId: number | null;
 }
 
-const MAX_FAILED_LOGINS = 5;
-const LOCK_MS = 15 * 60_000;
-
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
 function toPrincipal(user: StaffUser): StaffPrincipal {
   return { id: user.id, email: user.email, name: user.name, role: user.role, departmentId: user.departmentId };
 }
 
+/**
+ * Checks an email and password. Every refusal is the same 401 after one password check, whether
+ * the account exists, is inactive or the password is wrong; repeated failures are slowed by the
+ * caller's `LoginThrottle`, never by locking the account (which would let anyone lock anyone out).
+ */
 export async function login(db: Db, email: string, password: string, ttlMs: number, now = new Date()) {
   const [user] = await db.select().from(staffUsers).where(eq(staffUsers.email, email.trim().toLowerCase())).limit(1);
   if (!user?.active) {
     await burnPasswordCheck(password);
     throw new Unauthorized('error.bad_credentials');
   }
-  if (user.lockedUntil && user.lockedUntil > now) throw new TooManyRequests('error.account_locked');
-  if (!(await verifyPassword(password, user.passwordHash))) {
-    const failed = user.failedLogins + 1;
-    await db
-      .update(staffUsers)
-      .set({
-        failedLogins: failed >= MAX_FAILED_LOGINS ? 0 : failed,
-        lockedUntil: failed >= MAX_FAILED_LOGINS ? new Date(now.getTime() + LOCK_MS) : user.lockedUntil,
-      })
-      .where(eq(staffUsers.id, user.id));
-    throw new Unauthorized('error.bad_credentials');
-  }
-  if (user.failedLogins > 0 || user.lockedUntil) {
-    await db.update(staffUsers).set({ failedLogins: 0, lockedUntil: null }).where(eq(staffUsers.id, user.id));
-  }
+  if (!(await verifyPassword(password, user.passwordHash))) throw new Unauthorized('error.bad_credentials');
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + ttlMs);
   await db.insert(staffSessions).values({ tokenHash: sha256(token), userId: user.id, expiresAt });

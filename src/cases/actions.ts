@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { DEPARTMENT_ROLES, worksEveryDepartment, type DepartmentRole } from '../auth/roles.js';
+import { DEPARTMENT_ROLES, type DepartmentRole } from '../auth/roles.js';
 import { canSeeDepartment, type StaffPrincipal } from '../auth/sessions.js';
 import type { Db, Tx } from '../db/client.js';
 import { cases, categories, departments, staffUsers, type Case } from '../db/schema.js';
@@ -12,6 +12,7 @@ import { formatDueDate } from './follow-up/dates.js';
 import type { CaseEventDataMap, PendingContact } from './case-events.js';
 import { recordCaseEvent, staffActor, type CaseEventType } from './events.js';
 import { followUpCitizen, type FollowUpChannels } from './follow-up/citizen-message.js';
+import { mayTakeCaseAction, type CaseActionKind } from './action-rules.js';
 
 /**
  * What staff do to a case. Every action locks the case row, checks who may do it (department
@@ -25,9 +26,6 @@ const LEVEL_MOVES: ReadonlyArray<readonly [DepartmentRole, DepartmentRole]> = [
   ['encargado', 'experto'],
   ['experto', 'encargado'],
 ];
-
-/** Roles that may act on any level of a case (and the only ones who may declare it not admissible). */
-const SUPERVISORS: readonly StaffPrincipal['role'][] = ['admin', 'coordinador'];
 
 const Text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -53,6 +51,8 @@ export const CaseAction = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('extend'), reason: Text(2000) }),
 ]);
 export type CaseAction = z.infer<typeof CaseAction>;
+// The rules table (action-rules.ts) names exactly these actions: one added here must get its row there.
+true satisfies [CaseAction['kind']] extends [CaseActionKind] ? ([CaseActionKind] extends [CaseAction['kind']] ? true : false) : false;
 
 export interface CaseActionResult {
   caseId: number;
@@ -63,7 +63,6 @@ export interface CaseActionResult {
   pendingContact?: { phone: string | null };
 }
 
-const isSupervisor = (staff: StaffPrincipal) => SUPERVISORS.includes(staff.role);
 const isFinal = (c: Case) => isFinalStatus(c.status);
 
 export async function actOnCase(
@@ -81,6 +80,8 @@ export async function actOnCase(
     // Another department's case answers exactly like a missing one.
     if (!found || !canSeeDepartment(staff, found.departmentId)) throw new NotFound('error.case_not_found');
     const current: Case = found;
+    // Who may act is decided before the case's state is told, so a refused role learns nothing of it.
+    if (!mayTakeCaseAction(staff.role, action.kind, current.assignedRole)) throw new Forbidden();
     if (action.kind !== 'note' && action.kind !== 'contacted' && isFinal(current)) throw new Conflict('error.case_closed');
     if (!['receive', 'note', 'contacted'].includes(action.kind) && !current.receivedAt) throw new Conflict('error.case_not_received');
 
@@ -105,12 +106,10 @@ export async function actOnCase(
       switch (action.kind) {
         case 'receive': {
           if (current.receivedAt) throw new Conflict();
-          mayWorkLevel(staff, current);
           await update({ receivedAt: now, receivedBy: staff.id, status: current.status === 'nuevo' ? 'recepcionado' : current.status });
           return { caseId, event: await event('case.received', {}) };
         }
         case 'derive_level': {
-          mayWorkLevel(staff, current);
           if (!LEVEL_MOVES.some(([from, to]) => from === current.assignedRole && to === action.to))
             throw new InvalidInput('error.invalid_derivation');
           if (action.userId !== undefined) await requireHolder(tx, action.userId, current.departmentId, action.to);
@@ -126,7 +125,6 @@ export async function actOnCase(
           };
         }
         case 'derive_department': {
-          if (!isSupervisor(staff) && staff.role !== 'responsable') throw new Forbidden();
           if (action.departmentId === current.departmentId) throw new InvalidInput('error.invalid_derivation');
           const [target] = await tx
             .select()
@@ -147,7 +145,6 @@ export async function actOnCase(
           };
         }
         case 'derive_external': {
-          mayWorkLevel(staff, current);
           await update({ status: 'en_seguimiento' });
           return {
             caseId,
@@ -155,7 +152,6 @@ export async function actOnCase(
           };
         }
         case 'reclassify': {
-          mayWorkLevel(staff, current);
           const [category] = await tx
             .select()
             .from(categories)
@@ -212,12 +208,10 @@ export async function actOnCase(
           return { caseId, ...told, event: await event('case.closed', { answer: action.answer, messageId: told.messageId ?? null }) };
         }
         case 'reject': {
-          if (!isSupervisor(staff)) throw new Forbidden();
           const told = await finish('no_procede', t(locale, 'case.not_admissible', { folio: current.folio, reason: action.reason }));
           return { caseId, ...told, event: await event('case.rejected', { reason: action.reason, messageId: told.messageId ?? null }) };
         }
         case 'extend': {
-          if (!isSupervisor(staff) && staff.role !== 'responsable') throw new Forbidden();
           if (!terms?.policy.extension.allowed) throw new Conflict('error.extension_not_allowed');
           if (current.extendedAt) throw new Conflict('error.extension_used');
           if (now >= current.dueAt) throw new Conflict('error.extension_too_late');
@@ -265,12 +259,6 @@ export async function actOnCase(
       return { kind: 'pending', result: { pendingContact: { phone: followUp.phone } } };
     }
   });
-}
-
-/** Department staff work a case only at their own level; supervisors and operators at any. */
-function mayWorkLevel(staff: StaffPrincipal, current: Case): void {
-  if (worksEveryDepartment(staff.role)) return;
-  if (staff.role !== current.assignedRole) throw new Forbidden();
 }
 
 async function requireHolder(tx: Tx, userId: number, departmentId: number, level: DepartmentRole): Promise<void> {

@@ -7,7 +7,7 @@ export const en: Record<MessageKey, string> = {
   'error.message_too_long': 'The message is too long (at most {max} characters).',
   'error.unauthorized': 'The credential is missing or not valid.',
   'error.bad_credentials': 'Wrong email or password.',
-  'error.account_locked': 'The account is temporarily locked after too many attempts. Try again in a few minutes.',
+  'error.login_throttled': 'Too many failed attempts. Wait a moment and try again.',
   'error.forbidden': 'You are not allowed to do this.',
   'error.not_found': 'Not found.',
   'error.conversation_not_found': 'The conversation does not exist.',

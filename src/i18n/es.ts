@@ -6,7 +6,7 @@ export const es = {
   'error.message_too_long': 'El mensaje es demasiado largo (máximo {max} caracteres).',
   'error.unauthorized': 'Falta la credencial o no es válida.',
   'error.bad_credentials': 'Correo o contraseña incorrectos.',
-  'error.account_locked': 'La cuenta está bloqueada temporalmente por demasiados intentos. Intenta de nuevo en unos minutos.',
+  'error.login_throttled': 'Demasiados intentos fallidos. Espera un momento e intenta de nuevo.',
   'error.forbidden': 'No tienes permiso para esta acción.',
   'error.not_found': 'No se encontró lo que buscas.',
   'error.conversation_not_found': 'La conversación no existe.',

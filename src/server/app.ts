@@ -24,6 +24,7 @@ import { listenForCases } from '../cases/delivery-failures.js';
 import { jobKind, type JobKind } from '../queue/job.js';
 import { JobQueue, type KindFilter } from '../queue/queue.js';
 import { installErrorHandling } from './errors.js';
+import { serializeErrorForLog } from './log-redaction.js';
 import { securityHeaders } from './security-headers.js';
 import { cleanJsonBodies, parseStorableQuerystring } from './storable-input.js';
 import { webChatBus } from './webchat-bus.js';
@@ -61,6 +62,8 @@ export interface AppDeps {
   gazetteer?: Gazetteer | undefined;
   /** The follow-up rules; FOLLOW_UP_POLICY's file, or the bundled default, when not given. */
   followUpPolicy?: FollowUpPolicy;
+  /** Where the log lines go; standard output when not given (tests read them). */
+  logStream?: { write(line: string): void };
 }
 
 export interface Ventanilla {
@@ -87,7 +90,13 @@ export const FOLLOW_UPS: KindFilter = { except: [DELIVER_JOB] };
 export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   const { config, database } = deps;
   const app = Fastify({
-    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    // Errors are logged without the values they carry (query parameters, citizens' words): see log-redaction.ts.
+    logger: {
+      level: config.logLevel,
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+      serializers: { err: serializeErrorForLog },
+      ...(deps.logStream ? { stream: deps.logStream } : {}),
+    },
     // Client addresses feed the rate limits; a forwarded header is believed only from configured proxies.
     trustProxy: typeof config.trustProxy === 'number' ? hopsTrusted(config.trustProxy) : config.trustProxy,
     // Citizens' messages are small; bigger bodies (photos) raise this per route.

@@ -5,13 +5,32 @@ import { AppError } from '../errors.js';
 import { negotiateLocale, t, type Locale, type MessageKey } from '../i18n/index.js';
 
 /** Fastify's own deliberate errors, by code, in our words. */
-const FASTIFY_CODES: Record<string, { status: number; key: MessageKey }> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, key: 'error.invalid_json' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, key: 'error.invalid_json' },
-  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, key: 'error.payload_too_large' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, key: 'error.unsupported_media_type' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, key: 'error.invalid_input' },
-};
+const FASTIFY_CODES: ReadonlyMap<string, { status: number; key: MessageKey }> = new Map(
+  Object.entries({
+    FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, key: 'error.invalid_json' },
+    FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, key: 'error.invalid_json' },
+    FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, key: 'error.payload_too_large' },
+    FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, key: 'error.unsupported_media_type' },
+    FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, key: 'error.invalid_input' },
+  }),
+);
+
+/**
+ * PostgreSQL refusals that only a request's own values cause: an id that names no row (a foreign
+ * key), a number past the column's range, text that is not of the column's type, too long for
+ * it, or with a character PostgreSQL does not store (a NUL). They answer 400
+ * instead of a 500 that blames us for a client's unknown department id.
+ */
+const CLIENT_SQLSTATES: ReadonlySet<string> = new Set(['23503', '22003', '22P02', '22001', '22021']);
+
+/** The SQLSTATE of a database error, through drizzle's wrapper (`cause`) when there is one. */
+function sqlStateOf(error: unknown): string | undefined {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}
 
 /** How long a client should wait before trying again while the database is away: a restart takes seconds. */
 export const DATABASE_RETRY_AFTER_SECONDS = 2;
@@ -53,7 +72,7 @@ export function installErrorHandling(app: FastifyInstance, defaultLocale: Locale
       const details = error.validation.map((v) => ({ path: v.instancePath, message: v.message }));
       return sendError(reply, 400, 'error.invalid_input', t(locale, 'error.invalid_input'), details);
     }
-    const known = error.code ? FASTIFY_CODES[error.code] : undefined;
+    const known = error.code ? FASTIFY_CODES.get(error.code) : undefined;
     if (known) {
       const params = {
         max: known.status === 413 ? describeLimit(request.routeOptions.bodyLimit) : '',
@@ -61,6 +80,8 @@ export function installErrorHandling(app: FastifyInstance, defaultLocale: Locale
       };
       return sendError(reply, known.status, known.key, t(locale, known.key, params));
     }
+    const sqlState = sqlStateOf(error);
+    if (sqlState && CLIENT_SQLSTATES.has(sqlState)) return sendError(reply, 400, 'error.invalid_input', t(locale, 'error.invalid_input'));
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return sendError(reply, error.statusCode, 'error.invalid_input', t(locale, 'error.invalid_input'));
     }

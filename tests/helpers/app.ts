@@ -34,6 +34,8 @@ export async function createTestApp(
     senders?: Map<string, ChannelSender>;
     channels?: ChannelFactory[];
     database?: Database;
+    /** Receives the app's log lines (set LOG_LEVEL in `env` to see any). */
+    logStream?: { write(line: string): void };
   } = {},
 ): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
@@ -49,6 +51,7 @@ export async function createTestApp(
     now: options.now ?? (() => OFFICE_HOURS_NOW),
     senders: options.senders,
     channels: options.channels,
+    logStream: options.logStream,
   });
   await ventanilla.app.ready();
   return {

@@ -1,7 +1,8 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { isDepartmentRole, worksEveryDepartment } from '../../auth/roles.js';
+import { LoginThrottle } from '../../auth/login-throttle.js';
 import { canSeeDepartment, login, logout, type StaffPrincipal } from '../../auth/sessions.js';
 import { changeStaffUser, createStaffUser, listStaffUsers, NewStaffUser, StaffUserChange } from '../../auth/staff-admin.js';
 import { actOnCase, CaseAction } from '../../cases/actions.js';
@@ -28,10 +29,10 @@ import { CaseDetailView, CaseSummaryView } from '../../cases/views.js';
 import { closeConversation, handBackConversation, replyInConversation, takeOverConversation } from '../../conversations/handoff.js';
 import { getConversationView, listInbox } from '../../conversations/inbox.js';
 import type { Db } from '../../db/client.js';
-import { recordAudit } from '../../auth/audit.js';
+import { recordAudit, shownIds } from '../../auth/audit.js';
 import type { ChannelModule } from '../../channels/channel.js';
 import { eraseCitizen } from '../../citizens/erase.js';
-import { Forbidden, InvalidInput, NotFound } from '../../errors.js';
+import { Forbidden, InvalidInput, NotFound, TooManyRequests, Unauthorized } from '../../errors.js';
 import type { Locale } from '../../i18n/index.js';
 import type { LiveUpdates } from './console/live.js';
 import { clearSessionCookie, csrfTokenFor, requireRole, sessionTokenOf, setSessionCookie, staffAuth, staffOf } from './staff-auth.js';
@@ -67,22 +68,40 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
   const { db, live, now } = options;
   const app = plugin.withTypeProvider<ZodTypeProvider>();
 
+  const throttle = new LoginThrottle(now);
+  /** One login for both routes: throttled per email and address, the same answers for every refusal (see sessions.ts). */
+  async function throttledLogin({ email, password }: z.infer<typeof LoginBody>, ip: string, reply: FastifyReply) {
+    const wait = throttle.waitMs(email, ip);
+    if (wait > 0) {
+      reply.header('retry-after', String(Math.ceil(wait / 1000)));
+      throw new TooManyRequests('error.login_throttled');
+    }
+    try {
+      const session = await login(db, email, password, options.sessionTtlMs);
+      throttle.succeeded(email, ip);
+      return session;
+    } catch (error) {
+      if (error instanceof Unauthorized) throttle.failed(email, ip);
+      throw error;
+    }
+  }
+
   app.post(
     '/api/staff/login',
     { bodyLimit: 4096, config: { rateLimit: { max: 30, timeWindow: 60_000 } }, schema: { body: LoginBody } },
     async (request, reply) => {
-      const session = await login(db, request.body.email, request.body.password, options.sessionTtlMs);
+      const session = await throttledLogin(request.body, request.ip, reply);
       setSessionCookie(reply, session.token, session.expiresAt, options.secureCookies);
       return { user: session.user, csrfToken: csrfTokenFor(session.token), expiresAt: session.expiresAt.toISOString() };
     },
   );
 
-  // Scripts: the token in the body, no cookie. Accounts also lock after five failures; the limit keeps one address from trying many accounts.
+  // Scripts: the token in the body, no cookie. The route limit keeps one address from trying many accounts quickly.
   app.post(
     '/api/auth/login',
     { bodyLimit: 4096, config: { rateLimit: { max: 30, timeWindow: 60_000 } }, schema: { body: LoginBody } },
-    async (request) => {
-      const session = await login(db, request.body.email, request.body.password, options.sessionTtlMs);
+    async (request, reply) => {
+      const session = await throttledLogin(request.body, request.ip, reply);
       return { token: session.token, expiresAt: session.expiresAt.toISOString(), user: session.user };
     },
   );
@@ -90,6 +109,9 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
   app.register(async (authed) => {
     staffAuth(authed, db);
     const routes = authed.withTypeProvider<ZodTypeProvider>();
+    /** Every view of citizens' personal data (a case, a list of cases, a transcript, an export) leaves an audit line. */
+    const audit = (request: FastifyRequest, action: string, subjectType: string, subjectId: string | number) =>
+      recordAudit(db, { staffUserId: staffOf(request).id, action, subjectType, subjectId, ip: request.ip });
 
     // The scripts' API (issue 3): session, and cases by folio with their detail.
     routes.post('/api/auth/logout', async (request, reply) => {
@@ -122,7 +144,9 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
       async (request) => {
         const staff = staffOf(request);
         const departmentId = worksEveryDepartment(staff.role) ? undefined : (staff.departmentId ?? -1);
-        return { cases: await listCases(db, { folio: request.query.folio, departmentId, limit: request.query.limit }) };
+        const found = await listCases(db, { folio: request.query.folio, departmentId, limit: request.query.limit });
+        await audit(request, 'cases.listed', 'case', shownIds(found.map((c) => c.id)));
+        return { cases: found };
       },
     );
     routes.get('/api/cases/:id', { schema: { params: CaseId, response: { 200: z.object({ case: CaseDetailView }) } } }, async (request) => {
@@ -130,7 +154,7 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
       const detail = await getCaseDetail(db, request.params.id);
       // Another department's case answers exactly like a missing one: folios are not enumerable.
       if (!detail || !canSeeDepartment(staff, detail.departmentId)) throw new NotFound('error.case_not_found');
-      await recordAudit(db, { staffUserId: staff.id, action: 'case.viewed', subjectType: 'case', subjectId: detail.id, ip: request.ip });
+      await audit(request, 'case.viewed', 'case', detail.id);
       return { case: detail };
     });
 
@@ -163,6 +187,7 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
     routes.get('/api/staff/tray', { schema: { querystring: TrayFilter } }, async (request) => {
       const at = now();
       const rows = await listTray(db, staffOf(request), request.query, at);
+      await audit(request, 'tray.viewed', 'case', shownIds(rows.map((c) => c.id)));
       return { now: at.toISOString(), cases: rows };
     });
 
@@ -175,7 +200,7 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
       const staff = staffOf(request);
       const page = await getCasePage(db, staff, request.params.id);
       if (!page) throw new NotFound('error.case_not_found');
-      await recordAudit(db, { staffUserId: staff.id, action: 'case.viewed', subjectType: 'case', subjectId: page.id, ip: request.ip });
+      await audit(request, 'case.viewed', 'case', page.id);
       const at = now();
       const deadline = options.caseSettings.terms ? await caseDeadline(db, options.caseSettings.terms, page, at) : null;
       return { now: at.toISOString(), case: { ...page, deadline, callbacks: await callbacksOfCase(db, page.id) } };
@@ -204,10 +229,12 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
     routes.get(
       '/api/staff/callbacks',
       { schema: { querystring: z.object({ departmentId: z.coerce.number().int().positive().max(2_147_483_647).optional() }) } },
-      async (request) => ({
-        now: now().toISOString(),
-        ...(await listCallbacks(db, staffOf(request), request.query.departmentId)),
-      }),
+      async (request) => {
+        const lists = await listCallbacks(db, staffOf(request), request.query.departmentId);
+        const caseIds = new Set([...lists.open, ...lists.voicemailReport, ...lists.communicationsOffice].map((c) => c.caseId));
+        await audit(request, 'callbacks.viewed', 'case', shownIds(caseIds));
+        return { now: now().toISOString(), ...lists };
+      },
     );
     routes.post(
       '/api/staff/cases/:id/callbacks',
@@ -244,13 +271,7 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
         const staff = staffOf(request);
         const file = await getCaseAttachment(db, staff, request.params.id, request.params.attachmentId);
         if (!file) throw new NotFound();
-        await recordAudit(db, {
-          staffUserId: staff.id,
-          action: 'attachment.viewed',
-          subjectType: 'case',
-          subjectId: request.params.id,
-          ip: request.ip,
-        });
+        await audit(request, 'attachment.viewed', 'case', request.params.id);
         const name = (file.filename ?? `adjunto-${request.params.attachmentId}`).replace(/[^\w.-]+/g, '_');
         // Stored types are sniffed from the bytes at upload; images may show inline, nothing else does.
         const inline = /^image\/(jpeg|png|gif|webp)$/.test(file.contentType);
@@ -271,12 +292,15 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
     // Conversations inbox: operators, coordinators and admins.
     routes.get('/api/staff/conversations', async (request) => {
       requireRole(request, OPERATOR_ROLES);
-      return { conversations: await listInbox(db, now()) };
+      const inbox = await listInbox(db, now());
+      await audit(request, 'inbox.viewed', 'conversation', shownIds(inbox.map((c) => c.id)));
+      return { conversations: inbox };
     });
     routes.get('/api/staff/conversations/:id', { schema: { params: ConversationId } }, async (request) => {
       requireRole(request, OPERATOR_ROLES);
       const view = await getConversationView(db, request.params.id);
       if (!view) throw new NotFound('error.conversation_not_found');
+      await audit(request, 'conversation.viewed', 'conversation', request.params.id);
       return { conversation: view };
     });
     const conversationAction = (path: string, act: typeof takeOverConversation) =>

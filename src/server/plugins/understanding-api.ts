@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { recordAudit, shownIds } from '../../auth/audit.js';
 import type { StaffPrincipal } from '../../auth/sessions.js';
 import { requireRole, staffAuth } from './staff-auth.js';
 import type { Db } from '../../db/client.js';
@@ -63,8 +64,17 @@ export const understandingApiPlugin: FastifyPluginAsync<UnderstandingApiOptions>
         },
       },
       async (request) => {
-        requireRole(request, REVIEWERS);
-        return { examples: await listLabelledExamples(db, request.query) };
+        const staff = requireRole(request, REVIEWERS);
+        const examples = await listLabelledExamples(db, request.query);
+        // Labelled examples are citizens' own words.
+        await recordAudit(db, {
+          staffUserId: staff.id,
+          action: 'examples.viewed',
+          subjectType: 'labelled_example',
+          subjectId: shownIds(examples.map((e) => e.id)),
+          ip: request.ip,
+        });
+        return { examples };
       },
     );
 
@@ -88,8 +98,15 @@ export const understandingApiPlugin: FastifyPluginAsync<UnderstandingApiOptions>
       '/api/understanding/examples.csv',
       { schema: { querystring: z.object({ field: Field.default('type') }) } },
       async (request, reply) => {
-        requireRole(request, REVIEWERS);
+        const staff = requireRole(request, REVIEWERS);
         const csv = await exportAcceptedExamples(db, request.query.field);
+        await recordAudit(db, {
+          staffUserId: staff.id,
+          action: 'examples.exported',
+          subjectType: 'labelled_example',
+          subjectId: `accepted:${request.query.field}`,
+          ip: request.ip,
+        });
         return reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="labelled-${request.query.field}.csv"`)

@@ -1,5 +1,5 @@
 import fastifyStatic from '@fastify/static';
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
@@ -14,6 +14,13 @@ import { MAX_TEXT_LENGTH } from '../../messages/inbound.js';
 import { escapeHtml } from '../../html.js';
 import { sourceAsset } from '../../paths.js';
 import { javascriptAsText, routePolicy } from '../security-headers.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The web chat conversation a message or photo route was authorized for, before its body was read. */
+    webConversation?: { id: string };
+  }
+}
 
 export interface WebChatOptions {
   conversations: ConversationService;
@@ -87,12 +94,35 @@ export const webChatPlugin: FastifyPluginAsync<WebChatOptions> = async (plugin, 
   }
 
   /** The conversation named in the URL, if the bearer token is its own. */
-  async function authorizedConversation(id: string, token: string | undefined): Promise<{ id: string }> {
+  async function authorizedConversation(given: string, token: string | undefined): Promise<{ id: string }> {
+    // PostgreSQL reads a uuid in any letter case; the conversation's key is the lower-case one it was created with.
+    const id = given.toLowerCase();
     const tokenHash = await tokenHashOf(id);
     if (tokenHash === undefined) throw new NotFound('error.conversation_not_found');
     if (!tokenMatches(token, tokenHash)) throw new Unauthorized();
     return { id };
   }
+
+  /**
+   * A `preParsing` hook: after the rate limit (`onRequest`), before any body is read, so a photo
+   * with a wrong token is refused while its 5 MB are still on the way instead of being read whole
+   * and then thrown away.
+   */
+  async function authorizeBeforeBody<P>(request: FastifyRequest, reply: FastifyReply, payload: P): Promise<P> {
+    const { id } = request.params as { id: string };
+    try {
+      request.webConversation = await authorizedConversation(id, bearerToken(request.headers.authorization));
+    } catch (error) {
+      // Keeping the connection would mean reading (and discarding) the rest of the body first; closing it does not.
+      reply.header('connection', 'close');
+      throw error;
+    }
+    return payload;
+  }
+  const conversationOf = (request: FastifyRequest) => {
+    if (!request.webConversation) throw new Error('conversationOf() on a route without authorizeBeforeBody');
+    return request.webConversation;
+  };
 
   /** Replies go back in the response itself, so the outbox need not push them again. */
   async function answer(reply: FastifyReply, replies: { id: string }[]) {
@@ -105,7 +135,11 @@ export const webChatPlugin: FastifyPluginAsync<WebChatOptions> = async (plugin, 
     rateLimit: {
       max: options.rateLimits.messagesPerMinute,
       timeWindow: 60_000,
-      keyGenerator: (request: { params: unknown; ip: string }) => `conversation:${(request.params as { id?: string }).id ?? request.ip}`,
+      // PostgreSQL reads a uuid in any letter case, so the key must too: one conversation, one quota.
+      keyGenerator: (request: { params: unknown; ip: string }) => {
+        const id = (request.params as { id?: string }).id;
+        return id && UUID.test(id) ? `conversation:${id.toLowerCase()}` : `address:${request.ip}`;
+      },
     },
   };
 
@@ -119,9 +153,14 @@ export const webChatPlugin: FastifyPluginAsync<WebChatOptions> = async (plugin, 
 
   app.post(
     '/api/webchat/conversations/:id/messages',
-    { bodyLimit: MESSAGE_BODY_LIMIT, config: perConversation, schema: { params: z.object({ id: z.string() }), body: WebChatMessageBody } },
+    {
+      bodyLimit: MESSAGE_BODY_LIMIT,
+      config: perConversation,
+      preParsing: authorizeBeforeBody,
+      schema: { params: z.object({ id: z.string() }), body: WebChatMessageBody },
+    },
     async (request, reply) => {
-      const conversation = await authorizedConversation(request.params.id, bearerToken(request.headers.authorization));
+      const conversation = conversationOf(request);
       const body = request.body;
       if ((body.text?.length ?? 0) > MAX_TEXT_LENGTH) throw new InvalidInput('error.message_too_long', { max: MAX_TEXT_LENGTH });
       if (!body.text?.trim() && !body.choice && !body.location) throw new InvalidInput('error.empty_message');
@@ -139,13 +178,14 @@ export const webChatPlugin: FastifyPluginAsync<WebChatOptions> = async (plugin, 
       {
         bodyLimit: MAX_PHOTO_BYTES,
         config: perConversation,
+        preParsing: authorizeBeforeBody,
         schema: {
           params: z.object({ id: z.string() }),
           headers: z.object({ 'x-client-message-id': z.string().regex(/^[A-Za-z0-9_-]{8,100}$/) }).passthrough(),
         },
       },
       async (request, reply) => {
-        const conversation = await authorizedConversation(request.params.id, bearerToken(request.headers.authorization));
+        const conversation = conversationOf(request);
         const data = request.body as Buffer;
         if (!data?.byteLength) throw new InvalidInput('error.empty_message');
         const contentType = sniffImageType(data);
