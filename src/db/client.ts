@@ -42,7 +42,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-const migrationsFolder = sourceAsset('db', 'migrations');
+export const migrationsFolder = sourceAsset('db', 'migrations');
 /** Any constant works; it only has to be the same for every Ventanilla instance. */
 const MIGRATION_LOCK_KEY = 7_301_955_117;
 

@@ -1,5 +1,11 @@
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle } from 'drizzle-orm/pglite';
+import { migrate } from 'drizzle-orm/pglite/migrator';
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { packageRoot } from '../paths.js';
 
 /**
  * PostgreSQL settings for the embedded database. PGlite's defaults give it 128 MB of shared
@@ -8,11 +14,21 @@ import { createRequire } from 'node:module';
  */
 export const PGLITE_CONF = 'shared_buffers=32MB';
 
+/**
+ * A migrated, empty database folder packed at build time (`npm run build`): a new folder is
+ * unpacked from it in about a second instead of running initdb and every migration, which take
+ * PGlite several seconds on a small machine. Without it (a source checkout never built) initdb runs.
+ */
+export const PGLITE_TEMPLATE = join(packageRoot, 'dist', 'pglite-template.tar.gz');
+
 /** Plain CommonJS, so it runs in a bare `node` whatever loader the parent uses (tsx, vitest). */
 const CREATE_DATA_DIR = `
-const [pglite, dataDir, conf] = process.argv.slice(1);
+const fs = require('node:fs');
+const [pglite, dataDir, conf, template] = process.argv.slice(1);
+const options = { dataDir, postgresqlconf: conf };
+if (fs.existsSync(template)) options.loadDataDir = new Blob([fs.readFileSync(template)]);
 require(pglite)
-  .PGlite.create({ dataDir, postgresqlconf: conf })
+  .PGlite.create(options)
   .then((db) => db.close())
   .catch((error) => {
     console.error((error && error.stack) || error);
@@ -20,13 +36,16 @@ require(pglite)
   });`;
 
 /**
- * Creates a new embedded data folder (initdb) in a short-lived process. Creating one costs PGlite
- * some 450 MB it never gives back, even from a worker thread; from a process of its own it all
- * goes when the process ends, and the server opens the ready folder as on any later start.
+ * Creates a new embedded data folder in a short-lived process. Creating one costs PGlite some
+ * 450 MB it never gives back, even from a worker thread (unpacking the template about 130 MB);
+ * from a process of its own it all goes when the process ends, and the server opens the ready
+ * folder as on any later start.
  */
 export async function createPgliteDataDir(dataDir: string): Promise<void> {
   const pglite = createRequire(import.meta.url).resolve('@electric-sql/pglite');
-  const child = spawn(process.execPath, ['-e', CREATE_DATA_DIR, pglite, dataDir, PGLITE_CONF], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['-e', CREATE_DATA_DIR, pglite, dataDir, PGLITE_CONF, PGLITE_TEMPLATE], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let errors = '';
   child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
   const code = await new Promise<number | null>((resolve, reject) => {
@@ -34,4 +53,17 @@ export async function createPgliteDataDir(dataDir: string): Promise<void> {
     child.once('exit', resolve);
   });
   if (code !== 0) throw new Error(`could not create the embedded database in ${dataDir}: ${errors.trim() || `exit ${code}`}`);
+}
+
+/** Packs a freshly migrated database as the template new data folders are unpacked from. */
+export async function buildPgliteTemplate(migrationsFolder: string, path = PGLITE_TEMPLATE): Promise<number> {
+  const client = await PGlite.create({ postgresqlconf: PGLITE_CONF });
+  try {
+    await migrate(drizzle(client), { migrationsFolder });
+    const packed = Buffer.from(await (await client.dumpDataDir('gzip')).arrayBuffer());
+    writeFileSync(path, packed);
+    return packed.byteLength;
+  } finally {
+    await client.close();
+  }
 }
