@@ -6,12 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { packageRoot } from '../src/paths.js';
+import { REPORT } from './turns.js';
 import { BOT_TOKEN, TelegramStandIn } from '../tests/helpers/telegram-stand-in.js';
 import { startGraphApi } from '../tests/helpers/graph-api.js';
 import { PHONE_NUMBER_ID, messagesFrom, text as waText } from '../tests/channels/whatsapp/webhook-payloads.js';
-
-/** One citizen's report, message by message: five turns to a folio. */
-const REPORT = ['Hay un bache enorme frente a la escuela de la calle Hidalgo 123', 'Juan Pérez', '55 1234 5678', 'omitir', 'sí'];
 
 interface ProbeReading {
   loopMaxMs: number;

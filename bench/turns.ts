@@ -7,7 +7,8 @@ import { loadDialogScript } from '../src/dialogs/script-schema.js';
 import { InboundMessage } from '../src/messages/inbound.js';
 import { seedDefaults } from '../src/seed/seed.js';
 
-const REPORT = ['Hay un bache enorme frente a la escuela de la calle Hidalgo 123', 'Juan Pérez', '55 1234 5678', 'omitir', 'sí'];
+/** One citizen's report, message by message: five turns to a folio. */
+export const REPORT = ['Hay un bache enorme frente a la escuela de la calle Hidalgo 123', 'Juan Pérez', '55 1234 5678', 'omitir', 'sí'];
 
 /** Whole example conversations through the pipeline (store, dialog, case, outbox), `concurrency` at a time. */
 export async function benchTurns(target: DatabaseTarget, conversations = 60, concurrency = 4): Promise<Record<string, string>> {

@@ -3,7 +3,7 @@ import { queryRows, type Executor } from '../db/client.js';
 import { messages, type Message } from '../db/schema.js';
 import type { Channel } from '../messages/inbound.js';
 import { OutboundMessage, type OutboundMessageInput } from '../messages/outbound.js';
-import { jobsFromRows } from '../queue/enqueue.js';
+import { AS_SOON_AS_POSSIBLE, jobsFromRows } from '../queue/enqueue.js';
 
 /** The queue's kind for sending one outbound message on its channel. */
 export const DELIVER_JOB = 'message.deliver';
@@ -67,8 +67,8 @@ export async function enqueueOutboundMany(
   const jobsFor = batch.deliveredInline
     ? undefined
     : jobsFromRows(
-        DELIVER_JOB,
-        sql`select ${DELIVERY_KEY_PREFIX} || id as key, jsonb_build_object('messageId', id) as payload, conversation_id::text as ordering_key from written order by id`,
+        sql`select ${DELIVER_JOB} as kind, ${DELIVERY_KEY_PREFIX} || id as key, ${AS_SOON_AS_POSSIBLE.toISOString()}::timestamptz as run_at,
+              jsonb_build_object('messageId', id) as payload, conversation_id::text as ordering_key from written order by id`,
       );
   const rows = await queryRows<Record<string, unknown>>(
     tx,

@@ -42,27 +42,25 @@ export async function enqueueJobs(ex: Executor, requests: readonly JobRequest[])
     ),
     sql`, `,
   );
+  const { cte } = jobsFromRows(sql`select * from (values ${values}) as v (kind, key, run_at, payload, ordering_key)`);
   const rows = await queryRows<{ kind: string; n: number }>(
     ex,
-    sql`with inserted as (
-          insert into ${jobs} (kind, key, run_at, payload, ordering_key) values ${values}
-          on conflict (key) do nothing returning kind)
-        select kind, count(*)::int as n, pg_notify(${QUEUE_CHANNEL}, kind) from inserted group by kind`,
+    sql`with ${cte} select kind, count(*)::int as n, pg_notify(${QUEUE_CHANNEL}, kind) from queued group by kind`,
   );
   return rows.reduce((sum, row) => sum + Number(row.n), 0);
 }
 
 /**
  * For a statement that writes the rows its jobs are for: a CTE named `queued` that enqueues one
- * job of `kind` per row of `rows` (columns `key`, `payload`, `ordering_key`), due at once, and the
+ * job per row of `rows` (columns `kind`, `key`, `run_at`, `payload`, `ordering_key`), and the
  * expression that sends its NOTIFY. The caller's statement must use `notify` in its select list:
  * PostgreSQL runs a CTE that only reads when something reads it.
  */
-export function jobsFromRows(kind: string, rows: SQL): { cte: SQL; notify: SQL } {
+export function jobsFromRows(rows: SQL): { cte: SQL; notify: SQL } {
   return {
     cte: sql`queued as (
       insert into ${jobs} (kind, key, run_at, payload, ordering_key)
-      select ${kind}, r.key, ${AS_SOON_AS_POSSIBLE.toISOString()}::timestamptz, r.payload, r.ordering_key from (${rows}) as r
+      select r.kind, r.key, r.run_at, r.payload, r.ordering_key from (${rows}) as r
       on conflict (key) do nothing returning kind)`,
     notify: sql`(select pg_notify(${QUEUE_CHANNEL}, queued.kind) from queued limit 1)`,
   };

@@ -4,7 +4,7 @@ import { simpleParser, type AddressObject, type HeaderValue } from 'mailparser';
 import { sniffImageType } from '../../messages/image-type.js';
 import { cleanEmailText } from './clean-text.js';
 import { whyNotAnswer, type NoAnswerReason } from './loop-guard.js';
-import { storableText } from './storable-text.js';
+import { storableText } from '../../messages/storable-text.js';
 
 export interface AttachmentPolicy {
   maxBytes: number;
