@@ -204,7 +204,6 @@ export async function caseView(id) {
           h('dd', {}, c.citizen?.phone ?? '—'),
           h('dt', {}, tr('new.email')),
           h('dd', {}, c.citizen?.email ?? '—'),
-          eraseButton(c.citizen),
           (c.address || c.latitude !== null) && [
             h('dt', {}, tr('case.location')),
             h(
@@ -226,6 +225,7 @@ export async function caseView(id) {
             ),
           ],
         ),
+        eraseButton(c.citizen),
         h('h3', { class: 'spaced' }, tr('case.attachments')),
         c.attachments.length === 0
           ? h('p', { class: 'muted' }, tr('case.no_attachments'))
@@ -354,5 +354,5 @@ function eraseButton(citizen) {
       status.replaceChildren(notice('error', messageOf(error)));
     }
   };
-  return h('dd', {}, h('button', { type: 'button', class: 'danger', onclick: erase }, tr('case.erase')), status);
+  return h('p', {}, h('button', { type: 'button', class: 'danger', onclick: erase }, tr('case.erase')), ' ', status);
 }
