@@ -243,14 +243,18 @@ export async function benchLoad(options: LoadOptions): Promise<Record<string, st
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : { DATA_DIR: dataDir! }),
     ...(options.workers ? { WORKERS: String(options.workers) } : {}),
   };
-  const server = await startProcess(['dist/main.js'], env);
+  // BENCH_CPU_PROF=<folder> writes the server's V8 CPU profile there when it stops (read with bench/profile-summary.ts).
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const server = await startProcess([...profile, 'dist/main.js'], env);
   try {
     const paths: Array<[string, (base: string) => (worker: number) => Promise<number>]> = [
       ['web chat', webChatCitizens],
       ['Telegram webhook', telegramCitizens],
       ['WhatsApp webhook', whatsappCitizens],
     ];
-    for (const [name, citizens] of paths) {
+    // BENCH_PATHS=web,telegram limits the paths driven (to profile one of them).
+    const wanted = process.env.BENCH_PATHS?.split(',');
+    for (const [name, citizens] of paths.filter(([name]) => !wanted || wanted.some((w) => name.toLowerCase().startsWith(w)))) {
       await server.reset();
       const sample = await drive(seconds, options.conversations, citizens(server.url));
       const probe = await server.probe();

@@ -11,7 +11,9 @@ import { benchStats } from './stats.js';
  * Prints Ventanilla's speed figures. Nothing here passes or fails: targets are read by people.
  * `BENCH_DATABASE_URL=postgres://…` adds the figures on a real server (its database is used as is).
  * `BENCH_SECONDS` sets how long each path is driven (60 by default); `BENCH_ONLY=load,stats` runs
- * only the named steps.
+ * only the named steps; `BENCH_PATHS=web` only the web chat path of the load steps; and
+ * `BENCH_CPU_PROF=<folder>` writes the loaded server's CPU profile there, which
+ * `npx tsx bench/profile-summary.ts <file>` sums up by module and function.
  */
 const figures: Record<string, string> = {};
 const only = process.env.BENCH_ONLY?.split(',');

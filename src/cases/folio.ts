@@ -12,18 +12,12 @@ export function localYear(at: Date, timeZone: string): number {
 }
 
 /**
- * Takes the next number of the year inside the caller's transaction. The counter row stays
- * locked until commit, so concurrent openings queue instead of colliding, and a rolled-back
- * opening gives its number back: folios have no gaps.
+ * Takes the next number of the year from its sequence (created on the year's first case). A
+ * sequence never waits for other transactions, so concurrent openings don't queue behind each
+ * other's commits; the price is that a rolled-back opening leaves a gap (ADR 0014).
  */
 export async function takeNextFolioSeq(tx: Executor, year: number): Promise<number> {
-  const [row] = await queryRows<{ last_seq: number }>(
-    tx,
-    sql`
-    insert into folio_counters (year, last_seq) values (${year}, 1)
-    on conflict (year) do update set last_seq = folio_counters.last_seq + 1
-    returning last_seq`,
-  );
+  const [row] = await queryRows<{ last_seq: number }>(tx, sql`select next_folio_seq(${year}::integer) as last_seq`);
   if (!row) throw new Error('folio counter returned no row');
   return Number(row.last_seq);
 }

@@ -213,11 +213,8 @@ export const cases = pgTable(
 );
 export type Case = typeof cases.$inferSelect;
 
-/** One row a year; the row lock makes folio numbers gapless and collision-free. */
-export const folioCounters = pgTable('folio_counters', {
-  year: integer('year').primaryKey(),
-  lastSeq: integer('last_seq').notNull(),
-});
+// Folio numbers come from one sequence a year, `folio_seq_<year>`, taken by the SQL function
+// `next_folio_seq(year)` (migration 0009): see src/cases/folio.ts.
 
 /** Append-only history of a case. Nothing updates or deletes these rows; `recordCaseEvent` writes them, type and data as a checked pair. */
 export const caseEvents = pgTable(
