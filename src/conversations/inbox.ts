@@ -53,7 +53,8 @@ export async function getConversationView(ex: Executor, id: string) {
     .select({ id: messages.id, direction: messages.direction, author: messages.author, text: messages.text, createdAt: messages.createdAt })
     .from(messages)
     .where(eq(messages.conversationId, id))
-    .orderBy(asc(messages.id))
+    .orderBy(desc(messages.id))
     .limit(500);
-  return { ...conversation, messages: rows };
+  // The newest 500, shown oldest first: an operator taking over needs the latest turns.
+  return { ...conversation, messages: rows.reverse() };
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { describeBusinessHours } from '../business-hours.js';
 import { describeNextOpening } from '../calendar/next-opening.js';
 import type { CatalogueSearch } from '../catalogue/catalogue.js';
@@ -258,9 +258,20 @@ export function createConversationService(deps: ConversationServiceDeps) {
     return { conversation, created: false };
   }
 
+  /** The newest 500 messages, oldest first: a long conversation shows where it stands now. */
   async function history(conversationId: string): Promise<HistoryItem[]> {
-    const rows = await db.select().from(messages).where(eq(messages.conversationId, conversationId)).orderBy(asc(messages.id)).limit(500);
-    return rows.map(toHistoryItem);
+    const rows = await db.select().from(messages).where(eq(messages.conversationId, conversationId)).orderBy(desc(messages.id)).limit(500);
+    return rows.reverse().map(toHistoryItem);
+  }
+
+  /** One message of the conversation (a push to a browser names the one it carries). */
+  async function message(conversationId: string, messageId: number): Promise<HistoryItem | null> {
+    const [row] = await db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.conversationId, conversationId), eq(messages.id, messageId)))
+      .limit(1);
+    return row ? toHistoryItem(row) : null;
   }
 
   async function find(id: string): Promise<Conversation | null> {
@@ -273,7 +284,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
     return loadReplyThread(db, messageId);
   }
 
-  return { start, receive, history, find, threadOf };
+  return { start, receive, history, message, find, threadOf };
 }
 
 export type ConversationService = ReturnType<typeof createConversationService>;

@@ -149,7 +149,8 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   });
 
   lookupFrame = async (conversationId, messageId) => {
-    const message = (await conversations.history(conversationId)).find((m) => m.id === messageId);
+    const id = Number(messageId);
+    const message = Number.isSafeInteger(id) ? await conversations.message(conversationId, id) : null;
     return message ? webMessageFrame(message) : undefined;
   };
 

@@ -160,6 +160,30 @@ describe(`web chat API on ${databaseKind}`, () => {
     expect(history.find((m) => m.direction === 'in')!.text).toContain('bache');
   });
 
+  it('gives a long conversation’s newest 500 messages, oldest first', async () => {
+    const conv = await openConversation();
+    const earlier = Array.from({ length: 520 }, (_, i) => ({
+      conversationId: conv.conversationId,
+      direction: 'in' as const,
+      channel: 'web' as const,
+      author: 'citizen' as const,
+      text: `mensaje anterior ${i}`,
+    }));
+    await app.database.db.insert(messages).values(earlier);
+    await send(conv.conversationId, conv.token, { clientMessageId: id(), text: 'el último de todos' });
+    const res = await app.app.inject({
+      method: 'GET',
+      url: `/api/webchat/conversations/${conv.conversationId}/messages`,
+      headers: { authorization: `Bearer ${conv.token}` },
+    });
+    const history = res.json().messages as Array<{ id: string; text: string }>;
+    expect(history).toHaveLength(500);
+    expect(history.some((m) => m.text === 'el último de todos')).toBe(true);
+    expect(history.some((m) => m.text === 'mensaje anterior 0')).toBe(false);
+    const ids = history.map((m) => Number(m.id));
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+  });
+
   it('keeps client message ids per conversation: another conversation reusing one gets its own answer', async () => {
     const a = await openConversation();
     const b = await openConversation();
