@@ -3,10 +3,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/password.js';
-import { caseEvents, departments, routingSheets, staffUsers } from '../../src/db/schema.js';
+import { auditLog, caseEvents, departments, routingSheets, staffUsers } from '../../src/db/schema.js';
 import { ADMIN, createTestApp } from '../helpers/app.js';
 import { databaseKind } from '../helpers/database.js';
 import { startSmtpReceiver, type ReceivedMail, type SmtpReceiver } from '../helpers/smtp-receiver.js';
@@ -109,6 +109,12 @@ describe(`routing sheets and acknowledgements, on ${databaseKind}`, () => {
       const view = await app.app.inject({ method: 'GET', url: link });
       expect(view.statusCode).toBe(200);
       expect(view.body).toContain('Confirmo la recepción');
+      const viewedByLink = await app.database.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.action, 'case.viewed_by_link'), eq(auditLog.subjectId, String(opened.id))));
+      expect(viewedByLink).toHaveLength(1);
+      expect(viewedByLink[0]!.staffUserId).toBeNull();
       expect(
         (await app.database.db.select().from(routingSheets).where(eq(routingSheets.caseId, opened.id))).every(
           (s) => s.acknowledgedAt === null,

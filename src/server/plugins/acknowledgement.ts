@@ -4,6 +4,7 @@ import { verifyAcknowledgementToken } from '../../cases/follow-up/acknowledgemen
 import { loadCaseSheet } from '../../cases/follow-up/case-sheet.js';
 import { formatDateTime } from '../../cases/follow-up/dates.js';
 import type { FollowUpDeps } from '../../cases/follow-up/follow-up.js';
+import { recordAudit } from '../../auth/audit.js';
 import { escapeHtml } from '../../html.js';
 import { acknowledgeRoutingSheet, routingSheetRows } from '../../cases/follow-up/routing-sheet.js';
 import { departments, routingSheets } from '../../db/schema.js';
@@ -45,6 +46,8 @@ export const acknowledgementPlugin: FastifyPluginAsync<AcknowledgementOptions> =
     const [sheet] = await db.select().from(routingSheets).where(eq(routingSheets.id, check.sheetId)).limit(1);
     if (!sheet) return send(reply, 403, [`<p class="err">${escapeHtml(t(locale, 'follow_up.ack.forged'))}</p>`]);
     const caseSheet = (await loadCaseSheet(db, sheet.caseId))!;
+    // The page shows the case (the citizen's name, the request, the place) to whoever holds the link.
+    await recordAudit(db, { staffUserId: null, action: 'case.viewed_by_link', subjectType: 'case', subjectId: sheet.caseId, ip });
     const [department] = await db
       .select({ name: departments.name })
       .from(departments)
