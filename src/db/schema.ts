@@ -149,7 +149,12 @@ export const conversations = pgTable(
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('conversations_channel_key_uq').on(t.channel, t.conversationKey), index('conversations_status_idx').on(t.status)],
+  (t) => [
+    uniqueIndex('conversations_channel_key_uq').on(t.channel, t.conversationKey),
+    index('conversations_status_idx').on(t.status),
+    // The attention register's abandoned conversations, newest first, a page at a time.
+    index('conversations_last_inbound_idx').on(t.lastInboundAt, t.id),
+  ],
 );
 export type Conversation = typeof conversations.$inferSelect;
 

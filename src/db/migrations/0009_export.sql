@@ -1,0 +1,1 @@
+CREATE INDEX "conversations_last_inbound_idx" ON "conversations" USING btree ("last_inbound_at","id");
