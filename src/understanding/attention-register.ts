@@ -6,6 +6,7 @@ import { InvalidInput } from '../errors.js';
 import { catalogue, type Locale, type MessageKey } from '../i18n/index.js';
 import { type Column, type Row, startOfLocalDay, type TabularExport, wallClock } from '../reports/tabular-export.js';
 import type { AttentionKind } from './attention-log.js';
+import { OUTCOMES, type Outcome, REGISTER_KINDS, type RegisterKind } from './register-vocabulary.js';
 
 /**
  * The attention register: every attention one by one, newest first — each outcome the attention
@@ -14,15 +15,9 @@ import type { AttentionKind } from './attention-log.js';
  * new attentions arrive on top.
  */
 
-export const REGISTER_KINDS = [...attentionLog.kind.enumValues, 'abandoned'] as const;
-export type RegisterKind = (typeof REGISTER_KINDS)[number];
-
-/**
- * How an attention ended, finer than its kind: a status lookup found the folio or not, a handoff
- * was asked for or happened because the bot did not understand.
- */
-export const OUTCOMES = ['case_opened', 'answered', 'found', 'not_found', 'requested', 'not_understood', 'abandoned'] as const;
-export type Outcome = (typeof OUTCOMES)[number];
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** The log's kinds are the register's but `abandoned`: a kind added to the table fails to compile until the vocabulary has it. */
+export const REGISTER_KINDS_MATCH_THE_LOG: Same<AttentionKind, Exclude<RegisterKind, 'abandoned'>> = true;
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 export const AttentionQuery = z.object({

@@ -152,6 +152,8 @@ describe(`attention register on ${databaseKind}`, () => {
       .orderBy(desc(auditLog.id))
       .limit(1);
     expect(line!.subjectId.split(',')).toEqual(now.entries.map((e) => e.id));
+    const admin = await tokenFor(ADMIN.email, ADMIN.password);
+    expect((await app.app.inject({ method: 'GET', url: '/api/staff/attention', headers: admin })).statusCode).toBe(200);
     const agua = await tokenFor('agua@muni.test', 'clave-segura-123');
     for (const url of ['/api/staff/attention', '/api/staff/attention/export.xlsx', '/api/staff/attention/export.csv']) {
       expect((await app.app.inject({ method: 'GET', url, headers: agua })).statusCode).toBe(403);

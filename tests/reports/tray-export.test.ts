@@ -2,7 +2,7 @@ import { desc, eq, sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/password.js';
-import { auditLog, categories, departments, staffUsers } from '../../src/db/schema.js';
+import { auditLog, categories, citizens, departments, staffUsers } from '../../src/db/schema.js';
 import { ADMIN, createTestApp, OFFICE_HOURS_NOW, type TestApp } from '../helpers/app.js';
 import { databaseKind } from '../helpers/database.js';
 import { readCsv } from './csv-reader.js';
@@ -250,9 +250,7 @@ describe(`tray exports on ${databaseKind}`, () => {
 
   it('reads every row of a large tray page after page, in the tray’s order, for both sorts', async () => {
     const [parks] = await app.database.db.select().from(categories).where(eq(categories.code, 'parques-jardines'));
-    const [citizen] = await app.database.db
-      .execute<{ id: number }>(sql`insert into citizens (name) values ('Vecina') returning id`)
-      .then((r) => ('rows' in r ? (r.rows as { id: number }[]) : (r as unknown as { id: number }[])));
+    const [citizen] = await app.database.db.insert(citizens).values({ name: 'Vecina' }).returning();
     // 2,345 cases, many sharing an instant (ties broken by id), some emergencies: more than two pages of the export.
     await app.database.db.execute(sql`
       insert into cases (folio, folio_year, folio_seq, type, category_id, department_id, citizen_id, channel, description, due_at, created_at, emergency)
