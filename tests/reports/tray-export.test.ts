@@ -257,6 +257,15 @@ describe(`tray exports on ${databaseKind}`, () => {
       select 'AC-2025-' || lpad(g::text, 6, '0'), 2025, g, 'reporte', ${parks!.id}, ${parks!.departmentId}, ${citizen!.id}, 'web', 'Pasto crecido ' || g,
         timestamptz '2026-04-01' + (g % 97) * interval '1 hour', timestamptz '2026-01-01' + (g / 3) * interval '1 minute', g % 50 = 0
       from generate_series(1, 2345) g`);
+    // Over a real socket the file goes out as it is written: chunked, with no length known in advance.
+    await app.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.app.server.address() as { port: number };
+    const streamed = await fetch(`http://127.0.0.1:${port}/api/staff/cases/export.xlsx?category=parques-jardines`, {
+      headers: { cookie: admin.cookie },
+    });
+    expect(streamed.headers.get('transfer-encoding')).toBe('chunked');
+    expect(streamed.headers.get('content-length')).toBeNull();
+    expect((await sheetOf(Buffer.from(await streamed.arrayBuffer()))).rowCount).toBe(2346);
     for (const sort of ['newest', 'urgent'] as const) {
       const rows = readCsv(
         (await get(admin, `/api/staff/cases/export.csv?category=parques-jardines&sort=${sort}`)).rawPayload.subarray(3).toString('utf8'),
