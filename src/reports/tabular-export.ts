@@ -49,7 +49,7 @@ export function guardFormula(text: string): string {
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 
-/** Writes the rows as an XLSX workbook of one sheet to `out`; resolves with the number of rows. */
+/** Writes the table to `out` as an XLSX workbook of one sheet or as CSV; resolves with the number of rows. */
 export function writeTabular(format: TabularFormat, out: Writable, table: TabularExport): Promise<number> {
   return format === 'xlsx' ? writeXlsx(out, table) : writeCsv(out, table);
 }
