@@ -6,6 +6,7 @@ import { benchScheduler } from './scheduler.js';
 import { benchFollowUp } from './follow-up.js';
 import { benchLoad } from './load.js';
 import { benchStats } from './stats.js';
+import { benchExports } from './exports.js';
 
 /**
  * Prints Ventanilla's speed figures. Nothing here passes or fails: targets are read by people.
@@ -34,12 +35,14 @@ await step('follow-up on PGlite', () => benchFollowUp({ kind: 'pglite', dataDir:
 await step('scheduler on PGlite', () => benchScheduler({ kind: 'pglite', dataDir: null }));
 await step('load on PGlite', () => benchLoad({ seconds, conversations: 50 }));
 await step('stats on PGlite', () => benchStats({ kind: 'pglite', dataDir: null }));
+await step('exports on PGlite', () => benchExports({ kind: 'pglite', dataDir: null }));
 if (server) {
   await step('scheduler on PostgreSQL, 2 instances', () => benchScheduler(server, 2000, 2));
   await step('turns on PostgreSQL', () => benchTurns(server));
   await step('load on PostgreSQL', () => benchLoad({ seconds, conversations: 50, databaseUrl: serverUrl }));
   await step('load on PostgreSQL, 2 processes', () => benchLoad({ seconds, conversations: 50, databaseUrl: serverUrl, workers: 2 }));
   await step('stats on PostgreSQL', () => benchStats(server));
+  await step('exports on PostgreSQL', () => benchExports(server));
 }
 
 const width = Math.max(...Object.keys(figures).map((k) => k.length));

@@ -50,7 +50,7 @@ export async function benchStats(
 }
 
 /** Seeds `count` cases unless exactly those are there already; returns the time taken, or null when it kept them. */
-async function seedOnce(db: Db, count: number, now: Date): Promise<number | null> {
+export async function seedOnce(db: Db, count: number, now: Date): Promise<number | null> {
   const [{ seeded }] = (await queryRows<{ seeded: number }>(
     db,
     sql`select count(*)::int as seeded from cases where folio_year = ${SEED_FOLIO_YEAR}`,

@@ -1,6 +1,7 @@
 // @ts-check
 // Ventanilla staff console: a small single-page app over /api/staff, one module per page, no build step.
 // This entry only routes: the hash names the page, and each page draws itself (see lib.js for the shared parts).
+import { attentionRegisterView } from './attention-register.js';
 import { callbacksView } from './callbacks.js';
 import { caseView } from './case.js';
 import { categoriesView, departmentsView, usersView } from './admin.js';
@@ -38,6 +39,7 @@ async function route() {
     if (page === 'admin' && id === 'dependencias') return await departmentsView();
     if (page === 'admin' && id === 'categorias') return await categoriesView();
     if (page === 'admin' && id === 'ejemplos') return await examplesView();
+    if (page === 'registro') return await attentionRegisterView(new URLSearchParams(query));
     if (page === 'atencion') return await attentionView(new URLSearchParams(query));
     if (page === 'estadisticas') return await statsView(new URLSearchParams(query));
     return await trayView(new URLSearchParams(query));

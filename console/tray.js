@@ -12,6 +12,14 @@ const check = (name, params, label) =>
 /** @param {string} label @param {readonly string[]} values @param {string} prefix */
 const anyOf = (label, values, prefix) => /** @type {[string, string][]} */ ([['', label], ...values.map((v) => [v, tr(prefix + v)])]);
 
+/** The API's query for the page's filters: a "to" day includes all of it. @param {URLSearchParams} params */
+function trayQuery(params) {
+  const query = new URLSearchParams(params);
+  const to = query.get('to');
+  if (to) query.set('to', to + 'T23:59:59');
+  return query;
+}
+
 /** @param {URLSearchParams} params */
 export async function trayView(params) {
   const ref = await reference();
@@ -67,12 +75,24 @@ export async function trayView(params) {
     h('div', { class: 'checks' }, h('button', { type: 'submit' }, tr('filter.apply'))),
   );
   const results = h('div', {}, tr('loading'));
-  shell('tray', h('h2', {}, tr('tray.title')), filters, results);
+  // The files have every case the filters select, not only the page shown; a plain link keeps the download the browser's.
+  const exportQuery = trayQuery(params);
+  exportQuery.delete('limit');
+  const exports = h(
+    'div',
+    { class: 'row exports' },
+    h('a', { class: 'button', href: '/api/staff/cases/export.xlsx?' + exportQuery.toString(), download: '' }, tr('tray.export_xlsx')),
+    h(
+      'a',
+      { class: 'button secondary', href: '/api/staff/cases/export.csv?' + exportQuery.toString(), download: '' },
+      tr('tray.export_csv'),
+    ),
+    h('span', { class: 'muted' }, tr('tray.export_help')),
+  );
+  shell('tray', h('h2', {}, tr('tray.title')), filters, exports, results);
 
   state.refresh = async () => {
-    const query = new URLSearchParams(params);
-    const to = query.get('to');
-    if (to) query.set('to', to + 'T23:59:59');
+    const query = trayQuery(params);
     /** @type {{ now: string, cases: TrayCase[] }} */
     const { now, cases } = await api('GET', '/api/staff/tray?' + query.toString());
     const at = new Date(now).getTime();

@@ -231,3 +231,17 @@ export interface Attrs {
   onsubmit?: Handler<SubmitEvent>;
   onchange?: Handler<Event>;
 }
+
+/** GET /api/staff/attention: one attention of the register (issue 17). */
+export interface RegisterEntry {
+  id: string;
+  at: string;
+  date: string;
+  time: string;
+  channel: string;
+  kind: import('../src/understanding/register-vocabulary.js').RegisterKind;
+  procedure: string | null;
+  caseId: number | null;
+  folio: string | null;
+  outcome: import('../src/understanding/register-vocabulary.js').Outcome;
+}

@@ -49,7 +49,8 @@ export async function listTray(ex: Executor, staff: StaffPrincipal, filter: Tray
   return [...open, ...closedToCall].sort(filter.sort === 'urgent' ? mostUrgentFirst : newestFirst).slice(0, filter.limit);
 }
 
-function filtersOf(staff: StaffPrincipal, filter: TrayFilter, now: Date): SQL[] {
+/** The tray's conditions (the person's departments, then the filter's): the tray and its exports select with the same. */
+export function filtersOf(staff: StaffPrincipal, filter: TrayFilter, now: Date): SQL[] {
   const where: SQL[] = [];
   if (!worksEveryDepartment(staff.role)) where.push(eq(cases.departmentId, staff.departmentId ?? -1));
   if (filter.pendingContact) where.push(pendingContactSql);

@@ -149,7 +149,12 @@ export const conversations = pgTable(
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('conversations_channel_key_uq').on(t.channel, t.conversationKey), index('conversations_status_idx').on(t.status)],
+  (t) => [
+    uniqueIndex('conversations_channel_key_uq').on(t.channel, t.conversationKey),
+    index('conversations_status_idx').on(t.status),
+    // The attention register's abandoned conversations, newest first, a page at a time.
+    index('conversations_last_inbound_idx').on(t.lastInboundAt, t.id),
+  ],
 );
 export type Conversation = typeof conversations.$inferSelect;
 
@@ -304,7 +309,9 @@ export const auditLog = pgTable(
     ip: text('ip'),
     createdAt: createdAt(),
   },
-  (t) => [index('audit_log_subject_idx').on(t.subjectType, t.subjectId)],
+  // A list view's subject is the ids it showed, comma-separated: too long for a btree entry (2.7 KB)
+  // at a few hundred ids, and found by one id either way: `string_to_array(subject_id, ',') @> array['123']`.
+  (t) => [index('audit_log_subject_ids_idx').using('gin', sql`string_to_array(${t.subjectId}, ',')`)],
 );
 
 /** Small durable state a channel keeps between runs: Telegram's update offset, a mailbox's last UID. Each key's reader names its value's type. */

@@ -35,6 +35,7 @@ import { LiveUpdates } from './plugins/console/live.js';
 import { consolePagesPlugin } from './plugins/console/pages.js';
 import { createCatalogueSearch, loadCatalogue, type CatalogueSearch } from '../catalogue/catalogue.js';
 import { understandingApiPlugin } from './plugins/understanding-api.js';
+import { exportApiPlugin } from './plugins/export-api.js';
 import { BusinessCalendar } from '../calendar/business-calendar.js';
 import type { CaseTerms } from '../cases/deadlines.js';
 import { createFollowUp, loadLinkSecret, type FollowUp } from '../cases/follow-up/follow-up.js';
@@ -127,6 +128,7 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   app.addHook('onClose', await hub.listen());
   // What one part of the pipeline tells another without knowing it (a failed delivery shows on its case).
   const events = listenForCases(new DomainEvents());
+  const catalogue = deps.catalogue ?? createCatalogueSearch(loadCatalogue());
   const conversations = createConversationService({
     db: database.db,
     script: deps.script,
@@ -134,7 +136,7 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
     now: deps.now,
     events,
     commits: groupCommitFor(database),
-    catalogue: deps.catalogue ?? createCatalogueSearch(loadCatalogue()),
+    catalogue,
     settings: {
       ...caseSettings,
       calendar,
@@ -220,6 +222,7 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   });
   await app.register(consolePagesPlugin, { locale: config.locale });
   await app.register(understandingApiPlugin, { db: database.db, timeZone: config.timeZone, now });
+  await app.register(exportApiPlugin, { db: database.db, locale: config.locale, timeZone: config.timeZone, now, catalogue });
   await app.register(acknowledgementPlugin, { deps: followUp.deps, now });
   for (const channel of channels) {
     if (channel.routes) await app.register(async (scope) => channel.routes!(scope));

@@ -1,0 +1,149 @@
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import pg from 'pg';
+import { sql } from 'drizzle-orm';
+import { openDatabase, queryRows } from '../src/db/client.js';
+import { packageRoot } from '../src/paths.js';
+import { seedDefaults } from '../src/seed/seed.js';
+import { SEED_FOLIO_YEAR, seedCases } from './seed-cases.js';
+import { removeYearTraffic, seedYearTraffic, YEAR_TRAFFIC } from './seed-year.js';
+
+const CASES = 500_000;
+const NOW = new Date('2026-11-24T16:00:00Z');
+const ADMIN = { email: 'bench@ventanilla.local', password: 'benchmark-password' };
+
+/**
+ * The console's views and the first bytes of every export at a year's volume on PostgreSQL:
+ * 500,000 cases, 5 million messages, 1 million attentions (seeded once into the database
+ * `ventanilla_year` of the server at `serverUrl`, kept between runs). Each URL is asked of a real
+ * server process (`dist/main.js`) as the admin, once to warm its caches and then timed: time to
+ * the first byte (what a person waits before a download starts) and to the last.
+ */
+export async function benchYearVolume(serverUrl: string, paths: ReadonlyArray<[string, string]>): Promise<Record<string, string>> {
+  const url = await databaseNamed(serverUrl, 'ventanilla_year');
+  const database = await openDatabase({ kind: 'postgres', url, poolSize: 4 });
+  const figures: Record<string, string> = {};
+  try {
+    await database.migrate();
+    await seedDefaults(database.db, { adminEmail: ADMIN.email, adminPassword: ADMIN.password });
+    const [counts] = await queryRows<{ cases: number; conversations: number; attentions: number }>(
+      database.db,
+      sql`select (select count(*)::int from cases where folio_year = ${SEED_FOLIO_YEAR}) as cases,
+                 (select count(*)::int from conversations where conversation_key like 'year-%') as conversations,
+                 (select count(*)::int from attention_log) as attentions`,
+    );
+    if (counts!.cases !== CASES || counts!.conversations !== YEAR_TRAFFIC.conversations || counts!.attentions < YEAR_TRAFFIC.attentions) {
+      const started = performance.now();
+      await removeYearTraffic(database.db);
+      if (counts!.cases !== CASES) {
+        const mine = sql`(select id from cases where folio_year = ${SEED_FOLIO_YEAR})`;
+        for (const table of ['case_events', 'case_surveys', 'attention_log'])
+          await database.db.execute(sql`delete from ${sql.identifier(table)} where case_id in ${mine}`);
+        await database.db.execute(sql`delete from cases where folio_year = ${SEED_FOLIO_YEAR}`);
+        await seedCases(database.db, CASES, NOW);
+      }
+      await seedYearTraffic(database.db, NOW);
+      figures['year volume: seeding (500k cases, 5M messages, 1M attentions)'] = `${((performance.now() - started) / 1000).toFixed(0)} s`;
+    }
+  } finally {
+    await database.close();
+  }
+
+  const server = await startServer(url);
+  try {
+    const token = await login(server.url);
+    for (const [name, path] of paths) {
+      await timedGet(server.url, path, token);
+      const { status, firstByteMs, totalMs, bytes } = await timedGet(server.url, path, token);
+      figures[`year volume: ${name}`] =
+        status === 200
+          ? `first byte ${firstByteMs.toFixed(0)} ms, all ${totalMs.toFixed(0)} ms (${(bytes / 1024).toFixed(0)} KB)`
+          : `HTTP ${status}`;
+    }
+  } finally {
+    await server.stop();
+  }
+  return figures;
+}
+
+async function databaseNamed(serverUrl: string, name: string): Promise<string> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (!rowCount) await client.query(`create database ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function startServer(databaseUrl: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ['dist/main.js'], {
+    cwd: packageRoot,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'error',
+      DATABASE_URL: databaseUrl,
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /(?:listening on|escuchando en) (http:\/\/[\d.]+:\d+)/.exec(output);
+      if (match) resolve(match[1]!);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+  });
+  return {
+    url,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
+    },
+  };
+}
+
+async function login(base: string): Promise<string> {
+  const response = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(ADMIN),
+  });
+  if (response.status !== 200) throw new Error(`login answered ${response.status}: ${await response.text()}`);
+  return ((await response.json()) as { token: string }).token;
+}
+
+function timedGet(
+  base: string,
+  path: string,
+  token: string,
+): Promise<{ status: number; firstByteMs: number; totalMs: number; bytes: number }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    http
+      .get(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } }, (response) => {
+        let firstByteMs = -1;
+        let bytes = 0;
+        response.on('data', (chunk: Buffer) => {
+          if (firstByteMs < 0) firstByteMs = performance.now() - started;
+          bytes += chunk.length;
+        });
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, firstByteMs: Math.max(firstByteMs, 0), totalMs: performance.now() - started, bytes }),
+        );
+        response.on('error', reject);
+      })
+      .on('error', reject);
+  });
+}
