@@ -43,6 +43,7 @@ import { loadFollowUpPolicy, type FollowUpPolicy } from '../cases/follow-up/poli
 import { createMailer } from '../channels/email/client.js';
 import { acknowledgementPlugin } from './plugins/acknowledgement.js';
 import { loadGazetteer, type Gazetteer } from '../dialogs/gazetteer.js';
+import { reportsApiPlugin } from './plugins/reports-api.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -127,6 +128,7 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   app.addHook('onClose', await hub.listen());
   // What one part of the pipeline tells another without knowing it (a failed delivery shows on its case).
   const events = listenForCases(new DomainEvents());
+  const catalogue = deps.catalogue ?? createCatalogueSearch(loadCatalogue());
   const conversations = createConversationService({
     db: database.db,
     script: deps.script,
@@ -134,7 +136,7 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
     now: deps.now,
     events,
     commits: groupCommitFor(database),
-    catalogue: deps.catalogue ?? createCatalogueSearch(loadCatalogue()),
+    catalogue,
     settings: {
       ...caseSettings,
       calendar,
@@ -220,6 +222,7 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   await app.register(consolePagesPlugin, { locale: config.locale });
   await app.register(understandingApiPlugin, { db: database.db, timeZone: config.timeZone, now });
   await app.register(acknowledgementPlugin, { deps: followUp.deps, now });
+  await app.register(reportsApiPlugin, { db: database.db, calendar, catalogue, municipalityName: deps.municipalityName, locale: config.locale, now });
   for (const channel of channels) {
     if (channel.routes) await app.register(async (scope) => channel.routes!(scope));
   }
