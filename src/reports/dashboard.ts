@@ -57,7 +57,12 @@ export function periodOf(query: { from?: string | undefined; to?: string | undef
   return { fromDay, toDay, from, to };
 }
 
-export async function buildDashboard(ex: Executor, staff: StaffPrincipal, query: DashboardQuery, ctx: DashboardContext): Promise<Dashboard> {
+export async function buildDashboard(
+  ex: Executor,
+  staff: StaffPrincipal,
+  query: DashboardQuery,
+  ctx: DashboardContext,
+): Promise<Dashboard> {
   const period = periodOf(query, ctx.calendar, ctx.now);
   const days = (period.to.getTime() - period.from.getTime()) / 86_400_000;
   const steps = query.granularity === 'day' ? days : query.granularity === 'week' ? days / 7 : days / 28;
@@ -132,7 +137,15 @@ export function dashboardTables(d: Dashboard, locale: Locale): Table[] {
     ),
     table(
       'by_department',
-      [col('department', 'text'), col('opened'), col('open'), col('closed'), col('no_procede'), col('overdue'), col('median_close', 'days')],
+      [
+        col('department', 'text'),
+        col('opened'),
+        col('open'),
+        col('closed'),
+        col('no_procede'),
+        col('overdue'),
+        col('median_close', 'days'),
+      ],
       d.byDepartment.map((r) => [r.department, r.opened, r.open, r.closed, r.noProcede, r.overdueOpen, r.medianDaysToClose]),
     ),
     table(
@@ -164,7 +177,12 @@ export function dashboardTables(d: Dashboard, locale: Locale): Table[] {
       'durations',
       [col('measure', 'text'), col('cases'), col('mean', 'days'), col('median', 'days')],
       [
-        [tr('console.dashboard.duration.first_response'), dur.toFirstResponse.cases, dur.toFirstResponse.meanDays, dur.toFirstResponse.medianDays],
+        [
+          tr('console.dashboard.duration.first_response'),
+          dur.toFirstResponse.cases,
+          dur.toFirstResponse.meanDays,
+          dur.toFirstResponse.medianDays,
+        ],
         [tr('console.dashboard.duration.close'), dur.toClose.cases, dur.toClose.meanDays, dur.toClose.medianDays],
       ],
     ),

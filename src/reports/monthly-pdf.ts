@@ -29,8 +29,7 @@ export function renderMonthlyReport(input: MonthlyReportInput): Promise<Uint8Arr
   const { dashboard: d, locale } = input;
   const tr = (key: string, params?: Record<string, string | number>) => t(locale, `report.monthly.${key}` as MessageKey, params);
   const label = (key: string) => t(locale, key as MessageKey);
-  const number = (n: number | null, digits = 0) =>
-    n === null ? '—' : numberFormat(locale, digits).format(n);
+  const number = (n: number | null, digits = 0) => (n === null ? '—' : numberFormat(locale, digits).format(n));
   const monthName = capitalize(
     dateFormat(locale, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${input.month}-01T12:00:00Z`)),
   );
@@ -54,8 +53,14 @@ export function renderMonthlyReport(input: MonthlyReportInput): Promise<Uint8Arr
     doc.rect(0, 0, doc.page.width, 250).fill(BRAND);
     doc.fillColor('#ffffff').font('Helvetica').fontSize(13).text(input.municipality, left, 80, { width });
     doc.font('Helvetica-Bold').fontSize(26).text(tr('title'), left, 110, { width });
-    doc.font('Helvetica').fontSize(18).text(monthName, left, doc.y + 8, { width });
-    doc.fillColor(MUTED).fontSize(10).text(tr('generated', { date: generated }), left, 270, { width });
+    doc
+      .font('Helvetica')
+      .fontSize(18)
+      .text(monthName, left, doc.y + 8, { width });
+    doc
+      .fillColor(MUTED)
+      .fontSize(10)
+      .text(tr('generated', { date: generated }), left, 270, { width });
 
     // Indicators, two rows of four boxes.
     heading(tr('indicators'), 310);
@@ -75,10 +80,22 @@ export function renderMonthlyReport(input: MonthlyReportInput): Promise<Uint8Arr
       const x = left + (i % 4) * (boxW + 10);
       const y = 340 + Math.floor(i / 4) * 90;
       doc.roundedRect(x, y, boxW, 78, 4).lineWidth(0.8).strokeColor(RULE).stroke();
-      doc.fillColor(BRAND).font('Helvetica-Bold').fontSize(20).text(value, x + 8, y + 10, { width: boxW - 16 });
-      doc.fillColor(MUTED).font('Helvetica').fontSize(9).text(name, x + 8, y + 40, { width: boxW - 16 });
+      doc
+        .fillColor(BRAND)
+        .font('Helvetica-Bold')
+        .fontSize(20)
+        .text(value, x + 8, y + 10, { width: boxW - 16 });
+      doc
+        .fillColor(MUTED)
+        .font('Helvetica')
+        .fontSize(9)
+        .text(name, x + 8, y + 40, { width: boxW - 16 });
     });
-    doc.fillColor(MUTED).font('Helvetica').fontSize(9).text(tr('notes', { due: number(d.compliance.due) }), left, 540, { width });
+    doc
+      .fillColor(MUTED)
+      .font('Helvetica')
+      .fontSize(9)
+      .text(tr('notes', { due: number(d.compliance.due) }), left, 540, { width });
 
     // Charts.
     doc.addPage();
@@ -110,10 +127,18 @@ export function renderMonthlyReport(input: MonthlyReportInput): Promise<Uint8Arr
     heading(tr('departments'), 50);
     const compliance = new Map(d.compliance.byDepartment.map((c) => [c.departmentId, c.share]));
     const headers = [tr('col.department'), tr('kpi.opened'), tr('kpi.closed'), tr('kpi.open'), tr('kpi.overdue'), tr('kpi.compliance')];
-    const widths = [width - 5 * 68, 68, 68, 68, 68, 68];
+    const widths = [width - 4 * 62 - 84, 62, 62, 62, 62, 84];
     let y = 80;
     const row = (cells: string[], bold: boolean) => {
-      const h = Math.max(...cells.map((c, i) => doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(9).heightOfString(c, { width: widths[i]! - 8 }))) + 8;
+      const h =
+        Math.max(
+          ...cells.map((c, i) =>
+            doc
+              .font(bold ? 'Helvetica-Bold' : 'Helvetica')
+              .fontSize(9)
+              .heightOfString(c, { width: widths[i]! - 8 }),
+          ),
+        ) + 8;
       if (y + h > doc.page.height - 70) {
         doc.addPage();
         y = 50;
@@ -128,13 +153,31 @@ export function renderMonthlyReport(input: MonthlyReportInput): Promise<Uint8Arr
         x += widths[i]!;
       });
       y += h;
-      doc.moveTo(left, y).lineTo(left + width, y).lineWidth(0.5).strokeColor(RULE).stroke();
+      doc
+        .moveTo(left, y)
+        .lineTo(left + width, y)
+        .lineWidth(0.5)
+        .strokeColor(RULE)
+        .stroke();
     };
     row(headers, true);
     const share = (s: number | null | undefined) => (s === null || s === undefined ? '—' : `${number(s, 1)} %`);
     for (const r of d.byDepartment)
-      row([r.department, number(r.opened), number(r.closed), number(r.open), number(r.overdueOpen), share(compliance.get(r.departmentId))], false);
-    row([label('console.stats.total'), number(t0.opened), number(t0.closed), number(t0.open), number(t0.overdueOpen), share(d.compliance.share)], true);
+      row(
+        [r.department, number(r.opened), number(r.closed), number(r.open), number(r.overdueOpen), share(compliance.get(r.departmentId))],
+        false,
+      );
+    row(
+      [
+        label('console.stats.total'),
+        number(t0.opened),
+        number(t0.closed),
+        number(t0.open),
+        number(t0.overdueOpen),
+        share(d.compliance.share),
+      ],
+      true,
+    );
 
     // Page numbers, once every page exists.
     const range = doc.bufferedPageRange();
@@ -164,7 +207,11 @@ export function renderMonthlyReport(input: MonthlyReportInput): Promise<Uint8Arr
       const at = doc.y + 4;
       for (const [color, text] of items) {
         doc.rect(x, at + 1, 8, 8).fill(color);
-        doc.fillColor(INK).font('Helvetica').fontSize(9).text(text, x + 12, at, { lineBreak: false });
+        doc
+          .fillColor(INK)
+          .font('Helvetica')
+          .fontSize(9)
+          .text(text, x + 12, at, { lineBreak: false });
         x += 24 + doc.widthOfString(text);
       }
     }
@@ -179,8 +226,18 @@ export function renderMonthlyReport(input: MonthlyReportInput): Promise<Uint8Arr
       doc.fillColor(MUTED).font('Helvetica').fontSize(7);
       doc.text(number(max), left, top - 3, { width: axis - 4, align: 'right' });
       doc.text('0', left, top + height - 6, { width: axis - 4, align: 'right' });
-      doc.moveTo(left + axis, top).lineTo(left + width, top).lineWidth(0.3).strokeColor(RULE).stroke();
-      doc.moveTo(left + axis, top + height).lineTo(left + width, top + height).lineWidth(0.8).strokeColor(MUTED).stroke();
+      doc
+        .moveTo(left + axis, top)
+        .lineTo(left + width, top)
+        .lineWidth(0.3)
+        .strokeColor(RULE)
+        .stroke();
+      doc
+        .moveTo(left + axis, top + height)
+        .lineTo(left + width, top + height)
+        .lineWidth(0.8)
+        .strokeColor(MUTED)
+        .stroke();
       const every = Math.ceil(groups.length / 16);
       groups.forEach((g, i) => {
         const x0 = left + axis + i * slot + slot * 0.1;
@@ -189,7 +246,10 @@ export function renderMonthlyReport(input: MonthlyReportInput): Promise<Uint8Arr
           if (h > 0) doc.rect(x0 + j * barW, top + height - h, barW, h).fill(colors[j]!);
         });
         if (i % every === 0)
-          doc.fillColor(MUTED).fontSize(7).text(g.label, left + axis + i * slot, top + height + 3, { width: slot * every, align: 'left', lineBreak: false });
+          doc
+            .fillColor(MUTED)
+            .fontSize(7)
+            .text(g.label, left + axis + i * slot, top + height + 3, { width: slot * every, align: 'left', lineBreak: false });
       });
     }
 
@@ -200,10 +260,17 @@ export function renderMonthlyReport(input: MonthlyReportInput): Promise<Uint8Arr
       const plotW = width - labelW - 50;
       entries.forEach(([name, n], i) => {
         const y0 = top + i * 22;
-        doc.fillColor(INK).font('Helvetica').fontSize(9).text(name, left, y0 + 3, { width: labelW - 8, lineBreak: false, ellipsis: true });
+        doc
+          .fillColor(INK)
+          .font('Helvetica')
+          .fontSize(9)
+          .text(name, left, y0 + 3, { width: labelW - 8, lineBreak: false, ellipsis: true });
         const w = (plotW * n) / max;
         if (w > 0) doc.rect(left + labelW, y0, w, 14).fill(OPENED);
-        doc.fillColor(INK).fontSize(9).text(number(n), left + labelW + w + 4, y0 + 3, { lineBreak: false });
+        doc
+          .fillColor(INK)
+          .fontSize(9)
+          .text(number(n), left + labelW + w + 4, y0 + 3, { lineBreak: false });
       });
       doc.x = left;
       doc.y = top + entries.length * 22;

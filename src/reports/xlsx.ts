@@ -26,7 +26,10 @@ export async function tablesToXlsx(tables: readonly Table[], meta: { title: stri
     sheet.columns = table.columns.map((c, i) => ({
       header: c.header,
       key: String(i),
-      width: Math.min(60, Math.max(c.header.length + 2, c.type === 'text' ? 16 : 12, ...table.rows.map((r) => String(r[i] ?? '').length + 2))),
+      width: Math.min(
+        60,
+        Math.max(c.header.length + 2, c.type === 'text' ? 16 : 12, ...table.rows.map((r) => String(r[i] ?? '').length + 2)),
+      ),
       style: FORMATS[c.type] ? { numFmt: FORMATS[c.type]! } : {},
     }));
     for (const row of table.rows) sheet.addRow(row.map((value, i) => cell(value, table.columns[i]!.type)));

@@ -222,7 +222,14 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   await app.register(consolePagesPlugin, { locale: config.locale });
   await app.register(understandingApiPlugin, { db: database.db, timeZone: config.timeZone, now });
   await app.register(acknowledgementPlugin, { deps: followUp.deps, now });
-  await app.register(reportsApiPlugin, { db: database.db, calendar, catalogue, municipalityName: deps.municipalityName, locale: config.locale, now });
+  await app.register(reportsApiPlugin, {
+    db: database.db,
+    calendar,
+    catalogue,
+    municipalityName: deps.municipalityName,
+    locale: config.locale,
+    now,
+  });
   for (const channel of channels) {
     if (channel.routes) await app.register(async (scope) => channel.routes!(scope));
   }

@@ -67,7 +67,10 @@ export interface AttentionSummary {
 }
 
 /** The dashboard's share of the attention log: a GROUP BY over the period's entries, on one channel when given. */
-export async function attentionSummary(ex: Executor, range: { from: Date; to: Date; channel?: string | undefined }): Promise<AttentionSummary> {
+export async function attentionSummary(
+  ex: Executor,
+  range: { from: Date; to: Date; channel?: string | undefined },
+): Promise<AttentionSummary> {
   const where = and(
     gte(attentionLog.createdAt, range.from),
     lte(attentionLog.createdAt, range.to),

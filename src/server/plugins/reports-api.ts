@@ -86,7 +86,13 @@ export const reportsApiPlugin: FastifyPluginAsync<ReportsApiOptions> = async (pl
       const last = addDays(addDays(first, 31).slice(0, 8) + '01', -1);
       const dashboard = await dashboardOf(staff, DashboardQuery.parse({ from: first, to: last, granularity: 'day' }));
       const pdf = await renderMonthlyReport({ dashboard, month, municipality: options.municipalityName, locale, generatedAt: at });
-      await recordAudit(db, { staffUserId: staff.id, action: 'report.monthly_downloaded', subjectType: 'stats', subjectId: month, ip: request.ip });
+      await recordAudit(db, {
+        staffUserId: staff.id,
+        action: 'report.monthly_downloaded',
+        subjectType: 'stats',
+        subjectId: month,
+        ip: request.ip,
+      });
       return reply
         .type('application/pdf')
         .header('content-disposition', `attachment; filename="informe-mensual-${month}.pdf"`)
