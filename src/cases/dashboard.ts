@@ -4,48 +4,15 @@ import type { StaffPrincipal } from '../auth/sessions.js';
 import { queryRows, type Executor } from '../db/client.js';
 import { cases, categories, departments } from '../db/schema.js';
 import { FINAL_STATUSES } from './case-type.js';
-import { caseScope, caseStats, type CaseFilters, type CaseStats } from './stats.js';
+import { AGE_BUCKETS, GRANULARITIES, type AgeBucket, type CaseDashboard, type Compliance, type SeriesPoint } from './figures-view.js';
+import { caseScope, caseStats, type CaseFilters } from './stats.js';
 
 const DAY_MS = 86_400_000;
 
-export const Granularity = z.enum(['day', 'week', 'month']);
+export const Granularity = z.enum(GRANULARITIES);
 export type Granularity = z.infer<typeof Granularity>;
 
-/** One step of the opened/closed series: `period` is the local date its day, ISO week (Monday) or month starts on. */
-export interface SeriesPoint {
-  period: string;
-  opened: number;
-  /** Closed with a final answer in that step (of any opening date). */
-  closed: number;
-  /** Declared not admissible in that step. */
-  noProcede: number;
-}
-
-/**
- * Deadline compliance of the cases whose term ended in the period (`due_at` inside it and not
- * after now; an extension's new date counts as the term): `onTime` got their final answer
- * (closed or declared not admissible) at or before `due_at`, `late` after it, `unanswered` none
- * yet. `share` is onTime / due as a percentage to a tenth, null when nothing was due.
- */
-export interface Compliance {
-  due: number;
-  onTime: number;
-  late: number;
-  unanswered: number;
-  share: number | null;
-}
-
-export const AGE_BUCKETS = ['0-7', '8-15', '16-30', '31+'] as const;
-export type AgeBucket = (typeof AGE_BUCKETS)[number];
-
-export interface CaseDashboard extends CaseStats {
-  granularity: Granularity;
-  series: SeriesPoint[];
-  byCategory: Array<{ categoryId: number; category: string; department: string; cases: number }>;
-  /** The open cases now, whatever their opening date, by whole days since they were opened. */
-  openByAge: Record<AgeBucket, number>;
-  compliance: Compliance & { byDepartment: Array<{ departmentId: number; department: string } & Compliance> };
-}
+export { AGE_BUCKETS, type AgeBucket, type CaseDashboard, type Compliance, type SeriesPoint };
 
 export interface DashboardPeriod extends CaseFilters {
   from: Date;

@@ -7,6 +7,7 @@ import { caseEvents, cases, caseSurveys, departments } from '../db/schema.js';
 import { Forbidden } from '../errors.js';
 import { Channel } from '../messages/inbound.js';
 import { CaseStatus, CaseType, isFinalStatus } from './case-type.js';
+import type { CaseStats, DurationFigures, StatsCounts } from './figures-view.js';
 
 const DAY_MS = 86_400_000;
 const ALL_DEPARTMENTS_ROLES: readonly StaffPrincipal['role'][] = ['admin', 'coordinador'];
@@ -45,53 +46,7 @@ export function caseScope(staff: StaffPrincipal, filters: CaseFilters): { depart
   return { departmentId, where };
 }
 
-export interface StatsCounts {
-  opened: number;
-  /** Still being worked (any status but cerrado and no_procede). */
-  open: number;
-  /** Closed with a final answer. */
-  closed: number;
-  /** Declared not admissible: counted apart from the closed ones. */
-  noProcede: number;
-  /** Open now and past their due date (of the cases opened in the period). */
-  overdueOpen: number;
-  /** Median days from opening to a final answer, of the cases closed with one; null when none. */
-  medianDaysToClose: number | null;
-}
-
-/** Days, to a tenth; null when no case of the period got that far. */
-export interface DurationFigures {
-  cases: number;
-  meanDays: number | null;
-  medianDays: number | null;
-}
-
-export interface CaseStats {
-  from: string;
-  to: string;
-  /** Department staff see only their department; admins and coordinators all. */
-  scope: 'all' | 'department';
-  totals: StatsCounts;
-  byDepartment: Array<{ departmentId: number; department: string } & StatsCounts>;
-  byType: Record<CaseType, number>;
-  byChannel: Record<string, number>;
-  byStatus: Record<CaseStatus, number>;
-  /** Answers to the question asked after the final answer (issue 8), for the cases of the period. */
-  /** How long citizens waited, of the cases of the period (all departments in scope). */
-  durations: {
-    /** From opening to the first answer staff gave (a reply, the final answer or a rejection). */
-    toFirstResponse: DurationFigures;
-    /** From opening to the final answer, of the cases closed with one. */
-    toClose: DurationFigures;
-  };
-  satisfaction: {
-    answered: number;
-    averageRating: number | null;
-    byRating: Record<'1' | '2' | '3' | '4' | '5', number>;
-    unsolved: number;
-    reopened: number;
-  };
-}
+export type { CaseStats, DurationFigures, StatsCounts };
 
 /**
  * Statistics for coordinators: cases opened in the period, by department, type, channel and

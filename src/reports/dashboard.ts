@@ -2,13 +2,14 @@ import { z } from 'zod';
 import type { StaffPrincipal } from '../auth/sessions.js';
 import { addDays, type BusinessCalendar } from '../calendar/business-calendar.js';
 import { CASE_STATUSES, CASE_TYPES } from '../cases/case-type.js';
-import { AGE_BUCKETS, caseDashboard, Granularity, type CaseDashboard } from '../cases/dashboard.js';
+import { AGE_BUCKETS, caseDashboard, Granularity } from '../cases/dashboard.js';
+import type { Dashboard } from '../cases/figures-view.js';
 import { CaseFilters } from '../cases/stats.js';
 import type { CatalogueSearch } from '../catalogue/catalogue.js';
 import type { Executor } from '../db/client.js';
 import { InvalidInput } from '../errors.js';
 import { t, type Locale, type MessageKey } from '../i18n/index.js';
-import { attentionSummary, type AttentionKind } from '../understanding/attention-log.js';
+import { attentionSummary } from '../understanding/attention-log.js';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const LocalDay = z
@@ -29,17 +30,7 @@ const SEE_ATTENTION: readonly StaffPrincipal['role'][] = ['admin', 'coordinador'
 /** A day per step for longer than this is not a chart anyone reads; weeks or months are. */
 const MAX_STEPS = 800;
 
-export interface Dashboard extends CaseDashboard {
-  /** The period as asked, in local days of `timeZone`. */
-  fromDay: string;
-  toDay: string;
-  timeZone: string;
-  /** Null for department staff; the channel filter applies, the department and type filters cannot. */
-  attention: {
-    byKind: Record<AttentionKind, number>;
-    procedures: Array<{ procedureId: string; procedure: string; count: number }>;
-  } | null;
-}
+export type { Dashboard };
 
 export interface DashboardContext {
   calendar: BusinessCalendar;

@@ -146,7 +146,7 @@ describe(`the dashboard's files on ${databaseKind}`, () => {
     expect(res.headers['content-type']).toContain('spreadsheetml');
     expect(res.headers['content-disposition']).toContain('estadisticas-2026-02-01-2026-02-28.xlsx');
     const book = new ExcelJS.Workbook();
-    await book.xlsx.load(res.rawPayload);
+    await book.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
     expect(book.worksheets.map((s) => s.name)).toEqual([
       'Resumen',
       'Abiertos y cerrados',
