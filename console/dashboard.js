@@ -62,11 +62,16 @@ export async function statsView(query) {
     if (channel.value) p.set('channel', channel.value);
     return p;
   };
+  let monthPicked = false;
   const links = () => {
+    if (!monthPicked && to.value) month.value = to.value.slice(0, 7);
     xlsx.href = `/api/staff/stats/export.xlsx?${params()}`;
     pdf.href = `/api/staff/reports/monthly.pdf?month=${encodeURIComponent(month.value)}`;
   };
-  month.addEventListener('change', links);
+  month.addEventListener('change', () => {
+    monthPicked = true;
+    links();
+  });
 
   const status = h('div');
   const body = h('div');
