@@ -92,7 +92,6 @@ export interface CaseDashboard extends CaseStats {
   compliance: Compliance & { byDepartment: Array<{ departmentId: number; department: string } & Compliance> };
 }
 
-
 /** The dashboard as the API answers it: the case figures, the period in local days and the attention log's share. */
 export interface Dashboard extends CaseDashboard {
   /** The period as asked, in local days of `timeZone`. */
@@ -106,4 +105,3 @@ export interface Dashboard extends CaseDashboard {
     procedures: Array<{ procedureId: string; procedure: string; count: number }>;
   } | null;
 }
-

@@ -101,7 +101,10 @@ describe(`statistics and phone follow-up in the console (Chromium, ${databaseKin
     // On a tablet the page does not spill sideways (a wide table scrolls inside its own box).
     const tablet = await login('coordinacion@muni.test', 768, 1024);
     await tablet.goto(`${base}/console#/estadisticas?from=${day(period.from)}&to=${day(period.to)}`);
-    await tablet.locator('#dash-by-department').getByRole('row', { name: /^Total/ }).waitFor();
+    await tablet
+      .locator('#dash-by-department')
+      .getByRole('row', { name: /^Total/ })
+      .waitFor();
     expect(await tablet.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(768);
     await tablet.screenshot({ path: join(tmpdir(), 'ventanilla-console-stats-tablet.png'), fullPage: true });
   });

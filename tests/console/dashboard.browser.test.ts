@@ -37,7 +37,8 @@ async function signedIn(width: number, height: number): Promise<{ page: Page; vi
   page.on('pageerror', (error) => violations.push(`page error: ${error.message}`));
   await page.exposeFunction('reportViolation', (text: string) => violations.push(text));
   await page.addInitScript({
-    content: "document.addEventListener('securitypolicyviolation', (e) => window.reportViolation(e.violatedDirective + ' ' + (e.blockedURI || 'inline')));",
+    content:
+      "document.addEventListener('securitypolicyviolation', (e) => window.reportViolation(e.violatedDirective + ' ' + (e.blockedURI || 'inline')));",
   });
   await page.goto(`${base}/console`);
   await page.getByLabel('Correo electrónico').fill('coordinacion@muni.test');
@@ -48,16 +49,17 @@ async function signedIn(width: number, height: number): Promise<{ page: Page; vi
 }
 
 /** The drawn length of each bar of a chart's first dataset, as Chart.js laid them out. */
+// Runs in the page (a string: the tests' type checker knows no DOM).
 const barLengths = (page: Page, section: string) =>
-  page.evaluate((id) => {
-    const canvas = document.querySelector<HTMLCanvasElement>(`#${id} canvas`);
-    const chart = canvas && window.Chart?.getChart(canvas);
+  page.evaluate<number[] | null>(`(() => {
+    const canvas = document.querySelector(${JSON.stringify(`#${section} canvas`)});
+    const chart = canvas && window.Chart && window.Chart.getChart(canvas);
     if (!chart) return null;
     return chart.getDatasetMeta(0).data.map((bar) => {
-      const { x, y, base, horizontal } = bar.getProps(['x', 'y', 'base', 'horizontal'], true) as Record<string, number | boolean>;
-      return Math.round(Math.abs(Number(horizontal ? x : y) - Number(base)));
+      const p = bar.getProps(['x', 'y', 'base', 'horizontal'], true);
+      return Math.round(Math.abs((p.horizontal ? p.x : p.y) - p.base));
     });
-  }, section);
+  })()`);
 
 describe(`the dashboard in Chromium (${databaseKind})`, () => {
   it('draws bars as long as their figures, beside tables with the same numbers, under the console’s policy', async () => {
@@ -67,12 +69,9 @@ describe(`the dashboard in Chromium (${databaseKind})`, () => {
     await page.getByLabel('Hasta').fill('2026-02-28');
     await page.getByRole('button', { name: 'Mostrar' }).click();
     const byType = page.locator('#dash-by-type');
-    await expect.poll(() => byType.locator('tbody tr').allInnerTexts()).toEqual([
-      'Queja\t1',
-      'Solicitud de información\t1',
-      'Sugerencia\t0',
-      'Reporte\t3',
-    ]);
+    await expect
+      .poll(() => byType.locator('tbody tr').allInnerTexts())
+      .toEqual(['Queja\t1', 'Solicitud de información\t1', 'Sugerencia\t0', 'Reporte\t3']);
     // Queja 1, Solicitud 1, Sugerencia 0, Reporte 3: the bars follow the figures.
     await expect.poll(() => barLengths(page, 'dash-by-type')).not.toBeNull();
     const [queja, solicitud, sugerencia, reporte] = (await barLengths(page, 'dash-by-type'))!;
@@ -109,7 +108,7 @@ describe(`the dashboard in Chromium (${databaseKind})`, () => {
     await page.goto(`${base}/console#/estadisticas?from=2026-02-01&to=2026-02-28`);
     await page.locator('#dash-by-department tfoot tr').waitFor();
     await expect.poll(() => barLengths(page, 'dash-by-channel')).not.toBeNull();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(800);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(800);
     await page.screenshot({ path: join(SHOTS, 'dashboard-tablet.png'), fullPage: true });
 
     await page.goto(`${base}/console#/atencion?from=2026-02-01&to=2026-02-28`);
