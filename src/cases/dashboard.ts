@@ -32,17 +32,17 @@ export async function caseDashboard(
   now: Date,
   timeZone: string,
 ): Promise<CaseDashboard> {
-  const stats = await caseStats(ex, staff, period, now);
   const { where } = caseScope(staff, period);
   const names = await namesOf(ex);
-  return {
-    ...stats,
-    granularity: period.granularity,
-    series: await seriesOf(ex, period, where, timeZone),
-    byCategory: await categoriesOf(ex, and(gte(cases.createdAt, period.from), lte(cases.createdAt, period.to), ...where), names),
-    openByAge: await openByAge(ex, where, now),
-    compliance: await complianceOf(ex, period, where, now, names.departments),
-  };
+  // Independent statements: on a server's pool they run side by side (PGlite queues them).
+  const [stats, series, byCategory, ages, compliance] = await Promise.all([
+    caseStats(ex, staff, period, now),
+    seriesOf(ex, period, where, timeZone),
+    categoriesOf(ex, and(gte(cases.createdAt, period.from), lte(cases.createdAt, period.to), ...where), names),
+    openByAge(ex, where, now),
+    complianceOf(ex, period, where, now, names.departments),
+  ]);
+  return { ...stats, granularity: period.granularity, series, byCategory, openByAge: ages, compliance };
 }
 
 async function namesOf(ex: Executor) {
