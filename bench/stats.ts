@@ -6,6 +6,12 @@ import { listTray, TrayFilter } from '../src/cases/tray.js';
 import { openDatabase, queryRows, type DatabaseTarget, type Db } from '../src/db/client.js';
 import { seedDefaults } from '../src/seed/seed.js';
 import { SEED_FOLIO_YEAR, seedCases } from './seed-cases.js';
+import { parseBusinessHours } from '../src/business-hours.js';
+import { BusinessCalendar } from '../src/calendar/business-calendar.js';
+import { createCatalogueSearch, loadCatalogue } from '../src/catalogue/catalogue.js';
+import { buildDashboard, dashboardTables, DashboardQuery } from '../src/reports/dashboard.js';
+import { renderMonthlyReport } from '../src/reports/monthly-pdf.js';
+import { tablesToXlsx } from '../src/reports/xlsx.js';
 
 const DAY = 86_400_000;
 const ADMIN: StaffPrincipal = { id: 0, email: 'bench@ventanilla.local', name: 'Bench', role: 'admin', departmentId: null };
@@ -30,10 +36,65 @@ export async function benchStats(
     const seeding = await seedOnce(database.db, count, now);
     if (seeding !== null) figures[`stats seed (${label})`] = `${(seeding / 1000).toFixed(1)} s`;
     const year = { from: new Date(now.getTime() - 400 * DAY), to: now };
+    const calendar = new BusinessCalendar('America/Mexico_City', parseBusinessHours('lun-vie 08:00-15:00'), []);
+    const dashboardContext = { calendar, catalogue: createCatalogueSearch(loadCatalogue()), now };
     const calls: Array<[string, () => Promise<unknown>]> = [
       ['stats, all 400 days', () => caseStats(database.db, ADMIN, year, now)],
       ['stats, last 30 days', () => caseStats(database.db, ADMIN, {}, now)],
       ['stats, one department, 400 days', () => caseStats(database.db, { ...ADMIN, role: 'responsable', departmentId: 1 }, year, now)],
+      [
+        'dashboard, 400 days by week',
+        () =>
+          buildDashboard(
+            database.db,
+            ADMIN,
+            DashboardQuery.parse({ from: '2025-10-21', to: '2026-11-24', granularity: 'week' }),
+            dashboardContext,
+          ),
+      ],
+      ['dashboard, last 30 days by day', () => buildDashboard(database.db, ADMIN, DashboardQuery.parse({}), dashboardContext)],
+      [
+        'dashboard, one department, 400 days by month',
+        () =>
+          buildDashboard(
+            database.db,
+            { ...ADMIN, role: 'responsable', departmentId: 1 },
+            DashboardQuery.parse({ from: '2025-10-21', to: '2026-11-24', granularity: 'month' }),
+            dashboardContext,
+          ),
+      ],
+      [
+        'dashboard XLSX, 400 days by week',
+        async () =>
+          tablesToXlsx(
+            dashboardTables(
+              await buildDashboard(
+                database.db,
+                ADMIN,
+                DashboardQuery.parse({ from: '2025-10-21', to: '2026-11-24', granularity: 'week' }),
+                dashboardContext,
+              ),
+              'es',
+            ),
+            { title: 'bench', creator: 'bench', created: now },
+          ),
+      ],
+      [
+        'monthly report PDF',
+        async () =>
+          renderMonthlyReport({
+            dashboard: await buildDashboard(
+              database.db,
+              ADMIN,
+              DashboardQuery.parse({ from: '2026-10-01', to: '2026-10-31' }),
+              dashboardContext,
+            ),
+            month: '2026-10',
+            municipality: 'Bench',
+            locale: 'es',
+            generatedAt: now,
+          }),
+      ],
       ['tray first page, newest', () => listTray(database.db, ADMIN, TrayFilter.parse({}), now)],
       ['tray first page, most urgent', () => listTray(database.db, ADMIN, TrayFilter.parse({ sort: 'urgent' }), now)],
       ['tray first page, closed, newest', () => listTray(database.db, ADMIN, TrayFilter.parse({ status: 'cerrado' }), now)],

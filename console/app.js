@@ -10,7 +10,8 @@ import { examplesView } from './examples.js';
 import { ApiError, api, messageOf, notice, state } from './lib.js';
 import { newCaseView } from './new-case.js';
 import { loginView } from './shell.js';
-import { attentionView, statsView } from './stats.js';
+import { statsView } from './dashboard.js';
+import { attentionView } from './stats.js';
 import { trayView } from './tray.js';
 
 /** @typedef {import('./types').Session} Session */

@@ -8,6 +8,18 @@ import type { CaseStatus, CaseType, DueUnit } from '../src/cases/case-type.js';
 import type { ConversationStatus } from '../src/dialogs/conversation-status.js';
 import type { Channel } from '../src/messages/inbound.js';
 import type { MessageAuthor, MessageDirection } from '../src/messages/stored.js';
+import type { Chart as ChartJs } from 'chart.js';
+
+// The dashboard's answer is the server's own type (issue 17): it holds no Date, so JSON keeps its shape.
+export type { Dashboard } from '../src/cases/figures-view.js';
+export type { ChartJs };
+
+declare global {
+  interface Window {
+    /** Chart.js's browser build, loaded on demand from /console/vendor/chart.umd.min.js. */
+    Chart?: typeof ChartJs;
+  }
+}
 
 export type { CaseStatus, CaseType, Channel, DepartmentRole };
 export type Role = StaffRole;

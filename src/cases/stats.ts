@@ -5,65 +5,48 @@ import type { StaffPrincipal } from '../auth/sessions.js';
 import type { Executor } from '../db/client.js';
 import { caseEvents, cases, caseSurveys, departments } from '../db/schema.js';
 import { Forbidden } from '../errors.js';
+import { Channel } from '../messages/inbound.js';
 import { CaseStatus, CaseType, isFinalStatus } from './case-type.js';
+import type { CaseStats, DurationFigures, StatsCounts } from './figures-view.js';
 
 const DAY_MS = 86_400_000;
 const ALL_DEPARTMENTS_ROLES: readonly StaffPrincipal['role'][] = ['admin', 'coordinador'];
 
+/** The filters that narrow which cases are counted, beside the period (issue 17). */
+export const CaseFilters = z.object({
+  departmentId: z.coerce.number().int().positive().max(2_147_483_647).optional(),
+  type: CaseType.optional(),
+  channel: Channel.optional(),
+});
+export type CaseFilters = z.infer<typeof CaseFilters>;
+
 /** The period is of when cases were opened; without one, the last 30 days. */
-export const StatsQuery = z.object({
+export const StatsQuery = CaseFilters.extend({
   from: z.coerce.date().optional(),
   to: z.coerce.date().optional(),
 });
 export type StatsQuery = z.infer<typeof StatsQuery>;
 
-export interface StatsCounts {
-  opened: number;
-  /** Still being worked (any status but cerrado and no_procede). */
-  open: number;
-  /** Closed with a final answer. */
-  closed: number;
-  /** Declared not admissible: counted apart from the closed ones. */
-  noProcede: number;
-  /** Open now and past their due date (of the cases opened in the period). */
-  overdueOpen: number;
-  /** Median days from opening to a final answer, of the cases closed with one; null when none. */
-  medianDaysToClose: number | null;
+/**
+ * Who sees which cases in the figures, and the filters as SQL conditions. Admins and coordinators
+ * see every department and may pick one; department staff see their own (asking for another is
+ * refused, not answered with zeros); operators, who work conversations and not departments, none.
+ */
+export function caseScope(staff: StaffPrincipal, filters: CaseFilters): { departmentId: number | undefined; where: SQL[] } {
+  let departmentId = filters.departmentId;
+  if (!ALL_DEPARTMENTS_ROLES.includes(staff.role)) {
+    if (!isDepartmentRole(staff.role) || staff.departmentId === null) throw new Forbidden();
+    if (departmentId !== undefined && departmentId !== staff.departmentId) throw new Forbidden();
+    departmentId = staff.departmentId;
+  }
+  const where: SQL[] = [];
+  if (departmentId !== undefined) where.push(eq(cases.departmentId, departmentId));
+  if (filters.type) where.push(eq(cases.type, filters.type));
+  if (filters.channel) where.push(eq(cases.channel, filters.channel));
+  return { departmentId, where };
 }
 
-/** Days, to a tenth; null when no case of the period got that far. */
-export interface DurationFigures {
-  cases: number;
-  meanDays: number | null;
-  medianDays: number | null;
-}
-
-export interface CaseStats {
-  from: string;
-  to: string;
-  /** Department staff see only their department; admins and coordinators all. */
-  scope: 'all' | 'department';
-  totals: StatsCounts;
-  byDepartment: Array<{ departmentId: number; department: string } & StatsCounts>;
-  byType: Record<CaseType, number>;
-  byChannel: Record<string, number>;
-  byStatus: Record<CaseStatus, number>;
-  /** Answers to the question asked after the final answer (issue 8), for the cases of the period. */
-  /** How long citizens waited, of the cases of the period (all departments in scope). */
-  durations: {
-    /** From opening to the first answer staff gave (a reply, the final answer or a rejection). */
-    toFirstResponse: DurationFigures;
-    /** From opening to the final answer, of the cases closed with one. */
-    toClose: DurationFigures;
-  };
-  satisfaction: {
-    answered: number;
-    averageRating: number | null;
-    byRating: Record<'1' | '2' | '3' | '4' | '5', number>;
-    unsolved: number;
-    reopened: number;
-  };
-}
+export type { CaseStats, DurationFigures, StatsCounts };
 
 /**
  * Statistics for coordinators: cases opened in the period, by department, type, channel and
@@ -76,15 +59,9 @@ export interface CaseStats {
 export async function caseStats(ex: Executor, staff: StaffPrincipal, query: StatsQuery, now: Date): Promise<CaseStats> {
   const to = query.to ?? now;
   const from = query.from ?? new Date(to.getTime() - 30 * DAY_MS);
-  let departmentScope: number | undefined;
-  if (!ALL_DEPARTMENTS_ROLES.includes(staff.role)) {
-    if (!isDepartmentRole(staff.role) || staff.departmentId === null) throw new Forbidden();
-    departmentScope = staff.departmentId;
-  }
-
-  const where: SQL[] = [gte(cases.createdAt, from), lte(cases.createdAt, to)];
-  if (departmentScope !== undefined) where.push(eq(cases.departmentId, departmentScope));
-  const inPeriod = and(...where);
+  const scope = caseScope(staff, query);
+  const departmentScope = scope.departmentId;
+  const inPeriod = and(gte(cases.createdAt, from), lte(cases.createdAt, to), ...scope.where);
 
   const groups = await countGroups(ex, inPeriod, now);
   const durations = await durationsByDepartment(ex, inPeriod);
@@ -119,7 +96,7 @@ export async function caseStats(ex: Executor, staff: StaffPrincipal, query: Stat
   return {
     from: from.toISOString(),
     to: to.toISOString(),
-    scope: departmentScope === undefined ? 'all' : 'department',
+    scope: ALL_DEPARTMENTS_ROLES.includes(staff.role) ? 'all' : 'department',
     totals: countsOf(groups, overall?.medianDaysToClose ?? null),
     byDepartment,
     byType,

@@ -214,6 +214,9 @@ export const cases = pgTable(
     index('cases_open_urgent_idx').on(t.emergency.desc().nullsFirst(), t.dueAt, t.id).where(openCaseSql),
     index('cases_category_idx').on(t.categoryId),
     index('cases_assigned_user_idx').on(t.assignedUserId).where(sql`${t.assignedUserId} is not null`),
+    // The dashboard (issue 17): cases concluded in a period, and the terms that ended in one (deadline compliance).
+    index('cases_closed_idx').on(t.closedAt).where(sql`${t.closedAt} is not null`),
+    index('cases_due_idx').on(t.dueAt, t.departmentId),
   ],
 );
 export type Case = typeof cases.$inferSelect;

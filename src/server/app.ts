@@ -44,6 +44,7 @@ import { loadFollowUpPolicy, type FollowUpPolicy } from '../cases/follow-up/poli
 import { createMailer } from '../channels/email/client.js';
 import { acknowledgementPlugin } from './plugins/acknowledgement.js';
 import { loadGazetteer, type Gazetteer } from '../dialogs/gazetteer.js';
+import { reportsApiPlugin } from './plugins/reports-api.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -224,6 +225,14 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   await app.register(understandingApiPlugin, { db: database.db, timeZone: config.timeZone, now });
   await app.register(exportApiPlugin, { db: database.db, locale: config.locale, timeZone: config.timeZone, now, catalogue });
   await app.register(acknowledgementPlugin, { deps: followUp.deps, now });
+  await app.register(reportsApiPlugin, {
+    db: database.db,
+    calendar,
+    catalogue,
+    municipalityName: deps.municipalityName,
+    locale: config.locale,
+    now,
+  });
   for (const channel of channels) {
     if (channel.routes) await app.register(async (scope) => channel.routes!(scope));
   }

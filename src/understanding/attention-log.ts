@@ -1,4 +1,4 @@
-import { and, count, eq, gte, isNull, lt, sql } from 'drizzle-orm';
+import { and, count, eq, gte, isNull, lt, lte, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../db/client.js';
 import { attentionLog, conversations } from '../db/schema.js';
 
@@ -57,4 +57,37 @@ export async function attentionCounts(db: Db, range: { from: Date; to: Date }, t
     ...rows.map((r) => ({ ...r, count: Number(r.count) })),
     ...abandoned.map((r) => ({ day: r.day, channel: r.channel, kind: 'abandoned' as const, detail: null, count: Number(r.count) })),
   ].sort((a, b) => (a.day === b.day ? b.count - a.count : a.day < b.day ? 1 : -1));
+}
+
+export interface AttentionSummary {
+  /** Every attention of the period by kind, whether or not it opened a case. */
+  byKind: Record<AttentionKind, number>;
+  /** Catalogue questions answered, by procedure id, most asked first. */
+  procedures: Array<{ procedureId: string; count: number }>;
+}
+
+/** The dashboard's share of the attention log: a GROUP BY over the period's entries, on one channel when given. */
+export async function attentionSummary(
+  ex: Executor,
+  range: { from: Date; to: Date; channel?: string | undefined },
+): Promise<AttentionSummary> {
+  const where = and(
+    gte(attentionLog.createdAt, range.from),
+    lte(attentionLog.createdAt, range.to),
+    range.channel ? eq(attentionLog.channel, range.channel) : undefined,
+  );
+  // One pass over the period: the details of other kinds (a case type, a handoff's reason) are a handful of values.
+  const rows = await ex
+    .select({ kind: attentionLog.kind, detail: attentionLog.detail, count: sql<number>`count(*)::int` })
+    .from(attentionLog)
+    .where(where)
+    .groupBy(attentionLog.kind, attentionLog.detail);
+  const byKind = Object.fromEntries(attentionLog.kind.enumValues.map((k) => [k, 0])) as Record<AttentionKind, number>;
+  const procedures: AttentionSummary['procedures'] = [];
+  for (const r of rows) {
+    byKind[r.kind] += Number(r.count);
+    if (r.kind === 'information_answered' && r.detail) procedures.push({ procedureId: r.detail, count: Number(r.count) });
+  }
+  procedures.sort((a, b) => b.count - a.count || a.procedureId.localeCompare(b.procedureId));
+  return { byKind, procedures };
 }

@@ -72,25 +72,39 @@ describe(`statistics and phone follow-up in the console (Chromium, ${databaseKin
         '1\nNo procede',
         '1\nVencidos sin cerrar',
         '4 días\nMediana para cerrar',
+        '75 %\nCumplimiento de plazos (%)',
+        '2\nMediana a la primera respuesta (días)',
+        '—\nSatisfacción promedio (1 a 5)',
       ]);
     const row = async (name: string) =>
       await page
+        .locator('#dash-by-department')
         .getByRole('row', { name: new RegExp(`^${name}`) })
         .locator('td')
         .allInnerTexts();
     expect(await row('Organismo Operador de Agua Potable y Drenaje')).toEqual(['2', '1', '0', '1', '0', '—']);
     expect(await row('Dirección de Obras Públicas')).toEqual(['2', '0', '2', '0', '0', '4 días']);
     expect(await row('Total')).toEqual(['5', '2', '2', '1', '1', '4 días']);
-    const byStatus = page.locator('figure', { has: page.locator('figcaption', { hasText: 'Por estado' }) });
-    expect(await byStatus.locator('li').allInnerTexts()).toEqual(['Nuevo\n2', 'Cerrado\n2', 'No procede\n1']);
-    const byChannel = await page.locator('figure', { has: page.locator('figcaption', { hasText: 'Por canal' }) }).innerText();
+    const byStatus = page.locator('#dash-by-status tbody tr');
+    expect(await byStatus.allInnerTexts()).toEqual([
+      'Nuevo\t2',
+      'Recepcionado\t0',
+      'En seguimiento\t0',
+      'Escalado\t0',
+      'Cerrado\t2',
+      'No procede\t1',
+    ]);
+    const byChannel = await page.locator('#dash-by-channel').innerText();
     for (const channel of ['Teléfono', 'Presencial', 'Visita', 'Redes sociales']) expect(byChannel).toContain(channel);
     await page.screenshot({ path: `${SCREENSHOTS}console-stats.png`, fullPage: true });
 
     // On a tablet the page does not spill sideways (a wide table scrolls inside its own box).
     const tablet = await login('coordinacion@muni.test', 768, 1024);
     await tablet.goto(`${base}/console#/estadisticas?from=${day(period.from)}&to=${day(period.to)}`);
-    await tablet.getByRole('row', { name: /^Total/ }).waitFor();
+    await tablet
+      .locator('#dash-by-department')
+      .getByRole('row', { name: /^Total/ })
+      .waitFor();
     expect(await tablet.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(768);
     await tablet.screenshot({ path: join(tmpdir(), 'ventanilla-console-stats-tablet.png'), fullPage: true });
   });

@@ -291,9 +291,10 @@ describe(`the staff console in Chromium (${databaseKind})`, () => {
     expect(example).toMatchObject({ chosen: 'sugerencia', review: 'accepted' });
 
     await admin.getByRole('link', { name: 'Atención' }).click();
-    const byChannel = admin.locator('figure', { hasText: 'Por canal' });
-    await byChannel.getByText('Chat web').waitFor();
-    expect(await admin.locator('figure .bar').count()).toBeGreaterThan(0);
+    const byChannel = admin.locator('#dash-by-channel');
+    await byChannel.locator('tbody th', { hasText: 'Chat web' }).waitFor();
+    // The chart beside the table is drawn: Chart.js has sized its canvas.
+    await expect.poll(() => byChannel.locator('canvas').evaluate((c) => (c as { width: number }).width)).toBeGreaterThan(0);
     await admin.screenshot({ path: `${SCREENSHOTS}console-attention.png`, fullPage: true });
   }, 120_000);
   it('lists call-backs with their next action and logs an outcome with one click', async () => {

@@ -1,7 +1,8 @@
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { catalogue, type Locale } from '../../../i18n/index.js';
 import { packageRoot } from '../../../paths.js';
 import { javascriptAsText, scopePolicy } from '../../security-headers.js';
@@ -27,6 +28,12 @@ export const consolePagesPlugin: FastifyPluginAsync<{ locale: Locale }> = async 
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
   });
   app.get('/console/', async (_request, reply) => reply.redirect('/console'));
+  // Chart.js draws the dashboard's charts on a canvas and styles through the CSSOM, which `style-src 'self'` allows.
+  // The package exports only its modules; the browser build sits beside its CommonJS entry.
+  const chartJs = await readFile(join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js'));
+  app.get('/console/vendor/chart.umd.min.js', async (_request, reply) =>
+    reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(chartJs),
+  );
   // Every file of console/ (its scripts, modules and styles), listed when the app starts; the HTML is a template, served rendered above.
   await app.register(fastifyStatic, {
     root: dir,

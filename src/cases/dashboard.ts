@@ -1,0 +1,159 @@
+import { and, type AnyColumn, asc, gte, inArray, lte, notInArray, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import type { StaffPrincipal } from '../auth/sessions.js';
+import { queryRows, type Executor } from '../db/client.js';
+import { cases, categories, departments } from '../db/schema.js';
+import { FINAL_STATUSES } from './case-type.js';
+import { AGE_BUCKETS, GRANULARITIES, type AgeBucket, type CaseDashboard, type Compliance, type SeriesPoint } from './figures-view.js';
+import { caseScope, caseStats, type CaseFilters } from './stats.js';
+
+const DAY_MS = 86_400_000;
+
+export const Granularity = z.enum(GRANULARITIES);
+export type Granularity = z.infer<typeof Granularity>;
+
+export { AGE_BUCKETS, type AgeBucket, type CaseDashboard, type Compliance, type SeriesPoint };
+
+export interface DashboardPeriod extends CaseFilters {
+  from: Date;
+  to: Date;
+  granularity: Granularity;
+}
+
+/**
+ * The coordinator's dashboard over cases (issue 17): the statistics plus a series per day, week
+ * or month in the municipality's zone, the categories, the open cases by age and deadline
+ * compliance. Every figure is a GROUP BY in PostgreSQL; Node only reshapes a row per group.
+ */
+export async function caseDashboard(
+  ex: Executor,
+  staff: StaffPrincipal,
+  period: DashboardPeriod,
+  now: Date,
+  timeZone: string,
+): Promise<CaseDashboard> {
+  const { where } = caseScope(staff, period);
+  const names = await namesOf(ex);
+  // Independent statements: on a server's pool they run side by side (PGlite queues them).
+  const [stats, series, byCategory, ages, compliance] = await Promise.all([
+    caseStats(ex, staff, period, now),
+    seriesOf(ex, period, where, timeZone),
+    categoriesOf(ex, and(gte(cases.createdAt, period.from), lte(cases.createdAt, period.to), ...where), names),
+    openByAge(ex, where, now),
+    complianceOf(ex, period, where, now, names.departments),
+  ]);
+  return { ...stats, granularity: period.granularity, series, byCategory, openByAge: ages, compliance };
+}
+
+async function namesOf(ex: Executor) {
+  const depts = await ex.select({ id: departments.id, name: departments.name }).from(departments);
+  const cats = await ex.select({ id: categories.id, name: categories.name, departmentId: categories.departmentId }).from(categories);
+  return { departments: new Map(depts.map((d) => [d.id, d.name])), categories: new Map(cats.map((c) => [c.id, c])) };
+}
+
+const STEP: Record<Granularity, string> = { day: '1 day', week: '1 week', month: '1 month' };
+
+/**
+ * Opened (by opening date) and concluded (by closing date) cases per step, every step of the
+ * period present. The granularity is one of three literals, written into the statement so the
+ * same expression groups and joins.
+ */
+async function seriesOf(ex: Executor, period: DashboardPeriod, where: SQL[], timeZone: string): Promise<SeriesPoint[]> {
+  const unit = sql.raw(`'${period.granularity}'`);
+  const step = sql.raw(`'${STEP[period.granularity]}'::interval`);
+  const bucket = (column: SQL | AnyColumn) => sql`date_trunc(${unit}, ${column} at time zone ${timeZone})`;
+  const filters = where.length ? sql` and ${and(...where)}` : sql``;
+  const rows = await queryRows<{ period: string; opened: number; closed: number; no_procede: number }>(
+    ex,
+    sql`
+    with steps as (
+      select generate_series(${bucket(sql`${period.from}::timestamptz`)}, ${bucket(sql`${period.to}::timestamptz`)}, ${step}) as b
+    ),
+    opened as (
+      select ${bucket(cases.createdAt)} as b, count(*)::int as n from ${cases}
+      where ${cases.createdAt} >= ${period.from} and ${cases.createdAt} <= ${period.to}${filters}
+      group by 1
+    ),
+    concluded as (
+      select ${bucket(cases.closedAt)} as b,
+        (count(*) filter (where ${cases.status} = 'cerrado'))::int as closed,
+        (count(*) filter (where ${cases.status} = 'no_procede'))::int as no_procede
+      from ${cases}
+      where ${cases.closedAt} >= ${period.from} and ${cases.closedAt} <= ${period.to}
+        and ${cases.status} in ('cerrado', 'no_procede')${filters}
+      group by 1
+    )
+    select to_char(steps.b, 'YYYY-MM-DD') as period, coalesce(opened.n, 0)::int as opened,
+      coalesce(concluded.closed, 0)::int as closed, coalesce(concluded.no_procede, 0)::int as no_procede
+    from steps left join opened on opened.b = steps.b left join concluded on concluded.b = steps.b
+    order by steps.b`,
+  );
+  return rows.map((r) => ({ period: r.period, opened: Number(r.opened), closed: Number(r.closed), noProcede: Number(r.no_procede) }));
+}
+
+async function categoriesOf(ex: Executor, inPeriod: SQL | undefined, names: Awaited<ReturnType<typeof namesOf>>) {
+  const rows = await ex
+    .select({ categoryId: cases.categoryId, cases: sql<number>`count(*)::int` })
+    .from(cases)
+    .where(inPeriod)
+    .groupBy(cases.categoryId)
+    .orderBy(sql`2 desc`, asc(cases.categoryId));
+  return rows.map((r) => {
+    const category = names.categories.get(r.categoryId);
+    return {
+      categoryId: r.categoryId,
+      category: category?.name ?? String(r.categoryId),
+      department: (category && names.departments.get(category.departmentId)) ?? '',
+      cases: Number(r.cases),
+    };
+  });
+}
+
+/** Whole days open: 0–7, 8–15, 16–30 and more than 30, counted against `now` (the partial index of open cases serves it). */
+async function openByAge(ex: Executor, where: SQL[], now: Date): Promise<Record<AgeBucket, number>> {
+  const before = (days: number) => new Date(now.getTime() - days * DAY_MS);
+  const [row] = await ex
+    .select({
+      a: sql<number>`(count(*) filter (where ${cases.createdAt} > ${before(8)}))::int`,
+      b: sql<number>`(count(*) filter (where ${cases.createdAt} <= ${before(8)} and ${cases.createdAt} > ${before(16)}))::int`,
+      c: sql<number>`(count(*) filter (where ${cases.createdAt} <= ${before(16)} and ${cases.createdAt} > ${before(31)}))::int`,
+      d: sql<number>`(count(*) filter (where ${cases.createdAt} <= ${before(31)}))::int`,
+    })
+    .from(cases)
+    .where(and(notInArray(cases.status, [...FINAL_STATUSES]), lte(cases.createdAt, now), ...where));
+  return { '0-7': Number(row?.a ?? 0), '8-15': Number(row?.b ?? 0), '16-30': Number(row?.c ?? 0), '31+': Number(row?.d ?? 0) };
+}
+
+async function complianceOf(
+  ex: Executor,
+  period: DashboardPeriod,
+  where: SQL[],
+  now: Date,
+  departmentNames: ReadonlyMap<number, string>,
+): Promise<CaseDashboard['compliance']> {
+  const dueUntil = period.to < now ? period.to : now;
+  const answered = inArray(cases.status, [...FINAL_STATUSES]);
+  const rows = await ex
+    .select({
+      departmentId: cases.departmentId,
+      overall: sql<number>`grouping(${cases.departmentId})::int`,
+      due: sql<number>`count(*)::int`,
+      onTime: sql<number>`(count(*) filter (where ${answered} and ${cases.closedAt} <= ${cases.dueAt}))::int`,
+      late: sql<number>`(count(*) filter (where ${answered} and ${cases.closedAt} > ${cases.dueAt}))::int`,
+    })
+    .from(cases)
+    .where(and(gte(cases.dueAt, period.from), lte(cases.dueAt, dueUntil), ...where))
+    .groupBy(sql`grouping sets ((${cases.departmentId}), ())`);
+  const figures = (r: { due: number; onTime: number; late: number } | undefined): Compliance => {
+    const due = Number(r?.due ?? 0);
+    const onTime = Number(r?.onTime ?? 0);
+    const late = Number(r?.late ?? 0);
+    return { due, onTime, late, unanswered: due - onTime - late, share: due ? Math.round((1000 * onTime) / due) / 10 : null };
+  };
+  const overall = rows.find((r) => Number(r.overall));
+  const byDepartment = rows
+    .filter((r) => !Number(r.overall))
+    .map((r) => ({ departmentId: r.departmentId, department: departmentNames.get(r.departmentId) ?? '', ...figures(r) }))
+    .sort((a, b) => a.department.localeCompare(b.department, 'es'));
+  return { ...figures(overall), byDepartment };
+}

@@ -1,0 +1,2 @@
+CREATE INDEX "cases_closed_idx" ON "cases" USING btree ("closed_at") WHERE "cases"."closed_at" is not null;--> statement-breakpoint
+CREATE INDEX "cases_due_idx" ON "cases" USING btree ("due_at","department_id");
