@@ -70,7 +70,15 @@ export async function assignEvenly(db: Db, by: StaffPrincipal, now: Date, callba
     const loads = await tx
       .select({ staffUserId: callbacks.assignedTo, open: count() })
       .from(callbacks)
-      .where(and(eq(callbacks.status, 'open'), inArray(callbacks.assignedTo, operators.map((o) => o.id))))
+      .where(
+        and(
+          eq(callbacks.status, 'open'),
+          inArray(
+            callbacks.assignedTo,
+            operators.map((o) => o.id),
+          ),
+        ),
+      )
       .groupBy(callbacks.assignedTo);
     const load = new Map(operators.map((o) => [o.id, 0]));
     for (const l of loads) if (l.staffUserId !== null) load.set(l.staffUserId, Number(l.open));

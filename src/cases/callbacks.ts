@@ -211,10 +211,7 @@ export async function listCallbacks(ex: Executor, staff: StaffPrincipal, departm
     .innerJoin(citizens, eq(citizens.id, cases.citizenId))
     .leftJoin(assignee, eq(assignee.id, callbacks.assignedTo))
     .where(
-      and(
-        departmentId ? eq(cases.departmentId, departmentId) : undefined,
-        assignedTo ? eq(callbacks.assignedTo, assignedTo) : undefined,
-      ),
+      and(departmentId ? eq(cases.departmentId, departmentId) : undefined, assignedTo ? eq(callbacks.assignedTo, assignedTo) : undefined),
     )
     .orderBy(asc(callbacks.nextActionAt), desc(callbacks.id))
     .limit(500);

@@ -70,7 +70,13 @@ export async function createImport(
     if (rows.length > 0) await enqueueBatch(tx, id, 0);
     else await tx.update(imports).set({ status: 'done', finishedAt: now }).where(eq(imports.id, id));
     // The sheet holds citizens' names and phones: who brought them in is on record.
-    await recordAudit(tx, { staffUserId: input.staff?.id ?? null, action: 'import.created', subjectType: 'import', subjectId: id, ip: input.ip });
+    await recordAudit(tx, {
+      staffUserId: input.staff?.id ?? null,
+      action: 'import.created',
+      subjectType: 'import',
+      subjectId: id,
+      ip: input.ip,
+    });
     return id;
   });
 }
@@ -244,7 +250,13 @@ async function runBatch(tx: Tx, deps: ImportDeps, importId: number, now: Date): 
 
 async function principal(tx: Tx, id: number): Promise<StaffPrincipal | null> {
   const [user] = await tx
-    .select({ id: staffUsers.id, email: staffUsers.email, name: staffUsers.name, role: staffUsers.role, departmentId: staffUsers.departmentId })
+    .select({
+      id: staffUsers.id,
+      email: staffUsers.email,
+      name: staffUsers.name,
+      role: staffUsers.role,
+      departmentId: staffUsers.departmentId,
+    })
     .from(staffUsers)
     .where(eq(staffUsers.id, id))
     .limit(1);
