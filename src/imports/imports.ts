@@ -26,7 +26,7 @@ import type { ReadSheet } from './spreadsheet.js';
 
 export const IMPORT_JOB = 'import.rows';
 /** Rows per unit of work: small enough that the console's polls and the chat are not kept waiting long. */
-export const IMPORT_BATCH = 100;
+export const IMPORT_BATCH = 50;
 /** The largest file accepted (the console and the CLI say so). */
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 
@@ -129,6 +129,9 @@ export function importKind(deps: ImportDeps): JobKind {
     retry: { baseMs: 5_000, maxMs: 60_000 },
     run: async (job, context) => {
       const importId = Number(job.payload.importId);
+      // PGlite runs on this thread and answers through microtasks: without a turn of the event loop
+      // between batches, timers and sockets (the console's polls, the chat) would wait for the whole import.
+      await new Promise((resolve) => setImmediate(resolve));
       await context.db.transaction(async (tx) => {
         await runBatch(tx, deps, importId, context.now);
         await context.finish(tx);
