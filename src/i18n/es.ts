@@ -544,7 +544,8 @@ export const es = {
   'error.import_too_large': 'El archivo pesa más de {max}: divídelo en archivos más pequeños.',
   'error.import_not_found': 'La importación no existe.',
   'error.callback_not_found': 'La llamada no existe.',
-  'error.assignee_invalid': 'Esa persona no puede recibir llamadas: debe ser personal activo de atención (operador, coordinador o administrador).',
+  'error.assignee_invalid':
+    'Esa persona no puede recibir llamadas: debe ser personal activo de atención (operador, coordinador o administrador).',
   'error.no_operators': 'No hay operadores activos entre quienes repartir las llamadas.',
   'import.reason.empty': 'sin descripción ni teléfono válido',
   'import.warning.bad_phone': 'teléfono no válido: {phone}; caso abierto sin llamada',

@@ -191,7 +191,10 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   );
   const kinds = new Map<string, JobKind>([[DELIVER_JOB, deliveryKind({ senders, events })]]);
   for (const [kind, handler] of followUp.handlers) kinds.set(kind, jobKind(handler));
-  kinds.set(IMPORT_JOB, importKind({ classify: deps.classify, caseSettings, calendar, phoneRegion: config.phoneRegion, locale: config.locale }));
+  kinds.set(
+    IMPORT_JOB,
+    importKind({ classify: deps.classify, caseSettings, calendar, phoneRegion: config.phoneRegion, locale: config.locale }),
+  );
   // Every commit that enqueues a job NOTIFYs the queue, on every instance: nobody calls wake() by hand.
   const queue = new JobQueue({ db: database.db, kinds, now, logger: app.log, pollMs: config.queuePollMs, listen: database.listen });
 

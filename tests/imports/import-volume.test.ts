@@ -21,7 +21,12 @@ describe(`a year's spreadsheet: ${ROWS.toLocaleString('en')} rows, on ${database
       const admin = await signIn(app);
       const rows: unknown[][] = [['Nombre', 'Teléfono', 'Descripción', 'Red social']];
       for (let i = 0; i < ROWS; i++)
-        rows.push([`Ciudadano ${i}`, `311 ${String(1_000_000 + i).slice(0, 3)} ${String(i).padStart(4, '0')}`, `${MATTERS[i % 5]} ${i}`, 'Facebook']);
+        rows.push([
+          `Ciudadano ${i}`,
+          `311 ${String(1_000_000 + i).slice(0, 3)} ${String(i).padStart(4, '0')}`,
+          `${MATTERS[i % 5]} ${i}`,
+          'Facebook',
+        ]);
       const file = await xlsx(rows);
 
       const started = performance.now();
