@@ -103,3 +103,13 @@ export async function assignEvenly(db: Db, by: StaffPrincipal, now: Date, callba
     return { assigned };
   });
 }
+
+/** The active staff who may take calls, operators first. */
+export async function listAssignees(db: Db) {
+  const users = await db
+    .select({ id: staffUsers.id, name: staffUsers.name, role: staffUsers.role })
+    .from(staffUsers)
+    .where(and(eq(staffUsers.active, true), inArray(staffUsers.role, [...CROSS_DEPARTMENT_ROLES])))
+    .orderBy(asc(staffUsers.name));
+  return users.sort((a, b) => Number(b.role === 'operador') - Number(a.role === 'operador'));
+}

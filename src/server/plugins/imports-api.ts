@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CROSS_DEPARTMENT_ROLES } from '../../auth/roles.js';
 import type { StaffPrincipal } from '../../auth/sessions.js';
-import { assignCallback, assignEvenly } from '../../cases/callback-assignment.js';
+import { assignCallback, assignEvenly, listAssignees } from '../../cases/callback-assignment.js';
 import type { Db } from '../../db/client.js';
 import { InvalidInput, PayloadTooLarge } from '../../errors.js';
 import { createImport, importStatus, MAX_IMPORT_BYTES } from '../../imports/imports.js';
@@ -75,6 +75,12 @@ export const importsApiPlugin: FastifyPluginAsync<ImportsApiOptions> = async (pl
       reply.header('cache-control', 'no-store');
       // Row numbers and reasons only: no citizen's data leaves here, so polling writes no audit lines.
       return importStatus(db, request.params.id);
+    });
+
+    /** Whom a call-back may be given to, for the Llamadas page's picker. */
+    routes.get('/api/staff/callbacks/assignees', async (request) => {
+      requireRole(request, ASSIGNERS);
+      return { assignees: await listAssignees(db) };
     });
 
     routes.post(
