@@ -94,7 +94,7 @@ export async function assignEvenly(db: Db, by: StaffPrincipal, now: Date, callba
     for (const { id } of candidates) {
       const locked = await lockCallback(tx, by, id);
       // Another coordinator's share-out or an attempt may have got there while we waited for the lock.
-      if (!locked || locked.callback.status !== 'open' || locked.callback.assignedTo !== null) continue;
+      if (locked?.callback.status !== 'open' || locked.callback.assignedTo !== null) continue;
       const to = operators.reduce((best, o) => (load.get(o.id)! < load.get(best.id)! ? o : best));
       await setAssignee(tx, by, id, to, now);
       load.set(to.id, load.get(to.id)! + 1);

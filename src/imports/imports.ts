@@ -149,7 +149,7 @@ export function importKind(deps: ImportDeps): JobKind {
 
 async function runBatch(tx: Tx, deps: ImportDeps, importId: number, now: Date): Promise<void> {
   const [current] = await tx.select().from(imports).where(eq(imports.id, importId)).for('update').limit(1);
-  if (!current || current.status !== 'running') return;
+  if (current?.status !== 'running') return;
   const staff = current.staffUserId ? await principal(tx, current.staffUserId) : null;
   const actor = staff ? staffActor(staff) : ({ kind: 'system' } as const);
   const batch = await tx
