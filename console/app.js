@@ -7,6 +7,7 @@ import { caseView } from './case.js';
 import { categoriesView, departmentsView, usersView } from './admin.js';
 import { conversationsView } from './conversations.js';
 import { examplesView } from './examples.js';
+import { importView } from './imports.js';
 import { ApiError, api, messageOf, notice, state } from './lib.js';
 import { newCaseView } from './new-case.js';
 import { loginView } from './shell.js';
@@ -35,7 +36,8 @@ async function route() {
     if (page === 'caso' && id) return await caseView(Number(id));
     if (page === 'conversaciones') return await conversationsView(id);
     if (page === 'nuevo') return await newCaseView();
-    if (page === 'llamadas') return await callbacksView();
+    if (page === 'llamadas') return await callbacksView(new URLSearchParams(query));
+    if (page === 'importar') return await importView();
     if (page === 'admin' && id === 'personal') return await usersView();
     if (page === 'admin' && id === 'dependencias') return await departmentsView();
     if (page === 'admin' && id === 'categorias') return await categoriesView();

@@ -48,6 +48,7 @@ export function shell(current, ...content) {
       ['admin', 'coordinador', 'operador'].includes(role) && link('#/conversaciones', 'conversations'),
       link('#/llamadas', 'callbacks'),
       link('#/nuevo', 'new_case'),
+      ['admin', 'coordinador', 'operador'].includes(role) && link('#/importar', 'import'),
       ['admin', 'coordinador'].includes(role) && link('#/atencion', 'attention'),
       ['admin', 'coordinador'].includes(role) && link('#/registro', 'register'),
       role !== 'operador' && link('#/estadisticas', 'stats'),

@@ -98,6 +98,21 @@ export interface Callback {
   nextAction: NextAction;
   nextActionAt: string | null;
   failedCalls: number;
+  assignedTo: number | null;
+  assignedName: string | null;
+}
+
+/** Where an import of the social-network spreadsheet stands (GET /api/staff/imports/:id). */
+export interface ImportStatus {
+  id: number;
+  status: 'running' | 'done' | 'failed';
+  total: number;
+  processed: number;
+  imported: number;
+  duplicates: number;
+  failed: Array<{ row: number; reason: string }>;
+  warnings: Array<{ row: number; reason: string }>;
+  error: string | null;
 }
 
 export interface Checkpoint {

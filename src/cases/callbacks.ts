@@ -2,7 +2,8 @@ import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { canSeeDepartment, type StaffPrincipal } from '../auth/sessions.js';
 import type { BusinessCalendar } from '../calendar/business-calendar.js';
 import type { Db, Executor, Tx } from '../db/client.js';
-import { callbackAttempts, callbacks, cases, citizens, departments, type Callback } from '../db/schema.js';
+import { alias } from 'drizzle-orm/pg-core';
+import { callbackAttempts, callbacks, cases, citizens, departments, staffUsers, type Callback } from '../db/schema.js';
 import { Conflict, NotFound } from '../errors.js';
 import { enqueueJob } from '../queue/enqueue.js';
 import type { CallbackOutcome, NextStep } from './callback-steps.js';
@@ -183,7 +184,8 @@ export async function logCallbackAttempt(
 }
 
 /** The operators' list: open callbacks by next action time, and the two reports. */
-export async function listCallbacks(ex: Executor, staff: StaffPrincipal, departmentId?: number) {
+export async function listCallbacks(ex: Executor, staff: StaffPrincipal, departmentId?: number, assignedTo?: number) {
+  const assignee = alias(staffUsers, 'assignee');
   const rows = await ex
     .select({
       id: callbacks.id,
@@ -198,6 +200,8 @@ export async function listCallbacks(ex: Executor, staff: StaffPrincipal, departm
       nextActionAt: callbacks.nextActionAt,
       reason: callbacks.reason,
       createdAt: callbacks.createdAt,
+      assignedTo: callbacks.assignedTo,
+      assignedName: assignee.name,
       failedCalls: sql<number>`(select count(*)::int from callback_attempts a where a.callback_id = ${callbacks.id} and a.outcome in ('no_answer', 'voicemail'))`,
       voicemails: sql<number>`(select count(*)::int from callback_attempts a where a.callback_id = ${callbacks.id} and a.outcome = 'voicemail')`,
     })
@@ -205,7 +209,10 @@ export async function listCallbacks(ex: Executor, staff: StaffPrincipal, departm
     .innerJoin(cases, eq(cases.id, callbacks.caseId))
     .innerJoin(departments, eq(departments.id, cases.departmentId))
     .innerJoin(citizens, eq(citizens.id, cases.citizenId))
-    .where(departmentId ? eq(cases.departmentId, departmentId) : undefined)
+    .leftJoin(assignee, eq(assignee.id, callbacks.assignedTo))
+    .where(
+      and(departmentId ? eq(cases.departmentId, departmentId) : undefined, assignedTo ? eq(callbacks.assignedTo, assignedTo) : undefined),
+    )
     .orderBy(asc(callbacks.nextActionAt), desc(callbacks.id))
     .limit(500);
   const visible = rows

@@ -124,6 +124,10 @@ export interface CaseEventDataMap {
     instruction: NextStep['instruction'];
     report: NextStep['report'];
   };
+  /** Issue 17: the case came from a row of the social-network spreadsheet; `network` and `date` as the file had them. */
+  'case.imported': { importId: number; row: number; network: string | null; date: string | null };
+  /** Who is to make the call; null when taken off everybody. */
+  'callback.assigned': { callbackId: number; staffUserId: number | null; staffName: string | null };
   /** The automatic step after three failed calls: the message asking the citizen to call, sent, or left to the operators. */
   'callback.action_taken': { callbackId: number; action: 'send_message' } & (
     | { channel: Channel; messageId: number }

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { StaffPrincipal } from '../auth/sessions.js';
 import { findOrCreateCitizen, updateCitizenContact } from '../citizens/queries.js';
-import type { Db } from '../db/client.js';
+import type { Db, Executor } from '../db/client.js';
+import type { Actor } from './case-events.js';
 import { OFFLINE_CHANNELS } from '../messages/inbound.js';
 import { CaseType } from './case-type.js';
 import { openCase, type CaseSettings, type OpenedCase } from './open-case.js';
@@ -33,23 +34,36 @@ export async function openCaseOnBehalf(
   settings: CaseSettings,
   now: Date,
 ): Promise<OpenedCase> {
-  return db.transaction(async (tx) => {
-    const identity = input.phone?.replace(/\D/g, '') || input.email?.toLowerCase() || randomUUID();
-    const citizen = await findOrCreateCitizen(tx, input.channel, identity);
-    await updateCitizenContact(tx, citizen.id, { name: input.name, phone: input.phone, email: input.email });
-    return openCase(
-      tx,
-      {
-        type: input.type,
-        category: input.category,
-        description: input.description,
-        address: input.address,
-        citizenId: citizen.id,
-        channel: input.channel,
-        actor: { kind: 'staff', id: String(staff.id) },
-      },
-      settings,
-      now,
-    );
-  });
+  return db.transaction((tx) => openOfflineCase(tx, { kind: 'staff', id: String(staff.id) }, input, settings, now));
+}
+
+/**
+ * The same inside the caller's unit of work: what staff type in and what a spreadsheet row brings
+ * (issue 17) open their case the same way. `confidence` is the classifier's, when it chose the type.
+ */
+export async function openOfflineCase(
+  tx: Executor,
+  actor: Actor,
+  input: OpenOnBehalfInput & { confidence?: number | undefined },
+  settings: CaseSettings,
+  now: Date,
+): Promise<OpenedCase> {
+  const identity = input.phone?.replace(/\D/g, '') || input.email?.toLowerCase() || randomUUID();
+  const citizen = await findOrCreateCitizen(tx, input.channel, identity);
+  await updateCitizenContact(tx, citizen.id, { name: input.name, phone: input.phone, email: input.email });
+  return openCase(
+    tx,
+    {
+      type: input.type,
+      category: input.category,
+      description: input.description,
+      address: input.address,
+      confidence: input.confidence,
+      citizenId: citizen.id,
+      channel: input.channel,
+      actor,
+    },
+    settings,
+    now,
+  );
 }

@@ -7,6 +7,7 @@ import {
   attachments,
   callbackAttempts,
   callbacks,
+  importRows,
   caseEvents,
   cases,
   channelState,
@@ -63,6 +64,8 @@ const PERSONAL_EVENT_FIELDS = {
   'callback.requested': ['reason', 'phone'],
   'callback.attempted': ['note'],
   'callback.action_taken': ['phone', 'text'],
+  'case.imported': [],
+  'callback.assigned': [],
 } as const satisfies Record<CaseEventType, readonly string[]>;
 
 /** Contact fields become null; words become the placeholder, so the history still reads "a note was written here". */
@@ -230,6 +233,9 @@ async function eraseCaseData(tx: Tx, caseIds: number[], placeholder: string): Pr
     .update(staffMails)
     .set({ text: placeholder, html: null, attachments: [], lastError: null })
     .where(inArray(staffMails.caseId, caseIds));
+
+  // A spreadsheet row still being imported keeps the words it was read from (issue 17).
+  await tx.update(importRows).set({ fields: null }).where(inArray(importRows.caseId, caseIds));
 
   const callbackRows = await tx
     .update(callbacks)

@@ -1,6 +1,7 @@
 import { runClassify } from './classify.js';
 import { runEraseCitizen } from './erase-citizen.js';
 import { runEval } from './eval.js';
+import { runImport } from './import.js';
 
 const USAGE = `Uso: ventanilla <comando>
 
@@ -16,6 +17,11 @@ Comandos:
              Borra los datos personales de un ciudadano (nombre, contacto, mensajes, fotos);
              sus casos quedan con un historial anonimizado. Con la base embebida, detén antes
              el servidor.
+  import <archivo.xlsx|archivo.csv>
+             Importa la hoja de solicitudes de redes sociales (columnas Nombre, Teléfono,
+             Descripción, Fecha, Colonia, Red social): un caso y una llamada por fila. El avance
+             va a la salida de errores y el resumen JSON a la salida estándar. Con la base
+             embebida, detén antes el servidor.
   help       Muestra esta ayuda.
 
 Para iniciar el servidor: npm start`;
@@ -39,6 +45,12 @@ async function run(argv: string[]): Promise<number> {
     }
     case 'erase-citizen':
       return runEraseCitizen(
+        argv.slice(1),
+        (line) => console.log(line),
+        (line) => console.error(line),
+      );
+    case 'import':
+      return runImport(
         argv.slice(1),
         (line) => console.log(line),
         (line) => console.error(line),

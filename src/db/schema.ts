@@ -541,10 +541,17 @@ export const callbacks = pgTable(
     nextActionAt: timestamp('next_action_at', { withTimezone: true }),
     reason: text('reason'),
     createdBy: integer('created_by').references(() => staffUsers.id),
+    /** The operator who is to make the call (issue 17); null while nobody is. */
+    assignedTo: integer('assigned_to').references(() => staffUsers.id),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('callbacks_case_idx').on(t.caseId), index('callbacks_open_idx').on(t.nextActionAt).where(sql`${t.status} = 'open'`)],
+  (t) => [
+    index('callbacks_case_idx').on(t.caseId),
+    index('callbacks_open_idx').on(t.nextActionAt).where(sql`${t.status} = 'open'`),
+    // "Mis llamadas" and each operator's load when call-backs are shared out.
+    index('callbacks_assigned_open_idx').on(t.assignedTo).where(sql`${t.status} = 'open'`),
+  ],
 );
 export type Callback = typeof callbacks.$inferSelect;
 
@@ -563,3 +570,56 @@ export const callbackAttempts = pgTable(
   (t) => [index('callback_attempts_callback_idx').on(t.callbackId, t.id)],
 );
 export type CallbackAttempt = typeof callbackAttempts.$inferSelect;
+
+// Issue 17, part "import": the social-network spreadsheet.
+
+/** One spreadsheet uploaded (console or CLI); its rows are worked through by the queue in batches. */
+export const imports = pgTable('imports', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  filename: text('filename').notNull(),
+  status: text('status', { enum: ['running', 'done', 'failed'] })
+    .notNull()
+    .default('running'),
+  /** Null when imported at the command line. */
+  staffUserId: integer('staff_user_id').references(() => staffUsers.id),
+  headerRow: integer('header_row').notNull(),
+  total: integer('total').notNull(),
+  processed: integer('processed').notNull().default(0),
+  imported: integer('imported').notNull().default(0),
+  duplicates: integer('duplicates').notNull().default(0),
+  failed: integer('failed').notNull().default(0),
+  /** Why the whole import stopped (status failed). */
+  error: text('error'),
+  createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+});
+export type Import = typeof imports.$inferSelect;
+
+/**
+ * A spreadsheet row, stored when the file is accepted and worked by the queue. `fields` (the
+ * citizen's name, phone, words) is dropped once the import is done: the case keeps them.
+ * `dedupe_key` (a hash of the normalized phone and description) is unique among imported rows,
+ * across every import: the same request is never opened twice.
+ */
+export const importRows = pgTable(
+  'import_rows',
+  {
+    importId: bigint('import_id', { mode: 'number' })
+      .notNull()
+      .references(() => imports.id),
+    row: integer('row').notNull(),
+    fields: jsonb('fields').$type<Record<string, string>>(),
+    outcome: text('outcome', { enum: ['pending', 'imported', 'duplicate', 'failed'] })
+      .notNull()
+      .default('pending'),
+    /** Why it failed, or what was noticed on an imported row (an unreadable date). */
+    reason: text('reason'),
+    dedupeKey: text('dedupe_key'),
+    caseId: bigint('case_id', { mode: 'number' }).references(() => cases.id),
+  },
+  (t) => [
+    primaryKey({ columns: [t.importId, t.row] }),
+    uniqueIndex('import_rows_dedupe_uq').on(t.dedupeKey).where(sql`${t.outcome} = 'imported'`),
+  ],
+);

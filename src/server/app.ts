@@ -43,6 +43,8 @@ import { followUpParts } from '../cases/follow-up/parts.js';
 import { loadFollowUpPolicy, type FollowUpPolicy } from '../cases/follow-up/policy.js';
 import { createMailer } from '../channels/email/client.js';
 import { acknowledgementPlugin } from './plugins/acknowledgement.js';
+import { importsApiPlugin } from './plugins/imports-api.js';
+import { IMPORT_JOB, importKind } from '../imports/imports.js';
 import { loadGazetteer, type Gazetteer } from '../dialogs/gazetteer.js';
 import { reportsApiPlugin } from './plugins/reports-api.js';
 
@@ -193,6 +195,10 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   );
   const kinds = new Map<string, JobKind>([[DELIVER_JOB, deliveryKind({ senders, events })]]);
   for (const [kind, handler] of followUp.handlers) kinds.set(kind, jobKind(handler));
+  kinds.set(
+    IMPORT_JOB,
+    importKind({ classify: deps.classify, caseSettings, calendar, phoneRegion: config.phoneRegion, locale: config.locale }),
+  );
   // Every commit that enqueues a job NOTIFYs the queue, on every instance: nobody calls wake() by hand.
   const queue = new JobQueue({ db: database.db, kinds, now, logger: app.log, pollMs: config.queuePollMs, listen: database.listen });
 
@@ -233,6 +239,7 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
     locale: config.locale,
     now,
   });
+  await app.register(importsApiPlugin, { db: database.db, live, now });
   for (const channel of channels) {
     if (channel.routes) await app.register(async (scope) => channel.routes!(scope));
   }

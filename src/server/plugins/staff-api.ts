@@ -228,9 +228,18 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
     };
     routes.get(
       '/api/staff/callbacks',
-      { schema: { querystring: z.object({ departmentId: z.coerce.number().int().positive().max(2_147_483_647).optional() }) } },
+      {
+        schema: {
+          querystring: z.object({
+            departmentId: z.coerce.number().int().positive().max(2_147_483_647).optional(),
+            // "Mis llamadas" (issue 17): only those assigned to the signed-in person.
+            mine: z.enum(['1', 'true']).optional(),
+          }),
+        },
+      },
       async (request) => {
-        const lists = await listCallbacks(db, staffOf(request), request.query.departmentId);
+        const staff = staffOf(request);
+        const lists = await listCallbacks(db, staff, request.query.departmentId, request.query.mine ? staff.id : undefined);
         const caseIds = new Set([...lists.open, ...lists.voicemailReport, ...lists.communicationsOffice].map((c) => c.caseId));
         await audit(request, 'callbacks.viewed', 'case', shownIds(caseIds));
         return { now: now().toISOString(), ...lists };
