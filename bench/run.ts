@@ -6,6 +6,7 @@ import { benchScheduler } from './scheduler.js';
 import { benchFollowUp } from './follow-up.js';
 import { benchLoad } from './load.js';
 import { benchStats } from './stats.js';
+import { benchYearVolume } from './year-volume.js';
 import { benchExports } from './exports.js';
 
 /**
@@ -42,6 +43,7 @@ if (server) {
   await step('load on PostgreSQL', () => benchLoad({ seconds, conversations: 50, databaseUrl: serverUrl }));
   await step('load on PostgreSQL, 2 processes', () => benchLoad({ seconds, conversations: 50, databaseUrl: serverUrl, workers: 2 }));
   await step('stats on PostgreSQL', () => benchStats(server));
+  await step('year volume on PostgreSQL', () => benchYearVolume(serverUrl!));
   await step('exports on PostgreSQL', () => benchExports(server));
 }
 

@@ -12,6 +12,25 @@ const CASES = 500_000;
 const NOW = new Date('2026-11-24T16:00:00Z');
 const ADMIN = { email: 'bench@ventanilla.local', password: 'benchmark-password' };
 
+const YEAR = 'from=2025-11-25&to=2026-11-24';
+/** Every dashboard view and the first page of every export, as the console asks for them. */
+export const YEAR_PATHS: ReadonlyArray<[string, string]> = [
+  ['dashboard, a year by week', `/api/staff/dashboard?${YEAR}&granularity=week`],
+  ['dashboard, a year by month, one department', `/api/staff/dashboard?${YEAR}&granularity=month&departmentId=1`],
+  ['dashboard, a year, one channel', `/api/staff/dashboard?${YEAR}&granularity=month&channel=whatsapp`],
+  ['dashboard, last 30 days by day', '/api/staff/dashboard?from=2026-10-26&to=2026-11-24&granularity=day'],
+  ['attention figures, a year', `/api/understanding/attention?from=2025-11-25T06:00:00Z&to=2026-11-25T06:00:00Z`],
+  ['attention register, first page', `/api/staff/attention?${YEAR}`],
+  ['attention register, first page, one channel', `/api/staff/attention?${YEAR}&channel=telegram`],
+  ['work tray, first page', '/api/staff/tray'],
+  ['work tray, first page, most urgent', '/api/staff/tray?sort=urgent'],
+  ['tray export XLSX (open cases)', '/api/staff/cases/export.xlsx'],
+  ['tray export CSV (closed cases)', '/api/staff/cases/export.csv?status=cerrado'],
+  ['attention register export XLSX', `/api/staff/attention/export.xlsx?${YEAR}`],
+  ['dashboard tables XLSX, a year', `/api/staff/stats/export.xlsx?${YEAR}`],
+  ['monthly report PDF', '/api/staff/reports/monthly.pdf?month=2026-10'],
+];
+
 /**
  * The console's views and the first bytes of every export at a year's volume on PostgreSQL:
  * 500,000 cases, 5 million messages, 1 million attentions (seeded once into the database
@@ -19,7 +38,10 @@ const ADMIN = { email: 'bench@ventanilla.local', password: 'benchmark-password' 
  * server process (`dist/main.js`) as the admin, once to warm its caches and then timed: time to
  * the first byte (what a person waits before a download starts) and to the last.
  */
-export async function benchYearVolume(serverUrl: string, paths: ReadonlyArray<[string, string]>): Promise<Record<string, string>> {
+export async function benchYearVolume(
+  serverUrl: string,
+  paths: ReadonlyArray<[string, string]> = YEAR_PATHS,
+): Promise<Record<string, string>> {
   const url = await databaseNamed(serverUrl, 'ventanilla_year');
   const database = await openDatabase({ kind: 'postgres', url, poolSize: 4 });
   const figures: Record<string, string> = {};

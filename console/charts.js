@@ -58,7 +58,8 @@ export function chartPanel(spec) {
   const kind = spec.kind ?? 'hbar';
   const box = h('div', { class: `chart-box ${kind}` }, canvas);
   if (kind === 'hbar') box.style.height = `${Math.max(120, 34 * spec.labels.length + 40)}px`;
-  const empty = spec.labels.length === 0 || spec.series.every((s) => s.data.every((n) => !n));
+  // All zeros is "nothing to show" for counts; a panel with its own table (a 0 % compliance) still has figures.
+  const empty = spec.labels.length === 0 || (!spec.table && spec.series.every((s) => s.data.every((n) => !n)));
   const panel = h(
     'section',
     { class: 'panel dash-item', id: `dash-${spec.id}`, 'aria-labelledby': `dash-${spec.id}-title` },

@@ -205,8 +205,9 @@ function render(d) {
         id: 'compliance',
         title: tr('dashboard.table.compliance'),
         help: tr('dashboard.compliance_help'),
-        labels: d.compliance.byDepartment.map((r) => r.department),
-        series: [{ label: col('share'), data: d.compliance.byDepartment.map((r) => r.share ?? 0) }],
+        // Only departments with cases due: a bar of 0 % means late answers, not no cases.
+        labels: d.compliance.byDepartment.filter((r) => r.due > 0).map((r) => r.department),
+        series: [{ label: col('share'), data: d.compliance.byDepartment.filter((r) => r.due > 0).map((r) => r.share ?? 0) }],
         unit: ' %',
         table: complianceTable(d),
       }),
