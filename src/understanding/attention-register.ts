@@ -147,12 +147,20 @@ async function loggedPage(ex: Executor, query: AttentionQuery, timeZone: string,
     .limit(limit);
 }
 
-async function abandonedPage(ex: Executor, query: AttentionQuery, timeZone: string, after: Cursor | undefined, limit: number) {
+async function abandonedPage(
+  ex: Executor,
+  query: AttentionQuery,
+  timeZone: string,
+  after: Cursor | undefined,
+  limit: number,
+  notBefore?: string,
+) {
   if ((query.kind && query.kind !== 'abandoned') || (query.outcome && query.outcome !== 'abandoned')) return [];
   const { from, to } = range(query, timeZone);
   const where: (SQL | undefined)[] = [
     isNotNull(conversations.lastInboundAt),
     from && gte(conversations.lastInboundAt, from),
+    notBefore === undefined ? undefined : gte(conversations.lastInboundAt, sql`${notBefore}::timestamptz`),
     to && lt(conversations.lastInboundAt, to),
     query.channel ? sql`${conversations.channel} = ${query.channel}` : undefined,
     notExists(ex.select({ one: sql`1` }).from(attentionLog).where(eq(attentionLog.conversationId, conversations.id))),
@@ -188,10 +196,12 @@ export async function attentionRegisterPage(
   limit = 50,
 ): Promise<{ entries: RegisterEntry[]; next: string | null }> {
   const after = query.page ? decodeCursor(query.page) : undefined;
-  const [logged, abandoned] = await Promise.all([
-    loggedPage(ex, query, settings.timeZone, after, limit + 1),
-    abandonedPage(ex, query, settings.timeZone, after, limit + 1),
-  ]);
+  const logged = await loggedPage(ex, query, settings.timeZone, after, limit + 1);
+  // An abandoned conversation older than the last logged row of a full page sorts after limit + 1
+  // rows already, so the walk for them stops there: without this bound each page of a long export
+  // walked every older conversation (a year's export never ended when few were abandoned).
+  const bound = logged.length > limit ? logged.at(-1)!.atKey : undefined;
+  const abandoned = await abandonedPage(ex, query, settings.timeZone, after, limit + 1, bound);
   const label = labels(settings.locale);
   const rows: Keyed[] = [
     ...logged.map((r) => ({
