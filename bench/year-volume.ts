@@ -19,7 +19,7 @@ export const YEAR_PATHS: ReadonlyArray<[string, string]> = [
   ['dashboard, a year by month, one department', `/api/staff/dashboard?${YEAR}&granularity=month&departmentId=1`],
   ['dashboard, a year, one channel', `/api/staff/dashboard?${YEAR}&granularity=month&channel=whatsapp`],
   ['dashboard, last 30 days by day', '/api/staff/dashboard?from=2026-10-26&to=2026-11-24&granularity=day'],
-  ['attention figures, a year', `/api/understanding/attention?from=2025-11-25T06:00:00Z&to=2026-11-25T06:00:00Z`],
+  ['attention figures, a year', `/api/understanding/attention?${YEAR}`],
   ['attention register, first page', `/api/staff/attention?${YEAR}`],
   ['attention register, first page, one channel', `/api/staff/attention?${YEAR}&channel=telegram`],
   ['work tray, first page', '/api/staff/tray'],
@@ -75,12 +75,16 @@ export async function benchYearVolume(
   try {
     const token = await login(server.url);
     for (const [name, path] of paths) {
-      await timedGet(server.url, path, token);
-      const { status, firstByteMs, totalMs, bytes } = await timedGet(server.url, path, token);
+      // An export is timed to its first page (the first 64 KB), what a person waits before the download runs.
+      const upTo = path.includes('/export.') ? 64 * 1024 : Number.POSITIVE_INFINITY;
+      await timedGet(server.url, path, token, upTo);
+      const { status, firstByteMs, totalMs, bytes } = await timedGet(server.url, path, token, upTo);
       figures[`year volume: ${name}`] =
-        status === 200
-          ? `first byte ${firstByteMs.toFixed(0)} ms, all ${totalMs.toFixed(0)} ms (${(bytes / 1024).toFixed(0)} KB)`
-          : `HTTP ${status}`;
+        status !== 200
+          ? `HTTP ${status}`
+          : upTo < Number.POSITIVE_INFINITY
+            ? `first byte ${firstByteMs.toFixed(0)} ms, first ${(bytes / 1024).toFixed(0)} KB ${totalMs.toFixed(0)} ms`
+            : `${totalMs.toFixed(0)} ms (${(bytes / 1024).toFixed(0)} KB)`;
     }
   } finally {
     await server.stop();
@@ -146,26 +150,31 @@ async function login(base: string): Promise<string> {
   return ((await response.json()) as { token: string }).token;
 }
 
+/** GETs `path`, reading at most `upTo` bytes of the body (then the connection is dropped). */
 function timedGet(
   base: string,
   path: string,
   token: string,
+  upTo: number,
 ): Promise<{ status: number; firstByteMs: number; totalMs: number; bytes: number }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    http
-      .get(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } }, (response) => {
-        let firstByteMs = -1;
-        let bytes = 0;
-        response.on('data', (chunk: Buffer) => {
-          if (firstByteMs < 0) firstByteMs = performance.now() - started;
-          bytes += chunk.length;
-        });
-        response.on('end', () =>
-          resolve({ status: response.statusCode ?? 0, firstByteMs: Math.max(firstByteMs, 0), totalMs: performance.now() - started, bytes }),
-        );
-        response.on('error', reject);
-      })
-      .on('error', reject);
+    const request = http.get(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } }, (response) => {
+      let firstByteMs = -1;
+      let bytes = 0;
+      const done = () =>
+        resolve({ status: response.statusCode ?? 0, firstByteMs: Math.max(firstByteMs, 0), totalMs: performance.now() - started, bytes });
+      response.on('data', (chunk: Buffer) => {
+        if (firstByteMs < 0) firstByteMs = performance.now() - started;
+        bytes += chunk.length;
+        if (bytes >= upTo) {
+          done();
+          request.destroy();
+        }
+      });
+      response.on('end', done);
+      response.on('error', () => undefined);
+    });
+    request.on('error', (error) => (request.destroyed ? undefined : reject(error)));
   });
 }
