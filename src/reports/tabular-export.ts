@@ -75,8 +75,7 @@ export async function writeXlsx(out: Writable, { sheetName, columns, rows, timeZ
   sheet.columns = columns.map((c) => ({ header: c.header, width: c.width ?? defaultWidth(c.kind) }));
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
   const header = sheet.getRow(1);
-  header.font = { bold: true, color: { argb: 'FFFFFFFF' } };
-  header.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FF0A5C75' } };
+  styleHeader(header);
   header.alignment = { vertical: 'middle' };
   header.commit();
 
@@ -106,7 +105,18 @@ function xlsxValue(value: CellValue, kind: ColumnKind, timeZone: string): ExcelJ
     return wall;
   }
   if (typeof value === 'number') return value;
-  return guardFormula(value.replace(XML_FORBIDDEN, '')).slice(0, MAX_CELL_CHARS);
+  return xlsxText(value);
+}
+
+/** A text cell as a workbook may hold it: no characters XML forbids, no formula, within Excel's length. */
+export function xlsxText(text: string): string {
+  return guardFormula(text.replace(XML_FORBIDDEN, '')).slice(0, MAX_CELL_CHARS);
+}
+
+/** Every workbook's header row: bold white on the console's colour. */
+export function styleHeader(header: ExcelJS.Row): void {
+  header.font = { bold: true, color: { argb: 'FFFFFFFF' } };
+  header.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FF0A5C75' } };
 }
 
 function defaultWidth(kind: ColumnKind): number {

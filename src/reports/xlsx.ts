@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { CellType, Table } from './dashboard.js';
+import { styleHeader, xlsxText } from './tabular-export.js';
 
 const FORMATS: Record<CellType, string | undefined> = {
   text: undefined,
@@ -34,8 +35,7 @@ export async function tablesToXlsx(tables: readonly Table[], meta: { title: stri
     }));
     for (const row of table.rows) sheet.addRow(row.map((value, i) => cell(value, table.columns[i]!.type)));
     const header = sheet.getRow(1);
-    header.font = { bold: true, color: { argb: 'FFFFFFFF' } };
-    header.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FF0A5C75' } };
+    styleHeader(header);
     header.alignment = { vertical: 'middle', wrapText: true };
   }
   return Buffer.from(await workbook.xlsx.writeBuffer());
@@ -45,7 +45,8 @@ function cell(value: string | number | null, type: CellType): string | number | 
   if (value === null) return null;
   if (type === 'date' && typeof value === 'string') return new Date(`${value}T00:00:00Z`);
   if (type === 'percent' && typeof value === 'number') return value / 100;
-  return value;
+  // Names come from staff (departments, categories) and the catalogue: none may run as a formula.
+  return typeof value === 'string' ? xlsxText(value) : value;
 }
 
 /** Excel refuses `\ / ? * [ ] :` and names over 31 characters or repeated. */
