@@ -93,13 +93,24 @@ export class BusinessCalendar {
 
   /** The instant a wall-clock minute of a local date happens in the municipality's zone. */
   atLocalTime(date: string, minuteOfDay: number): Date {
-    const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-    const wanted = Date.UTC(y, m - 1, d, Math.floor(minuteOfDay / 60), minuteOfDay % 60);
-    // Guess with the offset at the wanted instant, then once more in case the guess crossed a DST change.
-    let guess = wanted - offsetMs(new Date(wanted), this.timeZone);
-    guess = wanted - offsetMs(new Date(guess), this.timeZone);
-    return new Date(guess);
+    return localTimeIn(this.timeZone, date, minuteOfDay);
   }
+}
+
+/** The instant a wall-clock minute of a local date happens in `timeZone`. */
+export function localTimeIn(timeZone: string, date: string, minuteOfDay: number): Date {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const wanted = Date.UTC(y, m - 1, d, Math.floor(minuteOfDay / 60), minuteOfDay % 60);
+  // Guess with the offset at the wanted instant, then once more in case the guess crossed a DST change.
+  let guess = wanted - offsetMs(new Date(wanted), timeZone);
+  guess = wanted - offsetMs(new Date(guess), timeZone);
+  return new Date(guess);
+}
+
+/** A Date whose UTC fields read what a clock in `timeZone` showed at `at` (for spreadsheets, which have no zones). */
+export function wallClock(at: Date, timeZone: string): Date {
+  const wholeSeconds = Math.floor(at.getTime() / 1000) * 1000;
+  return new Date(localParts(new Date(wholeSeconds), timeZone).utcOfWall + (at.getTime() - wholeSeconds));
 }
 
 /** Adds whole days to an ISO date, on the calendar (no time zone involved). */

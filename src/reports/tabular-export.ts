@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
+import { localTimeIn, wallClock } from '../calendar/business-calendar.js';
 
 /**
  * One table, many rows, written as a spreadsheet while the rows are still being read: the tray's
@@ -200,37 +201,8 @@ function drained(out: Writable): Promise<void> {
   });
 }
 
-const wallFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** A Date whose UTC fields read what a clock in `timeZone` showed at `at`. */
-export function wallClock(at: Date, timeZone: string): Date {
-  let format = wallFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    });
-    wallFormats.set(timeZone, format);
-  }
-  const p = Object.fromEntries(format.formatToParts(at).map((part) => [part.type, Number(part.value)]));
-  return new Date(Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!, at.getUTCMilliseconds()));
-}
-
 /** The instant a local day begins in `timeZone` (`2026-03-10` → 06:00 UTC in Mexico City). */
-export function startOfLocalDay(day: string, timeZone: string): Date {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  const wanted = Date.UTC(y, m - 1, d);
-  // Guess with the offset at the wanted instant, then once more in case the guess crossed a DST change.
-  let guess = wanted - (wallClock(new Date(wanted), timeZone).getTime() - wanted);
-  guess = wanted - (wallClock(new Date(guess), timeZone).getTime() - guess);
-  return new Date(guess);
-}
+export const startOfLocalDay = (day: string, timeZone: string): Date => localTimeIn(timeZone, day, 0);
 
 /** `YYYY-MM-DD` of `at` in `timeZone`: dated file names. */
 export const localDay = (at: Date, timeZone: string) => wallClock(at, timeZone).toISOString().slice(0, 10);

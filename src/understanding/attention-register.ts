@@ -4,7 +4,8 @@ import type { Executor } from '../db/client.js';
 import { attentionLog, cases, categories, conversations } from '../db/schema.js';
 import { InvalidInput } from '../errors.js';
 import { catalogue, type Locale, type MessageKey } from '../i18n/index.js';
-import { type Column, type Row, startOfLocalDay, type TabularExport, wallClock } from '../reports/tabular-export.js';
+import { wallClock } from '../calendar/business-calendar.js';
+import { type Column, type Row, startOfLocalDay, type TabularExport } from '../reports/tabular-export.js';
 import type { AttentionKind } from './attention-log.js';
 import { OUTCOMES, type Outcome, REGISTER_KINDS, type RegisterKind } from './register-vocabulary.js';
 
