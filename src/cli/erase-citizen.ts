@@ -1,8 +1,6 @@
 import { eraseCitizen } from '../citizens/erase.js';
-import { ConfigError, loadConfig } from '../config.js';
-import { openDatabase } from '../db/client.js';
-import { DataDirInUse } from '../db/data-dir-lock.js';
 import { AppError } from '../errors.js';
+import { operatorConfig, operatorDatabase } from './operator-database.js';
 import { t } from '../i18n/index.js';
 
 /**
@@ -17,15 +15,8 @@ export async function runEraseCitizen(
   /** The environment to configure from; the process's own when not given (tests pass theirs). */
   env?: NodeJS.ProcessEnv,
 ): Promise<number> {
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig(env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    err(t('es', 'config.invalid'));
-    for (const issue of error.issues) err(`  ${issue}`);
-    return 1;
-  }
+  const config = operatorConfig(err, env);
+  if (!config) return 1;
   const { locale } = config;
   const positional = args.filter((arg) => !arg.startsWith('--'));
   const id = Number(positional[0]);
@@ -37,16 +28,9 @@ export async function runEraseCitizen(
     err(t(locale, 'cli.erase.confirm', { id }));
     return 2;
   }
-  let database: Awaited<ReturnType<typeof openDatabase>>;
+  const database = await operatorDatabase(config, err);
+  if (!database) return 1;
   try {
-    database = await openDatabase(config.database);
-  } catch (error) {
-    if (!(error instanceof DataDirInUse)) throw error;
-    err(t(locale, 'cli.erase.in_use', { reason: error.message }));
-    return 1;
-  }
-  try {
-    await database.migrate();
     const result = await eraseCitizen(database.db, { citizenId: id, staffUserId: null, ip: null, locale, now: new Date() });
     out(
       t(locale, result.alreadyErased ? 'cli.erase.again' : 'cli.erase.done', {

@@ -2,9 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { BusinessCalendar } from '../calendar/business-calendar.js';
 import { loadFollowUpPolicy } from '../cases/follow-up/policy.js';
-import { ConfigError, loadConfig } from '../config.js';
-import { openDatabase } from '../db/client.js';
-import { DataDirInUse } from '../db/data-dir-lock.js';
+import { operatorConfig, operatorDatabase } from './operator-database.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { createImport, IMPORT_JOB, importKind, importStatus, MAX_IMPORT_BYTES, type ImportStatusView } from '../imports/imports.js';
 import { readSpreadsheet, SheetRefused } from '../imports/spreadsheet.js';
@@ -24,15 +22,8 @@ export async function runImport(
   err: (line: string) => void,
   env?: NodeJS.ProcessEnv,
 ): Promise<number> {
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig(env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    err(t('es', 'config.invalid'));
-    for (const issue of error.issues) err(`  ${issue}`);
-    return 1;
-  }
+  const config = operatorConfig(err, env);
+  if (!config) return 1;
   const { locale } = config;
   const say = (key: MessageKey, params?: Record<string, string | number>) => t(locale, key, params);
   const file = args.filter((arg) => !arg.startsWith('--'))[0];
@@ -60,16 +51,9 @@ export async function runImport(
     return 1;
   }
 
-  let database: Awaited<ReturnType<typeof openDatabase>>;
+  const database = await operatorDatabase(config, err);
+  if (!database) return 1;
   try {
-    database = await openDatabase(config.database);
-  } catch (error) {
-    if (!(error instanceof DataDirInUse)) throw error;
-    err(t(locale, 'cli.erase.in_use', { reason: error.message }));
-    return 1;
-  }
-  try {
-    await database.migrate();
     // A data folder the server never opened still gets its departments and categories to route to.
     const seeded = await seedDefaults(database.db, { adminEmail: config.adminEmail, adminPassword: config.adminPassword });
     if (seeded.adminCreated?.generated)
