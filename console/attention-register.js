@@ -1,7 +1,7 @@
 // @ts-check
 // The attention register (registro de atenciones): every attention one by one, newest first, a page at a time,
 // filtered by days, channel, kind and outcome, and downloadable with the same filters.
-import { api, CHANNELS, DAY, field, h, notice, select, state, tr } from './lib.js';
+import { anyOf, api, CHANNELS, DAY, field, filterForm, h, notice, select, state, tr } from './lib.js';
 import { shell } from './shell.js';
 
 /** @typedef {import('./types').RegisterEntry} RegisterEntry */
@@ -11,9 +11,6 @@ const KINDS = ['case_opened', 'information_answered', 'status_lookup', 'handed_t
 /** @type {typeof import('../src/understanding/register-vocabulary.js').OUTCOMES} */
 const OUTCOMES = ['case_opened', 'answered', 'found', 'not_found', 'requested', 'not_understood', 'abandoned'];
 const FILTERS = ['from', 'to', 'channel', 'kind', 'outcome'];
-
-/** @param {string} label @param {readonly string[]} values @param {string} prefix */
-const anyOf = (label, values, prefix) => /** @type {[string, string][]} */ ([['', label], ...values.map((v) => [v, tr(prefix + v)])]);
 
 /** @param {URLSearchParams} params */
 export async function attentionRegisterView(params) {
@@ -25,18 +22,8 @@ export async function attentionRegisterView(params) {
     const value = params.get(key) ?? (key === 'from' ? monthAgo : key === 'to' ? today : '');
     if (value) filters.set(key, value);
   }
-  const form = h(
-    'form',
-    {
-      class: 'panel filters',
-      'aria-label': tr('tray.filters'),
-      onsubmit: (e) => {
-        e.preventDefault();
-        const query = new URLSearchParams();
-        for (const [k, v] of new FormData(form)) if (v) query.set(k, String(v));
-        location.hash = '#/registro?' + query.toString();
-      },
-    },
+  const form = filterForm(
+    '#/registro',
     field(tr('attention.from'), h('input', { type: 'date', name: 'from', value: filters.get('from') ?? '' })),
     field(tr('attention.to'), h('input', { type: 'date', name: 'to', value: filters.get('to') ?? '' })),
     field(tr('filter.channel'), select('channel', anyOf(tr('any'), CHANNELS, 'channel.'), filters.get('channel'))),

@@ -124,6 +124,32 @@ export function field(label, control) {
   return h('label', {}, label, control);
 }
 
+/** A select's options: "any" first, then each value with its translated label. @param {string} label @param {readonly string[]} values @param {string} prefix */
+export const anyOf = (label, values, prefix) =>
+  /** @type {[string, string][]} */ ([['', label], ...values.map((v) => [v, tr(prefix + v)])]);
+
+/**
+ * A list page's filter form: submitting it moves to `route` with the filled fields in the hash.
+ * @param {string} route e.g. '#/bandeja' @param {...Child} children
+ */
+export function filterForm(route, ...children) {
+  const form = h(
+    'form',
+    {
+      class: 'panel filters',
+      'aria-label': tr('tray.filters'),
+      onsubmit: (e) => {
+        e.preventDefault();
+        const query = new URLSearchParams();
+        for (const [k, v] of new FormData(/** @type {HTMLFormElement} */ (form))) if (v) query.set(k, String(v));
+        location.hash = `${route}?${query.toString()}`;
+      },
+    },
+    ...children,
+  );
+  return form;
+}
+
 /**
  * @param {string} name
  * @param {readonly (readonly [string | number, string])[]} options value and text of each option

@@ -1,6 +1,23 @@
 // @ts-check
 // The tray (bandeja): the cases a member of staff may see, filtered and sorted, with their days left.
-import { api, CHANNELS, DAY, daysBetween, field, h, isCross, notice, reference, select, state, STATUSES, tr, TYPES } from './lib.js';
+import {
+  anyOf,
+  api,
+  CHANNELS,
+  DAY,
+  daysBetween,
+  field,
+  filterForm,
+  h,
+  isCross,
+  notice,
+  reference,
+  select,
+  state,
+  STATUSES,
+  tr,
+  TYPES,
+} from './lib.js';
 import { shell } from './shell.js';
 
 /** @typedef {import('./types').TrayCase} TrayCase */
@@ -8,9 +25,6 @@ import { shell } from './shell.js';
 /** @param {string} name @param {URLSearchParams} params @param {string} label */
 const check = (name, params, label) =>
   h('label', { class: 'inline' }, h('input', { type: 'checkbox', name, value: 'true', checked: params.get(name) === 'true' }), label);
-
-/** @param {string} label @param {readonly string[]} values @param {string} prefix */
-const anyOf = (label, values, prefix) => /** @type {[string, string][]} */ ([['', label], ...values.map((v) => [v, tr(prefix + v)])]);
 
 /** The API's query for the page's filters: a "to" day includes all of it. @param {URLSearchParams} params */
 function trayQuery(params) {
@@ -23,18 +37,8 @@ function trayQuery(params) {
 /** @param {URLSearchParams} params */
 export async function trayView(params) {
   const ref = await reference();
-  const filters = h(
-    'form',
-    {
-      class: 'panel filters',
-      'aria-label': tr('tray.filters'),
-      onsubmit: (e) => {
-        e.preventDefault();
-        const query = new URLSearchParams();
-        for (const [k, v] of new FormData(filters)) if (v) query.set(k, String(v));
-        location.hash = '#/bandeja?' + query.toString();
-      },
-    },
+  const filters = filterForm(
+    '#/bandeja',
     field(tr('filter.status'), select('status', anyOf(tr('any'), STATUSES, 'status.'), params.get('status'))),
     field(tr('filter.type'), select('type', anyOf(tr('any'), TYPES, 'type.'), params.get('type'))),
     field(
