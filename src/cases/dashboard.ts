@@ -1,6 +1,7 @@
 import { and, type AnyColumn, asc, gte, inArray, lte, notInArray, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { StaffPrincipal } from '../auth/sessions.js';
+import { addDays, localTimeIn, weekday } from '../calendar/business-calendar.js';
 import { queryRows, type Executor } from '../db/client.js';
 import { cases, categories, departments } from '../db/schema.js';
 import { FINAL_STATUSES } from './case-type.js';
@@ -17,6 +18,9 @@ export { AGE_BUCKETS, type AgeBucket, type CaseDashboard, type Compliance, type 
 export interface DashboardPeriod extends CaseFilters {
   from: Date;
   to: Date;
+  /** The period's first and last local days (`YYYY-MM-DD`), of which `from` and `to` are the first and last instants. */
+  fromDay: string;
+  toDay: string;
   granularity: Granularity;
 }
 
@@ -51,44 +55,82 @@ async function namesOf(ex: Executor) {
   return { departments: new Map(depts.map((d) => [d.id, d.name])), categories: new Map(cats.map((c) => [c.id, c])) };
 }
 
-const STEP: Record<Granularity, string> = { day: '1 day', week: '1 week', month: '1 month' };
+/** The local day each step of the series starts on: the day itself, its ISO week's Monday, or the first of its month. */
+function stepStart(day: string, granularity: Granularity): string {
+  if (granularity === 'week') return addDays(day, -((weekday(day) + 6) % 7));
+  if (granularity === 'month') return `${day.slice(0, 8)}01`;
+  return day;
+}
+
+function nextStep(start: string, granularity: Granularity): string {
+  if (granularity === 'day') return addDays(start, 1);
+  if (granularity === 'week') return addDays(start, 7);
+  const [y, m] = start.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 10);
+}
+
+/** Every step of the period, each with the instant its first local midnight happens. */
+function stepsOf(period: DashboardPeriod, timeZone: string): Array<{ period: string; startsAt: number }> {
+  const steps = [];
+  for (let day = stepStart(period.fromDay, period.granularity); day <= period.toDay; day = nextStep(day, period.granularity))
+    steps.push({ period: day, startsAt: localTimeIn(timeZone, day, 0).getTime() });
+  return steps;
+}
+
+/** The longest slot (in seconds) every step starts on: an hour, except in zones an odd number of minutes off UTC. */
+function slotSeconds(steps: ReadonlyArray<{ startsAt: number }>): number {
+  return [3600, 1800, 900, 60].find((slot) => steps.every((s) => s.startsAt % (slot * 1000) === 0)) ?? 1;
+}
 
 /**
  * Opened (by opening date) and concluded (by closing date) cases per step, every step of the
- * period present. The granularity is one of three literals, written into the statement so the
- * same expression groups and joins.
+ * period present. Converting each row to the municipality's clock (`at time zone`) costs more
+ * than the rest of the count: rows are grouped by UTC hour instead (a few thousand groups in a
+ * year) and only those hours are placed in the steps, whose starts Node computed once.
  */
 async function seriesOf(ex: Executor, period: DashboardPeriod, where: SQL[], timeZone: string): Promise<SeriesPoint[]> {
-  const unit = sql.raw(`'${period.granularity}'`);
-  const step = sql.raw(`'${STEP[period.granularity]}'::interval`);
-  const bucket = (column: SQL | AnyColumn) => sql`date_trunc(${unit}, ${column} at time zone ${timeZone})`;
+  const steps = stepsOf(period, timeZone);
+  const slot = slotSeconds(steps);
+  const starts = `{${steps.map((s) => s.startsAt / 1000 / slot).join(',')}}`;
+  const stepOf = (column: AnyColumn) => sql`floor(date_part('epoch', ${column}) / ${sql.raw(String(slot))})`;
   const filters = where.length ? sql` and ${and(...where)}` : sql``;
-  const rows = await queryRows<{ period: string; opened: number; closed: number; no_procede: number }>(
-    ex,
-    sql`
-    with steps as (
-      select generate_series(${bucket(sql`${period.from}::timestamptz`)}, ${bucket(sql`${period.to}::timestamptz`)}, ${step}) as b
+  const [opened, concluded] = await Promise.all([
+    queryRows<{ step: number; opened: number }>(
+      ex,
+      sql`with slots as (
+        select ${stepOf(cases.createdAt)} as s, count(*) as n from ${cases}
+        where ${cases.createdAt} >= ${period.from} and ${cases.createdAt} <= ${period.to}${filters}
+        group by 1)
+      select width_bucket(s, ${starts}::float8[]) as step, sum(n)::int as opened from slots group by 1`,
     ),
-    opened as (
-      select ${bucket(cases.createdAt)} as b, count(*)::int as n from ${cases}
-      where ${cases.createdAt} >= ${period.from} and ${cases.createdAt} <= ${period.to}${filters}
-      group by 1
+    queryRows<{ step: number; closed: number; no_procede: number }>(
+      ex,
+      sql`with slots as (
+        select ${stepOf(cases.closedAt)} as s,
+          count(*) filter (where ${cases.status} = 'cerrado') as closed,
+          count(*) filter (where ${cases.status} = 'no_procede') as no_procede
+        from ${cases}
+        where ${cases.closedAt} >= ${period.from} and ${cases.closedAt} <= ${period.to}
+          and ${cases.status} in ('cerrado', 'no_procede')${filters}
+        group by 1)
+      select width_bucket(s, ${starts}::float8[]) as step, sum(closed)::int as closed, sum(no_procede)::int as no_procede
+      from slots group by 1`,
     ),
-    concluded as (
-      select ${bucket(cases.closedAt)} as b,
-        (count(*) filter (where ${cases.status} = 'cerrado'))::int as closed,
-        (count(*) filter (where ${cases.status} = 'no_procede'))::int as no_procede
-      from ${cases}
-      where ${cases.closedAt} >= ${period.from} and ${cases.closedAt} <= ${period.to}
-        and ${cases.status} in ('cerrado', 'no_procede')${filters}
-      group by 1
-    )
-    select to_char(steps.b, 'YYYY-MM-DD') as period, coalesce(opened.n, 0)::int as opened,
-      coalesce(concluded.closed, 0)::int as closed, coalesce(concluded.no_procede, 0)::int as no_procede
-    from steps left join opened on opened.b = steps.b left join concluded on concluded.b = steps.b
-    order by steps.b`,
-  );
-  return rows.map((r) => ({ period: r.period, opened: Number(r.opened), closed: Number(r.closed), noProcede: Number(r.no_procede) }));
+  ]);
+  const points = steps.map((s) => ({ period: s.period, opened: 0, closed: 0, noProcede: 0 }));
+  // width_bucket numbers the steps from 1; 0 would be before the first, which the period never reaches.
+  for (const r of opened) {
+    const point = points[Number(r.step) - 1];
+    if (point) point.opened += Number(r.opened);
+  }
+  for (const r of concluded) {
+    const point = points[Number(r.step) - 1];
+    if (point) {
+      point.closed += Number(r.closed);
+      point.noProcede += Number(r.no_procede);
+    }
+  }
+  return points;
 }
 
 async function categoriesOf(ex: Executor, inPeriod: SQL | undefined, names: Awaited<ReturnType<typeof namesOf>>) {

@@ -63,13 +63,17 @@ export async function caseStats(ex: Executor, staff: StaffPrincipal, query: Stat
   const departmentScope = scope.departmentId;
   const inPeriod = and(gte(cases.createdAt, from), lte(cases.createdAt, to), ...scope.where);
 
-  const groups = await countGroups(ex, inPeriod, now);
-  const durations = await durationsByDepartment(ex, inPeriod);
-  const departmentRows = await ex
-    .select({ id: departments.id, name: departments.name, active: departments.active })
-    .from(departments)
-    .where(departmentScope !== undefined ? eq(departments.id, departmentScope) : undefined)
-    .orderBy(asc(departments.name));
+  // Independent statements: on a server's pool each scan of the period runs on its own connection (PGlite queues them).
+  const [groups, durations, satisfaction, departmentRows] = await Promise.all([
+    countGroups(ex, inPeriod, now),
+    durationsByDepartment(ex, inPeriod),
+    satisfactionOf(ex, inPeriod),
+    ex
+      .select({ id: departments.id, name: departments.name, active: departments.active })
+      .from(departments)
+      .where(departmentScope !== undefined ? eq(departments.id, departmentScope) : undefined)
+      .orderBy(asc(departments.name)),
+  ]);
 
   const byType = Object.fromEntries(CaseType.options.map((t) => [t, 0])) as Record<CaseType, number>;
   const byStatus = Object.fromEntries(CaseStatus.options.map((s) => [s, 0])) as Record<CaseStatus, number>;
@@ -106,7 +110,7 @@ export async function caseStats(ex: Executor, staff: StaffPrincipal, query: Stat
       toFirstResponse: overall?.toFirstResponse ?? NO_DURATION,
       toClose: overall?.toClose ?? NO_DURATION,
     },
-    satisfaction: await satisfactionOf(ex, inPeriod),
+    satisfaction,
   };
 }
 
@@ -204,26 +208,28 @@ function tenths(days: number | string | null): number | null {
 
 async function satisfactionOf(ex: Executor, inPeriod: SQL | undefined): Promise<CaseStats['satisfaction']> {
   const rated = (n: number) => sql<number>`(count(*) filter (where ${caseSurveys.rating} = ${n}))::int`;
-  const [answers] = await ex
-    .select({
-      answered: sql<number>`count(*)::int`,
-      rated: sql<number>`count(${caseSurveys.rating})::int`,
-      ratingSum: sql<number>`coalesce(sum(${caseSurveys.rating}), 0)::int`,
-      unsolved: sql<number>`(count(*) filter (where ${caseSurveys.solved} = false))::int`,
-      r1: rated(1),
-      r2: rated(2),
-      r3: rated(3),
-      r4: rated(4),
-      r5: rated(5),
-    })
-    .from(caseSurveys)
-    .innerJoin(cases, eq(cases.id, caseSurveys.caseId))
-    .where(and(isNotNull(caseSurveys.answeredAt), inPeriod));
-  const reopened = await ex
-    .select({ n: sql<number>`count(distinct ${caseEvents.caseId})::int` })
-    .from(caseEvents)
-    .innerJoin(cases, eq(cases.id, caseEvents.caseId))
-    .where(and(eq(caseEvents.type, 'case.reopened'), inPeriod));
+  const [[answers], reopened] = await Promise.all([
+    ex
+      .select({
+        answered: sql<number>`count(*)::int`,
+        rated: sql<number>`count(${caseSurveys.rating})::int`,
+        ratingSum: sql<number>`coalesce(sum(${caseSurveys.rating}), 0)::int`,
+        unsolved: sql<number>`(count(*) filter (where ${caseSurveys.solved} = false))::int`,
+        r1: rated(1),
+        r2: rated(2),
+        r3: rated(3),
+        r4: rated(4),
+        r5: rated(5),
+      })
+      .from(caseSurveys)
+      .innerJoin(cases, eq(cases.id, caseSurveys.caseId))
+      .where(and(isNotNull(caseSurveys.answeredAt), inPeriod)),
+    ex
+      .select({ n: sql<number>`count(distinct ${caseEvents.caseId})::int` })
+      .from(caseEvents)
+      .innerJoin(cases, eq(cases.id, caseEvents.caseId))
+      .where(and(eq(caseEvents.type, 'case.reopened'), inPeriod)),
+  ]);
   const a = answers!;
   return {
     answered: a.answered,

@@ -58,10 +58,13 @@ export async function buildDashboard(
   const days = (period.to.getTime() - period.from.getTime()) / 86_400_000;
   const steps = query.granularity === 'day' ? days : query.granularity === 'week' ? days / 7 : days / 28;
   if (steps > MAX_STEPS) throw new InvalidInput();
-  const cases = await caseDashboard(ex, staff, { ...query, from: period.from, to: period.to }, ctx.now, ctx.calendar.timeZone);
+  // The attention register is another table: counted beside the cases, not after them.
+  const [cases, summary] = await Promise.all([
+    caseDashboard(ex, staff, { ...query, ...period }, ctx.now, ctx.calendar.timeZone),
+    SEE_ATTENTION.includes(staff.role) ? attentionSummary(ex, { from: period.from, to: period.to, channel: query.channel }) : null,
+  ]);
   let attention: Dashboard['attention'] = null;
-  if (SEE_ATTENTION.includes(staff.role)) {
-    const summary = await attentionSummary(ex, { from: period.from, to: period.to, channel: query.channel });
+  if (summary) {
     attention = {
       byKind: summary.byKind,
       procedures: summary.procedures.map((p) => ({ ...p, procedure: ctx.catalogue.get(p.procedureId)?.name ?? p.procedureId })),
