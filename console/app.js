@@ -35,7 +35,7 @@ async function route() {
     if (page === 'login') return loginView();
     if (page === 'caso' && id) return await caseView(Number(id));
     if (page === 'conversaciones') return await conversationsView(id);
-    if (page === 'nuevo') return await newCaseView();
+    if (page === 'nuevo') return await newCaseView(new URLSearchParams(query));
     if (page === 'llamadas') return await callbacksView(new URLSearchParams(query));
     if (page === 'importar') return await importView();
     if (page === 'admin' && id === 'personal') return await usersView();

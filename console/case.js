@@ -1,7 +1,22 @@
 // @ts-check
 // The case page: its facts, the citizen, the legal clock, the timeline, and the actions (case-actions.js).
 import { caseActions } from './case-actions.js';
-import { api, daysBetween, fmtDate, fmtDay, h, hasRole, isFinal, messageOf, notice, reference, state, tr } from './lib.js';
+import {
+  api,
+  citizenCasesList,
+  daysBetween,
+  fmtDate,
+  fmtDay,
+  h,
+  hasRole,
+  isCross,
+  isFinal,
+  messageOf,
+  notice,
+  reference,
+  state,
+  tr,
+} from './lib.js';
 import { shell } from './shell.js';
 
 /** @typedef {import('./types').CasePage} CasePage */
@@ -248,6 +263,7 @@ export async function caseView(id) {
       ),
     );
     if (c.deadline) facts.append(deadlinePanel(c, c.deadline));
+    if (c.citizen) facts.append(citizenHistoryPanel(c));
     timeline.replaceChildren(timelineList(c, ref));
     // Forms are rebuilt only when what they offer changes, so live updates do not erase typing.
     const key = `${c.status}|${c.receivedAt}|${c.assignedRole}|${c.departmentId}|${c.pendingContact ? 1 : 0}|${c.deadline?.extension.available ? 1 : 0}|${c.callbacks?.some((x) => x.status === 'open') ? 1 : 0}`;
@@ -257,6 +273,42 @@ export async function caseView(id) {
     }
   };
   await state.refresh();
+}
+
+/**
+ * What else this citizen asked for (the cases the person may see) and where they talked to us,
+ * so a clerk sees a repeated report before working it twice.
+ * @param {CasePage} c
+ */
+function citizenHistoryPanel(c) {
+  return h(
+    'section',
+    { class: 'panel', 'aria-labelledby': 'history-title' },
+    h('h3', { id: 'history-title' }, tr('case.other_cases')),
+    citizenCasesList(c.citizenCases, tr('case.no_other_cases')),
+    isCross() && [
+      h('h3', { class: 'spaced' }, tr('case.conversations')),
+      c.citizenConversations.length === 0
+        ? h('p', { class: 'muted' }, tr('case.no_conversations'))
+        : h(
+            'ul',
+            { class: 'plain' },
+            c.citizenConversations.map((v) =>
+              h(
+                'li',
+                {},
+                h('a', { href: `#/conversaciones/${v.id}` }, tr('channel.' + v.channel)),
+                ' ',
+                h('span', { class: 'badge' }, tr('conv.' + v.status)),
+                ' ',
+                v.id === c.conversationId && h('span', { class: 'badge ok' }, tr('case.this_conversation')),
+                ' ',
+                h('span', { class: 'muted' }, fmtDate(v.updatedAt)),
+              ),
+            ),
+          ),
+    ],
+  );
 }
 
 /**

@@ -1,6 +1,6 @@
 // @ts-check
 // Conversations waiting for a person: the list, and the selected one with take over, hand back, reply and close.
-import { api, field, fmtDate, h, messageOf, notice, state, text, tr } from './lib.js';
+import { api, citizenCasesList, field, fmtDate, h, identityOf, messageOf, notice, state, text, tr, waitingFor } from './lib.js';
 import { shell } from './shell.js';
 
 /** @typedef {import('./types').ConversationSummary} ConversationSummary */
@@ -26,9 +26,11 @@ export async function conversationsView(selected) {
     }
   };
   const messages = h('div');
+  const header = h('div');
+  const history = h('section', { class: 'panel' });
   state.refresh = async () => {
-    /** @type {{ conversations: ConversationSummary[] }} */
-    const { conversations } = await api('GET', '/api/staff/conversations');
+    /** @type {{ now: string, conversations: ConversationSummary[] }} */
+    const { now, conversations } = await api('GET', '/api/staff/conversations');
     list.replaceChildren(
       conversations.length === 0
         ? h('p', { class: 'muted' }, tr('conv.empty'))
@@ -42,16 +44,19 @@ export async function conversationsView(selected) {
                 h(
                   'a',
                   { href: `#/conversaciones/${c.id}`, 'aria-current': c.id === selected ? 'true' : undefined },
-                  c.citizenName ?? tr('author.citizen'),
+                  c.citizenName ?? identityOf(c),
                 ),
                 ' ',
                 h('span', { class: c.status === 'waiting_agent' ? 'badge new' : 'badge ok' }, tr('conv.' + c.status)),
                 c.emergencyAt && ' ',
                 c.emergencyAt && h('span', { class: 'badge late' }, tr('emergency')),
+                // The name alone is not enough: two Marías, or a name the citizen never gave.
+                c.citizenName && h('div', { class: 'who' }, identityOf(c)),
                 h(
                   'div',
                   { class: 'muted' },
-                  `${tr('channel.' + c.channel)} · ${fmtDate(c.updatedAt)}${c.reason ? ` · ${tr('conv.reason')}: ${c.reason}` : ''}`,
+                  c.waitingSince ? h('span', { class: 'waiting' }, waitingFor(c.waitingSince, now)) : fmtDate(c.updatedAt),
+                  c.reason && ` · ${tr('conv.reason.' + c.reason)}`,
                 ),
                 h('div', {}, c.lastText),
               ),
@@ -59,8 +64,28 @@ export async function conversationsView(selected) {
           ),
     );
     if (!selected) return;
-    /** @type {{ conversation: Conversation }} */
-    const { conversation: c } = await api('GET', `/api/staff/conversations/${selected}`);
+    /** @type {{ now: string, conversation: Conversation }} */
+    const { now: at, conversation: c } = await api('GET', `/api/staff/conversations/${selected}`);
+    header.replaceChildren(
+      h(
+        'h3',
+        {},
+        c.citizenName ?? tr('conv.no_name'),
+        ' ',
+        h('span', { class: 'badge' }, tr('conv.' + c.status)),
+        ' ',
+        c.waitingSince && h('span', { class: 'badge new' }, waitingFor(c.waitingSince, at)),
+      ),
+      h(
+        'p',
+        { class: 'who' },
+        identityOf(c),
+        c.citizenPhone && c.channel !== 'whatsapp' && ` · ${c.citizenPhone}`,
+        c.citizenEmail && c.channel !== 'email' && ` · ${c.citizenEmail}`,
+        c.reason && ` · ${tr('conv.reason')}: ${tr('conv.reason.' + c.reason)}`,
+      ),
+    );
+    history.replaceChildren(h('h3', {}, tr('conv.cases')), citizenCasesList(c.citizenCases, tr('conv.no_cases')));
     messages.replaceChildren(
       h(
         'ol',
@@ -98,31 +123,31 @@ export async function conversationsView(selected) {
       h(
         'div',
         {},
-        h(
-          'div',
-          { class: 'panel' },
-          h(
-            'h3',
-            {},
-            `${c.citizenName ?? tr('author.citizen')} · ${tr('channel.' + c.channel)}`,
-            ' ',
-            h('span', { class: 'badge' }, tr('conv.' + c.status)),
-          ),
-          messages,
-        ),
+        h('div', { class: 'panel' }, header, messages),
         c.status === 'waiting_agent' &&
-          h('div', { class: 'row' }, button('take-over', tr('conv.take')), button('close', tr('conv.close'), 'secondary')),
+          h(
+            'div',
+            { class: 'row' },
+            button('take-over', tr('conv.take')),
+            openCaseLink(c.id),
+            button('close', tr('conv.close'), 'secondary'),
+          ),
         c.status === 'agent' && [
           h(
             'div',
             { class: 'row' },
+            openCaseLink(c.id),
             button('hand-back', tr('conv.hand_back'), 'secondary'),
             button('close', tr('conv.close'), 'secondary'),
           ),
           reply,
         ],
+        history,
       ),
     );
   };
   await state.refresh();
 }
+
+/** The Abrir caso form, filled from this conversation. @param {string} id */
+const openCaseLink = (id) => h('a', { class: 'button', href: `#/nuevo?conversacion=${encodeURIComponent(id)}` }, tr('conv.open_case'));

@@ -200,3 +200,46 @@ const CROSS_DEPARTMENT_ROLES = ['admin', 'coordinador', 'operador'];
 export const CALLBACK_OUTCOMES = ['no_answer', 'voicemail', 'wrong_number', 'reached'];
 /** @param {import('./types').CaseStatus} status */
 export const isFinal = (status) => FINAL_STATUSES.some((s) => s === status);
+
+/**
+ * Who a conversation is with: the citizen's name when known, and the identity the channel gives
+ * (a WhatsApp number, a Telegram user, an address); two "Ciudadano" rows are never alike.
+ * @param {import('./types').ConversationParty} c
+ */
+export function identityOf(c) {
+  if (c.channel === 'whatsapp') return tr('conv.identity.whatsapp', { id: '+' + c.channelUserId });
+  if (c.channel === 'telegram') return tr('conv.identity.telegram', { id: c.channelUserId });
+  if (c.channel === 'email') return tr('conv.identity.email', { id: c.channelUserId });
+  if (c.channel === 'web') return tr('conv.identity.web');
+  return tr('channel.' + c.channel);
+}
+
+/** How long a conversation has waited for a person, in words. @param {string} since @param {string} now */
+export function waitingFor(since, now) {
+  const minutes = Math.max(0, Math.floor((new Date(now).getTime() - new Date(since).getTime()) / 60_000));
+  if (minutes < 60) return tr('conv.waiting_min', { n: minutes });
+  if (minutes < 24 * 60) return tr('conv.waiting_hours', { h: Math.floor(minutes / 60), m: minutes % 60 });
+  return tr('conv.waiting_days', { n: Math.floor(minutes / (24 * 60)) });
+}
+
+/** A citizen's cases, folio first, newest first. @param {import('./types').CitizenCase[]} cases @param {string} empty */
+export function citizenCasesList(cases, empty) {
+  if (cases.length === 0) return h('p', { class: 'muted' }, empty);
+  return h(
+    'ul',
+    { class: 'plain' },
+    cases.map((k) =>
+      h(
+        'li',
+        {},
+        h('a', { href: `#/caso/${k.id}` }, k.folio),
+        ' ',
+        h('span', { class: 'badge' }, tr('status.' + k.status)),
+        ' ',
+        `${tr('type.' + k.type)} · ${k.category}`,
+        ' ',
+        h('span', { class: 'muted' }, fmtDate(k.createdAt)),
+      ),
+    ),
+  );
+}

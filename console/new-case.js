@@ -1,11 +1,32 @@
 // @ts-check
 // Opening a case on behalf of a citizen who called, came in or wrote on social media.
-import { api, field, h, messageOf, notice, OFFLINE_CHANNELS, reference, select, state, tr, TYPES } from './lib.js';
+import { api, field, h, identityOf, messageOf, notice, OFFLINE_CHANNELS, reference, select, state, tr, TYPES } from './lib.js';
 import { shell } from './shell.js';
 
-export async function newCaseView() {
+/** @typedef {import('./types').Conversation} Conversation */
+
+/** What the citizen wrote, for the description: their latest messages, oldest first, within the field's limit. @param {Conversation} c */
+function saidIn(c) {
+  const said = c.messages.filter((m) => m.direction === 'in' && m.text.trim()).map((m) => m.text.trim());
+  let text = '';
+  for (const line of said.reverse()) {
+    if (text.length + line.length + 1 > 4000) break;
+    text = text ? `${line}\n${text}` : line;
+  }
+  return text;
+}
+
+/** With `?conversacion=<id>` (the conversation page's Abrir caso), the form starts from that conversation. @param {URLSearchParams} params */
+export async function newCaseView(params) {
   state.refresh = null;
   const ref = await reference();
+  const conversationId = params.get('conversacion');
+  const from = conversationId
+    ? /** @type {{ conversation: Conversation }} */ (await api('GET', `/api/staff/conversations/${encodeURIComponent(conversationId)}`))
+        .conversation
+    : null;
+  const phone = from?.citizenPhone ?? (from?.channel === 'whatsapp' ? '+' + from.channelUserId : '');
+  const email = from?.citizenEmail ?? (from?.channel === 'email' ? from.channelUserId : '');
   const status = h('div');
   const categorySelect = select(
     'category',
@@ -21,17 +42,22 @@ export async function newCaseView() {
     const chosen = ref.categories.find((c) => c.code === categorySelect.value);
     if (chosen?.defaultType) typeSelect.value = chosen.defaultType;
   });
+  const description = h('textarea', { name: 'description', required: true, minlength: 3, maxlength: 4000 });
+  // A textarea's text is its value, not an attribute.
+  if (from) description.value = saidIn(from);
   const form = h(
     'form',
     {
       class: 'panel',
       onsubmit: async (e) => {
         e.preventDefault();
+        /** @type {Record<string, FormDataEntryValue>} */
         const body = Object.fromEntries(new FormData(form));
+        if (from) body.conversationId = from.id;
         try {
           /** @type {{ case: { id: number, folio: string } }} */
           const { case: opened } = await api('POST', '/api/staff/cases', body);
-          form.reset();
+          if (!from) form.reset();
           status.replaceChildren(
             h(
               'p',
@@ -46,30 +72,40 @@ export async function newCaseView() {
         }
       },
     },
-    h('p', { class: 'muted' }, tr('new.help')),
+    from
+      ? h(
+          'p',
+          { class: 'notice warn' },
+          tr('new.from_conversation', { who: from.citizenName ?? tr('conv.no_name'), identity: identityOf(from) }),
+          ' ',
+          h('a', { href: `#/conversaciones/${from.id}` }, tr('new.back_to_conversation')),
+        )
+      : h('p', { class: 'muted' }, tr('new.help')),
     status,
     h(
       'div',
       { class: 'grid2' },
-      field(
-        tr('filter.channel'),
-        select(
-          'channel',
-          OFFLINE_CHANNELS.map((c) => /** @type {const} */ ([c, tr('channel.' + c)])),
-          'telefono',
+      // A case from a conversation takes the conversation's channel.
+      !from &&
+        field(
+          tr('filter.channel'),
+          select(
+            'channel',
+            OFFLINE_CHANNELS.map((c) => /** @type {const} */ ([c, tr('channel.' + c)])),
+            'telefono',
+          ),
         ),
-      ),
       field(tr('col.type'), typeSelect),
       field(tr('col.category'), categorySelect),
       field(tr('new.address'), h('input', { name: 'address' })),
     ),
-    field(tr('new.description'), h('textarea', { name: 'description', required: true, minlength: 3 })),
+    field(tr('new.description'), description),
     h(
       'div',
       { class: 'grid2' },
-      field(tr('new.name'), h('input', { name: 'name', autocomplete: 'off' })),
-      field(tr('new.phone'), h('input', { name: 'phone', type: 'tel', autocomplete: 'off' })),
-      field(tr('new.email'), h('input', { name: 'email', type: 'email', autocomplete: 'off' })),
+      field(tr('new.name'), h('input', { name: 'name', autocomplete: 'off', value: from?.citizenName ?? '' })),
+      field(tr('new.phone'), h('input', { name: 'phone', type: 'tel', autocomplete: 'off', value: phone })),
+      field(tr('new.email'), h('input', { name: 'email', type: 'email', autocomplete: 'off', value: email })),
     ),
     h('button', { type: 'submit' }, tr('new.submit')),
   );

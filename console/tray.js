@@ -39,6 +39,19 @@ export async function trayView(params) {
   const ref = await reference();
   const filters = filterForm(
     '#/bandeja',
+    h(
+      'label',
+      { class: 'search' },
+      tr('tray.search'),
+      h('input', {
+        type: 'search',
+        name: 'q',
+        value: params.get('q') ?? '',
+        maxlength: 200,
+        placeholder: tr('tray.search_help'),
+        'aria-description': tr('tray.search_help'),
+      }),
+    ),
     field(tr('filter.status'), select('status', anyOf(tr('any'), STATUSES, 'status.'), params.get('status'))),
     field(tr('filter.type'), select('type', anyOf(tr('any'), TYPES, 'type.'), params.get('type'))),
     field(
@@ -123,6 +136,8 @@ export async function trayView(params) {
         h('td', {}, c.category),
         isCross() && h('td', {}, c.department),
         h('td', {}, c.citizenName ?? '—'),
+        // The server sends the start of it; the cell shows two lines and the whole start on hover.
+        h('td', {}, h('div', { class: 'clamp', title: c.description }, c.description)),
         h('td', {}, tr('days.age', { n: daysBetween(new Date(c.createdAt).getTime(), at) })),
         h('td', { class: 'due' }, overdue ? tr('days.overdue', { n: Math.max(1, -left) }) : tr('days.left', { n: left })),
         h(
@@ -134,7 +149,9 @@ export async function trayView(params) {
         ),
       );
     });
-    const head = ['folio', 'type', 'category', isCross() && 'department', 'citizen', 'age', 'days_left', 'status'].filter(Boolean);
+    const head = ['folio', 'type', 'category', isCross() && 'department', 'citizen', 'description', 'age', 'days_left', 'status'].filter(
+      Boolean,
+    );
     results.replaceChildren(
       h('p', { class: 'muted' }, tr('tray.count', { n: cases.length })),
       h(

@@ -5,7 +5,7 @@ import type { DepartmentRole, StaffRole } from '../src/auth/roles.js';
 import type { CallbackStatus, NextAction } from '../src/cases/callback-steps.js';
 import type { ActorKind, CaseEventBody, PendingContact as ContactOwed, PendingContactReason } from '../src/cases/case-events.js';
 import type { CaseStatus, CaseType, DueUnit } from '../src/cases/case-type.js';
-import type { ConversationStatus } from '../src/dialogs/conversation-status.js';
+import type { ConversationStatus, HandoffReason } from '../src/dialogs/conversation-status.js';
 import type { Channel } from '../src/messages/inbound.js';
 import type { MessageAuthor, MessageDirection } from '../src/messages/stored.js';
 import type { Chart as ChartJs } from 'chart.js';
@@ -74,6 +74,8 @@ export interface TrayCase {
   category: string;
   department: string;
   citizenName: string | null;
+  /** The description's first characters; the case page has all of it. */
+  description: string;
   createdAt: string;
   dueAt: string;
   receivedAt: string | null;
@@ -179,25 +181,50 @@ export interface CasePage {
   deadline: Deadline | null;
   callbacks?: Callback[];
   timeline: TimelineItem[];
+  /** The conversation the case was opened in, if any. */
+  conversationId: string | null;
+  /** The citizen's other cases, of the departments the person may see. */
+  citizenCases: CitizenCase[];
+  /** The citizen's conversations: only to those who work the inbox. */
+  citizenConversations: { id: string; channel: Channel; status: ConversationStatus; updatedAt: string }[];
 }
 
-export interface ConversationSummary {
-  id: string;
-  citizenName: string | null;
-  status: ConversationStatus;
+export interface CitizenCase {
+  id: number;
+  folio: string;
+  type: CaseType;
+  status: CaseStatus;
   channel: Channel;
+  createdAt: string;
+  category: string;
+}
+
+/** Who the conversation is with, as the inbox and the conversation both say it. */
+export interface ConversationParty {
+  channel: Channel;
+  channelUserId: string;
+  citizenId: number;
+  citizenName: string | null;
+  citizenPhone: string | null;
+  citizenEmail: string | null;
+  /** Why the bot handed it over, and since when it waits (only while it waits for a person). */
+  reason: HandoffReason | null;
+  waitingSince: string | null;
+}
+
+export interface ConversationSummary extends ConversationParty {
+  id: string;
+  status: ConversationStatus;
   updatedAt: string;
-  reason: string | null;
   lastText: string | null;
   /** When the citizen last told of danger now, if they did. */
   emergencyAt: string | null;
 }
 
-export interface Conversation {
+export interface Conversation extends ConversationParty {
   id: string;
-  citizenName: string | null;
   status: ConversationStatus;
-  channel: Channel;
+  citizenCases: CitizenCase[];
   messages: { direction: MessageDirection; author: MessageAuthor; createdAt: string; text: string }[];
 }
 

@@ -1,5 +1,8 @@
+import { eq } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { conversations } from '../db/schema.js';
+import { NotFound } from '../errors.js';
 import type { StaffPrincipal } from '../auth/sessions.js';
 import { findOrCreateCitizen, updateCitizenContact } from '../citizens/queries.js';
 import type { Db, Executor } from '../db/client.js';
@@ -22,6 +25,47 @@ export const OpenOnBehalfInput = z.object({
   email: Optional(z.email().max(254)),
 });
 export type OpenOnBehalfInput = z.infer<typeof OpenOnBehalfInput>;
+
+/**
+ * A case an operator opens from a conversation (issue 18): the conversation's citizen and channel,
+ * and the case linked to it, so the case page shows what was said and the answer goes back there.
+ */
+export const OpenFromConversationInput = OpenOnBehalfInput.omit({ channel: true }).extend({ conversationId: z.uuid() });
+export type OpenFromConversationInput = z.infer<typeof OpenFromConversationInput>;
+
+export async function openCaseFromConversation(
+  db: Db,
+  staff: StaffPrincipal,
+  input: OpenFromConversationInput,
+  settings: CaseSettings,
+  now: Date,
+): Promise<OpenedCase> {
+  return db.transaction(async (tx) => {
+    const [conversation] = await tx
+      .select({ id: conversations.id, channel: conversations.channel, citizenId: conversations.citizenId })
+      .from(conversations)
+      .where(eq(conversations.id, input.conversationId))
+      .limit(1);
+    if (!conversation) throw new NotFound('error.conversation_not_found');
+    // What the operator typed corrects or completes the citizen (blanks never erase what we had).
+    await updateCitizenContact(tx, conversation.citizenId, { name: input.name, phone: input.phone, email: input.email });
+    return openCase(
+      tx,
+      {
+        type: input.type,
+        category: input.category,
+        description: input.description,
+        address: input.address,
+        citizenId: conversation.citizenId,
+        channel: conversation.channel,
+        conversationId: conversation.id,
+        actor: { kind: 'staff', id: String(staff.id) },
+      },
+      settings,
+      now,
+    );
+  });
+}
 
 /**
  * The citizen is identified on the offline channel by the contact they gave (phone, else email),

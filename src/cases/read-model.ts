@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, inArray, notInArray, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, ne, notInArray, type SQL } from 'drizzle-orm';
+import { worksEveryDepartment } from '../auth/roles.js';
 import { canSeeDepartment, type StaffPrincipal } from '../auth/sessions.js';
 import type { Executor } from '../db/client.js';
 import { attachments, cases, categories, citizens, departments, messages, staffUsers } from '../db/schema.js';
@@ -214,6 +215,30 @@ export async function getCasePage(ex: Executor, staff: StaffPrincipal, id: numbe
     timeline,
     attachments: files,
   };
+}
+
+/**
+ * The citizen's other cases, newest first, for the case page: only those of departments the
+ * person may see (another department's case is not even counted, as the tray does).
+ */
+export function otherCasesOfCitizen(ex: Executor, staff: StaffPrincipal, citizenId: number, exceptCaseId: number, limit = 20) {
+  const where: SQL[] = [eq(cases.citizenId, citizenId), ne(cases.id, exceptCaseId)];
+  if (!worksEveryDepartment(staff.role)) where.push(eq(cases.departmentId, staff.departmentId ?? -1));
+  return ex
+    .select({
+      id: cases.id,
+      folio: cases.folio,
+      type: cases.type,
+      status: cases.status,
+      channel: cases.channel,
+      createdAt: cases.createdAt,
+      category: categories.name,
+    })
+    .from(cases)
+    .innerJoin(categories, eq(categories.id, cases.categoryId))
+    .where(and(...where))
+    .orderBy(desc(cases.createdAt), desc(cases.id))
+    .limit(limit);
 }
 
 /** An attachment's bytes, only through a case the person may see. */

@@ -7,6 +7,7 @@ import { cases, categories, citizens, departments, openCaseSql } from '../db/sch
 import { isChannel } from '../messages/inbound.js';
 import { CaseStatus, CaseType } from './case-type.js';
 import { pendingContactSql } from './follow-up/citizen-message.js';
+import { searchSql } from './tray-search.js';
 
 /** Closed and not-admissible cases are left out unless asked for by status. */
 export const TrayFilter = z.object({
@@ -23,6 +24,8 @@ export const TrayFilter = z.object({
   mine: z.stringbool().optional(),
   /** Only cases whose answer must be given by phone. */
   pendingContact: z.stringbool().optional(),
+  /** Search: folio, the citizen's name, e-mail or phone digits, words of the description (tray-search.ts). */
+  q: z.string().trim().max(200).optional(),
   sort: z.enum(['newest', 'urgent']).default('newest'),
   limit: z.coerce.number().int().min(1).max(500).default(200),
 });
@@ -63,6 +66,8 @@ export function filtersOf(staff: StaffPrincipal, filter: TrayFilter, now: Date):
   if (filter.to) where.push(lte(cases.createdAt, filter.to));
   if (filter.overdue) where.push(lt(cases.dueAt, now), openCaseSql);
   if (filter.notReceived) where.push(isNull(cases.receivedAt));
+  const search = filter.q ? searchSql(filter.q) : undefined;
+  if (search) where.push(search);
   if (filter.mine) {
     const atMyLevel = isDepartmentRole(staff.role)
       ? and(eq(cases.assignedRole, staff.role), or(isNull(cases.assignedUserId), eq(cases.assignedUserId, staff.id)))
@@ -71,6 +76,8 @@ export function filtersOf(staff: StaffPrincipal, filter: TrayFilter, now: Date):
   }
   return where;
 }
+
+const DESCRIPTION_SHOWN = 160;
 
 function trayPage(ex: Executor, where: SQL | undefined, filter: TrayFilter) {
   return (
@@ -89,6 +96,8 @@ function trayPage(ex: Executor, where: SQL | undefined, filter: TrayFilter) {
         category: categories.name,
         department: departments.name,
         citizenName: citizens.name,
+        // The tray shows the start of it; the case page has all of it.
+        description: sql<string>`left(${cases.description}, ${DESCRIPTION_SHOWN})`,
         pendingContact: pendingContactSql,
       })
       .from(cases)

@@ -11,7 +11,7 @@ import pg from 'pg';
 import { sourceAsset } from '../paths.js';
 import { backoff } from '../backoff.js';
 import { lockDataDir } from './data-dir-lock.js';
-import { createPgliteDataDir, PGLITE_CONF } from './pglite-init.js';
+import { createPgliteDataDir, PGLITE_CONF, PGLITE_EXTENSIONS } from './pglite-init.js';
 import * as schema from './schema.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -55,7 +55,7 @@ async function openPglite(dataDir: string | null, target: DatabaseTarget): Promi
   const unlock = dataDir ? lockDataDir(dataDir) : () => undefined;
   const client = await (async () => {
     if (dataDir && !existsSync(join(dataDir, 'PG_VERSION'))) await createPgliteDataDir(dataDir);
-    return PGlite.create({ ...(dataDir ? { dataDir } : {}), postgresqlconf: PGLITE_CONF });
+    return PGlite.create({ ...(dataDir ? { dataDir } : {}), postgresqlconf: PGLITE_CONF, extensions: PGLITE_EXTENSIONS });
   })().catch((error: unknown) => {
     unlock();
     throw error;

@@ -1,4 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import { spawn } from 'node:child_process';
@@ -13,6 +15,9 @@ import { packageRoot } from '../paths.js';
  * system's file cache anyway, so a smaller pool keeps the server small without slowing it.
  */
 export const PGLITE_CONF = 'shared_buffers=32MB';
+
+/** The contrib extensions the migrations create (the tray's search, migration 0014); PGlite loads them only when named. */
+export const PGLITE_EXTENSIONS = { pg_trgm, unaccent };
 
 /**
  * A migrated, empty database folder packed at build time (`npm run build`): a new folder is
@@ -57,7 +62,7 @@ export async function createPgliteDataDir(dataDir: string): Promise<void> {
 
 /** Packs a freshly migrated database as the template new data folders are unpacked from. */
 export async function buildPgliteTemplate(migrationsFolder: string, path = PGLITE_TEMPLATE): Promise<number> {
-  const client = await PGlite.create({ postgresqlconf: PGLITE_CONF });
+  const client = await PGlite.create({ postgresqlconf: PGLITE_CONF, extensions: PGLITE_EXTENSIONS });
   try {
     await migrate(drizzle(client), { migrationsFolder });
     const packed = Buffer.from(await (await client.dumpDataDir('gzip')).arrayBuffer());

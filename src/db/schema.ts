@@ -199,6 +199,12 @@ export const cases = pgTable(
     emergency: boolean('emergency').notNull().default(false),
     /** The first answer staff gave the citizen (a reply, the final answer or a rejection): time to first response in the statistics. */
     firstAnsweredAt: timestamp('first_answered_at', { withTimezone: true }),
+    /**
+     * What the tray's search matches (issue 18): folio, description and the citizen's name, e-mail
+     * and phone digits, lower case without accents. Kept by triggers (migration 0014) when the case
+     * or its citizen changes, so an erased citizen's name leaves their cases' search too.
+     */
+    searchText: text('search_text').notNull().default(''),
   },
   (t) => [
     uniqueIndex('cases_folio_year_seq_uq').on(t.folioYear, t.folioSeq),
@@ -217,6 +223,8 @@ export const cases = pgTable(
     // The dashboard (issue 17): cases concluded in a period, and the terms that ended in one (deadline compliance).
     index('cases_closed_idx').on(t.closedAt).where(sql`${t.closedAt} is not null`),
     index('cases_due_idx').on(t.dueAt, t.departmentId),
+    // The tray's search: any part of any word, by trigrams (pg_trgm).
+    index('cases_search_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
   ],
 );
 export type Case = typeof cases.$inferSelect;

@@ -748,6 +748,31 @@ export const es = {
   'console.callback.empty_mine': 'No tienes llamadas asignadas.',
   'console.event.case.imported': 'Importado de redes sociales',
   'console.event.callback.assigned': 'Llamada asignada',
+  // issue 18: tray search, description column, the citizen's other cases, conversations page
+  'console.tray.search': 'Buscar',
+  'console.tray.search_help': 'Folio, nombre, teléfono, correo o palabras de la descripción',
+  'console.col.description': 'Descripción',
+  'console.conv.reason.requested': 'Pidió hablar con una persona',
+  'console.conv.reason.not_understood': 'El asistente no le entendió',
+  'console.conv.waiting_min': 'espera hace {n} min',
+  'console.conv.waiting_hours': 'espera hace {h} h {m} min',
+  'console.conv.waiting_days': 'espera hace {n} d',
+  'console.conv.identity.web': 'Chat web (anónimo)',
+  'console.conv.identity.telegram': 'Telegram, usuario {id}',
+  'console.conv.identity.whatsapp': 'WhatsApp {id}',
+  'console.conv.identity.email': 'Correo {id}',
+  'console.conv.no_name': 'Sin nombre',
+  'console.conv.open_case': 'Abrir caso',
+  'console.conv.cases': 'Casos de este ciudadano',
+  'console.conv.no_cases': 'No tiene casos anteriores.',
+  'console.case.other_cases': 'Otros casos del ciudadano',
+  'console.case.no_other_cases': 'No tiene otros casos que puedas ver.',
+  'console.case.conversations': 'Conversaciones del ciudadano',
+  'console.case.this_conversation': 'La de este caso',
+  'console.case.no_conversations': 'No tiene conversaciones.',
+  'console.new.from_conversation':
+    'Desde la conversación con {who} ({identity}). El caso quedará ligado a esa conversación y se le responderá por ese canal.',
+  'console.new.back_to_conversation': 'Volver a la conversación',
 } as const;
 
 export type MessageKey = keyof typeof es;

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrationsFolder } from '../../src/db/client.js';
+import { PGLITE_EXTENSIONS } from '../../src/db/pglite-init.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'ventanilla-migrations-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -25,7 +26,7 @@ function migrationsBefore(tag: string): string {
 
 describe('migration 0009: folio counters become one sequence a year', () => {
   it("continues each year's numbering after the last folio the counter gave", async () => {
-    const client = new PGlite();
+    const client = new PGlite({ extensions: PGLITE_EXTENSIONS });
     const db = drizzle(client);
     await migrate(db, { migrationsFolder: migrationsBefore('0009_folio_sequences') });
     await client.query('insert into folio_counters (year, last_seq) values (2025, 7), (2026, 41)');

@@ -21,13 +21,21 @@ import {
   listDepartments,
 } from '../../cases/catalog-admin.js';
 import type { FollowUpChannels } from '../../cases/follow-up/citizen-message.js';
-import { OpenOnBehalfInput, openCaseOnBehalf } from '../../cases/open-on-behalf.js';
+import { OpenFromConversationInput, openCaseFromConversation, OpenOnBehalfInput, openCaseOnBehalf } from '../../cases/open-on-behalf.js';
 import type { CaseSettings } from '../../cases/open-case.js';
 import { caseStats, StatsQuery } from '../../cases/stats.js';
-import { getCaseAttachment, getCaseDetail, getCasePage, listCases, listTray, TrayFilter } from '../../cases/read-model.js';
+import {
+  getCaseAttachment,
+  getCaseDetail,
+  getCasePage,
+  listCases,
+  listTray,
+  otherCasesOfCitizen,
+  TrayFilter,
+} from '../../cases/read-model.js';
 import { CaseDetailView, CaseSummaryView } from '../../cases/views.js';
 import { closeConversation, handBackConversation, replyInConversation, takeOverConversation } from '../../conversations/handoff.js';
-import { getConversationView, listInbox } from '../../conversations/inbox.js';
+import { conversationsOfCitizen, getConversationView, listInbox } from '../../conversations/inbox.js';
 import type { Db } from '../../db/client.js';
 import { recordAudit, shownIds } from '../../auth/audit.js';
 import type { ChannelModule } from '../../channels/channel.js';
@@ -203,7 +211,14 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
       await audit(request, 'case.viewed', 'case', page.id);
       const at = now();
       const deadline = options.caseSettings.terms ? await caseDeadline(db, options.caseSettings.terms, page, at) : null;
-      return { now: at.toISOString(), case: { ...page, deadline, callbacks: await callbacksOfCase(db, page.id) } };
+      // The citizen's other cases, of the departments this person may see; their conversations, to those who work the inbox.
+      const citizenCases = page.citizen ? await otherCasesOfCitizen(db, staff, page.citizen.id, page.id) : [];
+      const citizenConversations =
+        page.citizen && OPERATOR_ROLES.includes(staff.role) ? await conversationsOfCitizen(db, page.citizen.id) : [];
+      return {
+        now: at.toISOString(),
+        case: { ...page, deadline, callbacks: await callbacksOfCase(db, page.id), citizenCases, citizenConversations },
+      };
     });
 
     routes.post('/api/staff/cases/:id/actions', { schema: { params: CaseId, body: CaseAction } }, async (request) => {
@@ -292,8 +307,13 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
       },
     );
 
-    routes.post('/api/staff/cases', { schema: { body: OpenOnBehalfInput } }, async (request) => {
-      const opened = await openCaseOnBehalf(db, staffOf(request), request.body, options.caseSettings, now());
+    // From a conversation (its citizen, channel and link) or on behalf of someone who called or came in.
+    routes.post('/api/staff/cases', { schema: { body: z.union([OpenFromConversationInput, OpenOnBehalfInput]) } }, async (request) => {
+      const body = request.body;
+      const opened =
+        'conversationId' in body
+          ? await openCaseFromConversation(db, requireRole(request, OPERATOR_ROLES), body, options.caseSettings, now())
+          : await openCaseOnBehalf(db, staffOf(request), body, options.caseSettings, now());
       live.publish({ type: 'case.changed', caseId: opened.case.id });
       return { case: { id: opened.case.id, folio: opened.case.folio } };
     });
@@ -301,16 +321,19 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
     // Conversations inbox: operators, coordinators and admins.
     routes.get('/api/staff/conversations', async (request) => {
       requireRole(request, OPERATOR_ROLES);
-      const inbox = await listInbox(db, now());
+      const at = now();
+      const inbox = await listInbox(db, at);
       await audit(request, 'inbox.viewed', 'conversation', shownIds(inbox.map((c) => c.id)));
-      return { conversations: inbox };
+      return { now: at.toISOString(), conversations: inbox };
     });
     routes.get('/api/staff/conversations/:id', { schema: { params: ConversationId } }, async (request) => {
-      requireRole(request, OPERATOR_ROLES);
+      const staff = requireRole(request, OPERATOR_ROLES);
       const view = await getConversationView(db, request.params.id);
       if (!view) throw new NotFound('error.conversation_not_found');
       await audit(request, 'conversation.viewed', 'conversation', request.params.id);
-      return { conversation: view };
+      // The citizen's cases, so an operator sees what they already reported before opening another.
+      const citizenCases = await otherCasesOfCitizen(db, staff, view.citizenId, 0);
+      return { now: now().toISOString(), conversation: { ...view, citizenCases } };
     });
     const conversationAction = (path: string, act: typeof takeOverConversation) =>
       routes.post(`/api/staff/conversations/:id/${path}`, { schema: { params: ConversationId } }, async (request) => {
