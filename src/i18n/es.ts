@@ -748,6 +748,31 @@ export const es = {
   'console.callback.empty_mine': 'No tienes llamadas asignadas.',
   'console.event.case.imported': 'Importado de redes sociales',
   'console.event.callback.assigned': 'Llamada asignada',
+  // issue 18: SMS channel, call-back SMS and the wrong-number list
+  'console.channel.sms': 'SMS',
+  'sms.answer_with_number': 'Responde con el número.',
+  'sms.answer_with': 'Responde: {options}',
+  'sms.write_address': 'Escribe la dirección o una referencia.',
+  'sms.skip_hint': 'Escribe «{skip}» para seguir sin ella.',
+  'callback.ask_to_call_sms': '{municipio}: intentamos llamarte por tu caso {folio}. Llámanos o responde este SMS.',
+  'console.event.callback.message_sent_by_hand': 'SMS enviado a mano',
+  'error.callback_no_pending_message': 'Esta llamada no tiene un SMS pendiente de enviar a mano.',
+  'console.callback.mark_sent': 'SMS enviado',
+  'console.callback.marked_sent': 'Registrado: el SMS se envió a mano.',
+  'console.callback.export_xlsx': 'Descargar Excel',
+  'console.callback.export_csv': 'Descargar CSV',
+  'wrong_numbers.sheet': 'Números equivocados',
+  'wrong_numbers.col.folio': 'Folio',
+  'wrong_numbers.col.citizen': 'Ciudadano',
+  'wrong_numbers.col.phone': 'Teléfono equivocado',
+  'wrong_numbers.col.department': 'Dependencia',
+  'wrong_numbers.col.marked_at': 'Marcado el',
+  'wrong_numbers.col.note': 'Nota del operador',
+  'wrong_numbers.mail.subject': 'Números equivocados de la semana: {count}',
+  'wrong_numbers.mail.title': 'Números equivocados',
+  'wrong_numbers.mail.intro':
+    'Estos ciudadanos dejaron un teléfono que no es el suyo. Ayúdennos a encontrar el número correcto; la lista completa va adjunta ({date}).',
+  'wrong_numbers.mail.empty': 'Esta semana no hay números equivocados pendientes ({date}).',
 } as const;
 
 export type MessageKey = keyof typeof es;
