@@ -770,6 +770,6 @@ export const en: Record<MessageKey, string> = {
   'wrong_numbers.mail.subject': "This week's wrong numbers: {count}",
   'wrong_numbers.mail.title': 'Wrong numbers',
   'wrong_numbers.mail.intro':
-    'These citizens left a phone number that is not theirs. Please help us find the right one; the full list is attached ({date}).',
-  'wrong_numbers.mail.empty': 'No wrong numbers are pending this week ({date}).',
+    'From {from} to {to}, these citizens left a phone number that is not theirs. Please help us find the right one; the list is also attached.',
+  'wrong_numbers.mail.empty': 'No number was marked wrong from {from} to {to}.',
 };

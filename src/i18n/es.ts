@@ -771,8 +771,8 @@ export const es = {
   'wrong_numbers.mail.subject': 'Números equivocados de la semana: {count}',
   'wrong_numbers.mail.title': 'Números equivocados',
   'wrong_numbers.mail.intro':
-    'Estos ciudadanos dejaron un teléfono que no es el suyo. Ayúdennos a encontrar el número correcto; la lista completa va adjunta ({date}).',
-  'wrong_numbers.mail.empty': 'Esta semana no hay números equivocados pendientes ({date}).',
+    'Del {from} al {to}, estos ciudadanos dejaron un teléfono que no es el suyo. Ayúdennos a encontrar el número correcto; la lista va también adjunta.',
+  'wrong_numbers.mail.empty': 'Del {from} al {to} no se marcó ningún número equivocado.',
 } as const;
 
 export type MessageKey = keyof typeof es;
