@@ -7,7 +7,7 @@ import { auditLog, callbacks, caseEvents, departments, staffUsers } from '../../
 import { DELIVERIES, FOLLOW_UPS } from '../../src/server/app.js';
 import { ADMIN, createTestApp, type TestApp } from '../helpers/app.js';
 import { databaseKind } from '../helpers/database.js';
-import { startTwilio, type TwilioStandIn } from '../helpers/sms-gateways.js';
+import { startAndroidGateway, startTwilio, type TwilioStandIn } from '../helpers/sms-gateways.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../helpers/smtp-receiver.js';
 import { readCsv } from '../reports/csv-reader.js';
 
@@ -218,6 +218,54 @@ describe(`call-backs without SMS, on ${databaseKind}`, () => {
       ).toEqual([]);
     } finally {
       await app.close();
+    }
+  });
+});
+
+describe(`notices by SMS to phone-only citizens (opt-in, Android gateway stand-in), on ${databaseKind}`, () => {
+  it('sends the automatic notices by SMS when SMS_CITIZEN_NOTICES is on, and leaves the final answer to a call and the survey unsent', async () => {
+    const gateway = await startAndroidGateway({ user: 'sms', password: 'contraseña-del-gateway', signingKey: 'clave' });
+    const app = await createTestApp({
+      channels: [smsChannel],
+      now: () => TUESDAY_10,
+      env: {
+        SMS_PROVIDER: 'android-sms-gateway',
+        SMS_GATEWAY_URL: gateway.url,
+        SMS_GATEWAY_USER: 'sms',
+        SMS_GATEWAY_PASSWORD: 'contraseña-del-gateway',
+        SMS_GATEWAY_SIGNING_KEY: 'clave',
+        SMS_CITIZEN_NOTICES: 'true',
+      },
+    });
+    try {
+      const admin = await signIn(app, ADMIN.email, ADMIN.password);
+      const opened = (
+        await admin.post('/api/staff/cases', {
+          channel: 'telefono',
+          type: 'reporte',
+          category: 'alumbrado-publico',
+          description: 'Lámpara fundida en la esquina',
+          name: 'Ana',
+          phone: '55 2222 3333',
+        })
+      ).json().case as { id: number; folio: string };
+      await admin.post(`/api/staff/cases/${opened.id}/actions`, { kind: 'receive' });
+      await app.queue.runDue(FOLLOW_UPS);
+      await app.queue.runDue(DELIVERIES);
+      const notices = gateway.sent.filter((m) => m.phoneNumbers[0] === '+525522223333');
+      expect(notices).toHaveLength(1);
+      expect(notices[0]!.textMessage.text).toContain(opened.folio);
+      const notified = (await eventsOf(app, opened.id)).find((e) => e.type === 'follow_up.citizen_notified');
+      expect(notified!.data).toMatchObject({ about: 'case.received', channel: 'sms' });
+
+      await admin.post(`/api/staff/cases/${opened.id}/actions`, { kind: 'close', answer: 'Se cambió la lámpara el martes.' });
+      await app.queue.runDue(FOLLOW_UPS);
+      await app.queue.runDue(DELIVERIES);
+      expect(gateway.sent.filter((m) => m.phoneNumbers[0] === '+525522223333')).toHaveLength(1);
+      expect((await eventsOf(app, opened.id)).map((e) => e.type)).toContain('case.answer_pending_contact');
+    } finally {
+      await app.close();
+      await gateway.close();
     }
   });
 });

@@ -69,8 +69,11 @@ export async function followUpCitizen(
   const phone = citizen?.phone ?? null;
   const email = citizen?.email?.trim().toLowerCase() || null;
   if (!email || !channels.email) {
-    // Mail is free and keeps a thread; an SMS costs per part, so it is the fallback, and only when the municipality opted in.
-    const mobile = channels.sms?.notices ? toE164(phone, channels.sms.region) : null;
+    // Mail is free and keeps a thread; an SMS costs per part, so it is the fallback, only when the municipality opted in, and
+    // only for one-way automatic notices: staff's answers to a phone-only citizen are still given by a call, and a question
+    // (the survey) waits for an answer this case's own conversation would not receive, as the case is not moved onto the SMS one.
+    const notice = outbound.author === 'system' && !outbound.prompt;
+    const mobile = channels.sms?.notices && notice ? toE164(phone, channels.sms.region) : null;
     if (mobile) return sendSms(tx, current, outbound, mobile);
     return { kind: 'pending_contact', phone, email, reason: email ? 'no_email_channel' : 'no_email' };
   }

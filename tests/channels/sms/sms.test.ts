@@ -4,6 +4,7 @@ import { smsChannel } from '../../../src/channels/sms/index.js';
 import { renderSms } from '../../../src/channels/sms/outbound.js';
 import { foldToGsm7, smsLength } from '../../../src/channels/sms/segments.js';
 import { twilioSignature } from '../../../src/channels/sms/verify.js';
+import { type ConfigError, loadConfig } from '../../../src/config.js';
 import { conversations, messages } from '../../../src/db/schema.js';
 import { DELIVERIES } from '../../../src/server/app.js';
 import { createTestApp, OFFICE_HOURS_NOW, type TestApp } from '../../helpers/app.js';
@@ -15,6 +16,36 @@ const AUTH_TOKEN = 'token-de-prueba-twilio';
 const FROM = '+525500000001';
 const PUBLIC = 'https://ventanilla.municipio.example';
 const CITIZEN = '+525512345678';
+
+describe('SMS configuration', () => {
+  it('names the settings a chosen provider is missing, and is off by default', () => {
+    expect(loadConfig({}).sms).toBeUndefined();
+    const issues = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (error) {
+        return (error as ConfigError).issues;
+      }
+    };
+    expect(issues({ SMS_PROVIDER: 'twilio', TWILIO_ACCOUNT_SID: ACCOUNT })).toEqual([
+      'TWILIO_AUTH_TOKEN="": obligatorio con SMS_PROVIDER=twilio',
+      'TWILIO_FROM="": obligatorio con SMS_PROVIDER=twilio (o TWILIO_MESSAGING_SERVICE_SID)',
+    ]);
+    expect(issues({ SMS_PROVIDER: 'android-sms-gateway', SMS_GATEWAY_USER: 'sms', SMS_GATEWAY_PASSWORD: 'x' })).toEqual([
+      'SMS_GATEWAY_SIGNING_KEY="": obligatorio con SMS_PROVIDER=android-sms-gateway',
+    ]);
+    expect(issues({ SMS_PROVIDER: 'twilio', TWILIO_ACCOUNT_SID: 'AC123' })[0]).toMatch(/^TWILIO_ACCOUNT_SID=/);
+    expect(
+      loadConfig({ SMS_PROVIDER: 'android-sms-gateway', SMS_GATEWAY_USER: 'sms', SMS_GATEWAY_PASSWORD: 'x', SMS_GATEWAY_SIGNING_KEY: 'k' })
+        .sms,
+    ).toMatchObject({
+      provider: 'android-sms-gateway',
+      url: 'https://api.sms-gate.app/3rdparty/v1',
+      citizenNotices: false,
+    });
+  });
+});
 
 describe('SMS length and rendering', () => {
   it("matches Twilio's published signature example", () => {
