@@ -177,13 +177,15 @@ export async function callbacksView(query = new URLSearchParams()) {
       h('h3', { class: 'spaced' }, tr('callback.voicemail_report')),
       voicemailReport.length === 0 ? h('p', { class: 'muted' }, '—') : table(voicemailReport, false),
       h('h3', { class: 'spaced' }, tr('callback.communications')),
-      h(
-        'p',
-        { class: 'toolbar' },
-        h('a', { class: 'button', href: '/api/staff/callbacks/wrong-numbers.xlsx', download: '' }, tr('callback.export_xlsx')),
-        ' ',
-        h('a', { class: 'button secondary', href: '/api/staff/callbacks/wrong-numbers.csv', download: '' }, tr('callback.export_csv')),
-      ),
+      hasRole('admin', 'coordinador', 'operador')
+        ? h(
+            'p',
+            { class: 'toolbar' },
+            h('a', { class: 'button', href: '/api/staff/callbacks/wrong-numbers.xlsx', download: '' }, tr('callback.export_xlsx')),
+            ' ',
+            h('a', { class: 'button secondary', href: '/api/staff/callbacks/wrong-numbers.csv', download: '' }, tr('callback.export_csv')),
+          )
+        : '',
       communicationsOffice.length === 0 ? h('p', { class: 'muted' }, '—') : table(communicationsOffice, false),
     );
   };

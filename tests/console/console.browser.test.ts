@@ -319,5 +319,18 @@ describe(`the staff console in Chromium (${databaseKind})`, () => {
     await admin.getByText('Primer buzón: deja ahora un mensaje de voz con el folio.').waitFor();
     expect(await row.innerText()).toContain('1');
     await admin.screenshot({ path: `${SCREENSHOTS}console-callbacks.png`, fullPage: true });
+
+    // Issue 18: with no SMS gateway, the third failed call leaves the SMS to the operator, who marks it sent.
+    for (let i = 0; i < 2; i++) {
+      await row.getByRole('button', { name: 'Sin respuesta / fuera de área' }).click();
+      await admin.locator('#flash', { hasText: 'Registrado.' }).waitFor();
+    }
+    await admin.getByText('Registrado. Siguiente acción: enviar SMS o mensaje pidiendo que llame.').waitFor();
+    await expect.poll(() => row.getByRole('button', { name: 'SMS enviado' }).count()).toBe(1);
+    await admin.getByRole('link', { name: 'Descargar Excel' }).waitFor();
+    await admin.screenshot({ path: `${SCREENSHOTS}console-callbacks-sms.png`, fullPage: true });
+    await row.getByRole('button', { name: 'SMS enviado' }).click();
+    await admin.getByText('Registrado: el SMS se envió a mano.').waitFor();
+    await expect.poll(() => admin.locator('tr', { hasText: 'Tomás Rivera' }).count()).toBe(0);
   }, 120_000);
 });
