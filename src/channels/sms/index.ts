@@ -4,7 +4,7 @@ import { Forbidden, InvalidInput } from '../../errors.js';
 import { t } from '../../i18n/index.js';
 import { DeliveryFailed, DeliveryRefused, type ChannelSender, type DeliveryStatusReport } from '../../messages/delivery.js';
 import { InboundMessage, type InboundMessageInput } from '../../messages/inbound.js';
-import { storableStrings } from '../../messages/storable-text.js';
+import { storableStrings, storableText } from '../../messages/storable-text.js';
 import type { ChannelContext, ChannelFactory, ChannelModule } from '../channel.js';
 import { gatewayProvider, SmsApiError, SmsNetworkError, twilioProvider, type SmsProvider } from './client.js';
 import { gatewayWebhook, twilioInbound, twilioStatus } from './inbound.js';
@@ -101,7 +101,8 @@ function createSmsChannel(context: ChannelContext, settings: SmsConfig): Channel
         );
         throw new Forbidden();
       }
-      return storableStrings(params);
+      // Made storable once, here, after the check (the signature covers the bytes as sent): a NUL must not make PostgreSQL refuse the SMS.
+      return new URLSearchParams([...params].map(([name, value]): [string, string] => [storableText(name), storableText(value)]));
     };
 
     app.post(TWILIO_INBOUND_PATH, { bodyLimit: WEBHOOK_BODY_LIMIT }, async (request, reply) => {

@@ -180,6 +180,13 @@ describe(`SMS through Twilio on ${databaseKind}`, () => {
     expect(stored.map((m) => m.externalId)).toEqual(replies.map((m) => m.sid));
   });
 
+  it('stores an SMS carrying characters PostgreSQL refuses, without them', async () => {
+    const res = await post('/webhooks/sms/twilio', sms('SM00000000000000000000000000000003', 'Hola\u0000 de nuevo', '+525544443333'));
+    expect(res.statusCode).toBe(200);
+    expect(await inbound(app, '+525544443333')).toEqual([{ externalId: 'SM00000000000000000000000000000003', text: 'Hola de nuevo' }]);
+    await app.queue.runDue(DELIVERIES);
+  });
+
   it('refuses a forged, a missing and a replayed-elsewhere signature with 403 and stores nothing', async () => {
     const params = sms('SM00000000000000000000000000000099', 'falso', '+525599999999');
     expect((await post('/webhooks/sms/twilio', params, 'bm90LWEtc2lnbmF0dXJl')).statusCode).toBe(403);
