@@ -5,7 +5,7 @@ import { renderSms } from '../../../src/channels/sms/outbound.js';
 import { foldToGsm7, smsLength } from '../../../src/channels/sms/segments.js';
 import { twilioSignature } from '../../../src/channels/sms/verify.js';
 import { type ConfigError, loadConfig } from '../../../src/config.js';
-import { conversations, messages } from '../../../src/db/schema.js';
+import { cases, conversations, messages } from '../../../src/db/schema.js';
 import { DELIVERIES } from '../../../src/server/app.js';
 import { createTestApp, OFFICE_HOURS_NOW, type TestApp } from '../../helpers/app.js';
 import { databaseKind } from '../../helpers/database.js';
@@ -178,6 +178,31 @@ describe(`SMS through Twilio on ${databaseKind}`, () => {
     for (const reply of replies) expect(smsLength(reply.Body).segments).toBeLessThanOrEqual(10);
     const stored = await outbound(app, CITIZEN);
     expect(stored.map((m) => m.externalId)).toEqual(replies.map((m) => m.sid));
+  });
+
+  it('takes a citizen to a folio by SMS, a menu answered with its number', async () => {
+    const phone = '+525566667777';
+    const say = async (n: number, body: string) => {
+      const before = twilio.sent.length;
+      expect((await post('/webhooks/sms/twilio', sms(`SM${String(n).padStart(32, '7')}`, body, phone))).statusCode).toBe(200);
+      await app.queue.runDue(DELIVERIES);
+      return twilio.sent
+        .slice(before)
+        .filter((m) => m.To === phone)
+        .map((m) => m.Body)
+        .join('\n');
+    };
+    const menu = await say(1, 'quiero comentarles algo del parque');
+    expect(menu).toMatch(/^4 Sugerencia$/m);
+    expect(menu).toContain('Responde con el numero.');
+    expect(await say(2, '4')).toMatch(/nombre/);
+    await say(3, 'Juan Pérez');
+    await say(4, 'omitir');
+    const done = await say(5, 'si');
+    const folio = /AC-\d{4}-\d{6}/.exec(done)?.[0];
+    expect(folio).toBeDefined();
+    const [opened] = await app.database.db.select().from(cases).where(eq(cases.folio, folio!));
+    expect(opened).toMatchObject({ type: 'sugerencia', channel: 'sms' });
   });
 
   it('stores an SMS carrying characters PostgreSQL refuses, without them', async () => {
