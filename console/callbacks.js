@@ -158,7 +158,9 @@ export async function callbacksView(query = new URLSearchParams()) {
                     'td',
                     { class: 'outcomes' },
                     c.nextAction === 'send_message'
-                      ? h('button', { type: 'button', class: 'small', onclick: () => markSent(c) }, tr('callback.mark_sent'))
+                      ? c.messageLeftToStaff
+                        ? h('button', { type: 'button', class: 'small', onclick: () => markSent(c) }, tr('callback.mark_sent'))
+                        : h('span', { class: 'muted' }, tr('callback.message_on_its_way'))
                       : CALLBACK_OUTCOMES.map((outcome) =>
                           h(
                             'button',

@@ -224,6 +224,9 @@ export async function listCallbacks(ex: Executor, staff: StaffPrincipal, departm
       assignedName: assignee.name,
       failedCalls: sql<number>`(select count(*)::int from callback_attempts a where a.callback_id = ${callbacks.id} and a.outcome in ('no_answer', 'voicemail'))`,
       voicemails: sql<number>`(select count(*)::int from callback_attempts a where a.callback_id = ${callbacks.id} and a.outcome = 'voicemail')`,
+      // The rules tried and left the SMS to a person: only then is there something to mark sent.
+      messageLeftToStaff: sql<boolean>`exists (select 1 from case_events e where e.case_id = ${callbacks.caseId}
+        and e.type = 'callback.action_taken' and e.data->>'callbackId' = ${callbacks.id}::text and e.data ? 'manual')`,
     })
     .from(callbacks)
     .innerJoin(cases, eq(cases.id, callbacks.caseId))

@@ -758,6 +758,7 @@ export const en: Record<MessageKey, string> = {
   'error.callback_no_pending_message': 'This call has no SMS waiting to be sent by hand.',
   'console.callback.mark_sent': 'SMS sent',
   'console.callback.marked_sent': 'Recorded: the SMS was sent by hand.',
+  'console.callback.message_on_its_way': 'The SMS goes out by itself in a moment.',
   'console.callback.export_xlsx': 'Download Excel',
   'console.callback.export_csv': 'Download CSV',
   'wrong_numbers.sheet': 'Wrong numbers',

@@ -759,6 +759,7 @@ export const es = {
   'error.callback_no_pending_message': 'Esta llamada no tiene un SMS pendiente de enviar a mano.',
   'console.callback.mark_sent': 'SMS enviado',
   'console.callback.marked_sent': 'Registrado: el SMS se envió a mano.',
+  'console.callback.message_on_its_way': 'El SMS sale solo en un momento.',
   'console.callback.export_xlsx': 'Descargar Excel',
   'console.callback.export_csv': 'Descargar CSV',
   'wrong_numbers.sheet': 'Números equivocados',

@@ -100,6 +100,9 @@ describe(`call-backs with SMS configured (Twilio stand-in), on ${databaseKind}`,
     for (let i = 0; i < 3; i++)
       steps.push((await admin.post(`/api/staff/callbacks/${opened.callbackId}/attempts`, { outcome: 'voicemail' })).json().step);
     expect(steps.map((s) => s.nextAction)).toEqual(['call', 'call', 'send_message']);
+    // Until the rule runs the SMS is on its way, not the operator's to send.
+    const pending = (await admin.get('/api/staff/callbacks')).json().open.find((c: { id: number }) => c.id === opened.callbackId);
+    expect(pending).toMatchObject({ nextAction: 'send_message', messageLeftToStaff: false });
 
     await app.queue.runDue(FOLLOW_UPS);
     await app.queue.runDue(DELIVERIES);
@@ -194,7 +197,7 @@ describe(`call-backs without SMS, on ${databaseKind}`, () => {
         await admin.post(`/api/staff/callbacks/${opened.callbackId}/attempts`, { outcome, note: 'Fuera de área' });
       await app.queue.runDue(FOLLOW_UPS);
       const task = (await admin.get('/api/staff/callbacks')).json().open.find((c: { id: number }) => c.id === opened.callbackId);
-      expect(task).toMatchObject({ nextAction: 'send_message' });
+      expect(task).toMatchObject({ nextAction: 'send_message', messageLeftToStaff: true });
       const manual = (await eventsOf(app, opened.caseId)).find((e) => e.type === 'callback.action_taken');
       expect(manual!.data).toMatchObject({ manual: true, phone: '55 1111 2222' });
 
