@@ -92,6 +92,17 @@ export async function callbacksView(query = new URLSearchParams()) {
     }
   };
 
+  /** The SMS the rules left to a person (no gateway configured): once sent, say so and the call-back closes. @param {Callback} c */
+  const markSent = async (c) => {
+    try {
+      await api('POST', `/api/staff/callbacks/${c.id}/message-sent`, {});
+      status.replaceChildren(notice('ok', tr('callback.marked_sent')));
+      await state.refresh?.();
+    } catch (error) {
+      status.replaceChildren(notice('error', messageOf(error)));
+    }
+  };
+
   state.refresh = async () => {
     /** @type {{ now: string, open: Callback[], voicemailReport: Callback[], communicationsOffice: Callback[] }} */
     const { now, open, voicemailReport, communicationsOffice } = await api('GET', `/api/staff/callbacks${showMine ? '?mine=1' : ''}`);
@@ -146,9 +157,17 @@ export async function callbacksView(query = new URLSearchParams()) {
                   h(
                     'td',
                     { class: 'outcomes' },
-                    CALLBACK_OUTCOMES.map((outcome) =>
-                      h('button', { type: 'button', class: 'small', onclick: () => log(c, outcome) }, tr('callback.outcome.' + outcome)),
-                    ),
+                    c.nextAction === 'send_message'
+                      ? c.messageLeftToStaff
+                        ? h('button', { type: 'button', class: 'small', onclick: () => markSent(c) }, tr('callback.mark_sent'))
+                        : h('span', { class: 'muted' }, tr('callback.message_on_its_way'))
+                      : CALLBACK_OUTCOMES.map((outcome) =>
+                          h(
+                            'button',
+                            { type: 'button', class: 'small', onclick: () => log(c, outcome) },
+                            tr('callback.outcome.' + outcome),
+                          ),
+                        ),
                   ),
               );
             }),
@@ -160,6 +179,15 @@ export async function callbacksView(query = new URLSearchParams()) {
       h('h3', { class: 'spaced' }, tr('callback.voicemail_report')),
       voicemailReport.length === 0 ? h('p', { class: 'muted' }, '—') : table(voicemailReport, false),
       h('h3', { class: 'spaced' }, tr('callback.communications')),
+      hasRole('admin', 'coordinador', 'operador')
+        ? h(
+            'p',
+            { class: 'toolbar' },
+            h('a', { class: 'button', href: '/api/staff/callbacks/wrong-numbers.xlsx', download: '' }, tr('callback.export_xlsx')),
+            ' ',
+            h('a', { class: 'button secondary', href: '/api/staff/callbacks/wrong-numbers.csv', download: '' }, tr('callback.export_csv')),
+          )
+        : '',
       communicationsOffice.length === 0 ? h('p', { class: 'muted' }, '—') : table(communicationsOffice, false),
     );
   };

@@ -102,6 +102,8 @@ export interface Callback {
   failedCalls: number;
   assignedTo: number | null;
   assignedName: string | null;
+  /** Issue 18: the rules could not send the SMS (no gateway) and left it to a person. */
+  messageLeftToStaff: boolean;
 }
 
 /** Where an import of the social-network spreadsheet stands (GET /api/staff/imports/:id). */

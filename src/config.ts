@@ -189,6 +189,42 @@ const EnvSchema = z.object({
   ),
   /** Automatic answers one sender gets per hour at most; more mail is stored and opens cases, unanswered. */
   EMAIL_ANSWERS_PER_SENDER_PER_HOUR: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(1000).default(5)),
+  // --- SMS (src/channels/sms): off unless SMS_PROVIDER names a gateway ---
+  SMS_PROVIDER: z.preprocess(emptyToUndefined, z.enum(['off', 'twilio', 'android-sms-gateway']).default('off')),
+  TWILIO_ACCOUNT_SID: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^AC[0-9a-fA-F]{32}$/, 'el Account SID de Twilio, AC seguido de 32 caracteres hexadecimales')
+      .optional(),
+  ),
+  TWILIO_AUTH_TOKEN: optionalString,
+  /** The sending number (E.164) or, instead, a Messaging Service. */
+  TWILIO_FROM: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^\+\d{6,15}$/, 'un número en formato E.164, p. ej. +525512345678')
+      .optional(),
+  ),
+  TWILIO_MESSAGING_SERVICE_SID: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^MG[0-9a-fA-F]{32}$/, 'el SID del Messaging Service, MG seguido de 32 caracteres hexadecimales')
+      .optional(),
+  ),
+  TWILIO_API_ROOT: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).default('https://api.twilio.com')),
+  /** The gateway's API root: the public cloud's, a private server's (…/3rdparty/v1) or the phone's own local server. */
+  SMS_GATEWAY_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).default('https://api.sms-gate.app/3rdparty/v1')),
+  SMS_GATEWAY_USER: optionalString,
+  SMS_GATEWAY_PASSWORD: optionalString,
+  /** The app's webhook signing key (Settings › Webhooks › Signing Key). */
+  SMS_GATEWAY_SIGNING_KEY: optionalString,
+  /** Opt-in: notices to citizens who left only a phone go by SMS (each costs a message or more). */
+  SMS_CITIZEN_NOTICES: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('false')),
+  /** Where the weekly list of wrong numbers goes (the communications office finds the right ones). */
+  COMMUNICATIONS_OFFICE_EMAIL: z.preprocess(emptyToUndefined, z.email().optional()),
 });
 
 /** A mail server URL; user and password are URL-encoded in it, so they may hold any character. */
@@ -258,6 +294,67 @@ export interface Config {
   whatsapp: WhatsAppConfig;
   /** Absent unless SMTP_URL and EMAIL_FROM are set. */
   email: EmailConfig | undefined;
+  /** Absent unless SMS_PROVIDER names a gateway. */
+  sms: SmsConfig | undefined;
+  communicationsOfficeEmail: string | undefined;
+}
+
+export type SmsConfig =
+  | {
+      provider: 'twilio';
+      /** Opt-in: notices to phone-only citizens go by SMS. */
+      citizenNotices: boolean;
+      accountSid: string;
+      authToken: string;
+      from: string | undefined;
+      messagingServiceSid: string | undefined;
+      apiRoot: string;
+    }
+  | {
+      provider: 'android-sms-gateway';
+      citizenNotices: boolean;
+      url: string;
+      user: string;
+      password: string;
+      signingKey: string;
+    };
+
+/** A gateway cannot run with half its credentials; say which ones are missing. */
+function smsIssues(e: z.infer<typeof EnvSchema>): string[] {
+  const missing = (names: ReadonlyArray<keyof typeof e>) =>
+    names.filter((name) => !e[name]).map((name) => `${name}="": obligatorio con SMS_PROVIDER=${e.SMS_PROVIDER}`);
+  if (e.SMS_PROVIDER === 'twilio') {
+    const issues = missing(['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN']);
+    if (!e.TWILIO_FROM && !e.TWILIO_MESSAGING_SERVICE_SID)
+      issues.push('TWILIO_FROM="": obligatorio con SMS_PROVIDER=twilio (o TWILIO_MESSAGING_SERVICE_SID)');
+    return issues;
+  }
+  if (e.SMS_PROVIDER === 'android-sms-gateway') return missing(['SMS_GATEWAY_USER', 'SMS_GATEWAY_PASSWORD', 'SMS_GATEWAY_SIGNING_KEY']);
+  return [];
+}
+
+function smsConfig(e: z.infer<typeof EnvSchema>): SmsConfig | undefined {
+  const citizenNotices = e.SMS_CITIZEN_NOTICES === 'true';
+  if (e.SMS_PROVIDER === 'twilio')
+    return {
+      provider: 'twilio',
+      citizenNotices,
+      accountSid: e.TWILIO_ACCOUNT_SID!,
+      authToken: e.TWILIO_AUTH_TOKEN!,
+      from: e.TWILIO_FROM,
+      messagingServiceSid: e.TWILIO_MESSAGING_SERVICE_SID,
+      apiRoot: e.TWILIO_API_ROOT.replace(/\/+$/, ''),
+    };
+  if (e.SMS_PROVIDER === 'android-sms-gateway')
+    return {
+      provider: 'android-sms-gateway',
+      citizenNotices,
+      url: e.SMS_GATEWAY_URL.replace(/\/+$/, ''),
+      user: e.SMS_GATEWAY_USER!,
+      password: e.SMS_GATEWAY_PASSWORD!,
+      signingKey: e.SMS_GATEWAY_SIGNING_KEY!,
+    };
+  return undefined;
 }
 
 export interface TelegramConfig {
@@ -329,7 +426,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       'TELEGRAM_WEBHOOK_SECRET="": obligatorio con TELEGRAM_MODE=webhook (Telegram lo envía en cada llamada y así se rechazan las falsas)',
     ]);
   }
-  const missing = whatsAppIssues(e);
+  const missing = [...whatsAppIssues(e), ...smsIssues(e)];
   if (missing.length > 0) throw new ConfigError(missing);
   if (e.IMAP_URL && !(e.SMTP_URL && e.EMAIL_FROM)) {
     throw new ConfigError([`IMAP_URL: el canal de correo necesita también SMTP_URL y EMAIL_FROM para responder`]);
@@ -409,6 +506,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
             answersPerSenderPerHour: e.EMAIL_ANSWERS_PER_SENDER_PER_HOUR,
           }
         : undefined,
+    sms: smsConfig(e),
+    communicationsOfficeEmail: e.COMMUNICATIONS_OFFICE_EMAIL?.toLowerCase(),
   } satisfies Config);
 }
 

@@ -183,6 +183,26 @@ export async function logCallbackAttempt(
   });
 }
 
+/**
+ * The operators' word that the SMS the rules left to them (no gateway configured) has gone:
+ * the call-back is closed and the case's history says who sent it.
+ */
+export async function markCallbackMessageSent(db: Db, staff: StaffPrincipal, callbackId: number, now: Date): Promise<Callback> {
+  return db.transaction(async (tx) => {
+    const locked = await lockCallback(tx, staff, callbackId);
+    if (!locked) throw new NotFound('error.callback_not_found');
+    const { callback, case: current } = locked;
+    if (callback.status !== 'open' || callback.nextAction !== 'send_message') throw new Conflict('error.callback_no_pending_message');
+    const [closed] = await tx
+      .update(callbacks)
+      .set({ status: 'closed', nextAction: 'none', nextActionAt: null, updatedAt: now })
+      .where(eq(callbacks.id, callbackId))
+      .returning();
+    await recordCaseEvent(tx, current.id, 'callback.message_sent_by_hand', staffActor(staff), { callbackId, phone: callback.phone }, now);
+    return closed!;
+  });
+}
+
 /** The operators' list: open callbacks by next action time, and the two reports. */
 export async function listCallbacks(ex: Executor, staff: StaffPrincipal, departmentId?: number, assignedTo?: number) {
   const assignee = alias(staffUsers, 'assignee');
@@ -204,6 +224,9 @@ export async function listCallbacks(ex: Executor, staff: StaffPrincipal, departm
       assignedName: assignee.name,
       failedCalls: sql<number>`(select count(*)::int from callback_attempts a where a.callback_id = ${callbacks.id} and a.outcome in ('no_answer', 'voicemail'))`,
       voicemails: sql<number>`(select count(*)::int from callback_attempts a where a.callback_id = ${callbacks.id} and a.outcome = 'voicemail')`,
+      // The rules tried and left the SMS to a person: only then is there something to mark sent.
+      messageLeftToStaff: sql<boolean>`exists (select 1 from case_events e where e.case_id = ${callbacks.caseId}
+        and e.type = 'callback.action_taken' and e.data->>'callbackId' = ${callbacks.id}::text and e.data ? 'manual')`,
     })
     .from(callbacks)
     .innerJoin(cases, eq(cases.id, callbacks.caseId))

@@ -133,6 +133,8 @@ export interface CaseEventDataMap {
     | { channel: Channel; messageId: number }
     | { manual: true; phone: string | null; text: string }
   );
+  /** Issue 18: an operator sent the call-back's SMS themselves (no SMS gateway configured) and said so. */
+  'callback.message_sent_by_hand': { callbackId: number; phone: string | null };
 }
 
 export type CaseEventType = keyof CaseEventDataMap;

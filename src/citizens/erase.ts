@@ -66,6 +66,7 @@ const PERSONAL_EVENT_FIELDS = {
   'callback.action_taken': ['phone', 'text'],
   'case.imported': [],
   'callback.assigned': [],
+  'callback.message_sent_by_hand': ['phone'],
 } as const satisfies Record<CaseEventType, readonly string[]>;
 
 /** Contact fields become null; words become the placeholder, so the history still reads "a note was written here". */

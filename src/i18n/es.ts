@@ -773,6 +773,32 @@ export const es = {
   'console.new.from_conversation':
     'Desde la conversación con {who} ({identity}). El caso quedará ligado a esa conversación y se le responderá por ese canal.',
   'console.new.back_to_conversation': 'Volver a la conversación',
+  // issue 18: SMS channel, call-back SMS and the wrong-number list
+  'console.channel.sms': 'SMS',
+  'sms.answer_with_number': 'Responde con el número.',
+  'sms.answer_with': 'Responde: {options}',
+  'sms.write_address': 'Escribe la dirección o una referencia.',
+  'sms.skip_hint': 'Escribe «{skip}» para seguir sin ella.',
+  'callback.ask_to_call_sms': '{municipio}: intentamos llamarte por tu caso {folio}. Llámanos o responde este SMS.',
+  'console.event.callback.message_sent_by_hand': 'SMS enviado a mano',
+  'error.callback_no_pending_message': 'Esta llamada no tiene un SMS pendiente de enviar a mano.',
+  'console.callback.mark_sent': 'SMS enviado',
+  'console.callback.marked_sent': 'Registrado: el SMS se envió a mano.',
+  'console.callback.message_on_its_way': 'El SMS sale solo en un momento.',
+  'console.callback.export_xlsx': 'Descargar Excel',
+  'console.callback.export_csv': 'Descargar CSV',
+  'wrong_numbers.sheet': 'Números equivocados',
+  'wrong_numbers.col.folio': 'Folio',
+  'wrong_numbers.col.citizen': 'Ciudadano',
+  'wrong_numbers.col.phone': 'Teléfono equivocado',
+  'wrong_numbers.col.department': 'Dependencia',
+  'wrong_numbers.col.marked_at': 'Marcado el',
+  'wrong_numbers.col.note': 'Nota del operador',
+  'wrong_numbers.mail.subject': 'Números equivocados de la semana: {count}',
+  'wrong_numbers.mail.title': 'Números equivocados',
+  'wrong_numbers.mail.intro':
+    'Del {from} al {to}, estos ciudadanos dejaron un teléfono que no es el suyo. Ayúdennos a encontrar el número correcto; la lista va también adjunta.',
+  'wrong_numbers.mail.empty': 'Del {from} al {to} no se marcó ningún número equivocado.',
 } as const;
 
 export type MessageKey = keyof typeof es;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { storableString } from './storable-text.js';
 
 /** Every channel Ventanilla knows. Staff-entered channels (phone, in person…) arrive with the console. */
-export const CHANNELS = ['web', 'telegram', 'whatsapp', 'email', 'telefono', 'presencial', 'visita', 'redes'] as const;
+export const CHANNELS = ['web', 'telegram', 'whatsapp', 'email', 'sms', 'telefono', 'presencial', 'visita', 'redes'] as const;
 export const Channel = z.enum(CHANNELS);
 export type Channel = z.infer<typeof Channel>;
 const channels: ReadonlySet<string> = new Set(CHANNELS);

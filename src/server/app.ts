@@ -173,6 +173,10 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   for (const channel of channels) if (channel.sender) senders.set(channel.name, channel.sender);
   for (const [name, sender] of deps.senders ?? []) senders.set(name, sender);
 
+  const followUpChannels = {
+    email: senders.has('email'),
+    sms: senders.has('sms') ? { region: config.phoneRegion, notices: config.sms?.citizenNotices ?? false } : undefined,
+  };
   // Automatic follow-up (issue 8): staff mail goes straight over SMTP; citizens' notices through the outbox.
   const mailer = config.email ? createMailer(config.email) : undefined;
   app.addHook('onClose', async () => mailer?.close());
@@ -186,7 +190,8 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
       municipalityName: deps.municipalityName,
       publicUrl: config.publicUrl ?? `http://localhost:${config.port}`,
       mail: { enabled: mailer !== undefined, fromDomain: config.email?.from.address.split('@')[1] ?? 'localhost' },
-      channels: { email: senders.has('email') },
+      channels: followUpChannels,
+      communicationsOffice: config.communicationsOfficeEmail,
       linkSecret: await loadLinkSecret(database.db),
       logger: app.log,
     },
@@ -224,7 +229,7 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
     caseSettings,
     live,
     now,
-    followUp: { email: senders.has('email') },
+    followUp: followUpChannels,
     channels,
   });
   await app.register(consolePagesPlugin, { locale: config.locale });

@@ -9,6 +9,7 @@ import { hashPassword } from '../../src/auth/password.js';
 import { actOnCase } from '../../src/cases/actions.js';
 import { OpenOnBehalfInput, openCaseOnBehalf } from '../../src/cases/open-on-behalf.js';
 import { departments, labelledExamples, staffUsers } from '../../src/db/schema.js';
+import { FOLLOW_UPS } from '../../src/server/app.js';
 import { ADMIN, createTestApp, type TestApp } from '../helpers/app.js';
 import { databaseKind } from '../helpers/database.js';
 
@@ -319,5 +320,22 @@ describe(`the staff console in Chromium (${databaseKind})`, () => {
     await admin.getByText('Primer buzón: deja ahora un mensaje de voz con el folio.').waitFor();
     expect(await row.innerText()).toContain('1');
     await admin.screenshot({ path: `${SCREENSHOTS}console-callbacks.png`, fullPage: true });
+
+    // Issue 18: with no SMS gateway, the third failed call leaves the SMS to the operator, who marks it sent.
+    for (let i = 0; i < 2; i++) {
+      await row.getByRole('button', { name: 'Sin respuesta / fuera de área' }).click();
+      await admin.locator('#flash', { hasText: 'Registrado.' }).waitFor();
+    }
+    await admin.getByText('Registrado. Siguiente acción: enviar SMS o mensaje pidiendo que llame.').waitFor();
+    // The rule runs (here, or already by the running queue), finds no way to write to the citizen and leaves the SMS to the operator.
+    await app.queue.runDue(FOLLOW_UPS);
+    await admin.getByRole('link', { name: 'Bandeja' }).click();
+    await admin.getByRole('link', { name: 'Llamadas' }).click();
+    await expect.poll(() => row.getByRole('button', { name: 'SMS enviado' }).count()).toBe(1);
+    await admin.getByRole('link', { name: 'Descargar Excel' }).waitFor();
+    await admin.screenshot({ path: `${SCREENSHOTS}console-callbacks-sms.png`, fullPage: true });
+    await row.getByRole('button', { name: 'SMS enviado' }).click();
+    await admin.getByText('Registrado: el SMS se envió a mano.').waitFor();
+    await expect.poll(() => admin.locator('tr', { hasText: 'Tomás Rivera' }).count()).toBe(0);
   }, 120_000);
 });

@@ -4,7 +4,7 @@ import { t } from '../../i18n/index.js';
 import type { JobHandler } from '../../queue/job.js';
 import { CALLBACK_MESSAGE_JOB, lockCallback, requestCallback } from '../callbacks.js';
 import { recordCaseEvent } from '../events.js';
-import { followUpCitizen } from './citizen-message.js';
+import { followUpCitizen, sendSms, smsNumber } from './citizen-message.js';
 import { reaction, type FollowUpDeps } from './follow-up.js';
 
 /** An answer that must be given by phone opens a callback by itself. */
@@ -18,8 +18,10 @@ export const callbackForPendingContact = reaction({
 });
 
 /**
- * After three failed calls the citizen is asked to call back: on their channel or by email when
- * Ventanilla can write to them; otherwise it stays a task ("enviar SMS") for the operators.
+ * After three failed calls the citizen is asked to call back. The phone centre's rule is an SMS,
+ * so with SMS configured it goes by SMS to the number that was called; otherwise on their channel
+ * or by email when Ventanilla can write to them; failing all, it stays a task ("enviar SMS") for
+ * the operators, who mark it done once sent (`markCallbackMessageSent`).
  */
 export function callbackMessageJob(deps: FollowUpDeps): JobHandler {
   return async (job, context) => {
@@ -28,8 +30,14 @@ export function callbackMessageJob(deps: FollowUpDeps): JobHandler {
       const locked = await lockCallback(tx, null, callbackId);
       if (locked && locked.callback.status === 'open' && locked.callback.nextAction === 'send_message') {
         const { callback, case: current } = locked;
-        const text = t(deps.locale, 'callback.ask_to_call', { folio: current.folio, municipio: deps.municipalityName });
-        const sent = await followUpCitizen(tx, current, { text, author: 'system' }, deps.channels);
+        const mobile = smsNumber(callback.phone, deps.channels);
+        const text = t(deps.locale, mobile ? 'callback.ask_to_call_sms' : 'callback.ask_to_call', {
+          folio: current.folio,
+          municipio: deps.municipalityName,
+        });
+        const sent = mobile
+          ? await sendSms(tx, current, { text, author: 'system' }, mobile)
+          : await followUpCitizen(tx, current, { text, author: 'system' }, deps.channels);
         if (sent.kind === 'sent') {
           await tx
             .update(callbacks)

@@ -4,12 +4,20 @@ import { cases, citizens, conversations, type Case } from '../../db/schema.js';
 import { enqueueOutbound } from '../../outbox/enqueue.js';
 import type { OutboundMessageInput } from '../../messages/outbound.js';
 import { isOfflineChannel, type Channel } from '../../messages/inbound.js';
+import { toE164 } from '../../messages/phone-number.js';
+import type { CountryCode } from 'libphonenumber-js';
 import type { PendingContactReason } from '../case-events.js';
 
 /** What the running instance can send on, as far as the follow-up of a case needs to know. */
 export interface FollowUpChannels {
   /** A sender for the 'email' channel exists (SMTP_URL and EMAIL_FROM are set). */
   email: boolean;
+  /**
+   * SMS can be sent (SMS_PROVIDER): the call-back rules' SMS goes out by itself; `notices` (the
+   * opt-in SMS_CITIZEN_NOTICES) lets notices reach citizens who left only a phone. `region` reads
+   * phones typed without "+".
+   */
+  sms?: { region: CountryCode; notices: boolean } | undefined;
 }
 
 export type FollowUp =
@@ -19,6 +27,7 @@ export type FollowUp =
   | { kind: 'none' };
 
 const EMAIL = 'email';
+const SMS = 'sms';
 
 /**
  * Puts a message to the citizen in the outbox, inside the caller's transaction: on the case's own
@@ -59,13 +68,43 @@ export async function followUpCitizen(
     .limit(1);
   const phone = citizen?.phone ?? null;
   const email = citizen?.email?.trim().toLowerCase() || null;
-  if (!email) return { kind: 'pending_contact', phone, email: null, reason: 'no_email' };
-  if (!channels.email) return { kind: 'pending_contact', phone, email, reason: 'no_email_channel' };
+  if (!email || !channels.email) {
+    // Mail is free and keeps a thread; an SMS costs per part, so it is the fallback, only when the municipality opted in, and
+    // only for one-way automatic notices: staff's answers to a phone-only citizen are still given by a call, and a question
+    // (the survey) waits for an answer this case's own conversation would not receive, as the case is not moved onto the SMS one.
+    const notice = outbound.author === 'system' && !outbound.prompt;
+    const mobile = channels.sms?.notices && notice ? toE164(phone, channels.sms.region) : null;
+    if (mobile) return sendSms(tx, current, outbound, mobile);
+    return { kind: 'pending_contact', phone, email, reason: email ? 'no_email_channel' : 'no_email' };
+  }
 
   const conversationId = await emailConversationFor(tx, current, email);
   await tx.update(cases).set({ conversationId }).where(eq(cases.id, current.id));
   const message = await enqueueOutbound(tx, { conversationId, channel: EMAIL, caseId: current.id, message: outbound });
   return { kind: 'sent', messageId: message.id, channel: EMAIL };
+}
+
+/**
+ * An SMS to `phone` (E.164) about the case, on that phone's one SMS conversation (the same one
+ * its replies arrive in). The case is not moved onto it: a phone may be several cases' contact.
+ */
+export async function sendSms(tx: Tx, current: Case, content: OutboundMessageInput, phone: string): Promise<FollowUp & { kind: 'sent' }> {
+  await tx
+    .insert(conversations)
+    .values({ channel: SMS, conversationKey: phone, channelUserId: phone, citizenId: current.citizenId, dialogState: {} })
+    .onConflictDoNothing();
+  const [row] = await tx
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(and(eq(conversations.channel, SMS), eq(conversations.conversationKey, phone)))
+    .limit(1);
+  const message = await enqueueOutbound(tx, { conversationId: row!.id, channel: SMS, caseId: current.id, message: content });
+  return { kind: 'sent', messageId: message.id, channel: SMS };
+}
+
+/** The phone an SMS for the call-back goes to, when SMS can be sent and the number reads as one. */
+export function smsNumber(phone: string | null, channels: FollowUpChannels): string | null {
+  return channels.sms ? toE164(phone, channels.sms.region) : null;
 }
 
 /**

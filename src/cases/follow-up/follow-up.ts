@@ -29,6 +29,8 @@ export interface FollowUpDeps {
   mail: { enabled: boolean; fromDomain: string };
   /** What citizens can be written to, for cases opened on their behalf. */
   channels: FollowUpChannels;
+  /** Where the weekly wrong-number list goes (COMMUNICATIONS_OFFICE_EMAIL); none is sent without it. */
+  communicationsOffice?: string | undefined;
   /** Signs acknowledgement links; the same for every instance (kept in the database). */
   linkSecret: Buffer;
   logger: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };

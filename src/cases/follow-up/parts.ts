@@ -2,6 +2,7 @@ import type { FollowUpParts } from './follow-up.js';
 import { acknowledgementSweep, routingSheetReaction } from './routing-sheet.js';
 import { deadlineSweep } from './deadline-warnings.js';
 import { digests } from './digests.js';
+import { wrongNumbersMail } from './wrong-numbers-mail.js';
 import { citizenNotices, reopenedToDepartment, satisfactionSurvey } from './citizen-notices.js';
 import { CALLBACK_MESSAGE_JOB, callbackForPendingContact, callbackMessageJob } from './callback-actions.js';
 
@@ -12,6 +13,6 @@ import { CALLBACK_MESSAGE_JOB, callbackForPendingContact, callbackMessageJob } f
 export const followUpParts: FollowUpParts = {
   reactions: [routingSheetReaction, citizenNotices, satisfactionSurvey, reopenedToDepartment, callbackForPendingContact],
   sweeps: [acknowledgementSweep, deadlineSweep],
-  recurring: [digests],
+  recurring: [digests, wrongNumbersMail],
   jobs: new Map([[CALLBACK_MESSAGE_JOB, callbackMessageJob]]),
 };

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { recordAudit, shownIds } from '../../auth/audit.js';
 import type { StaffPrincipal } from '../../auth/sessions.js';
 import { trayExport, TrayExportFilter } from '../../cases/tray-export.js';
+import { listWrongNumbers, wrongNumbersTable } from '../../cases/wrong-numbers.js';
 import type { CatalogueSearch } from '../../catalogue/catalogue.js';
 import type { Db } from '../../db/client.js';
 import type { Locale } from '../../i18n/index.js';
@@ -35,6 +36,11 @@ export interface ExportApiOptions {
 
 /** Who reads attention figures, as in understanding-api.ts: the register is the same log, one by one. */
 const COORDINATORS: readonly StaffPrincipal['role'][] = ['admin', 'coordinador'];
+
+/** Who works the call-backs (as in staff-api.ts); department staff among them see their department's only. */
+const CALLBACK_ROLES: readonly StaffPrincipal['role'][] = ['admin', 'coordinador', 'operador'];
+
+const WrongNumbersQuery = z.object({ since: z.coerce.date().optional(), until: z.coerce.date().optional() });
 
 const RegisterEntryView = z.object({
   id: z.string(),
@@ -120,6 +126,16 @@ export const exportApiPlugin: FastifyPluginAsync<ExportApiOptions> = async (plug
         return download(request, reply, format, 'registro-atenciones', attentionRegisterExport(db, request.query, register), {
           action: 'attention.exported',
           subjectType: 'attention_log',
+        });
+      });
+
+      // Issue 18: the wrong-number list, for the communications office; citizens' names and phones, so audited as an export.
+      routes.get(`/api/staff/callbacks/wrong-numbers.${format}`, { schema: { querystring: WrongNumbersQuery } }, async (request, reply) => {
+        const staff = requireRole(request, CALLBACK_ROLES);
+        const rows = await listWrongNumbers(db, { staff, since: request.query.since, until: request.query.until });
+        return download(request, reply, format, 'numeros-equivocados', wrongNumbersTable(rows, locale, timeZone), {
+          action: 'wrong_numbers.exported',
+          subjectType: 'case',
         });
       });
     }

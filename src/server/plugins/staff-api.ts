@@ -7,7 +7,14 @@ import { canSeeDepartment, login, logout, type StaffPrincipal } from '../../auth
 import { changeStaffUser, createStaffUser, listStaffUsers, NewStaffUser, StaffUserChange } from '../../auth/staff-admin.js';
 import { actOnCase, CaseAction } from '../../cases/actions.js';
 import { caseDeadline } from '../../cases/deadline-view.js';
-import { CallbackOutcome, callbacksOfCase, listCallbacks, logCallbackAttempt, requestCallback } from '../../cases/callbacks.js';
+import {
+  CallbackOutcome,
+  callbacksOfCase,
+  listCallbacks,
+  logCallbackAttempt,
+  markCallbackMessageSent,
+  requestCallback,
+} from '../../cases/callbacks.js';
 import {
   CategoryChange,
   CategoryInput,
@@ -287,6 +294,13 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
         return { step };
       },
     );
+    // Issue 18: the SMS the rules left to a person (no gateway configured) is marked sent, closing the call-back.
+    routes.post('/api/staff/callbacks/:id/message-sent', { schema: { params: NumericId } }, async (request) => {
+      const staff = requireRole(request, OPERATOR_ROLES);
+      const callback = await markCallbackMessageSent(db, staff, request.params.id, now());
+      live.publish({ type: 'case.changed', caseId: callback.caseId });
+      return { callback: { id: callback.id, status: callback.status, nextAction: callback.nextAction } };
+    });
 
     routes.get(
       '/api/staff/cases/:id/attachments/:attachmentId',
