@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, ne, notInArray, type SQL } from 'drizzle-orm';
-import { worksEveryDepartment } from '../auth/roles.js';
+import { casesVisibleTo } from './case-visibility.js';
 import { canSeeDepartment, type StaffPrincipal } from '../auth/sessions.js';
 import type { Executor } from '../db/client.js';
 import { attachments, cases, categories, citizens, departments, messages, staffUsers } from '../db/schema.js';
@@ -223,7 +223,8 @@ export async function getCasePage(ex: Executor, staff: StaffPrincipal, id: numbe
  */
 export function otherCasesOfCitizen(ex: Executor, staff: StaffPrincipal, citizenId: number, exceptCaseId: number, limit = 20) {
   const where: SQL[] = [eq(cases.citizenId, citizenId), ne(cases.id, exceptCaseId)];
-  if (!worksEveryDepartment(staff.role)) where.push(eq(cases.departmentId, staff.departmentId ?? -1));
+  const visible = casesVisibleTo(staff);
+  if (visible) where.push(visible);
   return ex
     .select({
       id: cases.id,

@@ -1,8 +1,9 @@
 import { and, asc, desc, eq, gte, isNull, lt, lte, not, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { isDepartmentRole, worksEveryDepartment } from '../auth/roles.js';
+import { isDepartmentRole } from '../auth/roles.js';
 import type { StaffPrincipal } from '../auth/sessions.js';
 import type { Executor } from '../db/client.js';
+import { casesVisibleTo } from './case-visibility.js';
 import { cases, categories, citizens, departments, openCaseSql } from '../db/schema.js';
 import { isChannel } from '../messages/inbound.js';
 import { CaseStatus, CaseType } from './case-type.js';
@@ -55,7 +56,8 @@ export async function listTray(ex: Executor, staff: StaffPrincipal, filter: Tray
 /** The tray's conditions (the person's departments, then the filter's): the tray and its exports select with the same. */
 export function filtersOf(staff: StaffPrincipal, filter: TrayFilter, now: Date): SQL[] {
   const where: SQL[] = [];
-  if (!worksEveryDepartment(staff.role)) where.push(eq(cases.departmentId, staff.departmentId ?? -1));
+  const visible = casesVisibleTo(staff);
+  if (visible) where.push(visible);
   if (filter.pendingContact) where.push(pendingContactSql);
   if (filter.type) where.push(eq(cases.type, filter.type));
   if (filter.category) where.push(eq(categories.code, filter.category));

@@ -1,6 +1,6 @@
 import { and, asc, eq, gte, lt, type SQL } from 'drizzle-orm';
 import type { StaffPrincipal } from '../auth/sessions.js';
-import { worksEveryDepartment } from '../auth/roles.js';
+import { casesVisibleTo } from './case-visibility.js';
 import type { Executor } from '../db/client.js';
 import { callbackAttempts, callbacks, cases, citizens, departments } from '../db/schema.js';
 import { type Locale, t } from '../i18n/index.js';
@@ -38,7 +38,7 @@ export async function listWrongNumbers(ex: Executor, scope: WrongNumberScope = {
   const { staff, since, until } = scope;
   const filters: Array<SQL | undefined> = [
     eq(callbacks.nextAction, 'communications_office'),
-    staff && !worksEveryDepartment(staff.role) ? eq(cases.departmentId, staff.departmentId ?? -1) : undefined,
+    staff ? casesVisibleTo(staff) : undefined,
     since ? gte(callbackAttempts.createdAt, since) : undefined,
     until ? lt(callbackAttempts.createdAt, until) : undefined,
   ];
