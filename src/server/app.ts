@@ -222,6 +222,7 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
     secureCookies: config.publicUrl?.startsWith('https:') ?? false,
     locale: config.locale,
     caseSettings,
+    registrationFields: config.citizenRegistrationFields,
     live,
     now,
     followUp: { email: senders.has('email') },

@@ -23,6 +23,7 @@ import {
 import type { FollowUpChannels } from '../../cases/follow-up/citizen-message.js';
 import { OpenOnBehalfInput, openCaseOnBehalf } from '../../cases/open-on-behalf.js';
 import type { CaseSettings } from '../../cases/open-case.js';
+import type { RegistrationField } from '../../citizens/registration.js';
 import { caseStats, StatsQuery } from '../../cases/stats.js';
 import { getCaseAttachment, getCaseDetail, getCasePage, listCases, listTray, TrayFilter } from '../../cases/read-model.js';
 import { CaseDetailView, CaseSummaryView } from '../../cases/views.js';
@@ -43,6 +44,8 @@ export interface StaffApiOptions {
   secureCookies: boolean;
   locale: Locale;
   caseSettings: CaseSettings;
+  /** The phone centre's registration fields Abrir caso asks for (CITIZEN_REGISTRATION_FIELDS); none when absent. */
+  registrationFields?: readonly RegistrationField[];
   live: LiveUpdates;
   now: () => Date;
   /** Channels a case opened on behalf of a citizen can be answered on (email when a sender exists). */
@@ -173,6 +176,7 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
       const staff = staffOf(request);
       const users = await listStaffUsers(db);
       return {
+        registrationFields: options.registrationFields ?? [],
         departments: (await listDepartments(db)).filter((d) => d.active).map((d) => ({ id: d.id, name: d.name })),
         categories: (await listCategories(db))
           .filter((c) => c.active)
@@ -201,6 +205,8 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
       const page = await getCasePage(db, staff, request.params.id);
       if (!page) throw new NotFound('error.case_not_found');
       await audit(request, 'case.viewed', 'case', page.id);
+      // Birth date, sex and the like are read by fewer people than the case; each reading is its own line.
+      if (page.citizen && 'registration' in page.citizen) await audit(request, 'citizen.registration_viewed', 'citizen', page.citizen.id);
       const at = now();
       const deadline = options.caseSettings.terms ? await caseDeadline(db, options.caseSettings.terms, page, at) : null;
       return { now: at.toISOString(), case: { ...page, deadline, callbacks: await callbacksOfCase(db, page.id) } };
@@ -293,7 +299,13 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
     );
 
     routes.post('/api/staff/cases', { schema: { body: OpenOnBehalfInput } }, async (request) => {
-      const opened = await openCaseOnBehalf(db, staffOf(request), request.body, options.caseSettings, now());
+      const opened = await openCaseOnBehalf(
+        db,
+        staffOf(request),
+        request.body,
+        { ...options.caseSettings, registrationFields: options.registrationFields },
+        now(),
+      );
       live.publish({ type: 'case.changed', caseId: opened.case.id });
       return { case: { id: opened.case.id, folio: opened.case.folio } };
     });
