@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/password.js';
+import { loadConfig } from '../../src/config.js';
 import { queryRows } from '../../src/db/client.js';
 import { auditLog, citizens, departments, staffUsers } from '../../src/db/schema.js';
 import { ADMIN, createTestApp, type TestApp } from '../helpers/app.js';
@@ -42,6 +43,13 @@ async function tokensFor(app: TestApp) {
 
 const call = (app: TestApp, token: string, method: 'GET' | 'POST', url: string, payload?: object) =>
   app.app.inject({ method, url, payload, headers: { authorization: `Bearer ${token}` } });
+
+describe('CITIZEN_REGISTRATION_FIELDS', () => {
+  it('is empty by default, and a field it does not know stops the start, naming the variable', () => {
+    expect(loadConfig({}).citizenRegistrationFields).toEqual([]);
+    expect(() => loadConfig({ CITIZEN_REGISTRATION_FIELDS: 'birthdate,curp' })).toThrow(/CITIZEN_REGISTRATION_FIELDS/);
+  });
+});
 
 describe(`Abrir caso with the registration fields off, the default (${databaseKind})`, () => {
   let app: TestApp;
