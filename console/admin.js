@@ -85,7 +85,7 @@ export async function usersView() {
         h('input', { name: 'password', type: 'password', minlength: 10, required: true, autocomplete: 'new-password' }),
       ),
     ),
-    h('button', { type: 'submit' }, tr('admin.create')),
+    h('button', { type: 'submit' }, tr('admin.create_user')),
   );
   shell('users', h('h2', {}, tr('admin.users')), status, table, create);
   state.refresh = async () => {
@@ -124,7 +124,7 @@ export async function usersView() {
                 h(
                   'button',
                   { type: 'button', onclick: () => patch(u.id, { role: role.value, departmentId: numberOrNull(dept.value) }) },
-                  tr('admin.save'),
+                  tr('admin.save_user'),
                 ),
                 toggle(u.active, () => patch(u.id, { active: !u.active })),
               ),
@@ -180,7 +180,7 @@ export async function departmentsView() {
       field(tr('admin.name'), h('input', { name: 'name', required: true })),
       field(tr('admin.liaison'), h('input', { name: 'liaisonEmail', type: 'email' })),
     ),
-    h('button', { type: 'submit' }, tr('admin.create')),
+    h('button', { type: 'submit' }, tr('admin.create_department')),
   );
   shell('departments', h('h2', {}, tr('admin.departments')), status, table, create);
   state.refresh = async () => {
@@ -210,7 +210,11 @@ export async function departmentsView() {
               h(
                 'div',
                 { class: 'row' },
-                h('button', { type: 'button', onclick: () => patch({ name: name.value, liaisonEmail: liaison.value }) }, tr('admin.save')),
+                h(
+                  'button',
+                  { type: 'button', onclick: () => patch({ name: name.value, liaisonEmail: liaison.value }) },
+                  tr('admin.save_department'),
+                ),
                 toggle(d.active, () => patch({ active: !d.active })),
               ),
             ),
@@ -267,7 +271,7 @@ export async function categoriesView() {
       field(tr('admin.due_days'), h('input', { name: 'dueDays', type: 'number', min: 1, max: 365 })),
       field(tr('admin.due_unit'), select('dueUnit', unitOptions, '')),
     ),
-    h('button', { type: 'submit' }, tr('admin.create')),
+    h('button', { type: 'submit' }, tr('admin.create_category')),
   );
   shell('categories', h('h2', {}, tr('admin.categories')), status, table, create);
   state.refresh = async () => {
@@ -321,7 +325,7 @@ export async function categoriesView() {
                         dueUnit: unit.value,
                       }),
                   },
-                  tr('admin.save'),
+                  tr('admin.save_category'),
                 ),
                 toggle(c.active, () => patch({ active: !c.active })),
               ),

@@ -18,6 +18,7 @@ import {
   tr,
 } from './lib.js';
 import { shell } from './shell.js';
+import { timelinePanel } from './timeline.js';
 
 /** @typedef {import('./types').CasePage} CasePage */
 /** @typedef {import('./types').Reference} Reference */
@@ -26,7 +27,7 @@ import { shell } from './shell.js';
 
 /**
  * One line about an event, from its data (typed by its `type`: src/cases/case-events.ts).
- * @param {Extract<TimelineItem, { kind: 'event' }>} item
+ * @param {Extract<TimelineItem, { entry: 'event' }>} item
  * @param {Reference} ref
  * @returns {string}
  */
@@ -112,38 +113,12 @@ function describeEvent(item, ref) {
   }
 }
 
-/** @param {CasePage} page @param {Reference} ref */
-function timelineList(page, ref) {
-  return h(
-    'ol',
-    { class: 'timeline', 'aria-label': tr('case.timeline') },
-    page.timeline.map((item) =>
-      item.kind === 'message'
-        ? h(
-            'li',
-            { class: `${item.direction} ${item.author}` },
-            h('div', { class: 'meta' }, `${tr('author.' + item.author)} · ${tr('channel.' + item.channel)} · ${fmtDate(item.at)}`),
-            h('div', { class: 'text' }, item.text || (item.location ? tr('case.location') : '')),
-          )
-        : h(
-            'li',
-            { class: 'event' },
-            h(
-              'div',
-              { class: 'meta' },
-              `${tr('event.' + item.type)} · ${item.actor ?? tr('author.' + item.actorKind)} · ${fmtDate(item.at)}`,
-            ),
-            h('div', { class: 'text' }, describeEvent(item, ref)),
-          ),
-    ),
-  );
-}
-
 /** @param {number} id */
 export async function caseView(id) {
   const ref = await reference();
   const facts = h('div');
   const timeline = h('div', {}, tr('loading'));
+  const history = timelinePanel((item) => describeEvent(item, ref));
   const actions = h('div');
   shell(
     'tray',
@@ -219,6 +194,7 @@ export async function caseView(id) {
           h('dd', {}, c.citizen?.phone ?? '—'),
           h('dt', {}, tr('new.email')),
           h('dd', {}, c.citizen?.email ?? '—'),
+          registrationFacts(c.citizen?.registration),
           (c.address || c.latitude !== null) && [
             h('dt', {}, tr('case.location')),
             h(
@@ -264,7 +240,8 @@ export async function caseView(id) {
     );
     if (c.deadline) facts.append(deadlinePanel(c, c.deadline));
     if (c.citizen) facts.append(citizenHistoryPanel(c));
-    timeline.replaceChildren(timelineList(c, ref));
+    history.render(c);
+    if (timeline.firstChild !== history.element) timeline.replaceChildren(history.element);
     // Forms are rebuilt only when what they offer changes, so live updates do not erase typing.
     const key = `${c.status}|${c.receivedAt}|${c.assignedRole}|${c.departmentId}|${c.pendingContact ? 1 : 0}|${c.deadline?.extension.available ? 1 : 0}|${c.callbacks?.some((x) => x.status === 'open') ? 1 : 0}`;
     if (key !== builtFor) {
@@ -407,4 +384,25 @@ function eraseButton(citizen) {
     }
   };
   return h('p', {}, h('button', { type: 'button', class: 'danger', onclick: erase }, tr('case.erase')), ' ', status);
+}
+
+/**
+ * The phone centre's registration, shown only when the server sent it (to the staff who may read it).
+ * @param {import('./types').CitizenRegistration | undefined} r
+ * @returns {import('./types').Child}
+ */
+function registrationFacts(r) {
+  if (!r) return null;
+  /** @type {[string, string | undefined][]} */
+  const rows = [
+    [
+      'new.birthdate',
+      r.birthdate &&
+        new Date(`${r.birthdate}T12:00:00Z`).toLocaleDateString(document.documentElement.lang, { dateStyle: 'medium', timeZone: 'UTC' }),
+    ],
+    ['new.sex', r.sex && tr('sex.' + r.sex)],
+    ['new.birthplace', r.birthplace],
+    ['new.home_address', r.address],
+  ];
+  return rows.filter(([, v]) => v).map(([label, v]) => [h('dt', {}, tr(label)), h('dd', {}, v)]);
 }

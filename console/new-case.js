@@ -16,6 +16,60 @@ function saidIn(c) {
   return text;
 }
 
+/** @type {typeof import('../src/citizens/registration.js').SEXES} */
+const SEXES = ['mujer', 'hombre', 'otro'];
+
+/**
+ * The request: the form's fields as they are, "sin contacto" as a flag, and the registration fields
+ * (`reg.<field>`) together, only those filled in.
+ * @param {FormData} data
+ */
+function bodyOf(data) {
+  /** @type {Record<string, unknown>} */
+  const body = {};
+  /** @type {Record<string, string>} */
+  const registration = {};
+  for (const [name, value] of data) {
+    if (typeof value !== 'string') continue;
+    if (name === 'noContact') body.noContact = true;
+    else if (name.startsWith('reg.')) {
+      if (value.trim()) registration[name.slice(4)] = value;
+    } else body[name] = value;
+  }
+  if (Object.keys(registration).length > 0) body.registration = registration;
+  return body;
+}
+
+/**
+ * The phone centre's fields the municipality turned on (none by default), all optional.
+ * @param {readonly import('./types').RegistrationField[]} fields
+ */
+function registrationFields(fields) {
+  if (fields.length === 0) return null;
+  const today = new Date().toLocaleDateString('en-CA');
+  /** @type {Record<import('./types').RegistrationField, () => HTMLElement>} */
+  const controls = {
+    birthdate: () => field(tr('new.birthdate'), h('input', { name: 'reg.birthdate', type: 'date', min: '1900-01-01', max: today })),
+    sex: () =>
+      field(
+        tr('new.sex'),
+        select('reg.sex', [['', tr('new.sex_unset')], ...SEXES.map((x) => /** @type {const} */ ([x, tr('sex.' + x)]))], ''),
+      ),
+    birthplace: () => field(tr('new.birthplace'), h('input', { name: 'reg.birthplace', autocomplete: 'off', maxlength: 120 })),
+    address: () => field(tr('new.home_address'), h('input', { name: 'reg.address', autocomplete: 'off', maxlength: 300 })),
+  };
+  return h(
+    'fieldset',
+    { class: 'registration' },
+    h('legend', {}, tr('new.registration')),
+    h(
+      'div',
+      { class: 'grid2' },
+      fields.map((f) => controls[f]()),
+    ),
+  );
+}
+
 /** With `?conversacion=<id>` (the conversation page's Abrir caso), the form starts from that conversation. @param {URLSearchParams} params */
 export async function newCaseView(params) {
   state.refresh = null;
@@ -51,8 +105,7 @@ export async function newCaseView(params) {
       class: 'panel',
       onsubmit: async (e) => {
         e.preventDefault();
-        /** @type {Record<string, FormDataEntryValue>} */
-        const body = Object.fromEntries(new FormData(form));
+        const body = bodyOf(new FormData(form));
         if (from) body.conversationId = from.id;
         try {
           /** @type {{ case: { id: number, folio: string } }} */
@@ -106,7 +159,10 @@ export async function newCaseView(params) {
       field(tr('new.name'), h('input', { name: 'name', autocomplete: 'off', value: from?.citizenName ?? '' })),
       field(tr('new.phone'), h('input', { name: 'phone', type: 'tel', autocomplete: 'off', value: phone })),
       field(tr('new.email'), h('input', { name: 'email', type: 'email', autocomplete: 'off', value: email })),
+      // A conversation is itself a way to reach the citizen; only a case opened on someone's behalf needs one said.
+      !from && h('label', { class: 'inline' }, h('input', { type: 'checkbox', name: 'noContact' }), tr('new.no_contact')),
     ),
+    !from && registrationFields(ref.registrationFields),
     h('button', { type: 'submit' }, tr('new.submit')),
   );
   shell('new_case', h('h2', {}, tr('new.title')), form);

@@ -5,6 +5,9 @@ import type { DepartmentRole, StaffRole } from '../src/auth/roles.js';
 import type { CallbackStatus, NextAction } from '../src/cases/callback-steps.js';
 import type { ActorKind, CaseEventBody, PendingContact as ContactOwed, PendingContactReason } from '../src/cases/case-events.js';
 import type { CaseStatus, CaseType, DueUnit } from '../src/cases/case-type.js';
+import type { CaseActionKind } from '../src/cases/action-rules.js';
+import type { TimelineKind } from '../src/cases/timeline-kind.js';
+import type { CitizenRegistration, RegistrationField } from '../src/citizens/registration.js';
 import type { ConversationStatus, HandoffReason } from '../src/dialogs/conversation-status.js';
 import type { Channel } from '../src/messages/inbound.js';
 import type { MessageAuthor, MessageDirection } from '../src/messages/stored.js';
@@ -21,7 +24,7 @@ declare global {
   }
 }
 
-export type { CaseStatus, CaseType, Channel, DepartmentRole };
+export type { CaseActionKind, CaseStatus, CaseType, Channel, CitizenRegistration, DepartmentRole, RegistrationField, TimelineKind };
 export type Role = StaffRole;
 
 export interface User {
@@ -62,6 +65,8 @@ export interface Holder {
 }
 
 export interface Reference {
+  /** The phone centre's fields Abrir caso asks for (CITIZEN_REGISTRATION_FIELDS). */
+  registrationFields: RegistrationField[];
   departments: Department[];
   categories: Category[];
   holders: Holder[];
@@ -139,10 +144,11 @@ export interface Deadline {
   checkpoints: Checkpoint[];
 }
 
-/** A message, or a case event with the data its type carries (narrow on `type`). */
+/** A message, or a case event with the data its type carries (narrow on `entry`, then `type`); `kind` is its part of the history. */
 export type TimelineItem =
   | {
-      kind: 'message';
+      entry: 'message';
+      kind: 'conversation';
       direction: MessageDirection;
       author: MessageAuthor;
       channel: Channel;
@@ -150,7 +156,7 @@ export type TimelineItem =
       text: string | null;
       location: unknown;
     }
-  | ({ kind: 'event'; actor: string | null; actorKind: ActorKind; at: string } & CaseEventBody);
+  | ({ entry: 'event'; kind: TimelineKind; actor: string | null; actorKind: ActorKind; at: string } & CaseEventBody);
 
 export interface Attachment {
   id: number;
@@ -174,7 +180,10 @@ export interface CasePage {
   receivedAt: string | null;
   emergency: boolean;
   description: string;
-  citizen: { id: number; name: string | null; phone: string | null; email: string | null } | null;
+  /** `registration` only for the staff who may read it, and only when something was recorded. */
+  citizen: { id: number; name: string | null; phone: string | null; email: string | null; registration?: CitizenRegistration } | null;
+  /** What the signed-in person may do to the case at its level, and where they may derive it. */
+  allowed: { actions: CaseActionKind[]; levels: DepartmentRole[] };
   address: string | null;
   latitude: number | null;
   longitude: number | null;

@@ -5,6 +5,7 @@ import type { DatabaseTarget } from './db/client.js';
 import { LOCALES } from './i18n/index.js';
 import { parseBusinessHours, type BusinessHours } from './business-hours.js';
 import { parseWhatsAppTemplates, type WhatsAppTemplates } from './messages/templates.js';
+import { RegistrationFieldList, type RegistrationField } from './citizens/registration.js';
 
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
@@ -45,6 +46,8 @@ const EnvSchema = z.object({
       .default('AC'),
   ),
   CASE_DUE_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(365).default(30)),
+  /** The phone centre's registration fields asked in Abrir caso (birthdate, sex, birthplace, address); none by default, to keep little personal data. */
+  CITIZEN_REGISTRATION_FIELDS: z.preprocess(emptyToUndefined, z.string().default('').pipe(RegistrationFieldList)),
   /** Said at once when a citizen tells of danger now (a fire, someone injured, a gas leak). */
   EMERGENCY_PHONE: z.preprocess(
     emptyToUndefined,
@@ -276,6 +279,8 @@ export interface Config {
   municipalityName: string | undefined;
   folioPrefix: string;
   caseDueDays: number;
+  /** The registration fields Abrir caso asks for, in their order; empty unless configured. */
+  citizenRegistrationFields: readonly RegistrationField[];
   emergencyPhone: string;
   civilProtectionPhone: string | undefined;
   phoneRegion: CountryCode;
@@ -459,6 +464,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     municipalityName: e.MUNICIPALITY_NAME,
     folioPrefix: e.FOLIO_PREFIX,
     caseDueDays: e.CASE_DUE_DAYS,
+    citizenRegistrationFields: e.CITIZEN_REGISTRATION_FIELDS,
     emergencyPhone: e.EMERGENCY_PHONE,
     civilProtectionPhone: e.CIVIL_PROTECTION_PHONE,
     phoneRegion: e.PHONE_REGION,

@@ -58,3 +58,27 @@ export function mayTakeCaseAction(role: StaffRole, action: CaseActionKind, level
   const levels: Levels = CASE_ACTION_RULES[action][role];
   return levels.includes(level);
 }
+
+/**
+ * The moves between levels inside a department, as the MOP procedure has them: each level passes
+ * a case down the chain (Responsable → Encargado → Experto) and sends it back up
+ * (Experto → Encargado → Responsable), one step at a time. Outside the department a case leaves
+ * by `derive_department` or `derive_external` (another organism), ruled by the table above.
+ */
+export const LEVEL_MOVES = {
+  responsable: ['encargado'],
+  encargado: ['responsable', 'experto'],
+  experto: ['encargado'],
+} as const satisfies Record<DepartmentRole, readonly DepartmentRole[]>;
+
+/** Where a case held at `from` may be derived to inside its department (by the level rule alone). */
+export const levelMovesFrom = (from: DepartmentRole): readonly DepartmentRole[] => LEVEL_MOVES[from];
+
+/**
+ * What `role` may do to a case held at `level`: the actions of the table and the levels it may be
+ * derived to. The console offers exactly these; `actOnCase` refuses the rest with the same rules.
+ */
+export function allowedCaseActions(role: StaffRole, level: DepartmentRole): { actions: CaseActionKind[]; levels: DepartmentRole[] } {
+  const actions = CASE_ACTION_KINDS.filter((action) => mayTakeCaseAction(role, action, level));
+  return { actions, levels: actions.includes('derive_level') ? [...levelMovesFrom(level)] : [] };
+}

@@ -12,20 +12,13 @@ import { formatDueDate } from './follow-up/dates.js';
 import type { CaseEventDataMap, PendingContact } from './case-events.js';
 import { recordCaseEvent, staffActor, type CaseEventType } from './events.js';
 import { followUpCitizen, type FollowUpChannels } from './follow-up/citizen-message.js';
-import { mayTakeCaseAction, type CaseActionKind } from './action-rules.js';
+import { levelMovesFrom, mayTakeCaseAction, type CaseActionKind } from './action-rules.js';
 
 /**
  * What staff do to a case. Every action locks the case row, checks who may do it (department
  * and role), changes the case, and appends its `case_events` row in one transaction; replies to
  * the citizen go through the outbox in that same transaction, so they leave only if it commits.
  */
-
-/** The moves between levels (DEPARTMENT_ROLES) inside a department: down the chain, and the expert's answer back up. */
-const LEVEL_MOVES: ReadonlyArray<readonly [DepartmentRole, DepartmentRole]> = [
-  ['responsable', 'encargado'],
-  ['encargado', 'experto'],
-  ['experto', 'encargado'],
-];
 
 const Text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -110,8 +103,13 @@ export async function actOnCase(
           return { caseId, event: await event('case.received', {}) };
         }
         case 'derive_level': {
-          if (!LEVEL_MOVES.some(([from, to]) => from === current.assignedRole && to === action.to))
-            throw new InvalidInput('error.invalid_derivation');
+          const moves = levelMovesFrom(current.assignedRole);
+          if (!moves.includes(action.to))
+            throw new InvalidInput('error.derivation_not_allowed', {
+              from: t(locale, `console.level.${current.assignedRole}`),
+              to: t(locale, `console.level.${action.to}`),
+              allowed: moves.map((level) => t(locale, `console.level.${level}`)).join(', '),
+            });
           if (action.userId !== undefined) await requireHolder(tx, action.userId, current.departmentId, action.to);
           await update({ assignedRole: action.to, assignedUserId: action.userId ?? null });
           return {

@@ -4,7 +4,9 @@ import { z } from 'zod';
 import { conversations } from '../db/schema.js';
 import { NotFound } from '../errors.js';
 import type { StaffPrincipal } from '../auth/sessions.js';
-import { findOrCreateCitizen, updateCitizenContact } from '../citizens/queries.js';
+import { findOrCreateCitizen, updateCitizenContact, updateCitizenRegistration } from '../citizens/queries.js';
+import { RegistrationInput, type RegistrationField } from '../citizens/registration.js';
+import { InvalidInput } from '../errors.js';
 import type { Db, Executor } from '../db/client.js';
 import type { Actor } from './case-events.js';
 import { OFFLINE_CHANNELS } from '../messages/inbound.js';
@@ -23,8 +25,18 @@ export const OpenOnBehalfInput = z.object({
   name: Optional(z.string().trim().max(200)),
   phone: Optional(z.string().trim().max(40)),
   email: Optional(z.email().max(254)),
+  /** Staff ticked "sin contacto": the citizen gave neither phone nor email, knowingly. */
+  noContact: z.boolean().optional(),
+  /** The phone centre's fields, where the municipality turned them on (CITIZEN_REGISTRATION_FIELDS). */
+  registration: RegistrationInput.optional(),
 });
 export type OpenOnBehalfInput = z.infer<typeof OpenOnBehalfInput>;
+
+/** What the staff form may ask beyond the bot's fields. */
+export interface OpenOnBehalfSettings {
+  /** None when absent. */
+  registrationFields?: readonly RegistrationField[] | undefined;
+}
 
 /**
  * A case an operator opens from a conversation (issue 18): the conversation's citizen and channel,
@@ -70,14 +82,24 @@ export async function openCaseFromConversation(
 /**
  * The citizen is identified on the offline channel by the contact they gave (phone, else email),
  * so a second call from the same number lands on the same citizen; without one, a fresh identity.
+ * Staff must give a contact or say there is none: a case nobody can be told about is a decision,
+ * not a slip. Registration fields are kept only when turned on; one sent anyway is refused rather
+ * than dropped, so nobody believes it was recorded.
  */
 export async function openCaseOnBehalf(
   db: Db,
   staff: StaffPrincipal,
   input: OpenOnBehalfInput,
-  settings: CaseSettings,
+  settings: CaseSettings & OpenOnBehalfSettings,
   now: Date,
 ): Promise<OpenedCase> {
+  if (!input.phone && !input.email && input.noContact !== true) throw new InvalidInput('error.contact_required');
+  const given = Object.entries(input.registration ?? {}).filter(([, v]) => v !== undefined);
+  for (const [field] of given)
+    if (!(settings.registrationFields ?? []).includes(field as RegistrationField))
+      throw new InvalidInput('error.registration_field_off', { field });
+  const birthdate = input.registration?.birthdate;
+  if (birthdate && birthdate > now.toISOString().slice(0, 10)) throw new InvalidInput('error.birthdate_future');
   return db.transaction((tx) => openOfflineCase(tx, { kind: 'staff', id: String(staff.id) }, input, settings, now));
 }
 
@@ -95,6 +117,7 @@ export async function openOfflineCase(
   const identity = input.phone?.replace(/\D/g, '') || input.email?.toLowerCase() || randomUUID();
   const citizen = await findOrCreateCitizen(tx, input.channel, identity);
   await updateCitizenContact(tx, citizen.id, { name: input.name, phone: input.phone, email: input.email });
+  await updateCitizenRegistration(tx, citizen.id, input.registration);
   return openCase(
     tx,
     {

@@ -8,6 +8,9 @@ import type { MessageAuthor, MessageDirection } from '../messages/stored.js';
 import type { ActorKind, CaseEventBody } from './case-events.js';
 import { FINAL_STATUSES } from './case-type.js';
 import { caseHistory, type RecordedCaseEvent } from './events.js';
+import { timelineKindOf, type TimelineKind } from './timeline-kind.js';
+import { allowedCaseActions } from './action-rules.js';
+import { mayReadRegistration } from '../citizens/registration.js';
 
 /**
  * The one read side of cases: lookups by folio or id, the staff API's detail, the console's tray
@@ -33,7 +36,7 @@ function attachmentsOf(ex: Executor, caseId: number) {
 
 async function citizenOf(ex: Executor, citizenId: number) {
   const [citizen] = await ex
-    .select({ id: citizens.id, name: citizens.name, phone: citizens.phone, email: citizens.email })
+    .select({ id: citizens.id, name: citizens.name, phone: citizens.phone, email: citizens.email, registration: citizens.registration })
     .from(citizens)
     .where(eq(citizens.id, citizenId));
   return citizen ?? null;
@@ -114,7 +117,9 @@ export function openCasesOfCitizen(ex: Executor, citizenId: number, limit = 5) {
 export async function getCaseDetail(ex: Executor, id: number) {
   const summary = await findCaseById(ex, id);
   if (!summary) return null;
-  const citizen = await citizenOf(ex, summary.citizenId);
+  const found = await citizenOf(ex, summary.citizenId);
+  // The scripts' API never carries the registration (see getCasePage for who reads it).
+  const citizen = found && { id: found.id, name: found.name, phone: found.phone, email: found.email };
   // What the staff API shows of each event: the row without its case id.
   const events = (await caseHistory(ex, id)).map(({ caseId: _, ...event }) => event);
   const files = await attachmentsOf(ex, id);
@@ -124,9 +129,14 @@ export async function getCaseDetail(ex: Executor, id: number) {
 // The console: its case page (the work tray is in tray.ts).
 export { listTray, TrayFilter } from './tray.js';
 
+/**
+ * One line of the case page's history: `entry` tells a message from a case event (and so which
+ * fields it has), `kind` which part of the history it belongs to (see timeline-kind.ts).
+ */
 export type TimelineItem =
   | {
-      kind: 'message';
+      entry: 'message';
+      kind: 'conversation';
       id: string;
       at: Date;
       direction: MessageDirection;
@@ -135,7 +145,7 @@ export type TimelineItem =
       text: string;
       location: Location | null;
     }
-  | ({ kind: 'event'; id: string; at: Date; actorKind: ActorKind; actor: string | null } & CaseEventBody);
+  | ({ entry: 'event'; kind: TimelineKind; id: string; at: Date; actorKind: ActorKind; actor: string | null } & CaseEventBody);
 
 /**
  * The case page: everything that happened, messages on every channel and case events, in one
@@ -162,7 +172,8 @@ export async function getCasePage(ex: Executor, staff: StaffPrincipal, id: numbe
   const timeline: TimelineItem[] = [
     ...conversationMessages.map(
       (m): TimelineItem => ({
-        kind: 'message',
+        entry: 'message',
+        kind: 'conversation',
         id: `m${m.id}`,
         at: m.createdAt,
         direction: m.direction,
@@ -174,7 +185,8 @@ export async function getCasePage(ex: Executor, staff: StaffPrincipal, id: numbe
     ),
     ...events.map(
       ({ id, caseId: _, createdAt, actorKind, actorId, ...body }): TimelineItem => ({
-        kind: 'event',
+        entry: 'event',
+        kind: timelineKindOf(body.type),
         id: `e${id}`,
         at: createdAt,
         actorKind,
@@ -182,7 +194,7 @@ export async function getCasePage(ex: Executor, staff: StaffPrincipal, id: numbe
         ...body,
       }),
     ),
-  ].sort((a, b) => a.at.getTime() - b.at.getTime() || (a.kind === b.kind ? 0 : a.kind === 'message' ? -1 : 1));
+  ].sort((a, b) => a.at.getTime() - b.at.getTime() || (a.entry === b.entry ? 0 : a.entry === 'message' ? -1 : 1));
 
   const files = await attachmentsOf(ex, id);
   const view = {
@@ -210,7 +222,16 @@ export async function getCasePage(ex: Executor, staff: StaffPrincipal, id: numbe
   const pendingContact = pendingContactOf(events);
   return {
     ...view,
-    citizen: citizen && { id: citizen.id, name: citizen.name, phone: citizen.phone, email: citizen.email },
+    citizen: citizen && {
+      id: citizen.id,
+      name: citizen.name,
+      phone: citizen.phone,
+      email: citizen.email,
+      // Only the staff who attend citizens see the phone centre's registration (and their reading is audited by the API).
+      ...(citizen.registration && mayReadRegistration(staff.role) ? { registration: citizen.registration } : {}),
+    },
+    /** What this person may do to the case where it is held now: the console offers exactly these. */
+    allowed: allowedCaseActions(staff.role, row.assignedRole),
     pendingContact,
     timeline,
     attachments: files,

@@ -93,8 +93,9 @@ export interface ErasureResult {
 }
 
 /**
- * Erases one citizen's personal data in one transaction: their name and contact, their channel
- * identities, what they and the bot and staff wrote in their conversations, photos, the dialog's
+ * Erases one citizen's personal data in one transaction: their name and contact, the phone
+ * centre's registration (birth date, sex, birthplace, home address), their channel identities,
+ * what they and the bot and staff wrote in their conversations, photos, the dialog's
  * memory, labelled examples taken from their words, and the personal parts of their cases and of
  * the mail, calls and jobs about those cases. The cases stay (type, category, department, dates,
  * status, folio, their event history without words), so statistics and folio lookups still work.
@@ -168,7 +169,7 @@ export async function eraseCitizen(db: Db, request: ErasureRequest): Promise<Era
     await tx.delete(citizenIdentities).where(eq(citizenIdentities.citizenId, citizen.id));
     await tx
       .update(citizens)
-      .set({ name: null, phone: null, email: null, updatedAt: request.now, erasedAt: citizen.erasedAt ?? request.now })
+      .set({ name: null, phone: null, email: null, registration: null, updatedAt: request.now, erasedAt: citizen.erasedAt ?? request.now })
       .where(eq(citizens.id, citizen.id));
     if (!citizen.erasedAt)
       await recordAudit(tx, {

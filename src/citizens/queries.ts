@@ -1,6 +1,7 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { citizenIdentities, citizens, type Citizen } from '../db/schema.js';
+import type { CitizenRegistration } from './registration.js';
 import type { Channel } from '../messages/inbound.js';
 
 /** One citizen per channel identity; the same person on two channels is linked later by staff. */
@@ -35,5 +36,15 @@ export async function updateCitizenContact(
   await ex
     .update(citizens)
     .set({ ...values, updatedAt: new Date() })
+    .where(eq(citizens.id, citizenId));
+}
+
+/** The registration fields given now join (and replace, field by field) those kept from earlier calls; none given, nothing written. */
+export async function updateCitizenRegistration(ex: Executor, citizenId: number, data: CitizenRegistration | undefined): Promise<void> {
+  const given = Object.fromEntries(Object.entries(data ?? {}).filter(([, v]) => v !== undefined && v !== ''));
+  if (Object.keys(given).length === 0) return;
+  await ex
+    .update(citizens)
+    .set({ registration: sql`coalesce(${citizens.registration}, '{}'::jsonb) || ${JSON.stringify(given)}::jsonb`, updatedAt: new Date() })
     .where(eq(citizens.id, citizenId));
 }

@@ -27,6 +27,7 @@ import { DELIVERY_STATUSES } from '../messages/delivery.js';
 import { ATTACHMENT_KINDS, CHANNELS } from '../messages/inbound.js';
 import { MESSAGE_AUTHORS, MESSAGE_DIRECTIONS, type MessagePayload } from '../messages/stored.js';
 import type { JobPayload } from '../queue/payload.js';
+import type { CitizenRegistration } from '../citizens/registration.js';
 
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
   dataType: () => 'bytea',
@@ -105,6 +106,8 @@ export const citizens = pgTable('citizens', {
   name: text('name'),
   phone: text('phone'),
   email: text('email'),
+  /** The phone centre's optional registration (birth date, sex, place of birth, home address), only the fields turned on and given (src/citizens/registration.ts). */
+  registration: jsonb('registration').$type<CitizenRegistration>(),
   createdAt: createdAt(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   /** When the citizen's personal data was erased on their request (src/citizens/erase.ts); the row stays so their cases keep counting. */

@@ -227,6 +227,7 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
     secureCookies: config.publicUrl?.startsWith('https:') ?? false,
     locale: config.locale,
     caseSettings,
+    registrationFields: config.citizenRegistrationFields,
     live,
     now,
     followUp: followUpChannels,

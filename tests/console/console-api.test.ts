@@ -156,7 +156,7 @@ describe(`staff console API on ${databaseKind}`, () => {
 
     const page = (await get(responsable, `/api/staff/cases/${caseId}`)).json().case;
     expect(page.status).toBe('cerrado');
-    const events = page.timeline.filter((i: { kind: string }) => i.kind === 'event');
+    const events = page.timeline.filter((i: { entry: string }) => i.entry === 'event');
     expect(events.map((e: { type: string }) => e.type)).toEqual([
       'case.opened',
       'case.note_added',
@@ -168,6 +168,21 @@ describe(`staff console API on ${databaseKind}`, () => {
       'case.status_changed',
       'case.closed',
     ]);
+    // Each entry says which part of the history it belongs to: the bot's opening and the closing are the system's, the rest staff's notes.
+    expect(events.map((e: { kind: string }) => e.kind)).toEqual([
+      'event',
+      'note',
+      'event',
+      'note',
+      'note',
+      'note',
+      'note',
+      'note',
+      'event',
+    ]);
+    expect(
+      page.timeline.filter((i: { entry: string }) => i.entry === 'message').every((i: { kind: string }) => i.kind === 'conversation'),
+    ).toBe(true);
     expect(events.slice(1).map((e: { actor: string }) => e.actor)).toEqual([
       'responsable',
       'responsable',
@@ -183,7 +198,7 @@ describe(`staff console API on ${databaseKind}`, () => {
     expect(events.slice(1).map(byOf)).toEqual(events.slice(1).map((e: { actor: string }) => e.actor));
     expect(byOf(events[0])).toBeUndefined();
     // The timeline holds the citizen's chat too, and the answer went to the outbox on their channel.
-    expect(page.timeline.some((i: { kind: string; author?: string }) => i.kind === 'message' && i.author === 'citizen')).toBe(true);
+    expect(page.timeline.some((i: { entry: string; author?: string }) => i.entry === 'message' && i.author === 'citizen')).toBe(true);
     const [answer] = await app.database.db
       .select()
       .from(messages)
@@ -293,8 +308,8 @@ describe(`staff console API on ${databaseKind}`, () => {
     });
     expect(
       page.timeline.some(
-        (i: { kind: string; author?: string; text?: string }) =>
-          i.kind === 'message' && i.author === 'staff' && i.text === 'Lo estamos revisando.',
+        (i: { entry: string; author?: string; text?: string }) =>
+          i.entry === 'message' && i.author === 'staff' && i.text === 'Lo estamos revisando.',
       ),
     ).toBe(true);
   });

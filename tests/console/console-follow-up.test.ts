@@ -105,7 +105,7 @@ describe(`follow-up of cases opened on behalf of a citizen, on ${databaseKind}`,
     expect(page.pendingContact).toBeNull();
     expect(
       page.timeline.filter(
-        (i: { kind: string; channel?: string; author?: string }) => i.kind === 'message' && i.channel === 'email' && i.author === 'staff',
+        (i: { entry: string; channel?: string; author?: string }) => i.entry === 'message' && i.channel === 'email' && i.author === 'staff',
       ),
     ).toHaveLength(2);
     const types = (await app.database.db.select().from(caseEvents).where(eq(caseEvents.caseId, id))).map((e) => e.type);

@@ -122,8 +122,8 @@ describe(`statistics and phone follow-up in the console (Chromium, ${databaseKin
     await page.screenshot({ path: `${SCREENSHOTS}console-call.png`, fullPage: true });
     await page.locator('summary', { hasText: 'Registrar que se avisó al ciudadano' }).waitFor();
     await page.getByLabel('Nota').fill('Se le avisó; dice que llamará al estado.');
-    await page.getByRole('button', { name: 'Guardar' }).first().click();
-    await page.locator('#flash', { hasText: 'Guardado.' }).waitFor();
+    await page.getByRole('button', { name: 'Registrar aviso' }).click();
+    await page.locator('#flash', { hasText: 'Aviso registrado.' }).waitFor();
     await expect.poll(() => page.getByRole('alert').count()).toBe(0);
     expect(await page.locator('ol.timeline').innerText()).toContain('Ciudadano avisado');
     await page.getByRole('link', { name: /Volver a la bandeja/ }).click();

@@ -137,6 +137,7 @@ describe(`work tray and case page on ${databaseKind}`, () => {
       type: 'reporte',
       category: 'tumbas',
       description: 'Tumba dañada en el panteón municipal',
+      noContact: true,
     });
     const page = (await get(admin, `/api/staff/cases/${opened.json().case.id}`)).json().case;
     expect(page).toMatchObject({ department: 'Panteones', category: { code: 'tumbas' }, channel: 'presencial' });

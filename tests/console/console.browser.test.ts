@@ -63,13 +63,14 @@ async function staffLogin(email: string): Promise<Page> {
   return page;
 }
 
-async function runAction(page: Page, summary: string, fill: (form: ReturnType<Page['locator']>) => Promise<void>) {
+/** Opens the form under `summary`, fills it and presses its button, which says what it does (`button`), not "Guardar". */
+async function runAction(page: Page, summary: string, button: string, fill: (form: ReturnType<Page['locator']>) => Promise<void>) {
   const details = page.locator('details.action', { has: page.locator('summary', { hasText: summary }) });
   await details.locator('summary').click();
   const form = details.locator('form');
   await fill(form);
-  await form.getByRole('button', { name: 'Guardar' }).click();
-  await page.locator('#flash', { hasText: 'Guardado.' }).waitFor();
+  await form.getByRole('button', { name: button, exact: true }).click();
+  await page.locator('#flash .notice.ok').waitFor();
 }
 
 beforeAll(async () => {
@@ -138,6 +139,7 @@ describe(`the staff console in Chromium (${databaseKind})`, () => {
         category: 'baches-pavimento',
         description: 'Hundimiento en avenida Juárez',
         name: 'Carmen Díaz',
+        noContact: true,
       }),
       settings,
       daysAgo(5),
@@ -162,11 +164,11 @@ describe(`the staff console in Chromium (${databaseKind})`, () => {
     await rosa.locator('summary', { hasText: 'Derivar dentro de la dependencia' }).waitFor();
     // The legal clock: the one extension, told to the citizen, then shown as used.
     await expect.poll(() => rosa.locator('section[aria-labelledby=deadline-title]').innerText()).toContain('disponible una vez');
-    await runAction(rosa, 'Prórroga (ampliar el plazo una vez)', async (form) =>
+    await runAction(rosa, 'Prórroga (ampliar el plazo una vez)', 'Ampliar plazo', async (form) =>
       form.getByLabel('Motivo').fill('Se espera material de bacheo'),
     );
     await expect.poll(() => rosa.locator('section[aria-labelledby=deadline-title]').innerText()).toContain('Se espera material de bacheo');
-    await runAction(rosa, 'Derivar dentro de la dependencia', async (form) => {
+    await runAction(rosa, 'Derivar dentro de la dependencia', 'Derivar', async (form) => {
       await form.getByLabel('Persona (opcional)').selectOption({ label: 'Enrique Encargado (Encargado)' });
       await form.getByLabel('Nota').fill('Para la cuadrilla de bacheo');
     });
@@ -174,20 +176,26 @@ describe(`the staff console in Chromium (${databaseKind})`, () => {
 
     const enrique = await staffLogin('encargado@muni.test');
     await enrique.goto(caseUrl);
-    await runAction(enrique, 'Derivar dentro de la dependencia', async (form) => form.getByLabel('Nota').fill('Necesito dictamen técnico'));
+    // The Encargado may send it down or back up: the way is chosen, never preselected.
+    await runAction(enrique, 'Derivar dentro de la dependencia', 'Derivar', async (form) => {
+      await form.getByLabel('Hacia').selectOption('experto');
+      await form.getByLabel('Nota').fill('Necesito dictamen técnico');
+    });
     const eva = await staffLogin('experto@muni.test');
     await eva.goto(caseUrl);
-    await runAction(eva, 'Derivar dentro de la dependencia', async (form) =>
+    await runAction(eva, 'Derivar dentro de la dependencia', 'Derivar', async (form) =>
       form.getByLabel('Nota').fill('Dictamen: bacheo con mezcla en caliente'),
     );
     await enrique.reload();
-    await runAction(enrique, 'Reclasificar', async (form) => {
+    await runAction(enrique, 'Reclasificar', 'Reclasificar', async (form) => {
       await form.getByLabel('Tipo').selectOption('queja');
       await form.getByLabel('Motivo').fill('El ciudadano se queja de que lleva meses así');
     });
-    await runAction(enrique, 'Nota interna', async (form) => form.getByLabel('Texto').fill('Programado para el martes'));
+    await runAction(enrique, 'Nota interna', 'Agregar nota interna', async (form) =>
+      form.getByLabel('Texto').fill('Programado para el martes'),
+    );
     await enrique.screenshot({ path: `${SCREENSHOTS}console-case.png`, fullPage: true });
-    await runAction(enrique, 'Cerrar con respuesta final', async (form) =>
+    await runAction(enrique, 'Cerrar con respuesta final', 'Cerrar caso', async (form) =>
       form.getByLabel('Respuesta final').fill('El bache quedó reparado el martes. Gracias por avisar.'),
     );
     await enrique.getByText('Caso cerrado: solo se pueden agregar notas internas.').waitFor();
@@ -263,7 +271,7 @@ describe(`the staff console in Chromium (${databaseKind})`, () => {
     await form.getByLabel('Correo', { exact: true }).fill('lucia@muni.test');
     await form.getByLabel('Rol').selectOption('operador');
     await form.getByLabel('Contraseña').fill('una-clave-bastante-larga');
-    await form.getByRole('button', { name: 'Crear' }).click();
+    await form.getByRole('button', { name: 'Crear usuario' }).click();
     await admin.locator('td', { hasText: 'lucia@muni.test' }).waitFor();
     await fitsWidth();
     await admin.screenshot({ path: `${SCREENSHOTS}console-admin-tablet.png`, fullPage: true });
@@ -311,7 +319,9 @@ describe(`the staff console in Chromium (${databaseKind})`, () => {
     await admin.getByLabel('Teléfono', { exact: true }).fill('55 4444 5555');
     await admin.getByRole('button', { name: 'Abrir caso' }).click();
     await admin.getByRole('link', { name: /^AC-/ }).last().click();
-    await runAction(admin, 'Requiere llamada', async (form) => form.getByLabel('Motivo').fill('Confirmar el número exterior'));
+    await runAction(admin, 'Requiere llamada', 'Pedir llamada', async (form) =>
+      form.getByLabel('Motivo').fill('Confirmar el número exterior'),
+    );
     await admin.getByText('Requiere llamada: llamar').waitFor();
 
     await admin.getByRole('link', { name: 'Llamadas' }).click();

@@ -35,7 +35,14 @@ async function setUp(start: Date) {
   const post = (url: string, payload: object) =>
     app.app.inject({ method: 'POST', url, payload, headers: { cookie: session.cookie, 'x-csrf-token': session.csrf } });
   const open = async (category: string, description: string) => {
-    const res = await post('/api/staff/cases', { channel: 'telefono', type: 'reporte', category, description, name: 'Vecina' });
+    const res = await post('/api/staff/cases', {
+      channel: 'telefono',
+      type: 'reporte',
+      category,
+      description,
+      name: 'Vecina',
+      noContact: true,
+    });
     expect(res.statusCode).toBe(200);
     return res.json().case as { id: number; folio: string };
   };

@@ -26,7 +26,9 @@ describe(`legal deadlines, on ${databaseKind}`, () => {
     const { app, post } = await setUp();
     try {
       const open = async (type: string, category: string) =>
-        (await post('/api/staff/cases', { channel: 'presencial', type, category, description: 'Solicitud', name: 'Ana' })).json().case as {
+        (
+          await post('/api/staff/cases', { channel: 'presencial', type, category, description: 'Solicitud', name: 'Ana', noContact: true })
+        ).json().case as {
           id: number;
         };
       const due = async (id: number) => (await app.database.db.select().from(cases).where(eq(cases.id, id)))[0]!.dueAt.toISOString();
@@ -130,6 +132,7 @@ describe(`legal deadlines, on ${databaseKind}`, () => {
           category: 'parques-jardines',
           description: 'Árbol caído',
           name: 'Ana',
+          noContact: true,
         })
       ).json().case as { id: number };
       expect((await app.database.db.select().from(cases).where(eq(cases.id, id)))[0]!.dueAt.toISOString()).toBe('2026-11-28T06:00:00.000Z'); // end of Fri 27 Nov
@@ -148,6 +151,7 @@ describe(`legal deadlines, on ${databaseKind}`, () => {
           category: 'baches-pavimento',
           description: 'Queja',
           name: 'Ana',
+          noContact: true,
         })
       ).json().case as { id: number };
       await post(`/api/staff/cases/${id}/actions`, { kind: 'receive' });

@@ -100,6 +100,7 @@ describe('ids that name nothing', () => {
       type: 'queja',
       category: 'baches-pavimento',
       description: 'Bache en la calle\u0000 Hidalgo',
+      noContact: true,
     });
     expect(res.statusCode).toBe(200);
     const { case: opened } = res.json() as { case: { id: number } };

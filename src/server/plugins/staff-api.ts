@@ -30,6 +30,7 @@ import {
 import type { FollowUpChannels } from '../../cases/follow-up/citizen-message.js';
 import { OpenFromConversationInput, openCaseFromConversation, OpenOnBehalfInput, openCaseOnBehalf } from '../../cases/open-on-behalf.js';
 import type { CaseSettings } from '../../cases/open-case.js';
+import type { RegistrationField } from '../../citizens/registration.js';
 import { caseStats, StatsQuery } from '../../cases/stats.js';
 import {
   getCaseAttachment,
@@ -58,6 +59,8 @@ export interface StaffApiOptions {
   secureCookies: boolean;
   locale: Locale;
   caseSettings: CaseSettings;
+  /** The phone centre's registration fields Abrir caso asks for (CITIZEN_REGISTRATION_FIELDS); none when absent. */
+  registrationFields?: readonly RegistrationField[];
   live: LiveUpdates;
   now: () => Date;
   /** Channels a case opened on behalf of a citizen can be answered on (email when a sender exists). */
@@ -188,6 +191,7 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
       const staff = staffOf(request);
       const users = await listStaffUsers(db);
       return {
+        registrationFields: options.registrationFields ?? [],
         departments: (await listDepartments(db)).filter((d) => d.active).map((d) => ({ id: d.id, name: d.name })),
         categories: (await listCategories(db))
           .filter((c) => c.active)
@@ -216,6 +220,8 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
       const page = await getCasePage(db, staff, request.params.id);
       if (!page) throw new NotFound('error.case_not_found');
       await audit(request, 'case.viewed', 'case', page.id);
+      // Birth date, sex and the like are read by fewer people than the case; each reading is its own line.
+      if (page.citizen && 'registration' in page.citizen) await audit(request, 'citizen.registration_viewed', 'citizen', page.citizen.id);
       const at = now();
       const deadline = options.caseSettings.terms ? await caseDeadline(db, options.caseSettings.terms, page, at) : null;
       // The citizen's other cases, of the departments this person may see; their conversations, to those who work the inbox.
@@ -327,7 +333,13 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
       const opened =
         'conversationId' in body
           ? await openCaseFromConversation(db, requireRole(request, OPERATOR_ROLES), body, options.caseSettings, now())
-          : await openCaseOnBehalf(db, staffOf(request), body, options.caseSettings, now());
+          : await openCaseOnBehalf(
+              db,
+              staffOf(request),
+              body,
+              { ...options.caseSettings, registrationFields: options.registrationFields },
+              now(),
+            );
       live.publish({ type: 'case.changed', caseId: opened.case.id });
       return { case: { id: opened.case.id, folio: opened.case.folio } };
     });
