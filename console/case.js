@@ -39,6 +39,8 @@ function describeEvent(item, ref) {
   const category = (code) => ref.categories.find((x) => x.code === code)?.name ?? code ?? '';
   /** Staff mail: which, to whom, and the subject, error or note. @param {string | undefined} kind @param {string | null} to @param {string | undefined} [detail] */
   const mail = (kind, to, detail) => [tr('mail.' + (kind ?? 'notice')), to, detail].filter(Boolean).join(' · ');
+  /** Waits for the recipient's daily notice digest rather than going alone. @param {boolean | undefined} digest */
+  const inDigest = (digest) => (digest ? ` · ${tr('follow.in_digest')}` : '');
   /**
    * A callback's step: the call's outcome, what comes next and when, and the note or reason.
    * @param {string | undefined} outcome @param {string} nextAction @param {string | null} nextActionAt @param {string | null} text
@@ -89,7 +91,7 @@ function describeEvent(item, ref) {
     case 'follow_up.acknowledged':
       return `${d.by} (${d.department ?? ''})`;
     case 'follow_up.acknowledgement_reminded':
-      return mail(undefined, d.to);
+      return mail(undefined, d.to) + inDigest(d.digest);
     case 'follow_up.mail_sent':
       return mail(d.kind, d.to, d.subject);
     case 'follow_up.mail_failed':
@@ -97,9 +99,9 @@ function describeEvent(item, ref) {
     case 'follow_up.mail_resent':
       return mail(d.kind, d.to, d.note);
     case 'follow_up.acknowledgement_escalated':
-      return d.to.join(', ');
+      return d.to.join(', ') + inDigest(d.digest);
     case 'follow_up.deadline_warning':
-      return `${d.percent}% · ${d.to.join(', ')}`;
+      return `${d.percent}% · ${d.to.join(', ')}${inDigest(d.digest)}`;
     case 'follow_up.citizen_notified':
       return `${tr('notice.' + d.about)} · ${d.channel ? tr('channel.' + d.channel) : tr('follow.not_sent')}`;
     case 'follow_up.survey_sent':

@@ -94,9 +94,10 @@ export interface CaseEventDataMap {
   };
   /** The liaison acknowledged receipt through the signed link: `by` is the name they gave. */
   'follow_up.acknowledged': { sheetId: number; by: string; department: string | null; address: string | null };
-  'follow_up.acknowledgement_reminded': { sheetId: number; to: string | null; mailed: boolean };
-  'follow_up.acknowledgement_escalated': { sheetId: number; to: string[] };
-  'follow_up.deadline_warning': { percent: number; dueAt: string; overdue: boolean; to: string[]; mailed: boolean };
+  /** `digest`: the mail waits for the recipient's daily notice digest (absent before issue 18: mailed alone). */
+  'follow_up.acknowledgement_reminded': { sheetId: number; to: string | null; mailed: boolean; digest?: boolean };
+  'follow_up.acknowledgement_escalated': { sheetId: number; to: string[]; digest?: boolean };
+  'follow_up.deadline_warning': { percent: number; dueAt: string; overdue: boolean; to: string[]; mailed: boolean; digest?: boolean };
   /** What the citizen was told about (an event, or the survey), and where; `channel` is null when they could not be written to. */
   'follow_up.citizen_notified': { about: CaseEventType | 'survey' } & (
     | { channel: Channel; messageId: number }

@@ -477,6 +477,46 @@ export const staffMails = pgTable(
 );
 export type StaffMail = typeof staffMails.$inferSelect;
 
+/** What a staff notice is about: a point of the term, the term itself, or a routing sheet nobody acknowledged. */
+export const STAFF_NOTICE_KINDS = ['deadline_warning', 'overdue', 'ack_reminder', 'ack_escalation'] as const;
+
+/**
+ * A notice to one staff address about one case, kept until the daily notice digest mails it
+ * (issue 18: one mail per recipient and department per day instead of one per case). Written in
+ * the unit of work that decides it, settled in the one that queues the digest mail, so a crash
+ * between the two neither loses nor repeats it.
+ */
+export const staffNotices = pgTable(
+  'staff_notices',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    /** One notice per reason and recipient, like staff mails' keys. */
+    dedupKey: text('dedup_key').notNull().unique(),
+    kind: text('kind', { enum: STAFF_NOTICE_KINDS }).notNull(),
+    caseId: bigint('case_id', { mode: 'number' })
+      .notNull()
+      .references(() => cases.id),
+    departmentId: integer('department_id')
+      .notNull()
+      .references(() => departments.id),
+    toAddress: text('to_address').notNull(),
+    /** The point of the term warned about (deadline notices). */
+    percent: integer('percent'),
+    dueAt: timestamp('due_at', { withTimezone: true }),
+    /** The routing sheet not acknowledged (acknowledgement notices): the digest links to its acknowledgement. */
+    sheetId: bigint('sheet_id', { mode: 'number' }),
+    /** The sheet's signed acknowledgement link, for the liaison who is to acknowledge it. */
+    ackLink: text('ack_link'),
+    createdAt: createdAt(),
+    settledAt: timestamp('settled_at', { withTimezone: true }),
+    /** `mailed` in a digest, or `moot`: the case closed, or the sheet was acknowledged, before the digest went. */
+    outcome: text('outcome', { enum: ['mailed', 'moot'] }),
+    staffMailId: bigint('staff_mail_id', { mode: 'number' }).references(() => staffMails.id),
+  },
+  (t) => [index('staff_notices_pending_idx').on(t.toAddress, t.departmentId).where(sql`${t.settledAt} is null`)],
+);
+export type StaffNotice = typeof staffNotices.$inferSelect;
+
 /** Marks that a time-based rule already acted on a case ("deadline:80:<due>", "ack-reminder:5"): each acts once. */
 export const followUpMarks = pgTable(
   'follow_up_marks',

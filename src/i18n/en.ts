@@ -853,4 +853,23 @@ export const en: Record<MessageKey, string> = {
   'console.sex.hombre': 'Man',
   'console.sex.otro': 'Other',
   'console.case.registration': 'Registration',
+  // issue 18: one notice digest instead of floods
+  'follow_up.notices.subject':
+    '{department}: notices of {date} — overdue: {overdue} · not acknowledged: {unacknowledged} · due soon: {soon}',
+  'follow_up.notices.title': 'Notices of the day — {department}',
+  'follow_up.notices.intro':
+    'These are the cases of {department} that need attention today, in one mail. Each folio opens the case in the console.',
+  'follow_up.notices.section.overdue': 'Overdue ({n})',
+  'follow_up.notices.section.ack_escalation': 'Routing sheets not acknowledged, reported to the coordinators ({n})',
+  'follow_up.notices.section.ack_reminder': 'Routing sheets not acknowledged ({n})',
+  'follow_up.notices.section.deadline_warning': 'Due soon ({n})',
+  'follow_up.notices.col.folio': 'Folio',
+  'follow_up.notices.col.subject': 'Subject',
+  'follow_up.notices.col.due': 'Due date',
+  'follow_up.notices.col.late': 'Days late',
+  'follow_up.notices.col.sheet_sent': 'Sheet sent',
+  'follow_up.notices.col.used': 'Term used',
+  'follow_up.notices.col.left': 'Business days left',
+  'console.follow.in_digest': 'in the daily digest',
+  'console.mail.notice_digest': 'daily notice digest',
 };

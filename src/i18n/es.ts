@@ -854,6 +854,24 @@ export const es = {
   'console.sex.hombre': 'Hombre',
   'console.sex.otro': 'Otro',
   'console.case.registration': 'Registro',
+  // issue 18: one notice digest instead of floods
+  'follow_up.notices.subject': '{department}: avisos del {date} — vencidos: {overdue} · sin acuse: {unacknowledged} · por vencer: {soon}',
+  'follow_up.notices.title': 'Avisos del día — {department}',
+  'follow_up.notices.intro':
+    'Estos son los casos de {department} que requieren atención hoy, en un solo correo. Cada folio abre el caso en la consola.',
+  'follow_up.notices.section.overdue': 'Vencidos ({n})',
+  'follow_up.notices.section.ack_escalation': 'Hojas de trámite sin acuse de recibo, avisadas a la Coordinación ({n})',
+  'follow_up.notices.section.ack_reminder': 'Hojas de trámite sin acuse de recibo ({n})',
+  'follow_up.notices.section.deadline_warning': 'Por vencer ({n})',
+  'follow_up.notices.col.folio': 'Folio',
+  'follow_up.notices.col.subject': 'Asunto',
+  'follow_up.notices.col.due': 'Fecha límite',
+  'follow_up.notices.col.late': 'Días de retraso',
+  'follow_up.notices.col.sheet_sent': 'Hoja enviada',
+  'follow_up.notices.col.used': 'Plazo consumido',
+  'follow_up.notices.col.left': 'Días hábiles restantes',
+  'console.follow.in_digest': 'va en el resumen diario',
+  'console.mail.notice_digest': 'resumen diario de avisos',
 } as const;
 
 export type MessageKey = keyof typeof es;

@@ -60,6 +60,7 @@ async function setUp(start: Date) {
 }
 
 const subjects = (prefix: string) => smtp.mails.filter((m) => String(m.parsed.subject).startsWith(prefix));
+const noticeDigests = () => smtp.mails.filter((m) => String(m.parsed.subject).includes(': avisos del '));
 
 describe(`deadlines and escalation, on ${databaseKind}`, () => {
   it('warns at 50%, 80% and 100% of the term, once each, and marks the overdue case escalado', async () => {
@@ -75,7 +76,13 @@ describe(`deadlines and escalation, on ${databaseKind}`, () => {
       await at('2026-12-09T16:01:00Z');
       await at('2026-12-09T16:30:00Z');
       expect(await warnings()).toEqual([50]);
-      expect(subjects(`Folio ${opened.folio}: 50% del plazo`).map((m) => m.to[0])).toEqual(['enlace.serviciospublicos@municipio.example']);
+      // Not one mail per case: the warning goes in the liaison's notice digest, the next business morning at 8:00.
+      expect(subjects(`Folio ${opened.folio}`)).toEqual([]);
+      await at('2026-12-10T14:01:00Z');
+      const [soon] = noticeDigests();
+      expect(soon!.to[0]).toBe('enlace.serviciospublicos@municipio.example');
+      expect(String(soon!.parsed.text)).toContain('Por vencer (1)');
+      expect(String(soon!.parsed.text)).toContain(opened.folio);
 
       await at('2026-12-18T16:01:00Z');
       expect(await warnings()).toEqual([50, 80]);
@@ -85,8 +92,12 @@ describe(`deadlines and escalation, on ${databaseKind}`, () => {
       await at('2026-12-24T16:01:00Z');
       await at('2026-12-25T16:01:00Z');
       expect(await warnings()).toEqual([50, 80, 100]);
-      const overdue = subjects(`Folio ${opened.folio} VENCIDO`);
+      // Friday 25 is a holiday: the overdue notice goes in Monday's digests, to the liaison and the coordinator.
+      const before = noticeDigests().length;
+      await at('2026-12-28T14:01:00Z');
+      const overdue = noticeDigests().slice(before);
       expect(overdue.map((m) => m.to[0]).sort()).toEqual(['coordinacion@municipio.example', 'enlace.serviciospublicos@municipio.example']);
+      for (const mail of overdue) expect(String(mail.parsed.text)).toMatch(new RegExp(`Vencidos \\(1\\)[^]*${opened.folio}`));
       const [row] = await app.database.db.select().from(cases).where(eq(cases.id, opened.id));
       expect(row!.status).toBe('escalado');
       expect((await events(opened.id)).filter((e) => e.type === 'case.escalated')).toHaveLength(1);

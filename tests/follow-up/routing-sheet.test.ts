@@ -68,6 +68,8 @@ function pdfText(content: Buffer): string {
   return execFileSync('pdftotext', ['-layout', join(dir, 'hoja.pdf'), '-'], { encoding: 'utf8' });
 }
 
+const noticeDigests = () => smtp.mails.filter((m) => String(m.parsed.subject).includes(': avisos del '));
+
 describe(`routing sheets and acknowledgements, on ${databaseKind}`, () => {
   it('mails the sheet with its PDF to the new liaison on a derivation, and the link records the acknowledgement', async () => {
     const { app, clock, post, open, departmentId, history, run } = await setUp(new Date('2026-11-24T16:00:00Z'));
@@ -212,9 +214,14 @@ describe(`routing sheets and acknowledgements, on ${databaseKind}`, () => {
       await run();
       await run();
       expect(await types()).toEqual(['follow_up.acknowledgement_reminded']);
-      expect(
-        smtp.mails.filter((m) => String(m.parsed.subject) === `Recordatorio: confirme la recepción del folio ${opened.folio}`),
-      ).toHaveLength(1);
+      // The reminder goes in Friday's notice digest at 8:00, with the sheet's own acknowledgement link.
+      clock.now = new Date('2026-11-20T14:01:00Z');
+      await run();
+      const reminders = noticeDigests();
+      expect(reminders.map((m) => m.to[0])).toEqual(['enlace.serviciospublicos@municipio.example']);
+      expect(String(reminders[0]!.parsed.text)).toMatch(
+        new RegExp(`Hojas de trámite sin acuse de recibo \\(1\\)[^]*${opened.folio}[^]*Confirmar recepción: https?://\\S+/acuse/`),
+      );
 
       clock.now = new Date('2026-11-23T18:00:00Z'); // Mon 23 at noon: only Friday has passed since the reminder
       await run();
@@ -224,8 +231,12 @@ describe(`routing sheets and acknowledgements, on ${databaseKind}`, () => {
       clock.now = new Date('2026-11-25T15:00:00Z');
       await run();
       expect(await types()).toEqual(['follow_up.acknowledgement_reminded', 'follow_up.acknowledgement_escalated']);
-      const escalations = smtp.mails.filter((m) => String(m.parsed.subject).startsWith(`Sin acuse: folio ${opened.folio}`));
+      clock.now = new Date('2026-11-26T14:01:00Z');
+      await run();
+      const escalations = noticeDigests().filter((m) => String(m.parsed.text).includes('avisadas a la Coordinación (1)'));
       expect(escalations.map((m) => m.to[0])).toEqual(['coordinacion@municipio.example']);
+      expect(String(escalations[0]!.parsed.text)).toContain(opened.folio);
+      expect(smtp.mails.filter((m) => /^(Recordatorio: confirme|Sin acuse: folio)/.test(String(m.parsed.subject)))).toEqual([]);
     } finally {
       await app.close();
     }

@@ -9,6 +9,7 @@ import type { FollowUpDeps, Sweep } from './follow-up.js';
 import { consoleCaseUrl, renderStaffMailHtml } from './mail-layout.js';
 import type { EscalationPoint } from './policy.js';
 import { coordinatorRecipients, departmentRecipients, type Recipient } from './recipients.js';
+import { queueStaffNotice } from './notice-digest.js';
 import { queueStaffMail } from './staff-mail.js';
 
 /** The mark of a warning point: tied to the due date, so an extension (a new due date) arms the points again. */
@@ -115,9 +116,26 @@ async function warn(
         days: left,
       });
   const url = consoleCaseUrl(deps.publicUrl, caseId);
+  // One mail per case only for a point the policy marks urgent; the rest wait for the daily notice digest.
+  const digest = !point.urgent;
   if (deps.mail.enabled) {
     for (const recipient of to) {
-      await queueDeadlineMail(tx, deps, caseId, current.departmentId, point.percent, current.dueAt, recipient.address, subject, body, url);
+      const dedupKey = `${deadlineMark(point.percent, current.dueAt)}:${caseId}:${recipient.address.toLowerCase()}`;
+      if (digest)
+        await queueStaffNotice(
+          tx,
+          {
+            dedupKey,
+            kind: overdue ? 'overdue' : 'deadline_warning',
+            caseId,
+            departmentId: current.departmentId,
+            to: recipient.address,
+            percent: point.percent,
+            dueAt: current.dueAt,
+          },
+          now,
+        );
+      else await queueDeadlineMail(tx, deps, caseId, current.departmentId, dedupKey, recipient.address, subject, body, url);
     }
   }
   await recordCaseEvent(
@@ -125,7 +143,14 @@ async function warn(
     caseId,
     'follow_up.deadline_warning',
     { kind: 'system' },
-    { percent: point.percent, dueAt: current.dueAt.toISOString(), overdue, to: to.map((r) => r.address), mailed: deps.mail.enabled },
+    {
+      percent: point.percent,
+      dueAt: current.dueAt.toISOString(),
+      overdue,
+      to: to.map((r) => r.address),
+      mailed: deps.mail.enabled,
+      digest,
+    },
     now,
   );
   if (point.escalate && overdue && current.status !== 'escalado') {
@@ -146,8 +171,7 @@ async function queueDeadlineMail(
   deps: FollowUpDeps,
   caseId: number,
   departmentId: number,
-  percent: number,
-  dueAt: Date,
+  dedupKey: string,
   to: string,
   subject: string,
   body: string,
@@ -156,7 +180,7 @@ async function queueDeadlineMail(
   await queueStaffMail(
     tx,
     {
-      dedupKey: `${deadlineMark(percent, dueAt)}:${caseId}:${to.toLowerCase()}`,
+      dedupKey,
       kind: 'deadline_warning',
       caseId,
       departmentId,

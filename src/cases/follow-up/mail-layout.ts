@@ -12,8 +12,21 @@ export interface MailSection {
   rows?: Array<[string, string]> | undefined;
   /** Free paragraphs. */
   paragraphs?: string[] | undefined;
-  /** A table: header cells and rows; a row may carry a link on its first cell and be marked urgent. */
-  table?: { header: string[]; rows: Array<{ cells: string[]; href?: string | undefined; urgent?: boolean | undefined }> } | undefined;
+  /**
+   * A table: header cells and rows; a row may carry a link on its first cell, be marked urgent,
+   * and end in a link of its own (a digest line's «Acusar recibo»).
+   */
+  table?:
+    | {
+        header: string[];
+        rows: Array<{
+          cells: string[];
+          href?: string | undefined;
+          urgent?: boolean | undefined;
+          action?: { label: string; href: string } | undefined;
+        }>;
+      }
+    | undefined;
   /** A button-like link. */
   action?: { label: string; href: string } | undefined;
 }
@@ -53,8 +66,14 @@ function renderSection(section: MailSection): string {
       .map((row) => {
         const cells = row.cells.map((cell, i) => {
           const content = i === 0 && row.href ? `<a href="${escapeHtml(row.href)}">${escapeHtml(cell)}</a>` : escapeHtml(cell);
-          return `<td style="border-bottom:1px solid #e3e7ec;padding:6px${row.urgent ? ';color:#b3261e;font-weight:bold' : ''}">${content}</td>`;
+          // A folio never breaks across lines: it is what people read out and search for.
+          const nowrap = i === 0 ? ';white-space:nowrap' : '';
+          return `<td style="border-bottom:1px solid #e3e7ec;padding:6px${nowrap}${row.urgent ? ';color:#b3261e;font-weight:bold' : ''}">${content}</td>`;
         });
+        if (row.action)
+          cells.push(
+            `<td style="border-bottom:1px solid #e3e7ec;padding:6px;white-space:nowrap"><a href="${escapeHtml(row.action.href)}">${escapeHtml(row.action.label)}</a></td>`,
+          );
         return `<tr>${cells.join('')}</tr>`;
       })
       .join('');

@@ -25,6 +25,8 @@ export const EscalationPoint = z
     notify: z.array(z.enum(['department', 'coordinator'])).min(1),
     /** Marks the case `escalado` (only from 100%: before that it is not overdue). */
     escalate: z.boolean().default(false),
+    /** Mailed at once, one mail per case; otherwise the warning waits for the daily notice digest. */
+    urgent: z.boolean().default(false),
   })
   .strict();
 export type EscalationPoint = z.infer<typeof EscalationPoint>;
@@ -66,9 +68,9 @@ export const FollowUpPolicy = z
     /** A request that belongs to another authority must be forwarded within this term, telling the citizen. */
     forwarding: Term.default({ days: 5, unit: 'business' }),
     escalation: z.array(EscalationPoint).default([
-      { percent: 50, notify: ['department'], escalate: false },
-      { percent: 80, notify: ['department'], escalate: false },
-      { percent: 100, notify: ['department', 'coordinator'], escalate: true },
+      { percent: 50, notify: ['department'], escalate: false, urgent: false },
+      { percent: 80, notify: ['department'], escalate: false, urgent: false },
+      { percent: 100, notify: ['department', 'coordinator'], escalate: true, urgent: false },
     ]),
     acknowledgement: z
       .object({
@@ -78,9 +80,24 @@ export const FollowUpPolicy = z
         escalateAfter: Term,
         /** How long the link in the routing sheet works. */
         linkValidDays: Days,
+        /** Which of the two go at once, one mail per case, instead of in the daily notice digest. */
+        urgent: z.array(z.enum(['reminder', 'escalation'])).default([]),
       })
       .strict()
-      .default({ remindAfter: { days: 2, unit: 'business' }, escalateAfter: { days: 2, unit: 'business' }, linkValidDays: 30 }),
+      .default({
+        remindAfter: { days: 2, unit: 'business' },
+        escalateAfter: { days: 2, unit: 'business' },
+        linkValidDays: 30,
+        urgent: [],
+      }),
+    /**
+     * Deadline warnings and missing acknowledgements reach each recipient as one mail per
+     * department per day, at this local time, on business days (`business`) or every day.
+     */
+    noticeDigest: z
+      .object({ time: ClockTime, days: z.enum(['business', 'every']).default('business') })
+      .strict()
+      .default({ time: '08:00', days: 'business' }),
     digests: z.array(DigestSchedule).default([
       { name: 'semanal', every: 'weekly', weekday: 'lun', time: '08:00', copyCoordinators: false },
       { name: 'quincenal', every: 'fortnightly', weekday: 'lun', time: '08:00', anchor: '2026-01-05', copyCoordinators: true },

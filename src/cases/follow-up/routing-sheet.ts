@@ -12,6 +12,7 @@ import { reaction, type FollowUpDeps, type Sweep } from './follow-up.js';
 import { consoleCaseUrl, renderNoticeMailHtml, renderStaffMailHtml } from './mail-layout.js';
 import { coordinatorRecipients } from './recipients.js';
 import { renderRoutingSheetPdf } from './routing-sheet-pdf.js';
+import { queueStaffNotice } from './notice-digest.js';
 import { queueStaffMail } from './staff-mail.js';
 
 const DAY_MS = 86_400_000;
@@ -216,7 +217,22 @@ async function remind(tx: Tx, deps: FollowUpDeps, sheet: typeof routingSheets.$i
   const { locale } = deps;
   const link = acknowledgementUrl(deps, sheet.id, sheet.linkExpiresAt);
   const sentOn = formatDate(sheet.createdAt, deps.calendar.timeZone, locale);
-  if (deps.mail.enabled && sheet.toAddress) {
+  const digest = !deps.policy.acknowledgement.urgent.includes('reminder');
+  if (deps.mail.enabled && sheet.toAddress && digest) {
+    await queueStaffNotice(
+      tx,
+      {
+        dedupKey: `ack-reminder:${sheet.id}`,
+        kind: 'ack_reminder',
+        caseId: sheet.caseId,
+        departmentId: sheet.departmentId,
+        to: sheet.toAddress,
+        sheetId: sheet.id,
+        ackLink: link,
+      },
+      now,
+    );
+  } else if (deps.mail.enabled && sheet.toAddress) {
     const title = t(locale, 'follow_up.reminder.subject', { folio });
     const body = t(locale, 'follow_up.reminder.body', { folio, date: sentOn });
     await queueStaffMail(
@@ -239,7 +255,7 @@ async function remind(tx: Tx, deps: FollowUpDeps, sheet: typeof routingSheets.$i
     sheet.caseId,
     'follow_up.acknowledgement_reminded',
     { kind: 'system' },
-    { sheetId: sheet.id, to: sheet.toAddress, mailed: deps.mail.enabled && Boolean(sheet.toAddress) },
+    { sheetId: sheet.id, to: sheet.toAddress, mailed: deps.mail.enabled && Boolean(sheet.toAddress), digest },
     now,
   );
 }
@@ -255,8 +271,24 @@ async function escalate(tx: Tx, deps: FollowUpDeps, sheet: typeof routingSheets.
     date: formatDate(sheet.createdAt, deps.calendar.timeZone, locale),
     to: sheet.toAddress ?? '—',
   });
+  const digest = !deps.policy.acknowledgement.urgent.includes('escalation');
   if (deps.mail.enabled) {
     for (const coordinator of coordinators) {
+      if (digest) {
+        await queueStaffNotice(
+          tx,
+          {
+            dedupKey: `ack-escalated:${sheet.id}:${coordinator.address.toLowerCase()}`,
+            kind: 'ack_escalation',
+            caseId: sheet.caseId,
+            departmentId: sheet.departmentId,
+            to: coordinator.address,
+            sheetId: sheet.id,
+          },
+          now,
+        );
+        continue;
+      }
       await queueStaffMail(
         tx,
         {
@@ -281,7 +313,7 @@ async function escalate(tx: Tx, deps: FollowUpDeps, sheet: typeof routingSheets.
     sheet.caseId,
     'follow_up.acknowledgement_escalated',
     { kind: 'system' },
-    { sheetId: sheet.id, to: coordinators.map((c) => c.address) },
+    { sheetId: sheet.id, to: coordinators.map((c) => c.address), digest },
     now,
   );
 }
