@@ -101,6 +101,8 @@ describe(`the tray's search and the conversations page in Chromium (${databaseKi
     const admin = await staffLogin(ADMIN.email, ADMIN.password);
     const search = admin.getByRole('searchbox', { name: 'Buscar' });
     const folios = async () => admin.locator('tbody tr td:first-child a').allTextContents();
+    // The count agrees with its noun: «N casos» for the whole tray, «1 caso» (not «1 casos») for one.
+    await admin.locator('p.muted', { hasText: /^([2-9]|\d{2,}) casos$/ }).waitFor();
 
     await search.fill('jose pena');
     await search.press('Enter');

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadDialogScript, type DialogScript } from '../../src/dialogs/script-schema.js';
+import { readFileSync } from 'node:fs';
+import { loadDialogScript, parseDialogScript, type DialogScript } from '../../src/dialogs/script-schema.js';
 import { citizenFacingKeys, currentTone, isCitizenFacing, setTone, t, TONES } from '../../src/i18n/index.js';
 import { esTu } from '../../src/i18n/es-tu.js';
 import { offending } from '../helpers/tone.js';
@@ -60,7 +61,20 @@ describe('one register across chat, mail and notices', () => {
     ]);
   });
 
-  it('leaves English and the staff strings alone', () => {
+  it("uses a municipality's script as written, filling the messages it lacks from the default in the configured register", () => {
+    const own = JSON.parse(readFileSync(new URL('../../src/dialogs/scripts/default.es.json', import.meta.url), 'utf8'));
+    own.messages.greeting = '¡Bienvenido! Platícame qué pasa.';
+    delete own.messages.thanks;
+    const tu = parseDialogScript(own, 'municipio.json', 'tu');
+    expect(tu.messages.greeting).toBe('¡Bienvenido! Platícame qué pasa.');
+    expect(tu.messages.thanks).toBe('¡Con gusto! Si necesitas algo más, aquí estoy.');
+    // Its own prompts stay in its own words: the tú file lays over the default script only.
+    expect(tu.fields[0]!.prompt).toBe('Cuénteme en un mensaje qué pasa o qué necesita.');
+    expect(parseDialogScript(own, 'municipio.json', 'usted').messages.thanks).toBe('¡Con gusto! Si necesita algo más, aquí estoy.');
+  });
+
+  it('leaves the English script, the English catalogue and the staff strings alone', () => {
+    expect(loadDialogScript(undefined, 'en', 'tu')).toEqual(loadDialogScript(undefined, 'en', 'usted'));
     setTone('tu');
     expect(t('en', 'follow_up.notice.received', { folio: 'AC-1', dependencia: 'Works', fecha: 'Monday' })).toBe(
       'Your case AC-1 has been received by Works. The final answer will come by Monday at the latest.',
