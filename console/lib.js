@@ -11,13 +11,33 @@
 /** @type {Record<string, string>} */
 const S = JSON.parse(document.getElementById('strings')?.textContent ?? '{}');
 
+const PLURAL = /\{(\w+), plural,((?:\s*(?:=\d+|zero|one|two|few|many|other)\s*\{(?:[^{}]|\{\w+\})*\})+)\s*\}/g;
+const BRANCH = /(=\d+|zero|one|two|few|many|other)\s*\{((?:[^{}]|\{\w+\})*)\}/g;
+const pluralRules = new Intl.PluralRules(document.documentElement.lang || 'es');
+
 /**
- * A string of the console's catalogue (console.* first, then error.* and the rest), with {name} filled in.
+ * The catalogue's plural `{n, plural, one {# caso} other {# casos}}`, as src/i18n/message-format.ts reads it
+ * on the server (this file cannot import it; keep the two alike).
+ * @param {string} name @param {string} body @param {Record<string, string | number>} params
+ */
+function plural(name, body, params) {
+  /** @type {Record<string, string>} */
+  const branches = {};
+  for (const [, category, text] of body.matchAll(BRANCH)) branches[/** @type {string} */ (category)] = /** @type {string} */ (text);
+  const n = Number(params[name]);
+  const chosen = Number.isFinite(n) ? (branches[`=${n}`] ?? branches[pluralRules.select(n)] ?? branches.other) : branches.other;
+  return (chosen ?? '').replace(/#/g, String(params[name]));
+}
+
+/**
+ * A string of the console's catalogue (console.* first, then error.* and the rest), with plurals and {name} filled in.
  * @param {string} key
  * @param {Record<string, string | number>} [params]
  */
 export const tr = (key, params = {}) =>
-  (S['console.' + key] ?? S[key] ?? key).replace(/\{(\w+)\}/g, (m, /** @type {string} */ k) => (k in params ? String(params[k]) : m));
+  (S['console.' + key] ?? S[key] ?? key)
+    .replace(PLURAL, (m, /** @type {string} */ name, /** @type {string} */ body) => (name in params ? plural(name, body, params) : m))
+    .replace(/\{(\w+)\}/g, (m, /** @type {string} */ k) => (k in params ? String(params[k]) : m));
 
 /**
  * The session and the page being shown; `refresh` redraws the current page (live updates call it).

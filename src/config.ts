@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
 import type { DatabaseTarget } from './db/client.js';
-import { LOCALES } from './i18n/index.js';
+import { LOCALES, TONES, type Tone } from './i18n/index.js';
 import { parseBusinessHours, type BusinessHours } from './business-hours.js';
 import { parseWhatsAppTemplates, type WhatsAppTemplates } from './messages/templates.js';
 import { RegistrationFieldList, type RegistrationField } from './citizens/registration.js';
@@ -33,6 +33,11 @@ const EnvSchema = z.object({
   ADMIN_EMAIL: z.preprocess(emptyToUndefined, z.email().default('admin@ventanilla.local')),
   ADMIN_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(10, 'al menos 10 caracteres').optional()),
   LOCALE: z.preprocess(emptyToUndefined, z.enum(LOCALES).default('es')),
+  /** How the Spanish texts address the citizen, everywhere a citizen reads: «usted» or «tú». */
+  TONE: z.preprocess(
+    emptyToUndefined,
+    z.enum(TONES, { error: 'usted o tu: cómo se le habla al ciudadano en el chat, el correo y los avisos' }).default('usted'),
+  ),
   TIMEZONE: z.preprocess(
     emptyToUndefined,
     z.string().default('America/Mexico_City').refine(isTimeZone, 'zona horaria IANA desconocida (p. ej. America/Mexico_City)'),
@@ -275,6 +280,8 @@ export interface Config {
   adminEmail: string;
   adminPassword: string | undefined;
   locale: (typeof LOCALES)[number];
+  /** The register of every Spanish text a citizen reads (chat, mail, notices); English has none. */
+  tone: Tone;
   timeZone: string;
   municipalityName: string | undefined;
   folioPrefix: string;
@@ -460,6 +467,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     adminEmail: e.ADMIN_EMAIL.toLowerCase(),
     adminPassword: e.ADMIN_PASSWORD,
     locale: e.LOCALE,
+    tone: e.TONE,
     timeZone: e.TIMEZONE,
     municipalityName: e.MUNICIPALITY_NAME,
     folioPrefix: e.FOLIO_PREFIX,

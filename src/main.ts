@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     return;
   }
 
-  const script = loadDialogScript(config.dialogScriptPath, config.locale);
+  const script = loadDialogScript(config.dialogScriptPath, config.locale, config.tone);
   // Read and validated before anything starts: a broken catalogue stops the server with its errors.
   const catalogue = createCatalogueSearch(loadCatalogue(config.cataloguePath));
   let followUpPolicy: FollowUpPolicy;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { CaseType } from '../cases/case-type.js';
 import { sourceAsset } from '../paths.js';
 import { parseOrThrow } from '../errors.js';
-import { LOCALES, type Locale } from '../i18n/index.js';
+import { LOCALES, type Locale, type Tone } from '../i18n/index.js';
 
 /** Fields the engine knows how to fill; a script orders them, words them and decides when each applies. */
 export const FieldId = z.enum(['description', 'type', 'category', 'address', 'name', 'contact', 'photo']);
@@ -132,22 +132,36 @@ export class ScriptError extends Error {
   override name = 'ScriptError';
 }
 
-export function parseDialogScript(json: unknown, origin: string): DialogScript {
+/**
+ * The other register of a default script: only the texts that change when the citizen is addressed as
+ * «tú» (default.es.tu.json beside default.es.json, which is in «usted»). Fields are keyed by id, so the
+ * file reads as "this prompt says, in tú…"; a key the base script lacks is an error, not a silent no-op.
+ */
+const ScriptToneOverlay = z
+  .object({
+    tone: z.literal('tu'),
+    fields: z.partialRecord(FieldId, z.object({ prompt: Text, reprompt: Text }).partial().strict()).default({}),
+    messages: ScriptV1.shape.messages.partial().strict().default({}),
+    catalogue: ScriptV1.shape.catalogue.unwrap().omit({ buttons: true }).partial().strict().default({}),
+  })
+  .strict();
+
+export function parseDialogScript(json: unknown, origin: string, tone: Tone = 'usted'): DialogScript {
   return parseOrThrow(
     DialogScript,
-    withDefaultTexts(json),
+    withDefaultTexts(json, tone),
     (issues) => new ScriptError(`dialog script ${origin} is not valid:\n${issues}`),
   );
 }
 
 /**
  * A municipality's script written for an older Ventanilla lacks the messages, intents and buttons
- * added since; those come from the default script of its language, so an upgrade never refuses to start
- * and the municipality's own wording stays wherever it has some.
+ * added since; those come from the default script of its language (in the configured register), so an
+ * upgrade never refuses to start and the municipality's own wording stays wherever it has some.
  */
-function withDefaultTexts(json: unknown): unknown {
+function withDefaultTexts(json: unknown, tone: Tone): unknown {
   if (!isRecord(json) || (json.locale !== 'es' && json.locale !== 'en')) return json;
-  const defaults = defaultScriptJson(json.locale);
+  const defaults = defaultScriptJson(json.locale, tone);
   const merged: Record<string, unknown> = { ...json };
   for (const section of ['messages', 'intents', 'buttons'] as const) {
     const own = json[section];
@@ -158,23 +172,53 @@ function withDefaultTexts(json: unknown): unknown {
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+const readJson = (file: string): unknown => {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ScriptError(`dialog script ${file} could not be read: ${(error as Error).message}`);
+  }
+};
+
+/** Only Spanish has a second register; English and «usted» are the base files as they are. */
+const hasToneFile = (locale: Locale, tone: Tone) => locale === 'es' && tone === 'tu';
+
 const defaultJson = new Map<string, Record<string, unknown>>();
-function defaultScriptJson(locale: 'es' | 'en'): Record<string, unknown> {
-  let json = defaultJson.get(locale);
+/** The default script of a language in a register, as raw JSON: the base file with the register's texts laid over it. */
+function defaultScriptJson(locale: Locale, tone: Tone): Record<string, unknown> {
+  const cacheKey = `${locale}.${tone}`;
+  let json = defaultJson.get(cacheKey);
   if (!json) {
-    json = JSON.parse(readFileSync(sourceAsset('dialogs', 'scripts', `default.${locale}.json`), 'utf8')) as Record<string, unknown>;
-    defaultJson.set(locale, json);
+    json = readJson(sourceAsset('dialogs', 'scripts', `default.${locale}.json`)) as Record<string, unknown>;
+    if (hasToneFile(locale, tone)) {
+      const file = sourceAsset('dialogs', 'scripts', `default.${locale}.${tone}.json`);
+      const overlay = parseOrThrow(
+        ScriptToneOverlay,
+        readJson(file),
+        (issues) => new ScriptError(`dialog script ${file} is not valid:\n${issues}`),
+      );
+      json = layTone(json, overlay);
+    }
+    defaultJson.set(cacheKey, json);
   }
   return json;
 }
 
-export function loadDialogScript(path?: string, locale: Locale = 'es'): DialogScript {
-  const file = path ?? sourceAsset('dialogs', 'scripts', `default.${locale}.json`);
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new ScriptError(`dialog script ${file} could not be read: ${(error as Error).message}`);
-  }
-  return parseDialogScript(json, file);
+function layTone(base: Record<string, unknown>, overlay: z.infer<typeof ScriptToneOverlay>): Record<string, unknown> {
+  const baseFields = base.fields as Array<Record<string, unknown>>;
+  const unknownField = Object.keys(overlay.fields).find((id) => !baseFields.some((field) => field.id === id));
+  if (unknownField)
+    throw new ScriptError(`dialog script default.es.${overlay.tone}.json: field "${unknownField}" is not in the base script`);
+  return {
+    ...base,
+    fields: baseFields.map((field) => ({ ...field, ...overlay.fields[field.id as FieldId] })),
+    messages: { ...(base.messages as object), ...overlay.messages },
+    catalogue: { ...(base.catalogue as object), ...overlay.catalogue },
+  };
+}
+
+/** The default script of `locale` in `tone` when no path is given; a municipality's own file is used as written. */
+export function loadDialogScript(path?: string, locale: Locale = 'es', tone: Tone = 'usted'): DialogScript {
+  if (path) return parseDialogScript(readJson(path), path, tone);
+  return parseDialogScript(defaultScriptJson(locale, tone), `default.${locale}.json (${tone})`, tone);
 }

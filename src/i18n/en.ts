@@ -127,7 +127,7 @@ export const en: Record<MessageKey, string> = {
   'console.tray.filters': 'Filters',
   'console.tray.empty': 'No cases match these filters.',
   'console.tray.not_received': 'Not received',
-  'console.tray.count': '{n} cases',
+  'console.tray.count': '{n, plural, one {# case} other {# cases}}',
   'console.filter.status': 'Status',
   'console.filter.type': 'Type',
   'console.filter.category': 'Category',
@@ -300,7 +300,7 @@ export const en: Record<MessageKey, string> = {
   'console.attention.from': 'From',
   'console.attention.to': 'To',
   'console.attention.show': 'Show',
-  'console.attention.total': '{n} attentions in the period.',
+  'console.attention.total': '{n, plural, one {# attention} other {# attentions}} in the period.',
   'console.attention.by_kind': 'By kind',
   'console.attention.by_channel': 'By channel',
   'console.attention.top_procedures': 'Most asked procedures',
@@ -334,7 +334,7 @@ export const en: Record<MessageKey, string> = {
   'console.stats.by_status': 'By status',
   'console.stats.per_department': 'By department',
   'console.stats.total': 'Total',
-  'console.stats.days': '{n} days',
+  'console.stats.days': '{n, plural, one {# day} other {# days}}',
   'console.stats.col.opened': 'Opened in the period',
   'console.stats.col.open': 'In progress',
   'console.stats.col.closed': 'Closed',
@@ -387,11 +387,11 @@ export const en: Record<MessageKey, string> = {
   'follow_up.deadline.subject': 'Case {folio}: {percent}% of the term, due {date}',
   'follow_up.deadline.subject_overdue': 'Case {folio} OVERDUE since {date}',
   'follow_up.deadline.body':
-    'Case {folio} ({category}, {department}) has used {percent}% of its term: the final answer to the citizen is due on {date} ({days} business days left).',
+    'Case {folio} ({category}, {department}) has used {percent}% of its term: the final answer to the citizen is due on {date} ({days, plural, one {# business day} other {# business days}} left).',
   'follow_up.deadline.body_overdue':
     'Case {folio} ({category}, {department}) was due on {date} without a final answer and has been escalated to the coordination.',
-  'follow_up.digest.subject': '{name}: {open} open cases, {overdue} overdue — {department}',
-  'follow_up.digest.subject_all': '{name}: {open} open cases, {overdue} overdue — all departments',
+  'follow_up.digest.subject': '{name}: {open, plural, one {# open case} other {# open cases}}, {overdue} overdue — {department}',
+  'follow_up.digest.subject_all': '{name}: {open, plural, one {# open case} other {# open cases}}, {overdue} overdue — all departments',
   'follow_up.digest.title': '{name} digest of open cases',
   'follow_up.digest.intro': 'Open cases of {department} as of {date}, overdue first.',
   'follow_up.digest.intro_all': 'Open cases of every department as of {date}, overdue first.',
@@ -424,7 +424,7 @@ export const en: Record<MessageKey, string> = {
   'follow_up.survey.reopened':
     'We are sorry it was not solved. We reopened your case {folio} and {dependencia} will review it again; the answer will come by {fecha} at the latest.',
   'follow_up.survey.too_late':
-    'Thank you for telling us. More than {dias} days have passed since the answer, so case {folio} cannot be reopened; write to us what is still pending and we will open a new case.',
+    'Thank you for telling us. More than {dias, plural, one {# day has} other {# days have}} passed since the answer, so case {folio} cannot be reopened; write to us what is still pending and we will open a new case.',
   'follow_up.reopened.subject': 'Case {folio} reopened: the citizen says it was not solved',
   'follow_up.reopened.body':
     'The citizen answered that case {folio} was not solved, within the reopening period. The case is back with {dependencia}, now due on {fecha}.',
@@ -451,9 +451,9 @@ export const en: Record<MessageKey, string> = {
   'console.event.callback.action_taken': 'Automatic call-back action',
   'console.deadline.title': 'Deadlines',
   'console.deadline.due': 'Due by',
-  'console.deadline.term.calendar': '{n} calendar days',
-  'console.deadline.term.business': '{n} business days',
-  'console.deadline.business_left': '{n} business days left',
+  'console.deadline.term.calendar': '{n, plural, one {# calendar day} other {# calendar days}}',
+  'console.deadline.term.business': '{n, plural, one {# business day} other {# business days}}',
+  'console.deadline.business_left': '{n, plural, one {# business day} other {# business days}} left',
   'console.deadline.extension': 'Extension',
   'console.deadline.extension_used': 'granted on {date}: {reason}',
   'console.deadline.extension_available': 'available once, before the due date; it would move it to {date}',
@@ -519,7 +519,8 @@ export const en: Record<MessageKey, string> = {
   'console.admin.due_unit': 'Counted as',
   'console.deadline.unit.calendar': 'calendar days',
   'console.deadline.unit.business': 'business days',
-  'console.stats.satisfaction': 'Satisfaction: {avg}/5 from {n} answers; {unsolved} “not solved”, {reopened} reopened',
+  'console.stats.satisfaction':
+    'Satisfaction: {avg}/5 from {n, plural, one {# answer} other {# answers}}; {unsolved} “not solved”, {reopened} reopened',
   'privacy.erased': '[Removed at the citizen’s request]',
   'error.citizen_not_found': 'The citizen does not exist.',
   'error.erase_confirmation': 'To erase the data, confirm with the citizen’s number (confirm).',
@@ -528,9 +529,9 @@ export const en: Record<MessageKey, string> = {
     'This erases citizen {id}’s personal data for good (their cases stay, anonymised). Repeat the command with --yes to confirm.',
   'cli.erase.in_use': 'Cannot open the database: {reason}',
   'cli.erase.done':
-    'Personal data of citizen {id} erased: {cases} cases anonymised, {messages} messages emptied, {attachments} attachments removed.',
+    'Personal data of citizen {id} erased: {cases, plural, one {# case} other {# cases}} anonymised, {messages, plural, one {# message} other {# messages}} emptied, {attachments, plural, one {# attachment} other {# attachments}} removed.',
   'cli.erase.again':
-    'Citizen {id} had been erased already; {cases} cases, {messages} messages and {attachments} attachments were emptied again.',
+    'Citizen {id} had been erased already; {cases, plural, one {# case} other {# cases}}, {messages, plural, one {# message} other {# messages}} and {attachments, plural, one {# attachment} other {# attachments}} were emptied again.',
   'console.case.erase': 'Erase personal data',
   'console.case.erase_confirm':
     'Erase this citizen’s name, contact, messages and photos for good? Their cases stay, anonymised. This cannot be undone.',
@@ -677,7 +678,7 @@ export const en: Record<MessageKey, string> = {
   'console.dashboard.attention_help':
     'Every conversation, whether it opened a case or not; the channel filter applies, the department and type filters do not.',
   'console.dashboard.none': 'Nothing in the period.',
-  'console.dashboard.days': '{n} days',
+  'console.dashboard.days': '{n, plural, one {# day} other {# days}}',
   'report.monthly.title': 'Monthly citizen-attention report',
   'report.monthly.generated': 'Generated on {date}',
   'report.monthly.indicators': 'Indicators of the month',
@@ -690,7 +691,7 @@ export const en: Record<MessageKey, string> = {
   'report.monthly.kpi.close': 'Median days to close',
   'report.monthly.kpi.satisfaction': 'Average satisfaction',
   'report.monthly.notes':
-    'Cases opened in the month, by opening date; “Overdue”: open and past their due date. Compliance: of the {due} cases whose term ended in the month, those that got a final answer (closed or not admissible) by their due date, extension included.',
+    'Cases opened in the month, by opening date; “Overdue”: open and past their due date. Compliance: of the {due, plural, one {# case} other {# cases}} whose term ended in the month, those that got a final answer (closed or not admissible) by their due date, extension included.',
   'report.monthly.chart.series': 'Cases opened and closed per day',
   'report.monthly.chart.by_type': 'Cases by type',
   'report.monthly.chart.by_channel': 'Cases by channel',
@@ -717,7 +718,8 @@ export const en: Record<MessageKey, string> = {
   'import.stopped': 'the import could not finish: {error}',
   'cli.import.usage': 'Usage: ventanilla import <file.xlsx or file.csv>',
   'cli.import.unreadable': 'Cannot read the file {file}: {reason}',
-  'cli.import.progress': '{processed} of {total} rows: {imported} imported, {duplicates} duplicates, {failed} with errors',
+  'cli.import.progress':
+    '{processed} of {total, plural, one {# row} other {# rows}}: {imported} imported, {duplicates, plural, one {# duplicate} other {# duplicates}}, {failed} with errors',
   'console.nav.import': 'Import',
   'console.import.title': 'Import requests from social networks',
   'console.import.help':
@@ -726,8 +728,9 @@ export const en: Record<MessageKey, string> = {
   'console.import.submit': 'Import',
   'console.import.uploading': 'Uploading the file…',
   'console.import.progress': 'Import progress',
-  'console.import.running': 'Importing… {processed} of {total} rows',
-  'console.import.done': 'Done: {imported} cases opened, {duplicates} duplicates and {failed} rows with errors, of {total}.',
+  'console.import.running': 'Importing… {processed} of {total, plural, one {# row} other {# rows}}',
+  'console.import.done':
+    'Done: {imported, plural, one {# case} other {# cases}} opened, {duplicates, plural, one {# duplicate} other {# duplicates}} and {failed, plural, one {# row} other {# rows}} with errors, of {total}.',
   'console.import.failed': 'The import stopped: {error}',
   'console.import.report': 'Rows not imported',
   'console.import.warnings': 'Notes on imported rows',
@@ -740,7 +743,7 @@ export const en: Record<MessageKey, string> = {
   'console.callback.unassigned': 'Unassigned',
   'console.callback.assign': 'Assign',
   'console.callback.assign_evenly': 'Share out the unassigned',
-  'console.callback.assigned_evenly': '{count} calls shared out among the operators.',
+  'console.callback.assigned_evenly': '{count, plural, one {# call} other {# calls}} shared out among the operators.',
   'console.callback.empty_mine': 'You have no calls assigned.',
   'console.event.case.imported': 'Imported from social networks',
   'console.event.callback.assigned': 'Call-back assigned',

@@ -13,6 +13,7 @@ import type { Database } from '../db/client.js';
 import { GroupCommit } from '../db/group-commit.js';
 import type { DialogScript } from '../dialogs/script-schema.js';
 import { TooManyRequests } from '../errors.js';
+import { setTone } from '../i18n/index.js';
 import type { ChannelSender } from '../messages/delivery.js';
 import type { ChannelContext, ChannelFactory, ChannelModule } from '../channels/channel.js';
 import { DELIVER_JOB } from '../outbox/enqueue.js';
@@ -93,6 +94,8 @@ export const FOLLOW_UPS: KindFilter = { except: [DELIVER_JOB] };
 /** Builds the whole application without listening, so tests can `inject()` or listen on port 0. */
 export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   const { config, database } = deps;
+  // Before anything renders a string: every citizen-facing text of this instance speaks in one register.
+  setTone(config.tone);
   const app = Fastify({
     // Errors are logged without the values they carry (query parameters, citizens' words): see log-redaction.ts.
     logger: {

@@ -99,7 +99,7 @@ describe('ventanilla erase-citizen on an embedded database', () => {
     const result = await ventanilla('erase-citizen', String(citizenId), '--yes');
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`ciudadano ${citizenId} borrados: 1 casos`);
+    expect(result.stdout).toContain(`ciudadano ${citizenId} borrados: 1 caso anonimizado`);
     await withDatabase(async ({ db }) => {
       const [row] = await db.select().from(citizens).where(eq(citizens.id, citizenId));
       expect(row).toMatchObject({ name: null, phone: null });

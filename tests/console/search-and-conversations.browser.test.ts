@@ -101,10 +101,12 @@ describe(`the tray's search and the conversations page in Chromium (${databaseKi
     const admin = await staffLogin(ADMIN.email, ADMIN.password);
     const search = admin.getByRole('searchbox', { name: 'Buscar' });
     const folios = async () => admin.locator('tbody tr td:first-child a').allTextContents();
+    // The count agrees with its noun: «N casos» for the whole tray, «1 caso» (not «1 casos») for one.
+    await admin.locator('p.muted', { hasText: /^([2-9]|\d{2,}) casos$/ }).waitFor();
 
     await search.fill('jose pena');
     await search.press('Enter');
-    await admin.locator('p.muted', { hasText: '1 casos' }).waitFor();
+    await admin.locator('p.muted', { hasText: /^1 caso$/ }).waitFor();
     expect(await folios()).toEqual([pena.folio]);
     // The description is shown as text: the markup a citizen typed is not markup here.
     await admin.locator('td div.clamp', { hasText: '<b>urgente</b>' }).waitFor();
@@ -113,7 +115,7 @@ describe(`the tray's search and the conversations page in Chromium (${databaseKi
     await search.fill('(55) 1111 2222');
     await search.press('Enter');
     await admin.waitForURL(/q=%2855%29/);
-    await admin.locator('p.muted', { hasText: '1 casos' }).waitFor();
+    await admin.locator('p.muted', { hasText: /^1 caso$/ }).waitFor();
     expect(await folios()).toEqual([pena.folio]);
 
     await search.fill('juarez');

@@ -68,7 +68,7 @@ describe(`real citizens' words through the pipeline on ${databaseKind}`, () => {
   it('never opens a case from a vague opener: it asks what happened and keeps the type the citizen named', async () => {
     const key = 'vague-1';
     const first = await say(key, 'tengo una queja');
-    expect(first).toContain('Cuéntame qué pasó');
+    expect(first).toContain('Cuénteme qué pasó');
     expect(first).not.toContain('¿Dónde es?');
     const second = await say(key, 'el camión de la basura no pasa desde hace dos semanas por la calle Morelos 12');
     expect(second).toContain('queja');
@@ -142,7 +142,7 @@ describe(`real citizens' words through the pipeline on ${databaseKind}`, () => {
     const key = '5215512340000';
     const wa = { channel: 'whatsapp' as const, channelUserId: key, senderPhone: '+5215512340000' };
     const first = await say(key, 'la luminaria de la calle Juárez 100 está fundida', wa);
-    expect(first).toContain('¿Cuál es tu nombre?');
+    expect(first).toContain('¿Cuál es su nombre?');
     const second = await say(key, 'Chuy Montoya', wa);
     expect(second).not.toContain('teléfono o correo');
     const summary = await say(key, 'omitir', wa);

@@ -74,7 +74,7 @@ describe(`conversation pipeline on ${databaseKind}`, () => {
     const hello = await app.conversations.receive(inbound('human-1', 'hola?'));
     const still = await app.conversations.receive(inbound('human-1', 'sigo aquí'));
     for (const r of [hello, still])
-      expect(r.replies.map((m) => m.text).join(' ')).toContain('una persona del equipo te responderá por aquí');
+      expect(r.replies.map((m) => m.text).join(' ')).toContain('una persona del equipo le responderá por aquí');
     const stored = await app.database.db.select().from(messages).where(eq(messages.conversationId, conversation!.id));
     expect(stored.filter((m) => m.direction === 'in').map((m) => m.text)).toEqual(['quiero hablar con una persona', 'hola?', 'sigo aquí']);
   });

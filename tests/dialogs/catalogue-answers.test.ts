@@ -47,7 +47,7 @@ describe('questions answered from the catalogue of procedures', () => {
       'maria@example.com',
       'sí',
     ]);
-    expect(texts(results[1]!)).toContain('registro tu solicitud');
+    expect(texts(results[1]!)).toContain('registro su solicitud');
     const asked = results
       .slice(1)
       .flatMap((r) => r.replies.map((m) => m.prompt?.field))
@@ -74,7 +74,7 @@ describe('questions answered from the catalogue of procedures', () => {
 
   it('says goodbye when it helped, and starts afresh', () => {
     const { last } = converse(['¿a qué hora abren?', input('Me sirvió', { choice: 'helped' })]);
-    expect(texts(last)).toBe('¡Qué bueno! Si necesitas algo más, aquí estoy.');
+    expect(texts(last)).toBe('¡Qué bueno! Si necesita algo más, aquí estoy.');
     expect(last.state.phase).toBe('collecting');
     expect(last.state.slots.description).toBeUndefined();
     expect(last.effects).toEqual([]);

@@ -141,7 +141,7 @@ describe('the default Spanish script', () => {
   it('while waiting for a person, says once when one will answer and keeps collecting the case; "cancelar" hands it back', () => {
     const waiting = context({ conversationStatus: 'waiting_agent', withinBusinessHours: false });
     const first = step(script, startConversation(script, waiting).state, input('Hay una fuga de agua en la calle Morelos 45'), waiting);
-    expect(texts(first)).toContain('una persona del equipo te responderá por aquí el lunes');
+    expect(texts(first)).toContain('una persona del equipo le responderá por aquí el lunes');
     expect(first.effects).toEqual([]);
     expect(first.state.slots.description).toBe('Hay una fuga de agua en la calle Morelos 45');
     expect(first.replies.at(-1)!.prompt?.field).toBe('name');
@@ -149,7 +149,7 @@ describe('the default Spanish script', () => {
     expect(texts(second)).not.toContain('persona del equipo');
     expect(second.replies.at(-1)!.prompt?.field).toBe('contact');
     const asking = step(script, second.state, input('¿hay alguien?'), waiting);
-    expect(texts(asking)).toContain('te responderá por aquí el lunes');
+    expect(texts(asking)).toContain('le responderá por aquí el lunes');
     const back = step(script, asking.state, input('cancelar'), waiting);
     expect(back.effects).toEqual([{ kind: 'return_to_bot' }]);
   });

@@ -159,7 +159,7 @@ describe(`call-backs through the console API, on ${databaseKind}`, () => {
       await admin.post(`/api/staff/callbacks/${callback.id}/attempts`, { outcome: 'voicemail' });
       await app.queue.runDue(FOLLOW_UPS);
       await app.queue.runDue(FOLLOW_UPS);
-      const asked = (await app.conversations.history(conversationId)).filter((m) => m.text.includes('Intentamos llamarte varias veces'));
+      const asked = (await app.conversations.history(conversationId)).filter((m) => m.text.includes('Intentamos llamarle varias veces'));
       expect(asked).toHaveLength(1);
       expect((await admin.get('/api/staff/callbacks')).json().open).toHaveLength(0);
       expect((await admin.post(`/api/staff/callbacks/${callback.id}/attempts`, { outcome: 'reached' })).statusCode).toBe(409);

@@ -88,12 +88,12 @@ describe(`citizen notices and the satisfaction survey, on ${databaseKind}`, () =
 
       const texts = await botTexts(app, conversationId);
       const after = texts.slice(texts.findIndex((t) => t.includes('ya fue recibido')));
-      expect(after[0]).toMatch(new RegExp(`Tu caso ${caseRow.folio} ya fue recibido por Dirección de Obras Públicas`));
+      expect(after[0]).toMatch(new RegExp(`Su caso ${caseRow.folio} ya fue recibido por Dirección de Obras Públicas`));
       expect(after.some((t) => t.includes('está en seguimiento'))).toBe(true);
       expect(after.some((t) => t.includes('se turnó a Organismo Operador de Agua Potable y Drenaje'))).toBe(true);
       expect(after.filter((t) => t.includes('ya fue recibido'))).toHaveLength(2); // by each department
       expect(after.at(-2)).toContain('Se reparó la fuga');
-      expect(after.at(-1)).toContain(`¿Se resolvió tu caso ${caseRow.folio}?`);
+      expect(after.at(-1)).toContain(`¿Se resolvió su caso ${caseRow.folio}?`);
       const history = await app.conversations.history(conversationId);
       expect(history.at(-1)!.prompt?.options.map((o) => o.id)).toEqual([
         'survey:5',
@@ -106,7 +106,7 @@ describe(`citizen notices and the satisfaction survey, on ${databaseKind}`, () =
 
       clock.now = new Date('2026-11-28T16:00:00Z');
       const reply = await say('No se resolvió, sigue saliendo agua');
-      expect(reply.replies.map((r) => r.text).join(' ')).toContain(`Reabrimos tu caso ${caseRow.folio}`);
+      expect(reply.replies.map((r) => r.text).join(' ')).toContain(`Reabrimos su caso ${caseRow.folio}`);
       const [reopened] = await app.database.db.select().from(cases).where(eq(cases.id, caseRow.id));
       expect(reopened).toMatchObject({ status: 'en_seguimiento', closedAt: null });
       expect(reopened!.dueAt.getTime()).toBe(new Date('2026-12-28T16:00:00Z').getTime());
@@ -130,7 +130,7 @@ describe(`citizen notices and the satisfaction survey, on ${databaseKind}`, () =
       await act(caseRow.id, { kind: 'receive' });
       await act(caseRow.id, { kind: 'close', answer: 'Listo.' });
       const rated = await say('4 Buena', { choice: 'survey:4' }); // a button press carries its label and id
-      expect(rated.replies[0]!.text).toContain('Gracias por tu calificación');
+      expect(rated.replies[0]!.text).toContain('Gracias por su calificación');
       const [survey] = await app.database.db.select().from(caseSurveys).where(eq(caseSurveys.caseId, caseRow.id));
       expect(survey).toMatchObject({ solved: true, rating: 4 });
 
@@ -170,9 +170,9 @@ describe(`citizen notices and the satisfaction survey, on ${databaseKind}`, () =
       await act(id, { kind: 'close', answer: 'Se tapó el bache.' });
       const mails = await smtp.waitFor(3);
       const bodies = mails.filter((m) => m.to.includes('marta@correo.example')).map((m) => String(m.parsed.text));
-      expect(bodies[0]).toContain(`Tu caso ${folio} ya fue recibido`);
+      expect(bodies[0]).toContain(`Su caso ${folio} ya fue recibido`);
       expect(bodies.some((b) => b.includes('Se tapó el bache.'))).toBe(true);
-      expect(bodies.some((b) => b.includes(`¿Se resolvió tu caso ${folio}?`))).toBe(true);
+      expect(bodies.some((b) => b.includes(`¿Se resolvió su caso ${folio}?`))).toBe(true);
 
       // Her reply by mail (the quoted question trimmed by the channel) answers the survey.
       const reply = await app.conversations.receive({
@@ -194,7 +194,7 @@ describe(`citizen notices and the satisfaction survey, on ${databaseKind}`, () =
         maxAttachmentBytes: 10_000_000,
         payload: {},
       });
-      expect(reply.replies.map((r) => r.text).join(' ')).toContain('Gracias por tu calificación');
+      expect(reply.replies.map((r) => r.text).join(' ')).toContain('Gracias por su calificación');
       const [survey] = await app.database.db.select().from(caseSurveys).where(eq(caseSurveys.caseId, id));
       expect(survey).toMatchObject({ solved: true, rating: 5 });
     } finally {

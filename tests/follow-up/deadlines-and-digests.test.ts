@@ -152,7 +152,7 @@ describe(`digests, on ${databaseKind}`, () => {
       await at('2026-11-30T14:00:00Z'); // Monday 8:00 in Mexico City
       const weekly = subjects('semanal:');
       const services = weekly.find((m) => m.to.includes('enlace.serviciospublicos@municipio.example'))!;
-      expect(services.parsed.subject).toBe('semanal: 2 casos abiertos, 1 vencidos — Dirección de Servicios Públicos Municipales');
+      expect(services.parsed.subject).toBe('semanal: 2 casos abiertos, 1 vencido — Dirección de Servicios Públicos Municipales');
       const text = String(services.parsed.text);
       expect(text.indexOf(trash.folio)).toBeGreaterThanOrEqual(0);
       expect(text.indexOf(trash.folio)).toBeLessThan(text.indexOf(lamp.folio));

@@ -91,7 +91,7 @@ describe(`legal deadlines, on ${databaseKind}`, () => {
       expect(after!.dueAt.toISOString()).toBe('2026-12-31T06:00:00.000Z');
       const told = (await app.conversations.history(conversationId)).filter((m) => m.direction === 'out').at(-1)!.text;
       expect(told).toBe(
-        `Tu caso ${row!.folio} necesita más tiempo: Se requiere un dictamen de Protección Civil. La nueva fecha límite para la respuesta es el 30/12/2026.`,
+        `Su caso ${row!.folio} requiere más tiempo: Se requiere un dictamen de Protección Civil. La nueva fecha límite para la respuesta es el 30/12/2026.`,
       );
 
       const again = await post(`/api/staff/cases/${row!.id}/actions`, { kind: 'extend', reason: 'Otra vez' });

@@ -76,6 +76,6 @@ describe(`citizen notices on WhatsApp, on ${databaseKind}`, () => {
     const sent = graph.sent.slice(before).map((m) => m.body);
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ to: from, type: 'template', template: { name: 'aviso_folio', language: { code: 'es_MX' } } });
-    expect(JSON.stringify(sent[0])).toContain(`Tu caso ${row!.folio} ya fue recibido por Dirección de Obras Públicas`);
+    expect(JSON.stringify(sent[0])).toContain(`Su caso ${row!.folio} ya fue recibido por Dirección de Obras Públicas`);
   });
 });

@@ -44,7 +44,7 @@ export async function createTestApp(
   const ventanilla = await buildApp({
     config,
     database,
-    script: loadDialogScript(undefined, 'es'),
+    script: loadDialogScript(undefined, 'es', config.tone),
     classify,
     municipalityName: 'Municipio de Prueba',
     version: 'test',

@@ -46,7 +46,7 @@ describe('requests while the database is away', () => {
     expect(res.json()).toEqual({
       error: {
         code: 'error.database_unavailable',
-        message: 'El servicio no está disponible por un momento; intenta de nuevo en unos segundos.',
+        message: 'El servicio no está disponible por un momento; intente de nuevo en unos segundos.',
       },
     });
     const english = await app.inject({ method: 'GET', url: '/stopped', headers: { 'accept-language': 'en' } });

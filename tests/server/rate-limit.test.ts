@@ -14,7 +14,7 @@ describe('web chat flood limits', () => {
     for (let i = 0; i < 3; i++) expect((await open('203.0.113.7')).statusCode).toBe(201);
     const refused = await open('203.0.113.7');
     expect(refused.statusCode).toBe(429);
-    expect(refused.json().error.message).toMatch(/espera un momento/);
+    expect(refused.json().error.message).toMatch(/espere un momento/);
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     expect((await open('198.51.100.9')).statusCode).toBe(201);
   });

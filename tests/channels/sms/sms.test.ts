@@ -194,7 +194,7 @@ describe(`SMS through Twilio on ${databaseKind}`, () => {
     };
     const menu = await say(1, 'quiero comentarles algo del parque');
     expect(menu).toMatch(/^4 Sugerencia$/m);
-    expect(menu).toContain('Responde con el numero.');
+    expect(menu).toContain('Responda con el numero.');
     expect(await say(2, '4')).toMatch(/nombre/);
     await say(3, 'Juan Pérez');
     await say(4, 'omitir');

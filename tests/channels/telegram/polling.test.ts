@@ -73,7 +73,7 @@ describe(`Telegram by long polling on ${databaseKind}`, () => {
   it('takes a citizen from /start to a folio, then answers /estado, confirming each update only once stored', async () => {
     const rosa = new TelegramUser(8001, 'Rosa');
     const greeting = await say(rosa, rosa.text('/start'), 2);
-    expect(greeting.map((m) => m.text).join('\n')).toMatch(/Cuéntame/);
+    expect(greeting.map((m) => m.text).join('\n')).toMatch(/Cuénteme/);
     await say(rosa, rosa.text('Hay un bache enorme frente a la escuela de la calle Hidalgo 123'), 2);
     await say(rosa, rosa.text('Rosa Díaz'));
     const photoPrompt = await say(rosa, rosa.text('55 6789 0123'));

@@ -83,10 +83,10 @@ describe(`Telegram by webhook on ${databaseKind}`, () => {
   it('takes a citizen from /start to a folio, then answers /estado with the case status', async () => {
     const ana = new TelegramUser(7001, 'Ana');
     const greeting = await say(ana, ana.text('/start cartel-mercado'));
-    expect(greeting.map((m) => m.text).join('\n')).toMatch(/asistente de atención ciudadana de Municipio de Prueba[\s\S]*Cuéntame/);
+    expect(greeting.map((m) => m.text).join('\n')).toMatch(/asistente de atención ciudadana de Municipio de Prueba[\s\S]*Cuénteme/);
 
     const understood = await say(ana, ana.text('Hay un bache enorme frente a la escuela de la calle Hidalgo 123'));
-    expect(understood.map((m) => m.text).join('\n')).toMatch(/baches[\s\S]*¿Cuál es tu nombre\?/);
+    expect(understood.map((m) => m.text).join('\n')).toMatch(/baches[\s\S]*¿Cuál es su nombre\?/);
 
     const contactPrompt = await say(ana, ana.text('Ana López'));
     expect(contactPrompt.at(-1)!.text).toMatch(/teléfono o correo/);
@@ -205,7 +205,7 @@ describe(`Telegram by webhook on ${databaseKind}`, () => {
     await say(eli, eli.text('Eli Mora'));
     await say(eli, eli.text('55 3456 7890'));
     const afterPhoto = await say(eli, eli.photo('photo-eli'));
-    expect(afterPhoto.map((m) => m.text).join('\n')).toMatch(/Recibí tu foto[\s\S]*¿Lo registro así\?/);
+    expect(afterPhoto.map((m) => m.text).join('\n')).toMatch(/Recibí su foto[\s\S]*¿Lo registro así\?/);
     expect(telegram.callsOf('getFile').map((c) => c.params.file_id)).toEqual(['photo-eli']);
     const opened = await say(eli, eli.press(lastWithButtons(afterPhoto), 'yes'));
     const folio = /AC-\d{4}-\d{6}/.exec(opened.map((m) => m.text).join('\n'))![0];
@@ -286,7 +286,7 @@ describe(`Telegram by webhook on ${databaseKind}`, () => {
       },
     };
     const afterPhoto = await say(ivan, document);
-    expect(afterPhoto.map((m) => m.text).join('\n')).toMatch(/Recibí tu foto/);
+    expect(afterPhoto.map((m) => m.text).join('\n')).toMatch(/Recibí su foto/);
     telegram.addFile('voice-1', Uint8Array.from(Buffer.from('OggS stand-in voice')), 'voice/file_1.oga');
     const voice = {
       message: {
