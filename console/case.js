@@ -301,7 +301,7 @@ function deadlinePanel(c, d) {
   const left = d.overdue ? tr('days.overdue', { n: Math.max(1, -d.daysLeft) }) : tr('deadline.business_left', { n: d.businessDaysLeft });
   /** @param {import('./types').Checkpoint} p */
   const step = (p) => {
-    const who = p.notify.map((n) => tr('deadline.notify.' + n)).join(' + ');
+    const who = `${p.notify.map((n) => tr('deadline.notify.' + n)).join(' + ')}${p.urgent ? '' : ` (${tr('follow.in_digest')})`}`;
     const what = p.escalate ? `${who} · ${tr('deadline.escalates')}` : who;
     return h('li', { class: p.done ? 'done' : undefined }, `${p.done ? '✓ ' : ''}${p.percent}% · ${fmtDate(p.at)} · ${what}`);
   };

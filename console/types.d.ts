@@ -129,6 +129,8 @@ export interface Checkpoint {
   at: string;
   done: boolean;
   escalate: boolean;
+  /** Mailed at once; otherwise in the next daily notice digest. */
+  urgent: boolean;
   notify: string[];
 }
 

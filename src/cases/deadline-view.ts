@@ -53,6 +53,8 @@ export async function caseDeadline(
       at: pointMoment(c.createdAt, c.dueAt, point.percent).toISOString(),
       notify: point.notify,
       escalate: point.escalate,
+      /** Mailed at once; otherwise in the next notice digest. */
+      urgent: point.urgent,
       done: marks.has(deadlineMark(point.percent, c.dueAt)),
     })),
     acknowledgement: sheet
