@@ -74,7 +74,9 @@ export function updateQuick() {
       'camera',
     );
   }
-  if (p.optional) {
+  // A step may already offer skipping among its options: one «Omitir» is enough.
+  const offersSkip = p.options.some((o) => String(o.id) === 'skip' || lower(o.label) === lower(t('chat.skip')));
+  if (p.optional && !offersSkip) {
     add(t('chat.skip'), 'chip-secondary', () => {
       sendChoice('skip', lower(t('chat.skip')), t('chat.skip'));
     });
