@@ -1,12 +1,12 @@
-import { and, type AnyColumn, asc, gte, inArray, lte, notInArray, sql, type SQL } from 'drizzle-orm';
+import { and, gte, inArray, lte, notInArray, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { StaffPrincipal } from '../auth/sessions.js';
 import { addDays, localTimeIn, weekday } from '../calendar/business-calendar.js';
-import { queryRows, type Executor } from '../db/client.js';
+import { aggregateStatement, queryRows, type Executor } from '../db/client.js';
 import { cases, categories, departments } from '../db/schema.js';
 import { FINAL_STATUSES } from './case-type.js';
 import { AGE_BUCKETS, GRANULARITIES, type AgeBucket, type CaseDashboard, type Compliance, type SeriesPoint } from './figures-view.js';
-import { caseScope, caseStats, type CaseFilters } from './stats.js';
+import { caseScope, casePeriodFigures, type CaseFilters, type CountGroup } from './stats.js';
 
 const DAY_MS = 86_400_000;
 
@@ -37,16 +37,24 @@ export async function caseDashboard(
   timeZone: string,
 ): Promise<CaseDashboard> {
   const { where } = caseScope(staff, period);
-  const names = await namesOf(ex);
+  const steps = stepsOf(period, timeZone);
+  const slot = slotSeconds(steps);
   // Independent statements: on a server's pool they run side by side (PGlite queues them).
-  const [stats, series, byCategory, ages, compliance] = await Promise.all([
-    caseStats(ex, staff, period, now),
-    seriesOf(ex, period, where, timeZone),
-    categoriesOf(ex, and(gte(cases.createdAt, period.from), lte(cases.createdAt, period.to), ...where), names),
+  const [names, figures, concluded, ages, compliance] = await Promise.all([
+    namesOf(ex),
+    casePeriodFigures(ex, staff, period, now, slot),
+    concludedSlots(ex, period, where, slot),
     openByAge(ex, where, now),
-    complianceOf(ex, period, where, now, names.departments),
+    complianceOf(ex, period, where, now),
   ]);
-  return { ...stats, granularity: period.granularity, series, byCategory, openByAge: ages, compliance };
+  return {
+    ...figures.stats,
+    granularity: period.granularity,
+    series: seriesOf(steps, slot, figures.openedSlots, concluded),
+    byCategory: categoriesOf(figures.groups, names),
+    openByAge: ages,
+    compliance: complianceFigures(compliance, names.departments),
+  };
 }
 
 async function namesOf(ex: Executor) {
@@ -85,70 +93,77 @@ function slotSeconds(steps: ReadonlyArray<{ startsAt: number }>): number {
 /**
  * Opened (by opening date) and concluded (by closing date) cases per step, every step of the
  * period present. Converting each row to the municipality's clock (`at time zone`) costs more
- * than the rest of the count: rows are grouped by UTC hour instead (a few thousand groups in a
- * year) and only those hours are placed in the steps, whose starts Node computed once.
+ * than the rest of the count: rows are grouped by UTC slot instead (an hour: a few thousand
+ * groups in a year, the opened ones counted in the statistics' pass) and only those slots are
+ * placed in the steps, whose starts Node computed once.
  */
-async function seriesOf(ex: Executor, period: DashboardPeriod, where: SQL[], timeZone: string): Promise<SeriesPoint[]> {
-  const steps = stepsOf(period, timeZone);
-  const slot = slotSeconds(steps);
-  const starts = `{${steps.map((s) => s.startsAt / 1000 / slot).join(',')}}`;
-  const stepOf = (column: AnyColumn) => sql`floor(date_part('epoch', ${column}) / ${sql.raw(String(slot))})`;
-  const filters = where.length ? sql` and ${and(...where)}` : sql``;
-  const [opened, concluded] = await Promise.all([
-    queryRows<{ step: number; opened: number }>(
-      ex,
-      sql`with slots as (
-        select ${stepOf(cases.createdAt)} as s, count(*) as n from ${cases}
-        where ${cases.createdAt} >= ${period.from} and ${cases.createdAt} <= ${period.to}${filters}
-        group by 1)
-      select width_bucket(s, ${starts}::float8[]) as step, sum(n)::int as opened from slots group by 1`,
-    ),
-    queryRows<{ step: number; closed: number; no_procede: number }>(
-      ex,
-      sql`with slots as (
-        select ${stepOf(cases.closedAt)} as s,
-          count(*) filter (where ${cases.status} = 'cerrado') as closed,
-          count(*) filter (where ${cases.status} = 'no_procede') as no_procede
-        from ${cases}
-        where ${cases.closedAt} >= ${period.from} and ${cases.closedAt} <= ${period.to}
-          and ${cases.status} in ('cerrado', 'no_procede')${filters}
-        group by 1)
-      select width_bucket(s, ${starts}::float8[]) as step, sum(closed)::int as closed, sum(no_procede)::int as no_procede
-      from slots group by 1`,
-    ),
-  ]);
+function seriesOf(
+  steps: ReadonlyArray<{ period: string; startsAt: number }>,
+  slot: number,
+  opened: ReadonlyArray<{ slot: number; opened: number }>,
+  concluded: ReadonlyArray<{ slot: number; closed: number; noProcede: number }>,
+): SeriesPoint[] {
+  const starts = steps.map((s) => s.startsAt / 1000 / slot);
   const points = steps.map((s) => ({ period: s.period, opened: 0, closed: 0, noProcede: 0 }));
-  // width_bucket numbers the steps from 1; 0 would be before the first, which the period never reaches.
+  // The last step whose start is at or before the slot; the period never reaches before the first.
+  const pointOf = (s: number) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    if (!(s >= starts[0]!)) return undefined;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= s) lo = mid;
+      else hi = mid - 1;
+    }
+    return points[lo];
+  };
   for (const r of opened) {
-    const point = points[Number(r.step) - 1];
-    if (point) point.opened += Number(r.opened);
+    const point = pointOf(r.slot);
+    if (point) point.opened += r.opened;
   }
   for (const r of concluded) {
-    const point = points[Number(r.step) - 1];
+    const point = pointOf(r.slot);
     if (point) {
-      point.closed += Number(r.closed);
-      point.noProcede += Number(r.no_procede);
+      point.closed += r.closed;
+      point.noProcede += r.noProcede;
     }
   }
   return points;
 }
 
-async function categoriesOf(ex: Executor, inPeriod: SQL | undefined, names: Awaited<ReturnType<typeof namesOf>>) {
-  const rows = await ex
-    .select({ categoryId: cases.categoryId, cases: sql<number>`count(*)::int` })
-    .from(cases)
-    .where(inPeriod)
-    .groupBy(cases.categoryId)
-    .orderBy(sql`2 desc`, asc(cases.categoryId));
-  return rows.map((r) => {
-    const category = names.categories.get(r.categoryId);
-    return {
-      categoryId: r.categoryId,
-      category: category?.name ?? String(r.categoryId),
-      department: (category && names.departments.get(category.departmentId)) ?? '',
-      cases: Number(r.cases),
-    };
-  });
+/** Cases concluded in the period per UTC slot, whatever their opening date (the index of closing dates serves it). */
+async function concludedSlots(ex: Executor, period: DashboardPeriod, where: SQL[], slot: number) {
+  const filters = where.length ? sql` and ${and(...where)}` : sql``;
+  const rows = await aggregateStatement(ex, (tx) =>
+    queryRows<{ slot: number; closed: number; no_procede: number }>(
+      tx,
+      sql`select floor(date_part('epoch', ${cases.closedAt}) / ${sql.raw(String(slot))}) as slot,
+          (count(*) filter (where ${cases.status} = 'cerrado'))::int as closed,
+          (count(*) filter (where ${cases.status} = 'no_procede'))::int as no_procede
+        from ${cases}
+        where ${cases.closedAt} >= ${period.from} and ${cases.closedAt} <= ${period.to}
+          and ${cases.status} in ('cerrado', 'no_procede')${filters}
+        group by 1`,
+    ),
+  );
+  return rows.map((r) => ({ slot: Number(r.slot), closed: Number(r.closed), noProcede: Number(r.no_procede) }));
+}
+
+/** Cases opened in the period per category, from the statistics' groups (a category's cases may sit in several). */
+function categoriesOf(groups: readonly CountGroup[], names: Awaited<ReturnType<typeof namesOf>>) {
+  const counts = new Map<number, number>();
+  for (const g of groups) counts.set(g.categoryId, (counts.get(g.categoryId) ?? 0) + g.cases);
+  return [...counts]
+    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+    .map(([categoryId, n]) => {
+      const category = names.categories.get(categoryId);
+      return {
+        categoryId,
+        category: category?.name ?? String(categoryId),
+        department: (category && names.departments.get(category.departmentId)) ?? '',
+        cases: n,
+      };
+    });
 }
 
 /** Whole days open: 0–7, 8–15, 16–30 and more than 30, counted against `now` (the partial index of open cases serves it). */
@@ -166,26 +181,28 @@ async function openByAge(ex: Executor, where: SQL[], now: Date): Promise<Record<
   return { '0-7': Number(row?.a ?? 0), '8-15': Number(row?.b ?? 0), '16-30': Number(row?.c ?? 0), '31+': Number(row?.d ?? 0) };
 }
 
-async function complianceOf(
-  ex: Executor,
-  period: DashboardPeriod,
-  where: SQL[],
-  now: Date,
-  departmentNames: ReadonlyMap<number, string>,
-): Promise<CaseDashboard['compliance']> {
+async function complianceOf(ex: Executor, period: DashboardPeriod, where: SQL[], now: Date) {
   const dueUntil = period.to < now ? period.to : now;
   const answered = inArray(cases.status, [...FINAL_STATUSES]);
-  const rows = await ex
-    .select({
-      departmentId: cases.departmentId,
-      overall: sql<number>`grouping(${cases.departmentId})::int`,
-      due: sql<number>`count(*)::int`,
-      onTime: sql<number>`(count(*) filter (where ${answered} and ${cases.closedAt} <= ${cases.dueAt}))::int`,
-      late: sql<number>`(count(*) filter (where ${answered} and ${cases.closedAt} > ${cases.dueAt}))::int`,
-    })
-    .from(cases)
-    .where(and(gte(cases.dueAt, period.from), lte(cases.dueAt, dueUntil), ...where))
-    .groupBy(sql`grouping sets ((${cases.departmentId}), ())`);
+  return aggregateStatement(ex, (tx) =>
+    tx
+      .select({
+        departmentId: cases.departmentId,
+        overall: sql<number>`grouping(${cases.departmentId})::int`,
+        due: sql<number>`count(*)::int`,
+        onTime: sql<number>`(count(*) filter (where ${answered} and ${cases.closedAt} <= ${cases.dueAt}))::int`,
+        late: sql<number>`(count(*) filter (where ${answered} and ${cases.closedAt} > ${cases.dueAt}))::int`,
+      })
+      .from(cases)
+      .where(and(gte(cases.dueAt, period.from), lte(cases.dueAt, dueUntil), ...where))
+      .groupBy(sql`grouping sets ((${cases.departmentId}), ())`),
+  );
+}
+
+function complianceFigures(
+  rows: Awaited<ReturnType<typeof complianceOf>>,
+  departmentNames: ReadonlyMap<number, string>,
+): CaseDashboard['compliance'] {
   const figures = (r: { due: number; onTime: number; late: number } | undefined): Compliance => {
     const due = Number(r?.due ?? 0);
     const onTime = Number(r?.onTime ?? 0);

@@ -1,8 +1,8 @@
-import { and, type AnyColumn, asc, eq, gte, isNotNull, lte, sql, type SQL } from 'drizzle-orm';
+import { and, type AnyColumn, asc, eq, gte, isNotNull, lte, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { z } from 'zod';
 import { isDepartmentRole } from '../auth/roles.js';
 import type { StaffPrincipal } from '../auth/sessions.js';
-import type { Executor } from '../db/client.js';
+import { aggregateStatement, type Executor, queryRows } from '../db/client.js';
 import { caseEvents, cases, caseSurveys, departments } from '../db/schema.js';
 import { Forbidden } from '../errors.js';
 import { Channel } from '../messages/inbound.js';
@@ -53,19 +53,53 @@ export type { CaseStats, DurationFigures, StatsCounts };
  * status. Admins and coordinators see every department; department staff their own; operators,
  * who work conversations and not departments, none.
  *
- * Everything is counted by PostgreSQL: Node gets one row per department, type, channel and status
- * seen, whatever the number of cases, so a year of a big city costs what a month does here.
+ * Everything is counted by PostgreSQL: Node gets one row per group seen, whatever the number of
+ * cases, so a year of a big city costs what a month does here.
  */
 export async function caseStats(ex: Executor, staff: StaffPrincipal, query: StatsQuery, now: Date): Promise<CaseStats> {
+  return (await casePeriodFigures(ex, staff, query, now)).stats;
+}
+
+/** Cases opened in the period of one group: what the statistics and the dashboard's categories are made of. */
+export interface CountGroup {
+  departmentId: number;
+  type: CaseType;
+  channel: string;
+  status: CaseStatus;
+  categoryId: number;
+  cases: number;
+  /** Of these, past their due date now (counted only where the status is still open). */
+  pastDue: number;
+}
+
+export interface PeriodFigures {
+  stats: CaseStats;
+  groups: CountGroup[];
+  /** Cases opened per slot of `slotSeconds` since the epoch (the dashboard's series), when asked for. */
+  openedSlots: Array<{ slot: number; opened: number }>;
+}
+
+/**
+ * The statistics and what the dashboard adds from the same cases, in as few passes over the
+ * period's rows as measured fastest (issue 17): one for the counts (and the slots of the series),
+ * one for the durations, one for the surveys and reopenings. On a server's pool they run side by
+ * side (PGlite queues them).
+ */
+export async function casePeriodFigures(
+  ex: Executor,
+  staff: StaffPrincipal,
+  query: StatsQuery,
+  now: Date,
+  slotSeconds?: number,
+): Promise<PeriodFigures> {
   const to = query.to ?? now;
   const from = query.from ?? new Date(to.getTime() - 30 * DAY_MS);
   const scope = caseScope(staff, query);
   const departmentScope = scope.departmentId;
   const inPeriod = and(gte(cases.createdAt, from), lte(cases.createdAt, to), ...scope.where);
 
-  // Independent statements: on a server's pool each scan of the period runs on its own connection (PGlite queues them).
-  const [groups, durations, satisfaction, departmentRows] = await Promise.all([
-    countGroups(ex, inPeriod, now),
+  const [{ groups, openedSlots }, durations, satisfaction, departmentRows] = await Promise.all([
+    countGroups(ex, inPeriod, now, slotSeconds),
     durationsByDepartment(ex, inPeriod),
     satisfactionOf(ex, inPeriod),
     ex
@@ -94,14 +128,14 @@ export async function caseStats(ex: Executor, staff: StaffPrincipal, query: Stat
     .map((d) => ({
       departmentId: d.id,
       department: d.name,
-      ...countsOf(perDepartment.get(d.id) ?? [], durations.get(d.id)?.medianDaysToClose ?? null),
+      ...countsOf(perDepartment.get(d.id) ?? [], durations.get(d.id)?.toClose.medianDays ?? null),
     }));
 
-  return {
+  const stats: CaseStats = {
     from: from.toISOString(),
     to: to.toISOString(),
     scope: ALL_DEPARTMENTS_ROLES.includes(staff.role) ? 'all' : 'department',
-    totals: countsOf(groups, overall?.medianDaysToClose ?? null),
+    totals: countsOf(groups, overall?.toClose.medianDays ?? null),
     byDepartment,
     byType,
     byChannel,
@@ -112,31 +146,60 @@ export async function caseStats(ex: Executor, staff: StaffPrincipal, query: Stat
     },
     satisfaction,
   };
+  return { stats, groups, openedSlots };
 }
 
-interface CountGroup {
-  departmentId: number;
-  type: CaseType;
-  channel: string;
-  status: CaseStatus;
-  cases: number;
-  /** Of these, past their due date now (counted only where the status is still open). */
-  pastDue: number;
-}
-
-function countGroups(ex: Executor, inPeriod: SQL | undefined, now: Date): Promise<CountGroup[]> {
-  return ex
-    .select({
-      departmentId: cases.departmentId,
-      type: cases.type,
-      channel: cases.channel,
-      status: cases.status,
-      cases: sql<number>`count(*)::int`,
-      pastDue: sql<number>`(count(*) filter (where ${cases.dueAt} < ${now}))::int`,
-    })
-    .from(cases)
-    .where(inPeriod)
-    .groupBy(cases.departmentId, cases.type, cases.channel, cases.status);
+/**
+ * The period's cases per department, type, channel, status and category, and (with a slot) per
+ * slot of their opening instant: one pass, two hashed grouping sets.
+ */
+async function countGroups(
+  ex: Executor,
+  inPeriod: SQL | undefined,
+  now: Date,
+  slotSeconds: number | undefined,
+): Promise<Pick<PeriodFigures, 'groups' | 'openedSlots'>> {
+  // A literal, not a bind: the select list and the grouping set must hold the same expression.
+  const slot = slotSeconds ? sql`floor(date_part('epoch', ${cases.createdAt}) / ${sql.raw(String(slotSeconds))})` : sql`null::float8`;
+  const rows = await aggregateStatement(ex, (tx) =>
+    queryRows<{
+      by_slot: number;
+      slot: number | null;
+      department_id: number;
+      type: CaseType;
+      channel: string;
+      status: CaseStatus;
+      category_id: number;
+      cases: number;
+      past_due: number;
+    }>(
+      tx,
+      sql`select grouping(${cases.departmentId})::int as by_slot, ${slot} as slot,
+          ${cases.departmentId} as department_id, ${cases.type} as type, ${cases.channel} as channel,
+          ${cases.status} as status, ${cases.categoryId} as category_id,
+          count(*)::int as cases, (count(*) filter (where ${cases.dueAt} < ${now}))::int as past_due
+        from ${cases} where ${inPeriod}
+        group by grouping sets ((${cases.departmentId}, ${cases.type}, ${cases.channel}, ${cases.status}, ${cases.categoryId})${
+          slotSeconds ? sql`, (${slot})` : sql``
+        })`,
+    ),
+  );
+  const groups: CountGroup[] = [];
+  const openedSlots: PeriodFigures['openedSlots'] = [];
+  for (const r of rows) {
+    if (Number(r.by_slot)) openedSlots.push({ slot: Number(r.slot), opened: Number(r.cases) });
+    else
+      groups.push({
+        departmentId: r.department_id,
+        type: r.type,
+        channel: r.channel,
+        status: r.status,
+        categoryId: r.category_id,
+        cases: Number(r.cases),
+        pastDue: Number(r.past_due),
+      });
+  }
+  return { groups, openedSlots };
 }
 
 function countsOf(groups: readonly CountGroup[], medianDaysToClose: number | null): StatsCounts {
@@ -156,49 +219,139 @@ function countsOf(groups: readonly CountGroup[], medianDaysToClose: number | nul
 const NO_DURATION: DurationFigures = { cases: 0, meanDays: null, medianDays: null };
 
 /**
- * Days between two instants as the console always counted them: whole milliseconds (what a
- * JavaScript date keeps) divided into days as a double, so a median lands in the same tenth.
- * `date_part` works in doubles; `extract` would do exact numeric arithmetic, ten times slower.
+ * Milliseconds between two instants, as the console always counted them (what a JavaScript date
+ * keeps); a duration in days is that divided by 86,400,000 as a double, so a median lands in the
+ * same tenth. `date_part` works in doubles; `extract` would do exact numeric arithmetic, ten times slower.
  */
-const daysBetween = (start: AnyColumn, end: AnyColumn) => sql`round(date_part('epoch', ${end} - ${start}) * 1000) / 86400000`;
+const msBetween = (start: AnyColumn, end: AnyColumn) => sql`round(date_part('epoch', ${end} - ${start}) * 1000)`;
 
-/** Time to first response and to close per department and over all (the `grouping sets` row with no department). */
+type Measure = 'toClose' | 'toFirstResponse';
+
+/**
+ * Time to first response and to close per department and over all. The medians come without
+ * sorting the period's durations: PostgreSQL counts them per department and per tenth of a day
+ * (the figures' resolution), and `DurationBins` finds the tenth the middle falls in, which is the
+ * median to a tenth exactly as `percentile_cont` rounded would give it. One pass and a few
+ * thousand rows instead of four sorts of every row; only when the two middle durations fall in
+ * different tenths (rare beyond a few dozen cases) does a second statement fetch those two.
+ */
 async function durationsByDepartment(ex: Executor, inPeriod: SQL | undefined) {
-  const toClose = sql`case when ${cases.status} = 'cerrado' then ${daysBetween(cases.createdAt, cases.closedAt)} end`;
-  const toFirstResponse = daysBetween(cases.createdAt, cases.firstAnsweredAt);
-  const rows = await ex.transaction(async (tx) => {
-    // Each median sorts every duration of the period: in memory, not in temporary files.
-    await tx.execute(sql`set local work_mem = '64MB'`);
-    return tx
-      .select({
-        departmentId: cases.departmentId,
-        overall: sql<number>`grouping(${cases.departmentId})::int`,
-        closed: sql<number>`count(${toClose})::int`,
-        closeMean: sql<number | null>`avg(${toClose})`,
-        closeMedian: sql<number | null>`percentile_cont(0.5) within group (order by ${toClose})`,
-        answered: sql<number>`count(${toFirstResponse})::int`,
-        answerMean: sql<number | null>`avg(${toFirstResponse})`,
-        answerMedian: sql<number | null>`percentile_cont(0.5) within group (order by ${toFirstResponse})`,
-      })
-      .from(cases)
-      .where(inPeriod)
-      .groupBy(sql`grouping sets ((${cases.departmentId}), ())`);
-  });
-  const figures = (count: number, mean: number | null, median: number | null): DurationFigures => ({
-    cases: count,
-    meanDays: tenths(mean),
-    medianDays: tenths(median),
-  });
-  return new Map(
-    rows.map((r) => [
-      Number(r.overall) ? null : r.departmentId,
-      {
-        medianDaysToClose: tenths(r.closeMedian),
-        toClose: figures(r.closed, r.closeMean, r.closeMedian),
-        toFirstResponse: figures(r.answered, r.answerMean, r.answerMedian),
-      },
-    ]),
+  const values = sql`select ${cases.departmentId} as department_id,
+      case when ${cases.status} = 'cerrado' then ${msBetween(cases.createdAt, cases.closedAt)} end as "toClose",
+      ${msBetween(cases.createdAt, cases.firstAnsweredAt)} as "toFirstResponse"
+    from ${cases} where ${inPeriod}`;
+  const rows = await aggregateStatement(ex, (tx) =>
+    queryRows<{
+      department_id: number;
+      close_tenth: number | null;
+      answer_tenth: number | null;
+      n: number;
+      close_sum: number | null;
+      answer_sum: number | null;
+    }>(
+      tx,
+      sql`select department_id, ${tenthOf(sql`"toClose"`)} as close_tenth, ${tenthOf(sql`"toFirstResponse"`)} as answer_tenth,
+          count(*)::int as n, sum("toClose") as close_sum, sum("toFirstResponse") as answer_sum
+        from (${values}) as d group by 1, 2, 3`,
+    ),
   );
+  const bins = new Map<number | null, Record<Measure, DurationBins>>();
+  const binsOf = (key: number | null) => {
+    let b = bins.get(key);
+    if (!b) bins.set(key, (b = { toClose: new DurationBins(), toFirstResponse: new DurationBins() }));
+    return b;
+  };
+  for (const r of rows) {
+    for (const b of [binsOf(r.department_id), binsOf(null)]) {
+      if (r.close_tenth !== null) b.toClose.add(Number(r.close_tenth), Number(r.n), Number(r.close_sum));
+      if (r.answer_tenth !== null) b.toFirstResponse.add(Number(r.answer_tenth), Number(r.n), Number(r.answer_sum));
+    }
+  }
+
+  const straddles = [...bins].flatMap(([key, b]) =>
+    (['toClose', 'toFirstResponse'] as const).flatMap((measure) => {
+      const middle = b[measure].middle();
+      return middle && 'lower' in middle ? [{ key, measure, ...middle }] : [];
+    }),
+  );
+  const exact = new Map<string, number>();
+  if (straddles.length) {
+    const inGroup = (key: number | null, measure: Measure, tenth: number) =>
+      sql`${tenthOf(sql.identifier(measure))} = ${tenth}${key === null ? sql`` : sql` and department_id = ${key}`}`;
+    const [row] = await aggregateStatement(ex, (tx) =>
+      queryRows<Record<string, number>>(
+        tx,
+        sql`select ${sql.join(
+          straddles.map(
+            (s, i) =>
+              sql`max(${sql.identifier(s.measure)}) filter (where ${inGroup(s.key, s.measure, s.lower)}) as ${sql.identifier(`lo${i}`)},
+                  min(${sql.identifier(s.measure)}) filter (where ${inGroup(s.key, s.measure, s.upper)}) as ${sql.identifier(`hi${i}`)}`,
+          ),
+          sql`, `,
+        )} from (${values}) as d`,
+      ),
+    );
+    straddles.forEach((s, i) => {
+      const lo = Number(row![`lo${i}`]) / DAY_MS;
+      const hi = Number(row![`hi${i}`]) / DAY_MS;
+      // As percentile_cont interpolates: lower + (upper - lower) × 0.5.
+      exact.set(`${s.key}:${s.measure}`, tenths(lo + (hi - lo) * 0.5)!);
+    });
+  }
+
+  const figures = (key: number | null, measure: Measure, b: DurationBins): DurationFigures => {
+    const middle = b.middle();
+    if (!middle) return NO_DURATION;
+    const median = 'tenth' in middle ? middle.tenth / 10 : exact.get(`${key}:${measure}`)!;
+    return { cases: b.count, meanDays: tenths(b.sum / b.count / DAY_MS), medianDays: median };
+  };
+  return new Map(
+    [...bins].map(
+      ([key, b]) =>
+        [
+          key,
+          { toClose: figures(key, 'toClose', b.toClose), toFirstResponse: figures(key, 'toFirstResponse', b.toFirstResponse) },
+        ] as const,
+    ),
+  );
+}
+
+/** A duration's tenth of a day in the double arithmetic `tenths` does in Node (days times ten, rounded half up): the tenth it shows as. */
+const tenthOf = (ms: SQLWrapper) => sql`floor(${ms} / ${sql.raw(String(DAY_MS))} * 10 + 0.5)`;
+
+/** Durations (milliseconds) counted per tenth of a day, and their sum. */
+class DurationBins {
+  private readonly bins = new Map<number, number>();
+  count = 0;
+  /** Whole milliseconds: exact in a double up to 2^53 ms (285 millennia of waiting). */
+  sum = 0;
+
+  add(tenth: number, n: number, sum: number): void {
+    this.bins.set(tenth, (this.bins.get(tenth) ?? 0) + n);
+    this.count += n;
+    this.sum += sum;
+  }
+
+  /**
+   * Where the median falls: the middle duration's tenth (or the two middle ones', when they share
+   * it, and then so does their mean), or the two tenths holding the two middle ones, of which the
+   * lower's longest and the upper's shortest duration are the two middle ones. Null when empty.
+   */
+  middle(): { tenth: number } | { lower: number; upper: number } | null {
+    if (!this.count) return null;
+    const ordered = [...this.bins].sort((a, b) => a[0] - b[0]);
+    const tenthAt = (rank: number) => {
+      let before = 0;
+      for (const [tenth, n] of ordered) {
+        before += n;
+        if (rank <= before) return tenth;
+      }
+      throw new Error('rank beyond the count');
+    };
+    const lower = tenthAt(Math.ceil(this.count / 2));
+    const upper = this.count % 2 ? lower : tenthAt(this.count / 2 + 1);
+    return upper === lower ? { tenth: lower } : { lower, upper };
+  }
 }
 
 /** Rounded to a tenth of a day: finer is noise to a coordinator. */
@@ -206,36 +359,51 @@ function tenths(days: number | string | null): number | null {
   return days === null ? null : Math.round(Number(days) * 10) / 10;
 }
 
+/**
+ * The surveys answered and the reopenings of the period's cases: one join of the few surveys and
+ * reopening events (tens of thousands in a year) with the period's cases, not one join each.
+ */
 async function satisfactionOf(ex: Executor, inPeriod: SQL | undefined): Promise<CaseStats['satisfaction']> {
-  const rated = (n: number) => sql<number>`(count(*) filter (where ${caseSurveys.rating} = ${n}))::int`;
-  const [[answers], reopened] = await Promise.all([
-    ex
-      .select({
-        answered: sql<number>`count(*)::int`,
-        rated: sql<number>`count(${caseSurveys.rating})::int`,
-        ratingSum: sql<number>`coalesce(sum(${caseSurveys.rating}), 0)::int`,
-        unsolved: sql<number>`(count(*) filter (where ${caseSurveys.solved} = false))::int`,
-        r1: rated(1),
-        r2: rated(2),
-        r3: rated(3),
-        r4: rated(4),
-        r5: rated(5),
-      })
-      .from(caseSurveys)
-      .innerJoin(cases, eq(cases.id, caseSurveys.caseId))
-      .where(and(isNotNull(caseSurveys.answeredAt), inPeriod)),
-    ex
-      .select({ n: sql<number>`count(distinct ${caseEvents.caseId})::int` })
-      .from(caseEvents)
-      .innerJoin(cases, eq(cases.id, caseEvents.caseId))
-      .where(and(eq(caseEvents.type, 'case.reopened'), inPeriod)),
-  ]);
-  const a = answers!;
+  const rated = (n: number) => sql.raw(`(count(*) filter (where t.rating = ${n}))::int`);
+  const [a] = await aggregateStatement(ex, (tx) =>
+    queryRows<{
+      answered: number;
+      rated: number;
+      rating_sum: number;
+      unsolved: number;
+      r1: number;
+      r2: number;
+      r3: number;
+      r4: number;
+      r5: number;
+      reopened: number;
+    }>(
+      tx,
+      sql`select (count(*) filter (where t.survey))::int as answered, count(t.rating)::int as rated,
+          coalesce(sum(t.rating), 0)::int as rating_sum, (count(*) filter (where t.solved = false))::int as unsolved,
+          ${rated(1)} as r1, ${rated(2)} as r2, ${rated(3)} as r3, ${rated(4)} as r4, ${rated(5)} as r5,
+          (count(distinct t.case_id) filter (where not t.survey))::int as reopened
+        from (
+          select ${caseSurveys.caseId} as case_id, true as survey, ${caseSurveys.rating} as rating, ${caseSurveys.solved} as solved
+          from ${caseSurveys} where ${isNotNull(caseSurveys.answeredAt)}
+          union all
+          select ${caseEvents.caseId}, false, null, null from ${caseEvents} where ${eq(caseEvents.type, 'case.reopened')}
+        ) as t
+        join ${cases} on ${cases.id} = t.case_id
+        where ${inPeriod}`,
+    ),
+  );
   return {
-    answered: a.answered,
-    averageRating: a.rated ? Math.round((a.ratingSum / a.rated) * 10) / 10 : null,
-    byRating: { '1': a.r1, '2': a.r2, '3': a.r3, '4': a.r4, '5': a.r5 },
-    unsolved: a.unsolved,
-    reopened: Number(reopened[0]?.n ?? 0),
+    answered: Number(a?.answered ?? 0),
+    averageRating: a?.rated ? Math.round((Number(a.rating_sum) / Number(a.rated)) * 10) / 10 : null,
+    byRating: {
+      '1': Number(a?.r1 ?? 0),
+      '2': Number(a?.r2 ?? 0),
+      '3': Number(a?.r3 ?? 0),
+      '4': Number(a?.r4 ?? 0),
+      '5': Number(a?.r5 ?? 0),
+    },
+    unsolved: Number(a?.unsolved ?? 0),
+    reopened: Number(a?.reopened ?? 0),
   };
 }

@@ -1,5 +1,5 @@
 import { and, count, eq, gte, isNull, lt, lte, sql } from 'drizzle-orm';
-import type { Db, Executor } from '../db/client.js';
+import { aggregateStatement, type Db, type Executor } from '../db/client.js';
 import { attentionLog, conversations } from '../db/schema.js';
 
 export type AttentionKind = (typeof attentionLog.kind.enumValues)[number];
@@ -80,11 +80,13 @@ export async function attentionSummary(
     range.channel ? eq(attentionLog.channel, range.channel) : undefined,
   );
   // One pass over the period: the details of other kinds (a case type, a handoff's reason) are a handful of values.
-  const rows = await ex
-    .select({ kind: attentionLog.kind, detail: attentionLog.detail, count: sql<number>`count(*)::int` })
-    .from(attentionLog)
-    .where(where)
-    .groupBy(attentionLog.kind, attentionLog.detail);
+  const rows = await aggregateStatement(ex, (tx) =>
+    tx
+      .select({ kind: attentionLog.kind, detail: attentionLog.detail, count: sql<number>`count(*)::int` })
+      .from(attentionLog)
+      .where(where)
+      .groupBy(attentionLog.kind, attentionLog.detail),
+  );
   const byKind = Object.fromEntries(attentionLog.kind.enumValues.map((k) => [k, 0])) as Record<AttentionKind, number>;
   const procedures: AttentionSummary['procedures'] = [];
   for (const r of rows) {

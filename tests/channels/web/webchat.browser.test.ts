@@ -80,7 +80,7 @@ describe(`the web chat on a phone in Chromium (${databaseKind})`, () => {
     const folio = /[A-Z]+-\d{4}-\d{6}/.exec(await done.innerText())?.[0];
     expect(folio).toBeTruthy();
     // The newest bubble fades in: the picture waits for it to settle.
-    await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
+    await page.evaluate('Promise.all(document.getAnimations().map((a) => a.finished)).then(() => true)');
     await page.screenshot({ path: `${SCREENSHOTS}chat-phone-folio.png` });
 
     // Everything the citizen read is in one register (TONE defaults to usted).
