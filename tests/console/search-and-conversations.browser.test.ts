@@ -97,7 +97,12 @@ describe(`the tray's search and the conversations page in Chromium (${databaseKi
       name: 'José Peña Álvarez',
       phone: '+52 55 1111-2222',
     });
-    const fuga = await openByPhone({ category: 'agua-drenaje', description: 'Fuga de agua en Morelos y Juárez', name: 'María Ruiz', email: 'maria.ruiz@example.org' });
+    const fuga = await openByPhone({
+      category: 'agua-drenaje',
+      description: 'Fuga de agua en Morelos y Juárez',
+      name: 'María Ruiz',
+      email: 'maria.ruiz@example.org',
+    });
     const admin = await staffLogin(ADMIN.email, ADMIN.password);
     const search = admin.getByRole('searchbox', { name: 'Buscar' });
     const folios = async () => admin.locator('tbody tr td:first-child a').allTextContents();
