@@ -221,6 +221,8 @@ export const cases = pgTable(
     // The tray by default: open cases are few beside the closed ones, so both sorts get their own partial index.
     index('cases_open_newest_idx').on(t.createdAt, t.id).where(openCaseSql),
     index('cases_open_urgent_idx').on(t.emergency.desc().nullsFirst(), t.dueAt, t.id).where(openCaseSql),
+    // The deadline sweep walks the open cases by due date every few minutes: without this it walked every case ever closed too.
+    index('cases_open_due_idx').on(t.dueAt).where(openCaseSql),
     index('cases_category_idx').on(t.categoryId),
     index('cases_assigned_user_idx').on(t.assignedUserId).where(sql`${t.assignedUserId} is not null`),
     // The dashboard (issue 17): cases concluded in a period, and the terms that ended in one (deadline compliance).

@@ -1,0 +1,1 @@
+CREATE INDEX "cases_open_due_idx" ON "cases" USING btree ("due_at") WHERE "cases"."status" not in ('cerrado', 'no_procede');
