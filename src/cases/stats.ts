@@ -385,12 +385,13 @@ async function satisfactionOf(ex: Executor, inPeriod: SQL | undefined): Promise<
           (count(distinct t.case_id) filter (where not t.survey))::int as reopened
         from (
           select ${caseSurveys.caseId} as case_id, true as survey, ${caseSurveys.rating} as rating, ${caseSurveys.solved} as solved
-          from ${caseSurveys} where ${isNotNull(caseSurveys.answeredAt)}
+          from ${caseSurveys} join ${cases} on ${cases.id} = ${caseSurveys.caseId}
+          where ${isNotNull(caseSurveys.answeredAt)} and ${inPeriod}
           union all
-          select ${caseEvents.caseId}, false, null, null from ${caseEvents} where ${eq(caseEvents.type, 'case.reopened')}
-        ) as t
-        join ${cases} on ${cases.id} = t.case_id
-        where ${inPeriod}`,
+          select ${caseEvents.caseId}, false, null, null
+          from ${caseEvents} join ${cases} on ${cases.id} = ${caseEvents.caseId}
+          where ${eq(caseEvents.type, 'case.reopened')} and ${inPeriod}
+        ) as t`,
     ),
   );
   return {

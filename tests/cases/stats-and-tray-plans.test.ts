@@ -105,7 +105,7 @@ describe(`indexes for the tray and the statistics on ${databaseKind}`, () => {
       // choice on a small table), a status from the status index.
       const openIndexes = indexesUsed(await plansOf((db) => listTray(db, ADMIN, TrayFilter.parse({ sort }), NOW)));
       expect(
-        ['cases_open_newest_idx', 'cases_open_urgent_idx'].some((i) => openIndexes.has(i)),
+        ['cases_open_newest_idx', 'cases_open_urgent_idx', 'cases_open_due_idx'].some((i) => openIndexes.has(i)),
         [...openIndexes].join(),
       ).toBe(true);
       if (sort === 'newest')

@@ -37,7 +37,7 @@ describe(`digest subjects count in the singular and the plural, on ${databaseKin
             method: 'POST',
             url: '/api/staff/cases',
             headers,
-            payload: { channel: 'telefono', type: 'reporte', category, description, name: 'Vecina' },
+            payload: { channel: 'telefono', type: 'reporte', category, description, name: 'Vecina', noContact: true },
           });
           expect(res.statusCode).toBe(200);
           return res.json().case as { id: number };
