@@ -1,18 +1,14 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, screenshotFolder } from '../helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { databaseKind } from '../helpers/database.js';
 import { addStaff, seedMonth, STATS_PASSWORD } from './stats-fixture.js';
 
 // Written to docs/screenshots only with UPDATE_SCREENSHOTS=1 (see console.browser.test.ts).
-const SCREENSHOTS =
-  process.env.UPDATE_SCREENSHOTS === '1'
-    ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
-    : mkdtempSync(join(tmpdir(), 'ventanilla-screenshots-')) + '/';
+const SCREENSHOTS = screenshotFolder();
 
 let app: TestApp;
 let browser: Browser;
@@ -33,16 +29,12 @@ async function login(email: string, width = 1280, height = 800): Promise<Page> {
 }
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
   const today = new Date();
   app = await createTestApp({ now: () => new Date() });
   const coordinator = await addStaff(app.database.db, 'coordinacion@muni.test', 'Carla Coordinadora', 'coordinador');
   period = await seedMonth(app.database.db, coordinator, today);
   base = await app.app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

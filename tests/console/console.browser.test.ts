@@ -1,9 +1,6 @@
 import { eq } from 'drizzle-orm';
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, screenshotFolder } from '../helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/password.js';
 import { actOnCase } from '../../src/cases/actions.js';
@@ -14,10 +11,7 @@ import { ADMIN, createTestApp, type TestApp } from '../helpers/app.js';
 import { databaseKind } from '../helpers/database.js';
 
 // The README's pictures are refreshed on request (UPDATE_SCREENSHOTS=1); other runs still take them, in a temporary folder, so a test run leaves the tree clean.
-const SCREENSHOTS =
-  process.env.UPDATE_SCREENSHOTS === '1'
-    ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
-    : mkdtempSync(join(tmpdir(), 'ventanilla-screenshots-')) + '/';
+const SCREENSHOTS = screenshotFolder();
 const PASSWORD = 'clave-segura-123';
 
 let app: TestApp;
@@ -74,7 +68,6 @@ async function runAction(page: Page, summary: string, button: string, fill: (for
 }
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
   app = await createTestApp({ now: () => new Date() });
   await addStaff('responsable@muni.test', 'Rosa Responsable', 'responsable', 'obras-publicas');
   await addStaff('encargado@muni.test', 'Enrique Encargado', 'encargado', 'obras-publicas');
@@ -82,10 +75,7 @@ beforeAll(async () => {
   await addStaff('operador@muni.test', 'Óscar Operador', 'operador');
   base = await app.app.listen({ host: '127.0.0.1', port: 0 });
   await app.start();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

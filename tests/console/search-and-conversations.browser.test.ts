@@ -1,9 +1,6 @@
 import { eq } from 'drizzle-orm';
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, screenshotFolder } from '../helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/password.js';
 import { cases, staffUsers } from '../../src/db/schema.js';
@@ -12,10 +9,7 @@ import { ADMIN, createTestApp, type TestApp } from '../helpers/app.js';
 import { databaseKind } from '../helpers/database.js';
 
 // As in console.browser.test.ts: the README's pictures only with UPDATE_SCREENSHOTS=1, else a temporary folder.
-const SCREENSHOTS =
-  process.env.UPDATE_SCREENSHOTS === '1'
-    ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
-    : mkdtempSync(join(tmpdir(), 'ventanilla-screenshots-')) + '/';
+const SCREENSHOTS = screenshotFolder();
 const PASSWORD = 'clave-segura-123';
 const WAITED_MS = 12 * 60_000;
 
@@ -66,7 +60,6 @@ async function openByPhone(body: Record<string, string>) {
 }
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
   app = await createTestApp({ now: () => new Date(Date.now() + skew) });
   await app.database.db.insert(staffUsers).values({
     email: 'operador@muni.test',
@@ -77,10 +70,7 @@ beforeAll(async () => {
   });
   base = await app.app.listen({ host: '127.0.0.1', port: 0 });
   await app.start();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

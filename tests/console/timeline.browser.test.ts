@@ -1,9 +1,6 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, screenshotFolder } from '../helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/password.js';
 import { departments, staffUsers } from '../../src/db/schema.js';
@@ -12,10 +9,7 @@ import { ADMIN, createTestApp, type TestApp } from '../helpers/app.js';
 import { databaseKind } from '../helpers/database.js';
 
 // As in console.browser.test.ts: the README's picture only with UPDATE_SCREENSHOTS=1, a temporary folder otherwise.
-const SCREENSHOTS =
-  process.env.UPDATE_SCREENSHOTS === '1'
-    ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
-    : mkdtempSync(join(tmpdir(), 'ventanilla-screenshots-')) + '/';
+const SCREENSHOTS = screenshotFolder();
 const PASSWORD = 'clave-segura-123';
 
 let app: TestApp;
@@ -94,10 +88,7 @@ beforeAll(async () => {
   await act({ kind: 'derive_level', to: 'encargado', note: 'Para la cuadrilla de bacheo' });
 
   base = await app.app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

@@ -1,5 +1,5 @@
 import { and, asc, eq, notInArray } from 'drizzle-orm';
-import { addDays, weekday } from '../../calendar/business-calendar.js';
+import { addDays, type BusinessCalendar, weekday } from '../../calendar/business-calendar.js';
 import { cases, categories, departments } from '../../db/schema.js';
 import { t } from '../../i18n/index.js';
 import { FINAL_STATUSES } from '../case-type.js';
@@ -13,23 +13,33 @@ import { queueStaffMail } from './staff-mail.js';
 const WEEKDAYS = ['dom', 'lun', 'mar', 'mie', 'jue', 'vie', 'sab'] as const;
 const DAY_MS = 86_400_000;
 
-/** The first run of a digest schedule strictly after `after`, on the municipality's clock. */
-export function nextDigestRun(deps: Pick<FollowUpDeps, 'calendar'>, schedule: DigestSchedule, after: Date): { date: string; at: Date } {
-  const { calendar } = deps;
-  const [hh, mm] = schedule.time.split(':').map(Number) as [number, number];
-  const wanted = WEEKDAYS.indexOf(schedule.weekday);
+/** The first `time` (HH:MM, the municipality's clock) strictly after `after` on a day `fits` accepts. */
+export function nextLocalTime(
+  calendar: BusinessCalendar,
+  time: string,
+  after: Date,
+  fits: (date: string) => boolean,
+): { date: string; at: Date } {
+  const [hh, mm] = time.split(':').map(Number) as [number, number];
   let date = calendar.localDate(after);
-  for (let i = 0; i < 30; i += 1, date = addDays(date, 1)) {
-    if (weekday(date) !== wanted) continue;
-    if (schedule.every === 'fortnightly') {
-      const anchor = schedule.anchor ?? '2026-01-05';
-      const weeks = Math.round((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${anchor}T00:00:00Z`)) / (7 * DAY_MS));
-      if (((weeks % 2) + 2) % 2 !== 0) continue;
-    }
+  for (let i = 0; i < 60; i += 1, date = addDays(date, 1)) {
+    if (!fits(date)) continue;
     const at = calendar.atLocalTime(date, hh * 60 + mm);
     if (at > after) return { date, at };
   }
-  throw new Error(`no run found for digest ${schedule.name}`);
+  throw new Error(`no day for a ${time} run in the 60 days after ${after.toISOString()}`);
+}
+
+/** The first run of a digest schedule strictly after `after`, on the municipality's clock. */
+export function nextDigestRun(deps: Pick<FollowUpDeps, 'calendar'>, schedule: DigestSchedule, after: Date): { date: string; at: Date } {
+  const wanted = WEEKDAYS.indexOf(schedule.weekday);
+  return nextLocalTime(deps.calendar, schedule.time, after, (date) => {
+    if (weekday(date) !== wanted) return false;
+    if (schedule.every !== 'fortnightly') return true;
+    const anchor = schedule.anchor ?? '2026-01-05';
+    const weeks = Math.round((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${anchor}T00:00:00Z`)) / (7 * DAY_MS));
+    return ((weeks % 2) + 2) % 2 === 0;
+  });
 }
 
 export const DIGEST_JOB = 'follow_up.digest';

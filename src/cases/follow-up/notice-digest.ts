@@ -1,10 +1,10 @@
 import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
-import { addDays } from '../../calendar/business-calendar.js';
 import { queryRows, type Executor, type Tx } from '../../db/client.js';
 import { cases, categories, departments, routingSheets, type STAFF_NOTICE_KINDS, staffNotices } from '../../db/schema.js';
 import { t } from '../../i18n/index.js';
 import { FINAL_STATUSES } from '../case-type.js';
 import { formatDate, formatDueDate } from './dates.js';
+import { nextLocalTime } from './digests.js';
 import type { FollowUpDeps, Recurring } from './follow-up.js';
 import { consoleCaseUrl, renderStaffMailHtml, type MailSection } from './mail-layout.js';
 import { queueStaffMail } from './staff-mail.js';
@@ -50,16 +50,8 @@ export async function queueStaffNotice(tx: Executor, notice: StaffNoticeInput, n
 
 /** The next digest moment strictly after `after`: the policy's local time, on business days unless it says every day. */
 export function nextNoticeDigestRun(deps: Pick<FollowUpDeps, 'calendar' | 'policy'>, after: Date): { date: string; at: Date } {
-  const { calendar } = deps;
   const { time, days } = deps.policy.noticeDigest;
-  const [hh, mm] = time.split(':').map(Number) as [number, number];
-  let date = calendar.localDate(after);
-  for (let i = 0; i < 60; i += 1, date = addDays(date, 1)) {
-    if (days === 'business' && !calendar.isBusinessDay(date)) continue;
-    const at = calendar.atLocalTime(date, hh * 60 + mm);
-    if (at > after) return { date, at };
-  }
-  throw new Error('no business day in the next 60 days for the notice digest');
+  return nextLocalTime(deps.calendar, time, after, (date) => days === 'every' || deps.calendar.isBusinessDay(date));
 }
 
 export const NOTICE_DIGEST_JOB = 'follow_up.notice_digest';

@@ -1,9 +1,6 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, screenshotFolder } from '../../helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cases } from '../../../src/db/schema.js';
 import { createTestApp, type TestApp } from '../../helpers/app.js';
@@ -11,24 +8,17 @@ import { databaseKind } from '../../helpers/database.js';
 import { offending } from '../../helpers/tone.js';
 
 // The README's phone pictures only with UPDATE_SCREENSHOTS=1, a temporary folder otherwise.
-const SCREENSHOTS =
-  process.env.UPDATE_SCREENSHOTS === '1'
-    ? fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url))
-    : mkdtempSync(join(tmpdir(), 'ventanilla-screenshots-')) + '/';
+const SCREENSHOTS = screenshotFolder();
 
 let app: TestApp;
 let browser: Browser;
 let base: string;
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
   app = await createTestApp();
   base = await app.app.listen({ host: '127.0.0.1', port: 0 });
   await app.start();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

@@ -1,0 +1,26 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+
+/** Debian's Chromium, headless, with nothing that would reach the network on its own. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+}
+
+/**
+ * Where a browser test saves its pictures: the README's folder with UPDATE_SCREENSHOTS=1, so the
+ * pictures change only when asked to; a temporary folder otherwise. Ends in a slash.
+ */
+export function screenshotFolder(): string {
+  const folder =
+    process.env.UPDATE_SCREENSHOTS === '1'
+      ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
+      : `${mkdtempSync(join(tmpdir(), 'ventanilla-screenshots-'))}/`;
+  mkdirSync(folder, { recursive: true });
+  return folder;
+}
