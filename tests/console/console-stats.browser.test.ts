@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, screenshotFolder } from '../helpers/browser.js';
+import { launchChromium, screenshotFolder, followNav } from '../helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { databaseKind } from '../helpers/database.js';
@@ -47,7 +47,7 @@ const day = (d: Date) => d.toLocaleDateString('en-CA', { timeZone: 'America/Mexi
 describe(`statistics and phone follow-up in the console (Chromium, ${databaseKind})`, () => {
   it('shows a coordinator the period in figures, charts and a table per department, no procede apart from closed', async () => {
     const page = await login('coordinacion@muni.test');
-    await page.getByRole('link', { name: 'Estadísticas' }).click();
+    await followNav(page, 'Estadísticas');
     await page.getByRole('heading', { name: 'Estadísticas', level: 2 }).waitFor();
     await page.getByLabel('Desde').fill(day(period.from));
     await page.getByLabel('Hasta').fill(day(period.to));

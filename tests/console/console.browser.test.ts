@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, screenshotFolder } from '../helpers/browser.js';
+import { launchChromium, screenshotFolder, followNav } from '../helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/password.js';
 import { actOnCase } from '../../src/cases/actions.js';
@@ -216,7 +216,7 @@ describe(`the staff console in Chromium (${databaseKind})`, () => {
     await citizenSays(citizen, 'quiero hablar con una persona');
 
     const oscar = await staffLogin('operador@muni.test');
-    await oscar.getByRole('link', { name: 'Conversaciones' }).click();
+    await followNav(oscar, 'Conversaciones');
     await oscar.locator('ul.conv-list a').first().click();
     await oscar.getByRole('button', { name: 'Tomar la conversación' }).click();
     await oscar.getByLabel('Respuesta').fill('Buenos días, le atiende Óscar. ¿En qué le ayudo?');
@@ -242,7 +242,7 @@ describe(`the staff console in Chromium (${databaseKind})`, () => {
     const fitsWidth = async () => expect(await admin.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
     await fitsWidth();
 
-    await admin.getByRole('link', { name: 'Abrir caso' }).click();
+    await followNav(admin, 'Abrir caso');
     await admin.getByLabel('Canal').selectOption('telefono');
     await admin.getByLabel('Categoría').selectOption({ label: 'Alumbrado público' });
     await admin.getByLabel('Descripción').fill('Llamó: la luminaria de la esquina de Reforma y 5 de Mayo no enciende');
@@ -252,10 +252,10 @@ describe(`the staff console in Chromium (${databaseKind})`, () => {
     const created = await admin.getByRole('status').filter({ hasText: 'abierto' }).innerText();
     const folio = /AC-\d{4}-\d{6}/.exec(created)![0];
     await fitsWidth();
-    await admin.getByRole('link', { name: 'Bandeja' }).click();
+    await followNav(admin, 'Bandeja');
     await admin.locator('tr', { hasText: folio }).getByText('Sin recepcionar').waitFor();
 
-    await admin.getByRole('link', { name: 'Personal' }).click();
+    await followNav(admin, 'Personal');
     const form = admin.locator('form', { has: admin.getByRole('heading', { name: 'Agregar' }) });
     await form.getByLabel('Nombre', { exact: true }).fill('Lucía Operadora');
     await form.getByLabel('Correo', { exact: true }).fill('lucia@muni.test');
@@ -281,7 +281,7 @@ describe(`the staff console in Chromium (${databaseKind})`, () => {
     await admin.getByRole('button', { name: 'Entrar' }).click();
     await admin.getByRole('heading', { name: 'Bandeja de trabajo' }).waitFor();
 
-    await admin.getByRole('link', { name: 'Ejemplos' }).click();
+    await followNav(admin, 'Ejemplos');
     const row = admin.locator('tr', { hasText: 'quiero comentarles algo del parque' });
     await row.locator('strong', { hasText: 'Sugerencia' }).waitFor();
     await row.getByRole('button', { name: 'Aceptar' }).click();
@@ -289,7 +289,7 @@ describe(`the staff console in Chromium (${databaseKind})`, () => {
     const [example] = await app.database.db.select().from(labelledExamples);
     expect(example).toMatchObject({ chosen: 'sugerencia', review: 'accepted' });
 
-    await admin.getByRole('link', { name: 'Atención' }).click();
+    await followNav(admin, 'Atención');
     const byChannel = admin.locator('#dash-by-channel');
     await byChannel.locator('tbody th', { hasText: 'Chat web' }).waitFor();
     // The chart beside the table is drawn: Chart.js has sized its canvas.
@@ -303,7 +303,7 @@ describe(`the staff console in Chromium (${databaseKind})`, () => {
     await admin.getByLabel('Contraseña').fill(ADMIN.password);
     await admin.getByRole('button', { name: 'Entrar' }).click();
     await admin.getByRole('heading', { name: 'Bandeja de trabajo' }).waitFor();
-    await admin.getByRole('link', { name: 'Abrir caso' }).click();
+    await followNav(admin, 'Abrir caso');
     await admin.getByLabel('Descripción').fill('Comentario en Facebook: fuga de agua en la calle Juárez 8');
     await admin.getByLabel('Nombre', { exact: true }).fill('Tomás Rivera');
     await admin.getByLabel('Teléfono', { exact: true }).fill('55 4444 5555');
@@ -314,7 +314,7 @@ describe(`the staff console in Chromium (${databaseKind})`, () => {
     );
     await admin.getByText('Requiere llamada: llamar').waitFor();
 
-    await admin.getByRole('link', { name: 'Llamadas' }).click();
+    await followNav(admin, 'Llamadas');
     const row = admin.locator('tr', { hasText: 'Tomás Rivera' });
     await row.getByRole('button', { name: 'Buzón de voz' }).click();
     await admin.getByText('Primer buzón: deja ahora un mensaje de voz con el folio.').waitFor();
@@ -329,8 +329,8 @@ describe(`the staff console in Chromium (${databaseKind})`, () => {
     await admin.getByText('Registrado. Siguiente acción: enviar SMS o mensaje pidiendo que llame.').waitFor();
     // The rule runs (here, or already by the running queue), finds no way to write to the citizen and leaves the SMS to the operator.
     await app.queue.runDue(FOLLOW_UPS);
-    await admin.getByRole('link', { name: 'Bandeja' }).click();
-    await admin.getByRole('link', { name: 'Llamadas' }).click();
+    await followNav(admin, 'Bandeja');
+    await followNav(admin, 'Llamadas');
     await expect.poll(() => row.getByRole('button', { name: 'SMS enviado' }).count()).toBe(1);
     await admin.getByRole('link', { name: 'Descargar Excel' }).waitFor();
     await admin.screenshot({ path: `${SCREENSHOTS}console-callbacks-sms.png`, fullPage: true });

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../helpers/browser.js';
+import { launchChromium, followNav } from '../helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { databaseKind } from '../helpers/database.js';
@@ -62,7 +62,7 @@ const barLengths = (page: Page, section: string) =>
 describe(`the dashboard in Chromium (${databaseKind})`, () => {
   it('draws bars as long as their figures, beside tables with the same numbers, under the console’s policy', async () => {
     const { page, violations } = await signedIn(1280, 900);
-    await page.getByRole('link', { name: 'Estadísticas' }).click();
+    await followNav(page, 'Estadísticas');
     await page.getByLabel('Desde').fill('2026-02-01');
     await page.getByLabel('Hasta').fill('2026-02-28');
     await page.getByRole('button', { name: 'Mostrar' }).click();

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, screenshotFolder } from '../helpers/browser.js';
+import { launchChromium, screenshotFolder, followNav } from '../helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/password.js';
 import { cases, staffUsers } from '../../src/db/schema.js';
@@ -140,7 +140,7 @@ describe(`the tray's search and the conversations page in Chromium (${databaseKi
     skew = WAITED_MS;
 
     const oscar = await staffLogin('operador@muni.test');
-    await oscar.getByRole('link', { name: 'Conversaciones' }).click();
+    await followNav(oscar, 'Conversaciones');
     const ana = oscar.locator('ul.conv-list li', { hasText: 'Ana López' });
     await ana.waitFor();
     await ana.getByText('WhatsApp +5215598765432').waitFor();

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, screenshotFolder } from '../helpers/browser.js';
+import { launchChromium, screenshotFolder, followNav } from '../helpers/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/password.js';
 import { departments, staffUsers } from '../../src/db/schema.js';
@@ -169,7 +169,7 @@ describe(`the case history in three parts (Chromium, ${databaseKind})`, () => {
   it('opens a phone case with the configured registration fields and "sin contacto", and shows them to the operator side', async () => {
     const { page, problems } = await watchedPage();
     await signIn(page, ADMIN.email, ADMIN.password);
-    await page.getByRole('link', { name: 'Abrir caso' }).click();
+    await followNav(page, 'Abrir caso');
     await page.getByLabel('Descripción').fill('Llamó desde un teléfono público: luminaria apagada en la plaza');
     await page.getByLabel('Nombre', { exact: true }).fill('Pedro Sánchez');
     await page.getByLabel('Fecha de nacimiento').fill('1958-04-21');

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's Chromium, headless, with nothing that would reach the network on its own. */
 export function launchChromium(): Promise<Browser> {
@@ -23,4 +23,15 @@ export function screenshotFolder(): string {
       : `${mkdtempSync(join(tmpdir(), 'ventanilla-screenshots-'))}/`;
   mkdirSync(folder, { recursive: true });
   return folder;
+}
+
+/**
+ * Follows a link of the console's main navigation and waits until the new page has been drawn. The console
+ * changes page without loading one and draws it once its data has arrived; a locator used in between would find
+ * the old page (whose «Mis llamadas» also matches «Llamadas», whose tray filter is also labelled «Canal»).
+ */
+export async function followNav(page: Page, name: string): Promise<void> {
+  const nav = page.getByRole('navigation', { name: 'Navegación principal' });
+  await nav.getByRole('link', { name, exact: true }).click();
+  await nav.locator('a[aria-current="page"]', { hasText: new RegExp(`^${name}$`) }).waitFor();
 }
