@@ -3,10 +3,13 @@ import { z } from 'zod';
 import type { StaffPrincipal } from '../auth/sessions.js';
 import { addDays, localTimeIn, weekday } from '../calendar/business-calendar.js';
 import { aggregateStatement, queryRows, type Executor } from '../db/client.js';
-import { cases, categories, departments } from '../db/schema.js';
+import { caseFigures, cases, categories, departments } from '../db/schema.js';
 import { FINAL_STATUSES } from './case-type.js';
 import { AGE_BUCKETS, GRANULARITIES, type AgeBucket, type CaseDashboard, type Compliance, type SeriesPoint } from './figures-view.js';
+import { figureRows, HOUR_MS, splitPeriod, summedFigures } from './figure-rollup.js';
 import { caseScope, casePeriodFigures, type CaseFilters, type CountGroup } from './stats.js';
+
+type CaseScope = ReturnType<typeof caseScope>;
 
 const DAY_MS = 86_400_000;
 
@@ -36,16 +39,17 @@ export async function caseDashboard(
   now: Date,
   timeZone: string,
 ): Promise<CaseDashboard> {
-  const { where } = caseScope(staff, period);
+  const scope = caseScope(staff, period);
+  const { where } = scope;
   const steps = stepsOf(period, timeZone);
   const slot = slotSeconds(steps);
   // Independent statements: on a server's pool they run side by side (PGlite queues them).
   const [names, figures, concluded, ages, compliance] = await Promise.all([
     namesOf(ex),
     casePeriodFigures(ex, staff, period, now, slot),
-    concludedSlots(ex, period, where, slot),
+    concludedSlots(ex, period, scope, slot),
     openByAge(ex, where, now),
-    complianceOf(ex, period, where, now),
+    complianceOf(ex, period, scope, now),
   ]);
   return {
     ...figures.stats,
@@ -131,22 +135,39 @@ function seriesOf(
   return points;
 }
 
-/** Cases concluded in the period per UTC slot, whatever their opening date (the index of closing dates serves it). */
-async function concludedSlots(ex: Executor, period: DashboardPeriod, where: SQL[], slot: number) {
-  const filters = where.length ? sql` and ${and(...where)}` : sql``;
-  const rows = await aggregateStatement(ex, (tx) =>
-    queryRows<{ slot: number; closed: number; no_procede: number }>(
-      tx,
-      sql`select floor(date_part('epoch', ${cases.closedAt}) / ${sql.raw(String(slot))}) as slot,
-          (count(*) filter (where ${cases.status} = 'cerrado'))::int as closed,
-          (count(*) filter (where ${cases.status} = 'no_procede'))::int as no_procede
-        from ${cases}
-        where ${cases.closedAt} >= ${period.from} and ${cases.closedAt} <= ${period.to}
-          and ${cases.status} in ('cerrado', 'no_procede')${filters}
-        group by 1`,
+/**
+ * Cases concluded in the period per UTC slot, whatever their opening date: the whole hours from
+ * `case_figures`, the ends from the index of closing dates (every case when slots cut hours).
+ */
+async function concludedSlots(ex: Executor, period: DashboardPeriod, scope: CaseScope, slot: number) {
+  const split = (slot * 1000) % HOUR_MS === 0 ? splitPeriod(period.from, period.to, HOUR_MS) : null;
+  const ends = split?.whole ? split.ends(cases.closedAt) : and(gte(cases.closedAt, period.from), lte(cases.closedAt, period.to));
+  const filters = scope.where.length ? sql` and ${and(...scope.where)}` : sql``;
+  const bySlot = sql.raw(String(slot));
+  const [direct, summed] = await Promise.all([
+    aggregateStatement(ex, (tx) =>
+      queryRows<{ slot: number; closed: number; no_procede: number }>(
+        tx,
+        sql`select floor(date_part('epoch', ${cases.closedAt}) / ${bySlot}) as slot,
+            (count(*) filter (where ${cases.status} = 'cerrado'))::int as closed,
+            (count(*) filter (where ${cases.status} = 'no_procede'))::int as no_procede
+          from ${cases}
+          where ${ends} and ${cases.status} in ('cerrado', 'no_procede')${filters}
+          group by 1`,
+      ),
     ),
-  );
-  return rows.map((r) => ({ slot: Number(r.slot), closed: Number(r.closed), noProcede: Number(r.no_procede) }));
+    split?.whole
+      ? queryRows<{ slot: number; closed: number; no_procede: number }>(
+          ex,
+          sql`select floor(date_part('epoch', ${caseFigures.at}) / ${bySlot}) as slot,
+              coalesce(sum(${caseFigures.cases}) filter (where ${caseFigures.status} = 'cerrado'), 0)::int as closed,
+              coalesce(sum(${caseFigures.cases}) filter (where ${caseFigures.status} = 'no_procede'), 0)::int as no_procede
+            from ${summedFigures} where ${figureRows(['concluded'], split.whole, scope.figures)}
+            group by 1`,
+        )
+      : [],
+  ]);
+  return [...direct, ...summed].map((r) => ({ slot: Number(r.slot), closed: Number(r.closed), noProcede: Number(r.no_procede) }));
 }
 
 /** Cases opened in the period per category, from the statistics' groups (a category's cases may sit in several). */
@@ -181,28 +202,70 @@ async function openByAge(ex: Executor, where: SQL[], now: Date): Promise<Record<
   return { '0-7': Number(row?.a ?? 0), '8-15': Number(row?.b ?? 0), '16-30': Number(row?.c ?? 0), '31+': Number(row?.d ?? 0) };
 }
 
-async function complianceOf(ex: Executor, period: DashboardPeriod, where: SQL[], now: Date) {
-  const dueUntil = period.to < now ? period.to : now;
-  const answered = inArray(cases.status, [...FINAL_STATUSES]);
-  return aggregateStatement(ex, (tx) =>
-    tx
-      .select({
-        departmentId: cases.departmentId,
-        overall: sql<number>`grouping(${cases.departmentId})::int`,
-        due: sql<number>`count(*)::int`,
-        onTime: sql<number>`(count(*) filter (where ${answered} and ${cases.closedAt} <= ${cases.dueAt}))::int`,
-        late: sql<number>`(count(*) filter (where ${answered} and ${cases.closedAt} > ${cases.dueAt}))::int`,
-      })
-      .from(cases)
-      .where(and(gte(cases.dueAt, period.from), lte(cases.dueAt, dueUntil), ...where))
-      .groupBy(sql`grouping sets ((${cases.departmentId}), ())`),
-  );
+interface ComplianceRow {
+  departmentId: number;
+  overall: number;
+  due: number;
+  onTime: number;
+  late: number;
 }
 
-function complianceFigures(
-  rows: Awaited<ReturnType<typeof complianceOf>>,
-  departmentNames: ReadonlyMap<number, string>,
-): CaseDashboard['compliance'] {
+/**
+ * Terms that ended in the period (up to now) per department and over all, and how they were
+ * answered: the whole hours of due dates from `case_figures`, the ends from the cases.
+ */
+async function complianceOf(ex: Executor, period: DashboardPeriod, scope: CaseScope, now: Date): Promise<ComplianceRow[]> {
+  const dueUntil = period.to < now ? period.to : now;
+  const split = splitPeriod(period.from, dueUntil, HOUR_MS);
+  const answered = inArray(cases.status, [...FINAL_STATUSES]);
+  const [direct, summed] = await Promise.all([
+    aggregateStatement(ex, (tx) =>
+      tx
+        .select({
+          departmentId: cases.departmentId,
+          overall: sql<number>`grouping(${cases.departmentId})::int`,
+          due: sql<number>`count(*)::int`,
+          onTime: sql<number>`(count(*) filter (where ${answered} and ${cases.closedAt} <= ${cases.dueAt}))::int`,
+          late: sql<number>`(count(*) filter (where ${answered} and ${cases.closedAt} > ${cases.dueAt}))::int`,
+        })
+        .from(cases)
+        .where(and(split.ends(cases.dueAt), ...scope.where))
+        .groupBy(sql`grouping sets ((${cases.departmentId}), ())`),
+    ),
+    split.whole
+      ? queryRows<ComplianceRow>(
+          ex,
+          sql`select ${caseFigures.departmentId} as "departmentId", grouping(${caseFigures.departmentId})::int as overall,
+              coalesce(sum(${caseFigures.cases}), 0)::int as due,
+              coalesce(sum(${caseFigures.cases}) filter (where ${caseFigures.status} = 'on_time'), 0)::int as "onTime",
+              coalesce(sum(${caseFigures.cases}) filter (where ${caseFigures.status} = 'late'), 0)::int as late
+            from ${summedFigures} where ${figureRows(['due'], split.whole, scope.figures)}
+            group by grouping sets ((${caseFigures.departmentId}), ())`,
+        )
+      : [],
+  ]);
+  const merged = new Map<string, ComplianceRow>();
+  for (const r of [...direct, ...summed]) {
+    const key = Number(r.overall) ? 'all' : String(r.departmentId);
+    const seen = merged.get(key);
+    if (seen) {
+      seen.due += Number(r.due);
+      seen.onTime += Number(r.onTime);
+      seen.late += Number(r.late);
+    } else
+      merged.set(key, {
+        departmentId: r.departmentId,
+        overall: Number(r.overall),
+        due: Number(r.due),
+        onTime: Number(r.onTime),
+        late: Number(r.late),
+      });
+  }
+  // A department whose terms all moved out of the period sums to nothing.
+  return [...merged.values()].filter((r) => r.overall || r.due !== 0);
+}
+
+function complianceFigures(rows: readonly ComplianceRow[], departmentNames: ReadonlyMap<number, string>): CaseDashboard['compliance'] {
   const figures = (r: { due: number; onTime: number; late: number } | undefined): Compliance => {
     const due = Number(r?.due ?? 0);
     const onTime = Number(r?.onTime ?? 0);

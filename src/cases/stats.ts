@@ -1,15 +1,15 @@
-import { and, type AnyColumn, asc, eq, gte, isNotNull, lte, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { and, type AnyColumn, asc, eq, gte, isNotNull, lt, lte, notInArray, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { z } from 'zod';
 import { isDepartmentRole } from '../auth/roles.js';
 import type { StaffPrincipal } from '../auth/sessions.js';
 import { aggregateStatement, type Executor, queryRows } from '../db/client.js';
-import { caseEvents, cases, caseSurveys, departments } from '../db/schema.js';
+import { caseEvents, caseFigures, cases, caseSurveys, departments } from '../db/schema.js';
 import { Forbidden } from '../errors.js';
 import { Channel } from '../messages/inbound.js';
-import { CaseStatus, CaseType, isFinalStatus } from './case-type.js';
+import { CaseStatus, CaseType, FINAL_STATUSES, isFinalStatus } from './case-type.js';
+import { DAY_MS, figureFilters, figureRows, HOUR_MS, splitPeriod, type SplitPeriod, summedFigures } from './figure-rollup.js';
 import type { CaseStats, DurationFigures, StatsCounts } from './figures-view.js';
 
-const DAY_MS = 86_400_000;
 const ALL_DEPARTMENTS_ROLES: readonly StaffPrincipal['role'][] = ['admin', 'coordinador'];
 
 /** The filters that narrow which cases are counted, beside the period (issue 17). */
@@ -32,7 +32,7 @@ export type StatsQuery = z.infer<typeof StatsQuery>;
  * see every department and may pick one; department staff see their own (asking for another is
  * refused, not answered with zeros); operators, who work conversations and not departments, none.
  */
-export function caseScope(staff: StaffPrincipal, filters: CaseFilters): { departmentId: number | undefined; where: SQL[] } {
+export function caseScope(staff: StaffPrincipal, filters: CaseFilters): { departmentId: number | undefined; where: SQL[]; figures: SQL[] } {
   let departmentId = filters.departmentId;
   if (!ALL_DEPARTMENTS_ROLES.includes(staff.role)) {
     if (!isDepartmentRole(staff.role) || staff.departmentId === null) throw new Forbidden();
@@ -43,7 +43,7 @@ export function caseScope(staff: StaffPrincipal, filters: CaseFilters): { depart
   if (departmentId !== undefined) where.push(eq(cases.departmentId, departmentId));
   if (filters.type) where.push(eq(cases.type, filters.type));
   if (filters.channel) where.push(eq(cases.channel, filters.channel));
-  return { departmentId, where };
+  return { departmentId, where, figures: figureFilters({ departmentId, type: filters.type, channel: filters.channel }) };
 }
 
 export type { CaseStats, DurationFigures, StatsCounts };
@@ -99,8 +99,8 @@ export async function casePeriodFigures(
   const inPeriod = and(gte(cases.createdAt, from), lte(cases.createdAt, to), ...scope.where);
 
   const [{ groups, openedSlots }, durations, satisfaction, departmentRows] = await Promise.all([
-    countGroups(ex, inPeriod, now, slotSeconds),
-    durationsByDepartment(ex, inPeriod),
+    countGroups(ex, { from, to }, scope, now, slotSeconds),
+    durationsByDepartment(ex, inPeriod, splitPeriod(from, to, DAY_MS), scope),
     satisfactionOf(ex, inPeriod),
     ex
       .select({ id: departments.id, name: departments.name, active: departments.active })
@@ -149,11 +149,100 @@ export async function casePeriodFigures(
   return { stats, groups, openedSlots };
 }
 
+type CaseScope = ReturnType<typeof caseScope>;
+
 /**
  * The period's cases per department, type, channel, status and category, and (with a slot) per
- * slot of their opening instant: one pass, two hashed grouping sets.
+ * slot of their opening instant: the whole hours from `case_figures`, the ends from the cases.
+ * A slot shorter than an hour (a zone an odd number of minutes off UTC) cuts hours: then every
+ * case is counted directly.
  */
 async function countGroups(
+  ex: Executor,
+  period: { from: Date; to: Date },
+  scope: CaseScope,
+  now: Date,
+  slotSeconds: number | undefined,
+): Promise<Pick<PeriodFigures, 'groups' | 'openedSlots'>> {
+  const split = slotSeconds === undefined || (slotSeconds * 1000) % HOUR_MS === 0 ? splitPeriod(period.from, period.to, HOUR_MS) : null;
+  if (!split?.whole) {
+    return countGroupsDirect(ex, and(gte(cases.createdAt, period.from), lte(cases.createdAt, period.to), ...scope.where), now, slotSeconds);
+  }
+  const { whole } = split;
+  const [ends, summed, pastDue] = await Promise.all([
+    countGroupsDirect(ex, and(split.ends(cases.createdAt), ...scope.where), now, slotSeconds),
+    summedGroups(ex, whole, scope, slotSeconds),
+    pastDueOpen(ex, and(gte(cases.createdAt, whole.from), lt(cases.createdAt, whole.until), ...scope.where), now),
+  ]);
+  const groups = new Map<string, CountGroup>();
+  const keyOf = (g: Omit<CountGroup, 'cases' | 'pastDue'>) => `${g.departmentId}|${g.type}|${g.channel}|${g.status}|${g.categoryId}`;
+  const add = (g: CountGroup) => {
+    const key = keyOf(g);
+    const seen = groups.get(key);
+    if (seen) {
+      seen.cases += g.cases;
+      seen.pastDue += g.pastDue;
+    } else groups.set(key, { ...g });
+  };
+  for (const g of [...ends.groups, ...summed.groups, ...pastDue]) add(g);
+  const slots = new Map<number, number>();
+  for (const s of [...ends.openedSlots, ...summed.openedSlots]) slots.set(s.slot, (slots.get(s.slot) ?? 0) + s.opened);
+  return {
+    // A group whose cases all moved on sums to nothing.
+    groups: [...groups.values()].filter((g) => g.cases !== 0 || g.pastDue !== 0),
+    openedSlots: [...slots].map(([slot, opened]) => ({ slot, opened })),
+  };
+}
+
+/** The `opened` figures of the whole hours, per group and (with a slot) per slot: one pass, two grouping sets. */
+async function summedGroups(
+  ex: Executor,
+  whole: { from: Date; until: Date },
+  scope: CaseScope,
+  slotSeconds: number | undefined,
+): Promise<Pick<PeriodFigures, 'groups' | 'openedSlots'>> {
+  const slot = slotSeconds ? sql`floor(date_part('epoch', ${caseFigures.at}) / ${sql.raw(String(slotSeconds))})` : sql`null::float8`;
+  const rows = await queryRows<{
+    by_slot: number;
+    slot: number | null;
+    department_id: number;
+    type: CaseType;
+    channel: string;
+    status: CaseStatus;
+    category_id: number;
+    cases: number;
+  }>(
+    ex,
+    sql`select grouping(${caseFigures.departmentId})::int as by_slot, ${slot} as slot,
+        ${caseFigures.departmentId} as department_id, ${caseFigures.type} as type, ${caseFigures.channel} as channel,
+        ${caseFigures.status} as status, ${caseFigures.categoryId} as category_id, sum(${caseFigures.cases})::int as cases
+      from ${summedFigures} where ${figureRows(['opened'], whole, scope.figures)}
+      group by grouping sets ((${caseFigures.departmentId}, ${caseFigures.type}, ${caseFigures.channel}, ${caseFigures.status}, ${caseFigures.categoryId})${
+        slotSeconds ? sql`, (${slot})` : sql``
+      })`,
+  );
+  return groupRows(rows.map((r) => ({ ...r, past_due: 0 })));
+}
+
+/** Open cases past their due date now, per group: the partial index of open cases by due date serves it. */
+async function pastDueOpen(ex: Executor, where: SQL | undefined, now: Date): Promise<CountGroup[]> {
+  const rows = await ex
+    .select({
+      departmentId: cases.departmentId,
+      type: cases.type,
+      channel: cases.channel,
+      status: cases.status,
+      categoryId: cases.categoryId,
+      pastDue: sql<number>`count(*)::int`,
+    })
+    .from(cases)
+    .where(and(notInArray(cases.status, [...FINAL_STATUSES]), lt(cases.dueAt, now), where))
+    .groupBy(cases.departmentId, cases.type, cases.channel, cases.status, cases.categoryId);
+  return rows.map((r) => ({ ...r, cases: 0, pastDue: Number(r.pastDue) }));
+}
+
+/** The same figures counted from the cases themselves: one pass, two hashed grouping sets. */
+async function countGroupsDirect(
   ex: Executor,
   inPeriod: SQL | undefined,
   now: Date,
@@ -162,17 +251,7 @@ async function countGroups(
   // A literal, not a bind: the select list and the grouping set must hold the same expression.
   const slot = slotSeconds ? sql`floor(date_part('epoch', ${cases.createdAt}) / ${sql.raw(String(slotSeconds))})` : sql`null::float8`;
   const rows = await aggregateStatement(ex, (tx) =>
-    queryRows<{
-      by_slot: number;
-      slot: number | null;
-      department_id: number;
-      type: CaseType;
-      channel: string;
-      status: CaseStatus;
-      category_id: number;
-      cases: number;
-      past_due: number;
-    }>(
+    queryRows<GroupRow>(
       tx,
       sql`select grouping(${cases.departmentId})::int as by_slot, ${slot} as slot,
           ${cases.departmentId} as department_id, ${cases.type} as type, ${cases.channel} as channel,
@@ -184,6 +263,22 @@ async function countGroups(
         })`,
     ),
   );
+  return groupRows(rows);
+}
+
+interface GroupRow {
+  by_slot: number;
+  slot: number | null;
+  department_id: number;
+  type: CaseType;
+  channel: string;
+  status: CaseStatus;
+  category_id: number;
+  cases: number;
+  past_due: number;
+}
+
+function groupRows(rows: readonly GroupRow[]): Pick<PeriodFigures, 'groups' | 'openedSlots'> {
   const groups: CountGroup[] = [];
   const openedSlots: PeriodFigures['openedSlots'] = [];
   for (const r of rows) {
@@ -235,37 +330,53 @@ type Measure = 'toClose' | 'toFirstResponse';
  * thousand rows instead of four sorts of every row; only when the two middle durations fall in
  * different tenths (rare beyond a few dozen cases) does a second statement fetch those two.
  */
-async function durationsByDepartment(ex: Executor, inPeriod: SQL | undefined) {
-  const values = sql`select ${cases.departmentId} as department_id,
+async function durationsByDepartment(ex: Executor, inPeriod: SQL | undefined, days: SplitPeriod, scope: CaseScope) {
+  const values = (where: SQL | undefined) => sql`select ${cases.departmentId} as department_id,
       case when ${cases.status} = 'cerrado' then ${msBetween(cases.createdAt, cases.closedAt)} end as "toClose",
       ${msBetween(cases.createdAt, cases.firstAnsweredAt)} as "toFirstResponse"
-    from ${cases} where ${inPeriod}`;
-  const rows = await aggregateStatement(ex, (tx) =>
-    queryRows<{
-      department_id: number;
-      close_tenth: number | null;
-      answer_tenth: number | null;
-      n: number;
-      close_sum: number | null;
-      answer_sum: number | null;
-    }>(
-      tx,
-      sql`select department_id, ${tenthOf(sql`"toClose"`)} as close_tenth, ${tenthOf(sql`"toFirstResponse"`)} as answer_tenth,
-          count(*)::int as n, sum("toClose") as close_sum, sum("toFirstResponse") as answer_sum
-        from (${values}) as d group by 1, 2, 3`,
+    from ${cases} where ${where}`;
+  const { whole } = days;
+  const [direct, summed] = await Promise.all([
+    aggregateStatement(ex, (tx) =>
+      queryRows<{
+        department_id: number;
+        close_tenth: number | null;
+        answer_tenth: number | null;
+        n: number;
+        close_sum: number | null;
+        answer_sum: number | null;
+      }>(
+        tx,
+        sql`select department_id, ${tenthOf(sql`"toClose"`)} as close_tenth, ${tenthOf(sql`"toFirstResponse"`)} as answer_tenth,
+            count(*)::int as n, sum("toClose") as close_sum, sum("toFirstResponse") as answer_sum
+          from (${values(whole ? and(days.ends(cases.createdAt), ...scope.where) : inPeriod)}) as d group by 1, 2, 3`,
+      ),
     ),
-  );
+    whole
+      ? queryRows<{ department_id: number; kind: 'to_close' | 'to_answer'; tenth: number; n: number; ms: number }>(
+          ex,
+          sql`select ${caseFigures.departmentId} as department_id, ${caseFigures.kind} as kind, ${caseFigures.tenth} as tenth,
+              sum(${caseFigures.cases})::int as n, sum(${caseFigures.msSum}) as ms
+            from ${summedFigures} where ${figureRows(['to_close', 'to_answer'], whole, scope.figures)}
+            group by 1, 2, 3 having sum(${caseFigures.cases}) <> 0`,
+        )
+      : [],
+  ]);
   const bins = new Map<number | null, Record<Measure, DurationBins>>();
   const binsOf = (key: number | null) => {
     let b = bins.get(key);
     if (!b) bins.set(key, (b = { toClose: new DurationBins(), toFirstResponse: new DurationBins() }));
     return b;
   };
-  for (const r of rows) {
+  for (const r of direct) {
     for (const b of [binsOf(r.department_id), binsOf(null)]) {
       if (r.close_tenth !== null) b.toClose.add(Number(r.close_tenth), Number(r.n), Number(r.close_sum));
       if (r.answer_tenth !== null) b.toFirstResponse.add(Number(r.answer_tenth), Number(r.n), Number(r.answer_sum));
     }
+  }
+  for (const r of summed) {
+    const measure = r.kind === 'to_close' ? 'toClose' : 'toFirstResponse';
+    for (const b of [binsOf(r.department_id), binsOf(null)]) b[measure].add(Number(r.tenth), Number(r.n), Number(r.ms));
   }
 
   const straddles = [...bins].flatMap(([key, b]) =>
@@ -288,7 +399,7 @@ async function durationsByDepartment(ex: Executor, inPeriod: SQL | undefined) {
                   min(${sql.identifier(s.measure)}) filter (where ${inGroup(s.key, s.measure, s.upper)}) as ${sql.identifier(`hi${i}`)}`,
           ),
           sql`, `,
-        )} from (${values}) as d`,
+        )} from (${values(inPeriod)}) as d`,
       ),
     );
     straddles.forEach((s, i) => {

@@ -2,6 +2,7 @@ import type { FollowUpParts } from './follow-up.js';
 import { acknowledgementSweep, routingSheetReaction } from './routing-sheet.js';
 import { deadlineSweep } from './deadline-warnings.js';
 import { digests } from './digests.js';
+import { figuresFoldSweep } from './figures-fold.js';
 import { noticeDigest } from './notice-digest.js';
 import { wrongNumbersMail } from './wrong-numbers-mail.js';
 import { citizenNotices, reopenedToDepartment, satisfactionSurvey } from './citizen-notices.js';
@@ -13,7 +14,7 @@ import { CALLBACK_MESSAGE_JOB, callbackForPendingContact, callbackMessageJob } f
  */
 export const followUpParts: FollowUpParts = {
   reactions: [routingSheetReaction, citizenNotices, satisfactionSurvey, reopenedToDepartment, callbackForPendingContact],
-  sweeps: [acknowledgementSweep, deadlineSweep],
+  sweeps: [acknowledgementSweep, deadlineSweep, figuresFoldSweep],
   recurring: [digests, noticeDigest, wrongNumbersMail],
   jobs: new Map([[CALLBACK_MESSAGE_JOB, callbackMessageJob]]),
 };
