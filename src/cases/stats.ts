@@ -202,16 +202,7 @@ async function summedGroups(
   slotSeconds: number | undefined,
 ): Promise<Pick<PeriodFigures, 'groups' | 'openedSlots'>> {
   const slot = slotSeconds ? sql`floor(date_part('epoch', ${caseFigures.at}) / ${sql.raw(String(slotSeconds))})` : sql`null::float8`;
-  const rows = await queryRows<{
-    by_slot: number;
-    slot: number | null;
-    department_id: number;
-    type: CaseType;
-    channel: string;
-    status: CaseStatus;
-    category_id: number;
-    cases: number;
-  }>(
+  const rows = await queryRows<Omit<GroupRow, 'past_due'>>(
     ex,
     sql`select grouping(${caseFigures.departmentId})::int as by_slot, ${slot} as slot,
         ${caseFigures.departmentId} as department_id, ${caseFigures.type} as type, ${caseFigures.channel} as channel,

@@ -234,6 +234,22 @@ export const cases = pgTable(
 );
 export type Case = typeof cases.$inferSelect;
 
+/** The columns of `case_figures` and of the changes appended to it: the key, then the two sums. */
+function figureColumns() {
+  return {
+    kind: text('kind', { enum: ['opened', 'concluded', 'due', 'to_close', 'to_answer'] }).notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    departmentId: integer('department_id').notNull(),
+    categoryId: integer('category_id').notNull(),
+    type: text('type', { enum: CASE_TYPES }).notNull(),
+    channel: text('channel').notNull(),
+    status: text('status').notNull(),
+    tenth: integer('tenth').notNull(),
+    cases: integer('cases').notNull(),
+    msSum: doublePrecision('ms_sum').notNull(),
+  };
+}
+
 /**
  * The dashboard's figures kept per hour (per UTC day for durations) instead of counted from every
  * case of a period (issue 17): at a year's volume the counts took a second. One row per kind of
@@ -248,41 +264,15 @@ export type Case = typeof cases.$inferSelect;
  * which the sweep folds in: transactions that change many cases would otherwise lock these rows in
  * differing orders and deadlock. Readers add both. Rows whose sums fall to zero stay.
  */
-export const caseFigures = pgTable(
-  'case_figures',
-  {
-    kind: text('kind', { enum: ['opened', 'concluded', 'due', 'to_close', 'to_answer'] }).notNull(),
-    at: timestamp('at', { withTimezone: true }).notNull(),
-    departmentId: integer('department_id').notNull(),
-    categoryId: integer('category_id').notNull(),
-    type: text('type', { enum: CASE_TYPES }).notNull(),
-    channel: text('channel').notNull(),
-    status: text('status').notNull(),
-    tenth: integer('tenth').notNull(),
-    cases: integer('cases').notNull(),
-    msSum: doublePrecision('ms_sum').notNull(),
-  },
-  (t) => [
-    primaryKey({ name: 'case_figures_pk', columns: [t.kind, t.at, t.departmentId, t.categoryId, t.type, t.channel, t.status, t.tenth] }),
-  ],
-);
+export const caseFigures = pgTable('case_figures', figureColumns(), (t) => [
+  primaryKey({ name: 'case_figures_pk', columns: [t.kind, t.at, t.departmentId, t.categoryId, t.type, t.channel, t.status, t.tenth] }),
+]);
 
 /**
  * What changed in `case_figures` since the sweep last folded it in: appended by the triggers (no
  * key, so writers never wait for each other), moved into `case_figures` by `foldCaseFigures`.
  */
-export const caseFigureChanges = pgTable('case_figure_changes', {
-  kind: text('kind', { enum: ['opened', 'concluded', 'due', 'to_close', 'to_answer'] }).notNull(),
-  at: timestamp('at', { withTimezone: true }).notNull(),
-  departmentId: integer('department_id').notNull(),
-  categoryId: integer('category_id').notNull(),
-  type: text('type', { enum: CASE_TYPES }).notNull(),
-  channel: text('channel').notNull(),
-  status: text('status').notNull(),
-  tenth: integer('tenth').notNull(),
-  cases: integer('cases').notNull(),
-  msSum: doublePrecision('ms_sum').notNull(),
-});
+export const caseFigureChanges = pgTable('case_figure_changes', figureColumns());
 
 // Folio numbers come from one sequence a year, `folio_seq_<year>`, taken by the SQL function
 // `next_folio_seq(year)` (migration 0009): see src/cases/folio.ts.

@@ -52,22 +52,15 @@ CREATE OR REPLACE FUNCTION ventanilla_case_figures(timestamptz, timestamptz, tim
 -- Inserted and deleted cases are added up per statement (an import or a seed writes thousands at
 -- once). Changes are appended, never upserted: writers take no lock on shared rows.
 CREATE OR REPLACE FUNCTION ventanilla_case_figures_statement() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  sign integer := CASE TG_OP WHEN 'INSERT' THEN 1 ELSE -1 END;
 BEGIN
-  IF TG_OP = 'INSERT' THEN
-    INSERT INTO case_figure_changes (kind, at, department_id, category_id, type, channel, status, tenth, cases, ms_sum)
-      SELECT k.kind, k.at, k.department_id, k.category_id, k.type, k.channel, k.status, k.tenth, count(*)::integer, sum(k.ms)
-        FROM changed_cases c,
-             LATERAL ventanilla_case_figures(c.created_at, c.closed_at, c.due_at, c.first_answered_at,
-                                             c.department_id, c.category_id, c.type, c.channel, c.status) k
-        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
-  ELSE
-    INSERT INTO case_figure_changes (kind, at, department_id, category_id, type, channel, status, tenth, cases, ms_sum)
-      SELECT k.kind, k.at, k.department_id, k.category_id, k.type, k.channel, k.status, k.tenth, -count(*)::integer, -sum(k.ms)
-        FROM changed_cases c,
-             LATERAL ventanilla_case_figures(c.created_at, c.closed_at, c.due_at, c.first_answered_at,
-                                             c.department_id, c.category_id, c.type, c.channel, c.status) k
-        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
-  END IF;
+  INSERT INTO case_figure_changes (kind, at, department_id, category_id, type, channel, status, tenth, cases, ms_sum)
+    SELECT k.kind, k.at, k.department_id, k.category_id, k.type, k.channel, k.status, k.tenth, sign * count(*)::integer, sign * sum(k.ms)
+      FROM changed_cases c,
+           LATERAL ventanilla_case_figures(c.created_at, c.closed_at, c.due_at, c.first_answered_at,
+                                           c.department_id, c.category_id, c.type, c.channel, c.status) k
+      GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
   RETURN NULL;
 END $$;--> statement-breakpoint
 CREATE TRIGGER cases_figures_inserted AFTER INSERT ON cases REFERENCING NEW TABLE AS changed_cases
