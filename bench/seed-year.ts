@@ -15,7 +15,8 @@ export const YEAR_TRAFFIC: YearTraffic = { conversations: 1_000_000, messagesPer
 /**
  * Conversations on every channel over the `spanDays` before `now`, their messages (citizen and
  * bot turns in turn) and the attention register: half the attentions open a seeded case, the rest
- * answer a catalogue procedure, look up a folio or hand the chat to a person. Written by
+ * answer a catalogue procedure, look up a folio or hand the chat to a person. One conversation in
+ * seven reaches none of these (the citizen left): the register's abandoned ones. Written by
  * PostgreSQL itself (`generate_series`); the conversation keys start with `year-` so a re-run
  * can find and remove them.
  */
@@ -44,7 +45,7 @@ export async function seedYearTraffic(ex: Executor, now: Date, traffic: YearTraf
   )) as [{ seeded: number }];
   await ex.execute(sql`
     with c as (select id, created_at, channel, row_number() over (order by created_at, id) as n
-               from conversations where conversation_key like 'year-%'),
+               from conversations where conversation_key like 'year-%' and split_part(conversation_key, '-', 2)::int % 7 <> 0),
     a as (select g, (g - 1) % (select count(*) from c) + 1 as n from generate_series(1, ${traffic.attentions}) g)
     insert into attention_log (conversation_id, channel, kind, detail, case_id, created_at)
     select c.id, c.channel,

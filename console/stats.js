@@ -71,7 +71,7 @@ export function attentionView(query) {
   /** @type {(from: string, to: string) => Promise<Attention & { names: Map<string, string> }>} */
   const load = async (from, to) => {
     const [attention, { dashboard }] = await Promise.all([
-      /** @type {Promise<Attention>} */ (api('GET', `/api/understanding/attention?from=${from}&to=${to}`)),
+      /** @type {Promise<Attention>} */ (api('GET', `/api/understanding/attention?${new URLSearchParams({ from, to, per: 'period' })}`)),
       /** @type {Promise<{ dashboard: Dashboard }>} */ (
         api('GET', `/api/staff/dashboard?${new URLSearchParams({ from, to, granularity: 'month' })}`)
       ),
@@ -79,15 +79,9 @@ export function attentionView(query) {
     return { ...attention, names: new Map((dashboard.attention?.procedures ?? []).map((p) => [p.procedureId, p.procedure])) };
   };
   return periodView('attention', query, load, (data) => {
-    /** @type {Record<string, number>} */
-    const byDetail = {};
-    for (const c of data.counts)
-      if (c.kind === 'information_answered' && c.detail) byDetail[c.detail] = (byDetail[c.detail] ?? 0) + c.count;
     const total = Object.values(data.totals.byKind).reduce((a, b) => a + b, 0);
     /** @type {[string, number][]} */
-    const procedures = byCount(byDetail)
-      .slice(0, 10)
-      .map(([id, n]) => [data.names.get(id) ?? id, n]);
+    const procedures = data.totals.procedures.slice(0, 10).map((p) => [data.names.get(p.procedureId) ?? p.procedureId, p.count]);
     return [
       h('p', {}, tr('attention.total', { n: total })),
       h(
@@ -105,7 +99,7 @@ export function attentionView(query) {
           tr('dashboard.col.channel'),
           byCount(data.totals.byChannel).map(([c, n]) => [tr('channel.' + c), n]),
         ),
-        Object.keys(byDetail).length > 0 && chart('procedures', tr('attention.top_procedures'), tr('dashboard.col.procedure'), procedures),
+        procedures.length > 0 && chart('procedures', tr('attention.top_procedures'), tr('dashboard.col.procedure'), procedures),
       ),
     ];
   });

@@ -262,9 +262,15 @@ export interface Example {
   review: string;
 }
 
+/** The attention figures of a period (`per=period`: the totals alone). */
 export interface Attention {
-  counts: { kind: string; detail: string | null; count: number }[];
-  totals: { byKind: Record<string, number>; byChannel: Record<string, number> };
+  from: string;
+  to: string;
+  totals: {
+    byKind: Record<string, number>;
+    byChannel: Record<string, number>;
+    procedures: { procedureId: string; count: number }[];
+  };
 }
 
 export interface StatsRow {

@@ -428,6 +428,8 @@ export const labelledExamples = pgTable(
 );
 export type LabelledExample = typeof labelledExamples.$inferSelect;
 
+export const ATTENTION_KINDS = ['case_opened', 'information_answered', 'status_lookup', 'handed_to_person'] as const;
+
 /**
  * One row per outcome of a conversation turn (a case opened, a question answered from the
  * catalogue, a status lookup, a handoff), written in the turn's transaction: what citizens
@@ -441,7 +443,7 @@ export const attentionLog = pgTable(
       .notNull()
       .references(() => conversations.id),
     channel: text('channel').notNull(),
-    kind: text('kind', { enum: ['case_opened', 'information_answered', 'status_lookup', 'handed_to_person'] }).notNull(),
+    kind: text('kind', { enum: ATTENTION_KINDS }).notNull(),
     /** The case type for `case_opened`, the procedure id for `information_answered`, the reason of a handoff. */
     detail: text('detail'),
     caseId: bigint('case_id', { mode: 'number' }).references(() => cases.id),
@@ -450,6 +452,29 @@ export const attentionLog = pgTable(
   (t) => [index('attention_log_created_idx').on(t.createdAt), index('attention_log_conversation_idx').on(t.conversationId)],
 );
 export type AttentionLogEntry = typeof attentionLog.$inferSelect;
+
+function attentionFigureColumns() {
+  return {
+    kind: text('kind', { enum: [...ATTENTION_KINDS, 'abandoned'] }).notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    channel: text('channel').notNull(),
+    detail: text('detail').notNull(),
+    count: integer('count').notNull(),
+  };
+}
+
+/**
+ * The attention log's counts per UTC hour, channel, kind and detail ('' for none), kept by triggers
+ * (migration 0019) as `case_figures` is for cases: a year's register is a million rows, its sums a
+ * hundred thousand. Kind `abandoned` counts conversations that have no attention at all by the hour
+ * the citizen last wrote; the triggers on `conversations` move it with that hour, those on
+ * `attention_log` take it out at a conversation's first attention. Appended to
+ * `attention_figure_changes` and folded in by the sweep, for the same reason as the case figures.
+ */
+export const attentionFigures = pgTable('attention_figures', attentionFigureColumns(), (t) => [
+  primaryKey({ name: 'attention_figures_pk', columns: [t.kind, t.at, t.channel, t.detail] }),
+]);
+export const attentionFigureChanges = pgTable('attention_figure_changes', attentionFigureColumns());
 
 /* ---- Automatic follow-up (issue 8) ------------------------------------------------------------ */
 

@@ -185,6 +185,18 @@ describe(`understanding citizens on ${databaseKind}`, () => {
     );
     expect(body.totals.byKind).toMatchObject({ information_answered: 1, case_opened: 1, status_lookup: 1, handed_to_person: 1 });
     expect(body.totals.byChannel.web).toBe(1);
+    // The console's form: the same totals, without the days' rows.
+    const period = await app.app.inject({
+      method: 'GET',
+      url: '/api/understanding/attention?from=2026-03-01&to=2026-03-31&per=period',
+      headers: coordinator,
+    });
+    expect(period.statusCode, period.body).toBe(200);
+    expect(period.json()).toEqual({
+      from: '2026-03-01',
+      to: '2026-03-31',
+      totals: { ...body.totals, procedures: [{ procedureId: 'pago-predial', count: 1 }] },
+    });
     expect(
       (
         await app.app.inject({ method: 'GET', url: '/api/understanding/attention?from=2026-04-01&to=2026-04-30', headers: coordinator })

@@ -7,7 +7,9 @@ import { requireRole, staffAuth } from './staff-auth.js';
 import type { Db } from '../../db/client.js';
 import { labelledExamples } from '../../db/schema.js';
 import { InvalidInput } from '../../errors.js';
-import { attentionCounts } from '../../understanding/attention-log.js';
+import { addDays, localTimeIn, wallClock } from '../../calendar/business-calendar.js';
+import { type AttentionCount, attentionByDay, attentionTotals } from '../../understanding/attention-figures.js';
+import { summaryOf } from '../../understanding/attention-log.js';
 import { exportAcceptedExamples, listLabelledExamples, reviewLabelledExample } from '../../understanding/labelled-examples.js';
 
 export interface UnderstandingApiOptions {
@@ -39,7 +41,18 @@ const ExampleView = z.object({
 });
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const DAY_MS = 86_400_000;
+/** Days per request of the per-day form: a day's rows per channel and kind are already many. */
+const MAX_DAYS = 800;
+
+function totalsOf(counts: readonly AttentionCount[]) {
+  const byKind: Record<string, number> = {};
+  const byChannel: Record<string, number> = {};
+  for (const c of counts) {
+    byKind[c.kind] = (byKind[c.kind] ?? 0) + c.count;
+    byChannel[c.channel] = (byChannel[c.channel] ?? 0) + c.count;
+  }
+  return { byKind, byChannel, procedures: summaryOf(counts).procedures };
+}
 
 /**
  * Staff endpoints for issue 9: labelled examples from low-confidence picks (review and export
@@ -114,41 +127,48 @@ export const understandingApiPlugin: FastifyPluginAsync<UnderstandingApiOptions>
       },
     );
 
+    const Count = { channel: z.string(), kind: z.string(), detail: z.string().nullable(), count: z.number() };
     routes.get(
       '/api/understanding/attention',
       {
         schema: {
-          querystring: z.object({ from: z.string().regex(DAY).optional(), to: z.string().regex(DAY).optional() }),
+          querystring: z.object({
+            from: z.string().regex(DAY).optional(),
+            to: z.string().regex(DAY).optional(),
+            // `period`: the totals alone, what the console draws; `day`: every day's rows besides.
+            per: z.enum(['day', 'period']).default('day'),
+          }),
           response: {
             200: z.object({
               from: z.string(),
               to: z.string(),
-              counts: z.array(
-                z.object({ day: z.string(), channel: z.string(), kind: z.string(), detail: z.string().nullable(), count: z.number() }),
-              ),
-              totals: z.object({ byKind: z.record(z.string(), z.number()), byChannel: z.record(z.string(), z.number()) }),
+              counts: z.array(z.object({ day: z.string(), ...Count })).optional(),
+              totals: z.object({
+                byKind: z.record(z.string(), z.number()),
+                byChannel: z.record(z.string(), z.number()),
+                procedures: z.array(z.object({ procedureId: z.string(), count: z.number() })),
+              }),
             }),
           },
         },
       },
       async (request) => {
         requireRole(request, COORDINATORS);
-        // Days are UTC-bounded with a day's margin each side; the rows are then grouped in the municipality's zone.
-        const to = request.query.to ? new Date(`${request.query.to}T00:00:00Z`).getTime() + 2 * DAY_MS : now().getTime() + DAY_MS;
-        const from = request.query.from ? new Date(`${request.query.from}T00:00:00Z`).getTime() - DAY_MS : to - 32 * DAY_MS;
-        if (!(from < to)) throw new InvalidInput();
-        const fromDay = request.query.from;
-        const toDay = request.query.to;
-        const counts = (await attentionCounts(db, { from: new Date(from), to: new Date(to) }, timeZone)).filter(
-          (c) => (!fromDay || c.day >= fromDay) && (!toDay || c.day <= toDay),
-        );
-        const byKind: Record<string, number> = {};
-        const byChannel: Record<string, number> = {};
-        for (const c of counts) {
-          byKind[c.kind] = (byKind[c.kind] ?? 0) + c.count;
-          byChannel[c.channel] = (byChannel[c.channel] ?? 0) + c.count;
+        const toDay = request.query.to ?? wallClock(now(), timeZone).toISOString().slice(0, 10);
+        const fromDay = request.query.from ?? addDays(toDay, -29);
+        if (fromDay > toDay) throw new InvalidInput();
+        const days = { fromDay, toDay };
+        if (request.query.per === 'period') {
+          const from = localTimeIn(timeZone, fromDay, 0);
+          const to = new Date(localTimeIn(timeZone, addDays(toDay, 1), 0).getTime() - 1);
+          const counts = await attentionTotals(db, { from, to, abandoned: true });
+          return { from: fromDay, to: toDay, totals: totalsOf(counts) };
         }
-        return { from: fromDay ?? counts.at(-1)?.day ?? '', to: toDay ?? counts[0]?.day ?? '', counts, totals: { byKind, byChannel } };
+        if (addDays(fromDay, MAX_DAYS) <= toDay) throw new InvalidInput();
+        const counts = (await attentionByDay(db, days, timeZone, { abandoned: true })).sort((a, b) =>
+          a.day === b.day ? b.count - a.count : a.day < b.day ? 1 : -1,
+        );
+        return { from: fromDay, to: toDay, counts, totals: totalsOf(counts) };
       },
     );
   });
