@@ -6,8 +6,8 @@ export const es = {
   'error.message_too_long': 'El mensaje es demasiado largo (máximo {max} caracteres).',
   'error.unauthorized': 'Falta la credencial o no es válida.',
   'error.bad_credentials': 'Correo o contraseña incorrectos.',
-  'error.login_throttled': 'Demasiados intentos fallidos. Espera un momento e intenta de nuevo.',
-  'error.forbidden': 'No tienes permiso para esta acción.',
+  'error.login_throttled': 'Demasiados intentos fallidos. Espere un momento e intente de nuevo.',
+  'error.forbidden': 'No tiene permiso para esta acción.',
   'error.not_found': 'No se encontró lo que busca.',
   'error.conversation_not_found': 'La conversación no existe.',
   'error.case_not_found': 'El caso no existe.',
@@ -65,7 +65,7 @@ export const es = {
   'whatsapp.scan_qr':
     'WhatsApp Web: escanea este código con el teléfono de la oficina (WhatsApp › Dispositivos vinculados › Vincular un dispositivo):',
   // --- Email channel: the one-turn answer to a citizen's email, and the mail around it ---
-  'start.email_inbox': 'Correo: se lee la carpeta {folder} de {imap} y se responde por {smtp} como {from}',
+  'start.email_inbox': 'Correo: se lee la carpeta {folder} de {imap}; las respuestas salen por {smtp} como {from}',
   'start.email_send_only': 'Correo: solo envío, por {smtp} como {from} (sin IMAP_URL no se lee ningún buzón)',
   'email.greeting': 'Buen día:',
   'email.greeting_named': 'Buen día, {nombre}:',
@@ -196,7 +196,7 @@ export const es = {
   'console.case.not_received': 'Aún no se recepciona: recepciónalo para trabajarlo.',
   'console.case.closed': 'Caso cerrado: solo se pueden agregar notas internas.',
   'console.action.receive': 'Recepcionar',
-  'console.action.receive_help': 'Confirma que tu área recibió el caso y lo atenderá.',
+  'console.action.receive_help': 'Confirme que su área recibió el caso y lo atenderá.',
   'console.action.derive_level': 'Derivar dentro de la dependencia',
   'console.action.to': 'Hacia',
   'console.action.holder': 'Persona (opcional)',
@@ -213,7 +213,7 @@ export const es = {
   'console.action.reply': 'Responder al ciudadano',
   'console.action.status': 'Cambiar estado',
   'console.action.close': 'Cerrar con respuesta final',
-  'console.action.answer': 'Respuesta final (se envía al ciudadano)',
+  'console.action.answer': 'Respuesta final (la recibe el ciudadano)',
   'console.action.reject': 'No procede (solo coordinación)',
   'console.action.send': 'Enviar',
   'console.event.case.opened': 'Caso abierto',
@@ -426,7 +426,7 @@ export const es = {
     'Lamentamos que no se haya resuelto. Reabrimos su caso {folio} y {dependencia} lo revisará de nuevo; la respuesta llegará a más tardar el {fecha}.',
   'follow_up.survey.too_late':
     'Gracias por avisarnos. Pasaron más de {dias, plural, one {# día} other {# días}} desde la respuesta, así que no podemos reabrir el folio {folio}; escríbanos lo que sigue pendiente y abriremos un caso nuevo.',
-  'follow_up.reopened.subject': 'Folio {folio} reabierto: el ciudadano indica que no se resolvió',
+  'follow_up.reopened.subject': 'Folio {folio} reabierto: según el ciudadano, no se resolvió',
   'follow_up.reopened.body':
     'El ciudadano respondió que el folio {folio} no se resolvió, dentro del plazo para reabrirlo. El caso volvió a {dependencia} con nueva fecha límite el {fecha}.',
   'error.extension_not_allowed': 'La política de seguimiento no permite prórroga.',
@@ -502,7 +502,7 @@ export const es = {
   'console.callback.col.phone': 'Teléfono',
   'console.callback.col.failed': 'Intentos fallidos',
   'console.callback.col.log': 'Registrar resultado',
-  'console.callback.due': 'toca ya',
+  'console.callback.due': 'pendiente ahora',
   'console.callback.request': 'Requiere llamada',
   'console.callback.request_help': 'La llamada queda en la lista de Llamadas con su siguiente acción.',
   'console.callback.outcome.no_answer': 'Sin respuesta / fuera de área',
@@ -524,7 +524,7 @@ export const es = {
     'Satisfacción: {avg}/5 en {n, plural, one {# respuesta} other {# respuestas}}; {unsolved} «no se resolvió», {reopened, plural, one {# reabierto} other {# reabiertos}}',
   'privacy.erased': '[Dato eliminado a petición del ciudadano]',
   'error.citizen_not_found': 'El ciudadano no existe.',
-  'error.erase_confirmation': 'Para borrar los datos confirma con el número del ciudadano (confirm).',
+  'error.erase_confirmation': 'Para borrar los datos, confirme con el número del ciudadano (confirm).',
   'cli.erase.usage': 'Uso: ventanilla erase-citizen <número del ciudadano> --yes',
   'cli.erase.confirm':
     'Esto borra para siempre los datos personales del ciudadano {id} (sus casos quedan, anonimizados). Repite la orden con --yes para confirmar.',
@@ -564,7 +564,7 @@ export const es = {
   'export.attention.col.outcome': 'Resultado',
   'console.tray.export_xlsx': 'Exportar Excel',
   'console.tray.export_csv': 'Exportar CSV',
-  'console.tray.export_help': 'Descarga todos los casos de la bandeja con los filtros aplicados, no solo los que se ven aquí.',
+  'console.tray.export_help': 'Descargue todos los casos de la bandeja con los filtros aplicados, no solo los que se ven aquí.',
   'console.nav.register': 'Registro de atenciones',
   'console.register.title': 'Registro de atenciones',
   'console.register.help':
@@ -701,7 +701,7 @@ export const es = {
   'report.monthly.page': 'Página {n} de {of}',
   // Issue 17, part "import": the social-network spreadsheet and the sharing out of call-backs.
   'error.import_no_file': 'Falta el archivo: envíalo en el campo «file».',
-  'error.import_not_spreadsheet': 'El archivo no es una hoja de cálculo: sube un .xlsx o un .csv.',
+  'error.import_not_spreadsheet': 'El archivo no es una hoja de cálculo: suba un .xlsx o un .csv.',
   'error.import_no_header':
     'No se encontró la fila de encabezados: en alguna de las primeras 10 filas deben estar columnas como Nombre, Teléfono y Descripción.',
   'error.import_too_large': 'El archivo pesa más de {max}: divídelo en archivos más pequeños.',
@@ -726,7 +726,7 @@ export const es = {
   'console.nav.import': 'Importar',
   'console.import.title': 'Importar solicitudes de redes sociales',
   'console.import.help':
-    'Sube la hoja (.xlsx o .csv, hasta 20 MB) con columnas como Nombre, Teléfono, Descripción, Fecha, Colonia y Red social. Cada fila abre un caso del canal Redes sociales y una llamada pendiente; las filas ya importadas antes se cuentan como duplicadas.',
+    'Suba la hoja (.xlsx o .csv, hasta 20 MB) con columnas como Nombre, Teléfono, Descripción, Fecha, Colonia y Red social. Cada fila abre un caso del canal Redes sociales y una llamada pendiente; las filas ya importadas antes se cuentan como duplicadas.',
   'console.import.file': 'Archivo',
   'console.import.submit': 'Importar',
   'console.import.uploading': 'Subiendo el archivo…',
@@ -747,7 +747,7 @@ export const es = {
   'console.callback.assign': 'Asignar',
   'console.callback.assign_evenly': 'Repartir las no asignadas',
   'console.callback.assigned_evenly': '{count, plural, one {# llamada repartida} other {# llamadas repartidas}} entre los operadores.',
-  'console.callback.empty_mine': 'No tienes llamadas asignadas.',
+  'console.callback.empty_mine': 'No tiene llamadas asignadas.',
   'console.event.case.imported': 'Importado de redes sociales',
   'console.event.callback.assigned': 'Llamada asignada',
   // issue 18: tray search, description column, the citizen's other cases, conversations page
@@ -768,7 +768,7 @@ export const es = {
   'console.conv.cases': 'Casos de este ciudadano',
   'console.conv.no_cases': 'No tiene casos anteriores.',
   'console.case.other_cases': 'Otros casos del ciudadano',
-  'console.case.no_other_cases': 'No tiene otros casos que puedas ver.',
+  'console.case.no_other_cases': 'El ciudadano no tiene otros casos que usted pueda ver.',
   'console.case.conversations': 'Conversaciones del ciudadano',
   'console.case.this_conversation': 'La de este caso',
   'console.case.no_conversations': 'No tiene conversaciones.',
@@ -799,11 +799,11 @@ export const es = {
   'wrong_numbers.mail.subject': 'Números equivocados de la semana: {count}',
   'wrong_numbers.mail.title': 'Números equivocados',
   'wrong_numbers.mail.intro':
-    'Del {from} al {to}, estos ciudadanos dejaron un teléfono que no es el suyo. Ayúdennos a encontrar el número correcto; la lista va también adjunta.',
+    'Del {from} al {to}, estos ciudadanos dejaron un teléfono que no es el suyo. Ayúdennos a encontrar el número correcto; la lista va también en el archivo adjunto.',
   'wrong_numbers.mail.empty': 'Del {from} al {to} no se marcó ningún número equivocado.',
   // issue 18: the case timeline, buttons named for their action, Abrir caso fields, derivation both ways
   'error.derivation_not_allowed': 'Un caso en el nivel {from} no puede derivarse a {to}. Desde {from} se deriva a: {allowed}.',
-  'error.contact_required': 'Indica un teléfono o un correo del ciudadano, o marca «Sin contacto».',
+  'error.contact_required': 'Indique un teléfono o un correo del ciudadano, o marque «Sin contacto».',
   'error.registration_field_off': 'El dato «{field}» no se registra en este municipio (CITIZEN_REGISTRATION_FIELDS).',
   'error.birthdate_future': 'La fecha de nacimiento no puede ser posterior a hoy.',
   'console.timeline.show': 'Mostrar',
@@ -841,7 +841,7 @@ export const es = {
   'console.action.done.contacted': 'Aviso registrado.',
   'console.action.done.extend': 'Plazo ampliado.',
   'console.action.done.callback': 'Llamada pedida.',
-  'console.action.choose_level': 'Elige: bajar o devolver el caso',
+  'console.action.choose_level': 'Elija: bajar o devolver el caso',
   'console.admin.create_user': 'Crear usuario',
   'console.admin.create_department': 'Crear dependencia',
   'console.admin.create_category': 'Crear categoría',

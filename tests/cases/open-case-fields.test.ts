@@ -80,7 +80,7 @@ describe(`Abrir caso with the registration fields off, the default (${databaseKi
     expect(none.statusCode).toBe(400);
     expect(none.json().error).toEqual({
       code: 'error.contact_required',
-      message: 'Indica un teléfono o un correo del ciudadano, o marca «Sin contacto».',
+      message: 'Indique un teléfono o un correo del ciudadano, o marque «Sin contacto».',
     });
     const unticked = await call(app, tokens.operador, 'POST', '/api/staff/cases', { ...CASE, name: 'Pedro', noContact: false });
     expect(unticked.statusCode).toBe(400);

@@ -178,7 +178,7 @@ describe(`the case history in three parts (Chromium, ${databaseKind})`, () => {
     await page.getByLabel('Domicilio').fill('Calle Zaragoza 8, Centro');
     // No contact and no tick: refused with a clear message.
     await page.getByRole('button', { name: 'Abrir caso' }).click();
-    await page.getByRole('alert').filter({ hasText: 'Indica un teléfono o un correo del ciudadano, o marca «Sin contacto».' }).waitFor();
+    await page.getByRole('alert').filter({ hasText: 'Indique un teléfono o un correo del ciudadano, o marque «Sin contacto».' }).waitFor();
     await page.getByLabel('Sin contacto').check();
     await page.getByRole('button', { name: 'Abrir caso' }).click();
     await page.getByRole('status').filter({ hasText: 'abierto' }).getByRole('link').click();

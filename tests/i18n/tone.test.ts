@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { loadDialogScript, parseDialogScript, type DialogScript } from '../../src/dialogs/script-schema.js';
 import { citizenFacingKeys, currentTone, isCitizenFacing, setTone, t, TONES } from '../../src/i18n/index.js';
+import { es, type MessageKey } from '../../src/i18n/es.js';
 import { esTu } from '../../src/i18n/es-tu.js';
 import { offending } from '../helpers/tone.js';
 
@@ -71,6 +72,21 @@ describe('one register across chat, mail and notices', () => {
     // Its own prompts stay in its own words: the tú file lays over the default script only.
     expect(tu.fields[0]!.prompt).toBe('Cuénteme en un mensaje qué pasa o qué necesita.');
     expect(parseDialogScript(own, 'municipio.json', 'usted').messages.thanks).toBe('¡Con gusto! Si necesita algo más, aquí estoy.');
+  });
+
+  it('speaks to staff in «usted» too, whatever the citizens get', () => {
+    // The console and the staff's mails are written once, in the register a municipality writes in.
+    for (const tone of TONES) {
+      setTone(tone);
+      const slips = (Object.keys(es) as MessageKey[])
+        .filter((key) => !isCitizenFacing(key))
+        .flatMap((key) =>
+          [1, 2]
+            .map((n) => t('es', key, anyParams(n)))
+            .flatMap((text) => offending('usted', text).map((form) => `${key}: «${form}» in «${text}»`)),
+        );
+      expect(slips).toEqual([]);
+    }
   });
 
   it('leaves the English script, the English catalogue and the staff strings alone', () => {
