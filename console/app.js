@@ -5,6 +5,7 @@ import { attentionRegisterView } from './attention-register.js';
 import { callbacksView } from './callbacks.js';
 import { caseView } from './case.js';
 import { categoriesView, departmentsView, usersView } from './admin.js';
+import { open311KeysView } from './open311-keys.js';
 import { conversationsView } from './conversations.js';
 import { examplesView } from './examples.js';
 import { importView } from './imports.js';
@@ -42,6 +43,7 @@ async function route() {
     if (page === 'admin' && id === 'dependencias') return await departmentsView();
     if (page === 'admin' && id === 'categorias') return await categoriesView();
     if (page === 'admin' && id === 'ejemplos') return await examplesView();
+    if (page === 'admin' && id === 'open311') return await open311KeysView();
     if (page === 'registro') return await attentionRegisterView(new URLSearchParams(query));
     if (page === 'atencion') return await attentionView(new URLSearchParams(query));
     if (page === 'estadisticas') return await statsView(new URLSearchParams(query));

@@ -55,6 +55,8 @@ function describeEvent(item, ref) {
       .filter(Boolean)
       .join(' · ');
   switch (type) {
+    case 'case.filed_by_app':
+      return [d.app, d.serviceCode].filter(Boolean).join(' · ');
     case 'case.derived':
       if (d.toDepartmentId !== undefined) return `→ ${d.toDepartment ?? dept(d.toDepartmentId)}. ${d.note ?? ''}`;
       return `${tr('level.' + d.from)} → ${tr('level.' + d.to)}. ${d.note ?? ''}`;

@@ -209,7 +209,7 @@ export const STATUSES = ['nuevo', 'recepcionado', 'en_seguimiento', 'escalado', 
 /** @type {typeof import('../src/cases/case-type.js').FINAL_STATUSES} */
 export const FINAL_STATUSES = ['cerrado', 'no_procede'];
 /** @type {typeof import('../src/messages/inbound.js').CHANNELS} */
-export const CHANNELS = ['web', 'telegram', 'whatsapp', 'email', 'sms', 'telefono', 'presencial', 'visita', 'redes'];
+export const CHANNELS = ['web', 'telegram', 'whatsapp', 'email', 'sms', 'telefono', 'presencial', 'visita', 'redes', 'open311'];
 /** @type {typeof import('../src/messages/inbound.js').OFFLINE_CHANNELS} */
 export const OFFLINE_CHANNELS = ['telefono', 'presencial', 'visita', 'redes'];
 /** @type {typeof import('../src/auth/roles.js').STAFF_ROLES} */

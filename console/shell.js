@@ -57,6 +57,7 @@ export function shell(current, ...content) {
         link('#/admin/dependencias', 'departments'),
         link('#/admin/categorias', 'categories'),
         link('#/admin/ejemplos', 'examples'),
+        link('#/admin/open311', 'open311'),
       ],
     ),
     h(

@@ -6,6 +6,7 @@ import { LOCALES, TONES, type Tone } from './i18n/index.js';
 import { parseBusinessHours, type BusinessHours } from './business-hours.js';
 import { parseWhatsAppTemplates, type WhatsAppTemplates } from './messages/templates.js';
 import { RegistrationFieldList, type RegistrationField } from './citizens/registration.js';
+import { CASE_TYPES, type CaseType } from './cases/case-type.js';
 
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
@@ -233,6 +234,22 @@ const EnvSchema = z.object({
   SMS_CITIZEN_NOTICES: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('false')),
   /** Where the weekly list of wrong numbers goes (the communications office finds the right ones). */
   COMMUNICATIONS_OFFICE_EMAIL: z.preprocess(emptyToUndefined, z.email().optional()),
+  /** The case types Open311 lists publicly, comma-separated: reports by default (complaints often concern people). */
+  OPEN311_PUBLIC_TYPES: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default('reporte')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.enum(CASE_TYPES))),
+  ),
+  /** Service requests one Open311 key may file per minute. */
+  OPEN311_REQUESTS_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(10_000).default(30)),
 });
 
 /** A mail server URL; user and password are URL-encoded in it, so they may hold any character. */
@@ -309,6 +326,7 @@ export interface Config {
   /** Absent unless SMS_PROVIDER names a gateway. */
   sms: SmsConfig | undefined;
   communicationsOfficeEmail: string | undefined;
+  open311: { publicTypes: CaseType[]; requestsPerMinute: number };
 }
 
 export type SmsConfig =
@@ -522,6 +540,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
         : undefined,
     sms: smsConfig(e),
     communicationsOfficeEmail: e.COMMUNICATIONS_OFFICE_EMAIL?.toLowerCase(),
+    open311: { publicTypes: e.OPEN311_PUBLIC_TYPES, requestsPerMinute: e.OPEN311_REQUESTS_PER_MINUTE },
   } satisfies Config);
 }
 

@@ -127,6 +127,8 @@ export interface CaseEventDataMap {
   };
   /** Issue 17: the case came from a row of the social-network spreadsheet; `network` and `date` as the file had them. */
   'case.imported': { importId: number; row: number; network: string | null; date: string | null };
+  /** Issue 19: filed through Open311 by the app holding this key; `token` answers GET tokens/{token}. */
+  'case.filed_by_app': { keyId: number; app: string; token: string; accountId: string | null; serviceCode: string };
   /** Who is to make the call; null when taken off everybody. */
   'callback.assigned': { callbackId: number; staffUserId: number | null; staffName: string | null };
   /** The automatic step after three failed calls: the message asking the citizen to call, sent, or left to the operators. */

@@ -110,7 +110,12 @@ export async function openCaseOnBehalf(
 export async function openOfflineCase(
   tx: Executor,
   actor: Actor,
-  input: OpenOnBehalfInput & { confidence?: number | undefined },
+  input: Omit<OpenOnBehalfInput, 'channel'> & {
+    channel: OpenOnBehalfInput['channel'] | 'open311';
+    confidence?: number | undefined;
+    latitude?: number | undefined;
+    longitude?: number | undefined;
+  },
   settings: CaseSettings,
   now: Date,
 ): Promise<OpenedCase> {
@@ -125,6 +130,8 @@ export async function openOfflineCase(
       category: input.category,
       description: input.description,
       address: input.address,
+      latitude: input.latitude,
+      longitude: input.longitude,
       confidence: input.confidence,
       citizenId: citizen.id,
       channel: input.channel,

@@ -51,6 +51,7 @@ export const EVENT_TIMELINE_KIND = {
   'callback.attempted': 'note',
   'callback.action_taken': 'note',
   'case.imported': 'event',
+  'case.filed_by_app': 'event',
   'callback.assigned': 'note',
   'callback.message_sent_by_hand': 'note',
 } as const satisfies Record<CaseEventType, TimelineKind>;

@@ -65,6 +65,7 @@ const PERSONAL_EVENT_FIELDS = {
   'callback.attempted': ['note'],
   'callback.action_taken': ['phone', 'text'],
   'case.imported': [],
+  'case.filed_by_app': ['accountId'],
   'callback.assigned': [],
   'callback.message_sent_by_hand': ['phone'],
 } as const satisfies Record<CaseEventType, readonly string[]>;

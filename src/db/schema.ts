@@ -101,6 +101,22 @@ export const staffSessions = pgTable(
   (t) => [index('staff_sessions_user_idx').on(t.userId)],
 );
 
+/**
+ * Keys of the apps that file and read service requests through Open311 GeoReport v2 (issue 19).
+ * Only a SHA-256 of each key is kept: it is shown once, when an admin issues it. A revoked key
+ * stays, so the cases it filed keep their attribution.
+ */
+export const open311Keys = pgTable('open311_keys', {
+  id: serial('id').primaryKey(),
+  name: text('name').notNull(),
+  keyHash: text('key_hash').notNull().unique(),
+  createdBy: integer('created_by').references(() => staffUsers.id),
+  createdAt: createdAt(),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+});
+export type Open311Key = typeof open311Keys.$inferSelect;
+
 export const citizens = pgTable('citizens', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
   name: text('name'),

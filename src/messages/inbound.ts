@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { storableString } from './storable-text.js';
 
 /** Every channel Ventanilla knows. Staff-entered channels (phone, in person…) arrive with the console. */
-export const CHANNELS = ['web', 'telegram', 'whatsapp', 'email', 'sms', 'telefono', 'presencial', 'visita', 'redes'] as const;
+export const CHANNELS = ['web', 'telegram', 'whatsapp', 'email', 'sms', 'telefono', 'presencial', 'visita', 'redes', 'open311'] as const;
 export const Channel = z.enum(CHANNELS);
 export type Channel = z.infer<typeof Channel>;
 const channels: ReadonlySet<string> = new Set(CHANNELS);
@@ -13,6 +13,9 @@ export const OFFLINE_CHANNELS = ['telefono', 'presencial', 'visita', 'redes'] as
 export type OfflineChannel = (typeof OFFLINE_CHANNELS)[number];
 const offlineChannels: ReadonlySet<Channel> = new Set(OFFLINE_CHANNELS);
 export const isOfflineChannel = (channel: Channel): channel is OfflineChannel => offlineChannels.has(channel);
+/** Cases from these have no conversation of their own: the citizen is told through the contact they left. */
+const contactOnly: ReadonlySet<Channel> = new Set([...OFFLINE_CHANNELS, 'open311']);
+export const reachedThroughContact = (channel: Channel): boolean => contactOnly.has(channel);
 
 export const MAX_TEXT_LENGTH = 4000;
 

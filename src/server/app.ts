@@ -1,6 +1,7 @@
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
+import { open311KeysPlugin, open311Plugin } from './plugins/open311.js';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -249,6 +250,15 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
     now,
   });
   await app.register(importsApiPlugin, { db: database.db, live, now });
+  await app.register(open311Plugin, {
+    db: database.db,
+    settings: { locale: config.locale, publicTypes: config.open311.publicTypes, maxRequests: 1000 },
+    caseSettings,
+    filedPerMinute: config.open311.requestsPerMinute,
+    publicUrl: config.publicUrl,
+    now,
+  });
+  await app.register(open311KeysPlugin, { db: database.db, now });
   for (const channel of channels) {
     if (channel.routes) await app.register(async (scope) => channel.routes!(scope));
   }

@@ -3,7 +3,7 @@ import type { Tx } from '../../db/client.js';
 import { cases, citizens, conversations, type Case } from '../../db/schema.js';
 import { enqueueOutbound } from '../../outbox/enqueue.js';
 import type { OutboundMessageInput } from '../../messages/outbound.js';
-import { isOfflineChannel, type Channel } from '../../messages/inbound.js';
+import { reachedThroughContact, type Channel } from '../../messages/inbound.js';
 import { toE164 } from '../../messages/phone-number.js';
 import type { CountryCode } from 'libphonenumber-js';
 import type { PendingContactReason } from '../case-events.js';
@@ -59,7 +59,7 @@ export async function followUpCitizen(
     });
     return { kind: 'sent', messageId: message.id, channel: conversation.channel };
   }
-  if (!isOfflineChannel(current.channel)) return { kind: 'none' };
+  if (!reachedThroughContact(current.channel)) return { kind: 'none' };
 
   const [citizen] = await tx
     .select({ phone: citizens.phone, email: citizens.email })
