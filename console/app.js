@@ -7,6 +7,7 @@ import { caseView } from './case.js';
 import { categoriesView, departmentsView, usersView } from './admin.js';
 import { open311KeysView } from './open311-keys.js';
 import { conversationsView } from './conversations.js';
+import { duplicatesView } from './duplicates.js';
 import { examplesView } from './examples.js';
 import { importView } from './imports.js';
 import { ApiError, api, messageOf, notice, state } from './lib.js';
@@ -39,6 +40,7 @@ async function route() {
     if (page === 'nuevo') return await newCaseView(new URLSearchParams(query));
     if (page === 'llamadas') return await callbacksView(new URLSearchParams(query));
     if (page === 'importar') return await importView();
+    if (page === 'duplicados') return await duplicatesView();
     if (page === 'admin' && id === 'personal') return await usersView();
     if (page === 'admin' && id === 'dependencias') return await departmentsView();
     if (page === 'admin' && id === 'categorias') return await categoriesView();

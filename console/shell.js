@@ -49,6 +49,7 @@ export function shell(current, ...content) {
       link('#/llamadas', 'callbacks'),
       link('#/nuevo', 'new_case'),
       ['admin', 'coordinador', 'operador'].includes(role) && link('#/importar', 'import'),
+      ['admin', 'coordinador', 'operador'].includes(role) && link('#/duplicados', 'duplicates'),
       ['admin', 'coordinador'].includes(role) && link('#/atencion', 'attention'),
       ['admin', 'coordinador'].includes(role) && link('#/registro', 'register'),
       role !== 'operador' && link('#/estadisticas', 'stats'),

@@ -1,3 +1,4 @@
+import type { CountryCode } from 'libphonenumber-js';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { attachments, cases, categories, departments, messages, type Case } from '../db/schema.js';
@@ -29,6 +30,8 @@ export interface CaseSettings {
   timeZone: string;
   /** The follow-up policy's terms and calendar; without them, `defaultDueDays` calendar days (or the category's). */
   terms?: CaseTerms | undefined;
+  /** Where phones without "+" are read; MX when absent. */
+  phoneRegion?: CountryCode | undefined;
 }
 
 export interface OpenedCase {

@@ -60,7 +60,12 @@ export async function openCaseFromConversation(
       .limit(1);
     if (!conversation) throw new NotFound('error.conversation_not_found');
     // What the operator typed corrects or completes the citizen (blanks never erase what we had).
-    await updateCitizenContact(tx, conversation.citizenId, { name: input.name, phone: input.phone, email: input.email });
+    await updateCitizenContact(
+      tx,
+      conversation.citizenId,
+      { name: input.name, phone: input.phone, email: input.email },
+      settings.phoneRegion ?? 'MX',
+    );
     return openCase(
       tx,
       {
@@ -121,7 +126,7 @@ export async function openOfflineCase(
 ): Promise<OpenedCase> {
   const identity = input.phone?.replace(/\D/g, '') || input.email?.toLowerCase() || randomUUID();
   const citizen = await findOrCreateCitizen(tx, input.channel, identity);
-  await updateCitizenContact(tx, citizen.id, { name: input.name, phone: input.phone, email: input.email });
+  await updateCitizenContact(tx, citizen.id, { name: input.name, phone: input.phone, email: input.email }, settings.phoneRegion ?? 'MX');
   await updateCitizenRegistration(tx, citizen.id, input.registration);
   return openCase(
     tx,

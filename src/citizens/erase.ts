@@ -1,3 +1,4 @@
+import { forgetContacts } from './contacts.js';
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import { recordAudit } from '../auth/audit.js';
 import { CALLBACK_MESSAGE_JOB } from '../cases/callbacks.js';
@@ -168,6 +169,7 @@ export async function eraseCitizen(db: Db, request: ErasureRequest): Promise<Era
     if (caseIds.length > 0) await eraseCaseData(tx, caseIds, placeholder);
 
     await tx.delete(citizenIdentities).where(eq(citizenIdentities.citizenId, citizen.id));
+    await forgetContacts(tx, citizen.id);
     await tx
       .update(citizens)
       .set({ name: null, phone: null, email: null, registration: null, updatedAt: request.now, erasedAt: citizen.erasedAt ?? request.now })

@@ -3,8 +3,10 @@ import type { Executor } from '../db/client.js';
 import { citizenIdentities, citizens, type Citizen } from '../db/schema.js';
 import type { CitizenRegistration } from './registration.js';
 import type { Channel } from '../messages/inbound.js';
+import type { CountryCode } from 'libphonenumber-js';
+import { givenContacts, noteContacts } from './contacts.js';
 
-/** One citizen per channel identity; the same person on two channels is linked later by staff. */
+/** One citizen per channel identity; the same person on two channels is linked later by staff (merge.ts). */
 export async function findOrCreateCitizen(ex: Executor, channel: Channel, channelUserId: string): Promise<Citizen> {
   const existing = await ex
     .select({ citizen: citizens })
@@ -25,11 +27,15 @@ export async function findOrCreateCitizen(ex: Executor, channel: Channel, channe
   return findOrCreateCitizen(ex, channel, channelUserId);
 }
 
-/** Only what the citizen gave us; blanks never erase what we had. */
+/**
+ * Only what the citizen gave us; blanks never erase what we had. A phone or email given is kept as
+ * a contact point too, which may propose a merge with a record that has it verified.
+ */
 export async function updateCitizenContact(
   ex: Executor,
   citizenId: number,
   data: { name?: string | undefined; phone?: string | undefined; email?: string | undefined },
+  region?: CountryCode | undefined,
 ): Promise<void> {
   const values = Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined && v !== ''));
   if (Object.keys(values).length === 0) return;
@@ -37,6 +43,7 @@ export async function updateCitizenContact(
     .update(citizens)
     .set({ ...values, updatedAt: new Date() })
     .where(eq(citizens.id, citizenId));
+  await noteContacts(ex, citizenId, givenContacts(data, region));
 }
 
 /** The registration fields given now join (and replace, field by field) those kept from earlier calls; none given, nothing written. */

@@ -92,7 +92,12 @@ export async function takeDocumentTurn(turn: DocumentTurn): Promise<DocumentOutc
   let folio: string;
   switch (decision.kind) {
     case 'answer_from_catalogue': {
-      await updateCitizenContact(tx, conversation.citizenId, { name: decision.name, email: inbound.channelUserId });
+      await updateCitizenContact(
+        tx,
+        conversation.citizenId,
+        { name: decision.name, email: inbound.channelUserId },
+        settings.phoneRegion ?? 'MX',
+      );
       await recordAttention(tx, { ...attention, kind: 'information_answered', detail: decision.procedure.id });
       const reply = await answer(turn, undefined, [say('email.catalogue_intro'), decision.sheet, say('email.catalogue_follow_up')]);
       return { caseId: undefined, outcome: 'answered', outbound: reply };
@@ -117,7 +122,7 @@ export async function takeDocumentTurn(turn: DocumentTurn): Promise<DocumentOutc
         attachments: inbound.attachments.length,
       });
       // The answer asked for the place and the name: a reply that brings them completes the case.
-      await updateCitizenContact(tx, conversation.citizenId, { name: decision.name, phone: decision.phone });
+      await updateCitizenContact(tx, conversation.citizenId, { name: decision.name, phone: decision.phone }, settings.phoneRegion ?? 'MX');
       if (decision.address) {
         await tx.execute(sql`update cases set address = ${decision.address}, updated_at = ${at} where id = ${caseId} and address is null`);
         await recordCaseEvent(tx, caseId, 'case.address_added', actor, { address: decision.address, messageId: stored.id });

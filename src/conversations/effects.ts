@@ -27,7 +27,12 @@ export async function openCaseFor(
   settings: ConversationSettings,
   at: Date,
 ) {
-  await updateCitizenContact(tx, conversation.citizenId, { name: draft.name, phone: draft.phone, email: draft.email });
+  await updateCitizenContact(
+    tx,
+    conversation.citizenId,
+    { name: draft.name, phone: draft.phone, email: draft.email },
+    settings.phoneRegion ?? 'MX',
+  );
   const opened = await openCase(
     tx,
     {

@@ -4,6 +4,7 @@ import { describeNextOpening } from '../calendar/next-opening.js';
 import type { CatalogueSearch } from '../catalogue/catalogue.js';
 import { createCategoryMenu } from '../cases/category-menu.js';
 import { formatFolio, localYear } from '../cases/folio.js';
+import { noteContacts, verifiedContacts } from '../citizens/contacts.js';
 import { findOrCreateCitizen } from '../citizens/queries.js';
 import type { Db, Tx } from '../db/client.js';
 import { GroupCommit } from '../db/group-commit.js';
@@ -160,6 +161,10 @@ export function createConversationService(deps: ConversationServiceDeps) {
       });
       if (!stored)
         return { duplicate: true as const, conversation, inbound: await findStoredInbound(tx, conversation.id, input.externalId) };
+      // The channel vouches for the sender's number or address: noted once a conversation, and again when a contact is shared.
+      const chat = document ? undefined : (input as InboundMessage);
+      if (created || chat?.contact)
+        await noteContacts(tx, conversation.citizenId, verifiedContacts({ ...input, senderPhone: chat?.senderPhone }));
       if (document) {
         const turn = await takeDocumentTurn({
           tx,

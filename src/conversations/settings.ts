@@ -1,7 +1,6 @@
 import { BusinessCalendar } from '../calendar/business-calendar.js';
 import type { BusinessHours } from '../business-hours.js';
 import type { CaseSettings } from '../cases/open-case.js';
-import type { CountryCode } from 'libphonenumber-js';
 import type { Gazetteer } from '../dialogs/gazetteer.js';
 import type { Locale } from '../i18n/index.js';
 
@@ -14,8 +13,6 @@ export interface ConversationSettings extends CaseSettings {
   /** Said at once to a citizen in danger; 911 when absent. */
   emergencyPhone?: string | undefined;
   civilProtectionPhone?: string | undefined;
-  /** Where phones without "+" are read; MX when absent. */
-  phoneRegion?: CountryCode | undefined;
   /** The municipality's own place names (GAZETTEER_FILE). */
   gazetteer?: Gazetteer | undefined;
 }

@@ -128,6 +128,8 @@ export const citizens = pgTable('citizens', {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   /** When the citizen's personal data was erased on their request (src/citizens/erase.ts); the row stays so their cases keep counting. */
   erasedAt: timestamp('erased_at', { withTimezone: true }),
+  /** The citizen this record was merged into by staff (src/citizens/merge.ts); kept so old links resolve. */
+  mergedInto: bigint('merged_into', { mode: 'number' }),
 });
 export type Citizen = typeof citizens.$inferSelect;
 
@@ -143,6 +145,59 @@ export const citizenIdentities = pgTable(
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('citizen_identities_channel_user_uq').on(t.channel, t.channelUserId)],
+);
+
+export const CONTACT_KINDS = ['phone', 'email'] as const;
+export type ContactKind = (typeof CONTACT_KINDS)[number];
+
+/**
+ * The phones and emails a citizen is reachable at, normalised (E.164, lower case) so two records
+ * can be matched. `verified` when a channel proved it (a WhatsApp or SMS sender, a mail's sender),
+ * not when someone typed it in a form or a spreadsheet (src/citizens/contacts.ts).
+ */
+export const citizenContacts = pgTable(
+  'citizen_contacts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    citizenId: bigint('citizen_id', { mode: 'number' })
+      .notNull()
+      .references(() => citizens.id),
+    kind: text('kind', { enum: CONTACT_KINDS }).notNull(),
+    value: text('value').notNull(),
+    verified: boolean('verified').notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('citizen_contacts_citizen_value_uq').on(t.citizenId, t.kind, t.value),
+    index('citizen_contacts_value_idx').on(t.kind, t.value),
+  ],
+);
+
+export const MERGE_PROPOSAL_STATUSES = ['pending', 'confirmed', 'rejected'] as const;
+
+/** Two citizen records that share a phone or email, one side verified: staff confirm or reject, nothing merges silently. */
+export const citizenMergeProposals = pgTable(
+  'citizen_merge_proposals',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    /** The older record, the one kept when confirmed. */
+    citizenId: bigint('citizen_id', { mode: 'number' })
+      .notNull()
+      .references(() => citizens.id),
+    otherCitizenId: bigint('other_citizen_id', { mode: 'number' })
+      .notNull()
+      .references(() => citizens.id),
+    kind: text('kind', { enum: CONTACT_KINDS }).notNull(),
+    value: text('value').notNull(),
+    status: text('status', { enum: MERGE_PROPOSAL_STATUSES }).notNull().default('pending'),
+    createdAt: createdAt(),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    decidedBy: integer('decided_by').references(() => staffUsers.id),
+  },
+  (t) => [
+    uniqueIndex('citizen_merge_proposals_pair_uq').on(t.citizenId, t.otherCitizenId),
+    index('citizen_merge_proposals_pending_idx').on(t.createdAt).where(sql`status = 'pending'`),
+  ],
 );
 
 export const conversations = pgTable(

@@ -123,7 +123,13 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   const policy = deps.followUpPolicy ?? loadFollowUpPolicy(config.followUpPolicyPath);
   const calendar = new BusinessCalendar(config.timeZone, config.businessHours, policy.holidays);
   const terms: CaseTerms = { policy, calendar, defaultDueDays: config.caseDueDays };
-  const caseSettings = { folioPrefix: config.folioPrefix, defaultDueDays: config.caseDueDays, timeZone: config.timeZone, terms };
+  const caseSettings = {
+    folioPrefix: config.folioPrefix,
+    defaultDueDays: config.caseDueDays,
+    timeZone: config.timeZone,
+    terms,
+    phoneRegion: config.phoneRegion,
+  };
 
   // Built before the conversations it reads from; `lookup` is called only once a push arrives.
   let lookupFrame: FrameLookup = async () => undefined;

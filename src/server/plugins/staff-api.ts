@@ -48,6 +48,7 @@ import type { Db } from '../../db/client.js';
 import { recordAudit, shownIds } from '../../auth/audit.js';
 import type { ChannelModule } from '../../channels/channel.js';
 import { eraseCitizen } from '../../citizens/erase.js';
+import { confirmProposal, pendingProposals, rejectProposal } from '../../citizens/merge.js';
 import { Forbidden, InvalidInput, NotFound, TooManyRequests, Unauthorized } from '../../errors.js';
 import type { Locale } from '../../i18n/index.js';
 import type { LiveUpdates } from './console/live.js';
@@ -442,6 +443,24 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
         return { erasure: { ...erasure, erasedAt: erasure.erasedAt.toISOString() } };
       },
     );
+
+    // One citizen across channels (issue 20): records that share a verified phone or email, for a person to join or keep apart.
+    routes.get('/api/staff/citizens/merge-proposals', async (request) => {
+      requireRole(request, OPERATOR_ROLES);
+      const proposals = await pendingProposals(db);
+      if (proposals.length > 0)
+        await audit(request, 'citizen.merge_proposals_viewed', 'citizen', shownIds(proposals.flatMap((p) => [p.citizen.id, p.other.id])));
+      return { proposals };
+    });
+    for (const [path, decide] of [
+      ['confirm', confirmProposal],
+      ['reject', rejectProposal],
+    ] as const)
+      routes.post(`/api/staff/citizens/merge-proposals/:id/${path}`, { schema: { params: CaseId } }, async (request) => {
+        const staff = requireRole(request, OPERATOR_ROLES);
+        const merged = await decide(db, request.params.id, { id: staff.id, ip: request.ip }, now());
+        return { ok: true, ...(merged ?? {}) };
+      });
 
     routes.get('/api/staff/events', async (request, reply) => {
       reply.hijack();
