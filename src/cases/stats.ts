@@ -7,6 +7,7 @@ import { caseEvents, caseFigures, cases, caseSurveys, departments } from '../db/
 import { Forbidden } from '../errors.js';
 import { Channel } from '../messages/inbound.js';
 import { CaseStatus, CaseType, FINAL_STATUSES, isFinalStatus } from './case-type.js';
+import { QueryDate } from './query-date.js';
 import { DAY_MS, figureFilters, figureRows, HOUR_MS, splitPeriod, type SplitPeriod, summedFigures } from './figure-rollup.js';
 import type { CaseStats, DurationFigures, StatsCounts } from './figures-view.js';
 
@@ -22,8 +23,8 @@ export type CaseFilters = z.infer<typeof CaseFilters>;
 
 /** The period is of when cases were opened; without one, the last 30 days. */
 export const StatsQuery = CaseFilters.extend({
-  from: z.coerce.date().optional(),
-  to: z.coerce.date().optional(),
+  from: QueryDate.optional(),
+  to: QueryDate.optional(),
 });
 export type StatsQuery = z.infer<typeof StatsQuery>;
 

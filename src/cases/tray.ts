@@ -7,6 +7,7 @@ import { casesVisibleTo } from './case-visibility.js';
 import { cases, categories, citizens, departments, openCaseSql } from '../db/schema.js';
 import { isChannel } from '../messages/inbound.js';
 import { CaseStatus, CaseType } from './case-type.js';
+import { QueryDate } from './query-date.js';
 import { pendingContactSql } from './follow-up/citizen-message.js';
 import { searchSql } from './tray-search.js';
 
@@ -17,8 +18,8 @@ export const TrayFilter = z.object({
   category: z.string().trim().max(80).optional(),
   departmentId: z.coerce.number().int().positive().optional(),
   channel: z.string().trim().max(40).optional(),
-  from: z.coerce.date().optional(),
-  to: z.coerce.date().optional(),
+  from: QueryDate.optional(),
+  to: QueryDate.optional(),
   overdue: z.stringbool().optional(),
   notReceived: z.stringbool().optional(),
   /** Only what waits for me: at my level (department staff) and not named to someone else, or named to me. */

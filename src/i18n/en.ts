@@ -937,4 +937,19 @@ export const en: Record<MessageKey, string> = {
   'console.duplicates.reject': 'Not the same person',
   'console.duplicates.merged': 'Records merged.',
   'console.duplicates.rejected': 'Proposal dismissed; it will not be proposed again.',
+  'openapi.description':
+    "Ventanilla's HTTP API: the web chat, the staff console and its scripts, Open311 GeoReport v2, the service's health and the channels' webhooks. Staff routes take the console's session cookie (and then, to change anything, the X-CSRF-Token header the login returns) or the token of POST /api/auth/login as an Authorization: Bearer header.",
+  'openapi.tag.webchat': "The citizens' web chat: start a conversation, send messages and photos, read its history.",
+  'openapi.tag.staff': "The staff console's API, with a session.",
+  'openapi.tag.scripts': "The scripts' API: sign in for a token and look cases up by folio.",
+  'openapi.tag.open311':
+    'Open311 GeoReport v2 in JSON or XML (the .json or .xml suffix). Reading is public; filing a request sends the api_key field in the form body, a key an administrator issues in the console.',
+  'openapi.tag.health': "The service's and its database's health, for load balancers and monitoring.",
+  'openapi.tag.webhooks':
+    "Notifications from the messaging platforms (Telegram, WhatsApp, SMS), checked against each platform's signature or secret.",
+  'openapi.security.session': "The console's session cookie. Requests that change anything also carry the X-CSRF-Token header.",
+  'openapi.security.token': 'The token POST /api/auth/login returns.',
+  'openapi.security.conversation': "The conversation's token, returned by POST /api/webchat/conversations.",
+  'openapi.open311.file_request':
+    'Files a request as a case of the Open311 channel. The api_key field of the body is required: a key an administrator issues in the console (Open311 page). The body is a form (application/x-www-form-urlencoded), as GeoReport v2 says, or JSON.',
 };

@@ -939,6 +939,22 @@ export const es = {
   'console.duplicates.reject': 'No son la misma persona',
   'console.duplicates.merged': 'Registros unidos.',
   'console.duplicates.rejected': 'Propuesta descartada; no se volverá a proponer.',
+  'openapi.description':
+    'La API HTTP de Ventanilla: el chat web, la consola del personal y sus scripts, Open311 GeoReport v2, la salud del servicio y los webhooks de los canales. Las rutas del personal aceptan la cookie de sesión de la consola (y entonces, para escribir, el encabezado X-CSRF-Token que devuelve el inicio de sesión) o el token de POST /api/auth/login como encabezado Authorization: Bearer.',
+  'openapi.tag.webchat': 'El chat web de los ciudadanos: iniciar una conversación, enviar mensajes y fotos, leer el historial.',
+  'openapi.tag.staff': 'La API de la consola del personal, con sesión.',
+  'openapi.tag.scripts': 'La API para scripts: iniciar sesión con un token y consultar casos por folio.',
+  'openapi.tag.open311':
+    'Open311 GeoReport v2 en JSON o XML (el sufijo .json o .xml). Leer es público; para registrar una solicitud, el cuerpo del formulario lleva el campo api_key, con una clave que emite un administrador en la consola.',
+  'openapi.tag.health': 'El estado del servicio y de su base de datos, para balanceadores y monitoreo.',
+  'openapi.tag.webhooks':
+    'Las notificaciones de las plataformas de mensajería (Telegram, WhatsApp, SMS), verificadas con la firma o el secreto de cada plataforma.',
+  'openapi.security.session':
+    'La cookie de sesión de la consola. Las solicitudes que modifican algo llevan además el encabezado X-CSRF-Token.',
+  'openapi.security.token': 'El token que devuelve POST /api/auth/login.',
+  'openapi.security.conversation': 'El token de la conversación, que devuelve POST /api/webchat/conversations.',
+  'openapi.open311.file_request':
+    'Registra una solicitud como un caso del canal Open311. El campo api_key del cuerpo es obligatorio: una clave que emite un administrador en la consola (página Open311). El cuerpo es un formulario (application/x-www-form-urlencoded), como dice GeoReport v2, o JSON.',
 } as const;
 
 export type MessageKey = keyof typeof es;

@@ -27,6 +27,7 @@ import { jobKind, type JobKind } from '../queue/job.js';
 import { JobQueue, type KindFilter } from '../queue/queue.js';
 import { installErrorHandling } from './errors.js';
 import { serializeErrorForLog } from './log-redaction.js';
+import { registerOpenApi } from './openapi.js';
 import { securityHeaders } from './security-headers.js';
 import { cleanJsonBodies, parseStorableQuerystring } from './storable-input.js';
 import { webChatBus } from './webchat-bus.js';
@@ -119,6 +120,8 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   // Security headers and cookies for every route; routes with pages declare their own policy (see security-headers.ts).
   await app.register(helmet, securityHeaders);
   await app.register(cookie);
+  // Before any route: the OpenAPI document lists the routes registered after it.
+  await registerOpenApi(app, { version: deps.version, locale: config.locale });
 
   const policy = deps.followUpPolicy ?? loadFollowUpPolicy(config.followUpPolicyPath);
   const calendar = new BusinessCalendar(config.timeZone, config.businessHours, policy.holidays);

@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { recordAudit, shownIds } from '../../auth/audit.js';
 import type { StaffPrincipal } from '../../auth/sessions.js';
+import { QueryDate } from '../../cases/query-date.js';
 import { trayExport, TrayExportFilter } from '../../cases/tray-export.js';
 import { listWrongNumbers, wrongNumbersTable } from '../../cases/wrong-numbers.js';
 import type { CatalogueSearch } from '../../catalogue/catalogue.js';
@@ -40,7 +41,7 @@ const COORDINATORS: readonly StaffPrincipal['role'][] = ['admin', 'coordinador']
 /** Who works the call-backs (as in staff-api.ts); department staff among them see their department's only. */
 const CALLBACK_ROLES: readonly StaffPrincipal['role'][] = ['admin', 'coordinador', 'operador'];
 
-const WrongNumbersQuery = z.object({ since: z.coerce.date().optional(), until: z.coerce.date().optional() });
+const WrongNumbersQuery = z.object({ since: QueryDate.optional(), until: QueryDate.optional() });
 
 const RegisterEntryView = z.object({
   id: z.string(),

@@ -39,7 +39,8 @@ export const importsApiPlugin: FastifyPluginAsync<ImportsApiOptions> = async (pl
     await authed.register(multipart, { limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 10, parts: 12 } });
     const routes = authed.withTypeProvider<ZodTypeProvider>();
 
-    routes.post('/api/staff/imports', async (request, reply) => {
+    // The file is read from the stream, not validated as a body; `consumes` tells the API's document.
+    routes.post('/api/staff/imports', { schema: { consumes: ['multipart/form-data'] } }, async (request, reply) => {
       const staff = requireRole(request, IMPORTERS);
       let bytes: Buffer;
       let filename: string;

@@ -207,7 +207,12 @@ export const open311Plugin: FastifyPluginAsync<Open311Options> = async (base, op
   app.post(
     `${base311}/requests.:format`,
     {
-      schema: { params: WithFormat, body: NewRequestBody },
+      schema: {
+        params: WithFormat,
+        body: NewRequestBody,
+        consumes: ['application/x-www-form-urlencoded', 'application/json'],
+        description: t(locale, 'openapi.open311.file_request'),
+      },
       config: {
         rateLimit: {
           max: options.filedPerMinute,

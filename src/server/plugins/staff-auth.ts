@@ -57,6 +57,10 @@ export async function authenticateStaff(db: Db, request: FastifyRequest): Promis
  */
 export function staffAuth(scope: FastifyInstance, db: Db): void {
   scope.decorateRequest('staff', undefined);
+  // The API's document marks these routes as needing a session (see openapi.ts).
+  scope.addHook('onRoute', (route) => {
+    route.config = Object.assign(route.config ?? {}, { staffSession: true });
+  });
   scope.addHook('onRequest', async (request) => {
     request.staff = await authenticateStaff(db, request);
   });

@@ -180,6 +180,7 @@ export const webChatPlugin: FastifyPluginAsync<WebChatOptions> = async (plugin, 
         config: perConversation,
         preParsing: authorizeBeforeBody,
         schema: {
+          consumes: [...PHOTO_TYPES],
           params: z.object({ id: z.string() }),
           headers: z.object({ 'x-client-message-id': z.string().regex(/^[A-Za-z0-9_-]{8,100}$/) }).passthrough(),
         },
