@@ -12,7 +12,7 @@ import { buildApp } from './server/app.js';
 import { version } from './version.js';
 import { configuredChannels } from './channels/registry.js';
 import { FollowUpPolicyError, loadFollowUpPolicy, type FollowUpPolicy } from './cases/follow-up/policy.js';
-import { GazetteerError, loadGazetteer, type Gazetteer } from './dialogs/gazetteer.js';
+import { GazetteerError, loadGazetteer, type Gazetteer } from './places/gazetteer.js';
 
 async function main(): Promise<void> {
   let config: Readonly<Config>;

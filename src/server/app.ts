@@ -47,7 +47,7 @@ import { createMailer } from '../channels/email/client.js';
 import { acknowledgementPlugin } from './plugins/acknowledgement.js';
 import { importsApiPlugin } from './plugins/imports-api.js';
 import { IMPORT_JOB, importKind } from '../imports/imports.js';
-import { loadGazetteer, type Gazetteer } from '../dialogs/gazetteer.js';
+import { loadGazetteer, type Gazetteer } from '../places/gazetteer.js';
 import { reportsApiPlugin } from './plugins/reports-api.js';
 
 export interface AppDeps {
