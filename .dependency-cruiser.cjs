@@ -2,9 +2,9 @@
  * The pipeline's layering (issue 14, ADR 0011), checked by `npm run lint:layers` in the test
  * command and by tests/architecture/layering.test.ts. The way is one-directional:
  *   channel → conversation (receive) → dialog (pure) → case → follow-up → queue → channel.
- * Shared kernel every layer may use: config, errors, i18n, language packs and text folding, backoff, paths, html.
+ * Shared kernel every layer may use: config, errors, i18n, language packs and text folding, backoff, paths, html, csv.
  */
-const KERNEL = '^src/(config|errors|backoff|paths|html|version|business-hours)\\.ts$|^src/(i18n|language)/';
+const KERNEL = '^src/(config|errors|backoff|paths|html|version|business-hours|csv)\\.ts$|^src/(i18n|language)/';
 /**
  * Vocabularies: the modules that declare the values and JSON shapes the database stores (case
  * types and events, roles, channels and message payloads, conversation statuses and events, job
@@ -79,6 +79,14 @@ module.exports = {
       comment: 'The engine decides; it stores nothing and sends nothing.',
       from: { path: '^src/dialogs/' },
       to: { path: ['^src/(db|server|channels|conversations|outbox|queue|events)/', 'node_modules/(pg|@electric-sql|drizzle-orm|fastify)/'] },
+    },
+    {
+      name: 'places-are-a-low-layer',
+      comment:
+        'Addresses, gazetteers, geocoding and distances (issue 20) are pure knowledge of places that dialogs and cases use; they know no layer above the kernel.',
+      severity: 'error',
+      from: { path: '^src/places/' },
+      to: { path: '^src/', pathNot: ['^src/places/', KERNEL] },
     },
     {
       name: 'storage-is-the-bottom',

@@ -14,7 +14,7 @@ import { packageRoot, sourceAsset } from '../src/paths.js';
 import { OFF_TOPIC_THRESHOLD } from '../src/understanding/classification.js';
 import { type ClassifierModelFile, createModelClassifier, type TextClassifier } from '../src/understanding/classifier-model.js';
 import { type LabelledText, readLabelledCsv } from '../src/understanding/corpus.js';
-import { csvLine } from '../src/understanding/csv.js';
+import { csvLine } from '../src/csv.js';
 import { evaluateBinary, formatBinary } from '../src/understanding/metrics.js';
 import { formatHeadline, formatReport, measureClassifier, messagesPerCpuSecond } from '../src/understanding/report.js';
 import { type ModelKind, SHIPPED_MODEL, trainClassifier } from '../src/understanding/train.js';

@@ -80,8 +80,31 @@ const EnvSchema = z.object({
       .refine(isSupportedCountry, 'código de país ISO de dos letras (p. ej. MX, AR, ES)')
       .transform((value) => value as CountryCode),
   ),
-  /** The municipality's own street, colony and landmark names (JSON, see docs/examples/gazetteer.example.json). */
-  GAZETTEER_FILE: optionalString,
+  /**
+   * The municipality's own street, colony and landmark names: JSON, names only (see
+   * docs/examples/gazetteer.example.json), or CSV, names with coordinates for the geocoder (see
+   * docs/examples/gazetteer.example.csv).
+   */
+  GAZETTEER_FILE: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .refine((path) => /\.(json|csv)$/i.test(path), 'un archivo .json (solo nombres) o .csv (nombres y coordenadas)')
+      .optional(),
+  ),
+  /** A Nominatim-compatible geocoder (e.g. a self-hosted Nominatim), asked for what the gazetteer does not know. */
+  GEOCODER_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
+  /** The countries the geocoder may answer in: ISO 3166 codes separated by commas (mx, or mx,gt). */
+  GEOCODER_COUNTRY: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .transform((value) => value.toLowerCase().replace(/\s+/g, ''))
+      .refine((value) => /^[a-z]{2}(,[a-z]{2})*$/.test(value), 'códigos de país ISO de dos letras separados por comas (p. ej. mx)')
+      .transform((value) => value.split(','))
+      .optional(),
+  ),
+  GEOCODER_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(60_000).default(2000)),
   BUSINESS_HOURS: z.preprocess(emptyToUndefined, z.string().default('lun-vie 08:00-15:00').transform(parsedBy(parseBusinessHours))),
   DIALOG_SCRIPT: optionalString,
   /** The municipality's catalogue of procedures (JSON, see src/seed/catalogue.es.json); the bundled example when unset. */
@@ -309,6 +332,8 @@ export interface Config {
   civilProtectionPhone: string | undefined;
   phoneRegion: CountryCode;
   gazetteerPath: string | undefined;
+  /** The external geocoder beside the gazetteer; `url` absent when none is configured. */
+  geocoder: { url: string | undefined; countryCodes: string[] | undefined; timeoutMs: number };
   businessHours: BusinessHours;
   dialogScriptPath: string | undefined;
   cataloguePath: string | undefined;
@@ -495,6 +520,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     civilProtectionPhone: e.CIVIL_PROTECTION_PHONE,
     phoneRegion: e.PHONE_REGION,
     gazetteerPath: e.GAZETTEER_FILE,
+    geocoder: { url: e.GEOCODER_URL?.replace(/\/+$/, ''), countryCodes: e.GEOCODER_COUNTRY, timeoutMs: e.GEOCODER_TIMEOUT_MS },
     businessHours: e.BUSINESS_HOURS,
     dialogScriptPath: e.DIALOG_SCRIPT ? resolve(e.DIALOG_SCRIPT) : undefined,
     cataloguePath: e.CATALOGUE_FILE ? resolve(e.CATALOGUE_FILE) : undefined,

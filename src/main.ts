@@ -12,7 +12,8 @@ import { buildApp } from './server/app.js';
 import { version } from './version.js';
 import { configuredChannels } from './channels/registry.js';
 import { FollowUpPolicyError, loadFollowUpPolicy, type FollowUpPolicy } from './cases/follow-up/policy.js';
-import { GazetteerError, loadGazetteer, type Gazetteer } from './dialogs/gazetteer.js';
+import { GazetteerError, type Gazetteer } from './places/gazetteer.js';
+import { loadGazetteerFile } from './places/gazetteer-file.js';
 
 async function main(): Promise<void> {
   let config: Readonly<Config>;
@@ -44,7 +45,8 @@ async function main(): Promise<void> {
   }
   let gazetteer: Gazetteer | undefined;
   try {
-    gazetteer = config.gazetteerPath ? loadGazetteer(config.gazetteerPath) : undefined;
+    // A CSV gazetteer also carries coordinates; the dialog reads only its names.
+    gazetteer = config.gazetteerPath ? loadGazetteerFile(config.gazetteerPath).names : undefined;
   } catch (error) {
     if (!(error instanceof GazetteerError)) throw error;
     console.error(t(config.locale, 'config.invalid'));

@@ -1,7 +1,7 @@
 import { BusinessCalendar } from '../calendar/business-calendar.js';
 import type { BusinessHours } from '../business-hours.js';
 import type { CaseSettings } from '../cases/open-case.js';
-import type { Gazetteer } from '../dialogs/gazetteer.js';
+import type { Gazetteer } from '../places/gazetteer.js';
 import type { Locale } from '../i18n/index.js';
 
 export interface ConversationSettings extends CaseSettings {

@@ -10,7 +10,7 @@ import { OFF_TOPIC_THRESHOLD } from '../understanding/classification.js';
 import { isEmergency } from './parsers/emergency.js';
 import { extractName } from './parsers/name.js';
 import { extractPhone } from './parsers/phone.js';
-import type { Gazetteer } from './gazetteer.js';
+import type { Gazetteer } from '../places/gazetteer.js';
 import type { DialogScript, FieldId } from './script-schema.js';
 
 /**

@@ -15,7 +15,7 @@ import { extractName } from './parsers/name.js';
 import { readOpener } from './parsers/opener.js';
 import { extractPhone } from './parsers/phone.js';
 import { parseYesNo } from './parsers/yes-no.js';
-import type { Gazetteer } from './gazetteer.js';
+import type { Gazetteer } from '../places/gazetteer.js';
 import type { DialogScript, FieldId } from './script-schema.js';
 import { initialState, restart, type DialogState, type Slots } from './state.js';
 import type { DialogInput, StepContext, StepResult } from './step-types.js';

@@ -5,7 +5,7 @@ import type { Location } from '../messages/inbound.js';
 import type { Prompt } from '../messages/outbound.js';
 import type { ConversationStatus, HandoffReason } from './conversation-status.js';
 import type { DialogState } from './state.js';
-import type { Gazetteer } from './gazetteer.js';
+import type { Gazetteer } from '../places/gazetteer.js';
 import type { CountryCode } from 'libphonenumber-js';
 
 /** What the engine needs to know about the world; passed in so `step` stays pure and testable. */

@@ -48,7 +48,8 @@ import { createMailer } from '../channels/email/client.js';
 import { acknowledgementPlugin } from './plugins/acknowledgement.js';
 import { importsApiPlugin } from './plugins/imports-api.js';
 import { IMPORT_JOB, importKind } from '../imports/imports.js';
-import { loadGazetteer, type Gazetteer } from '../dialogs/gazetteer.js';
+import type { Gazetteer } from '../places/gazetteer.js';
+import { loadGazetteerFile } from '../places/gazetteer-file.js';
 import { reportsApiPlugin } from './plugins/reports-api.js';
 
 export interface AppDeps {
@@ -162,7 +163,7 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
       emergencyPhone: config.emergencyPhone,
       civilProtectionPhone: config.civilProtectionPhone,
       phoneRegion: config.phoneRegion,
-      gazetteer: deps.gazetteer ?? (config.gazetteerPath ? loadGazetteer(config.gazetteerPath) : undefined),
+      gazetteer: deps.gazetteer ?? (config.gazetteerPath ? loadGazetteerFile(config.gazetteerPath).names : undefined),
     },
   });
 

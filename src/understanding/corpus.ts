@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { CaseType } from '../cases/case-type.js';
 import { normalizeText } from '../language/normalize-text.js';
-import { parseCsvRecords } from './csv.js';
+import { parseCsvRecords } from '../csv.js';
 
 export interface LabelledText {
   text: string;

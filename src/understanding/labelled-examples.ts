@@ -3,7 +3,7 @@ import type { Db, Executor } from '../db/client.js';
 import { recordAudit } from '../auth/audit.js';
 import { labelledExamples, type LabelledExample } from '../db/schema.js';
 import { NotFound } from '../errors.js';
-import { csvLine } from './csv.js';
+import { csvLine } from '../csv.js';
 
 export interface NewLabelledExample {
   conversationId: string;

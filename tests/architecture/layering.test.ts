@@ -46,6 +46,7 @@ describe('layering', () => {
       'messages-are-the-contract',
       'dialog-engine-is-pure',
       'storage-is-the-bottom',
+      'places-are-a-low-layer',
       'vocabularies-are-leaves',
       'only-the-composition-root-knows-http',
     ]) {

@@ -183,7 +183,7 @@ describe('status without a folio', () => {
 
 describe('places the municipality names (GAZETTEER_FILE)', () => {
   it('keeps a bare colony or street name the gazetteer knows, and asks where without it', async () => {
-    const { parseGazetteer } = await import('../../src/dialogs/gazetteer.js');
+    const { parseGazetteer } = await import('../../src/places/gazetteer.js');
     const gazetteer = parseGazetteer({ colonies: ['Benito Juárez', 'Las Torres'], streets: ['Insurgentes'] });
     const text = 'se fundió la lámpara del poste en la Benito Juarez';
     const without = play('es', [text]);

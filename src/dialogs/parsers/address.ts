@@ -1,6 +1,6 @@
 import { defaultLanguagePack, type LanguagePack } from '../../language/language-pack.js';
 import { prepare, type Token } from '../../language/text.js';
-import { type Gazetteer, gazetteerIndex, type KnownNames, knownNames } from '../gazetteer.js';
+import { type Gazetteer, gazetteerIndex, type KnownNames, knownNames } from '../../places/gazetteer.js';
 import { AddressParser, has, type Lexicon, lexicon } from './address-reader.js';
 import { crossingAt } from './crossings.js';
 import { type Candidate, capWord, knownPlaceAt, type Mode, placeAt } from './places.js';

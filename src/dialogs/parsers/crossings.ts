@@ -1,4 +1,4 @@
-import type { KnownNames } from '../gazetteer.js';
+import type { KnownNames } from '../../places/gazetteer.js';
 import { type AddressParser, has } from './address-reader.js';
 import { type Candidate, capWord, properName, qualifiers } from './places.js';
 

@@ -1,16 +1,36 @@
 /**
  * A small RFC 4180 reader: quoted fields with commas, doubled quotes and line breaks, CRLF or LF.
- * Enough for the corpus and labelled-example files; no dependency for forty lines.
+ * Enough for the corpus, the labelled examples and the gazetteer; no dependency for sixty lines.
  */
 export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
+  return parseCsvLines(text).map((row) => row.fields);
+}
+
+/** A record and the line of the file it starts on (1-based), for errors an admin can find. */
+export interface CsvRow {
+  line: number;
+  fields: string[];
+}
+
+/** `parseCsv`, keeping each record's line: a quoted field may span lines, so records and lines differ. */
+export function parseCsvLines(text: string): CsvRow[] {
+  const rows: CsvRow[] = [];
   let row: string[] = [];
   let field = '';
   let quoted = false;
+  let line = 1;
+  let rowLine = 1;
   let i = 0;
   const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const endRow = () => {
+    row.push(field);
+    if (row.some((f) => f !== '')) rows.push({ line: rowLine, fields: row });
+    row = [];
+    field = '';
+  };
   while (i < src.length) {
     const c = src[i]!;
+    if (c === '\n' || (c === '\r' && src[i + 1] !== '\n')) line++;
     if (quoted) {
       if (c === '"') {
         if (src[i + 1] === '"') {
@@ -28,16 +48,16 @@ export function parseCsv(text: string): string[][] {
       row.push(field);
       field = '';
     } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && src[i + 1] === '\n') i++;
-      row.push(field);
-      if (row.some((f) => f !== '')) rows.push(row);
-      row = [];
-      field = '';
+      if (c === '\r' && src[i + 1] === '\n') {
+        i++;
+        line++;
+      }
+      endRow();
+      rowLine = line;
     } else field += c;
     i++;
   }
-  row.push(field);
-  if (row.some((f) => f !== '')) rows.push(row);
+  endRow();
   return rows;
 }
 

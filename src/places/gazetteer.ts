@@ -12,7 +12,7 @@ import { prepare } from '../language/text.js';
  * letters or more do not matter when matching.
  */
 
-const PlaceName = z
+export const PlaceName = z
   .string()
   .trim()
   .min(2)
@@ -92,6 +92,14 @@ const FUZZY_MIN_LETTERS = 6;
 
 const letterCount = (s: string) => s.replace(/[^\p{L}]/gu, '').length;
 
+/**
+ * Whether `written` is `known` with one typo forgiven (a letter added, dropped or changed), both
+ * folded: the one tolerance of every gazetteer lookup, the dialog's and the geocoder's.
+ */
+export function forgivesTypo(known: string, written: string): boolean {
+  return letterCount(known) >= FUZZY_MIN_LETTERS && letterCount(written) >= FUZZY_MIN_LETTERS && distance(known, written) <= 1;
+}
+
 /** `s` and every spelling of it with one character deleted, each once. */
 function spellings(s: string): string[] {
   const out = [s];
@@ -145,7 +153,7 @@ function add(index: GazetteerIndex, entry: Entry, words: number): void {
 
 function typoOf(index: GazetteerIndex, joined: string, words: number): Entry | undefined {
   for (const spelling of spellings(joined)) {
-    const hit = index.deletions.get(`${words}:${spelling}`)?.find((e) => distance(e.joined, joined) <= 1);
+    const hit = index.deletions.get(`${words}:${spelling}`)?.find((e) => forgivesTypo(e.joined, joined));
     if (hit) return hit;
   }
   return undefined;

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Gazetteer, GazetteerError, loadGazetteer, parseGazetteer } from '../../src/dialogs/gazetteer.js';
+import { Gazetteer, GazetteerError, loadGazetteer, parseGazetteer } from '../../src/places/gazetteer.js';
 import { extractAddress, looksLikeAddress } from '../../src/dialogs/parsers/address.js';
 import { languagePack } from '../../src/language/language-pack.js';
 
