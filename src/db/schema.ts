@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigint,
   bigserial,
   boolean,
@@ -69,6 +70,8 @@ export const categories = pgTable('categories', {
   defaultType: text('default_type', { enum: CASE_TYPES }),
   /** How `due_days` counts: calendar days, or business days (office days minus holidays). Calendar when unset. */
   dueUnit: text('due_unit', { enum: DUE_UNITS }),
+  /** How near two reports of this category must be to be one problem (src/cases/clusters.ts); CLUSTER_RADIUS_M when unset. */
+  clusterRadiusM: integer('cluster_radius_m'),
 });
 export type Category = typeof categories.$inferSelect;
 
@@ -279,6 +282,13 @@ export const cases = pgTable(
      * or its citizen changes, so an erased citizen's name leaves their cases' search too.
      */
     searchText: text('search_text').notNull().default(''),
+    /**
+     * The report this one was joined to (issue 20): the department works that *parent*, and this
+     * one follows it, its citizen told of every change. Null for a parent and a case on its own.
+     */
+    clusterParentId: bigint('cluster_parent_id', { mode: 'number' }).references((): AnyPgColumn => cases.id),
+    /** The address folded to street, number and colony (src/places/address-key.ts): the same place written another way. */
+    placeKey: text('place_key'),
   },
   (t) => [
     uniqueIndex('cases_folio_year_seq_uq').on(t.folioYear, t.folioSeq),
@@ -298,6 +308,14 @@ export const cases = pgTable(
     index('cases_assigned_user_idx').on(t.assignedUserId).where(sql`${t.assignedUserId} is not null`),
     // The dashboard (issue 17): cases concluded in a period, and the terms that ended in one (deadline compliance).
     index('cases_closed_idx').on(t.closedAt).where(sql`${t.closedAt} is not null`),
+    // A new report looks for an open report of its category near it: by a box of latitudes and longitudes, or by its place.
+    index('cases_cluster_geo_idx')
+      .on(t.categoryId, t.latitude, t.longitude)
+      .where(sql`${openCaseSql} and ${t.clusterParentId} is null and ${t.latitude} is not null`),
+    index('cases_cluster_place_idx')
+      .on(t.categoryId, t.placeKey)
+      .where(sql`${openCaseSql} and ${t.clusterParentId} is null and ${t.placeKey} is not null`),
+    index('cases_cluster_parent_idx').on(t.clusterParentId).where(sql`${t.clusterParentId} is not null`),
     index('cases_due_idx').on(t.dueAt, t.departmentId),
     // The tray's search: any part of any word, by trigrams (pg_trgm).
     index('cases_search_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),

@@ -18,6 +18,8 @@ export const MunicipalityConfig = z.object({
         name: z.string().min(1),
         department: z.string().min(1),
         dueDays: z.number().int().min(1).optional(),
+        /** Reports of this category nearer than this are one problem (issue 20). */
+        clusterRadiusM: z.number().int().min(1).max(5000).optional(),
       }),
     )
     .min(1),
@@ -54,7 +56,7 @@ export async function seedDefaults(
     if (departmentId === undefined) throw new Error(`category ${c.code} names unknown department ${c.department}`);
     await db
       .insert(categories)
-      .values({ code: c.code, name: c.name, departmentId, dueDays: c.dueDays ?? null })
+      .values({ code: c.code, name: c.name, departmentId, dueDays: c.dueDays ?? null, clusterRadiusM: c.clusterRadiusM ?? null })
       .onConflictDoNothing();
   }
   categoriesChanged();
