@@ -57,6 +57,19 @@ function describeEvent(item, ref) {
   switch (type) {
     case 'case.filed_by_app':
       return [d.app, d.serviceCode].filter(Boolean).join(' · ');
+    case 'case.cluster_joined':
+    case 'case.cluster_gained':
+      return [
+        type === 'case.cluster_joined' ? d.parentFolio : d.childFolio,
+        tr('cluster.how.' + d.how),
+        d.distanceM != null && tr('cluster.metres', { metres: d.distanceM }),
+      ]
+        .filter(Boolean)
+        .join(' · ');
+    case 'case.cluster_left':
+      return d.parentFolio ?? '';
+    case 'case.cluster_lost':
+      return d.childFolio ?? '';
     case 'case.derived':
       if (d.toDepartmentId !== undefined) return `→ ${d.toDepartment ?? dept(d.toDepartmentId)}. ${d.note ?? ''}`;
       return `${tr('level.' + d.from)} → ${tr('level.' + d.to)}. ${d.note ?? ''}`;

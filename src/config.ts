@@ -1,3 +1,4 @@
+import type { ClusterSettings } from './cases/clusters.js';
 import { resolve } from 'node:path';
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
@@ -105,6 +106,12 @@ const EnvSchema = z.object({
       .optional(),
   ),
   GEOCODER_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(60_000).default(2000)),
+  /** Reports of one problem joined into one case the department works (issue 20): `false` keeps every report on its own. */
+  CLUSTERS: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('true')),
+  /** How near two reports must be to be one problem, where the category sets no radius. */
+  CLUSTER_RADIUS_M: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(5000).default(100)),
+  /** How many days an open report keeps gathering the new reports of its problem. */
+  CLUSTER_WINDOW_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(365).default(30)),
   BUSINESS_HOURS: z.preprocess(emptyToUndefined, z.string().default('lun-vie 08:00-15:00').transform(parsedBy(parseBusinessHours))),
   DIALOG_SCRIPT: optionalString,
   /** The municipality's catalogue of procedures (JSON, see src/seed/catalogue.es.json); the bundled example when unset. */
@@ -334,6 +341,8 @@ export interface Config {
   gazetteerPath: string | undefined;
   /** The external geocoder beside the gazetteer; `url` absent when none is configured. */
   geocoder: { url: string | undefined; countryCodes: string[] | undefined; timeoutMs: number };
+  /** Undefined when CLUSTERS=false. */
+  clusters: ClusterSettings | undefined;
   businessHours: BusinessHours;
   dialogScriptPath: string | undefined;
   cataloguePath: string | undefined;
@@ -521,6 +530,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     phoneRegion: e.PHONE_REGION,
     gazetteerPath: e.GAZETTEER_FILE,
     geocoder: { url: e.GEOCODER_URL?.replace(/\/+$/, ''), countryCodes: e.GEOCODER_COUNTRY, timeoutMs: e.GEOCODER_TIMEOUT_MS },
+    clusters: e.CLUSTERS === 'true' ? { defaultRadiusM: e.CLUSTER_RADIUS_M, windowDays: e.CLUSTER_WINDOW_DAYS } : undefined,
     businessHours: e.BUSINESS_HOURS,
     dialogScriptPath: e.DIALOG_SCRIPT ? resolve(e.DIALOG_SCRIPT) : undefined,
     cataloguePath: e.CATALOGUE_FILE ? resolve(e.CATALOGUE_FILE) : undefined,

@@ -138,6 +138,27 @@ export interface CaseEventDataMap {
   );
   /** Issue 18: an operator sent the call-back's SMS themselves (no SMS gateway configured) and said so. */
   'callback.message_sent_by_hand': { callbackId: number; phone: string | null };
+  /**
+   * Issue 20, clusters of reports: this report joined another's (`distance` or `address` when it was
+   * opened, `staff` by hand); the parent's history gains the same. `distanceM` when both had points.
+   */
+  'case.cluster_joined': {
+    parentId: number;
+    parentFolio: string;
+    how: 'distance' | 'address' | 'staff';
+    distanceM: number | null;
+    similarity: number | null;
+  };
+  'case.cluster_gained': {
+    childId: number;
+    childFolio: string;
+    how: 'distance' | 'address' | 'staff';
+    distanceM: number | null;
+    similarity: number | null;
+  };
+  /** Split by staff: the report stands on its own again. */
+  'case.cluster_left': { parentId: number; parentFolio: string };
+  'case.cluster_lost': { childId: number; childFolio: string };
 }
 
 export type CaseEventType = keyof CaseEventDataMap;

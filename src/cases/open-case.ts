@@ -7,6 +7,13 @@ import type { CaseType } from './case-type.js';
 import { dueDateFor, type CaseTerms } from './deadlines.js';
 import { recordCaseEvent, type Actor } from './events.js';
 import { formatFolio, localYear, takeNextFolioSeq } from './folio.js';
+import { enqueueJob } from '../queue/enqueue.js';
+import { addressKey } from '../places/address-key.js';
+import type { GeoPoint } from '../places/distance.js';
+import { findClusterParent, joinCluster, lockCase, mayCluster, type ClusterSettings } from './clusters.js';
+
+/** Looks up with the external geocoder, after commit, an address the gazetteer could not place (src/cases/locate-job.ts). */
+export const LOCATE_CASE_JOB = 'case.locate';
 
 export interface OpenCaseInput {
   type: CaseType;
@@ -32,12 +39,25 @@ export interface CaseSettings {
   terms?: CaseTerms | undefined;
   /** Where phones without "+" are read; MX when absent. */
   phoneRegion?: CountryCode | undefined;
+  /** Where reports are (issue 20): addresses into points, and reports of one problem joined. */
+  places?: CasePlaces | undefined;
+}
+
+export interface CasePlaces {
+  /** An address into a point from the municipality's own gazetteer, at once (no network inside the unit of work). */
+  locate?: ((address: string) => Promise<GeoPoint | null>) | undefined;
+  /** Set when an external geocoder is configured: what the gazetteer cannot place is looked up after commit. */
+  locateLater?: boolean | undefined;
+  /** Off when absent. */
+  clusters?: ClusterSettings | undefined;
 }
 
 export interface OpenedCase {
   case: Case;
   categoryName: string;
   departmentName: string;
+  /** The report it joined when opened: the citizen is told it is already known. */
+  cluster?: { parentId: number; parentFolio: string } | undefined;
 }
 
 const DAY_MS = 86_400_000;
@@ -65,6 +85,9 @@ export async function openCase(tx: Executor, input: OpenCaseInput, settings: Cas
         term: { days: category.dueDays ?? settings.defaultDueDays, unit: 'calendar' as const },
       };
   const dueAt = due.dueAt;
+  const address = input.address?.trim() || null;
+  const given = input.latitude !== undefined && input.longitude !== undefined ? { lat: input.latitude, lon: input.longitude } : null;
+  const point = given ?? (address && settings.places?.locate ? await settings.places.locate(address) : null);
 
   const [row] = await tx
     .insert(cases)
@@ -80,8 +103,9 @@ export async function openCase(tx: Executor, input: OpenCaseInput, settings: Cas
       channel: input.channel,
       description: input.description,
       address: input.address ?? null,
-      latitude: input.latitude ?? null,
-      longitude: input.longitude ?? null,
+      latitude: point?.lat ?? null,
+      longitude: point?.lon ?? null,
+      placeKey: address ? addressKey(address) : null,
       classificationConfidence: input.confidence ?? null,
       emergency: input.emergency ?? false,
       dueAt,
@@ -89,7 +113,7 @@ export async function openCase(tx: Executor, input: OpenCaseInput, settings: Cas
       updatedAt: now,
     })
     .returning();
-  const opened = row!;
+  let opened = row!;
 
   await recordCaseEvent(
     tx,
@@ -112,6 +136,21 @@ export async function openCase(tx: Executor, input: OpenCaseInput, settings: Cas
   if (input.conversationId) {
     const linked = await linkConversationAttachments(tx, input.conversationId, opened.id);
     if (linked > 0) await recordCaseEvent(tx, opened.id, 'case.attachment_added', input.actor, { count: linked }, now);
+  }
+  if (!point && address && settings.places?.locateLater)
+    await enqueueJob(tx, { kind: LOCATE_CASE_JOB, key: `locate:${opened.id}`, payload: { caseId: opened.id } });
+  const clusters = settings.places?.clusters;
+  const match = clusters ? await findClusterParent(tx, opened, clusters) : null;
+  const parent = match ? await lockCase(tx, match.parent.id) : undefined;
+  if (match && parent && mayCluster(parent)) {
+    await joinCluster(tx, opened, parent, { kind: 'system' }, match.how, match, now);
+    opened = (await lockCase(tx, opened.id)) ?? opened;
+    return {
+      case: opened,
+      categoryName: category.name,
+      departmentName: category.departmentName,
+      cluster: { parentId: parent.id, parentFolio: parent.folio },
+    };
   }
   return { case: opened, categoryName: category.name, departmentName: category.departmentName };
 }

@@ -52,6 +52,10 @@ export const EVENT_TIMELINE_KIND = {
   'callback.action_taken': 'note',
   'case.imported': 'event',
   'case.filed_by_app': 'event',
+  'case.cluster_joined': 'event',
+  'case.cluster_gained': 'event',
+  'case.cluster_left': 'event',
+  'case.cluster_lost': 'event',
   'callback.assigned': 'note',
   'callback.message_sent_by_hand': 'note',
 } as const satisfies Record<CaseEventType, TimelineKind>;

@@ -67,6 +67,10 @@ const PERSONAL_EVENT_FIELDS = {
   'callback.action_taken': ['phone', 'text'],
   'case.imported': [],
   'case.filed_by_app': ['accountId'],
+  'case.cluster_joined': [],
+  'case.cluster_gained': [],
+  'case.cluster_left': [],
+  'case.cluster_lost': [],
   'callback.assigned': [],
   'callback.message_sent_by_hand': ['phone'],
 } as const satisfies Record<CaseEventType, readonly string[]>;

@@ -101,6 +101,8 @@ export const en: Record<MessageKey, string> = {
   'error.csrf': 'Missing or invalid anti-CSRF token; reload the page.',
   'error.no_citizen_channel': 'The case has no channel to answer the citizen on.',
   'case.final_answer': 'Answer to your case {folio}: {answer}',
+  'case.cluster_joined_notice':
+    'This problem has already been reported (folio {parentFolio}); we will let you know when it is solved. Your folio {folio} is still yours to ask how it goes.',
   'case.not_admissible': 'Your case {folio} is not admissible: {reason}',
   'console.title': 'Service console',
   'console.login.title': 'Sign in',
@@ -952,4 +954,12 @@ export const en: Record<MessageKey, string> = {
   'openapi.security.conversation': "The conversation's token, returned by POST /api/webchat/conversations.",
   'openapi.open311.file_request':
     'Files a request as a case of the Open311 channel. The api_key field of the body is required: a key an administrator issues in the console (Open311 page). The body is a form (application/x-www-form-urlencoded), as GeoReport v2 says, or JSON.',
+  'console.event.case.cluster_joined': 'Joined the report',
+  'console.event.case.cluster_gained': 'A report joined it',
+  'console.event.case.cluster_left': 'Split from the report',
+  'console.event.case.cluster_lost': 'A report was split off',
+  'console.cluster.how.distance': 'a few metres away, same category',
+  'console.cluster.how.address': 'same address, same category',
+  'console.cluster.how.staff': 'joined by staff',
+  'console.cluster.metres': '{metres} m',
 };

@@ -38,6 +38,8 @@ export const esTu: Partial<Record<MessageKey, string>> = {
     'Si esta información no resuelve tu consulta, responde a este correo contándonos qué necesitas y registraremos tu solicitud con un folio para que el área responsable te dé seguimiento.',
   'email.subject_default': 'Tu solicitud',
   'case.final_answer': 'Respuesta a tu caso {folio}: {answer}',
+  'case.cluster_joined_notice':
+    'Ya hay un reporte de este problema (folio {parentFolio}); te avisaremos cuando se resuelva. Tu folio {folio} sigue siendo tuyo para consultar cómo va.',
   'case.not_admissible': 'Tu caso {folio} no procede: {reason}',
   'case.extended_notice': 'Tu caso {folio} requiere más tiempo: {reason}. La nueva fecha límite para la respuesta es el {date}.',
   'follow_up.notice.received': 'Tu caso {folio} ya fue recibido por {dependencia}. La respuesta final llegará a más tardar el {fecha}.',

@@ -101,6 +101,8 @@ export const es = {
   'error.csrf': 'Falta el token anti-CSRF o no es válido; recarga la página.',
   'error.no_citizen_channel': 'El caso no tiene un canal por el cual responder al ciudadano.',
   'case.final_answer': 'Respuesta a su caso {folio}: {answer}',
+  'case.cluster_joined_notice':
+    'Ya hay un reporte de este problema (folio {parentFolio}); le avisaremos cuando se resuelva. Su folio {folio} sigue siendo suyo para consultar cómo va.',
   'case.not_admissible': 'Su caso {folio} no procede: {reason}',
   'console.title': 'Consola de atención',
   'console.login.title': 'Iniciar sesión',
@@ -955,6 +957,14 @@ export const es = {
   'openapi.security.conversation': 'El token de la conversación, que devuelve POST /api/webchat/conversations.',
   'openapi.open311.file_request':
     'Registra una solicitud como un caso del canal Open311. El campo api_key del cuerpo es obligatorio: una clave que emite un administrador en la consola (página Open311). El cuerpo es un formulario (application/x-www-form-urlencoded), como dice GeoReport v2, o JSON.',
+  'console.event.case.cluster_joined': 'Se unió al reporte',
+  'console.event.case.cluster_gained': 'Se le unió un reporte',
+  'console.event.case.cluster_left': 'Se separó del reporte',
+  'console.event.case.cluster_lost': 'Se separó un reporte',
+  'console.cluster.how.distance': 'a pocos metros, misma categoría',
+  'console.cluster.how.address': 'misma dirección, misma categoría',
+  'console.cluster.how.staff': 'unido por el personal',
+  'console.cluster.metres': '{metres} m',
 } as const;
 
 export type MessageKey = keyof typeof es;

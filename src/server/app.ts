@@ -50,6 +50,9 @@ import { importsApiPlugin } from './plugins/imports-api.js';
 import { IMPORT_JOB, importKind } from '../imports/imports.js';
 import type { Gazetteer } from '../places/gazetteer.js';
 import { loadGazetteerFile } from '../places/gazetteer-file.js';
+import { createGeocoder } from '../places/geocoder.js';
+import { LOCATE_CASE_JOB } from '../cases/open-case.js';
+import { locateCaseKind } from '../cases/locate-job.js';
 import { reportsApiPlugin } from './plugins/reports-api.js';
 
 export interface AppDeps {
@@ -127,12 +130,29 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   const policy = deps.followUpPolicy ?? loadFollowUpPolicy(config.followUpPolicyPath);
   const calendar = new BusinessCalendar(config.timeZone, config.businessHours, policy.holidays);
   const terms: CaseTerms = { policy, calendar, defaultDueDays: config.caseDueDays };
+  // Where reports are: the gazetteer places addresses at once, an external geocoder after commit (issue 20).
+  const gazetteerFile = config.gazetteerPath ? loadGazetteerFile(config.gazetteerPath) : undefined;
+  const nearby = createGeocoder({ gazetteer: gazetteerFile?.located });
+  const geocoder = config.geocoder.url
+    ? createGeocoder({
+        gazetteer: gazetteerFile?.located,
+        nominatimUrl: config.geocoder.url,
+        timeoutMs: config.geocoder.timeoutMs,
+        countryCodes: config.geocoder.countryCodes,
+        onError: (error) => app.log.warn({ err: error }, 'the external geocoder gave no answer'),
+      })
+    : undefined;
   const caseSettings = {
     folioPrefix: config.folioPrefix,
     defaultDueDays: config.caseDueDays,
     timeZone: config.timeZone,
     terms,
     phoneRegion: config.phoneRegion,
+    places: {
+      locate: gazetteerFile?.located ? async (address: string) => nearby.geocode(address) : undefined,
+      locateLater: geocoder !== undefined,
+      clusters: config.clusters,
+    },
   };
 
   // Built before the conversations it reads from; `lookup` is called only once a push arrives.
@@ -163,7 +183,7 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
       emergencyPhone: config.emergencyPhone,
       civilProtectionPhone: config.civilProtectionPhone,
       phoneRegion: config.phoneRegion,
-      gazetteer: deps.gazetteer ?? (config.gazetteerPath ? loadGazetteerFile(config.gazetteerPath).names : undefined),
+      gazetteer: deps.gazetteer ?? gazetteerFile?.names,
     },
   });
 
@@ -214,6 +234,8 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   );
   const kinds = new Map<string, JobKind>([[DELIVER_JOB, deliveryKind({ senders, events })]]);
   for (const [kind, handler] of followUp.handlers) kinds.set(kind, jobKind(handler));
+  if (geocoder)
+    kinds.set(LOCATE_CASE_JOB, locateCaseKind({ geocoder, clusters: config.clusters, channels: followUpChannels, locale: config.locale }));
   kinds.set(
     IMPORT_JOB,
     importKind({ classify: deps.classify, caseSettings, calendar, phoneRegion: config.phoneRegion, locale: config.locale }),
