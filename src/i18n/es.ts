@@ -881,7 +881,7 @@ export const es = {
   'console.mail.notice_digest': 'resumen diario de avisos',
   'open311.service_description': '{service}: lo atiende {department}.',
   'open311.type_attribute': 'Tipo de solicitud',
-  'open311.type_attribute_help': 'Reporte de un problema si no se indica.',
+  'open311.type_attribute_help': 'Si falta, se toma como reporte de un problema.',
   'open311.type.queja': 'Queja o reclamo',
   'open311.type.solicitud_informacion': 'Solicitud de información',
   'open311.type.sugerencia': 'Sugerencia',
