@@ -146,6 +146,8 @@ const EnvSchema = z.object({
   ),
   WEBCHAT_NEW_CONVERSATIONS_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100_000).default(30)),
   WEBCHAT_MESSAGES_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100_000).default(40)),
+  /** Folios looked up on the public status page (/estado) per IP address per minute: a citizen needs a few; walking the sequence needs many. */
+  STATUS_PAGE_LOOKUPS_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100_000).default(20)),
   // Telegram channel (src/channels/telegram): off unless a bot token is set.
   TELEGRAM_BOT_TOKEN: z.preprocess(
     emptyToUndefined,
@@ -351,6 +353,8 @@ export interface Config {
   sessionTtlMs: number;
   logLevel: string;
   rateLimits: { newConversationsPerMinute: number; messagesPerMinute: number };
+  /** The public status page of a folio (/estado). */
+  statusPage: { lookupsPerMinute: number };
   trustProxy: boolean | number | string[];
   /** Present when TELEGRAM_BOT_TOKEN is set. */
   telegram: TelegramConfig | undefined;
@@ -540,6 +544,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     rateLimits: { newConversationsPerMinute: e.WEBCHAT_NEW_CONVERSATIONS_PER_MINUTE, messagesPerMinute: e.WEBCHAT_MESSAGES_PER_MINUTE },
+    statusPage: { lookupsPerMinute: e.STATUS_PAGE_LOOKUPS_PER_MINUTE },
     telegram: e.TELEGRAM_BOT_TOKEN
       ? {
           botToken: e.TELEGRAM_BOT_TOKEN,

@@ -13,6 +13,7 @@ import type { CaseEventDataMap, PendingContact } from './case-events.js';
 import { recordCaseEvent, staffActor, type CaseEventType } from './events.js';
 import { followUpCitizen, type FollowUpChannels } from './follow-up/citizen-message.js';
 import { levelMovesFrom, mayTakeCaseAction, type CaseActionKind } from './action-rules.js';
+import { withStatusLink } from './status-link.js';
 
 /**
  * What staff do to a case. Every action locks the case row, checks who may do it (department
@@ -242,7 +243,7 @@ export async function actOnCase(
      */
     /** A final answer: told to the citizen (or left for a call), and the case closed with the status. */
     async function finish(status: 'cerrado' | 'no_procede', text: string) {
-      const told = await tell(text);
+      const told = await tell(withStatusLink(text, current.folio, channels.publicUrl, locale));
       await update({ status, closedAt: now, firstAnsweredAt: current.firstAnsweredAt ?? now });
       return told.result;
     }

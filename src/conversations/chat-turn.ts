@@ -91,7 +91,12 @@ async function applyEffects(turn: ChatTurn, result: StepResult, ctx: StepContext
   const state = result.state;
   let status = conversation.status;
   let caseId: number | undefined;
-  const replyCtx: ReplyContext = { vars: ctx.vars, withinBusinessHours: ctx.withinBusinessHours, timeZone: settings.timeZone };
+  const replyCtx: ReplyContext = {
+    vars: ctx.vars,
+    withinBusinessHours: ctx.withinBusinessHours,
+    timeZone: settings.timeZone,
+    publicUrl: settings.publicUrl,
+  };
   const attention = { conversationId: conversation.id, channel: conversation.channel, at };
   for (const effect of result.effects) {
     switch (effect.kind) {

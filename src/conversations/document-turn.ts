@@ -4,6 +4,7 @@ import { describeNextOpening } from '../calendar/next-opening.js';
 import { recordCaseEvent } from '../cases/events.js';
 import { findCaseById, type CaseSummary } from '../cases/queries.js';
 import { answerPendingSurvey } from '../cases/satisfaction.js';
+import { withStatusLink } from '../cases/status-link.js';
 import { updateCitizenContact } from '../citizens/queries.js';
 import { queryRows, type Executor, type Tx } from '../db/client.js';
 import { attachments, citizens, conversations, messages, type Conversation, type Message } from '../db/schema.js';
@@ -150,14 +151,13 @@ export async function takeDocumentTurn(turn: DocumentTurn): Promise<DocumentOutc
         lines.push(interpolate(script.messages[vars.proteccion_civil ? 'emergencyWithCivilProtection' : 'emergency'], vars));
         await flagEmergency(tx, conversation.id, stored.id, at);
       }
-      lines.push(
-        say('email.case_opened', {
-          folio,
-          tipo: lowerFirst(script.typeLabels[opened.case.type]),
-          dependencia: opened.departmentName,
-          fechaLimite: formatDate(new Date(opened.case.dueAt.getTime() - 1), settings.locale, settings.timeZone),
-        }),
-      );
+      const caseOpened = say('email.case_opened', {
+        folio,
+        tipo: lowerFirst(script.typeLabels[opened.case.type]),
+        dependencia: opened.departmentName,
+        fechaLimite: formatDate(new Date(opened.case.dueAt.getTime() - 1), settings.locale, settings.timeZone),
+      });
+      lines.push(withStatusLink(caseOpened, folio, settings.publicUrl, settings.locale));
       const calendar = calendarOf(settings);
       if (!calendar.isOpen(at)) {
         lines.push(

@@ -15,6 +15,8 @@ export interface ConversationSettings extends CaseSettings {
   civilProtectionPhone?: string | undefined;
   /** The municipality's own place names (GAZETTEER_FILE). */
   gazetteer?: Gazetteer | undefined;
+  /** PUBLIC_URL when set: the replies that give a folio link to its status page; none without it (never localhost). */
+  publicUrl?: string | undefined;
 }
 
 /** The settings' calendar, or one of office hours without holidays (tools and tests that pass none). */

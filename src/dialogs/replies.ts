@@ -4,6 +4,7 @@ import type { OutboundMessageInput } from '../messages/outbound.js';
 import type { StepContext } from './engine.js';
 import type { DialogScript } from './script-schema.js';
 import { dateFormat } from '../date-format.js';
+import { statusPageUrl } from '../cases/status-link.js';
 
 /** What the dialog says about a case; filled by whoever opened or looked it up. */
 export interface CaseFacts {
@@ -19,6 +20,8 @@ export interface ReplyContext {
   vars: StepContext['vars'];
   withinBusinessHours: boolean;
   timeZone: string;
+  /** PUBLIC_URL when set: a reply that gives a folio links to its status page. */
+  publicUrl?: string | undefined;
 }
 
 function formatDate(date: Date, locale: string, timeZone: string): string {
@@ -41,14 +44,20 @@ function caseVars(script: DialogScript, ctx: ReplyContext, facts: CaseFacts): Re
   };
 }
 
+/** The reply's text, and the status page's link under it when there is one. */
+function withLink(script: DialogScript, ctx: ReplyContext, text: string, folio: string): string {
+  const enlace = statusPageUrl(ctx.publicUrl, folio);
+  return enlace ? `${text}\n${interpolate(script.messages.statusPageLink, { ...ctx.vars, folio, enlace })}` : text;
+}
+
 export function caseOpenedReply(script: DialogScript, ctx: ReplyContext, facts: CaseFacts): OutboundMessageInput {
   const template = ctx.withinBusinessHours ? script.messages.caseOpenedInHours : script.messages.caseOpenedAfterHours;
-  return { text: interpolate(template, caseVars(script, ctx, facts)) };
+  return { text: withLink(script, ctx, interpolate(template, caseVars(script, ctx, facts)), facts.folio) };
 }
 
 export function statusReply(script: DialogScript, ctx: ReplyContext, folio: string, facts: CaseFacts | null): OutboundMessageInput {
   if (!facts) return { text: interpolate(script.messages.statusNotFound, { ...ctx.vars, folio }) };
-  return { text: interpolate(script.messages.statusFound, caseVars(script, ctx, facts)) };
+  return { text: withLink(script, ctx, interpolate(script.messages.statusFound, caseVars(script, ctx, facts)), facts.folio) };
 }
 
 /** The citizen's open cases, one line each; "none found" asks for the folio instead. */

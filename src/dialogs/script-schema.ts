@@ -101,6 +101,8 @@ const ScriptV1 = z.object({
     statusFound: Text,
     statusNotFound: Text,
     statusAskFolio: Text,
+    /** After a folio is given or looked up, when PUBLIC_URL is set: the link to its status page, {enlace}. */
+    statusPageLink: Text,
     thanks: Text,
     anonymousNoted: Text,
     unsupportedAttachment: Text,

@@ -63,4 +63,11 @@ export const esTu: Partial<Record<MessageKey, string>> = {
   'sms.answer_with': 'Responde: {options}',
   'sms.write_address': 'Escribe la dirección o una referencia.',
   'sms.skip_hint': 'Escribe «{skip}» para seguir sin ella.',
+  'status_page.intro': 'Escribe el folio que recibiste al hacer tu reporte, queja, sugerencia o pregunta.',
+  'status_page.privacy': 'Por tu privacidad, esta página no muestra nombres, datos de contacto, direcciones ni el texto de la solicitud.',
+  'status_page.chat': '¿Necesitas reportar algo más? Escríbenos en el chat.',
+  'status_page.not_found':
+    'No encontramos ese folio. Revisa que esté escrito como aparece en el mensaje que recibiste, por ejemplo {ejemplo}.',
+  'status_page.too_many': 'Se hicieron demasiadas consultas desde esta conexión. Espera un minuto e intenta de nuevo.',
+  'status_page.link': 'Puedes ver cómo va en {enlace}',
 };

@@ -965,6 +965,33 @@ export const es = {
   'console.cluster.how.address': 'misma dirección, misma categoría',
   'console.cluster.how.staff': 'unido por el personal',
   'console.cluster.metres': '{metres} m',
+  'status_page.title': 'Estado de un folio',
+  'status_page.intro': 'Escriba el folio que recibió al hacer su reporte, queja, sugerencia o pregunta.',
+  'status_page.folio_label': 'Folio',
+  'status_page.folio_hint': 'Por ejemplo: {ejemplo}',
+  'status_page.submit': 'Consultar',
+  'status_page.heading': 'Folio {folio}',
+  'status_page.status': 'Estado',
+  'status_page.type': 'Tipo',
+  'status_page.category': 'Tema',
+  'status_page.department': 'Área responsable',
+  'status_page.dates': 'Fechas',
+  'status_page.opened': 'Registro',
+  'status_page.received': 'Recibido por el área',
+  'status_page.due': 'Fecha límite de respuesta',
+  'status_page.extended': '{fecha} (plazo ampliado una vez)',
+  'status_page.closed': 'Cierre',
+  'status_page.closed_note':
+    'La respuesta final se comunicó directamente a quien hizo la solicitud; no se publica aquí porque podría contener datos personales.',
+  'status_page.privacy': 'Por su privacidad, esta página no muestra nombres, datos de contacto, direcciones ni el texto de la solicitud.',
+  'status_page.another': 'Consultar otro folio',
+  'status_page.chat': '¿Necesita reportar algo más? Escríbanos en el chat.',
+  'status_page.not_found_title': 'Folio no encontrado',
+  'status_page.not_found':
+    'No encontramos ese folio. Revise que esté escrito como aparece en el mensaje que recibió, por ejemplo {ejemplo}.',
+  'status_page.too_many_title': 'Demasiadas consultas',
+  'status_page.too_many': 'Se hicieron demasiadas consultas desde esta conexión. Espere un minuto e intente de nuevo.',
+  'status_page.link': 'Puede ver cómo va en {enlace}',
 } as const;
 
 export type MessageKey = keyof typeof es;

@@ -71,6 +71,7 @@ const CITIZEN_PREFIXES = [
   'follow_up.notice.',
   'follow_up.survey.',
   'callback.',
+  'status_page.',
 ];
 const CITIZEN_ERRORS = new Set<string>([
   'error.invalid_input',

@@ -4,6 +4,7 @@ import { CASE_TYPES, type CaseType, FINAL_STATUSES } from '../cases/case-type.js
 import { recordCaseEvent } from '../cases/events.js';
 import { openOfflineCase } from '../cases/open-on-behalf.js';
 import type { CaseSettings } from '../cases/open-case.js';
+import { statusInWords } from '../cases/public-case.js';
 import type { Db, Executor } from '../db/client.js';
 import { caseEvents, cases, categories, departments } from '../db/schema.js';
 import { type Locale, t } from '../i18n/index.js';
@@ -120,7 +121,7 @@ export async function listRequests(ex: Executor, query: RequestQuery, settings: 
     return {
       service_request_id: r.folio,
       status: closed ? 'closed' : 'open',
-      status_notes: t(settings.locale, `open311.status.${r.status}`, { department: r.department }),
+      status_notes: statusInWords(settings.locale, r.status, r.department),
       service_name: r.service,
       service_code: r.code,
       description: null,

@@ -54,6 +54,7 @@ import { createGeocoder } from '../places/geocoder.js';
 import { LOCATE_CASE_JOB } from '../cases/open-case.js';
 import { locateCaseKind } from '../cases/locate-job.js';
 import { reportsApiPlugin } from './plugins/reports-api.js';
+import { statusPagePlugin } from './plugins/status-page.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -184,6 +185,7 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
       civilProtectionPhone: config.civilProtectionPhone,
       phoneRegion: config.phoneRegion,
       gazetteer: deps.gazetteer ?? gazetteerFile?.names,
+      publicUrl: config.publicUrl,
     },
   });
 
@@ -210,6 +212,7 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   const followUpChannels = {
     email: senders.has('email'),
     sms: senders.has('sms') ? { region: config.phoneRegion, notices: config.sms?.citizenNotices ?? false } : undefined,
+    publicUrl: config.publicUrl,
   };
   // Automatic follow-up (issue 8): staff mail goes straight over SMTP; citizens' notices through the outbox.
   const mailer = config.email ? createMailer(config.email) : undefined;
@@ -291,6 +294,16 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
     now,
   });
   await app.register(open311KeysPlugin, { db: database.db, now });
+  await app.register(statusPagePlugin, {
+    db: database.db,
+    locale: config.locale,
+    municipalityName: deps.municipalityName,
+    folioPrefix: config.folioPrefix,
+    timeZone: config.timeZone,
+    labels: { statusLabels: deps.script.statusLabels, typeLabels: deps.script.typeLabels },
+    lookupsPerMinute: config.statusPage.lookupsPerMinute,
+    now,
+  });
   for (const channel of channels) {
     if (channel.routes) await app.register(async (scope) => channel.routes!(scope));
   }

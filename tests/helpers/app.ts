@@ -44,7 +44,7 @@ export async function createTestApp(
   const ventanilla = await buildApp({
     config,
     database,
-    script: loadDialogScript(undefined, 'es', config.tone),
+    script: loadDialogScript(undefined, config.locale, config.tone), // as main.ts loads it
     classify,
     municipalityName: 'Municipio de Prueba',
     version: 'test',

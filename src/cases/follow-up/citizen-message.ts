@@ -18,6 +18,8 @@ export interface FollowUpChannels {
    * phones typed without "+".
    */
   sms?: { region: CountryCode; notices: boolean } | undefined;
+  /** PUBLIC_URL when set: notices and final answers then link to the case's public status page (never to localhost). */
+  publicUrl?: string | undefined;
 }
 
 export type FollowUp =

@@ -3,6 +3,7 @@ import type { Tx } from '../../db/client.js';
 import { cases, caseSurveys, departments, type Case } from '../../db/schema.js';
 import { t, type MessageKey } from '../../i18n/index.js';
 import { recordCaseEvent, type CaseEventType, type RecordedCaseEvent } from '../events.js';
+import { withStatusLink } from '../status-link.js';
 import { followUpCitizen } from './citizen-message.js';
 import { formatDueDate } from './dates.js';
 import { reaction, type FollowUpDeps } from './follow-up.js';
@@ -30,7 +31,8 @@ export const citizenNotices = reaction({
   async run(tx, event, current, deps, now) {
     const text = await noticeText(tx, event, current, deps);
     if (!text) return;
-    await notify(tx, current, deps, now, event.type, { text, author: 'system' });
+    const linked = withStatusLink(text, current.folio, deps.channels.publicUrl, deps.locale);
+    await notify(tx, current, deps, now, event.type, { text: linked, author: 'system' });
   },
 });
 

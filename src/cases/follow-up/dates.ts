@@ -33,3 +33,13 @@ export function formatDay(at: Date, timeZone: string, locale: Locale): string {
 export function formatDueDate(dueAt: Date, timeZone: string, locale: Locale): string {
   return formatDate(new Date(dueAt.getTime() - 1), timeZone, locale);
 }
+
+/** "10 de marzo de 2026" — for citizens. */
+export function formatLongDate(at: Date, timeZone: string, locale: Locale): string {
+  return dateFormat(tag(locale), { timeZone, dateStyle: 'long' }).format(at);
+}
+
+/** "2026-03-10" on the municipality's clock, for a `<time datetime>`. */
+export function isoLocalDate(at: Date, timeZone: string): string {
+  return dateFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+}
