@@ -5,6 +5,7 @@ import {
   api,
   citizenCasesList,
   daysBetween,
+  field,
   fmtDate,
   fmtDay,
   h,
@@ -256,6 +257,7 @@ export async function caseView(id) {
       ),
     );
     if (c.deadline) facts.append(deadlinePanel(c, c.deadline));
+    if (c.type === 'reporte' || c.cluster.parent || c.cluster.children.length > 0) facts.append(clusterPanel(c));
     if (c.citizen) facts.append(citizenHistoryPanel(c));
     history.render(c);
     if (timeline.firstChild !== history.element) timeline.replaceChildren(history.element);
@@ -267,6 +269,81 @@ export async function caseView(id) {
     }
   };
   await state.refresh();
+}
+
+/**
+ * The reports of the same problem (issue 20): the one this follows, or those that follow this one,
+ * each of which can be split off; and joining this report to another folio by hand.
+ * @param {CasePage} c
+ */
+function clusterPanel(c) {
+  const status = h('div', { role: 'status' });
+  /** @param {number} caseId */
+  const split = async (caseId) => {
+    try {
+      await api('POST', `/api/staff/cases/${caseId}/cluster/split`);
+      await state.refresh?.();
+    } catch (error) {
+      status.replaceChildren(notice('error', messageOf(error)));
+    }
+  };
+  const open = !isFinal(c.status);
+  const join = h(
+    'form',
+    {
+      class: 'inline',
+      onsubmit: async (/** @type {Event} */ e) => {
+        e.preventDefault();
+        const folio = String(new FormData(/** @type {HTMLFormElement} */ (e.target)).get('folio') ?? '').trim();
+        try {
+          await api('POST', `/api/staff/cases/${c.id}/cluster/join`, { folio });
+          await state.refresh?.();
+        } catch (error) {
+          status.replaceChildren(notice('error', messageOf(error)));
+        }
+      },
+    },
+    field(tr('cluster.join_label'), h('input', { name: 'folio', required: true, maxlength: 40, placeholder: 'AC-2026-000123' })),
+    h('button', { type: 'submit', class: 'secondary' }, tr('cluster.join')),
+  );
+  const { parent, children } = c.cluster;
+  return h(
+    'section',
+    { class: 'panel', 'aria-labelledby': 'cluster-title' },
+    h('h3', { id: 'cluster-title' }, tr('cluster.title')),
+    status,
+    parent
+      ? [
+          h('p', {}, tr('cluster.follows', { folio: parent.folio }), ' ', h('a', { href: `#/caso/${parent.id}` }, parent.folio)),
+          open && h('button', { type: 'button', class: 'secondary', onclick: () => split(c.id) }, tr('cluster.split')),
+        ]
+      : children.length === 0
+        ? h('p', { class: 'muted' }, tr('cluster.none'))
+        : [
+            h('p', {}, tr('cluster.children', { count: children.length })),
+            h(
+              'ul',
+              { class: 'plain' },
+              children.map((k) =>
+                h(
+                  'li',
+                  {},
+                  h('a', { href: `#/caso/${k.id}` }, k.folio),
+                  ' ',
+                  h('span', { class: 'badge' }, tr('channel.' + k.channel)),
+                  ' ',
+                  h('span', { class: 'badge' }, tr('status.' + k.status)),
+                  ' ',
+                  h('span', { class: 'muted' }, [fmtDate(k.createdAt), k.address].filter(Boolean).join(' · ')),
+                  ' ',
+                  !isFinal(k.status) &&
+                    h('button', { type: 'button', class: 'secondary', onclick: () => split(k.id) }, tr('cluster.split')),
+                ),
+              ),
+            ),
+          ],
+    open && !parent && join,
+  );
 }
 
 /**

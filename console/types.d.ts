@@ -200,6 +200,11 @@ export interface CasePage {
   citizenCases: CitizenCase[];
   /** The citizen's conversations: only to those who work the inbox. */
   citizenConversations: { id: string; channel: Channel; status: ConversationStatus; updatedAt: string }[];
+  /** Issue 20: the report this one follows, or the reports that follow this one. */
+  cluster: {
+    parent: { id: number; folio: string; status: CaseStatus } | null;
+    children: { id: number; folio: string; channel: Channel; status: CaseStatus; createdAt: string; address: string | null }[];
+  };
 }
 
 export interface CitizenCase {

@@ -9,6 +9,7 @@ import type { DialogScript } from '../dialogs/script-schema.js';
 import { initialState, parseDialogState } from '../dialogs/state.js';
 import type { InboundMessage } from '../messages/inbound.js';
 import type { OutboundMessageInput } from '../messages/outbound.js';
+import { t } from '../i18n/index.js';
 import { recordAttention } from '../understanding/attention-log.js';
 import { recordLabelledExample } from '../understanding/labelled-examples.js';
 import { enqueueReplies, flagEmergency, openCaseFor } from './effects.js';
@@ -114,6 +115,11 @@ async function applyEffects(turn: ChatTurn, result: StepResult, ctx: StepContext
             dueAt: opened.case.dueAt,
           }),
         );
+        // Another report of the same problem was already open: the citizen is told they are not alone.
+        if (opened.cluster)
+          replies.push({
+            text: t(settings.locale, 'case.cluster_joined_notice', { folio: opened.case.folio, parentFolio: opened.cluster.parentFolio }),
+          });
         break;
       }
       case 'lookup_status': {

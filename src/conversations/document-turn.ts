@@ -158,6 +158,7 @@ export async function takeDocumentTurn(turn: DocumentTurn): Promise<DocumentOutc
         fechaLimite: formatDate(new Date(opened.case.dueAt.getTime() - 1), settings.locale, settings.timeZone),
       });
       lines.push(withStatusLink(caseOpened, folio, settings.publicUrl, settings.locale));
+      if (opened.cluster) lines.push(t(settings.locale, 'case.cluster_joined_notice', { folio, parentFolio: opened.cluster.parentFolio }));
       const calendar = calendarOf(settings);
       if (!calendar.isOpen(at)) {
         lines.push(

@@ -895,6 +895,7 @@ export const es = {
   'open311.status.cerrado': '{department} dio una respuesta final.',
   'open311.status.no_procede': '{department} determinó que la solicitud no procede.',
   'open311.filed_notice': 'Recibimos la solicitud con el folio {folio}; la atenderá {department}.',
+  'open311.joined_notice': 'Ya había un reporte abierto de este problema ({parentFolio}); se atienden juntos.',
   'open311.error.api_key_missing': 'Falta api_key.',
   'open311.error.api_key_invalid': 'La api_key no es válida o fue revocada.',
   'open311.error.service_code_missing': 'Falta service_code.',
@@ -992,6 +993,19 @@ export const es = {
   'status_page.too_many_title': 'Demasiadas consultas',
   'status_page.too_many': 'Se hicieron demasiadas consultas desde esta conexión. Espere un minuto e intente de nuevo.',
   'status_page.link': 'Puede ver cómo va en {enlace}',
+  'error.cluster_not_joined': 'Este caso no está unido a otro reporte.',
+  'error.cluster_folio_not_found': 'No se encontró el folio {folio}.',
+  'error.cluster_same_case': 'Un caso no puede unirse a sí mismo.',
+  'error.cluster_already_joined': 'Este caso ya está unido a ese reporte.',
+  'console.cluster.title': 'Reportes del mismo problema',
+  'console.cluster.follows':
+    'Este reporte sigue al folio {folio}: la dependencia trabaja ese caso, y al ciudadano se le avisa de cada cambio.',
+  'console.cluster.children':
+    '{count, plural, one {Se unió # reporte a este caso; su ciudadano recibe} other {Se unieron # reportes a este caso; sus ciudadanos reciben}} los mismos avisos y la respuesta final.',
+  'console.cluster.split': 'Separar',
+  'console.cluster.join_label': 'Unir a otro folio',
+  'console.cluster.join': 'Unir a ese folio',
+  'console.cluster.none': 'Ningún otro reporte se ha unido a este caso.',
 } as const;
 
 export type MessageKey = keyof typeof es;

@@ -206,7 +206,12 @@ export async function fileRequest(
     return {
       service_request_id: opened.case.folio,
       token,
-      service_notice: t(settings.locale, 'open311.filed_notice', { folio: opened.case.folio, department: opened.departmentName }),
+      service_notice: [
+        t(settings.locale, 'open311.filed_notice', { folio: opened.case.folio, department: opened.departmentName }),
+        opened.cluster && t(settings.locale, 'open311.joined_notice', { parentFolio: opened.cluster.parentFolio }),
+      ]
+        .filter(Boolean)
+        .join(' '),
       account_id: request.accountId ?? null,
     };
   });

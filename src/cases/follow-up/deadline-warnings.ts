@@ -40,6 +40,7 @@ export const deadlineSweep: Sweep = {
           sql`
           select c.id from cases c
           where c.status not in ('cerrado', 'no_procede')
+            and c.cluster_parent_id is null
             and c.created_at + (c.due_at - c.created_at) * ${point.percent / 100} <= ${now.toISOString()}
             and not exists (select 1 from follow_up_marks m
                             where m.case_id = c.id and m.mark = ${`deadline:${point.percent}:`} || extract(epoch from c.due_at)::bigint)

@@ -1,4 +1,4 @@
-import { and, asc, eq, notInArray } from 'drizzle-orm';
+import { and, asc, eq, isNull, notInArray } from 'drizzle-orm';
 import { addDays, type BusinessCalendar, weekday } from '../../calendar/business-calendar.js';
 import { cases, categories, departments } from '../../db/schema.js';
 import { t } from '../../i18n/index.js';
@@ -73,7 +73,8 @@ export const digests: Recurring = {
         })
         .from(cases)
         .innerJoin(categories, eq(categories.id, cases.categoryId))
-        .where(notInArray(cases.status, [...FINAL_STATUSES]))
+        // Reports joined to another's are worked through it: the digest lists the parent once.
+        .where(and(notInArray(cases.status, [...FINAL_STATUSES]), isNull(cases.clusterParentId)))
         .orderBy(asc(cases.dueAt), asc(cases.id));
       const active = await context.db
         .select()

@@ -6,6 +6,7 @@ import { figuresFoldSweep } from './figures-fold.js';
 import { noticeDigest } from './notice-digest.js';
 import { wrongNumbersMail } from './wrong-numbers-mail.js';
 import { citizenNotices, reopenedToDepartment, satisfactionSurvey } from './citizen-notices.js';
+import { clusterFollowers } from './cluster-followers.js';
 import { CALLBACK_MESSAGE_JOB, callbackForPendingContact, callbackMessageJob } from './callback-actions.js';
 
 /**
@@ -13,7 +14,7 @@ import { CALLBACK_MESSAGE_JOB, callbackForPendingContact, callbackMessageJob } f
  * time-based sweeps, and calendar jobs. Adding a rule is adding it here.
  */
 export const followUpParts: FollowUpParts = {
-  reactions: [routingSheetReaction, citizenNotices, satisfactionSurvey, reopenedToDepartment, callbackForPendingContact],
+  reactions: [routingSheetReaction, citizenNotices, satisfactionSurvey, reopenedToDepartment, callbackForPendingContact, clusterFollowers],
   sweeps: [acknowledgementSweep, deadlineSweep, figuresFoldSweep],
   recurring: [digests, noticeDigest, wrongNumbersMail],
   jobs: new Map([[CALLBACK_MESSAGE_JOB, callbackMessageJob]]),

@@ -28,6 +28,8 @@ export const routingSheetReaction = reaction({
   async run(tx, event, current, deps, now) {
     if (event.type !== 'case.opened' && event.data.toDepartmentId === undefined) return; // a move inside the department
     if (isFinalStatus(current.status)) return;
+    // A report joined to another's is worked through that one: its department hears of the parent only.
+    if (current.clusterParentId !== null) return;
     const [department] = await tx.select().from(departments).where(eq(departments.id, current.departmentId)).limit(1);
     if (!department) return;
     const linkExpiresAt = new Date(now.getTime() + deps.policy.acknowledgement.linkValidDays * DAY_MS);

@@ -49,6 +49,7 @@ import { recordAudit, shownIds } from '../../auth/audit.js';
 import type { ChannelModule } from '../../channels/channel.js';
 import { eraseCitizen } from '../../citizens/erase.js';
 import { confirmProposal, pendingProposals, rejectProposal } from '../../citizens/merge.js';
+import { clusterOf, joinCaseByHand, splitCase } from '../../cases/cluster-actions.js';
 import { Forbidden, InvalidInput, NotFound, TooManyRequests, Unauthorized } from '../../errors.js';
 import type { Locale } from '../../i18n/index.js';
 import type { LiveUpdates } from './console/live.js';
@@ -231,7 +232,14 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
         page.citizen && OPERATOR_ROLES.includes(staff.role) ? await conversationsOfCitizen(db, page.citizen.id) : [];
       return {
         now: at.toISOString(),
-        case: { ...page, deadline, callbacks: await callbacksOfCase(db, page.id), citizenCases, citizenConversations },
+        case: {
+          ...page,
+          deadline,
+          callbacks: await callbacksOfCase(db, page.id),
+          citizenCases,
+          citizenConversations,
+          cluster: await clusterOf(db, page.id),
+        },
       };
     });
 
@@ -249,6 +257,29 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
       live.publish({ type: 'case.changed', caseId: result.caseId });
       return { result };
     });
+
+    // Clusters of reports (issue 20): staff split a wrongly joined report, or join two of one problem by hand.
+    routes.post('/api/staff/cases/:id/cluster/split', { schema: { params: CaseId } }, async (request) => {
+      await splitCase(db, staffOf(request), request.params.id, now());
+      live.publish({ type: 'case.changed', caseId: request.params.id });
+      return { ok: true };
+    });
+    routes.post(
+      '/api/staff/cases/:id/cluster/join',
+      { schema: { params: CaseId, body: z.object({ folio: z.string().trim().min(1).max(40) }) } },
+      async (request) => {
+        const joined = await joinCaseByHand(
+          db,
+          staffOf(request),
+          request.params.id,
+          request.body.folio,
+          { folioPrefix: options.caseSettings.folioPrefix, channels: options.followUp ?? { email: false }, locale: options.locale },
+          now(),
+        );
+        live.publish({ type: 'case.changed', caseId: request.params.id });
+        return { joined };
+      },
+    );
 
     // Call-backs (issue 8): the operators' list and reports, asking for one, and logging each call.
     const calendar = () => {
