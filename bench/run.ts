@@ -8,6 +8,7 @@ import { benchLoad } from './load.js';
 import { benchStats } from './stats.js';
 import { benchYearVolume } from './year-volume.js';
 import { benchExports } from './exports.js';
+import { benchClusterMatch } from './cluster-match.js';
 
 /**
  * Prints Ventanilla's speed figures. Nothing here passes or fails: targets are read by people.
@@ -37,6 +38,7 @@ await step('scheduler on PGlite', () => benchScheduler({ kind: 'pglite', dataDir
 await step('load on PGlite', () => benchLoad({ seconds, conversations: 50 }));
 await step('stats on PGlite', () => benchStats({ kind: 'pglite', dataDir: null }));
 await step('exports on PGlite', () => benchExports({ kind: 'pglite', dataDir: null }));
+await step('cluster match on PGlite', () => benchClusterMatch({ kind: 'pglite', dataDir: null }));
 if (server) {
   await step('scheduler on PostgreSQL, 2 instances', () => benchScheduler(server, 2000, 2));
   await step('turns on PostgreSQL', () => benchTurns(server));
@@ -45,6 +47,7 @@ if (server) {
   await step('stats on PostgreSQL', () => benchStats(server));
   await step('year volume on PostgreSQL', () => benchYearVolume(serverUrl!));
   await step('exports on PostgreSQL', () => benchExports(server));
+  await step('cluster match on PostgreSQL', () => benchClusterMatch(server));
 }
 
 const width = Math.max(...Object.keys(figures).map((k) => k.length));
