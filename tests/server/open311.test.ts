@@ -261,7 +261,14 @@ describe(`Open311 GeoReport v2 on ${databaseKind}`, () => {
         `/open311/v2/requests/${complaint}.xml`,
         `/open311/v2/tokens/${filed.token}.json`,
         '/open311/v2/discovery.json',
-      ].map(async (url) => [url, (await get(url)).body] as const),
+        // The public status page shows the same case to whoever holds its folio.
+        `/estado/${filed.service_request_id}`,
+        `/estado/${complaint}`,
+      ].map(async (url) => {
+        const res = await get(url);
+        if (url.startsWith('/estado/')) expect(res.statusCode, url).toBe(200);
+        return [url, res.body] as const;
+      }),
     );
     answers.push(['POST answer', JSON.stringify(filed)]);
     for (const [url, body] of answers)
