@@ -6,6 +6,7 @@ import { callbacksView } from './callbacks.js';
 import { caseView } from './case.js';
 import { categoriesView, departmentsView, usersView } from './admin.js';
 import { open311KeysView } from './open311-keys.js';
+import { citizenView } from './citizen.js';
 import { conversationsView } from './conversations.js';
 import { duplicatesView } from './duplicates.js';
 import { examplesView } from './examples.js';
@@ -41,6 +42,7 @@ async function route() {
     if (page === 'llamadas') return await callbacksView(new URLSearchParams(query));
     if (page === 'importar') return await importView();
     if (page === 'duplicados') return await duplicatesView();
+    if (page === 'ciudadano' && id) return await citizenView(Number(id));
     if (page === 'admin' && id === 'personal') return await usersView();
     if (page === 'admin' && id === 'dependencias') return await departmentsView();
     if (page === 'admin' && id === 'categorias') return await categoriesView();

@@ -203,6 +203,7 @@ export async function caseView(id) {
         'section',
         { class: 'panel' },
         h('h3', {}, tr('case.citizen')),
+        c.citizen && isCross() && h('p', {}, h('a', { href: `#/ciudadano/${c.citizen.id}` }, tr('citizen.all_channels'))),
         h(
           'dl',
           { class: 'facts' },

@@ -16,7 +16,7 @@ function sideCard(side, label) {
       'dl',
       {},
       h('dt', {}, tr('new.name')),
-      h('dd', {}, side.name ?? '—'),
+      h('dd', {}, h('a', { href: `#/ciudadano/${side.id}` }, side.name ?? `#${side.id}`)),
       h('dt', {}, tr('new.phone')),
       h('dd', {}, side.phone ?? '—'),
       h('dt', {}, tr('new.email')),

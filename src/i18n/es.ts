@@ -1006,6 +1006,17 @@ export const es = {
   'console.cluster.join_label': 'Unir a otro folio',
   'console.cluster.join': 'Unir a ese folio',
   'console.cluster.none': 'Ningún otro reporte se ha unido a este caso.',
+  'console.citizen.unnamed': 'Ciudadano sin nombre',
+  'console.citizen.merged_into': 'Este registro se unió a otro:',
+  'console.citizen.timeline': 'Todo lo del ciudadano, en todos sus canales',
+  'console.citizen.nothing': 'Aún no hay mensajes ni casos.',
+  'console.citizen.case_opened': 'Abrió el caso',
+  'console.citizen.said': 'Ciudadano:',
+  'console.citizen.author.bot': 'Bot:',
+  'console.citizen.author.staff': 'Personal:',
+  'console.citizen.author.system': 'Aviso:',
+  'console.citizen.open_conversation': 'ver conversación',
+  'console.citizen.all_channels': 'Ver todo lo del ciudadano, en todos sus canales',
 } as const;
 
 export type MessageKey = keyof typeof es;

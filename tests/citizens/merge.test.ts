@@ -151,6 +151,7 @@ describe(`one citizen across channels on ${databaseKind}`, () => {
     });
     const department = await login('obras@muni.test', 'clave-segura-123');
     expect((await api('GET', '/api/staff/citizens/merge-proposals', undefined, department)).statusCode).toBe(403);
+    expect((await api('GET', `/api/staff/citizens/${whatsappCitizen}/timeline`, undefined, department)).statusCode).toBe(403);
     const [first] = await pending();
     expect((await api('POST', `/api/staff/citizens/merge-proposals/${first!.id}/confirm`, undefined, department)).statusCode).toBe(403);
   });
@@ -180,6 +181,22 @@ describe(`one citizen across channels on ${databaseKind}`, () => {
     // On WhatsApp she asks how her report goes: the case she opened by phone is hers there too.
     const asked = await whatsapp('¿Cómo va mi reporte?');
     expect(asked.replies.map((r) => r.text).join('\n')).toContain(callerCase.folio);
+
+    // One timeline across channels: what she said on WhatsApp, and the case she opened by phone.
+    const timeline = await api('GET', `/api/staff/citizens/${whatsappCitizen}/timeline`);
+    expect(timeline.statusCode, timeline.body).toBe(200);
+    const { entries, identities: linked } = timeline.json() as {
+      entries: Array<{ kind: string; channel: string; text?: string; folio?: string }>;
+      identities: Array<{ channel: string }>;
+    };
+    expect(linked.map((i) => i.channel).sort()).toEqual(['telefono', 'whatsapp']);
+    expect(entries).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'message', channel: 'whatsapp', text: 'Hola' }),
+        expect.objectContaining({ kind: 'case', channel: 'telefono', folio: callerCase.folio }),
+      ]),
+    );
+    expect((await db.select().from(auditLog).where(eq(auditLog.action, 'citizen.timeline_viewed'))).length).toBe(1);
 
     const audited = await db.select().from(auditLog).where(eq(auditLog.action, 'citizen.merged'));
     expect(audited.map((a) => a.subjectId)).toEqual([String(whatsappCitizen)]);

@@ -80,6 +80,12 @@ describe(`the possible duplicates page (Chromium, ${databaseKind})`, () => {
     const cases = await app.database.db.query.cases.findMany({ columns: { citizenId: true } });
     const identities = await app.database.db.query.citizenIdentities.findMany({ columns: { citizenId: true } });
     expect(new Set([...cases, ...identities].map((r) => r.citizenId)).size).toBe(1);
+    // The record kept, on its own page: every channel's messages and cases in one timeline.
+    await page.goto(`${base}/console#/ciudadano/${[...new Set(cases.map((r) => r.citizenId))][0]}`);
+    await page.getByRole('heading', { name: 'Leocadia Ybarrondo' }).waitFor();
+    await page.getByText('Hola, buenas tardes').waitFor();
+    await page.getByText('Abrió el caso').waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}console-citizen-timeline.png`, fullPage: true });
     expect(problems).toEqual([]);
   });
 });

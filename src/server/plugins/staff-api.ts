@@ -49,6 +49,7 @@ import { recordAudit, shownIds } from '../../auth/audit.js';
 import type { ChannelModule } from '../../channels/channel.js';
 import { eraseCitizen } from '../../citizens/erase.js';
 import { confirmProposal, pendingProposals, rejectProposal } from '../../citizens/merge.js';
+import { citizenTimeline } from '../../citizens/timeline.js';
 import { clusterOf, joinCaseByHand, splitCase } from '../../cases/cluster-actions.js';
 import { Forbidden, InvalidInput, NotFound, TooManyRequests, Unauthorized } from '../../errors.js';
 import type { Locale } from '../../i18n/index.js';
@@ -482,6 +483,13 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
       if (proposals.length > 0)
         await audit(request, 'citizen.merge_proposals_viewed', 'citizen', shownIds(proposals.flatMap((p) => [p.citizen.id, p.other.id])));
       return { proposals };
+    });
+    routes.get('/api/staff/citizens/:id/timeline', { schema: { params: CitizenId } }, async (request) => {
+      requireRole(request, OPERATOR_ROLES);
+      const timeline = await citizenTimeline(db, request.params.id);
+      if (!timeline) throw new NotFound('error.citizen_not_found');
+      await audit(request, 'citizen.timeline_viewed', 'citizen', request.params.id);
+      return timeline;
     });
     for (const [path, decide] of [
       ['confirm', confirmProposal],
