@@ -173,9 +173,10 @@ describe(`the console's map on ${databaseKind}`, () => {
 
   it(`shows the newest ${MAP_CAP} and says so when more match`, async () => {
     const [category] = await app.database.db.select().from(categories).where(eq(categories.code, 'parques-jardines'));
-    const [{ citizen_id: citizenId } = { citizen_id: 0 }] = (
-      await app.database.db.execute(sql`select citizen_id from cases where id = ${lamp.id}`)
-    ).rows as Array<{ citizen_id: number }>;
+    const [{ citizenId } = { citizenId: 0 }] = await app.database.db
+      .select({ citizenId: cases.citizenId })
+      .from(cases)
+      .where(eq(cases.id, lamp.id));
     await app.database.db.execute(sql`
       insert into cases (folio, folio_year, folio_seq, type, category_id, department_id, citizen_id, channel, description, due_at, created_at, latitude, longitude)
       select 'MAP-' || g, 2099, g, 'reporte', ${category!.id}, ${category!.departmentId}, ${citizenId}, 'telefono', 'x',

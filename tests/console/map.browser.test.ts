@@ -125,7 +125,7 @@ describe(`the map page (Chromium, ${databaseKind})`, () => {
     expect(box!.width).toBeGreaterThan(300);
     expect(box!.height).toBeGreaterThan(250);
     // The page itself does not scroll sideways; the table scrolls in its frame.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
     await context.close();
   });
 });
