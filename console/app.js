@@ -14,6 +14,7 @@ import { importView } from './imports.js';
 import { ApiError, api, messageOf, notice, state } from './lib.js';
 import { newCaseView } from './new-case.js';
 import { loginView } from './shell.js';
+import { mapView } from './map.js';
 import { statsView } from './dashboard.js';
 import { attentionView } from './stats.js';
 import { trayView } from './tray.js';
@@ -48,6 +49,7 @@ async function route() {
     if (page === 'admin' && id === 'categorias') return await categoriesView();
     if (page === 'admin' && id === 'ejemplos') return await examplesView();
     if (page === 'admin' && id === 'open311') return await open311KeysView();
+    if (page === 'mapa') return await mapView(new URLSearchParams(query));
     if (page === 'registro') return await attentionRegisterView(new URLSearchParams(query));
     if (page === 'atencion') return await attentionView(new URLSearchParams(query));
     if (page === 'estadisticas') return await statsView(new URLSearchParams(query));

@@ -47,6 +47,7 @@ export function shell(current, ...content) {
       link('#/bandeja', 'tray'),
       ['admin', 'coordinador', 'operador'].includes(role) && link('#/conversaciones', 'conversations'),
       link('#/llamadas', 'callbacks'),
+      link('#/mapa', 'map'),
       link('#/nuevo', 'new_case'),
       ['admin', 'coordinador', 'operador'].includes(role) && link('#/importar', 'import'),
       ['admin', 'coordinador', 'operador'].includes(role) && link('#/duplicados', 'duplicates'),

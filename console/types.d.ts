@@ -12,15 +12,19 @@ import type { ConversationStatus, HandoffReason } from '../src/dialogs/conversat
 import type { Channel } from '../src/messages/inbound.js';
 import type { MessageAuthor, MessageDirection } from '../src/messages/stored.js';
 import type { Chart as ChartJs } from 'chart.js';
+import type * as Leaflet from 'leaflet';
 
 // The dashboard's answer is the server's own type (issue 17): it holds no Date, so JSON keeps its shape.
 export type { Dashboard } from '../src/cases/figures-view.js';
 export type { ChartJs };
+export type { Leaflet };
 
 declare global {
   interface Window {
     /** Chart.js's browser build, loaded on demand from /console/vendor/chart.umd.min.js. */
     Chart?: typeof ChartJs;
+    /** Leaflet's browser build, loaded on demand from /console/vendor/leaflet.js (the map). */
+    L?: typeof Leaflet;
   }
 }
 
@@ -322,4 +326,35 @@ export interface RegisterEntry {
   caseId: number | null;
   folio: string | null;
   outcome: import('../src/understanding/register-vocabulary.js').Outcome;
+}
+
+/** GET /api/staff/map: one point, an open report the department works (issue 20). */
+export interface MapCase {
+  id: number;
+  folio: string;
+  type: CaseType;
+  categoryCode: string;
+  categoryName: string;
+  departmentName: string;
+  status: CaseStatus;
+  createdAt: string;
+  ageDays: number;
+  lat: number;
+  lon: number;
+  /** The report and those joined to it. */
+  reports: number;
+}
+
+/** GET /api/staff/map. */
+export interface MapAnswer {
+  now: string;
+  center: { lat: number; lon: number };
+  zoom: number;
+  /** The points' extent to fit the view to; null when MAP_CENTER fixes the view or nothing is shown. */
+  bounds: { south: number; west: number; north: number; east: number } | null;
+  /** Null without MAP_TILE_URL: the map is a plain background. */
+  tiles: { url: string; attribution: string } | null;
+  cases: MapCase[];
+  /** More reports matched than one answer carries; the newest are shown. */
+  truncated: boolean;
 }

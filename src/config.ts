@@ -8,6 +8,7 @@ import { parseBusinessHours, type BusinessHours } from './business-hours.js';
 import { parseWhatsAppTemplates, type WhatsAppTemplates } from './messages/templates.js';
 import { RegistrationFieldList, type RegistrationField } from './citizens/registration.js';
 import { CASE_TYPES, type CaseType } from './cases/case-type.js';
+import { GeoPoint } from './places/distance.js';
 
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
@@ -282,6 +283,38 @@ const EnvSchema = z.object({
   ),
   /** Service requests one Open311 key may file per minute. */
   OPEN311_REQUESTS_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(10_000).default(30)),
+  // --- The console's map (issue 20): without a tile server it draws the cases on a plain background ---
+  /** A raster tile server: OpenStreetMap's, or the municipality's own; {s} (subdomain), {z}, {x} and {y} as Leaflet reads them. */
+  MAP_TILE_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .url({
+        protocol: /^https?$/,
+        abort: true,
+        error: 'una URL http(s) de teselas, p. ej. https://tile.openstreetmap.org/{z}/{x}/{y}.png',
+      })
+      .refine((url) => ['{z}', '{x}', '{y}'].every((part) => url.includes(part)), 'la URL lleva {z}, {x} y {y}')
+      .refine(subdomainsFirst, '{s} solo como primera parte del servidor ({s}.servidor)')
+      .optional(),
+  ),
+  MAP_TILE_ATTRIBUTION: z.preprocess(emptyToUndefined, z.string().max(300).default('© OpenStreetMap')),
+  /** Where the map opens: "lat,lon"; unset, it fits the cases shown. */
+  MAP_CENTER: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .transform((value, ctx) => {
+        const [lat, lon, ...rest] = value.split(',').map((part) => Number(part.trim()));
+        const point = GeoPoint.safeParse({ lat, lon });
+        if (rest.length > 0 || !point.success) {
+          ctx.addIssue({ code: 'custom', message: 'latitud,longitud en grados, p. ej. 27.0712,-109.4437' });
+          return z.NEVER;
+        }
+        return point.data;
+      })
+      .optional(),
+  ),
+  MAP_ZOOM: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(19).default(14)),
 });
 
 /** A mail server URL; user and password are URL-encoded in it, so they may hold any character. */
@@ -365,6 +398,30 @@ export interface Config {
   sms: SmsConfig | undefined;
   communicationsOfficeEmail: string | undefined;
   open311: { publicTypes: CaseType[]; requestsPerMinute: number };
+  map: MapConfig;
+}
+
+/** The console's map (MAP_*). */
+export interface MapConfig {
+  /** Absent unless MAP_TILE_URL is set: the map is then a plain background with the cases on it. */
+  tiles: { url: string; attribution: string; origin: string } | undefined;
+  /** MAP_CENTER; absent, the map fits its cases. */
+  center: GeoPoint | undefined;
+  zoom: number;
+}
+
+/** A tile server's name may vary only in its first label (`{s}.tile.example.org`): the policy can allow that, and nothing else. */
+function subdomainsFirst(url: string): boolean {
+  try {
+    return !/[{}]/.test(new URL(url).host.replace(/^\{s\}\./, ''));
+  } catch {
+    return false;
+  }
+}
+
+/** The tile server as a policy source: its origin, `https://*.host` when tiles come from {s} subdomains. */
+function tileOrigin(url: string): string {
+  return new URL(url).origin.replace('{s}', '*');
 }
 
 export type SmsConfig =
@@ -582,6 +639,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     sms: smsConfig(e),
     communicationsOfficeEmail: e.COMMUNICATIONS_OFFICE_EMAIL?.toLowerCase(),
     open311: { publicTypes: e.OPEN311_PUBLIC_TYPES, requestsPerMinute: e.OPEN311_REQUESTS_PER_MINUTE },
+    map: {
+      tiles: e.MAP_TILE_URL ? { url: e.MAP_TILE_URL, attribution: e.MAP_TILE_ATTRIBUTION, origin: tileOrigin(e.MAP_TILE_URL) } : undefined,
+      center: e.MAP_CENTER,
+      zoom: e.MAP_ZOOM,
+    },
   } satisfies Config);
 }
 

@@ -14,6 +14,8 @@ import { configuredChannels } from './channels/registry.js';
 import { FollowUpPolicyError, loadFollowUpPolicy, type FollowUpPolicy } from './cases/follow-up/policy.js';
 import { GazetteerError, type Gazetteer } from './places/gazetteer.js';
 import { loadGazetteerFile } from './places/gazetteer-file.js';
+import { gazetteerCentre } from './places/gazetteer-csv.js';
+import type { GeoPoint } from './places/distance.js';
 
 async function main(): Promise<void> {
   let config: Readonly<Config>;
@@ -44,9 +46,12 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   let gazetteer: Gazetteer | undefined;
+  let placesCentre: GeoPoint | undefined;
   try {
-    // A CSV gazetteer also carries coordinates; the dialog reads only its names.
-    gazetteer = config.gazetteerPath ? loadGazetteerFile(config.gazetteerPath).names : undefined;
+    // A CSV gazetteer also carries coordinates; the dialog reads only its names, the map its middle.
+    const file = config.gazetteerPath ? loadGazetteerFile(config.gazetteerPath) : undefined;
+    gazetteer = file?.names;
+    placesCentre = file?.located ? gazetteerCentre(file.located) : undefined;
   } catch (error) {
     if (!(error instanceof GazetteerError)) throw error;
     console.error(t(config.locale, 'config.invalid'));
@@ -73,6 +78,7 @@ async function main(): Promise<void> {
     catalogue,
     followUpPolicy,
     gazetteer,
+    placesCentre,
   });
   const address = await ventanilla.app.listen({ port: config.port, host: config.host });
   await ventanilla.start();

@@ -1017,6 +1017,26 @@ export const es = {
   'console.citizen.author.system': 'Aviso:',
   'console.citizen.open_conversation': 'ver conversación',
   'console.citizen.all_channels': 'Ver todo lo del ciudadano, en todos sus canales',
+  'console.nav.map': 'Mapa',
+  'console.map.title': 'Mapa de reportes abiertos',
+  'console.map.help':
+    'Los reportes abiertos con ubicación de las dependencias que usted atiende. Un círculo mayor, con su número, reúne los reportes de un mismo problema unidos al que se trabaja; el color dice cuánto tiempo lleva abierto. Solo aparecen reportes: la ubicación de una queja o una solicitud puede ser el domicilio de quien la hizo.',
+  'console.map.label': 'Mapa de los reportes abiertos',
+  'console.map.age': 'Antigüedad',
+  'console.map.age.fresh': 'Menos de 7 días',
+  'console.map.age.week': 'De 7 a 30 días',
+  'console.map.age.old': 'Más de 30 días',
+  'console.map.legend': 'Antigüedad del reporte',
+  'console.map.help_size': 'Más grande: más reportes unidos',
+  'console.map.no_tiles': 'No hay un servidor de mapas configurado (MAP_TILE_URL): los reportes se muestran sobre un fondo liso.',
+  'console.map.empty': 'No hay reportes abiertos con ubicación para estos filtros.',
+  'console.map.truncated': 'Se muestran los {n} reportes más recientes; acote los filtros para ver el resto.',
+  'console.map.count': '{n, plural, one {# punto} other {# puntos}} en el mapa con {r, plural, one {# reporte} other {# reportes}}',
+  'console.map.reports': '{n, plural, one {# reporte} other {# reportes}}',
+  'console.map.top': 'Dónde se concentran los reportes',
+  'console.map.top_help': 'Los puntos con más reportes, de mayor a menor; a igual número, el más antiguo primero.',
+  'console.col.reports': 'Reportes',
+  'console.col.place': 'Ubicación',
 } as const;
 
 export type MessageKey = keyof typeof es;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseCsvLines } from '../csv.js';
 import { foldText } from '../language/normalize-text.js';
-import type { GeoPoint } from './distance.js';
+import { centroid, type GeoPoint } from './distance.js';
 import { type Gazetteer, GazetteerError, parseGazetteer, PlaceName } from './gazetteer.js';
 
 /**
@@ -283,4 +283,13 @@ export function gazetteerNames(located: LocatedGazetteer): Gazetteer {
     },
     'the CSV gazetteer',
   );
+}
+
+/** The middle of the town as its gazetteer knows it (every place and street end): where the console's map opens when it has no case to show. */
+export function gazetteerCentre(located: LocatedGazetteer): GeoPoint | undefined {
+  return centroid([
+    ...located.colonies.map((c) => c.point),
+    ...located.landmarks.map((l) => l.point),
+    ...located.streets.flatMap((s) => s.segments.flatMap((g) => [g.start, g.end])),
+  ]);
 }

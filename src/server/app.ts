@@ -38,6 +38,7 @@ import { LiveUpdates } from './plugins/console/live.js';
 import { consolePagesPlugin } from './plugins/console/pages.js';
 import { createCatalogueSearch, loadCatalogue, type CatalogueSearch } from '../catalogue/catalogue.js';
 import { understandingApiPlugin } from './plugins/understanding-api.js';
+import { mapApiPlugin } from './plugins/map-api.js';
 import { exportApiPlugin } from './plugins/export-api.js';
 import { BusinessCalendar } from '../calendar/business-calendar.js';
 import type { CaseTerms } from '../cases/deadlines.js';
@@ -48,6 +49,7 @@ import { createMailer } from '../channels/email/client.js';
 import { acknowledgementPlugin } from './plugins/acknowledgement.js';
 import { importsApiPlugin } from './plugins/imports-api.js';
 import { IMPORT_JOB, importKind } from '../imports/imports.js';
+import type { GeoPoint } from '../places/distance.js';
 import type { Gazetteer } from '../places/gazetteer.js';
 import { loadGazetteerFile } from '../places/gazetteer-file.js';
 import { createGeocoder } from '../places/geocoder.js';
@@ -72,6 +74,8 @@ export interface AppDeps {
   catalogue?: CatalogueSearch;
   /** The municipality's place names; GAZETTEER_FILE's, when not given. */
   gazetteer?: Gazetteer | undefined;
+  /** The middle of a CSV gazetteer's places: where the console's map opens with no case and no MAP_CENTER. */
+  placesCentre?: GeoPoint | undefined;
   /** The follow-up rules; FOLLOW_UP_POLICY's file, or the bundled default, when not given. */
   followUpPolicy?: FollowUpPolicy;
   /** Where the log lines go; standard output when not given (tests read them). */
@@ -272,8 +276,10 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
     followUp: followUpChannels,
     channels,
   });
-  await app.register(consolePagesPlugin, { locale: config.locale });
+  // The map's tiles are the one thing the console loads from elsewhere, and only when a tile server is configured.
+  await app.register(consolePagesPlugin, { locale: config.locale, tileOrigin: config.map.tiles?.origin });
   await app.register(understandingApiPlugin, { db: database.db, timeZone: config.timeZone, now });
+  await app.register(mapApiPlugin, { db: database.db, map: config.map, placesCentre: deps.placesCentre, now });
   await app.register(exportApiPlugin, { db: database.db, locale: config.locale, timeZone: config.timeZone, now, catalogue });
   await app.register(acknowledgementPlugin, { deps: followUp.deps, now });
   await app.register(reportsApiPlugin, {

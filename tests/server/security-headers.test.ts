@@ -89,6 +89,50 @@ describe('security headers, per route', () => {
     expect(slash.headers.location).toBe('/console');
   });
 
+  it("serves Leaflet's script and stylesheet to the console under its policy", async () => {
+    for (const [url, type] of [
+      ['/console/vendor/leaflet.js', 'text/javascript'],
+      ['/console/vendor/leaflet.css', 'text/css'],
+    ] as const) {
+      const res = await get(url);
+      expect(res.statusCode, url).toBe(200);
+      expect(res.headers['content-type']).toContain(type);
+      expect(directives(res.headers['content-security-policy'])).toEqual(directives(CONSOLE_CSP));
+    }
+  });
+
+  it("lets the console load images from the map's tile server only when one is configured", async () => {
+    const withTiles = await createTestApp({ env: { MAP_TILE_URL: 'https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png' } });
+    try {
+      for (const url of ['/console', '/console/app.js']) {
+        const res = await withTiles.app.inject({ method: 'GET', url });
+        expect(directives(res.headers['content-security-policy'])).toEqual(
+          directives(CONSOLE_CSP.replace("img-src 'self' blob: data:", "img-src 'self' blob: data: https://*.tile.openstreetmap.org")),
+        );
+      }
+      // The map's answer names the tile server for the console.
+      const login = await withTiles.app.inject({ method: 'POST', url: '/api/auth/login', payload: ADMIN });
+      const map = await withTiles.app.inject({
+        method: 'GET',
+        url: '/api/staff/map',
+        headers: { authorization: `Bearer ${login.json().token}` },
+      });
+      expect(map.json().tiles).toEqual({ url: 'https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png', attribution: '© OpenStreetMap' });
+      // The rest of the site is as closed as before.
+      const health = await withTiles.app.inject({ method: 'GET', url: '/healthz' });
+      expect(directives(health.headers['content-security-policy'])).toEqual(directives(DEFAULT_CSP));
+    } finally {
+      await withTiles.close();
+    }
+    const ownServer = await createTestApp({ env: { MAP_TILE_URL: 'http://10.0.0.5:8080/teselas/{z}/{x}/{y}.png' } });
+    try {
+      const res = await ownServer.app.inject({ method: 'GET', url: '/console' });
+      expect(res.headers['content-security-policy']).toContain("img-src 'self' blob: data: http://10.0.0.5:8080;");
+    } finally {
+      await ownServer.close();
+    }
+  });
+
   it('gives the acknowledgement page a policy that allows its inline style and its form', async () => {
     const res = await get('/acuse/not-a-token');
     expect(res.statusCode).toBe(403);
