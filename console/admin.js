@@ -253,6 +253,7 @@ export async function categoriesView() {
             defaultType: text(f, 'defaultType') || null,
             dueDays: numberOrNull(text(f, 'dueDays')),
             dueUnit: text(f, 'dueUnit') || null,
+            clusterRadiusM: numberOrNull(text(f, 'clusterRadiusM')),
           });
           create.reset();
           state.ref = null;
@@ -270,6 +271,7 @@ export async function categoriesView() {
       field(tr('admin.default_type'), select('defaultType', typeOptions, '')),
       field(tr('admin.due_days'), h('input', { name: 'dueDays', type: 'number', min: 1, max: 365 })),
       field(tr('admin.due_unit'), select('dueUnit', unitOptions, '')),
+      field(tr('admin.cluster_radius'), h('input', { name: 'clusterRadiusM', type: 'number', min: 1, max: 5000 })),
     ),
     h('button', { type: 'submit' }, tr('admin.create_category')),
   );
@@ -279,7 +281,7 @@ export async function categoriesView() {
     const { categories } = await api('GET', '/api/staff/admin/categories');
     table.replaceChildren(
       adminTable(
-        ['code', 'name', 'department', 'default_type', 'due_days', 'actions'],
+        ['code', 'name', 'department', 'default_type', 'due_days', 'cluster_radius', 'actions'],
         categories.map((c) => {
           const name = h('input', { value: c.name, 'aria-label': `${tr('admin.name')} ${c.code}` });
           const dept = select('departmentId', deptOptions, c.departmentId, { 'aria-label': `${tr('admin.department')} ${c.code}` });
@@ -292,6 +294,14 @@ export async function categoriesView() {
             'aria-label': `${tr('admin.due_days')} ${c.code}`,
           });
           const unit = select('dueUnit', unitOptions, c.dueUnit ?? 'calendar', { 'aria-label': `${tr('admin.due_unit')} ${c.code}` });
+          const radius = h('input', {
+            type: 'number',
+            min: 1,
+            max: 5000,
+            value: c.clusterRadiusM ?? '',
+            placeholder: tr('admin.cluster_radius_default'),
+            'aria-label': `${tr('admin.cluster_radius')} ${c.code}`,
+          });
           /** @param {Record<string, unknown>} body */
           const patch = (body) =>
             guarded(
@@ -306,6 +316,7 @@ export async function categoriesView() {
             h('td', {}, dept),
             h('td', {}, type),
             h('td', {}, due, ' ', unit),
+            h('td', {}, radius),
             h(
               'td',
               {},
@@ -323,6 +334,7 @@ export async function categoriesView() {
                         defaultType: type.value || null,
                         dueDays: numberOrNull(due.value),
                         dueUnit: unit.value,
+                        clusterRadiusM: numberOrNull(radius.value),
                       }),
                   },
                   tr('admin.save_category'),

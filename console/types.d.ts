@@ -58,6 +58,8 @@ export interface Category {
   defaultType: CaseType | null;
   dueDays: number | null;
   dueUnit: DueUnit | null;
+  /** Issue 20: how near two reports must be to be one problem; the instance's default when null. */
+  clusterRadiusM: number | null;
   active: boolean;
 }
 

@@ -27,6 +27,8 @@ export const CategoryInput = z.object({
   dueDays: z.number().int().min(1).max(365).nullable().default(null),
   /** Whether `dueDays` counts calendar or business days (holidays from the follow-up policy). */
   dueUnit: z.enum(DUE_UNITS).nullable().default(null),
+  /** Reports of this category nearer than this are one problem (issue 20); CLUSTER_RADIUS_M when null. */
+  clusterRadiusM: z.number().int().min(1).max(5000).nullable().default(null),
 });
 export const CategoryChange = CategoryInput.omit({ code: true }).partial().extend({ active: z.boolean().optional() });
 

@@ -275,6 +275,8 @@ export const en: Record<MessageKey, string> = {
   'console.admin.liaison': 'Liaison email',
   'console.admin.default_type': 'Default type',
   'console.admin.due_days': 'Deadline (days)',
+  'console.admin.cluster_radius': 'Radius of one problem (m)',
+  'console.admin.cluster_radius_default': 'the default',
   'console.admin.actions': 'Actions',
   // Console: labelled examples and the attention log (issue 9)
   'console.nav.attention': 'Attention',

@@ -275,6 +275,8 @@ export const es = {
   'console.admin.liaison': 'Correo del enlace',
   'console.admin.default_type': 'Tipo por omisión',
   'console.admin.due_days': 'Plazo (días)',
+  'console.admin.cluster_radius': 'Radio de un mismo problema (m)',
+  'console.admin.cluster_radius_default': 'el general',
   'console.admin.actions': 'Acciones',
   // Console: labelled examples and the attention log (issue 9)
   'console.nav.attention': 'Atención',

@@ -19,7 +19,7 @@ const LIGHT = { lat: 27.0702, lon: -109.4431 };
 /** About `metres` north of the light (a degree of latitude is ~111 km). */
 const north = (metres: number) => ({ lat: LIGHT.lat + metres / 111_320, lon: LIGHT.lon });
 
-const api = (method: 'GET' | 'POST', url: string, payload?: object) =>
+const api = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) =>
   app.app.inject({ method, url, payload, headers: { authorization: `Bearer ${token}` } });
 
 /** A citizen on a chat channel who answers what the bot asks until it gives a folio. */
@@ -262,5 +262,20 @@ describe(`clusters of reports on ${databaseKind}`, () => {
     // A case is never joined to itself, nor to an unknown folio.
     expect((await api('POST', `/api/staff/cases/${leak.id}/cluster/join`, { folio: leak.folio })).statusCode).toBe(409);
     expect((await api('POST', `/api/staff/cases/${leak.id}/cluster/join`, { folio: 'AC-1999-000001' })).statusCode).toBe(400);
+  });
+
+  it('takes the radius an admin sets for the category', async () => {
+    const categoriesList = await api('GET', '/api/staff/admin/categories');
+    const light = (categoriesList.json() as { categories: Array<{ id: number; code: string }> }).categories.find(
+      (c) => c.code === 'alumbrado-publico',
+    )!;
+    const changed = await api('PATCH', `/api/staff/admin/categories/${light.id}`, { clusterRadiusM: 10 });
+    expect(changed.statusCode, changed.body).toBe(200);
+    const elsewhere = { lat: 27.1, lon: -109.4 };
+    const first = await reportOnOpen311(elsewhere, 'Lámpara fundida', apiKey);
+    const near = await reportOnOpen311({ lat: elsewhere.lat + 30 / 111_320, lon: elsewhere.lon }, 'Lámpara fundida', apiKey);
+    expect((await caseOf(near.service_request_id)).clusterParentId).toBeNull();
+    const close = await reportOnOpen311({ lat: elsewhere.lat + 5 / 111_320, lon: elsewhere.lon }, 'Lámpara fundida', apiKey);
+    expect((await caseOf(close.service_request_id)).clusterParentId).toBe((await caseOf(first.service_request_id)).id);
   });
 });
