@@ -77,6 +77,8 @@ let shown = null;
 
 /** @param {URLSearchParams} params */
 export async function mapView(params) {
+  // A pan still running (a popup pulled into view) would step on the removed map's panes.
+  shown?.stop();
   shown?.remove();
   shown = null;
   const [ref, L] = await Promise.all([reference(), leaflet()]);
@@ -180,7 +182,8 @@ export async function mapView(params) {
 
   /** Centres the map on a point of the table and opens its popup. @param {MapCase} c */
   function focus(c) {
-    map.setView([c.lat, c.lon], Math.max(map.getZoom(), 17));
+    // At once, not animated: a zoom still animating when the page is drawn again would act on the removed map.
+    map.setView([c.lat, c.lon], Math.max(map.getZoom(), 17), { animate: false });
     markers.get(c.id)?.openPopup();
     container.scrollIntoView({ block: 'nearest' });
   }

@@ -6,6 +6,7 @@ import { auditLog, cases, citizenContacts, citizenIdentities, citizens, conversa
 import { InboundMessage } from '../../src/messages/inbound.js';
 import { ADMIN, createTestApp, type TestApp } from '../helpers/app.js';
 import { databaseKind } from '../helpers/database.js';
+import { mailInbound } from '../helpers/inbound.js';
 
 let app: TestApp;
 let token: string;
@@ -27,25 +28,9 @@ const whatsapp = (text: string) =>
   );
 
 const mail = (from: string, subject: string, text: string) =>
-  app.conversations.receive({
-    kind: 'document',
-    channel: 'email',
-    channelUserId: from,
-    externalId: `<merge-${++n}@correo.test>`,
-    receivedAt: new Date(),
-    senderName: undefined,
-    subject,
-    text,
-    attachments: [],
-    rejectedAttachments: [],
-    threadKey: `${from} ${subject}`,
-    repliesTo: [],
-    noAnswer: undefined,
-    undeliverable: [],
-    answersPerHour: 5,
-    maxAttachmentBytes: 10_000_000,
-    payload: {},
-  });
+  app.conversations.receive(
+    mailInbound({ from, subject, text, externalId: `<merge-${++n}@correo.test>`, threadKey: `${from} ${subject}` }),
+  );
 
 const api = (method: 'GET' | 'POST', url: string, payload?: object, bearer = token) =>
   app.app.inject({ method, url, payload, headers: { authorization: `Bearer ${bearer}` } });

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InboundMessage } from '../../src/messages/inbound.js';
-import { followNav, launchChromium, screenshotFolder } from '../helpers/browser.js';
+import { followNav, launchChromium, problemsOf, screenshotFolder, signIn } from '../helpers/browser.js';
 import { ADMIN, createTestApp, type TestApp } from '../helpers/app.js';
 import { databaseKind } from '../helpers/database.js';
 
@@ -55,16 +55,8 @@ describe(`the possible duplicates page (Chromium, ${databaseKind})`, () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'es-MX' });
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (/Content Security Policy/i.test(m.text())) problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(e.message));
-    await page.goto(`${base}/console`);
-    await page.getByLabel('Correo electrónico').fill(ADMIN.email);
-    await page.getByLabel('Contraseña').fill(ADMIN.password);
-    await page.getByRole('button', { name: 'Entrar' }).click();
-    await page.getByRole('heading', { name: 'Bandeja de trabajo' }).waitFor();
+    const problems = problemsOf(page);
+    await signIn(page, base, ADMIN);
     await followNav(page, 'Duplicados');
     const pair = page.getByRole('region', { name: 'Comparten el teléfono +523317654098' });
     await pair.waitFor();

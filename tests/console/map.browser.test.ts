@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cases } from '../../src/db/schema.js';
-import { followNav, launchChromium, screenshotFolder } from '../helpers/browser.js';
+import { followNav, launchChromium, problemsOf, screenshotFolder, signIn } from '../helpers/browser.js';
 import { ADMIN, createTestApp, type TestApp } from '../helpers/app.js';
 import { databaseKind } from '../helpers/database.js';
 
@@ -60,14 +60,6 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function signIn(page: Page) {
-  await page.goto(`${base}/console`);
-  await page.getByLabel('Correo electrónico').fill(ADMIN.email);
-  await page.getByLabel('Contraseña').fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Entrar' }).click();
-  await page.getByRole('heading', { name: 'Bandeja de trabajo' }).waitFor();
-}
-
 describe(`the map page (Chromium, ${databaseKind})`, () => {
   beforeAll(async () => {
     browser = await launchChromium();
@@ -77,12 +69,8 @@ describe(`the map page (Chromium, ${databaseKind})`, () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'es-MX' });
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (/Content Security Policy/i.test(m.text())) problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(e.message));
-    await signIn(page);
+    const problems = problemsOf(page);
+    await signIn(page, base, ADMIN);
     await followNav(page, 'Mapa');
     await page.getByRole('heading', { name: 'Mapa de reportes abiertos' }).waitFor();
     // Nine points: two clusters and seven single reports; the joined reports are counted, not drawn.
@@ -118,7 +106,7 @@ describe(`the map page (Chromium, ${databaseKind})`, () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'es-MX', isMobile: true, hasTouch: true });
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
-    await signIn(page);
+    await signIn(page, base, ADMIN);
     await page.goto(`${base}/console#/mapa`);
     await expect.poll(() => page.locator('#case-map path.leaflet-interactive').count()).toBe(9);
     const box = await page.locator('#case-map').boundingBox();

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { followNav, launchChromium, screenshotFolder } from '../helpers/browser.js';
+import { followNav, launchChromium, problemsOf, screenshotFolder, signIn } from '../helpers/browser.js';
 import { ADMIN, createTestApp, type TestApp } from '../helpers/app.js';
 import { databaseKind } from '../helpers/database.js';
 
@@ -25,16 +25,8 @@ describe(`the Open311 keys page (Chromium, ${databaseKind})`, () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'es-MX' });
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (/Content Security Policy/i.test(m.text())) problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(e.message));
-    await page.goto(`${base}/console`);
-    await page.getByLabel('Correo electrónico').fill(ADMIN.email);
-    await page.getByLabel('Contraseña').fill(ADMIN.password);
-    await page.getByRole('button', { name: 'Entrar' }).click();
-    await page.getByRole('heading', { name: 'Bandeja de trabajo' }).waitFor();
+    const problems = problemsOf(page);
+    await signIn(page, base, ADMIN);
     await followNav(page, 'Open311');
     await page.getByText('Aún no hay claves.').waitFor();
     await page.getByLabel('Nombre de la aplicación').fill('App Vecinos');

@@ -35,3 +35,23 @@ export async function followNav(page: Page, name: string): Promise<void> {
   await nav.getByRole('link', { name, exact: true }).click();
   await nav.locator('a[aria-current="page"]', { hasText: new RegExp(`^${name}$`) }).waitFor();
 }
+
+/** What a page broke while the test used it: policy violations and uncaught errors. A test ends expecting none. */
+export function problemsOf(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) problems.push(m.text());
+  });
+  // With its stack: an error of a library (Leaflet, Chart.js) says little by its message alone.
+  page.on('pageerror', (e) => problems.push(e.stack ?? e.message));
+  return problems;
+}
+
+/** Signs in to the console at `base` and waits for the tray, the first page. */
+export async function signIn(page: Page, base: string, who: { email: string; password: string }): Promise<void> {
+  await page.goto(`${base}/console`);
+  await page.getByLabel('Correo electrónico').fill(who.email);
+  await page.getByLabel('Contraseña').fill(who.password);
+  await page.getByRole('button', { name: 'Entrar' }).click();
+  await page.getByRole('heading', { name: 'Bandeja de trabajo' }).waitFor();
+}

@@ -1,3 +1,4 @@
+import type { DocumentInbound } from '../../src/messages/document.js';
 import { InboundMessage, type InboundMessageInput } from '../../src/messages/inbound.js';
 
 /**
@@ -17,5 +18,30 @@ export function inboundMaker(idPrefix: string) {
       receivedAt: new Date(),
       ...extra,
     });
+  };
+}
+
+/** A whole email as the mail channel hands it to the pipeline: a new thread unless `threadKey` says otherwise. */
+export function mailInbound(
+  mail: { from: string; subject: string; text: string; externalId: string; receivedAt?: Date } & Partial<DocumentInbound>,
+): DocumentInbound {
+  const { from, externalId, receivedAt, ...rest } = mail;
+  return {
+    kind: 'document',
+    channel: 'email',
+    channelUserId: from,
+    externalId,
+    receivedAt: receivedAt ?? new Date(),
+    senderName: undefined,
+    attachments: [],
+    rejectedAttachments: [],
+    threadKey: externalId,
+    repliesTo: [],
+    noAnswer: undefined,
+    undeliverable: [],
+    answersPerHour: 5,
+    maxAttachmentBytes: 10_000_000,
+    payload: {},
+    ...rest,
   };
 }

@@ -5,6 +5,7 @@ import { cases } from '../../src/db/schema.js';
 import { InboundMessage } from '../../src/messages/inbound.js';
 import { DELIVERIES, FOLLOW_UPS } from '../../src/server/app.js';
 import { ADMIN, createTestApp, OFFICE_HOURS_NOW, type TestApp } from '../helpers/app.js';
+import { mailInbound } from '../helpers/inbound.js';
 import { databaseKind } from '../helpers/database.js';
 
 // The public status page of a folio: what it shows, what it never shows, how it reads folios,
@@ -319,25 +320,16 @@ describe(`the status page in English and the links to it, on ${databaseKind}`, (
       expect((await app.app.inject({ method: 'GET', url: `/estado/${caseRow.folio}` })).statusCode).toBe(200);
 
       // The mail that answers a new case with its folio links to it too.
-      const mailed = await app.conversations.receive({
-        kind: 'document',
-        channel: 'email',
-        channelUserId: 'lucia@correo.example',
-        externalId: '<reporte-1@correo.example>',
-        receivedAt: OFFICE_HOURS_NOW,
-        senderName: 'Lucía Gómez',
-        subject: 'Bache en la calle Morelos',
-        text: 'Hay un bache enorme frente a la escuela de la calle Morelos 45, colonia Centro.\n\nLucía Gómez',
-        attachments: [],
-        rejectedAttachments: [],
-        threadKey: '<reporte-1@correo.example>',
-        repliesTo: [],
-        noAnswer: undefined,
-        undeliverable: [],
-        answersPerHour: 5,
-        maxAttachmentBytes: 10_000_000,
-        payload: {},
-      });
+      const mailed = await app.conversations.receive(
+        mailInbound({
+          from: 'lucia@correo.example',
+          externalId: '<reporte-1@correo.example>',
+          receivedAt: OFFICE_HOURS_NOW,
+          senderName: 'Lucía Gómez',
+          subject: 'Bache en la calle Morelos',
+          text: 'Hay un bache enorme frente a la escuela de la calle Morelos 45, colonia Centro.\n\nLucía Gómez',
+        }),
+      );
       const mail = mailed.replies.map((r) => r.text).join('\n');
       const mailFolio = /AC-2026-\d{6}/.exec(mail)?.[0];
       expect(mailFolio).toBeDefined();
