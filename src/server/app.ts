@@ -35,6 +35,7 @@ import { healthPlugin } from './plugins/health.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { createMetrics } from '../metrics/metrics.js';
 import pretty from 'pino-pretty';
+import { Writable } from 'node:stream';
 import { staffApiPlugin } from './plugins/staff-api.js';
 import { webChatPlugin } from './plugins/webchat.js';
 import { LiveUpdates } from './plugins/console/live.js';
@@ -372,7 +373,17 @@ function prettyLines(destination: { write(line: string): void } | undefined) {
     colorize: destination ? false : process.stdout.isTTY,
     translateTime: 'SYS:HH:MM:ss.l',
     ignore: 'pid,hostname',
-    ...(destination ? { destination: destination as NodeJS.WritableStream } : {}),
+    // pino-pretty pipes into a stream; the tests' sink is only an object with `write`.
+    ...(destination
+      ? {
+          destination: new Writable({
+            write(chunk, _encoding, done) {
+              destination.write(String(chunk));
+              done();
+            },
+          }),
+        }
+      : {}),
   });
 }
 
