@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InboundMessage } from '../../src/messages/inbound.js';
 import { DeliveryRefused, type ChannelSender, type Delivery } from '../../src/messages/delivery.js';
@@ -190,6 +191,18 @@ describe(`GET /metrics on ${databaseKind}`, () => {
     expect((await scrape(app, { remoteAddress: '::ffff:127.0.0.1' })).statusCode).toBe(200);
     expect((await scrape(app, { remoteAddress: '203.0.113.9' })).statusCode).toBe(403);
     expect((await scrape(app, { remoteAddress: '10.1.2.3' })).statusCode).toBe(403);
+  });
+
+  it('has a panel in the Grafana dashboard for every metric of its own', async () => {
+    const dashboard = JSON.parse(readFileSync(new URL('../../docs/grafana-dashboard.json', import.meta.url), 'utf8')) as {
+      panels: Array<{ targets: Array<{ expr: string; datasource: { uid: string } }> }>;
+    };
+    const targets = dashboard.panels.flatMap((panel) => panel.targets);
+    expect(new Set(targets.map((target) => target.datasource.uid))).toEqual(new Set([`\${DS_PROMETHEUS}`]));
+    const exprs = targets.map((target) => target.expr).join('\n');
+    const { types } = parseMetrics((await scrape(app)).body);
+    for (const name of [...types.keys()].filter((n) => n.startsWith('ventanilla_'))) expect(exprs).toContain(name);
+    expect(exprs).toContain('nodejs_eventloop_lag');
   });
 
   it('stays out of the OpenAPI document', async () => {
