@@ -1,4 +1,5 @@
 import type { ClusterSettings } from './cases/clusters.js';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
@@ -128,6 +129,27 @@ const EnvSchema = z.object({
   SCHEDULER_POLL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(50).max(600_000).optional()),
   SESSION_TTL_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().min(0.1).max(720).default(12)),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+  /** `json` (one object a line, for machines) or `pretty` (coloured lines, for people at a terminal). */
+  LOG_FORMAT: z.preprocess(emptyToUndefined, z.enum(['json', 'pretty'], { error: 'json o pretty' }).default('json')),
+  /** Unset, GET /metrics answers only the addresses of METRICS_ALLOW (this machine by default); set, it asks for it as a bearer token. */
+  METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, 'al menos 16 caracteres').optional()),
+  /** Addresses or CIDR ranges that may read GET /metrics, separated by commas; unset: only this machine, or anyone holding METRICS_TOKEN. */
+  METRICS_ALLOW: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .transform((value) =>
+        value
+          .split(',')
+          .map((part) => part.trim())
+          .filter(Boolean),
+      )
+      .refine(
+        (parts) => parts.length > 0 && parts.every(isAddressRange),
+        'direcciones IP o rangos CIDR separados por comas (p. ej. 10.0.0.0/8,::1)',
+      )
+      .optional(),
+  ),
   OUTBOX_POLL_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(50).max(600_000).optional()),
   /** Who may set X-Forwarded-For: `false` (default: nobody), `true`, a hop count, or proxy addresses/CIDRs separated by commas. */
   TRUST_PROXY: z.preprocess(
@@ -342,6 +364,15 @@ function parseMailbox(value: string, ctx: z.RefinementCtx): { address: string; n
   return { address, name: match?.[1]?.trim() || undefined };
 }
 
+/** `10.0.0.5`, `10.0.0.0/8`, `::1` or `fd00::/8`. */
+function isAddressRange(value: string): boolean {
+  const [address = '', prefix, ...rest] = value.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
 function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
@@ -385,6 +416,9 @@ export interface Config {
   queuePollMs: number;
   sessionTtlMs: number;
   logLevel: string;
+  logFormat: 'json' | 'pretty';
+  /** GET /metrics: the bearer token it asks for, and the addresses it answers (undefined: this machine, or anyone when a token is set). */
+  metrics: { token: string | undefined; allow: string[] | undefined };
   rateLimits: { newConversationsPerMinute: number; messagesPerMinute: number };
   /** The public status page of a folio (/estado). */
   statusPage: { lookupsPerMinute: number };
@@ -599,6 +633,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     queuePollMs: queuePollMs([e.QUEUE_POLL_MS, e.OUTBOX_POLL_MS, e.SCHEDULER_POLL_MS]),
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
+    metrics: { token: e.METRICS_TOKEN, allow: e.METRICS_ALLOW },
     trustProxy: e.TRUST_PROXY,
     rateLimits: { newConversationsPerMinute: e.WEBCHAT_NEW_CONVERSATIONS_PER_MINUTE, messagesPerMinute: e.WEBCHAT_MESSAGES_PER_MINUTE },
     statusPage: { lookupsPerMinute: e.STATUS_PAGE_LOOKUPS_PER_MINUTE },

@@ -39,6 +39,15 @@ export interface ConversationServiceDeps {
   events: DomainEvents;
   /** Shares durable commits between turns that arrive together; without it each turn commits alone. */
   commits?: GroupCommit;
+  /** Told of every turn once it ends (the server's metrics); this layer knows nothing of what it does with it. */
+  observer?: ReceiveObserver;
+}
+
+/** How one call of `receive` ended: a new input stored and answered, a retry of one already stored, or an error. */
+export type ReceiveOutcome = 'stored' | 'duplicate' | 'failed';
+
+export interface ReceiveObserver {
+  received(turn: { channel: Channel; outcome: ReceiveOutcome; seconds: number }): void;
 }
 
 export interface ReceiveOptions {
@@ -138,6 +147,21 @@ export function createConversationService(deps: ConversationServiceDeps) {
   function receive(input: InboundMessage, options?: ReceiveOptions): Promise<ReceiveResult>;
   function receive(input: DocumentInbound, options?: ReceiveOptions): Promise<DocumentResult>;
   async function receive(input: InboundMessage | DocumentInbound, options: ReceiveOptions = {}): Promise<ReceiveResult | DocumentResult> {
+    const observer = deps.observer;
+    if (!observer) return receiveTurn(input, options);
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    try {
+      const result = await receiveTurn(input, options);
+      observer.received({ channel: input.channel, outcome: result.duplicate ? 'duplicate' : 'stored', seconds: seconds() });
+      return result;
+    } catch (error) {
+      observer.received({ channel: input.channel, outcome: 'failed', seconds: seconds() });
+      throw error;
+    }
+  }
+
+  async function receiveTurn(input: InboundMessage | DocumentInbound, options: ReceiveOptions): Promise<ReceiveResult | DocumentResult> {
     const at = now();
     const document = 'kind' in input && input.kind === 'document' ? input : undefined;
     const key = `${input.channel}:${document ? document.threadKey : (input as InboundMessage).conversationKey}`;

@@ -40,6 +40,14 @@ export interface Database {
    */
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
+  /** The connections in use, idle, and the queries waiting for one (PGlite is one connection, always in use). */
+  poolStats?(): PoolStats;
+}
+
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
 }
 
 export const migrationsFolder = sourceAsset('db', 'migrations');
@@ -82,6 +90,7 @@ async function openPglite(dataDir: string | null, target: DatabaseTarget): Promi
       await client.close();
       unlock();
     },
+    poolStats: () => ({ total: 1, idle: 0, waiting: 0 }),
   };
 }
 
@@ -116,6 +125,7 @@ async function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgres' }
       ),
     listen: (channel, onNotify) => listenOnServer(target.url, channel, onNotify),
     close: () => pool.end(),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
   };
 }
 

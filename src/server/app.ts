@@ -3,7 +3,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import { open311KeysPlugin, open311Plugin } from './plugins/open311.js';
 import websocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Classification } from '../understanding/classification.js';
 import { WebChatHub, type FrameLookup } from '../channels/web/hub.js';
@@ -32,6 +32,10 @@ import { securityHeaders } from './security-headers.js';
 import { cleanJsonBodies, parseStorableQuerystring } from './storable-input.js';
 import { webChatBus } from './webchat-bus.js';
 import { healthPlugin } from './plugins/health.js';
+import { metricsPlugin } from './plugins/metrics.js';
+import { createMetrics } from '../metrics/metrics.js';
+import pretty from 'pino-pretty';
+import { Writable } from 'node:stream';
 import { staffApiPlugin } from './plugins/staff-api.js';
 import { webChatPlugin } from './plugins/webchat.js';
 import { LiveUpdates } from './plugins/console/live.js';
@@ -107,14 +111,17 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   const { config, database } = deps;
   // Before anything renders a string: every citizen-facing text of this instance speaks in one register.
   setTone(config.tone);
+  const logStream = config.logFormat === 'pretty' ? prettyLines(deps.logStream) : deps.logStream;
   const app = Fastify({
     // Errors are logged without the values they carry (query parameters, citizens' words): see log-redaction.ts.
     logger: {
       level: config.logLevel,
       redact: ['req.headers.authorization', 'req.headers.cookie'],
       serializers: { err: serializeErrorForLog },
-      ...(deps.logStream ? { stream: deps.logStream } : {}),
+      ...(logStream ? { stream: logStream } : {}),
     },
+    // Fastify's two lines per request at `info` drown what matters; ours is one line at `debug`.
+    logController: new OneLinePerRequest(),
     // Client addresses feed the rate limits; a forwarded header is believed only from configured proxies.
     trustProxy: typeof config.trustProxy === 'number' ? hopsTrusted(config.trustProxy) : config.trustProxy,
     // Citizens' messages are small; bigger bodies (photos) raise this per route.
@@ -171,7 +178,9 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   // What one part of the pipeline tells another without knowing it (a failed delivery shows on its case).
   const events = listenForCases(new DomainEvents());
   const catalogue = deps.catalogue ?? createCatalogueSearch(loadCatalogue());
+  const metrics = createMetrics({ database, now: deps.now ?? (() => new Date()) });
   const conversations = createConversationService({
+    observer: metrics.observer,
     db: database.db,
     script: deps.script,
     classify: deps.classify,
@@ -212,6 +221,7 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   const senders = new Map<string, ChannelSender>([['web', createWebSender(hub)]]);
   for (const channel of channels) if (channel.sender) senders.set(channel.name, channel.sender);
   for (const [name, sender] of deps.senders ?? []) senders.set(name, sender);
+  for (const [name, sender] of senders) senders.set(name, metrics.countDeliveries(name, sender));
 
   const followUpChannels = {
     email: senders.has('email'),
@@ -254,6 +264,7 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   await app.register(rateLimit, { global: false, errorResponseBuilder: () => new TooManyRequests() });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(healthPlugin, { database, version: deps.version });
+  await app.register(metricsPlugin, { metrics, token: config.metrics.token, allow: config.metrics.allow });
   await app.register(webChatPlugin, {
     conversations,
     hub,
@@ -333,6 +344,47 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
     }
   }
   return { app, hub, conversations, channels, queue, followUp, start };
+}
+
+/**
+ * One line per request at `debug`: method, route, status and time. The route's pattern
+ * (`/acuse/:token`) stands for the path, so ids and signed tokens in URLs stay out of the logs;
+ * a path that matched no route is written without its query. A request that ended in an error
+ * keeps Fastify's line at `error`, with its context.
+ */
+class OneLinePerRequest extends LogController {
+  override incomingRequest(): void {}
+
+  override routeNotFound(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (error) {
+      super.requestCompleted(error, request, reply);
+      return;
+    }
+    const url = request.routeOptions.url ?? request.url.split('?')[0];
+    reply.log.debug({ method: request.method, url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
+  }
+}
+
+/** LOG_FORMAT=pretty: the same records as coloured lines, for a person at a terminal. */
+function prettyLines(destination: { write(line: string): void } | undefined) {
+  return pretty({
+    colorize: destination ? false : process.stdout.isTTY,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname',
+    // pino-pretty pipes into a stream; the tests' sink is only an object with `write`.
+    ...(destination
+      ? {
+          destination: new Writable({
+            write(chunk, _encoding, done) {
+              destination.write(String(chunk));
+              done();
+            },
+          }),
+        }
+      : {}),
+  });
 }
 
 function hopsTrusted(hops: number) {
