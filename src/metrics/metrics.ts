@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ReceiveObserver } from '../conversations/service.js';
 import { queryRows, type Database } from '../db/client.js';
-import { cases, jobs, openCaseSql } from '../db/schema.js';
+import { caseFigureChanges, caseFigures, cases, jobs, openCaseSql } from '../db/schema.js';
 import { DeliveryFailed, DeliveryRefused, type ChannelSender } from '../messages/delivery.js';
 import { DELIVER_JOB } from '../outbox/enqueue.js';
 
@@ -123,9 +123,13 @@ export function createMetrics({ database, now }: MetricsDeps) {
     );
     overdue.set(late?.count ?? 0);
 
+    // From the dashboard's hourly sums (kept by triggers, ADR 0019), not a count of every case ever opened.
     const byType = await queryRows<{ type: string; count: number }>(
       db,
-      sql`select ${cases.type} as type, count(*)::int as count from ${cases} group by 1`,
+      sql`select type, sum(cases)::bigint::int as count
+          from (select type, cases from ${caseFigures} where kind = 'opened'
+                union all select type, cases from ${caseFigureChanges} where kind = 'opened') opened
+          group by 1`,
     );
     opened.reset();
     for (const row of byType) opened.inc({ type: row.type }, row.count);
