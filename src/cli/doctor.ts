@@ -20,7 +20,7 @@ export async function runDoctor(
     if (!(error instanceof ConfigError)) throw error;
     out(t('es', 'doctor.title'));
     for (const result of configResults('es', error.issues)) out(formatResult(result));
-    out(t('es', 'doctor.summary_fail', { n: error.issues.length }));
+    out(t('es', 'console.doctor.summary_fail', { n: error.issues.length }));
     return 1;
   }
   out(t(config.locale, 'doctor.title'));
@@ -33,7 +33,7 @@ export async function runDoctor(
 function summary(locale: Config['locale'], results: readonly CheckResult[]): string {
   const failed = results.filter((r) => r.status === 'fail').length;
   const warned = results.filter((r) => r.status === 'warn').length;
-  if (failed > 0) return t(locale, 'doctor.summary_fail', { n: failed });
-  if (warned > 0) return t(locale, 'doctor.summary_warn', { n: warned });
-  return t(locale, 'doctor.summary_ok');
+  if (failed > 0) return t(locale, 'console.doctor.summary_fail', { n: failed });
+  if (warned > 0) return t(locale, 'console.doctor.summary_warn', { n: warned });
+  return t(locale, 'console.doctor.summary_ok');
 }

@@ -98,7 +98,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 // --- Database ---------------------------------------------------------------------------------
 
 async function checkDatabase(config: Readonly<Config>, own: Database | undefined, timeoutMs: number, say: Say): Promise<CheckResult> {
-  const target = config.database;
+  const target = own?.target ?? config.database;
   const where = target.kind === 'pglite' ? (target.dataDir ?? '(memoria)') : new URL(target.url).host;
   let database = own;
   if (!database) {

@@ -1035,9 +1035,9 @@ export const en: Record<MessageKey, string> = {
   'console.col.place': 'Location',
   // --- ventanilla doctor and the console's Diagnóstico page (issue 21) ---
   'doctor.title': 'Ventanilla diagnostics',
-  'doctor.summary_ok': 'All good.',
-  'doctor.summary_warn': 'Working, with {n, plural, one {# warning} other {# warnings}}.',
-  'doctor.summary_fail': '{n, plural, one {# problem} other {# problems}} to fix.',
+  'console.doctor.summary_ok': 'All good.',
+  'console.doctor.summary_warn': 'Working, with {n, plural, one {# warning} other {# warnings}}.',
+  'console.doctor.summary_fail': '{n, plural, one {# problem} other {# problems}} to fix.',
   'doctor.config.ok': 'Configuration valid',
   'doctor.config.fix': 'correct the variable in the environment file (e.g. /etc/ventanilla/ventanilla.env) and run ventanilla doctor again',
   'doctor.unexpected': 'The check failed unexpectedly: {reason}',

@@ -1039,9 +1039,9 @@ export const es = {
   'console.col.place': 'Ubicación',
   // --- ventanilla doctor and the console's Diagnóstico page (issue 21) ---
   'doctor.title': 'Diagnóstico de Ventanilla',
-  'doctor.summary_ok': 'Todo en orden.',
-  'doctor.summary_warn': 'Funciona, con {n, plural, one {# aviso} other {# avisos}}.',
-  'doctor.summary_fail': '{n, plural, one {# problema} other {# problemas}} por resolver.',
+  'console.doctor.summary_ok': 'Todo en orden.',
+  'console.doctor.summary_warn': 'Funciona, con {n, plural, one {# aviso} other {# avisos}}.',
+  'console.doctor.summary_fail': '{n, plural, one {# problema} other {# problemas}} por resolver.',
   'doctor.config.ok': 'Configuración válida',
   'doctor.config.fix':
     'corrija la variable en el archivo de entorno (p. ej. /etc/ventanilla/ventanilla.env) y vuelva a ejecutar ventanilla doctor',
