@@ -264,6 +264,8 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   });
   // The staff API (the console's under /api/staff, the scripts' under /api/auth and /api/cases) and the console's pages under /console.
   const live = new LiveUpdates(database.db, 1500);
+  // Before the HTTP server closes, which waits for every open request: event streams stay open for ever.
+  app.addHook('preClose', async () => live.endStreams());
   app.addHook('onClose', async () => live.stop());
   await app.register(staffApiPlugin, {
     db: database.db,
