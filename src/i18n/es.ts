@@ -1047,7 +1047,7 @@ export const es = {
     'corrija la variable en el archivo de entorno (p. ej. /etc/ventanilla/ventanilla.env) y vuelva a ejecutar ventanilla doctor',
   'doctor.unexpected': 'La revisión falló de forma inesperada: {reason}',
   'doctor.unreachable': '{what}: no se pudo conectar con {where} ({reason})',
-  'doctor.database.ok': 'Base de datos ({where}): responde y está al día',
+  'doctor.database.ok': 'Base de datos ({where}): conexión correcta y al día',
   'doctor.database.empty': 'Base de datos: aún no existe en {where}',
   'doctor.database.empty_fix': 'se crea al iniciar Ventanilla por primera vez (npm start o systemctl start ventanilla)',
   'doctor.database.in_use': 'Base de datos integrada ({where}): la tiene abierta el servidor en marcha',
@@ -1055,7 +1055,7 @@ export const es = {
     'es normal con el servidor encendido; revísela en la consola (Administración › Diagnóstico) o detenga el servicio para revisarla desde aquí',
   'doctor.database.pending': 'Base de datos ({where}): {count, plural, one {# migración pendiente} other {# migraciones pendientes}}',
   'doctor.database.pending_fix': 'se aplican solas al iniciar Ventanilla: reinicie el servicio (systemctl restart ventanilla)',
-  'doctor.database.fail': 'Base de datos ({where}): no responde ({reason})',
+  'doctor.database.fail': 'Base de datos ({where}): sin conexión ({reason})',
   'doctor.database.pglite_fix':
     'revise que DATA_DIR exista y que el usuario del servicio pueda escribir en él; si el disco se llenó, libere espacio',
   'doctor.database.auth_fix':
@@ -1067,7 +1067,7 @@ export const es = {
   'doctor.disk.fix':
     'libere espacio (copias de seguridad antiguas, registros) o amplíe el disco: sin espacio la base de datos deja de guardar mensajes',
   'doctor.disk.unknown': 'Disco de {dir}: no se pudo medir ({reason})',
-  'doctor.telegram.ok': 'Telegram: el bot @{bot} responde',
+  'doctor.telegram.ok': 'Telegram: el bot @{bot} está activo',
   'doctor.telegram.refused': 'TELEGRAM_BOT_TOKEN rechazado por Telegram ({code})',
   'doctor.telegram.refused_fix': 'copie el token que le dio @BotFather (/mybots › su bot › API Token) en TELEGRAM_BOT_TOKEN',
   'doctor.telegram.error': 'Telegram respondió con un error ({code}: {reason})',

@@ -86,9 +86,9 @@ describe('ventanilla doctor', () => {
     const { code, out, lines } = await doctor(channels());
     expect(out).toContain('✔ Configuración válida');
     expect(out).toContain('✔ Base de datos');
-    expect(out).toContain('responde y está al día');
+    expect(out).toContain('conexión correcta y al día');
     expect(out).toMatch(/[✔⚠] Disco de /);
-    expect(out).toContain('✔ Telegram: el bot @ventanilla_test_bot responde');
+    expect(out).toContain('✔ Telegram: el bot @ventanilla_test_bot está activo');
     expect(out).toContain('✔ WhatsApp Cloud API: número +52 55 1234 5678 Municipio de Prueba');
     expect(out).toMatch(/✔ IMAP \(127\.0\.0\.1:\d+\): acceso correcto/);
     expect(out).toMatch(/✔ SMTP \(127\.0\.0\.1:\d+\): el servidor acepta la conexión/);
