@@ -8,6 +8,7 @@ import { categoriesView, departmentsView, usersView } from './admin.js';
 import { open311KeysView } from './open311-keys.js';
 import { citizenView } from './citizen.js';
 import { conversationsView } from './conversations.js';
+import { doctorView } from './doctor.js';
 import { duplicatesView } from './duplicates.js';
 import { examplesView } from './examples.js';
 import { importView } from './imports.js';
@@ -49,6 +50,7 @@ async function route() {
     if (page === 'admin' && id === 'categorias') return await categoriesView();
     if (page === 'admin' && id === 'ejemplos') return await examplesView();
     if (page === 'admin' && id === 'open311') return await open311KeysView();
+    if (page === 'admin' && id === 'diagnostico') return await doctorView();
     if (page === 'mapa') return await mapView(new URLSearchParams(query));
     if (page === 'registro') return await attentionRegisterView(new URLSearchParams(query));
     if (page === 'atencion') return await attentionView(new URLSearchParams(query));

@@ -60,6 +60,7 @@ export function shell(current, ...content) {
         link('#/admin/categorias', 'categories'),
         link('#/admin/ejemplos', 'examples'),
         link('#/admin/open311', 'open311'),
+        link('#/admin/diagnostico', 'doctor'),
       ],
     ),
     h(

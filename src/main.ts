@@ -114,8 +114,19 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     ventanilla.app.log.info({ signal }, 'shutting down');
-    await ventanilla.app.close();
-    await database.close();
+    // app.close stops accepting requests, lets those in flight finish, ends the console's event
+    // streams, then stops the channels and the queue (whose running jobs finish and release their
+    // claim). systemd kills the process after TimeoutStopSec (30 s): leave first, saying why.
+    const late = setTimeout(() => {
+      console.error('shutdown did not finish within 25 s; exiting');
+      process.exit(1);
+    }, 25_000);
+    late.unref();
+    try {
+      await ventanilla.app.close();
+    } finally {
+      await database.close();
+    }
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

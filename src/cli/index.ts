@@ -1,4 +1,5 @@
 import { runClassify } from './classify.js';
+import { runDoctor } from './doctor.js';
 import { runEraseCitizen } from './erase-citizen.js';
 import { runEval } from './eval.js';
 import { runImport } from './import.js';
@@ -13,6 +14,10 @@ Comandos:
              text,type,category): exactitud, macro-F1, precisión y exhaustividad por clase y
              matriz de confusión, del tipo y de la categoría, y el acierto por categoría.
              --model evalúa otro archivo de modelo (npm run train -- --compare los escribe).
+  doctor     Revisa la configuración, las credenciales y la conexión de cada canal configurado
+             (Telegram, WhatsApp, correo, SMS), la base de datos y el espacio en disco de
+             DATA_DIR: una línea por revisión (✔, ⚠ o ✖ con la solución). Termina con código 1
+             si algo falla.
   erase-citizen <número> --yes
              Borra los datos personales de un ciudadano (nombre, contacto, mensajes, fotos);
              sus casos quedan con un historial anonimizado. Con la base embebida, detén antes
@@ -43,6 +48,8 @@ async function run(argv: string[]): Promise<number> {
       runEval(file, (text) => process.stdout.write(text), { modelPath });
       return 0;
     }
+    case 'doctor':
+      return runDoctor((line) => console.log(line));
     case 'erase-citizen':
       return runEraseCitizen(
         argv.slice(1),

@@ -1039,6 +1039,93 @@ export const es = {
   'console.map.top_help': 'Los puntos con más reportes, de mayor a menor; a igual número, el más antiguo primero.',
   'console.col.reports': 'Reportes',
   'console.col.place': 'Ubicación',
+  // --- ventanilla doctor and the console's Diagnóstico page (issue 21) ---
+  'doctor.title': 'Diagnóstico de Ventanilla',
+  'console.doctor.summary_ok': 'Todo en orden.',
+  'console.doctor.summary_warn': 'Funciona, con {n, plural, one {# aviso} other {# avisos}}.',
+  'console.doctor.summary_fail': '{n, plural, one {# problema} other {# problemas}} por resolver.',
+  'doctor.config.ok': 'Configuración válida',
+  'doctor.config.fix':
+    'corrija la variable en el archivo de entorno (p. ej. /etc/ventanilla/ventanilla.env) y vuelva a ejecutar ventanilla doctor',
+  'doctor.unexpected': 'La revisión falló de forma inesperada: {reason}',
+  'doctor.unreachable': '{what}: no se pudo conectar con {where} ({reason})',
+  'doctor.database.ok': 'Base de datos ({where}): conexión correcta y al día',
+  'doctor.database.empty': 'Base de datos: aún no existe en {where}',
+  'doctor.database.empty_fix': 'se crea al iniciar Ventanilla por primera vez (npm start o systemctl start ventanilla)',
+  'doctor.database.in_use': 'Base de datos integrada ({where}): la tiene abierta el servidor en marcha',
+  'doctor.database.in_use_fix':
+    'es normal con el servidor encendido; revísela en la consola (Administración › Diagnóstico) o detenga el servicio para revisarla desde aquí',
+  'doctor.database.pending': 'Base de datos ({where}): {count, plural, one {# migración pendiente} other {# migraciones pendientes}}',
+  'doctor.database.pending_fix': 'se aplican solas al iniciar Ventanilla: reinicie el servicio (systemctl restart ventanilla)',
+  'doctor.database.fail': 'Base de datos ({where}): sin conexión ({reason})',
+  'doctor.database.pglite_fix':
+    'revise que DATA_DIR exista y que el usuario del servicio pueda escribir en él; si el disco se llenó, libere espacio',
+  'doctor.database.auth_fix':
+    'PostgreSQL rechazó el usuario o la contraseña: revise DATABASE_URL (postgres://usuario:contraseña@servidor:5432/base)',
+  'doctor.database.server_fix':
+    'revise DATABASE_URL, que PostgreSQL esté en marcha (systemctl status postgresql) y que acepte conexiones desde este servidor (pg_hba.conf)',
+  'doctor.disk.ok': 'Disco de {dir}: {free} GB libres ({percent} %)',
+  'doctor.disk.low': 'Disco de {dir}: quedan {free} GB libres ({percent} %)',
+  'doctor.disk.fix':
+    'libere espacio (copias de seguridad antiguas, registros) o amplíe el disco: sin espacio la base de datos deja de guardar mensajes',
+  'doctor.disk.unknown': 'Disco de {dir}: no se pudo medir ({reason})',
+  'doctor.telegram.ok': 'Telegram: el bot @{bot} está activo',
+  'doctor.telegram.refused': 'TELEGRAM_BOT_TOKEN rechazado por Telegram ({code})',
+  'doctor.telegram.refused_fix': 'copie el token que le dio @BotFather (/mybots › su bot › API Token) en TELEGRAM_BOT_TOKEN',
+  'doctor.telegram.error': 'Telegram respondió con un error ({code}: {reason})',
+  'doctor.telegram.error_fix': 'vuelva a intentarlo en unos minutos; si persiste, revise el bot con @BotFather',
+  'doctor.telegram.unreachable_fix':
+    'revise que este servidor pueda salir a Internet por HTTPS hacia api.telegram.org (cortafuegos, proxy, DNS) o el valor de TELEGRAM_API_ROOT',
+  'doctor.whatsapp.ok': 'WhatsApp Cloud API: número {number} {name}',
+  'doctor.whatsapp.token': 'WHATSAPP_ACCESS_TOKEN rechazado por Meta ({status}: {reason})',
+  'doctor.whatsapp.token_fix':
+    'genere un token permanente de un usuario del sistema en Meta Business (Configuración del negocio › Usuarios del sistema) con el permiso whatsapp_business_messaging y cópielo en WHATSAPP_ACCESS_TOKEN',
+  'doctor.whatsapp.phone_id': 'WHATSAPP_PHONE_NUMBER_ID {id} no existe para este token ({status}: {reason})',
+  'doctor.whatsapp.phone_id_fix':
+    'copie el «Identificador del número de teléfono» (no el número) de la app en developers.facebook.com › WhatsApp › Configuración de la API',
+  'doctor.whatsapp.error': 'WhatsApp Cloud API respondió con un error ({status}: {reason})',
+  'doctor.whatsapp.error_fix': 'revise WHATSAPP_GRAPH_VERSION y el estado de la cuenta en el Administrador de WhatsApp',
+  'doctor.whatsapp.unreachable_fix':
+    'revise que este servidor pueda salir a Internet por HTTPS hacia graph.facebook.com (cortafuegos, proxy, DNS) o el valor de WHATSAPP_GRAPH_ROOT',
+  'doctor.imap.ok': 'IMAP ({where}): acceso correcto; existen las carpetas {folder} y {done}',
+  'doctor.imap.ok_done_missing': 'IMAP ({where}): acceso correcto; existe {folder} y {done} se creará con el primer correo',
+  'doctor.imap.no_folder': 'IMAP ({where}): no existe la carpeta {folder}',
+  'doctor.imap.no_folder_fix': 'ponga en IMAP_FOLDER una de las carpetas del buzón: {folders}',
+  'doctor.imap.auth': 'IMAP ({where}): el servidor rechazó el usuario o la contraseña',
+  'doctor.imap.auth_fix':
+    'revise el usuario y la contraseña en IMAP_URL (imaps://usuario:contraseña@servidor:993; los caracteres especiales van codificados, p. ej. @ como %40)',
+  'doctor.imap.unreachable_fix':
+    'revise el servidor y el puerto de IMAP_URL (993 con imaps://, 143 con imap://) y que el cortafuegos permita la conexión',
+  'doctor.smtp.ok': 'SMTP ({where}): el servidor acepta la conexión',
+  'doctor.smtp.auth': 'SMTP ({where}): el servidor rechazó el usuario o la contraseña',
+  'doctor.smtp.auth_fix': 'revise el usuario y la contraseña en SMTP_URL (smtps://usuario:contraseña@servidor:465)',
+  'doctor.smtp.unreachable_fix':
+    'revise el servidor y el puerto de SMTP_URL (465 con smtps://, 587 o 25 con smtp://) y que el cortafuegos permita la conexión',
+  'doctor.sms.ok': '{what}: credenciales aceptadas ({name})',
+  'doctor.sms.refused': '{what} rechazó las credenciales ({status})',
+  'doctor.sms.twilio_fix':
+    'copie el Account SID y el Auth Token de la consola de Twilio (Account Info) en TWILIO_ACCOUNT_SID y TWILIO_AUTH_TOKEN',
+  'doctor.sms.gateway_fix':
+    'copie el usuario y la contraseña que muestra la aplicación SMS Gateway del teléfono en SMS_GATEWAY_USER y SMS_GATEWAY_PASSWORD',
+  'doctor.sms.error': '{what} respondió con un error ({status}: {reason})',
+  'doctor.sms.twilio_inactive': 'Twilio: la cuenta está {status}',
+  'doctor.sms.twilio_inactive_fix': 'reactive la cuenta o agregue saldo en la consola de Twilio',
+  'doctor.sms.twilio_unreachable_fix':
+    'revise que este servidor pueda salir a Internet por HTTPS hacia api.twilio.com (cortafuegos, proxy, DNS) o el valor de TWILIO_API_ROOT',
+  'doctor.sms.gateway_unreachable_fix':
+    'revise SMS_GATEWAY_URL y que el teléfono o el servidor del gateway esté encendido y alcanzable desde este servidor',
+  'console.nav.doctor': 'Diagnóstico',
+  'console.doctor.title': 'Diagnóstico',
+  'console.doctor.help':
+    'Las mismas revisiones que «npx ventanilla doctor»: la configuración, cada canal configurado, la base de datos y el disco.',
+  'console.doctor.rerun': 'Revisar de nuevo',
+  'console.doctor.running': 'Revisando…',
+  'console.doctor.status.ok': 'Correcto',
+  'console.doctor.status.warn': 'Aviso',
+  'console.doctor.status.fail': 'Error',
+  'console.doctor.check': 'Revisión',
+  'console.doctor.result': 'Resultado',
+  'console.doctor.fix': 'Qué hacer',
 } as const;
 
 export type MessageKey = keyof typeof es;

@@ -43,6 +43,7 @@ import { consolePagesPlugin } from './plugins/console/pages.js';
 import { createCatalogueSearch, loadCatalogue, type CatalogueSearch } from '../catalogue/catalogue.js';
 import { understandingApiPlugin } from './plugins/understanding-api.js';
 import { mapApiPlugin } from './plugins/map-api.js';
+import { doctorApiPlugin } from './plugins/doctor-api.js';
 import { exportApiPlugin } from './plugins/export-api.js';
 import { BusinessCalendar } from '../calendar/business-calendar.js';
 import type { CaseTerms } from '../cases/deadlines.js';
@@ -274,6 +275,8 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   });
   // The staff API (the console's under /api/staff, the scripts' under /api/auth and /api/cases) and the console's pages under /console.
   const live = new LiveUpdates(database.db, 1500);
+  // Before the HTTP server closes, which waits for every open request: event streams stay open for ever.
+  app.addHook('preClose', async () => live.endStreams());
   app.addHook('onClose', async () => live.stop());
   await app.register(staffApiPlugin, {
     db: database.db,
@@ -291,6 +294,7 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   await app.register(consolePagesPlugin, { locale: config.locale, tileOrigin: config.map.tiles?.origin });
   await app.register(understandingApiPlugin, { db: database.db, timeZone: config.timeZone, now });
   await app.register(mapApiPlugin, { db: database.db, map: config.map, placesCentre: deps.placesCentre, now });
+  await app.register(doctorApiPlugin, { config, database });
   await app.register(exportApiPlugin, { db: database.db, locale: config.locale, timeZone: config.timeZone, now, catalogue });
   await app.register(acknowledgementPlugin, { deps: followUp.deps, now });
   await app.register(reportsApiPlugin, {

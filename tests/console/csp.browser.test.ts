@@ -83,6 +83,7 @@ describe(`no page breaks its own security policy (Chromium, ${databaseKind})`, (
       'admin/dependencias',
       'admin/categorias',
       'admin/ejemplos',
+      'admin/diagnostico',
     ]) {
       await page.goto(`${base}/console#/${route}`);
       await page.locator('h2').first().waitFor();

@@ -19,7 +19,12 @@ export interface GraphError {
  * sent to `POST /{version}/{phone-number-id}/messages`, serves media metadata and bytes, and
  * answers 401 (code 190) to a wrong access token, as the real one does.
  */
-export async function startGraphApi(options: { accessToken: string; version: string }) {
+export async function startGraphApi(options: {
+  accessToken: string;
+  version: string;
+  /** The business phone number `GET /{version}/{phone-number-id}` describes (what `ventanilla doctor` reads). */
+  phoneNumber?: { id: string; display: string; verifiedName: string };
+}) {
   const sent: SentMessage[] = [];
   const media = new Map<string, { mimeType: string; data: Buffer }>();
   const failures: GraphError[] = [];
@@ -65,6 +70,15 @@ export async function startGraphApi(options: { accessToken: string; version: str
         messaging_product: 'whatsapp',
         contacts: [{ input: body.to, wa_id: body.to }],
         messages: [{ id: wamid }],
+      });
+    }
+    const phone = options.phoneNumber;
+    if (request.method === 'GET' && phone && path === `/${options.version}/${phone.id}`) {
+      return json(response, 200, {
+        verified_name: phone.verifiedName,
+        display_phone_number: phone.display,
+        id: phone.id,
+        quality_rating: 'GREEN',
       });
     }
     const mediaInfo = new RegExp(`^/${options.version}/([^/]+)$`).exec(path);

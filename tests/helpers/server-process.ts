@@ -10,7 +10,8 @@ export interface ServerProcess {
   alive(): boolean;
   /** SIGKILL: no shutdown hooks run, as in a crash or a pulled plug. */
   crash(): Promise<void>;
-  stop(): Promise<void>;
+  /** SIGTERM, as systemd stops the service; resolves to the exit code once the process has exited. */
+  stop(): Promise<number | null>;
 }
 
 /** Starts Ventanilla as a separate process, the way `npm start` does, and waits until it listens. */
@@ -41,7 +42,9 @@ export async function startServer(env: Record<string, string>, timeoutMs = 60_00
   });
 
   const exited = (proc: ChildProcess) =>
-    new Promise<void>((resolve) => (proc.exitCode !== null || proc.signalCode !== null ? resolve() : proc.once('exit', () => resolve())));
+    new Promise<number | null>((resolve) =>
+      proc.exitCode !== null || proc.signalCode !== null ? resolve(proc.exitCode) : proc.once('exit', (code) => resolve(code)),
+    );
   return {
     url,
     output: () => output,
@@ -52,7 +55,7 @@ export async function startServer(env: Record<string, string>, timeoutMs = 60_00
     },
     stop: async () => {
       child.kill('SIGTERM');
-      await exited(child);
+      return exited(child);
     },
   };
 }

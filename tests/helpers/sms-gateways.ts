@@ -37,6 +37,16 @@ export async function startTwilio(options: { accountSid: string; authToken: stri
       });
     }
     const path = new URL(request.url ?? '/', 'http://x').pathname;
+    // Fetch an Account (https://www.twilio.com/docs/iam/api/account#fetch-an-account-resource): what `ventanilla doctor` asks.
+    if (request.method === 'GET' && path === `/2010-04-01/Accounts/${options.accountSid}.json`) {
+      return json(response, 200, {
+        sid: options.accountSid,
+        friendly_name: 'Municipio de Prueba',
+        status: 'active',
+        type: 'Full',
+        uri: `/2010-04-01/Accounts/${options.accountSid}.json`,
+      });
+    }
     if (request.method !== 'POST' || path !== `/2010-04-01/Accounts/${options.accountSid}/Messages.json`) {
       return json(response, 404, { code: 20404, message: 'The requested resource was not found', status: 404 });
     }

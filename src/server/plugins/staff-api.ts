@@ -513,9 +513,11 @@ export const staffApiPlugin: FastifyPluginAsync<StaffApiOptions> = async (plugin
       const unsubscribe = live.subscribe((event) => reply.raw.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`));
       // Proxies close idle streams; a comment line every 25 s keeps this one open.
       const ping = setInterval(() => reply.raw.write(': ping\n\n'), 25_000);
+      const release = live.hold(() => reply.raw.end());
       request.raw.on('close', () => {
         clearInterval(ping);
         unsubscribe();
+        release();
       });
     });
   });

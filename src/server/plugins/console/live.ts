@@ -15,6 +15,7 @@ export type LiveEvent =
  */
 export class LiveUpdates {
   private readonly listeners = new Set<(event: LiveEvent) => void>();
+  private readonly streams = new Set<() => void>();
   private timer: NodeJS.Timeout | undefined;
   private mark = '';
 
@@ -33,6 +34,21 @@ export class LiveUpdates {
       this.listeners.delete(listener);
       if (this.listeners.size === 0) this.stop();
     };
+  }
+
+  /**
+   * Keeps an open event stream's `end`, so a stopping server can end it: a stream never ends on
+   * its own, and the HTTP server's close waits for every open request. Returns the release.
+   */
+  hold(end: () => void): () => void {
+    this.streams.add(end);
+    return () => this.streams.delete(end);
+  }
+
+  /** Ends every open stream (the consoles reconnect, to another instance or to this one restarted). */
+  endStreams(): void {
+    for (const end of this.streams) end();
+    this.streams.clear();
   }
 
   publish(event: LiveEvent): void {
