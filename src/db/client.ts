@@ -77,12 +77,13 @@ async function openPglite(dataDir: string | null, target: DatabaseTarget): Promi
       await refuseNewerDatabase(db, readJournal(migrationsFolder));
       await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder });
     },
-    dumpDataDir: () =>
-      // Between two transactions, not merely two statements; the checkpoint first leaves little WAL to replay on restore.
-      client._runExclusiveTransaction(async () => {
-        await client.exec('checkpoint');
-        return client.dumpDataDir('gzip');
-      }),
+    dumpDataDir: async () => {
+      // The checkpoint leaves little WAL to replay on restore. The dump itself runs between two
+      // transactions, not merely two statements: PGlite's own query() and exec() wait on that
+      // mutex too, so nothing may query inside it.
+      await client.exec('checkpoint');
+      return client._runExclusiveTransaction(() => client.dumpDataDir('gzip'));
+    },
     ping: (timeoutMs = 2000) =>
       withTimeout(
         client.query('select 1').then(() => undefined),

@@ -52,7 +52,7 @@ export async function createPgliteDataDir(
   template: string = PGLITE_TEMPLATE,
 ): Promise<void> {
   const pglite = createRequire(import.meta.url).resolve('@electric-sql/pglite');
-  const child = spawn(process.execPath, ['-e', CREATE_DATA_DIR, pglite, dataDir, PGLITE_CONF, PGLITE_TEMPLATE], {
+  const child = spawn(process.execPath, ['-e', CREATE_DATA_DIR, pglite, dataDir, PGLITE_CONF, template], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let errors = '';
