@@ -336,6 +336,21 @@ const EnvSchema = z.object({
       })
       .optional(),
   ),
+  /** Where the nightly backup is written (issue 21); unset, none is made. */
+  BACKUP_DIR: optionalString,
+  /** How many nightly backups are kept; older ones are deleted. */
+  BACKUP_KEEP: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(365).default(7)),
+  /** When the nightly backup runs, on TIMEZONE's clock. */
+  BACKUP_AT: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'una hora HH:MM (p. ej. 03:00)')
+      .default('03:00'),
+  ),
+  /** pg_dump and pg_restore for backups of a server database; found on PATH or in /usr/lib/postgresql/<versión>/bin when unset. */
+  PG_DUMP: optionalString,
+  PG_RESTORE: optionalString,
   MAP_ZOOM: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(19).default(14)),
 });
 
@@ -383,6 +398,10 @@ function isTimeZone(zone: string): boolean {
 }
 
 export interface Config {
+  /** The nightly backup (BACKUP_DIR, BACKUP_KEEP, BACKUP_AT); absent, there is none. */
+  backup: { dir: string; keep: number; at: string } | undefined;
+  /** pg_dump and pg_restore as configured (PG_DUMP, PG_RESTORE); looked for when unset. */
+  pgTools: { dump: string | undefined; restore: string | undefined };
   port: number;
   /** Ventanilla processes sharing the port (node:cluster), each a full instance on the same PostgreSQL. */
   workers: number;
@@ -603,6 +622,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     ]);
   const dataDir = resolve(e.DATA_DIR);
   return Object.freeze({
+    backup: e.BACKUP_DIR ? { dir: resolve(e.BACKUP_DIR), keep: e.BACKUP_KEEP, at: e.BACKUP_AT } : undefined,
+    pgTools: { dump: e.PG_DUMP, restore: e.PG_RESTORE },
     port: e.PORT,
     workers: e.WORKERS,
     host: e.HOST,

@@ -5,6 +5,7 @@ import { createCatalogueSearch, loadCatalogue } from './catalogue/catalogue.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase } from './db/client.js';
 import { isDatabaseUnavailable } from './db/unavailable.js';
+import { DatabaseTooNew } from './db/migration-status.js';
 import { loadDialogScript } from './dialogs/script-schema.js';
 import { t } from './i18n/index.js';
 import { seedDefaults, loadDefaultMunicipality } from './seed/seed.js';
@@ -60,7 +61,15 @@ async function main(): Promise<void> {
   }
   const municipality = loadDefaultMunicipality();
   const database = await openDatabase(config.database);
-  await database.migrate();
+  try {
+    await database.migrate();
+  } catch (error) {
+    if (!(error instanceof DatabaseTooNew)) throw error;
+    // A downgrade: the older code would misread the newer tables, so it does not start at all.
+    console.error(t(config.locale, 'db.too_new', { unknown: error.status.unknown, version }));
+    await database.close();
+    process.exit(1);
+  }
   const seeded = await seedDefaults(database.db, {
     adminEmail: config.adminEmail,
     adminPassword: config.adminPassword,

@@ -1,5 +1,7 @@
+import { runBackup, runRestore } from './backup.js';
 import { runClassify } from './classify.js';
 import { runDoctor } from './doctor.js';
+import { runMigrate } from './migrate.js';
 import { runEraseCitizen } from './erase-citizen.js';
 import { runEval } from './eval.js';
 import { runImport } from './import.js';
@@ -27,6 +29,16 @@ Comandos:
              Descripción, Fecha, Colonia, Red social): un caso y una llamada por fila. El avance
              va a la salida de errores y el resumen JSON a la salida estándar. Con la base
              embebida, detén antes el servidor.
+  backup --out <archivo>
+             Respalda la base de datos configurada (casos, conversaciones y fotos) en un solo
+             archivo. Con la base embebida, detén antes el servidor (o define BACKUP_DIR: el
+             servidor se respalda solo cada noche); con DATABASE_URL usa pg_dump (PATH o PG_DUMP).
+  restore <archivo> [--force]
+             Restaura un respaldo en la base configurada, que debe estar vacía (un DATA_DIR o
+             una base nuevos); --force reemplaza lo que tenga. Con DATABASE_URL usa pg_restore.
+  migrate [--dry-run]
+             Aplica las migraciones pendientes (el servidor también lo hace al iniciar);
+             --dry-run solo las lista. Rechaza una base de una versión más nueva.
   help       Muestra esta ayuda.
 
 Para iniciar el servidor: npm start`;
@@ -52,6 +64,24 @@ async function run(argv: string[]): Promise<number> {
       return runDoctor((line) => console.log(line));
     case 'erase-citizen':
       return runEraseCitizen(
+        argv.slice(1),
+        (line) => console.log(line),
+        (line) => console.error(line),
+      );
+    case 'backup':
+      return runBackup(
+        argv.slice(1),
+        (line) => console.log(line),
+        (line) => console.error(line),
+      );
+    case 'restore':
+      return runRestore(
+        argv.slice(1),
+        (line) => console.log(line),
+        (line) => console.error(line),
+      );
+    case 'migrate':
+      return runMigrate(
         argv.slice(1),
         (line) => console.log(line),
         (line) => console.error(line),

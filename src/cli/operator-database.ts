@@ -1,6 +1,8 @@
 import { type Config, ConfigError, loadConfig } from '../config.js';
 import { type Database, openDatabase } from '../db/client.js';
 import { DataDirInUse } from '../db/data-dir-lock.js';
+import { DatabaseTooNew } from '../db/migration-status.js';
+import { version } from '../version.js';
 import { t } from '../i18n/index.js';
 
 /**
@@ -19,20 +21,28 @@ export function operatorConfig(err: (line: string) => void, env?: NodeJS.Process
   }
 }
 
-export async function operatorDatabase(config: Config, err: (line: string) => void): Promise<Database | null> {
+export async function operatorDatabase(
+  config: Config,
+  err: (line: string) => void,
+  /** `migrate: false` opens it as it is (to list its pending migrations, to back it up). */
+  options: { migrate?: boolean; inUse?: 'cli.erase.in_use' | 'cli.backup.in_use' | 'cli.restore.in_use' } = {},
+): Promise<Database | null> {
   let database: Database;
   try {
     database = await openDatabase(config.database);
   } catch (error) {
     if (!(error instanceof DataDirInUse)) throw error;
-    err(t(config.locale, 'cli.erase.in_use', { reason: error.message }));
+    err(t(config.locale, options.inUse ?? 'cli.erase.in_use', { reason: error.message }));
     return null;
   }
+  if (options.migrate === false) return database;
   try {
     await database.migrate();
   } catch (error) {
     await database.close();
-    throw error;
+    if (!(error instanceof DatabaseTooNew)) throw error;
+    err(t(config.locale, 'db.too_new', { unknown: error.status.unknown, version }));
+    return null;
   }
   return database;
 }

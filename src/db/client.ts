@@ -11,6 +11,7 @@ import pg from 'pg';
 import { sourceAsset } from '../paths.js';
 import { backoff } from '../backoff.js';
 import { lockDataDir } from './data-dir-lock.js';
+import { readJournal, refuseNewerDatabase } from './migration-status.js';
 import { createPgliteDataDir, PGLITE_CONF, PGLITE_EXTENSIONS } from './pglite-init.js';
 import * as schema from './schema.js';
 
@@ -30,9 +31,17 @@ export type DatabaseTarget = { kind: 'pglite'; dataDir: string | null } | { kind
 export interface Database {
   db: Db;
   target: DatabaseTarget;
-  /** Applies pending migrations; safe when several instances start at once. */
+  /**
+   * Applies pending migrations; safe when several instances start at once. Throws DatabaseTooNew,
+   * applying nothing, when the database was migrated by a newer Ventanilla.
+   */
   migrate(): Promise<void>;
   ping(timeoutMs?: number): Promise<void>;
+  /**
+   * The embedded database's data folder packed as a gzipped tar, consistent: taken with every
+   * query and transaction held off. Absent on a server (pg_dump does that).
+   */
+  dumpDataDir?(): Promise<Blob>;
   /**
    * Calls `onNotify` for every NOTIFY on `channel` (sent by any instance, delivered on commit);
    * resolves to the unsubscribe function. On a server it holds one connection of its own and
@@ -73,7 +82,15 @@ async function openPglite(dataDir: string | null, target: DatabaseTarget): Promi
     db,
     target,
     migrate: async () => {
+      await refuseNewerDatabase(db, readJournal(migrationsFolder));
       await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder });
+    },
+    dumpDataDir: async () => {
+      // The checkpoint leaves little WAL to replay on restore. The dump itself runs between two
+      // transactions, not merely two statements: PGlite's own query() and exec() wait on that
+      // mutex too, so nothing may query inside it.
+      await client.exec('checkpoint');
+      return client._runExclusiveTransaction(() => client.dumpDataDir('gzip'));
     },
     ping: (timeoutMs = 2000) =>
       withTimeout(
@@ -112,6 +129,7 @@ async function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgres' }
       await client.connect();
       try {
         await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+        await refuseNewerDatabase(drizzlePg(client, { schema }) as unknown as Db, readJournal(migrationsFolder));
         await migratePg(drizzlePg(client, { schema }), { migrationsFolder });
       } finally {
         await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);

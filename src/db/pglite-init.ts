@@ -46,9 +46,13 @@ require(pglite)
  * from a process of its own it all goes when the process ends, and the server opens the ready
  * folder as on any later start.
  */
-export async function createPgliteDataDir(dataDir: string): Promise<void> {
+export async function createPgliteDataDir(
+  dataDir: string,
+  /** The packed folder to unpack (a backup's); the build's template by default. */
+  template: string = PGLITE_TEMPLATE,
+): Promise<void> {
   const pglite = createRequire(import.meta.url).resolve('@electric-sql/pglite');
-  const child = spawn(process.execPath, ['-e', CREATE_DATA_DIR, pglite, dataDir, PGLITE_CONF, PGLITE_TEMPLATE], {
+  const child = spawn(process.execPath, ['-e', CREATE_DATA_DIR, pglite, dataDir, PGLITE_CONF, template], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let errors = '';

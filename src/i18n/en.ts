@@ -528,6 +528,26 @@ export const en: Record<MessageKey, string> = {
   'privacy.erased': '[Removed at the citizen’s request]',
   'error.citizen_not_found': 'The citizen does not exist.',
   'error.erase_confirmation': 'To erase the data, confirm with the citizen’s number (confirm).',
+  'db.too_new':
+    'The database belongs to a newer version of Ventanilla ({unknown, plural, one {# migration} other {# migrations}} version {version} does not know); install that version or restore a backup.',
+  'cli.backup.usage': 'Usage: ventanilla backup --out <file>',
+  'cli.backup.in_use':
+    'The server is running on the embedded database: stop it before backing up, or use DATABASE_URL with a PostgreSQL server (which is backed up while running). Detail: {reason}',
+  'cli.backup.done': 'Backup written to {file} ({size} KB): {kind} database, version {version}, {migrations} migrations.',
+  'cli.backup.tool_missing':
+    '{tool}, of the PostgreSQL client tools, was not found: install them (e.g. apt install postgresql-client) or give its path in {variable}.',
+  'cli.backup.tool_failed': '{tool} failed: {reason}',
+  'cli.restore.usage': 'Usage: ventanilla restore <file> [--force]',
+  'cli.restore.not_backup': '{file} is not a Ventanilla backup.',
+  'cli.restore.kind_mismatch':
+    'The backup is of a {backup} database and the configuration uses a {configured} one: restore it onto the same kind (DATABASE_URL set for postgres, unset for pglite).',
+  'cli.restore.not_empty': 'The target database already has data ({target}); repeat with --force to replace it with the backup.',
+  'cli.restore.in_use': 'The server is running on the embedded database: stop it before restoring. Detail: {reason}',
+  'cli.restore.done': 'Backup restored into {target} (version {version}, made {createdAt}): {cases, plural, one {# case} other {# cases}}.',
+  'cli.migrate.usage': 'Usage: ventanilla migrate [--dry-run]',
+  'cli.migrate.up_to_date': 'The database is up to date ({applied} migrations applied).',
+  'cli.migrate.pending': '{n, plural, one {# pending migration} other {# pending migrations}} ({applied} applied):',
+  'cli.migrate.done': '{n, plural, one {Applied # migration} other {Applied # migrations}}; the database is up to date.',
   'cli.erase.usage': 'Usage: ventanilla erase-citizen <citizen number> --yes',
   'cli.erase.confirm':
     'This erases citizen {id}’s personal data for good (their cases stay, anonymised). Repeat the command with --yes to confirm.',

@@ -529,6 +529,28 @@ export const es = {
   'privacy.erased': '[Dato eliminado a petición del ciudadano]',
   'error.citizen_not_found': 'El ciudadano no existe.',
   'error.erase_confirmation': 'Para borrar los datos, confirme con el número del ciudadano (confirm).',
+  'db.too_new':
+    'La base de datos es de una versión más nueva de Ventanilla ({unknown, plural, one {# migración} other {# migraciones}} que la versión {version} no conoce); instale esa versión o restaure un respaldo.',
+  'cli.backup.usage': 'Uso: ventanilla backup --out <archivo>',
+  'cli.backup.in_use':
+    'El servidor está en marcha con la base embebida: deténgalo antes de respaldar, o use DATABASE_URL con un servidor PostgreSQL (así se respalda sin detenerlo). Detalle: {reason}',
+  'cli.backup.done': 'Respaldo escrito en {file} ({size} KB): base {kind}, versión {version}, {migrations} migraciones.',
+  'cli.backup.tool_missing':
+    'No se encontró {tool}, de las herramientas cliente de PostgreSQL: instálelas (p. ej. apt install postgresql-client) o indique la ruta con la variable {variable}.',
+  'cli.backup.tool_failed': '{tool} terminó con error: {reason}',
+  'cli.restore.usage': 'Uso: ventanilla restore <archivo> [--force]',
+  'cli.restore.not_backup': '{file} no es un respaldo de Ventanilla.',
+  'cli.restore.kind_mismatch':
+    'El respaldo es de una base {backup} y la configuración usa una base {configured}: restáurelo con la misma clase de base (DATABASE_URL definida para postgres, sin definir para pglite).',
+  'cli.restore.not_empty':
+    'La base de destino ya tiene datos ({target}); repita la orden con --force para reemplazarlos por los del respaldo.',
+  'cli.restore.in_use': 'El servidor está en marcha con la base embebida: deténgalo antes de restaurar. Detalle: {reason}',
+  'cli.restore.done':
+    'Respaldo restaurado en {target} (versión {version}, hecho el {createdAt}): {cases, plural, one {# caso} other {# casos}}.',
+  'cli.migrate.usage': 'Uso: ventanilla migrate [--dry-run]',
+  'cli.migrate.up_to_date': 'La base de datos está al día ({applied} migraciones aplicadas).',
+  'cli.migrate.pending': '{n, plural, one {# migración pendiente} other {# migraciones pendientes}} ({applied} aplicadas):',
+  'cli.migrate.done': '{n, plural, one {Aplicada # migración} other {Aplicadas # migraciones}}; la base de datos está al día.',
   'cli.erase.usage': 'Uso: ventanilla erase-citizen <número del ciudadano> --yes',
   'cli.erase.confirm':
     'Esto borra para siempre los datos personales del ciudadano {id} (sus casos quedan, anonimizados). Repite la orden con --yes para confirmar.',

@@ -62,6 +62,7 @@ import { LOCATE_CASE_JOB } from '../cases/open-case.js';
 import { locateCaseKind } from '../cases/locate-job.js';
 import { reportsApiPlugin } from './plugins/reports-api.js';
 import { statusPagePlugin } from './plugins/status-page.js';
+import { BACKUP_JOB, nightlyBackupKind, scheduleNightlyBackup, type NightlyBackup } from '../backup/nightly.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -258,6 +259,9 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
     IMPORT_JOB,
     importKind({ classify: deps.classify, caseSettings, calendar, phoneRegion: config.phoneRegion, locale: config.locale }),
   );
+  // The nightly backup (BACKUP_DIR): a recurring job of its own, like the digests.
+  const nightly: NightlyBackup | undefined = config.backup ? { ...config.backup, timeZone: config.timeZone } : undefined;
+  if (nightly) kinds.set(BACKUP_JOB, nightlyBackupKind({ database, settings: nightly, version: deps.version, tools: config.pgTools }));
   // Every commit that enqueues a job NOTIFYs the queue, on every instance: nobody calls wake() by hand.
   const queue = new JobQueue({ db: database.db, kinds, now, logger: app.log, pollMs: config.queuePollMs, listen: database.listen });
 
@@ -337,6 +341,7 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   });
   async function start() {
     await followUp.ensureScheduled(now());
+    if (nightly) await scheduleNightlyBackup(database.db, nightly, now());
     await queue.start();
     started = true;
     for (const channel of channels) {
