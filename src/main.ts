@@ -126,14 +126,16 @@ async function main(): Promise<void> {
     // app.close stops accepting requests, lets those in flight finish, ends the console's event
     // streams, then stops the channels and the queue (whose running jobs finish and release their
     // claim). systemd kills the process after TimeoutStopSec (30 s): leave first, saying why.
+    let stage = 'closing the server';
     const late = setTimeout(() => {
-      console.error('shutdown did not finish within 25 s; exiting');
+      console.error(`shutdown did not finish within 25 s (${stage}); exiting`);
       process.exit(1);
     }, 25_000);
     late.unref();
     try {
       await ventanilla.app.close();
     } finally {
+      stage = 'closing the database';
       await database.close();
     }
     process.exit(0);

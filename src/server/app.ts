@@ -281,6 +281,16 @@ export async function buildApp(deps: AppDeps): Promise<Ventanilla> {
   const live = new LiveUpdates(database.db, 1500);
   // Before the HTTP server closes, which waits for every open request: event streams stay open for ever.
   app.addHook('preClose', async () => live.endStreams());
+  // On a stop Fastify closes the idle keep-alive connections; one busy then would stay open until
+  // its keep-alive timeout (72 s) and hold the stop up: its last response closes it.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
   app.addHook('onClose', async () => live.stop());
   await app.register(staffApiPlugin, {
     db: database.db,

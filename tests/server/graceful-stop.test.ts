@@ -109,6 +109,7 @@ describe(`a SIGTERM under web chat traffic (${databaseKind})`, () => {
     await streamEnded;
 
     expect(server.output()).not.toMatch(/unhandled|Error:/i);
+    if (exitCode !== 0) console.log(server.output().slice(-3000));
     expect(exitCode).toBe(0);
     expect(stopMs).toBeLessThan(STOP_TIMEOUT_MS);
 
