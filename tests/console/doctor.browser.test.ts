@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, createTestApp, type TestApp } from '../helpers/app.js';
-import { followNav, launchChromium } from '../helpers/browser.js';
+import { followNav, launchChromium, signIn } from '../helpers/browser.js';
 import { databaseKind } from '../helpers/database.js';
 import { TelegramStandIn } from '../helpers/telegram-stand-in.js';
 
@@ -30,11 +30,7 @@ describe(`the console's Diagnóstico page (Chromium, ${databaseKind})`, () => {
   it("lists an admin the doctor's checks, with the fix beside each failure", async () => {
     const page = await (await browser.newContext({ locale: 'es-MX' })).newPage();
     page.setDefaultTimeout(15_000);
-    await page.goto(`${base}/console`);
-    await page.getByLabel('Correo electrónico').fill(ADMIN.email);
-    await page.getByLabel('Contraseña').fill(ADMIN.password);
-    await page.getByRole('button', { name: 'Entrar' }).click();
-    await page.getByRole('heading', { name: 'Bandeja de trabajo' }).waitFor();
+    await signIn(page, base, ADMIN);
     await followNav(page, 'Diagnóstico');
     const telegramRow = page.locator('tr[data-check="telegram"]');
     await telegramRow.waitFor();
