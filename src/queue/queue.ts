@@ -50,6 +50,8 @@ export class JobQueue {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
   private stopped = true;
+  /** Set by stop(): the passes running finish their jobs and claim no more (runDue, with no start, is never halted). */
+  private halting = false;
   private again = false;
   private unlisten: (() => Promise<void>) | undefined;
   private readonly nudges = new Set<() => void>();
@@ -66,6 +68,7 @@ export class JobQueue {
 
   async start(): Promise<void> {
     this.stopped = false;
+    this.halting = false;
     if (this.options.listen && !this.unlisten) {
       try {
         this.unlisten = await this.options.listen(QUEUE_CHANNEL, () => this.wake());
@@ -78,6 +81,7 @@ export class JobQueue {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.halting = true;
     clearTimeout(this.timer);
     const unlisten = this.unlisten;
     this.unlisten = undefined;
@@ -123,7 +127,8 @@ export class JobQueue {
     const inFlight = new Set<Promise<void>>();
     let inTurn: Promise<void> = Promise.resolve();
     for (;;) {
-      const room = this.batchSize - inFlight.size;
+      // Stopping: what runs finishes, nothing more is claimed, or a stop under steady work would never end.
+      const room = this.halting ? 0 : this.batchSize - inFlight.size;
       const claimed = room > 0 ? await this.claim(kinds, this.options.now(), room) : [];
       total += claimed.length;
       for (const job of claimed) {

@@ -276,6 +276,44 @@ describe(`job queue on ${databaseKind}`, () => {
   });
 });
 
+describe(`stopping the job queue on ${databaseKind}`, () => {
+  it('lets the running job finish and claims no more, though each run enqueues the next', async () => {
+    let runs = 0;
+    let first!: () => void;
+    const started = new Promise<void>((resolve) => (first = resolve));
+    const worker = scheduler(
+      database,
+      {
+        // Steady work: every run leaves another job due at once.
+        chain: async (job, context) => {
+          runs += 1;
+          first();
+          await context.db.transaction(async (tx) => {
+            await enqueueJob(tx, { kind: 'chain', key: `chain-${Number(job.key.split('-')[1]) + 1}` });
+            await context.finish(tx);
+          });
+        },
+      },
+      { pollMs: 10 },
+    );
+    await enqueueJob(database.db, { kind: 'chain', key: 'chain-0' });
+    await worker.start();
+    await started;
+    await Promise.race([
+      worker.stop(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('the stop did not end under steady work')), 20_000).unref()),
+    ]);
+    const stoppedAfter = runs;
+    // Nothing runs once stopped, and the job left is pending, claimed by nobody.
+    const [left] = await queryRows<{ pending: number; claimed: number }>(
+      database.db,
+      sql`select count(*) filter (where status = 'pending')::int as pending, count(*) filter (where locked_until is not null)::int as claimed from jobs`,
+    );
+    expect(left).toEqual({ pending: 1, claimed: 0 });
+    expect(runs).toBe(stoppedAfter);
+  });
+});
+
 describe('backoff', () => {
   it('doubles from its base after each failure and stops growing at its cap', () => {
     const waits = [1, 2, 3, 4, 5, 6].map((failures) => backoff(failures, { baseMs: 100, maxMs: 1_000 }));
