@@ -50,7 +50,7 @@ export class JobQueue {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
   private stopped = true;
-  /** Set by stop(): the passes running finish their jobs and claim no more (runDue, with no start, is never halted). */
+  /** Set by stop(): the queue's own passes finish their jobs and claim no more (runDue, a caller's drain, is never halted). */
   private halting = false;
   private again = false;
   private unlisten: (() => Promise<void>) | undefined;
@@ -119,7 +119,7 @@ export class JobQueue {
    * of what was claimed with it. Jobs of kinds that are not `concurrent` still run one after
    * another, in order.
    */
-  private async pass(filter: KindFilter = {}): Promise<number> {
+  private async pass(filter: KindFilter = {}, halts = false): Promise<number> {
     const kinds = [...this.options.kinds.keys()].filter(
       (kind) => (!filter.kinds || filter.kinds.includes(kind)) && !filter.except?.includes(kind),
     );
@@ -128,7 +128,7 @@ export class JobQueue {
     let inTurn: Promise<void> = Promise.resolve();
     for (;;) {
       // Stopping: what runs finishes, nothing more is claimed, or a stop under steady work would never end.
-      const room = this.halting ? 0 : this.batchSize - inFlight.size;
+      const room = halts && this.halting ? 0 : this.batchSize - inFlight.size;
       const claimed = room > 0 ? await this.claim(kinds, this.options.now(), room) : [];
       total += claimed.length;
       for (const job of claimed) {
@@ -165,7 +165,7 @@ export class JobQueue {
   private schedule(ms: number): void {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
-      this.running = this.pass()
+      this.running = this.pass({}, true)
         .catch((error: unknown) => this.logFailure(error, 'job queue pass failed'))
         .finally(() => {
           this.running = undefined;
